@@ -1,0 +1,35 @@
+# govmedia — two commands: `make demo` and `make test` (README).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV_ENV := DEBUG=1
+DEMO_PASSWORD ?= Demo@2026
+
+.PHONY: demo test bench install serve migrate demo-data clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+
+demo-data: migrate
+	$(DEV_ENV) $(PY) manage.py load_orgtree
+	$(DEV_ENV) DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py create_org_users
+
+demo: demo-data
+	@echo "演示系统：http://127.0.0.1:8000  （用户名为组织单位代码，如 GB0000、110000、110108、bm2900；密码 $(DEMO_PASSWORD)）"
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	./scripts/test.sh
+
+bench: install
+	./scripts/test.sh -m bench -p no:randomly tests
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

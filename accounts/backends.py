@@ -1,0 +1,31 @@
+"""Authentication by role: the login page's 组织单位 / 填报单位 choice is part of the credentials."""
+from django.contrib.auth.backends import ModelBackend
+
+from .models import User
+
+KINDS_BY_LOGIN_ROLE = {
+    "org": {User.Kind.ORG},
+    "filer": {User.Kind.FILER, User.Kind.SITE},
+    None: {User.Kind.OPS},  # the Django admin's own login form sends no role
+}
+
+
+class RoleBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, role=None, **kwargs):
+        if not username or not password or role not in KINDS_BY_LOGIN_ROLE:
+            return None
+        user = (
+            User.objects.select_related("org_unit")
+            .filter(username__iexact=username.strip(), kind__in=KINDS_BY_LOGIN_ROLE[role])
+            .first()
+        )
+        if user is None:
+            User().set_password(password)  # same work as a real check: no timing oracle
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user) and user.can_log_in():
+            return user
+        return None
+
+    def get_user(self, user_id):
+        user = User.objects.select_related("org_unit").filter(pk=user_id).first()
+        return user if user and self.user_can_authenticate(user) and user.can_log_in() else None

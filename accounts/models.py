@@ -1,0 +1,99 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils import timezone
+
+from .roles import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+    def create_user(self, username, password=None, **extra):
+        user = self.model(username=username, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **extra):
+        extra.update(kind=User.Kind.OPS, is_staff=True, is_superuser=True)
+        return self.create_user(username, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login. Org units and filer units log in with their code as username."""
+
+    class Kind(models.TextChoices):
+        ORG = "org", "组织单位"
+        FILER = "filer", "填报单位"
+        SITE = "site", "网站"
+        OPS = "ops", "运维人员"
+
+    username = models.CharField("用户名", max_length=30, unique=True)
+    kind = models.CharField("用户类别", max_length=10, choices=Kind.choices)
+    org_unit = models.ForeignKey(
+        "orgtree.OrgUnit", verbose_name="组织单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    is_active = models.BooleanField("有效", default=True)
+    is_staff = models.BooleanField("可登录管理后台", default=False)
+    date_joined = models.DateTimeField("创建时间", default=timezone.now)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    preferences = models.JSONField("个人设置", default=dict, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.UniqueConstraint(Upper("username"), name="user_username_ci_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="org") | models.Q(org_unit__isnull=False), name="org_user_has_org_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}（{self.username}）"
+
+    @property
+    def role(self) -> Role | None:
+        if self.kind == self.Kind.ORG and self.org_unit_id:
+            level = self.org_unit.level
+            return Role.GB if level == 0 else Role.L1 if level == 1 else Role.ORG
+        if self.kind == self.Kind.FILER:
+            return Role.FILER
+        if self.kind == self.Kind.SITE:
+            return Role.SITE
+        if self.kind == self.Kind.OPS:
+            return Role.OPS
+        return None
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == self.Kind.ORG and self.org_unit_id:
+            return self.org_unit.name
+        return self.username
+
+    def can_log_in(self) -> bool:
+        """Whether the unit behind this login may still log in (an org unit switched off may not)."""
+        if self.kind == self.Kind.ORG:
+            return self.org_unit_id is not None and self.org_unit.is_active
+        return True
+
+    def pending_gate(self) -> str | None:
+        """The URL name a user must visit before anything else, if any (forced flows)."""
+        if self.must_change_password:
+            return "accounts:password_change"
+        return None
+
+    def get_absolute_url(self):
+        return reverse("home")

@@ -1,0 +1,31 @@
+"""The menus of each role, as the manuals name them."""
+from dataclasses import dataclass
+
+from accounts.roles import Access, FILERS, L1_ONLY, ORG_UNITS, Role, SIGNED_IN, SITES
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    access: Access
+    section: str = ""  # URL namespace or name prefix that marks the item active
+
+
+MENU = (
+    MenuItem("新媒体账号信息", "media_accounts", ORG_UNITS | FILERS, "media"),
+    MenuItem("填报单位用户管理", "filer_units", Access({Role.GB, Role.L1, Role.ORG}), "filer"),
+    MenuItem("上报抽查情况", "spot_checks", Access({Role.GB, Role.L1}), "spot"),
+    MenuItem("待核查账号", "notices", Access({Role.GB, Role.L1}), "notice"),
+    MenuItem("政府网站信息", "site_home", SITES, "site"),
+    MenuItem("用户设置", "accounts:settings", SIGNED_IN, "accounts"),
+)
+
+
+def menu_for(role: Role | None) -> list[MenuItem]:
+    if role is None:
+        return []
+    return [item for item in MENU if Access(item.access).admits(role)]
+
+
+__all__ = ["MENU", "MenuItem", "menu_for", "L1_ONLY"]

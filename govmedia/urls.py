@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.roles import Access, FILERS, ORG_UNITS, Role, SIGNED_IN, SITES
+from govmedia.access import route
+from govmedia.views import feature_not_ready, home
+
+admin.site.site_header = "全国政务新媒体与政府网站报送系统 · 运维管理"
+admin.site.site_title = "运维管理"
+admin.site.index_title = "运维管理"
+
+GB_AND_L1 = Access({Role.GB, Role.L1})
+
+urlpatterns = [
+    route("home/", home, name="home", access=SIGNED_IN),
+    route(
+        "media/",
+        feature_not_ready,
+        name="media_accounts",
+        access=ORG_UNITS | FILERS,
+        kwargs={"title": "新媒体账号信息", "issue": "新媒体账号与审核"},
+    ),
+    route(
+        "filer-units/",
+        feature_not_ready,
+        name="filer_units",
+        access=ORG_UNITS,
+        kwargs={"title": "填报单位用户管理", "issue": "填报单位"},
+    ),
+    route(
+        "spot-checks/",
+        feature_not_ready,
+        name="spot_checks",
+        access=GB_AND_L1,
+        kwargs={"title": "上报抽查情况", "issue": "季度抽查上报"},
+    ),
+    route(
+        "notices/",
+        feature_not_ready,
+        name="notices",
+        access=GB_AND_L1,
+        kwargs={"title": "待核查账号", "issue": "待核查账号通知"},
+    ),
+    route(
+        "site/",
+        feature_not_ready,
+        name="site_home",
+        access=SITES,
+        kwargs={"title": "政府网站信息", "issue": "政府网站"},
+    ),
+    path("", include("accounts.urls")),
+    path("ops-admin/", admin.site.urls),
+]

@@ -1,0 +1,80 @@
+from django import forms
+from django.contrib import admin, messages
+
+from .models import OrgUnit
+from .services import OrgTreeError, create_org_unit, move_org_unit
+
+
+class OrgUnitAdminForm(forms.ModelForm):
+    parent_code = forms.CharField(
+        label="上级组织单位代码", max_length=6, required=False, help_text="输入6位代码，例如 110000；修改即挂接到新的上级（整棵子树随之移动）。"
+    )
+
+    class Meta:
+        model = OrgUnit
+        fields = ["code", "name", "kind", "is_active", "contact_person", "contact_phone", "contact_email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.parent_id:
+            self.fields["parent_code"].initial = self.instance.parent.code
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+
+    def clean_parent_code(self):
+        code = self.cleaned_data["parent_code"].strip()
+        if not code:
+            if self.instance.pk and self.instance.is_root:
+                return None
+            raise forms.ValidationError("请填写上级组织单位代码。")
+        parent = OrgUnit.objects.filter(code__iexact=code).first()
+        if parent is None:
+            raise forms.ValidationError(f"组织单位代码 {code} 不存在。")
+        if self.instance.pk and parent.path.startswith(self.instance.path):
+            raise forms.ValidationError("不能挂接到自己或自己的下级单位下。")
+        return parent
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    form = OrgUnitAdminForm
+    list_display = ["code", "name", "level", "kind", "parent_display", "is_active"]
+    list_filter = ["level", "kind", "is_active"]
+    search_fields = ["=code", "name"]
+    readonly_fields = ["path", "level"]
+    list_per_page = 50
+    show_full_result_count = False
+
+    @admin.display(description="上级组织单位")
+    def parent_display(self, obj):
+        return obj.parent.name if obj.parent_id else "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent")
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": ["code", "name", "kind", "parent_code", "level", "path", "is_active"]}),
+                ("联系方式", {"fields": ["contact_person", "contact_phone", "contact_email"]})]
+
+    def save_model(self, request, obj, form, change):
+        parent = form.cleaned_data.get("parent_code")
+        if not change:
+            contact = {f: form.cleaned_data[f] for f in ["contact_person", "contact_phone", "contact_email"]}
+            try:
+                created = create_org_unit(obj.code, obj.name, parent, obj.kind, **contact)
+            except OrgTreeError as exc:
+                messages.error(request, str(exc))
+                return
+            obj.pk, obj.path, obj.level = created.pk, created.path, created.level
+            return
+        obj.save(update_fields=["name", "kind", "is_active", "contact_person", "contact_phone", "contact_email"])
+        if parent is not None and parent.pk != obj.parent_id:
+            try:
+                move_org_unit(obj, parent)
+            except OrgTreeError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"已将 {obj.name} 及其下级单位挂接到 {parent.name} 下。")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # units are switched off (启用), never deleted: the journal refers to them

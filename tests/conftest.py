@@ -1,0 +1,65 @@
+import os
+
+import pytest
+
+from tests.factories import PASSWORD, make_org_user, make_small_tree, make_user
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Scale checks run in `make bench` only (selected with -m bench)."""
+    selected = config.getoption("-m") or ""
+    if "bench" in selected:
+        return
+    skip = pytest.mark.skip(reason="national-scale check: run with `make bench`")
+    for item in items:
+        if "bench" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def tree(db):
+    return make_small_tree()
+
+
+@pytest.fixture
+def users(tree):
+    """One user per role, on the small tree: GB, two L1 units side by side, lower org units,
+    a filer and a site login, ops staff."""
+    from accounts.models import User
+
+    return {
+        "gb": make_org_user(tree["GB0000"]),
+        "l1": make_org_user(tree["110000"]),
+        "l1_other": make_org_user(tree["120000"]),
+        "org": make_org_user(tree["110108"]),
+        "org_other": make_org_user(tree["120101"]),
+        "ministry": make_org_user(tree["bm2900"]),
+        "filer": make_user("110108M001", User.Kind.FILER),
+        "site": make_user("1101080001", User.Kind.SITE),
+        "ops": make_user("ops", User.Kind.OPS, is_staff=True, is_superuser=True),
+    }
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as `user` (no password round trip)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+requires_postgres = pytest.mark.skipif(
+    bool(os.environ.get("GOVMEDIA_TEST_SQLITE")), reason="needs PostgreSQL (row locks, concurrency)"
+)

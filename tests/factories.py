@@ -1,0 +1,38 @@
+"""Small, explicit builders of test data on the real codes of the manual."""
+from accounts.models import User
+from orgtree.models import OrgUnit
+from orgtree.services import create_org_unit
+
+PASSWORD = "Demo@2026"
+
+# code, name, parent code, kind — a slice of the real tree: two provinces side by side,
+# a municipality's districts, a province's city and county, a ministry with a branch.
+SMALL_TREE = [
+    ("GB0000", "国务院办公厅", None, OrgUnit.Kind.NATIONAL),
+    ("110000", "北京市", "GB0000", OrgUnit.Kind.REGION),
+    ("110108", "海淀区", "110000", OrgUnit.Kind.REGION),
+    ("110105", "朝阳区", "110000", OrgUnit.Kind.REGION),
+    ("120000", "天津市", "GB0000", OrgUnit.Kind.REGION),
+    ("120101", "和平区", "120000", OrgUnit.Kind.REGION),
+    ("130000", "河北省", "GB0000", OrgUnit.Kind.REGION),
+    ("130100", "石家庄市", "130000", OrgUnit.Kind.REGION),
+    ("130102", "长安区", "130100", OrgUnit.Kind.REGION),
+    ("bm2900", "国家税务总局", "GB0000", OrgUnit.Kind.MINISTRY),
+    ("bm2904", "山西省税务局", "bm2900", OrgUnit.Kind.MINISTRY),
+    ("bm3400", "应急管理部", "GB0000", OrgUnit.Kind.MINISTRY),
+]
+
+
+def make_small_tree() -> dict[str, OrgUnit]:
+    units: dict[str, OrgUnit] = {}
+    for code, name, parent, kind in SMALL_TREE:
+        units[code] = create_org_unit(code, name, units.get(parent), kind)
+    return units
+
+
+def make_org_user(unit: OrgUnit, password: str = PASSWORD, **extra) -> User:
+    return User.objects.create_user(unit.code, password, kind=User.Kind.ORG, org_unit=unit, **extra)
+
+
+def make_user(username: str, kind: str, password: str = PASSWORD, **extra) -> User:
+    return User.objects.create_user(username, password, kind=kind, **extra)

@@ -1,0 +1,126 @@
+"""The deny-by-default walk: every route of the URLconf declares who may open it, the
+anonymous user is sent to the login page, and every role not admitted gets 403."""
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.roles import Role
+from govmedia.access import access_map, iter_patterns, is_admin_route
+
+ROLE_USERS = {Role.GB: "gb", Role.L1: "l1", Role.ORG: "org", Role.FILER: "filer", Role.SITE: "site"}
+SAMPLE_ARGS = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
+
+
+def sample_url(entry, name):
+    """A URL for the route with placeholder values in its parameters."""
+    kwargs = {}
+    for key, converter in entry.pattern.converters.items():
+        kwargs[key] = SAMPLE_ARGS.get(type(converter).__name__.replace("Converter", "").lower(), "1")
+    return reverse(name, kwargs=kwargs)
+
+
+def our_routes():
+    return [(name, entry) for name, entry in iter_patterns() if not is_admin_route(name)]
+
+
+def test_every_route_declares_its_access():
+    undeclared = [name for name, access in access_map().items() if access is None]
+    assert undeclared == []
+    assert len(access_map()) >= 8
+
+
+def test_anonymous_is_sent_to_login_everywhere_but_public_pages(client, db):
+    for name, entry in our_routes():
+        access = entry.default_args["access"]
+        response = client.get(sample_url(entry, name))
+        if access.public:
+            assert response.status_code in (200, 302, 405), name
+        else:
+            assert response.status_code == 302, name
+            assert response["Location"].startswith(reverse(settings.LOGIN_URL) + "?next="), name
+
+
+def test_every_role_not_admitted_gets_403_and_admitted_ones_do_not(client, users):
+    checked = 0
+    for name, entry in our_routes():
+        access = entry.default_args["access"]
+        if access.public:
+            continue
+        url = sample_url(entry, name)
+        for role, key in ROLE_USERS.items():
+            client.force_login(users[key])
+            status = client.get(url).status_code
+            if access.admits(role):
+                assert status != 403, f"{name} refused {role}"
+            else:
+                assert status == 403, f"{name} let {role} in ({status})"
+                checked += 1
+    assert checked > 10
+
+
+def test_ops_staff_use_the_admin_and_nothing_else(client, users):
+    client.force_login(users["ops"])
+    assert client.get("/ops-admin/").status_code == 200
+    assert client.get("/media/").status_code == 403
+    client.force_login(users["gb"])
+    response = client.get("/ops-admin/")
+    assert response.status_code == 302 and "/ops-admin/login/" in response["Location"]
+
+
+def test_the_403_page_is_chinese(client, users):
+    client.force_login(users["filer"])
+    response = client.get("/filer-units/")
+    assert response.status_code == 403
+    assert "无权访问" in response.content.decode()
+
+
+def test_the_404_page_is_chinese(client, users):
+    client.force_login(users["l1"])
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_menus_follow_the_role(client, users):
+    expectations = {
+        "gb": (["新媒体账号信息", "填报单位用户管理", "上报抽查情况", "待核查账号", "用户设置"], []),
+        "l1": (["新媒体账号信息", "填报单位用户管理", "上报抽查情况", "待核查账号", "用户设置"], []),
+        "org": (["新媒体账号信息", "填报单位用户管理", "用户设置"], ["上报抽查情况", "待核查账号"]),
+        "filer": (["新媒体账号信息", "用户设置"], ["填报单位用户管理", "上报抽查情况"]),
+    }
+    for key, (shown, hidden) in expectations.items():
+        client.force_login(users[key])
+        html = client.get("/settings/").content.decode()
+        nav = re.search(r'<nav aria-label="主菜单">(.*?)</nav>', html, re.S).group(1)
+        for label in shown:
+            assert label in nav, (key, label)
+        for label in hidden:
+            assert label not in nav, (key, label)
+        assert f"（{users[key].username}）" in html
+
+
+def test_state_changes_are_refused_on_get(client, users):
+    client.force_login(users["l1"])
+    assert client.get(reverse("accounts:logout")).status_code == 405
+
+
+def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "govmedia.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "x7!Qm2#pLz9$Rt4^Vw8&Yb1*Nc5(Hd3)Jf6_Kg0+Ls2=Mu7~Pv9",
+        "ALLOWED_HOSTS": "govmedia.example.gov.cn",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
