@@ -39,6 +39,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     org_unit = models.ForeignKey(
         "orgtree.OrgUnit", verbose_name="组织单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    filer_unit = models.OneToOneField(
+        "orgtree.FilerUnit", verbose_name="填报单位", null=True, blank=True, on_delete=models.PROTECT, related_name="user"
+    )
+    # The initial (or reset) password, Fernet-encrypted, readable by the supervising org units
+    # until the filer unit changes it (密码保护机制); wiped at the change.
+    initial_password_encrypted = models.TextField("初始密码（加密）", blank=True, editable=False)
     is_active = models.BooleanField("有效", default=True)
     is_staff = models.BooleanField("可登录管理后台", default=False)
     date_joined = models.DateTimeField("创建时间", default=timezone.now)
@@ -58,6 +64,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(Upper("username"), name="user_username_ci_unique"),
             models.CheckConstraint(
                 condition=~models.Q(kind="org") | models.Q(org_unit__isnull=False), name="org_user_has_org_unit"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="filer") | models.Q(filer_unit__isnull=False), name="filer_user_has_filer_unit"
             ),
         ]
 
@@ -81,19 +90,43 @@ class User(AbstractBaseUser, PermissionsMixin):
     def display_name(self) -> str:
         if self.kind == self.Kind.ORG and self.org_unit_id:
             return self.org_unit.name
+        if self.kind == self.Kind.FILER and self.filer_unit_id:
+            return self.filer_unit.name
         return self.username
 
     def can_log_in(self) -> bool:
         """Whether the unit behind this login may still log in (an org unit switched off may not)."""
         if self.kind == self.Kind.ORG:
             return self.org_unit_id is not None and self.org_unit.is_active
+        if self.kind == self.Kind.FILER:
+            return self.filer_unit_id is not None and self.filer_unit.is_active
         return True
 
     def pending_gate(self) -> str | None:
         """The URL name a user must visit before anything else, if any (forced flows)."""
         if self.must_change_password:
             return "accounts:password_change"
+        if self.kind == self.Kind.FILER and self.filer_unit_id and not self.filer_unit.info_complete:
+            return "accounts:filer_info"
         return None
 
     def get_absolute_url(self):
         return reverse("home")
+
+
+class SmsCode(models.Model):
+    """One SMS verification code; only its keyed hash is stored."""
+
+    mobile = models.CharField("手机号", max_length=11)
+    purpose = models.CharField("用途", max_length=20)
+    code_hash = models.CharField(max_length=64)
+    delivered = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "短信验证码"
+        verbose_name_plural = "短信验证码"
+        indexes = [models.Index(fields=["mobile", "purpose", "-created_at"], name="smscode_lookup")]

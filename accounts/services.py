@@ -12,4 +12,5 @@ def change_password(user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.must_change_password = False
     user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    user.initial_password_encrypted = ""  # 密码保护机制: supervisors now see 已修改
+    user.save(update_fields=["password", "must_change_password", "password_changed_at", "initial_password_encrypted"])

@@ -1,5 +1,5 @@
-from accounts import views
-from accounts.roles import PUBLIC, SIGNED_IN
+from accounts import unit_views, views
+from accounts.roles import FILERS, PUBLIC, SIGNED_IN
 from govmedia.access import route
 
 app_name = "accounts"
@@ -9,4 +9,8 @@ urlpatterns = [
     route("logout/", views.logout_view, name="logout", access=SIGNED_IN),
     route("settings/", views.settings_view, name="settings", access=SIGNED_IN),
     route("settings/password/", views.password_change_view, name="password_change", access=SIGNED_IN),
+    route("settings/unit/", unit_views.filer_info, name="filer_info", access=FILERS),
+    route("settings/unit/sms/", unit_views.filer_info_sms, name="filer_info_sms", access=FILERS),
+    route("forgot-password/", unit_views.forgot_password, name="forgot_password", access=PUBLIC),
+    route("forgot-password/sms/", unit_views.forgot_password_sms, name="forgot_password_sms", access=PUBLIC),
 ]

@@ -45,3 +45,23 @@ class MinimumLengthValidator:
 
     def get_help_text(self):
         return f"密码至少需要 {self.min_length} 个字符。"
+
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def validate_mobile(value: str) -> None:
+    if not MOBILE_RE.match(value or ""):
+        raise ValidationError("请输入正确的11位手机号，如18812348822。", code="mobile")
+
+
+def validate_landline(value: str) -> None:
+    if not LANDLINE_RE.match(value or ""):
+        raise ValidationError("请输入正确的座机号（区号-号码），如010-35123421。", code="landline")
+
+
+def validate_phone(value: str) -> None:
+    """A mobile (188xxxx8822) or a landline (010-35xxxx21), as the review forms accept."""
+    if not (MOBILE_RE.match(value or "") or LANDLINE_RE.match(value or "")):
+        raise ValidationError("请输入正确的手机号或座机号，如18812348822或010-35123421。", code="phone")

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 ACCESS_KWARG = "access"
 # Routes a user with a pending forced step (e.g. 首次登录修改密码) may still open.
-GATE_EXEMPT = {"accounts:logout", "accounts:login"}
+GATE_EXEMPT = {"accounts:logout", "accounts:login", "accounts:filer_info_sms"}
 
 
 def route(pattern: str, view, *, name: str, access: Access, kwargs: dict | None = None) -> URLPattern:

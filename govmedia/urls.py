@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from accounts.roles import Access, FILERS, ORG_UNITS, Role, SIGNED_IN, SITES
 from govmedia.access import route
-from govmedia.views import feature_not_ready, home
+from govmedia.views import feature_not_ready, home, org_children
 
 admin.site.site_header = "全国政务新媒体与政府网站报送系统 · 运维管理"
 admin.site.site_title = "运维管理"
@@ -20,13 +20,9 @@ urlpatterns = [
         access=ORG_UNITS | FILERS,
         kwargs={"title": "新媒体账号信息", "issue": "新媒体账号与审核"},
     ),
-    route(
-        "filer-units/",
-        feature_not_ready,
-        name="filer_units",
-        access=ORG_UNITS,
-        kwargs={"title": "填报单位用户管理", "issue": "填报单位"},
-    ),
+    route("org-units/children/", org_children, name="org_children", access=ORG_UNITS),
+    path("filer-units/", include("accounts.filer_urls")),
+    path("lists/", include("govmedia.common.urls")),
     route(
         "spot-checks/",
         feature_not_ready,

@@ -15,3 +15,16 @@ def home(request):
 def feature_not_ready(request, title: str, issue: str):
     """A menu whose capability has not landed yet: says so, shows no data."""
     return render(request, "feature_not_ready.html", {"title": title, "issue": issue})
+
+
+@require_GET
+def org_children(request):
+    """The org cascade (省/部 → 市/省局 → 区县/地方部门): children of a unit inside the viewer's scope."""
+    from django.http import JsonResponse
+
+    from orgtree.selectors import children_of, unit_in_scope
+
+    parent = unit_in_scope(request.user.org_unit, request.GET.get("parent", ""))
+    if parent is None:
+        return JsonResponse({"units": []})
+    return JsonResponse({"units": [{"code": u.code, "name": u.name} for u in children_of(parent).filter(is_active=True)]})

@@ -77,3 +77,71 @@ def tier_label(kind: str, level: int) -> str:
     if kind == OrgUnit.Kind.MINISTRY:
         return MINISTRY_TIERS.get(min(level, 3), "")
     return "国务院办公厅"
+
+
+class FilerUnit(models.Model):
+    """A department that runs accounts (填报单位), attached to the org unit that supervises it."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "正常"
+        DELETED = "deleted", "已删除"
+
+    code = models.CharField("单位唯一标识", max_length=10, unique=True, editable=False)
+    name = models.CharField("填报单位全称", max_length=100)
+    org_unit = models.ForeignKey(OrgUnit, verbose_name="所属组织单位", on_delete=models.PROTECT, related_name="filer_units")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    # 新媒体工作负责人 (all required once filled in)
+    head_name = models.CharField("负责人姓名", max_length=30, blank=True)
+    head_title = models.CharField("负责人职务", max_length=50, blank=True)
+    head_mobile = models.CharField("负责人手机号", max_length=11, blank=True)
+    head_landline = models.CharField("负责人座机号", max_length=30, blank=True)
+    # 新媒体工作联系人 (landline optional)
+    contact_name = models.CharField("联系人姓名", max_length=30, blank=True)
+    contact_title = models.CharField("联系人职务", max_length=50, blank=True)
+    contact_mobile = models.CharField("联系人手机号", max_length=11, blank=True)
+    contact_landline = models.CharField("联系人座机号", max_length=30, blank=True)
+    info_completed_at = models.DateTimeField("单位信息补填时间", null=True, blank=True)
+    # Maintained by the media-account rules on every change of an account's status:
+    # media_count is the manual's 账号数量 (every status but 未提交/添加待审核/添加被驳回/关停);
+    # account_total counts every live record of any status (drafts included): deletable iff 0.
+    media_count = models.PositiveIntegerField("账号数量", default=0, db_index=True)
+    account_total = models.PositiveIntegerField("账号记录总数", default=0)
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True)
+    delete_reason = models.CharField("删除原因", max_length=100, blank=True)
+    deleted_by = models.CharField("删除单位", max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "填报单位"
+        verbose_name_plural = "填报单位"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(status="active"), name="filerunit_live_name_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["org_unit", "status"], name="filerunit_org_status")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def info_complete(self) -> bool:
+        return self.info_completed_at is not None
+
+
+class CodeSequence(models.Model):
+    """The last serial handed out within a scope (an org unit's filer codes, a filer's media
+    codes of one type, an org unit's site codes). Serials are never reused."""
+
+    scope = models.CharField(max_length=40, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "编码序号"
+        verbose_name_plural = "编码序号"

@@ -37,3 +37,45 @@ def ancestors_of(unit: OrgUnit, include_self: bool = False) -> list[OrgUnit]:
 
 def root() -> OrgUnit:
     return OrgUnit.objects.get(code=ROOT_CODE)
+
+
+def names_by_code(codes) -> dict[str, str]:
+    """Names of the given org units, one query."""
+    codes = {c for c in codes if c}
+    if not codes:
+        return {}
+    return dict(OrgUnit.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def cascade_codes(path: str) -> list[str]:
+    """The codes of levels 1, 2 and 3 along a path (省/部 · 市/省局 · 区县/地方部门), '' where absent."""
+    codes = [c for c in path.split("/") if c][1:4]
+    return codes + [""] * (3 - len(codes))
+
+
+CASCADE_LABELS = ("省/部", "市/省局", "区县/地方部门")
+
+
+def cascade_options(viewer: OrgUnit, chosen: list[str]) -> list[dict]:
+    """The three selects of the org cascade for `viewer`: levels at or above the viewer are
+    fixed to its own chain; deeper ones list the children of the unit chosen above (in scope)."""
+    own = viewer.ancestor_codes  # root first, the viewer last
+    selects, parent = [], None
+    fixed_units = {u.code: u for u in ancestors_of(viewer, include_self=True)}
+    for level in (1, 2, 3):
+        name = f"org{level}"
+        if level <= viewer.level:
+            unit = fixed_units.get(own[level])
+            selects.append({"name": name, "label": CASCADE_LABELS[level - 1], "fixed": True,
+                            "options": [(unit.code, unit.name)] if unit else [], "selected": unit.code if unit else ""})
+            parent = unit
+            continue
+        if level == viewer.level + 1:
+            parent = viewer
+        options = list(children_of(parent).filter(is_active=True).values_list("code", "name")) if parent else []
+        code = (chosen[level - 1] or "").strip()
+        selected = next((c for c, _ in options if c.lower() == code.lower()), "")
+        selects.append({"name": name, "label": CASCADE_LABELS[level - 1], "fixed": False,
+                        "options": options, "selected": selected})
+        parent = next((u for u in [OrgUnit.objects.filter(code=selected).first()] if u), None) if selected else None
+    return selects

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tests.factories import PASSWORD, make_org_user, make_small_tree, make_user
+from tests.factories import PASSWORD, make_filer, make_org_user, make_small_tree, make_user
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous and safe.
@@ -38,7 +38,8 @@ def users(tree):
         "org": make_org_user(tree["110108"]),
         "org_other": make_org_user(tree["120101"]),
         "ministry": make_org_user(tree["bm2900"]),
-        "filer": make_user("110108M001", User.Kind.FILER),
+        "filer": make_filer(tree["110108"], "海淀区上庄镇政府").user,
+        "filer_other": make_filer(tree["120101"], "和平区教育局").user,
         "site": make_user("1101080001", User.Kind.SITE),
         "ops": make_user("ops", User.Kind.OPS, is_staff=True, is_superuser=True),
     }

@@ -1,6 +1,8 @@
 """Small, explicit builders of test data on the real codes of the manual."""
+from django.utils import timezone
+
 from accounts.models import User
-from orgtree.models import OrgUnit
+from orgtree.models import FilerUnit, OrgUnit
 from orgtree.services import create_org_unit
 
 PASSWORD = "Demo@2026"
@@ -36,3 +38,16 @@ def make_org_user(unit: OrgUnit, password: str = PASSWORD, **extra) -> User:
 
 def make_user(username: str, kind: str, password: str = PASSWORD, **extra) -> User:
     return User.objects.create_user(username, password, kind=kind, **extra)
+
+
+def make_filer(org: OrgUnit, name: str, serial: int = 1, password: str = PASSWORD, complete: bool = True, **fields) -> FilerUnit:
+    """A filer unit with its login; `complete` fills in the unit info (no first-login step)."""
+    info = dict(
+        head_name="张伟", head_title="主任", head_mobile="13800000001", head_landline="010-62345678",
+        contact_name="李娜", contact_title="科员", contact_mobile="13900000002", contact_landline="",
+        info_completed_at=timezone.now(),
+    ) if complete else {}
+    info.update(fields)
+    filer = FilerUnit.objects.create(code=f"{org.code}M{serial:03d}", name=name, org_unit=org, **info)
+    User.objects.create_user(filer.code, password, kind=User.Kind.FILER, filer_unit=filer)
+    return filer

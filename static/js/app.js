@@ -20,3 +20,106 @@
     });
   });
 })();
+
+(function () {
+  "use strict";
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+  function fillSelect(select, units, placeholder) {
+    select.innerHTML = "";
+    var first = document.createElement("option");
+    first.value = "";
+    first.textContent = placeholder;
+    select.appendChild(first);
+    units.forEach(function (u) {
+      var option = document.createElement("option");
+      option.value = u.code;
+      option.textContent = u.name + "（" + u.code + "）";
+      select.appendChild(option);
+    });
+  }
+
+  // Org cascade 省/部 → 市/省局 → 区县/地方部门: a choice refills the next select, clears the deeper ones.
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-cascade-level]");
+    if (!select) return;
+    var level = parseInt(select.dataset.cascadeLevel, 10);
+    var form = select.form;
+    var next = form.querySelector("select[data-cascade-level='" + (level + 1) + "']");
+    var deeper = form.querySelectorAll("select[data-cascade-level]");
+    deeper.forEach(function (s) {
+      if (parseInt(s.dataset.cascadeLevel, 10) > level && !s.disabled) fillSelect(s, [], "全部");
+    });
+    if (!next || next.disabled || !select.value) return;
+    fetch(select.dataset.childrenUrl + "?parent=" + encodeURIComponent(select.value), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) { fillSelect(next, data.units, "全部"); });
+  });
+
+  // Checkbox selection: select-all on the page; buttons needing a selection stay disabled without one.
+  function refreshSelection() {
+    var any = document.querySelectorAll("input[data-select-row]:checked").length > 0;
+    document.querySelectorAll("[data-requires-selection]").forEach(function (b) { b.disabled = !any; });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("input[data-select-all]")) {
+      document.querySelectorAll("input[data-select-row]").forEach(function (c) { c.checked = event.target.checked; });
+    }
+    if (event.target.matches("input[data-select-row], input[data-select-all]")) refreshSelection();
+    if (event.target.closest("form[data-autosubmit]")) event.target.form.submit();
+  });
+  refreshSelection();
+
+  // The delete dialog takes its target from the button that opened it.
+  document.addEventListener("show.bs.modal", function (event) {
+    var trigger = event.relatedTarget;
+    var form = event.target.querySelector("form[data-delete-form], [data-delete-form]");
+    if (!trigger || !form) return;
+    form.action = trigger.dataset.action;
+    var name = event.target.querySelector("[data-delete-name]");
+    if (name) name.textContent = trigger.dataset.name || "";
+  });
+
+  // 新增填报单位: the tier chosen lists the org units of that tier.
+  function loadTierUnits(radio) {
+    var select = document.getElementById("id_org_unit");
+    if (!select || !radio) return;
+    fetch(radio.dataset.unitsUrl, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        fillSelect(select, data.units, "请选择组织单位");
+        if (select.dataset.selected) select.value = select.dataset.selected;
+      });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("input[name=tier][data-units-url]")) loadTierUnits(event.target);
+  });
+  loadTierUnits(document.querySelector("input[name=tier][data-units-url]:checked"));
+
+  // 获取验证码: send the mobile typed in the form, then count down before another request.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-sms-button]");
+    if (!button) return;
+    var status = button.closest(".mb-3").querySelector("[data-sms-status]");
+    var mobile = document.querySelector(button.dataset.mobileField);
+    var body = new URLSearchParams({ mobile: mobile ? mobile.value.trim() : "" });
+    button.disabled = true;
+    fetch(button.dataset.smsUrl, {
+      method: "POST", credentials: "same-origin", body: body,
+      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
+    }).then(function (r) { return r.json(); }).then(function (data) {
+      status.textContent = data.message || "";
+      status.classList.toggle("text-danger", !data.ok);
+      var wait = data.wait || 0;
+      if (!wait) { button.disabled = false; return; }
+      var timer = setInterval(function () {
+        wait -= 1;
+        button.textContent = "重新获取" + wait + "s";
+        if (wait <= 0) { clearInterval(timer); button.disabled = false; button.textContent = "获取验证码"; }
+      }, 1000);
+      button.textContent = "重新获取" + wait + "s";
+    }).catch(function () { button.disabled = false; status.textContent = "网络错误，请重试。"; });
+  });
+})();

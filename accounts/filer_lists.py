@@ -1,0 +1,65 @@
+"""The 【填报单位用户管理】 list: columns as the manual's screen, built on the shared list machinery."""
+from django.utils import timezone
+
+from govmedia.common.lists import Column, ListSpec, register
+from orgtree.selectors import cascade_codes, names_by_code
+
+from .filer_services import deletion_refusal, password_shown_to_supervisor
+from .filters import FilerUnitFilter
+
+
+def prepare_page(rows, request):
+    """Per page, in one query each: the org names of the cascade columns, password states."""
+    cascades = {row.pk: cascade_codes(row.org_unit.path) for row in rows}
+    names = names_by_code(code for codes in cascades.values() for code in codes)
+    for row in rows:
+        row.org_names = [names.get(code, "") for code in cascades[row.pk]]
+        user = getattr(row, "user", None)
+        row.shown_password = password_shown_to_supervisor(user) if user else None
+        row.password_state = _password_state(user, row.shown_password)
+        row.delete_refusal = deletion_refusal(request.user, row)
+
+
+def _password_state(user, shown):
+    if user is None:
+        return "—"
+    if shown:
+        return shown
+    if user.must_change_password:
+        return "已重置"
+    return "已修改"
+
+
+def _local(dt):
+    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M:%S") if dt else ""
+
+
+FILER_UNIT_LIST = register(ListSpec(
+    name="filer_units",
+    filterset_class=FilerUnitFilter,
+    default_ordering=("-created_at", "-id"),
+    export_filename="填报单位用户信息.xlsx",
+    export_sheet="填报单位用户信息",
+    prepare_page=prepare_page,
+    columns=[
+        Column("name", "部门", lambda r: r.name, sort="name", choosable=False),
+        Column("org_unit", "所属组织单位", lambda r: r.org_unit.name, sort="org_unit__path"),
+        Column("org1", "省/部", lambda r: r.org_names[0], default=False),
+        Column("org2", "市/省局", lambda r: r.org_names[1], default=False),
+        Column("org3", "区县/地方部门", lambda r: r.org_names[2], default=False),
+        Column("media_count", "账号数量", lambda r: r.media_count, sort="media_count"),
+        Column("head_name", "姓名", lambda r: r.head_name, group="新媒体工作负责人"),
+        Column("head_title", "职务", lambda r: r.head_title, group="新媒体工作负责人"),
+        Column("head_mobile", "手机号", lambda r: r.head_mobile, group="新媒体工作负责人"),
+        Column("head_landline", "座机号", lambda r: r.head_landline, group="新媒体工作负责人"),
+        Column("contact_name", "姓名", lambda r: r.contact_name, group="新媒体工作联系人"),
+        Column("contact_title", "职务", lambda r: r.contact_title, group="新媒体工作联系人"),
+        Column("contact_mobile", "手机号", lambda r: r.contact_mobile, group="新媒体工作联系人"),
+        Column("contact_landline", "座机号", lambda r: r.contact_landline, group="新媒体工作联系人"),
+        Column("created_at", "时间", lambda r: _local(r.created_at), sort="created_at"),
+        Column("code", "用户名", lambda r: r.code, sort="code"),
+        Column("password", "密码", lambda r: r.password_state, exportable=False, template="accounts/cells/password.html"),
+        Column("status", "状态", lambda r: r.get_status_display(), sort="status"),
+        Column("delete_reason", "删除原因", lambda r: r.delete_reason, default=False),
+    ],
+))

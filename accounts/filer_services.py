@@ -1,0 +1,167 @@
+"""The rules of filer units (填报单位): creation by L1 units, password protection, unit
+info, renaming and deletion. Each public function is one business action, atomic."""
+import re
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from orgtree.codes import SerialExhausted, next_serial
+from orgtree.models import FilerUnit, OrgUnit
+from orgtree.selectors import scope_q
+
+from . import crypto
+from .models import User
+
+FILER_CODE_RE = re.compile(r"^[A-Za-z0-9]{6}M\d{3}$")
+
+
+class FilerUnitError(Exception):
+    """A refused action; the message is shown to the user as it is."""
+
+
+def _org_of(user: User) -> OrgUnit:
+    if user.kind != User.Kind.ORG or user.org_unit_id is None:
+        raise FilerUnitError("只有组织单位可以管理填报单位。")
+    return user.org_unit
+
+
+def supervises(user: User, filer: FilerUnit) -> bool:
+    """Org units whose subtree holds the filer unit supervise it."""
+    org = _org_of(user)
+    return filer.org_unit.path.startswith(org.path)
+
+
+def attachable_units(user: User, tier: int):
+    """The org units of `tier` (1 = 省直/国务院部委 … 3 = 县直/地市级及以下) inside an L1 unit's subtree."""
+    org = _org_of(user)
+    qs = OrgUnit.objects.filter(scope_q(org), is_active=True)
+    level = org.level + tier - 1
+    return qs.filter(level__gte=level) if tier == 3 else qs.filter(level=level)
+
+
+def _highest_serial(org: OrgUnit) -> int:
+    codes = FilerUnit.objects.filter(code__startswith=f"{org.code}M").values_list("code", flat=True)
+    return max((int(c[7:]) for c in codes if FILER_CODE_RE.match(c)), default=0)
+
+
+def create_filer_unit(creator: User, org_unit: OrgUnit, name: str) -> tuple[FilerUnit, str]:
+    """添加填报单位: only L1 units, for an org unit of their subtree. Returns the unit and
+    its generated initial password (shown once to the creator, kept encrypted)."""
+    org = _org_of(creator)
+    if org.level != 1:
+        raise FilerUnitError("添加填报单位用户仅限省、国务院部门组织单位操作。")
+    if not org_unit.path.startswith(org.path):
+        raise FilerUnitError("只能为本组织单位及下级组织单位添加填报单位。")
+    name = " ".join(name.split())
+    if not name:
+        raise FilerUnitError("填报单位名称不能为空。")
+    with transaction.atomic():
+        if FilerUnit.objects.filter(name=name, status=FilerUnit.Status.ACTIVE).exists():
+            raise FilerUnitError(f"填报单位“{name}”已存在，不能重复添加。")
+        try:
+            serial = next_serial(f"filer:{org_unit.code}", floor=_highest_serial(org_unit), maximum=999)
+        except SerialExhausted:
+            raise FilerUnitError(f"{org_unit.name}下的填报单位已达999个上限，请联系技术支持。")
+        code = f"{org_unit.code}M{serial:03d}"
+        password = crypto.generate_password()
+        try:
+            with transaction.atomic():
+                filer = FilerUnit.objects.create(code=code, name=name, org_unit=org_unit)
+        except IntegrityError:
+            raise FilerUnitError(f"填报单位“{name}”已存在，不能重复添加。")
+        user = User(username=code, kind=User.Kind.FILER, filer_unit=filer,
+                    initial_password_encrypted=crypto.encrypt(password))
+        user.set_password(password)
+        user.save()
+    return filer, password
+
+
+def password_shown_to_supervisor(filer_user: User) -> str | None:
+    """The initial password while the filer unit has not changed it, else None (已修改)."""
+    return crypto.decrypt(filer_user.initial_password_encrypted)
+
+
+def reset_password(actor: User, filer: FilerUnit) -> str:
+    """重置密码: a one-time password, shown once, to be changed at next login. Ends the
+    filer unit's sessions (its password hash changes)."""
+    if not supervises(actor, filer):
+        raise FilerUnitError("只能重置本组织单位管理范围内填报单位的密码。")
+    if not filer.is_active:
+        raise FilerUnitError("该填报单位已删除。")
+    password = crypto.generate_password()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(filer_unit=filer)
+        user.set_password(password)
+        user.must_change_password = True
+        user.initial_password_encrypted = ""
+        user.save(update_fields=["password", "must_change_password", "initial_password_encrypted"])
+    return password
+
+
+def rename_filer_unit(actor: User, filer: FilerUnit, new_name: str) -> FilerUnit:
+    """修改填报单位全称 (the filer unit cannot do it itself)."""
+    if not supervises(actor, filer):
+        raise FilerUnitError("只能修改本组织单位管理范围内的填报单位。")
+    new_name = " ".join(new_name.split())
+    if not new_name:
+        raise FilerUnitError("填报单位全称不能为空。")
+    with transaction.atomic():
+        filer = FilerUnit.objects.select_for_update().get(pk=filer.pk)
+        if not filer.is_active:
+            raise FilerUnitError("该填报单位已删除。")
+        if FilerUnit.objects.filter(name=new_name, status=FilerUnit.Status.ACTIVE).exclude(pk=filer.pk).exists():
+            raise FilerUnitError(f"填报单位“{new_name}”已存在。")
+        filer.name = new_name
+        filer.save(update_fields=["name", "updated_at"])
+    return filer
+
+
+def deletion_refusal(actor: User, filer: FilerUnit) -> str | None:
+    """Why `actor` may not delete `filer` now (None: it may)."""
+    if actor.kind != User.Kind.ORG or filer.org_unit_id != actor.org_unit_id:
+        return "仅可删除本组织单位直属的填报单位"
+    if not filer.is_active:
+        return "该填报单位已删除"
+    if filer.account_total:
+        return "存在未提交数据或账号，不能删除"
+    return None
+
+
+def delete_filer_unit(actor: User, filer: FilerUnit, reason: str) -> FilerUnit:
+    """删除填报单位: soft, with a reason; its login ends and its code is never reused."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise FilerUnitError("删除原因不能为空。")
+    if len(reason) > 100:
+        raise FilerUnitError("删除原因不能超过100字。")
+    with transaction.atomic():
+        filer = FilerUnit.objects.select_for_update().select_related("org_unit").get(pk=filer.pk)
+        refusal = deletion_refusal(actor, filer)
+        if refusal:
+            raise FilerUnitError(refusal + "。")
+        filer.status = FilerUnit.Status.DELETED
+        filer.deleted_at = timezone.now()
+        filer.delete_reason = reason
+        filer.deleted_by = f"{actor.org_unit.name}（{actor.org_unit.code}）"
+        filer.save(update_fields=["status", "deleted_at", "delete_reason", "deleted_by", "updated_at"])
+        User.objects.filter(filer_unit=filer).update(is_active=False, initial_password_encrypted="")
+    return filer
+
+
+INFO_FIELDS = [
+    "head_name", "head_title", "head_mobile", "head_landline",
+    "contact_name", "contact_title", "contact_mobile", "contact_landline",
+]
+
+
+def update_filer_info(filer: FilerUnit, data: dict) -> FilerUnit:
+    """补填 / 修改填报单位信息 (the SMS check of the contact mobile is done by the caller's form).
+    Takes effect at once, no review."""
+    with transaction.atomic():
+        filer = FilerUnit.objects.select_for_update().get(pk=filer.pk)
+        for field in INFO_FIELDS:
+            setattr(filer, field, data.get(field, "") or "")
+        if filer.info_completed_at is None:
+            filer.info_completed_at = timezone.now()
+        filer.save(update_fields=[*INFO_FIELDS, "info_completed_at", "updated_at"])
+    return filer

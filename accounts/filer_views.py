@@ -1,0 +1,115 @@
+"""【填报单位用户管理】 for org units: list, export, add (L1), reset password, rename, delete."""
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from govmedia.common.lists import export_response, render_list
+
+from orgtree.selectors import cascade_options
+
+from . import filer_services as rules
+from .filer_forms import DeleteFilerForm, FilerAddForm, RenameFilerForm, tier_choices
+from .filer_lists import FILER_UNIT_LIST
+from .selectors import filer_units_visible_to
+
+
+def _visible(request):
+    return filer_units_visible_to(request.user).select_related("org_unit", "user")
+
+
+@require_http_methods(["GET", "POST"])
+def filer_list(request):
+    qs = _visible(request)
+    if request.method == "POST":  # 仅导出所选项: the ticked ids, still inside the scope
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        if not ids:
+            messages.warning(request, "请先勾选要导出的填报单位。")
+            return redirect(request.get_full_path())
+        return export_response(request, FILER_UNIT_LIST, qs, selected_ids=ids)
+    if request.GET.get("export") == "all":
+        return export_response(request, FILER_UNIT_LIST, qs)
+    chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
+    return render_list(request, FILER_UNIT_LIST, qs, "accounts/filer_list.html", {
+        "cascade": cascade_options(request.user.org_unit, chosen),
+        "can_add": request.user.org_unit.level == 1,
+        "delete_form": DeleteFilerForm(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def filer_add(request):
+    org = request.user.org_unit
+    form = FilerAddForm(request.POST or None, org=org, attachable=lambda tier: rules.attachable_units(request.user, tier))
+    if request.method == "POST" and form.is_valid():
+        try:
+            filer, _password = rules.create_filer_unit(request.user, form.cleaned_data["org_unit"], form.cleaned_data["name"])
+        except rules.FilerUnitError as exc:
+            form.add_error("name", str(exc))
+        else:
+            return redirect("filer_units:created", pk=filer.pk)
+    return render(request, "accounts/filer_add.html", {"form": form, "tiers": tier_choices(org)})
+
+
+@require_GET
+def filer_attachable(request):
+    """The org units of one tier for the add dialog (JSON), inside the L1 unit's subtree."""
+    try:
+        tier = int(request.GET.get("tier", ""))
+    except ValueError:
+        return JsonResponse({"units": []})
+    if tier not in (1, 2, 3):
+        return JsonResponse({"units": []})
+    units = rules.attachable_units(request.user, tier).order_by("path").values_list("code", "name")[:2000]
+    return JsonResponse({"units": [{"code": c, "name": n} for c, n in units]})
+
+
+@require_GET
+def filer_created(request, pk):
+    filer = get_object_or_404(_visible(request), pk=pk)
+    password = rules.password_shown_to_supervisor(filer.user)
+    return render(request, "accounts/filer_created.html", {"filer": filer, "password": password})
+
+
+@require_POST
+def filer_reset_password(request, pk):
+    filer = get_object_or_404(_visible(request), pk=pk)
+    try:
+        password = rules.reset_password(request.user, filer)
+    except rules.FilerUnitError as exc:
+        messages.error(request, str(exc))
+        return redirect("filer_units:list")
+    response = render(request, "accounts/filer_password_reset.html", {"filer": filer, "password": password})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def filer_rename(request, pk):
+    filer = get_object_or_404(_visible(request), pk=pk)
+    form = RenameFilerForm(request.POST or None, initial={"name": filer.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            rules.rename_filer_unit(request.user, filer, form.cleaned_data["name"])
+        except rules.FilerUnitError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, "填报单位全称已修改。")
+            return redirect("filer_units:list")
+    return render(request, "accounts/filer_rename.html", {"form": form, "filer": filer})
+
+
+@require_POST
+def filer_delete(request, pk):
+    filer = get_object_or_404(_visible(request), pk=pk)
+    form = DeleteFilerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("filer_units:list")
+    try:
+        rules.delete_filer_unit(request.user, filer, form.cleaned_data["reason"])
+    except rules.FilerUnitError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已删除填报单位“{filer.name}”（{filer.code}）。")
+    return redirect("filer_units:list")

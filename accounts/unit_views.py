@@ -1,0 +1,142 @@
+"""Filer-unit side: 【用户设置】→【填报单位信息】 (first-login and later edits, SMS-checked),
+the SMS code endpoint, and 忘记密码 on the login page."""
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from orgtree.models import FilerUnit
+
+from . import services
+from .filer_forms import FilerInfoForm, ForgotMobileForm, ForgotUsernameForm, NewPasswordForm
+from .filer_services import INFO_FIELDS, update_filer_info
+from .models import User
+from .validators import MOBILE_RE
+from .verification import Purpose, VerificationError, check_code, send_code
+
+FORGOT_KEY = "forgot_password"
+
+
+@require_http_methods(["GET", "POST"])
+def filer_info(request):
+    filer = request.user.filer_unit
+    first_time = not filer.info_complete
+    initial = {field: getattr(filer, field) for field in INFO_FIELDS}
+    form = FilerInfoForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check_code(form.cleaned_data["contact_mobile"], Purpose.FILER_INFO, form.cleaned_data["sms_code"])
+        except VerificationError as exc:
+            form.add_error("sms_code", exc.message)
+        else:
+            update_filer_info(filer, form.cleaned_data)
+            messages.success(request, "填报单位信息已保存，立即生效。")
+            return redirect("home" if first_time else "accounts:filer_info")
+    return render(request, "accounts/filer_info.html", {"form": form, "filer": filer, "first_time": first_time})
+
+
+def _too_many(request, bucket: str, limit: int, seconds: int = 3600) -> bool:
+    """A coarse per-IP limit on SMS requests (the per-mobile cool-down is in verification)."""
+    key = f"sms-rate:{bucket}:{request.META.get('REMOTE_ADDR', '')}"
+    count = cache.get_or_set(key, 0, seconds)
+    if count >= limit:
+        return True
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, seconds)
+    return False
+
+
+@require_POST
+def filer_info_sms(request):
+    """获取验证码 for the contact mobile typed in the unit-info form."""
+    mobile = request.POST.get("mobile", "").strip()
+    if not MOBILE_RE.match(mobile):
+        return JsonResponse({"ok": False, "message": "请先填写正确的联系人手机号。"}, status=400)
+    if _too_many(request, "info", 30):
+        return JsonResponse({"ok": False, "message": "获取验证码过于频繁，请稍后再试。"}, status=429)
+    try:
+        wait = send_code(mobile, Purpose.FILER_INFO)
+    except VerificationError as exc:
+        return JsonResponse({"ok": False, "message": exc.message, "wait": exc.wait_seconds}, status=429)
+    return JsonResponse({"ok": True, "message": "验证码已发送，10分钟内有效。", "wait": wait})
+
+
+def _forgot_state(request) -> dict:
+    return request.session.get(FORGOT_KEY) or {}
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def forgot_password(request):
+    """忘记密码, three steps: username → contact mobile + SMS code → new password twice."""
+    state = _forgot_state(request)
+    step = state.get("step", 1)
+    if request.GET.get("restart"):
+        request.session.pop(FORGOT_KEY, None)
+        return redirect("accounts:forgot_password")
+    if step == 1:
+        form = ForgotUsernameForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            request.session[FORGOT_KEY] = {"step": 2, "username": form.cleaned_data["username"]}
+            return redirect("accounts:forgot_password")
+    elif step == 2:
+        form = ForgotMobileForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                check_code(form.cleaned_data["mobile"], Purpose.RESET_PASSWORD, form.cleaned_data["sms_code"])
+            except VerificationError as exc:
+                form.add_error("sms_code", exc.message)
+            else:
+                user = _filer_user_matching(state["username"], form.cleaned_data["mobile"])
+                if user is None:  # a code is only ever delivered when the pair matches
+                    form.add_error("sms_code", "手机验证码错误。")
+                else:
+                    request.session[FORGOT_KEY] = {"step": 3, "username": state["username"], "user_id": user.pk}
+                    return redirect("accounts:forgot_password")
+    else:
+        user = User.objects.filter(pk=state.get("user_id"), kind=User.Kind.FILER, is_active=True).first()
+        if user is None:
+            request.session.pop(FORGOT_KEY, None)
+            return redirect("accounts:forgot_password")
+        form = NewPasswordForm(user, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            services.change_password(user, form.cleaned_data["new_password1"])
+            request.session.pop(FORGOT_KEY, None)
+            messages.success(request, "密码已重置，请使用新密码登录。")
+            return redirect("accounts:login")
+    return render(request, "accounts/forgot_password.html", {"form": form, "step": step, "username": state.get("username", "")})
+
+
+def _filer_user_matching(username: str, mobile: str) -> User | None:
+    return (
+        User.objects.filter(
+            username__iexact=username, kind=User.Kind.FILER, is_active=True,
+            filer_unit__status=FilerUnit.Status.ACTIVE, filer_unit__contact_mobile=mobile,
+        ).first()
+    )
+
+
+@require_POST
+def forgot_password_sms(request):
+    """获取验证码 in 忘记密码: the code is delivered only when the mobile is the unit's stored
+    contact mobile; the answer is the same either way, so the page reveals nothing."""
+    state = _forgot_state(request)
+    mobile = request.POST.get("mobile", "").strip()
+    if state.get("step") != 2:
+        return JsonResponse({"ok": False, "message": "请先输入用户名。"}, status=400)
+    if not MOBILE_RE.match(mobile):
+        return JsonResponse({"ok": False, "message": "请输入正确的11位手机号。"}, status=400)
+    if _too_many(request, "forgot", 10):
+        return JsonResponse({"ok": False, "message": "获取验证码过于频繁，请稍后再试。"}, status=429)
+    matches = _filer_user_matching(state["username"], mobile) is not None
+    try:
+        wait = send_code(mobile, Purpose.RESET_PASSWORD, deliver=matches)
+    except VerificationError as exc:
+        return JsonResponse({"ok": False, "message": exc.message, "wait": exc.wait_seconds}, status=429)
+    return JsonResponse({"ok": True, "message": "如手机号与单位预留的联系人手机号一致，验证码已发送。", "wait": wait})

@@ -1,0 +1,85 @@
+"""One-time SMS codes: hashed, 10-minute expiry, re-send after 60 s, locked after 5 wrong tries."""
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from .sms import send_sms
+
+CODE_TTL = timedelta(minutes=10)
+RESEND_AFTER = timedelta(seconds=60)
+MAX_TRIES = 5
+DAILY_LIMIT = 20
+
+
+class VerificationError(Exception):
+    def __init__(self, message: str, wait_seconds: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.wait_seconds = wait_seconds
+
+
+class Purpose(models.TextChoices):
+    FILER_INFO = "filer_info", "填报单位信息"
+    RESET_PASSWORD = "reset_password", "忘记密码"
+
+
+def _digest(mobile: str, purpose: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{purpose}:{mobile}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def send_code(mobile: str, purpose: str, deliver: bool = True) -> int:
+    """Issue a code for `mobile`; returns the seconds before another may be asked for.
+    With deliver=False the cool-down is applied but no SMS leaves (used where the number
+    must not be confirmed to a stranger)."""
+    from .models import SmsCode
+
+    now = timezone.now()
+    with transaction.atomic():
+        recent = SmsCode.objects.select_for_update().filter(mobile=mobile, purpose=purpose).order_by("-created_at")
+        last = recent.first()
+        if last and now - last.created_at < RESEND_AFTER:
+            wait = int((RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
+            raise VerificationError(f"验证码已发送，请 {wait} 秒后再重新获取。", wait_seconds=wait)
+        if recent.filter(created_at__gte=now - timedelta(days=1)).count() >= DAILY_LIMIT:
+            raise VerificationError("该手机号今日获取验证码次数过多，请明天再试。")
+        code = f"{secrets.randbelow(10**6):06d}"
+        SmsCode.objects.create(
+            mobile=mobile, purpose=purpose, code_hash=_digest(mobile, purpose, code), expires_at=now + CODE_TTL,
+            delivered=deliver,
+        )
+    if deliver:
+        send_sms(mobile, f"【全国政务新媒体报送系统】您的验证码为 {code}，10分钟内有效。如非本人操作，请忽略本短信。")
+    return int(RESEND_AFTER.total_seconds())
+
+
+def check_code(mobile: str, purpose: str, code: str) -> None:
+    """Consume the latest code for `mobile`; raise VerificationError when it does not match."""
+    from .models import SmsCode
+
+    code = (code or "").strip()
+    if not code:
+        raise VerificationError("手机验证码不能为空")
+    with transaction.atomic():
+        last = (
+            SmsCode.objects.select_for_update()
+            .filter(mobile=mobile, purpose=purpose, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if last is None or last.expires_at < timezone.now():
+            raise VerificationError("手机验证码已失效，请重新获取。")
+        if last.attempts >= MAX_TRIES:
+            raise VerificationError("验证码错误次数过多，请重新获取。")
+        if not last.delivered or not hmac.compare_digest(last.code_hash, _digest(mobile, purpose, code)):
+            last.attempts += 1
+            last.save(update_fields=["attempts"])
+            left = MAX_TRIES - last.attempts
+            raise VerificationError(f"手机验证码错误，还可尝试 {left} 次。" if left else "验证码错误次数过多，请重新获取。")
+        last.used_at = timezone.now()
+        last.save(update_fields=["used_at"])

@@ -1,0 +1,169 @@
+"""One list machinery for every list page (filer units, accounts, websites, reports).
+
+A `ListSpec` declares the columns (title, how to read a row, sort key, shown by default), the
+django-filter FilterSet and the page sizes. `render_list` applies the filters from the query
+string, the sort, the page, the user's chosen columns; `export_response` streams the same
+filtered rows (all, or the ticked ones) into .xlsx with the same column titles.
+"""
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from .xlsx import xlsx_response
+
+PAGE_SIZES = (20, 50, 100)
+REGISTRY: dict[str, "ListSpec"] = {}
+
+
+def register(spec: "ListSpec") -> "ListSpec":
+    """Make a list's columns choosable through the shared 显示字段 endpoint."""
+    REGISTRY[spec.name] = spec
+    return spec
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    value: Callable[[Any], Any]                 # row → plain value (export, default HTML)
+    sort: str | None = None                      # ORM ordering expression
+    default: bool = True                         # shown until the user chooses
+    choosable: bool = True                       # listed in 显示字段
+    exportable: bool = True
+    template: str | None = None                  # HTML cell template (gets `row`, `value`)
+    group: str = ""                              # a header over several columns (负责人 …)
+
+
+@dataclass
+class ListSpec:
+    name: str                                    # key of the user's saved column choice
+    columns: list[Column]
+    filterset_class: Any
+    default_ordering: tuple[str, ...] = ("-id",)
+    export_filename: str = "export.xlsx"
+    export_sheet: str = "Sheet1"
+    prepare_page: Callable[[list, Any], None] | None = None   # batch extras for a page (one query)
+    extra: dict = field(default_factory=dict)
+
+    def column(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+    def chosen_columns(self, user) -> list[Column]:
+        saved = (getattr(user, "preferences", None) or {}).get("columns", {}).get(self.name)
+        keys = set(saved) if saved else {c.key for c in self.columns if c.default}
+        return [c for c in self.columns if not c.choosable or c.key in keys]
+
+
+def header_rows(columns: list[Column]) -> list[list[dict]]:
+    """One header row, or two when columns are grouped (新媒体工作负责人: 姓名 职务 …)."""
+    if not any(c.group for c in columns):
+        return [[{"column": c, "rowspan": 1, "colspan": 1} for c in columns]]
+    top: list[dict] = []
+    bottom: list[dict] = []
+    for c in columns:
+        if not c.group:
+            top.append({"column": c, "rowspan": 2, "colspan": 1})
+        elif top and top[-1].get("group") == c.group:
+            top[-1]["colspan"] += 1
+            bottom.append({"column": c, "rowspan": 1, "colspan": 1})
+        else:
+            top.append({"group": c.group, "rowspan": 1, "colspan": 1})
+            bottom.append({"column": c, "rowspan": 1, "colspan": 1})
+    return [top, bottom]
+
+
+def ordering_from(request, spec: ListSpec) -> tuple[tuple[str, ...], str]:
+    sort = request.GET.get("sort", "")
+    key = sort.lstrip("-")
+    column = spec.column(key)
+    if column and column.sort:
+        prefix = "-" if sort.startswith("-") else ""
+        return (f"{prefix}{column.sort}", "-id" if prefix else "id"), sort
+    return spec.default_ordering, ""
+
+
+def page_size_from(request) -> int:
+    try:
+        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def filtered(request, spec: ListSpec, queryset):
+    filterset = spec.filterset_class(request.GET or None, queryset=queryset, request=request)
+    qs = filterset.qs if filterset.is_bound else queryset
+    if filterset.is_bound and not filterset.is_valid():
+        qs = queryset.none()
+    return filterset, qs
+
+
+def render_list(request, spec: ListSpec, queryset, template: str, context: dict | None = None):
+    filterset, qs = filtered(request, spec, queryset)
+    ordering, sort = ordering_from(request, spec)
+    per_page = page_size_from(request)
+    paginator = Paginator(qs.order_by(*ordering), per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    if spec.prepare_page:
+        spec.prepare_page(rows, request)
+    columns = spec.chosen_columns(request.user)
+    table_rows = [{"obj": row, "cells": [(c, c.value(row)) for c in columns]} for row in rows]
+    query = request.GET.copy()
+    for key in ("page", "sort"):
+        query.pop(key, None)
+    return render(request, template, {
+        "spec": spec,
+        "filter": filterset,
+        "page": page,
+        "rows": table_rows,
+        "columns": columns,
+        "header": header_rows(columns),
+        "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "all_columns": [c for c in spec.columns if c.choosable],
+        "chosen_keys": {c.key for c in columns},
+        "sort": sort,
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
+        "query": query.urlencode(),
+        **(context or {}),
+    })
+
+
+def export_response(request, spec: ListSpec, queryset, selected_ids: list[int] | None = None):
+    """导出全部 (the current filters) or 仅导出所选项 (`selected_ids`, still inside the scope)."""
+    _, qs = filtered(request, spec, queryset)
+    if selected_ids is not None:
+        qs = queryset.filter(pk__in=selected_ids)
+    ordering, _ = ordering_from(request, spec)
+    columns = [c for c in spec.columns if c.exportable]
+
+    def rows():
+        batch: list = []
+        for row in qs.order_by(*ordering).iterator(chunk_size=2000):
+            batch.append(row)
+            if len(batch) == 2000:
+                yield from _export_rows(spec, request, batch, columns)
+                batch = []
+        yield from _export_rows(spec, request, batch, columns)
+
+    headers = [f"{c.group}{c.title}" if c.group else c.title for c in columns]
+    return xlsx_response(spec.export_filename, [{"title": spec.export_sheet, "headers": headers, "rows": rows()}])
+
+
+def _export_rows(spec, request, batch, columns):
+    if batch and spec.prepare_page:
+        spec.prepare_page(batch, request)
+    for row in batch:
+        yield [c.value(row) for c in columns]
+
+
+def save_column_choice(user, table: str, keys: list[str], spec: ListSpec) -> list[str]:
+    valid = [c.key for c in spec.columns if c.choosable and c.key in set(keys)]
+    prefs = dict(user.preferences or {})
+    prefs.setdefault("columns", {})[table] = valid
+    user.preferences = prefs
+    user.save(update_fields=["preferences"])
+    return valid
