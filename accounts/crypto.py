@@ -25,7 +25,7 @@ def decrypt(token: str) -> str | None:
         return None
 
 
-SYMBOLS = "@#%&*!?"
+SYMBOLS = "@#%*!?"
 # No look-alike characters (0/O, 1/l/I): the password is read out and typed by hand.
 LETTERS_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 LETTERS_LOWER = "abcdefghijkmnpqrstuvwxyz"

@@ -40,7 +40,7 @@ def filer_list(request):
 @require_http_methods(["GET", "POST"])
 def filer_add(request):
     org = request.user.org_unit
-    form = FilerAddForm(request.POST or None, org=org, attachable=lambda tier: rules.attachable_units(request.user, tier))
+    form = FilerAddForm(request.POST if request.method == "POST" else None, org=org, attachable=lambda tier: rules.attachable_units(request.user, tier))
     if request.method == "POST" and form.is_valid():
         try:
             filer, _password = rules.create_filer_unit(request.user, form.cleaned_data["org_unit"], form.cleaned_data["name"])
@@ -87,7 +87,7 @@ def filer_reset_password(request, pk):
 @require_http_methods(["GET", "POST"])
 def filer_rename(request, pk):
     filer = get_object_or_404(_visible(request), pk=pk)
-    form = RenameFilerForm(request.POST or None, initial={"name": filer.name})
+    form = RenameFilerForm(request.POST if request.method == "POST" else None, initial={"name": filer.name})
     if request.method == "POST" and form.is_valid():
         try:
             rules.rename_filer_unit(request.user, filer, form.cleaned_data["name"])

@@ -25,7 +25,7 @@ def filer_info(request):
     filer = request.user.filer_unit
     first_time = not filer.info_complete
     initial = {field: getattr(filer, field) for field in INFO_FIELDS}
-    form = FilerInfoForm(request.POST or None, initial=initial)
+    form = FilerInfoForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             check_code(form.cleaned_data["contact_mobile"], Purpose.FILER_INFO, form.cleaned_data["sms_code"])
@@ -81,12 +81,12 @@ def forgot_password(request):
         request.session.pop(FORGOT_KEY, None)
         return redirect("accounts:forgot_password")
     if step == 1:
-        form = ForgotUsernameForm(request.POST or None)
+        form = ForgotUsernameForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             request.session[FORGOT_KEY] = {"step": 2, "username": form.cleaned_data["username"]}
             return redirect("accounts:forgot_password")
     elif step == 2:
-        form = ForgotMobileForm(request.POST or None)
+        form = ForgotMobileForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 check_code(form.cleaned_data["mobile"], Purpose.RESET_PASSWORD, form.cleaned_data["sms_code"])
@@ -104,7 +104,7 @@ def forgot_password(request):
         if user is None:
             request.session.pop(FORGOT_KEY, None)
             return redirect("accounts:forgot_password")
-        form = NewPasswordForm(user, request.POST or None)
+        form = NewPasswordForm(user, request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             services.change_password(user, form.cleaned_data["new_password1"])
             request.session.pop(FORGOT_KEY, None)

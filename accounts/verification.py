@@ -65,7 +65,8 @@ def check_code(mobile: str, purpose: str, code: str) -> None:
     code = (code or "").strip()
     if not code:
         raise VerificationError("手机验证码不能为空")
-    with transaction.atomic():
+    error = None
+    with transaction.atomic():  # the failed try is counted: raise only after the commit
         last = (
             SmsCode.objects.select_for_update()
             .filter(mobile=mobile, purpose=purpose, used_at__isnull=True)
@@ -73,13 +74,16 @@ def check_code(mobile: str, purpose: str, code: str) -> None:
             .first()
         )
         if last is None or last.expires_at < timezone.now():
-            raise VerificationError("手机验证码已失效，请重新获取。")
-        if last.attempts >= MAX_TRIES:
-            raise VerificationError("验证码错误次数过多，请重新获取。")
-        if not last.delivered or not hmac.compare_digest(last.code_hash, _digest(mobile, purpose, code)):
+            error = "手机验证码已失效，请重新获取。"
+        elif last.attempts >= MAX_TRIES:
+            error = "验证码错误次数过多，请重新获取。"
+        elif not last.delivered or not hmac.compare_digest(last.code_hash, _digest(mobile, purpose, code)):
             last.attempts += 1
             last.save(update_fields=["attempts"])
             left = MAX_TRIES - last.attempts
-            raise VerificationError(f"手机验证码错误，还可尝试 {left} 次。" if left else "验证码错误次数过多，请重新获取。")
-        last.used_at = timezone.now()
-        last.save(update_fields=["used_at"])
+            error = f"手机验证码错误，还可尝试 {left} 次。" if left else "验证码错误次数过多，请重新获取。"
+        else:
+            last.used_at = timezone.now()
+            last.save(update_fields=["used_at"])
+    if error:
+        raise VerificationError(error)

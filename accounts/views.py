@@ -20,7 +20,7 @@ LOCKED_OUT = "登录失败次数过多，账号或地址已被暂时锁定，请
 def login_view(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect("home")
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request,
@@ -47,7 +47,7 @@ def _safe_next(request) -> str | None:
 def login_locked_out(request, original_response=None, credentials=None):
     """django-axes lockout hook: the login view already shows the message; answer 429."""
     if original_response is None:
-        form = LoginForm(request.POST or None)
+        form = LoginForm(request.POST if request.method == "POST" else None)
         form.is_valid()
         form.add_error(None, LOCKED_OUT)
         original_response = render(request, "accounts/login.html", {"form": form})
@@ -71,7 +71,7 @@ def settings_view(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_change_view(request):
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.change_password(request.user, form.cleaned_data["new_password1"])
         logout(request)

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from .models import OrgUnit
+from .models import FilerUnit, OrgUnit
 from .services import OrgTreeError, create_org_unit, move_org_unit
 
 
@@ -78,3 +78,28 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # units are switched off (启用), never deleted: the journal refers to them
+
+
+@admin.register(FilerUnit)
+class FilerUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "org_unit", "status", "media_count", "created_at"]
+    list_filter = ["status", "org_unit__level", "org_unit__kind"]
+    search_fields = ["=code", "name", "=org_unit__code"]
+    list_select_related = ["org_unit"]
+    raw_id_fields = ["org_unit"]
+    readonly_fields = ["code", "created_at", "updated_at", "info_completed_at", "media_count", "account_total",
+                       "deleted_at", "delete_reason", "deleted_by"]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["code", "name", "org_unit", "status", "created_at", "updated_at"]}),
+        ("新媒体工作负责人", {"fields": ["head_name", "head_title", "head_mobile", "head_landline"]}),
+        ("新媒体工作联系人", {"fields": ["contact_name", "contact_title", "contact_mobile", "contact_landline",
+                                   "info_completed_at"]}),
+        ("账号与删除", {"fields": ["media_count", "account_total", "deleted_at", "delete_reason", "deleted_by"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # created by L1 units (【填报单位用户管理】→【添加】), which generates code and password
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deletion is soft, with a reason, by the org unit the filer is attached to

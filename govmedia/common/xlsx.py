@@ -26,8 +26,8 @@ def plain(value):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         return value.replace(tzinfo=None, microsecond=0)
-    if value is None:
-        return ""
+    if value is None or value == "":
+        return None  # a blank cell
     if isinstance(value, (int, float, date)):
         return value
     return str(value)

@@ -44,7 +44,8 @@ def page(browser, live_server):
 
 def log_in(page, role_label: str, username: str, password: str):
     page.goto("/")
-    page.get_by_label(role_label, exact=True).check(force=True)
+    page.locator("label.btn", has_text=role_label).click()
+    assert page.get_by_label(role_label, exact=True).is_checked()
     page.get_by_label("用户名", exact=True).fill(username)
     page.get_by_label("密码", exact=True).fill(password)
     page.get_by_role("button", name="登录").click()
