@@ -92,8 +92,16 @@ def page_size_from(request) -> int:
     return size if size in PAGE_SIZES else PAGE_SIZES[0]
 
 
+def _style(form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-select form-select-sm" if getattr(widget, "input_type", "") == "select" else "form-control form-control-sm"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 def filtered(request, spec: ListSpec, queryset):
     filterset = spec.filterset_class(request.GET or None, queryset=queryset, request=request)
+    _style(filterset.form)
     qs = filterset.qs if filterset.is_bound else queryset
     if filterset.is_bound and not filterset.is_valid():
         qs = queryset.none()
