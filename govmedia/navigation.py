@@ -13,7 +13,7 @@ class MenuItem:
 
 
 MENU = (
-    MenuItem("新媒体账号信息", "media_accounts", ORG_UNITS | FILERS, "media"),
+    MenuItem("新媒体账号信息", "media:list", ORG_UNITS | FILERS, "media"),
     MenuItem("填报单位用户管理", "filer_units:list", ORG_UNITS, "filer_units"),
     MenuItem("上报抽查情况", "spot_checks", Access({Role.GB, Role.L1}), "spot"),
     MenuItem("待核查账号", "notices", Access({Role.GB, Role.L1}), "notice"),

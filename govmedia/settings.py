@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "csp",
     "orgtree",
     "accounts",
+    "reviews",
+    "accounts_media",
 ]
 
 MIDDLEWARE = [

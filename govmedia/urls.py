@@ -13,13 +13,7 @@ GB_AND_L1 = Access({Role.GB, Role.L1})
 
 urlpatterns = [
     route("home/", home, name="home", access=SIGNED_IN),
-    route(
-        "media/",
-        feature_not_ready,
-        name="media_accounts",
-        access=ORG_UNITS | FILERS,
-        kwargs={"title": "新媒体账号信息", "issue": "新媒体账号与审核"},
-    ),
+    path("media/", include("accounts_media.urls")),
     route("org-units/children/", org_children, name="org_children", access=ORG_UNITS),
     path("filer-units/", include("accounts.filer_urls")),
     path("lists/", include("govmedia.common.urls")),

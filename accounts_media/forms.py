@@ -1,0 +1,162 @@
+from django import forms
+
+from accounts.validators import validate_landline, validate_mobile, validate_phone
+
+from .models import MediaAccount
+from .platforms import ACCOUNT_TYPES, TYPE_BY_CODE, WECHAT_KIND_CHOICES, PlatformIdError, extract_platform_id
+from .services import holder_of
+
+YES_NO = [("1", "是"), ("0", "否")]
+NEEDS_PLATFORM_NAME = {t.code for t in ACCOUNT_TYPES if t.needs_platform_name}
+
+
+class AccountForm(forms.Form):
+    """添加账号 / 编辑 / 重新添加申请 / 修改: the fields of the manual's 新增新媒体账号 form."""
+
+    operator = forms.CharField(label="开设主体", max_length=100, error_messages={"required": "开设主体不能为空"})
+    account_type = forms.ChoiceField(label="账号类型", choices=[("", "请选择")] + [(t.code, t.name) for t in ACCOUNT_TYPES],
+                                     error_messages={"required": "请选择账号类型"})
+    wechat_kind = forms.ChoiceField(label="微信公众号类型", choices=WECHAT_KIND_CHOICES, required=False, widget=forms.RadioSelect)
+    platform_name = forms.CharField(label="其他账号类型/平台名称", max_length=50, required=False)
+    url = forms.CharField(label="文章链接/主页链接/下载链接", max_length=1000, error_messages={"required": "链接不能为空"})
+    name = forms.CharField(label="名称", max_length=100, error_messages={"required": "名称不能为空"})
+    represents_government = forms.TypedChoiceField(
+        label="账号是否代表省/市/县（区）人民政府或国务院部门", choices=YES_NO, coerce=lambda v: v == "1",
+        widget=forms.RadioSelect, error_messages={"required": "请选择账号是否代表省/市/县（区）人民政府或国务院部门"})
+    func_publish = forms.BooleanField(label="信息发布", required=False)
+    func_service = forms.BooleanField(label="办事服务", required=False)
+    func_interact = forms.BooleanField(label="互动交流", required=False)
+    func_other = forms.BooleanField(label="其他功能", required=False)
+    func_other_text = forms.CharField(label="其他功能说明", max_length=100, required=False)
+    contact_name = forms.CharField(label="姓名", max_length=30, required=False)
+    contact_title = forms.CharField(label="职务", max_length=50, required=False)
+    contact_mobile = forms.CharField(label="手机号", max_length=11, required=False, validators=[validate_mobile])
+    contact_landline = forms.CharField(label="座机号", max_length=30, required=False, validators=[validate_landline])
+
+    def __init__(self, *args, instance: MediaAccount | None = None, modify: bool = False, **kwargs):
+        self.instance = instance
+        self.modify = modify
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_from(instance, with_pending=modify)
+        super().__init__(*args, **kwargs)
+        if modify:  # 账号类型 and biz/oid/ID are the account's identity: not modifiable
+            for name in ("account_type", "platform_name"):
+                self.fields[name].disabled = True
+                self.fields[name].required = False
+
+    @property
+    def function_fields(self):
+        return [self[name] for name in ("func_publish", "func_service", "func_interact", "func_other")]
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("account_type")
+        if code == "WX" and not data.get("wechat_kind"):
+            self.add_error("wechat_kind", "请选择微信公众号类型（订阅号/服务号）")
+        if code != "WX":
+            data["wechat_kind"] = ""
+        if code in NEEDS_PLATFORM_NAME and not data.get("platform_name", "").strip():
+            self.add_error("platform_name", "选择“小程序”或“其他”时，必须填写其他账号类型/平台名称")
+        if code not in NEEDS_PLATFORM_NAME:
+            data["platform_name"] = ""
+        if not any(data.get(f) for f in ("func_publish", "func_service", "func_interact", "func_other")):
+            self.add_error("func_publish", "请至少选择一项功能")
+        if data.get("func_other") and not data.get("func_other_text", "").strip():
+            self.add_error("func_other_text", "勾选“其他功能”时必须填写其他功能内容")
+        if not data.get("func_other"):
+            data["func_other_text"] = ""
+        url = (data.get("url") or "").strip()
+        if code and url and "url" not in self.errors:
+            self._clean_platform_id(code, url, data)
+        return data
+
+    def _clean_platform_id(self, code, url, data):
+        try:
+            platform_id = extract_platform_id(code, url)
+        except PlatformIdError as exc:
+            self.add_error("url", str(exc))
+            return
+        if self.modify and platform_id != self.instance.platform_id:
+            self.add_error("url", "该链接对应的账号ID与原账号不一致：账号类型及biz/oid/ID不支持修改。")
+            return
+        holder = holder_of(code, platform_id, exclude_pk=self.instance.pk if self.instance else None)
+        if holder is not None:
+            self.add_error("url", f"该{TYPE_BY_CODE[code].name}账号已由“{holder.filer_unit.name}”（{holder.filer_unit.code}）报送，不能重复报送。")
+            return
+        data["url"], data["platform_id"] = url, platform_id
+
+
+def initial_from(account: MediaAccount, with_pending: bool = False) -> dict:
+    values = {name: getattr(account, name) for name in AccountForm.base_fields}
+    values["represents_government"] = "1" if account.represents_government else "0"
+    if with_pending:
+        for name, value in (account.pending_changes or {}).items():
+            values[name] = ("1" if value else "0") if name == "represents_government" else value
+    return values
+
+
+class ReviewForm(forms.Form):
+    """审核: the manual's review dialog (审核结果, 驳回…, 审核人姓名, 审核人电话). Not editable after 确定."""
+
+    result = forms.ChoiceField(label="审核结果", widget=forms.RadioSelect, error_messages={"required": "请选择审核结果"})
+    reason = forms.CharField(label="驳回原因", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"max_length": "不能超过300字"})
+    reviewer_name = forms.CharField(label="审核人姓名", max_length=30, error_messages={"required": "审核人姓名不能为空"})
+    reviewer_phone = forms.CharField(label="审核人电话", max_length=30, validators=[validate_phone],
+                                     help_text="例如：188xxxx8822或010-35xxxx21", error_messages={"required": "审核人电话不能为空"})
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, approve_label: str, reject_label: str, reason_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = [("approve", approve_label), ("reject", reject_label)]
+        self.fields["reason"].label = reason_label
+        self.labels = {"approve": approve_label, "reject": reject_label}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("result") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", f"{self.fields['reason'].label}不能为空")
+        if data.get("result"):
+            data["result_label"] = self.labels[data["result"]]
+        return data
+
+
+class CloseForm(forms.Form):
+    applicant_name = forms.CharField(label="申请人姓名", max_length=30, error_messages={"required": "申请人姓名不能为空"})
+    applicant_phone = forms.CharField(label="申请人电话", max_length=30, validators=[validate_phone],
+                                      help_text="例如：188xxxx8822或010-35xxxx21", error_messages={"required": "申请人电话不能为空"})
+    close_reason = forms.ChoiceField(label="关停原因", choices=[("已完成注销/下线", "已完成注销/下线")], widget=forms.RadioSelect,
+                                     error_messages={"required": "请选择关停原因"})
+    cancel_date = forms.DateField(label="注销日期", widget=forms.DateInput(attrs={"type": "date"}),
+                                  error_messages={"required": "注销日期不能为空", "invalid": "请输入正确的日期"})
+    detail = forms.CharField(label="详细说明", max_length=500, widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "详细说明不能为空", "max_length": "详细说明不能超过500字"})
+
+    def clean_cancel_date(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data["cancel_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("注销日期不能晚于今天：请在账号完成注销或下线后再申请关停。")
+        return value
+
+    def request_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["cancel_date"] = data["cancel_date"].isoformat()
+        return data
+
+
+class RestoreForm(forms.Form):
+    applicant_name = forms.CharField(label="申请人姓名", max_length=30, error_messages={"required": "申请人姓名不能为空"})
+    applicant_phone = forms.CharField(label="申请人电话", max_length=30, validators=[validate_phone],
+                                      help_text="例如：188xxxx8822或010-35xxxx21", error_messages={"required": "申请人电话不能为空"})
+    reason = forms.CharField(label="恢复原因", max_length=500, widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "恢复原因不能为空", "max_length": "恢复原因不能超过500字"})
+
+    def request_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class DeleteAccountForm(forms.Form):
+    reason = forms.CharField(label="删除原因", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "删除原因不能为空", "max_length": "删除原因不能超过300字"})

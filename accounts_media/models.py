@@ -1,0 +1,101 @@
+from django.db import models
+
+from .platforms import WECHAT_KIND_CHOICES, type_choices
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "未提交"
+    ADD_PENDING = "add_pending", "添加待审核"
+    ADD_REJECTED = "add_rejected", "添加被驳回"
+    NORMAL = "normal", "正常"
+    MODIFY_PENDING = "modify_pending", "修改待审核"
+    MODIFY_REJECTED = "modify_rejected", "修改被驳回"
+    CLOSE_PENDING = "close_pending", "关停待审核"
+    CLOSE_REJECTED = "close_rejected", "关停被驳回"
+    CLOSED = "closed", "关停"
+    RESTORE_PENDING = "restore_pending", "恢复待审核"
+    RESTORE_REJECTED = "restore_rejected", "恢复被驳回"
+
+
+# 账号数量 counts every status but these (SPEC §5).
+NOT_COUNTED = {Status.DRAFT, Status.ADD_PENDING, Status.ADD_REJECTED, Status.CLOSED}
+COUNTED = [s for s in Status.values if s not in NOT_COUNTED]
+PENDING = {Status.ADD_PENDING, Status.MODIFY_PENDING, Status.CLOSE_PENDING, Status.RESTORE_PENDING}
+REJECTED = {Status.ADD_REJECTED, Status.MODIFY_REJECTED, Status.CLOSE_REJECTED, Status.RESTORE_REJECTED}
+
+
+class MediaAccount(models.Model):
+    class Removal(models.TextChoices):
+        DRAFT_DELETED = "draft_deleted", "删除未提交"
+        ABANDONED = "abandoned", "放弃添加申请"
+        DELETED = "deleted", "删除（退出监管）"
+
+    filer_unit = models.ForeignKey("orgtree.FilerUnit", verbose_name="填报单位", on_delete=models.PROTECT,
+                                   related_name="media_accounts")
+    org_path = models.CharField("组织路径", max_length=200, db_index=True, editable=False)
+    media_code = models.CharField("新媒体标识码", max_length=20, unique=True, null=True, blank=True, editable=False)
+    account_type = models.CharField("账号类型", max_length=2, choices=type_choices())
+    wechat_kind = models.CharField("微信公众号类型", max_length=12, choices=WECHAT_KIND_CHOICES, blank=True)
+    platform_name = models.CharField("其他账号类型/平台名称", max_length=50, blank=True)
+    url = models.CharField("文章链接/主页链接/下载链接", max_length=1000)
+    platform_id = models.CharField("账号ID（biz/oid/ID）", max_length=1100, editable=False)
+    name = models.CharField("名称", max_length=100)
+    operator = models.CharField("开设主体", max_length=100)
+    represents_government = models.BooleanField("账号是否代表省/市/县（区）人民政府或国务院部门")
+    func_publish = models.BooleanField("信息发布", default=False)
+    func_service = models.BooleanField("办事服务", default=False)
+    func_interact = models.BooleanField("互动交流", default=False)
+    func_other = models.BooleanField("其他功能", default=False)
+    func_other_text = models.CharField("其他功能说明", max_length=100, blank=True)
+    contact_name = models.CharField("账号联系人姓名", max_length=30, blank=True)
+    contact_title = models.CharField("账号联系人职务", max_length=50, blank=True)
+    contact_mobile = models.CharField("账号联系人手机号", max_length=11, blank=True)
+    contact_landline = models.CharField("账号联系人座机号", max_length=30, blank=True)
+
+    status = models.CharField("状态", max_length=20, choices=Status.choices, db_index=True)
+    reviewer = models.ForeignKey("orgtree.OrgUnit", verbose_name="审核定位", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    pending_changes = models.JSONField("待审核的修改", default=dict, blank=True)
+    request_data = models.JSONField("关停/恢复申请", default=dict, blank=True)
+    last_review = models.JSONField("最近一次审核", default=dict, blank=True)
+    restore_requested = models.BooleanField("已申请过关停恢复", default=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True, db_index=True)
+    removed_at = models.DateTimeField("移除时间", null=True, blank=True)
+    removal = models.CharField("移除方式", max_length=20, choices=Removal.choices, blank=True)
+    removal_reason = models.CharField("删除原因", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "新媒体账号"
+        verbose_name_plural = "新媒体账号"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account_type", "platform_id"], condition=models.Q(removed_at__isnull=True),
+                                    name="media_live_type_platform_id_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["reviewer", "status"], name="media_reviewer_status"),
+            models.Index(fields=["filer_unit", "status"], name="media_filer_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.media_code or self.get_status_display()}）"
+
+    @property
+    def is_live(self) -> bool:
+        return self.removed_at is None
+
+    @property
+    def functions_display(self) -> str:
+        parts = [label for flag, label in ((self.func_publish, "信息发布"), (self.func_service, "办事服务"),
+                                           (self.func_interact, "互动交流")) if flag]
+        if self.func_other:
+            parts.append(f"其他({self.func_other_text})" if self.func_other_text else "其他")
+        return "；".join(parts)
+
+    @property
+    def type_display(self) -> str:
+        from .platforms import display_type
+
+        return display_type(self.account_type, self.wechat_kind or None, self.platform_name)

@@ -1,0 +1,32 @@
+"""Reads scoped to the user: the one place that decides which accounts a user sees."""
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import User
+from orgtree.selectors import scope_q
+
+from .models import COUNTED, MediaAccount, Status
+
+
+def accounts_visible_to(user: User) -> QuerySet[MediaAccount]:
+    """Live accounts: a filer unit's own; an org unit's whole subtree; nothing for others."""
+    live = MediaAccount.objects.filter(removed_at__isnull=True)
+    if user.kind == User.Kind.FILER and user.filer_unit_id:
+        return live.filter(filer_unit_id=user.filer_unit_id)
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        return live.filter(scope_q(user.org_unit, "org_path"))
+    return MediaAccount.objects.none()
+
+
+def awaiting_review_by(user: User) -> QuerySet[MediaAccount]:
+    """待审核: what sits at this org unit now."""
+    if user.kind != User.Kind.ORG:
+        return MediaAccount.objects.none()
+    return MediaAccount.objects.filter(removed_at__isnull=True, reviewer_id=user.org_unit_id,
+                                       status__in=[Status.ADD_PENDING, Status.MODIFY_PENDING,
+                                                   Status.CLOSE_PENDING, Status.RESTORE_PENDING])
+
+
+def filer_counts(filer_unit_id: int) -> dict:
+    return MediaAccount.objects.filter(filer_unit_id=filer_unit_id, removed_at__isnull=True).aggregate(
+        total=Count("id"), counted=Count("id", filter=Q(status__in=COUNTED)),
+    )

@@ -1,0 +1,51 @@
+"""The business actions on media accounts. Every state change goes through the review engine
+(accounts_media.workflow.WORKFLOW), so the rules live in its table and nowhere else."""
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from orgtree.models import FilerUnit
+from django.db import IntegrityError
+
+from reviews.engine import NEW, TransitionError
+
+from .models import COUNTED, MediaAccount
+from .workflow import WORKFLOW
+
+
+def _count(filter_q):
+    return Coalesce(Subquery(
+        MediaAccount.objects.filter(filter_q, filer_unit_id=OuterRef("pk"), removed_at__isnull=True)
+        .order_by().values("filer_unit_id").annotate(n=Count("id")).values("n")[:1]
+    ), 0)
+
+
+def refresh_counts(filer_unit_id: int) -> None:
+    """账号数量 and the record total of one filer unit, recomputed in one UPDATE (no drift)."""
+    FilerUnit.objects.filter(pk=filer_unit_id).update(
+        media_count=_count(Q(status__in=COUNTED)), account_total=_count(Q()),
+    )
+
+
+def new_account(user) -> MediaAccount:
+    return MediaAccount(filer_unit=user.filer_unit, status=NEW)
+
+
+def perform(account: MediaAccount, action: str, user, data: dict | None = None, expected_version: int | None = None):
+    """Apply one transition of the table (暂存, 提交, 同意添加, 关停 …)."""
+    try:
+        return WORKFLOW.apply(account, action, user, data or {}, expected_version=expected_version)
+    except IntegrityError:
+        # Two units registering the same account at the same instant: the constraint decides.
+        raise TransitionError("该账号已被其他单位报送，不能重复报送。")
+
+
+def allowed_actions(account: MediaAccount, user) -> set[str]:
+    return {t.name for t in WORKFLOW.allowed(account, user)}
+
+
+def holder_of(account_type: str, platform_id: str, exclude_pk: int | None = None) -> MediaAccount | None:
+    """The live account already registered with this (type, platform id), if any."""
+    qs = MediaAccount.objects.filter(account_type=account_type, platform_id=platform_id, removed_at__isnull=True)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("filer_unit").first()

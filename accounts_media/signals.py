@@ -1,0 +1,15 @@
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+from django.dispatch import receiver
+
+from orgtree.signals import subtree_moved
+
+from .models import MediaAccount
+
+
+@receiver(subtree_moved)
+def move_account_paths(sender, old_prefix, new_prefix, **kwargs):
+    """A moved subtree takes its accounts along: rewrite their copy of the org path."""
+    MediaAccount.objects.filter(org_path__startswith=old_prefix).update(
+        org_path=Concat(Value(new_prefix), Substr("org_path", len(old_prefix) + 1))
+    )

@@ -1,0 +1,38 @@
+"""The tabs of 【新媒体账号信息】 per role (SPEC §8), counted in one aggregate query."""
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from accounts.models import User
+from accounts.roles import Role
+
+from .models import PENDING, Status
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    q: Q
+    badge: bool = False   # the manual shows a count badge on 待审核 and 被驳回
+
+
+def tabs_for(user: User) -> list[Tab]:
+    submitted = Tab("submitted", "已提交", ~Q(status=Status.DRAFT))
+    drafts = Tab("drafts", "未提交", Q(status=Status.DRAFT))
+    if user.kind == User.Kind.FILER:
+        rejected = Q(status__in=[Status.ADD_REJECTED, Status.MODIFY_REJECTED, Status.CLOSE_REJECTED])
+        return [submitted, drafts, Tab("rejected", "被驳回", rejected, badge=True)]
+    tabs = [submitted, drafts, Tab("pending", "待审核", Q(reviewer_id=user.org_unit_id, status__in=PENDING), badge=True)]
+    if user.role == Role.L1:
+        tabs.append(Tab("rejected", "被驳回", Q(status=Status.RESTORE_REJECTED), badge=True))
+    return tabs
+
+
+def tab_counts(queryset, tabs: list[Tab]) -> dict[str, int]:
+    return queryset.aggregate(**{tab.key: Count("id", filter=tab.q) for tab in tabs})
+
+
+def current_tab(request, tabs: list[Tab]) -> Tab:
+    key = request.GET.get("tab")
+    return next((t for t in tabs if t.key == key), tabs[0])

@@ -1,0 +1,22 @@
+from accounts.roles import FILERS, GB_ONLY, L1_ONLY, ORG_UNITS
+from govmedia.access import route
+
+from . import views
+
+app_name = "media"
+EVERYONE_WITH_ACCOUNTS = ORG_UNITS | FILERS
+
+urlpatterns = [
+    route("", views.media_list, name="list", access=EVERYONE_WITH_ACCOUNTS),
+    route("add/", views.account_add, name="add", access=FILERS),
+    route("<int:pk>/", views.account_detail, name="detail", access=EVERYONE_WITH_ACCOUNTS),
+    route("<int:pk>/journal/", views.account_journal, name="journal", access=EVERYONE_WITH_ACCOUNTS),
+    route("<int:pk>/edit/", views.account_edit, name="edit", access=FILERS),
+    route("<int:pk>/modify/", views.account_modify, name="modify", access=FILERS),
+    route("<int:pk>/close/", views.account_close, name="close", access=FILERS),
+    route("<int:pk>/restore/", views.account_restore, name="restore", access=L1_ONLY),
+    route("<int:pk>/review/", views.account_review, name="review", access=ORG_UNITS),
+    route("<int:pk>/rejection/", views.account_rejection, name="rejection", access=EVERYONE_WITH_ACCOUNTS),
+    route("<int:pk>/do/<str:action>/", views.account_action, name="action", access=EVERYONE_WITH_ACCOUNTS),
+    route("<int:pk>/delete/", views.account_delete, name="delete", access=GB_ONLY),
+]

@@ -1,0 +1,240 @@
+"""【新媒体账号信息】: list, 添加账号, 查看, 流水, and one page per transition of the workflow.
+Views parse the request, call the service (which applies the declared transition), render."""
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from govmedia.common.lists import render_list
+from orgtree.selectors import cascade_options
+from reviews.engine import NEW, TransitionError, journal_of
+
+from . import services
+from .forms import AccountForm, CloseForm, DeleteAccountForm, RestoreForm, ReviewForm
+from .lists import MEDIA_LIST
+from .models import REJECTED, Status
+from .selectors import accounts_visible_to
+from .tabs import current_tab, tab_counts, tabs_for
+from .workflow import REVIEWS, WORKFLOW
+
+
+def _account(request, pk):
+    qs = accounts_visible_to(request.user).select_related("filer_unit", "filer_unit__org_unit", "reviewer")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _refused(request, exc: TransitionError, account=None):
+    return render(request, "accounts_media/refused.html", {"message": exc.message, "account": account},
+                  status=exc.http_status)
+
+
+def _require(request, account, *names):
+    """The first of `names` the user may apply now, or the refusal (409 when the status moved on)."""
+    for name in names:
+        if WORKFLOW.can(account, request.user, name):
+            return name, None
+    status_ok = any(account.status in WORKFLOW.get(n).source for n in names)
+    message = "您没有权限进行该操作。" if status_ok else "该申请已被处理或当前状态不能进行该操作。"
+    return None, render(request, "accounts_media/refused.html", {"message": message, "account": account},
+                        status=403 if status_ok else 409)
+
+
+@require_GET
+def media_list(request):
+    base = accounts_visible_to(request.user).select_related("filer_unit")
+    tabs = tabs_for(request.user)
+    tab = current_tab(request, tabs)
+    counts = tab_counts(base, tabs)
+    context = {"tabs": tabs, "tab": tab, "counts": counts, "is_filer": request.user.kind == User.Kind.FILER}
+    if request.user.kind == User.Kind.ORG:
+        chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
+        context["cascade"] = cascade_options(request.user.org_unit, chosen)
+    return render_list(request, MEDIA_LIST, base.filter(tab.q), "accounts_media/list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def account_add(request):
+    account = services.new_account(request.user)
+    form = AccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        action = "submit" if "submit" in request.POST else "save_draft"
+        try:
+            account = services.perform(account, action, request.user, form.cleaned_data)
+        except TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已提交，等待审核。" if action == "submit" else "已暂存，可在【未提交】列表中修改后提交。")
+            return redirect("media:detail", pk=account.pk)
+    return render(request, "accounts_media/account_form.html", {"form": form, "title": "新增新媒体账号", "draft": True})
+
+
+@require_GET
+def account_detail(request, pk):
+    account = _account(request, pk)
+    return render(request, "accounts_media/detail.html", {
+        "account": account, "actions": services.allowed_actions(account, request.user),
+        "changes": _pending_changes(account), "is_rejected": account.status in REJECTED,
+    })
+
+
+@require_GET
+def account_journal(request, pk):
+    account = _account(request, pk)
+    entries = journal_of("media_account", account.pk)
+    return render(request, "accounts_media/journal.html", {"account": account, "entries": entries})
+
+
+@require_http_methods(["GET", "POST"])
+def account_edit(request, pk):
+    """Edit a draft (暂存 / 提交) or 重新添加申请 after a rejection (form prefilled, editable)."""
+    account = _account(request, pk)
+    name, refusal = _require(request, account, "save_draft", "resubmit_add")
+    if refusal:
+        return refusal
+    form = AccountForm(request.POST if request.method == "POST" else None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        action = name if name == "resubmit_add" else ("submit" if "submit" in request.POST else "save_draft")
+        try:
+            services.perform(account, action, request.user, form.cleaned_data, expected_version=account.version)
+        except TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已暂存。" if action == "save_draft" else "已提交，等待审核。")
+            return redirect("media:detail", pk=account.pk)
+    title = "重新添加申请" if name == "resubmit_add" else "编辑新媒体账号"
+    return render(request, "accounts_media/account_form.html",
+                  {"form": form, "title": title, "draft": name == "save_draft", "account": account})
+
+
+@require_http_methods(["GET", "POST"])
+def account_modify(request, pk):
+    """修改 (正常) or 重新修改账号 (修改被驳回): the proposed values wait for the own org unit."""
+    account = _account(request, pk)
+    name, refusal = _require(request, account, "request_modify", "resubmit_modify")
+    if refusal:
+        return refusal
+    form = AccountForm(request.POST if request.method == "POST" else None, instance=account, modify=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.perform(account, name, request.user, form.cleaned_data, expected_version=account.version)
+        except TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "修改申请已提交，审核通过后生效。")
+            return redirect("media:detail", pk=account.pk)
+    return render(request, "accounts_media/account_form.html",
+                  {"form": form, "title": "编辑新媒体账号", "modify": True, "account": account})
+
+
+def _request_page(request, pk, names, form_class, template):
+    account = _account(request, pk)
+    name, refusal = _require(request, account, *names)
+    if refusal:
+        return refusal
+    initial = account.request_data if name.startswith("resubmit") else None
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.perform(account, name, request.user, form.request_data(), expected_version=account.version)
+        except TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "申请已提交，等待审核。")
+            return redirect("media:detail", pk=account.pk)
+    return render(request, template, {"form": form, "account": account, "resubmit": name.startswith("resubmit")})
+
+
+@require_http_methods(["GET", "POST"])
+def account_close(request, pk):
+    return _request_page(request, pk, ("request_close", "resubmit_close"), CloseForm, "accounts_media/close.html")
+
+
+@require_http_methods(["GET", "POST"])
+def account_restore(request, pk):
+    return _request_page(request, pk, ("request_restore", "resubmit_restore"), RestoreForm, "accounts_media/restore.html")
+
+
+@require_http_methods(["GET", "POST"])
+def account_review(request, pk):
+    account = _account(request, pk)
+    if account.status not in REVIEWS:
+        return _require(request, account, "approve_add")[1]
+    approve, reject, title, reason_label = REVIEWS[account.status]
+    name, refusal = _require(request, account, approve)
+    if refusal:
+        return refusal
+    labels = {"approve_label": WORKFLOW.get(approve).result, "reject_label": WORKFLOW.get(reject).result,
+              "reason_label": reason_label}
+    form = ReviewForm(request.POST if request.method == "POST" else None, initial={"version": account.version}, **labels)
+    if request.method == "POST" and form.is_valid():
+        action = approve if form.cleaned_data["result"] == "approve" else reject
+        try:
+            services.perform(account, action, request.user, form.cleaned_data, expected_version=form.cleaned_data["version"])
+        except TransitionError as exc:
+            return _refused(request, exc, account)
+        messages.success(request, f"审核已提交：{form.cleaned_data['result_label']}。")
+        return redirect("media:list")
+    return render(request, "accounts_media/review.html", {
+        "form": form, "account": account, "title": title, "changes": _pending_changes(account),
+    })
+
+
+@require_GET
+def account_rejection(request, pk):
+    """查看驳回: the request, who rejected it and why, and the manual's two buttons."""
+    account = _account(request, pk)
+    if account.status not in REJECTED:
+        return _require(request, account, "resubmit_add")[1]
+    return render(request, "accounts_media/rejection.html", {
+        "account": account, "actions": services.allowed_actions(account, request.user),
+        "changes": _pending_changes(account),
+    })
+
+
+SIMPLE_ACTIONS = {"abandon_add", "abandon_modify", "abandon_close", "abandon_restore", "delete_draft"}
+
+
+@require_POST
+def account_action(request, pk, action):
+    """The transitions that need no form: 放弃…申请, 删除 a draft (confirmed in the page)."""
+    account = _account(request, pk)
+    if action not in SIMPLE_ACTIONS:
+        return _refused(request, TransitionError("不支持的操作。"), account)
+    try:
+        services.perform(account, action, request.user, {}, expected_version=_version(request))
+    except TransitionError as exc:
+        return _refused(request, exc, account)
+    messages.success(request, f"已{WORKFLOW.get(action).label}。")
+    return redirect("media:list" if action in ("abandon_add", "delete_draft") else "media:detail",
+                    **({} if action in ("abandon_add", "delete_draft") else {"pk": account.pk}))
+
+
+def _version(request):
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def account_delete(request, pk):
+    """删除（退出监管）: GB only, with the reason of the formal request."""
+    account = _account(request, pk)
+    name, refusal = _require(request, account, "delete")
+    if refusal:
+        return refusal
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.perform(account, "delete", request.user, form.cleaned_data, expected_version=account.version)
+        except TransitionError as exc:
+            return _refused(request, exc, account)
+        messages.success(request, f"已删除新媒体账号“{account.name}”。")
+        return redirect("media:list")
+    return render(request, "accounts_media/delete.html", {"form": form, "account": account})
+
+
+def _pending_changes(account):
+    from .workflow import change_list
+
+    return change_list(account, account.pending_changes) if account.pending_changes else []

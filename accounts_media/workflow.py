@@ -1,0 +1,266 @@
+"""The media-account transitions of SPEC §7, declared in one table (read it top to bottom).
+
+Who may trigger each: the filer unit that owns the account; the org unit the request currently
+sits at (审核定位: add requests climb level by level to L1; modify and closure requests sit at
+the filer's own org unit only); the L1 unit above the account (restore requests); GB.
+"""
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from orgtree.codes import SerialExhausted, next_serial
+from reviews.engine import NEW, Context, Transition, TransitionError, Workflow
+
+from .models import MediaAccount, Status
+
+S = Status
+EDITABLE_FIELDS = [
+    "operator", "account_type", "wechat_kind", "platform_name", "url", "platform_id", "name",
+    "represents_government", "func_publish", "func_service", "func_interact", "func_other", "func_other_text",
+    "contact_name", "contact_title", "contact_mobile", "contact_landline",
+]
+# A change request may not touch the identity of the account (code, type, platform id).
+MODIFIABLE_FIELDS = [f for f in EDITABLE_FIELDS if f not in ("account_type", "platform_id", "platform_name")]
+
+
+# --- who may act -----------------------------------------------------------------------------
+
+def owner_filer(user, obj) -> bool:
+    return user.kind == User.Kind.FILER and user.filer_unit_id is not None and obj.filer_unit_id == user.filer_unit_id
+
+
+def current_reviewer(user, obj) -> bool:
+    return user.kind == User.Kind.ORG and obj.reviewer_id is not None and obj.reviewer_id == user.org_unit_id
+
+
+def l1_above(user, obj) -> bool:
+    return user.role == Role.L1 and obj.org_path.startswith(user.org_unit.path)
+
+
+def l1_above_first_restore(user, obj) -> bool:
+    return l1_above(user, obj) and not obj.restore_requested
+
+
+def national_office(user, obj) -> bool:
+    return user.role == Role.GB or (user.kind == User.Kind.OPS and user.is_staff)
+
+
+# --- side effects ------------------------------------------------------------------------------
+
+def fill_from_form(obj, ctx: Context):
+    for name in EDITABLE_FIELDS:
+        if name in ctx.data:
+            setattr(obj, name, ctx.data[name])
+    if not obj.pk:
+        obj.org_path = obj.filer_unit.org_unit.path
+
+
+def to_own_org(obj, ctx: Context):
+    obj.reviewer = obj.filer_unit.org_unit
+
+
+def to_national_office(obj, ctx: Context):
+    from orgtree.selectors import root
+
+    obj.reviewer = root()
+
+
+def clear_reviewer(obj, ctx: Context):
+    obj.reviewer = None
+
+
+def record_review(obj, ctx: Context):
+    data = ctx.data
+    ctx.person_name, ctx.person_phone = data.get("reviewer_name", ""), data.get("reviewer_phone", "")
+    ctx.reason = data.get("reason", "") or ""
+    unit = ctx.user.org_unit
+    obj.last_review = {
+        "result": data.get("result_label", ""), "reason": ctx.reason, "reviewer_name": ctx.person_name,
+        "reviewer_phone": ctx.person_phone, "unit": f"{unit.name}（{unit.code}）",
+        "at": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    ctx.result = data.get("result_label", "")
+
+
+def approve_add_level(obj, ctx: Context):
+    """逐级审核: up to the parent, or final at level 1 with the media code."""
+    reviewer = obj.reviewer
+    if reviewer.level <= 1:
+        assign_media_code(obj)
+        obj.reviewer = None
+    else:
+        obj.reviewer = reviewer.parent
+
+
+def assign_media_code(obj):
+    filer_code = obj.filer_unit.code
+    prefix = f"{filer_code}{obj.account_type}"
+    existing = MediaAccount.objects.filter(media_code__startswith=prefix).values_list("media_code", flat=True)
+    floor = max((int(c[len(prefix):]) for c in existing if c[len(prefix):].isdigit()), default=0)
+    try:
+        serial = next_serial(f"media:{prefix}", floor=floor, maximum=9999)
+    except SerialExhausted:
+        raise TransitionError("该填报单位此类账号的标识码已用尽，请联系技术支持。")
+    obj.media_code = f"{prefix}{serial:04d}"
+
+
+def store_changes(obj, ctx: Context):
+    """修改: keep the proposed values apart; the live record is unchanged until approval."""
+    proposed = {}
+    for name in MODIFIABLE_FIELDS:
+        if name in ctx.data and ctx.data[name] != getattr(obj, name):
+            proposed[name] = ctx.data[name]
+    if not proposed:
+        raise TransitionError("未修改任何信息。")
+    obj.pending_changes = proposed
+    ctx.changes = change_list(obj, proposed)
+
+
+def apply_changes(obj, ctx: Context):
+    ctx.changes = change_list(obj, obj.pending_changes)
+    for name, value in obj.pending_changes.items():
+        setattr(obj, name, value)
+    obj.pending_changes = {}
+
+
+def drop_changes(obj, ctx: Context):
+    ctx.changes = change_list(obj, obj.pending_changes)
+    obj.pending_changes = {}
+
+
+def change_list(obj, proposed: dict) -> list[dict]:
+    return [{"field": name, "label": field_label(name), "old": display_value(name, getattr(obj, name)),
+             "new": display_value(name, value)} for name, value in proposed.items()]
+
+
+def field_label(name: str) -> str:
+    return str(MediaAccount._meta.get_field(name).verbose_name)
+
+
+def display_value(name: str, value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if name == "wechat_kind":
+        from .platforms import WECHAT_KIND_LABELS
+
+        return WECHAT_KIND_LABELS.get(value, value or "")
+    return "" if value is None else str(value)
+
+
+def store_request(obj, ctx: Context):
+    """关停 / 关停恢复申请: the applicant's form, kept for the dialogs and the journal."""
+    data = {k: v for k, v in ctx.data.items() if k != "csrfmiddlewaretoken"}
+    obj.request_data = data
+    ctx.person_name, ctx.person_phone = data.get("applicant_name", ""), data.get("applicant_phone", "")
+    ctx.reason = data.get("detail") or data.get("reason") or ""
+    ctx.journal_data = data
+
+
+def mark_restore_requested(obj, ctx: Context):
+    obj.restore_requested = True
+
+
+def remove(kind):
+    def effect(obj, ctx: Context):
+        obj.removed_at = timezone.now()
+        obj.removal = kind
+        obj.removal_reason = ctx.data.get("reason", "") or ""
+        obj.reviewer = None
+        ctx.reason = obj.removal_reason
+    return effect
+
+
+def stay(obj) -> str:
+    return obj.status
+
+
+def after_add_review(obj) -> str:
+    return S.NORMAL if obj.reviewer_id is None else S.ADD_PENDING
+
+
+# --- the table -------------------------------------------------------------------------------
+
+T = Transition
+f = frozenset
+TRANSITIONS = [
+    # 1-2: a new account, or a draft, is saved again (暂存) or submitted (提交) to the own org unit.
+    T("save_draft", "暂存", f({NEW, S.DRAFT}), S.DRAFT, owner_filer, (fill_from_form,), kind="create"),
+    T("submit", "提交", f({NEW, S.DRAFT}), S.ADD_PENDING, owner_filer, (fill_from_form, to_own_org), kind="create"),
+    T("delete_draft", "删除", f({S.DRAFT}), stay, owner_filer, (remove(MediaAccount.Removal.DRAFT_DELETED),),
+      after_label="已删除"),
+    # 3-4: level-by-level add review; L1 is final and generates the media code.
+    T("approve_add", "同意添加", f({S.ADD_PENDING}), after_add_review, current_reviewer,
+      (record_review, approve_add_level), result="同意添加", kind="review"),
+    T("reject_add", "驳回添加", f({S.ADD_PENDING}), S.ADD_REJECTED, current_reviewer,
+      (record_review, clear_reviewer), result="驳回添加", kind="review"),
+    # 5-6: the filer resubmits (review restarts at the own org unit) or abandons.
+    T("resubmit_add", "重新添加申请", f({S.ADD_REJECTED}), S.ADD_PENDING, owner_filer, (fill_from_form, to_own_org)),
+    T("abandon_add", "放弃添加申请", f({S.ADD_REJECTED}), stay, owner_filer, (remove(MediaAccount.Removal.ABANDONED),),
+      after_label="已放弃"),
+    # 7-9: change requests, reviewed by the filer's own org unit only.
+    T("request_modify", "修改", f({S.NORMAL}), S.MODIFY_PENDING, owner_filer, (store_changes, to_own_org)),
+    T("approve_modify", "同意修改", f({S.MODIFY_PENDING}), S.NORMAL, current_reviewer,
+      (record_review, apply_changes, clear_reviewer), result="同意修改", kind="review"),
+    T("reject_modify", "驳回修改", f({S.MODIFY_PENDING}), S.MODIFY_REJECTED, current_reviewer,
+      (record_review, clear_reviewer), result="驳回修改", kind="review"),
+    T("resubmit_modify", "重新修改申请", f({S.MODIFY_REJECTED}), S.MODIFY_PENDING, owner_filer, (store_changes, to_own_org)),
+    T("abandon_modify", "放弃修改申请", f({S.MODIFY_REJECTED}), S.NORMAL, owner_filer, (drop_changes,)),
+    # 10-12: closure, reviewed by the own org unit; 关停 is final for the filer.
+    T("request_close", "关停", f({S.NORMAL}), S.CLOSE_PENDING, owner_filer, (store_request, to_own_org)),
+    T("approve_close", "同意关停", f({S.CLOSE_PENDING}), S.CLOSED, current_reviewer,
+      (record_review, clear_reviewer), result="同意关停", kind="review"),
+    T("reject_close", "驳回关停", f({S.CLOSE_PENDING}), S.CLOSE_REJECTED, current_reviewer,
+      (record_review, clear_reviewer), result="驳回关停", kind="review"),
+    T("resubmit_close", "重新关停申请", f({S.CLOSE_REJECTED}), S.CLOSE_PENDING, owner_filer, (store_request, to_own_org)),
+    T("abandon_close", "放弃关停申请", f({S.CLOSE_REJECTED}), S.NORMAL, owner_filer, ()),
+    # 13-15: restore, once per account ever, asked by the L1 unit above, decided by GB.
+    T("request_restore", "恢复", f({S.CLOSED}), S.RESTORE_PENDING, l1_above_first_restore,
+      (store_request, mark_restore_requested, to_national_office)),
+    T("approve_restore", "同意恢复", f({S.RESTORE_PENDING}), S.NORMAL, current_reviewer,
+      (record_review, clear_reviewer), result="同意恢复", kind="review"),
+    T("reject_restore", "驳回关停恢复申请", f({S.RESTORE_PENDING}), S.RESTORE_REJECTED, current_reviewer,
+      (record_review, clear_reviewer), result="驳回关停恢复申请", kind="review"),
+    T("resubmit_restore", "重新关停恢复申请", f({S.RESTORE_REJECTED}), S.RESTORE_PENDING, l1_above,
+      (store_request, to_national_office)),
+    T("abandon_restore", "放弃关停恢复申请", f({S.RESTORE_REJECTED}), S.CLOSED, l1_above, ()),
+    # 16: 删除 (退出监管), by GB on a formal request, from any status.
+    T("delete", "删除", f(Status.values), stay, national_office, (remove(MediaAccount.Removal.DELETED),),
+      after_label="已删除"),
+]
+
+# The review a pending status asks for: (approve, reject, dialog title, rejection-text label).
+REVIEWS = {
+    S.ADD_PENDING: ("approve_add", "reject_add", "添加待审核", "驳回原因"),
+    S.MODIFY_PENDING: ("approve_modify", "reject_modify", "修改待审核", "驳回意见"),
+    S.CLOSE_PENDING: ("approve_close", "reject_close", "关停审核", "驳回关停"),
+    S.RESTORE_PENDING: ("approve_restore", "reject_restore", "关停恢复审核", "驳回原因"),
+}
+
+
+def unit_of(user) -> tuple[str, str]:
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        return user.org_unit.code, user.org_unit.name
+    if user.kind == User.Kind.FILER and user.filer_unit_id:
+        return user.filer_unit.code, user.filer_unit.name
+    return user.username, "运维人员"
+
+
+def position_of(obj) -> str:
+    return f"{obj.reviewer.name}（{obj.reviewer.code}）" if obj.reviewer_id else ""
+
+
+def refresh_filer_counts(obj, transition):
+    from .services import refresh_counts
+
+    refresh_counts(obj.filer_unit_id)
+
+
+WORKFLOW = Workflow(
+    model=MediaAccount,
+    subject_type="media_account",
+    transitions=TRANSITIONS,
+    status_labels={NEW: "", **dict(Status.choices)},
+    unit_of=unit_of,
+    position_of=position_of,
+    after_save=(refresh_filer_counts,),
+)

@@ -1,0 +1,144 @@
+"""The review engine: a declared table of transitions, applied atomically.
+
+A `Workflow` belongs to one model (media accounts, websites) and lists its `Transition`s:
+each names its source statuses, the target (a status or a function of the object), who may
+trigger it (`actor(user, obj) -> bool`, role and scope together), and the side effects to run.
+`Workflow.apply` locks the row, re-checks source and actor, runs the effects, saves, and writes
+exactly one journal entry — all in one transaction. A second click on a request that was
+already handled (its status or version moved on) gets `AlreadyHandled`, never a double apply.
+`Workflow.allowed(obj, user)` is what templates ask for the buttons to show.
+"""
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from django.db import models, transaction
+
+from .models import JournalEntry
+
+NEW = ""  # the status of an object not yet saved
+
+
+class TransitionError(Exception):
+    http_status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(TransitionError):
+    http_status = 403
+
+
+class AlreadyHandled(TransitionError):
+    http_status = 409
+
+
+@dataclass
+class Context:
+    """What a side effect can read and add to: the user, the form data, the journal parts."""
+
+    user: Any
+    data: dict
+    changes: list = field(default_factory=list)
+    result: str = ""
+    reason: str = ""
+    person_name: str = ""
+    person_phone: str = ""
+    journal_data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    source: frozenset
+    target: str | Callable[[Any], str]
+    actor: Callable[[Any, Any], bool]
+    effects: tuple[Callable[[Any, Context], None], ...] = ()
+    result: str = ""            # the 审核结果 text a review transition records (同意添加 …)
+    kind: str = "action"        # action | review | create
+    after_label: str = ""       # the journal's "status after" when the object leaves the lists
+
+    def target_for(self, obj) -> str:
+        return self.target(obj) if callable(self.target) else self.target
+
+
+@dataclass
+class Workflow:
+    model: type[models.Model]
+    subject_type: str
+    transitions: list[Transition]
+    status_labels: dict[str, str]
+    unit_of: Callable[[Any], tuple[str, str]]            # user -> (code, name) for the journal
+    position_of: Callable[[Any], str] = lambda obj: ""   # 审核定位 after the transition
+    after_save: tuple[Callable[[Any, Transition], None], ...] = ()
+    by_name: dict = field(init=False)
+
+    def __post_init__(self):
+        self.by_name = {t.name: t for t in self.transitions}
+        if len(self.by_name) != len(self.transitions):
+            raise ValueError("duplicate transition names")
+
+    def get(self, name: str) -> Transition:
+        try:
+            return self.by_name[name]
+        except KeyError:
+            raise NotAllowed("不支持的操作。")
+
+    def allowed(self, obj, user) -> list[Transition]:
+        status = getattr(obj, "status", NEW) if obj.pk else NEW
+        return [t for t in self.transitions if status in t.source and t.actor(user, obj)]
+
+    def can(self, obj, user, name: str) -> bool:
+        t = self.by_name.get(name)
+        return bool(t) and (obj.status if obj.pk else NEW) in t.source and t.actor(user, obj)
+
+    def apply(self, obj, name: str, user, data: dict | None = None, expected_version: int | None = None):
+        transition = self.get(name)
+        ctx = Context(user=user, data=dict(data or {}))
+        with transaction.atomic():
+            if obj.pk:
+                current = self.model.objects.select_for_update().get(pk=obj.pk)
+                if expected_version is not None and current.version != expected_version:
+                    raise AlreadyHandled("该申请已被处理，请刷新后查看最新状态。")
+                if not getattr(current, "is_live", True):
+                    raise AlreadyHandled("该记录已删除或已放弃。")
+            else:
+                current = obj
+            before = current.status if current.pk else NEW
+            if before not in transition.source:
+                raise AlreadyHandled("该申请已被处理，请刷新后查看最新状态。" if current.pk else "不支持的操作。")
+            if not transition.actor(user, current):
+                raise NotAllowed("您没有权限进行该操作。")
+            for effect in transition.effects:
+                effect(current, ctx)
+            current.status = transition.target_for(current)
+            current.version = (current.version or 0) + 1
+            current.save()
+            for hook in self.after_save:
+                hook(current, transition)
+            code, unit_name = self.unit_of(user)
+            JournalEntry.objects.create(
+                subject_type=self.subject_type,
+                subject_id=current.pk,
+                actor=user if getattr(user, "pk", None) else None,
+                actor_unit_code=code,
+                actor_unit_name=unit_name,
+                person_name=ctx.person_name,
+                person_phone=ctx.person_phone,
+                action=transition.name,
+                action_label=transition.label,
+                status_before=self.status_labels.get(before, ""),
+                status_after=transition.after_label or self.status_labels.get(current.status, ""),
+                result=ctx.result or transition.result,
+                reason=ctx.reason,
+                changes=ctx.changes,
+                data=ctx.journal_data,
+                position=self.position_of(current),
+            )
+        return current
+
+
+def journal_of(subject_type: str, subject_id: int):
+    return JournalEntry.objects.filter(subject_type=subject_type, subject_id=subject_id).select_related(None)

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.db import models
+
+
+class JournalEntry(models.Model):
+    """One event in the life of a reviewed object (流水 / 操作日志). Never edited."""
+
+    subject_type = models.CharField("对象类型", max_length=30)
+    subject_id = models.BigIntegerField("对象编号")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作用户", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_unit_code = models.CharField("操作单位代码", max_length=30, blank=True)
+    actor_unit_name = models.CharField("操作单位", max_length=120, blank=True)
+    person_name = models.CharField("经办人", max_length=30, blank=True)
+    person_phone = models.CharField("经办人电话", max_length=30, blank=True)
+    action = models.CharField("操作", max_length=40)
+    action_label = models.CharField("操作名称", max_length=40)
+    status_before = models.CharField("操作前状态", max_length=30, blank=True)
+    status_after = models.CharField("操作后状态", max_length=30, blank=True)
+    result = models.CharField("审核结果", max_length=40, blank=True)
+    reason = models.TextField("原因/意见", blank=True)
+    changes = models.JSONField("变更字段", default=list, blank=True)  # [{"field","label","old","new"}]
+    data = models.JSONField("申请内容", default=dict, blank=True)
+    position = models.CharField("审核定位", max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "流水"
+        verbose_name_plural = "流水"
+        ordering = ["subject_type", "subject_id", "at", "id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "at"], name="journal_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_unit_name} {self.action_label}"
