@@ -29,3 +29,9 @@ class RoleBackend(ModelBackend):
     def get_user(self, user_id):
         user = User.objects.select_related("org_unit", "filer_unit").filter(pk=user_id).first()
         return user if user and self.user_can_authenticate(user) and user.can_log_in() else None
+
+
+def throttle_username(request, credentials) -> str:
+    """The username django-axes counts failures under: trimmed and case-folded, like the login."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return username.strip().lower()

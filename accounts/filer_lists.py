@@ -4,7 +4,7 @@ from django.utils import timezone
 from govmedia.common.lists import Column, ListSpec, register
 from orgtree.selectors import cascade_codes, names_by_code
 
-from .filer_services import deletion_refusal, password_shown_to_supervisor
+from .filer_services import deletion_refusal, may_rename, password_shown_to_supervisor
 from .filters import FilerUnitFilter
 
 
@@ -18,6 +18,7 @@ def prepare_page(rows, request):
         row.shown_password = password_shown_to_supervisor(user) if user else None
         row.password_state = _password_state(user, row.shown_password)
         row.delete_refusal = deletion_refusal(request.user, row)
+        row.may_rename = may_rename(request.user, row)
 
 
 def _password_state(user, shown):
@@ -25,6 +26,8 @@ def _password_state(user, shown):
         return "—"
     if shown:
         return shown
+    if user.initial_password_encrypted:
+        return "无法解密，请重置密码"  # the key changed since it was stored
     if user.must_change_password:
         return "已重置"
     return "已修改"

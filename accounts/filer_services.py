@@ -98,10 +98,16 @@ def reset_password(actor: User, filer: FilerUnit) -> str:
     return password
 
 
+def may_rename(actor: User, filer: FilerUnit) -> bool:
+    """The org unit the filer is attached to, and the L1 unit that created it (SPEC §5)."""
+    org = _org_of(actor)
+    return filer.org_unit_id == org.pk or (org.level == 1 and supervises(actor, filer))
+
+
 def rename_filer_unit(actor: User, filer: FilerUnit, new_name: str) -> FilerUnit:
     """修改填报单位全称 (the filer unit cannot do it itself)."""
-    if not supervises(actor, filer):
-        raise FilerUnitError("只能修改本组织单位管理范围内的填报单位。")
+    if not may_rename(actor, filer):
+        raise FilerUnitError("仅填报单位所属的组织单位或省、国务院部门组织单位可以修改填报单位全称。")
     new_name = " ".join(new_name.split())
     if not new_name:
         raise FilerUnitError("填报单位全称不能为空。")

@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govmedia.common.lists import export_response, render_list
@@ -18,6 +19,7 @@ def _visible(request):
     return filer_units_visible_to(request.user).select_related("org_unit", "user")
 
 
+@never_cache  # the page may show initial passwords
 @require_http_methods(["GET", "POST"])
 def filer_list(request):
     qs = _visible(request)
@@ -64,6 +66,7 @@ def filer_attachable(request):
     return JsonResponse({"units": [{"code": c, "name": n} for c, n in units]})
 
 
+@never_cache
 @require_GET
 def filer_created(request, pk):
     filer = get_object_or_404(_visible(request), pk=pk)

@@ -120,7 +120,6 @@ class SmsCode(models.Model):
     mobile = models.CharField("手机号", max_length=11)
     purpose = models.CharField("用途", max_length=20)
     code_hash = models.CharField(max_length=64)
-    delivered = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)

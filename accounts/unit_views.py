@@ -1,5 +1,8 @@
 """Filer-unit side: 【用户设置】→【填报单位信息】 (first-login and later edits, SMS-checked),
 the SMS code endpoint, and 忘记密码 on the login page."""
+import time
+
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import JsonResponse
@@ -18,6 +21,7 @@ from .validators import MOBILE_RE
 from .verification import Purpose, VerificationError, check_code, send_code
 
 FORGOT_KEY = "forgot_password"
+STEP3_TTL_SECONDS = 600  # the new password must be set within 10 minutes of the SMS check
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +44,7 @@ def filer_info(request):
 
 def _too_many(request, bucket: str, limit: int, seconds: int = 3600) -> bool:
     """A coarse per-IP limit on SMS requests (the per-mobile cool-down is in verification)."""
-    key = f"sms-rate:{bucket}:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"sms-rate:{bucket}:{get_client_ip_address(request) or ''}"
     count = cache.get_or_set(key, 0, seconds)
     if count >= limit:
         return True
@@ -97,11 +101,13 @@ def forgot_password(request):
                 if user is None:  # a code is only ever delivered when the pair matches
                     form.add_error("sms_code", "手机验证码错误。")
                 else:
-                    request.session[FORGOT_KEY] = {"step": 3, "username": state["username"], "user_id": user.pk}
+                    request.session[FORGOT_KEY] = {"step": 3, "username": state["username"], "user_id": user.pk,
+                                                   "verified_at": time.time()}
                     return redirect("accounts:forgot_password")
     else:
         user = User.objects.filter(pk=state.get("user_id"), kind=User.Kind.FILER, is_active=True).first()
-        if user is None:
+        if user is None or time.time() - state.get("verified_at", 0) > STEP3_TTL_SECONDS:
+            messages.warning(request, "验证已过期，请重新找回密码。")
             request.session.pop(FORGOT_KEY, None)
             return redirect("accounts:forgot_password")
         form = NewPasswordForm(user, request.POST if request.method == "POST" else None)
@@ -134,9 +140,11 @@ def forgot_password_sms(request):
         return JsonResponse({"ok": False, "message": "请输入正确的11位手机号。"}, status=400)
     if _too_many(request, "forgot", 10):
         return JsonResponse({"ok": False, "message": "获取验证码过于频繁，请稍后再试。"}, status=429)
-    matches = _filer_user_matching(state["username"], mobile) is not None
+    answer = {"ok": True, "message": "如手机号与单位预留的联系人手机号一致，验证码已发送。", "wait": 60}
+    if _filer_user_matching(state["username"], mobile) is None:
+        return JsonResponse(answer)  # nothing is sent or stored: a stranger cannot disturb the real unit's code
     try:
-        wait = send_code(mobile, Purpose.RESET_PASSWORD, deliver=matches)
+        answer["wait"] = send_code(mobile, Purpose.RESET_PASSWORD)
     except VerificationError as exc:
         return JsonResponse({"ok": False, "message": exc.message, "wait": exc.wait_seconds}, status=429)
-    return JsonResponse({"ok": True, "message": "如手机号与单位预留的联系人手机号一致，验证码已发送。", "wait": wait})
+    return JsonResponse(answer)

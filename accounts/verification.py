@@ -33,11 +33,11 @@ def _digest(mobile: str, purpose: str, code: str) -> str:
     return hmac.new(key, f"{purpose}:{mobile}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def send_code(mobile: str, purpose: str, deliver: bool = True) -> int:
+def send_code(mobile: str, purpose: str) -> int:
     """Issue a code for `mobile`; returns the seconds before another may be asked for.
-    With deliver=False the cool-down is applied but no SMS leaves (used where the number
-    must not be confirmed to a stranger)."""
+    A gateway failure keeps nothing, so the user may try again at once."""
     from .models import SmsCode
+    from .sms import SmsSendError
 
     now = timezone.now()
     with transaction.atomic():
@@ -51,10 +51,12 @@ def send_code(mobile: str, purpose: str, deliver: bool = True) -> int:
         code = f"{secrets.randbelow(10**6):06d}"
         SmsCode.objects.create(
             mobile=mobile, purpose=purpose, code_hash=_digest(mobile, purpose, code), expires_at=now + CODE_TTL,
-            delivered=deliver,
         )
-    if deliver:
-        send_sms(mobile, f"【全国政务新媒体报送系统】您的验证码为 {code}，10分钟内有效。如非本人操作，请忽略本短信。")
+        try:  # inside the transaction: a failed send leaves no code and no cool-down
+            send_sms(mobile, f"【全国政务新媒体报送系统】您的验证码为 {code}，10分钟内有效。如非本人操作，请忽略本短信。")
+        except SmsSendError:
+            transaction.set_rollback(True)
+            raise VerificationError("短信发送失败，请稍后重试。")
     return int(RESEND_AFTER.total_seconds())
 
 
@@ -77,7 +79,7 @@ def check_code(mobile: str, purpose: str, code: str) -> None:
             error = "手机验证码已失效，请重新获取。"
         elif last.attempts >= MAX_TRIES:
             error = "验证码错误次数过多，请重新获取。"
-        elif not last.delivered or not hmac.compare_digest(last.code_hash, _digest(mobile, purpose, code)):
+        elif not hmac.compare_digest(last.code_hash, _digest(mobile, purpose, code)):
             last.attempts += 1
             last.save(update_fields=["attempts"])
             left = MAX_TRIES - last.attempts

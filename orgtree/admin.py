@@ -21,6 +21,12 @@ class OrgUnitAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["code"].disabled = True
 
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not self.instance.pk and OrgUnit.objects.filter(code__iexact=code).exists():
+            raise forms.ValidationError(f"组织单位代码 {code} 已存在。")
+        return code
+
     def clean_parent_code(self):
         code = self.cleaned_data["parent_code"].strip()
         if not code:
@@ -87,8 +93,10 @@ class FilerUnitAdmin(admin.ModelAdmin):
     search_fields = ["=code", "name", "=org_unit__code"]
     list_select_related = ["org_unit"]
     raw_id_fields = ["org_unit"]
-    readonly_fields = ["code", "created_at", "updated_at", "info_completed_at", "media_count", "account_total",
-                       "deleted_at", "delete_reason", "deleted_by"]
+    # Status and attachment change only through the rules (删除 with a reason by the org unit;
+    # 挂接关系 of org units), never by editing the row: accounts carry the org path.
+    readonly_fields = ["code", "org_unit", "status", "created_at", "updated_at", "info_completed_at", "media_count",
+                       "account_total", "deleted_at", "delete_reason", "deleted_by"]
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["code", "name", "org_unit", "status", "created_at", "updated_at"]}),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from govmedia.access import access_map, iter_patterns, is_admin_route
 
-ROLE_USERS = {Role.GB: "gb", Role.L1: "l1", Role.ORG: "org", Role.FILER: "filer", Role.SITE: "site"}
+ROLE_USERS = {Role.GB: "gb", Role.L1: "l1", Role.ORG: "org", Role.FILER: "filer", Role.SITE: "site", Role.OPS: "ops"}
 SAMPLE_ARGS = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
 
 
@@ -124,3 +124,8 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_pages_stay_chinese_whatever_language_the_browser_asks_for(client, db):
+    html = client.post("/", {"role": "org"}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "This field is required" not in html and "这个字段是必填项" in html

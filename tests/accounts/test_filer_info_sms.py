@@ -184,3 +184,44 @@ def test_sms_endpoint_needs_a_valid_mobile(new_filer):
     assert response.status_code == 400 and not response.json()["ok"]
     assert client.get(INFO_SMS).status_code == 405
     assert reverse("accounts:filer_info_sms") == INFO_SMS
+
+
+def test_a_stranger_cannot_spoil_the_real_units_code(client, users):
+    real = Client()
+    real.post("/forgot-password/", {"username": "110108M001"})
+    real.post("/forgot-password/sms/", {"mobile": "13900000002"})
+    code = last_code("13900000002")
+    SmsCode.objects.update(created_at=timezone.now() - timedelta(seconds=61))
+    stranger = Client()
+    stranger.post("/forgot-password/", {"username": "120101M009"})  # no such unit, the victim's mobile
+    assert stranger.post("/forgot-password/sms/", {"mobile": "13900000002"}).json()["ok"]
+    assert SmsCode.objects.count() == 1 and len(sms.outbox) == 1
+    assert real.post("/forgot-password/", {"mobile": "13900000002", "sms_code": code}).status_code == 302
+
+
+def test_the_verified_step_expires(client, users):
+    client.post("/forgot-password/", {"username": "110108M001"})
+    client.post("/forgot-password/sms/", {"mobile": "13900000002"})
+    client.post("/forgot-password/", {"mobile": "13900000002", "sms_code": last_code("13900000002")})
+    session = client.session
+    session["forgot_password"]["verified_at"] -= 601
+    session.save()
+    response = client.post("/forgot-password/", {"new_password1": "Later#20261", "new_password2": "Later#20261"})
+    assert response.status_code == 302
+    assert User.objects.get(username="110108M001").check_password("Demo@2026")
+    assert "验证已过期" in client.get("/forgot-password/").content.decode()
+
+
+def test_a_gateway_failure_is_reported_and_keeps_nothing(new_filer, settings):
+    _, _, client = new_filer
+    settings.SMS_BACKEND = "tests.accounts.test_filer_info_sms.FailingBackend"
+    response = client.post(INFO_SMS, {"mobile": "13933334444"})
+    assert response.status_code == 429 and response.json()["message"] == "短信发送失败，请稍后重试。"
+    assert SmsCode.objects.count() == 0
+    settings.SMS_BACKEND = "accounts.sms.LocmemBackend"
+    assert client.post(INFO_SMS, {"mobile": "13933334444"}).json()["ok"]  # no cool-down was started
+
+
+class FailingBackend(sms.BaseBackend):
+    def send(self, mobile, message):
+        raise sms.SmsSendError("gateway down")

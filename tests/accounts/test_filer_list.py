@@ -96,7 +96,12 @@ def test_export_all_matches_the_filtered_list_and_writes_formulas_as_text(client
     code_col = header.index("用户名")
     assert {r[code_col] for r in body} == codes_in(page)
     names = {r[0] for r in body}
-    assert '=HYPERLINK("x")' in names  # read back as the text it was, not a formula
+    assert '=HYPERLINK("x")' in names
+    # Typed as a string cell, not a formula (openpyxl would read a formula back as its text too).
+    response = client.get(LIST, {"org2": "110108", "export": "all"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cell = next(c for c in sheet["A"] if c.value == '=HYPERLINK("x")')
+    assert cell.data_type == "s"
     by_code = {r[code_col]: r for r in body}
     assert by_code["110108M002"][header.index("账号数量")] == 1
     assert by_code["110108M002"][header.index("区县/地方部门")] is None

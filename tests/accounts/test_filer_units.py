@@ -32,16 +32,41 @@ def test_an_l1_unit_adds_a_filer_unit_under_a_district_and_sees_code_and_passwor
     assert "110108M002" in page and shown in page
 
 
-def test_the_initial_password_is_never_stored_in_plain_text(client, users, login):
+def _assert_nowhere_in_plain_text(secret):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'" if connection.vendor == "postgresql"
+                       else "SELECT name FROM sqlite_master WHERE type = 'table'")
+        for (table,) in cursor.fetchall():
+            cursor.execute(f'SELECT * FROM "{table}"')
+            for row in cursor.fetchall():
+                assert not any(isinstance(v, str) and secret in v for v in row), table
+
+
+def test_no_password_is_ever_stored_in_plain_text(client, users, login):
     login(users["l1"])
     add(client, 1, "110000", "北京市商务局")
     user = User.objects.get(username="110000M001")
-    plain = crypto.decrypt(user.initial_password_encrypted)
-    with connection.cursor() as cursor:
-        for table in ("accounts_user", "orgtree_filerunit"):
-            cursor.execute(f"SELECT * FROM {table}")
-            for row in cursor.fetchall():
-                assert not any(isinstance(v, str) and plain in v for v in row), table
+    initial = crypto.decrypt(user.initial_password_encrypted)
+    _assert_nowhere_in_plain_text(initial)
+    filer = user.filer_unit
+    login(users["l1"])
+    one_time = client.post(reverse("filer_units:reset_password", args=[filer.pk])).context["password"]
+    _assert_nowhere_in_plain_text(one_time)
+    from django.test import Client
+
+    other = Client()
+    other.post("/", {"role": "filer", "username": "110000M001", "password": one_time})
+    other.post("/settings/password/", {"old_password": one_time, "new_password1": "Commerce#2027", "new_password2": "Commerce#2027"})
+    assert User.objects.get(pk=user.pk).check_password("Commerce#2027")
+    _assert_nowhere_in_plain_text("Commerce#2027")
+
+
+def test_a_foreign_unit_cannot_open_the_created_page(client, users, login):
+    login(users["l1"])
+    add(client, 1, "110000", "北京市统计局")
+    filer = FilerUnit.objects.get(name="北京市统计局")
+    login(users["l1_other"])
+    assert client.get(reverse("filer_units:created", args=[filer.pk])).status_code == 404
 
 
 def test_codes_follow_the_org_and_are_never_reused(users, tree):
@@ -161,10 +186,15 @@ def test_a_filer_unit_cannot_open_the_management_pages(client, users, login):
     assert client.post(reverse("filer_units:delete", args=[filer.pk]), {"reason": "x"}).status_code == 403
 
 
-def test_rename_by_a_supervisor_only(client, users, login):
+def test_rename_by_the_own_org_unit_or_the_l1_unit(client, users, login):
     filer = users["filer"].filer_unit
     login(users["org_other"])
     assert client.post(reverse("filer_units:rename", args=[filer.pk]), {"name": "新名称"}).status_code == 404
+    login(users["gb"])
+    html = client.post(reverse("filer_units:rename", args=[filer.pk]), {"name": "国办改名"}).content.decode()
+    assert "仅填报单位所属的组织单位" in html
+    login(users["l1"])
+    assert client.post(reverse("filer_units:rename", args=[filer.pk]), {"name": "海淀区上庄镇政府（北京改）"}).status_code == 302
     login(users["org"])
     response = client.post(reverse("filer_units:rename", args=[filer.pk]), {"name": "海淀区上庄镇人民政府"})
     assert response.status_code == 302

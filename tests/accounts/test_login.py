@@ -54,8 +54,10 @@ def test_the_role_choice_is_part_of_the_credentials(client, users, password):
     # A site login (10 chars) is a 填报单位 login; ops staff cannot use the login page at all.
     assert post_login(client, "1101080001", password, role="filer").status_code == 302
     client.logout()
-    response = post_login(client, "opsops", password, role="org")
-    assert SESSION_KEY not in client.session
+    User.objects.create_user("opsadm", password, kind=User.Kind.OPS, is_staff=True)
+    for role in ("org", "filer"):
+        response = post_login(client, "opsadm", password, role=role)
+        assert response.status_code == 200 and SESSION_KEY not in client.session
 
 
 def test_username_is_matched_without_case(client, users, password):
@@ -79,6 +81,13 @@ def test_failures_are_throttled_per_username(client, users, password, settings):
     # Another unit from another address is not affected by this username's lock.
     other = Client(REMOTE_ADDR="10.9.9.9")
     assert post_login(other, "120000", password).status_code == 302
+
+
+def test_changing_the_letter_case_does_not_dodge_the_lock(users, password, settings):
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        post_login(Client(REMOTE_ADDR=f"10.0.0.{i + 1}"), "bm2900", "Wrong@2026")
+    response = post_login(Client(REMOTE_ADDR="10.0.1.1"), "BM2900", password)
+    assert response.status_code == 429
 
 
 def test_failures_are_throttled_per_ip_address(users, password, settings):

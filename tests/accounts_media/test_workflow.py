@@ -212,3 +212,32 @@ def test_a_stale_form_is_told_the_request_was_handled(chain):
     approve(account, chain["haidian"])
     with pytest.raises(AlreadyHandled, match="该申请已被处理"):
         perform(account, "reject_add", chain["haidian"], {"reason": "x"}, expected_version=version)
+
+
+def test_account_counts_follow_every_status_and_guard_filer_deletion(chain, client, login):
+    from accounts_media import services as media
+
+    filer_user = chain["shangzhuang"]
+
+    def counts():
+        filer = FilerUnit.objects.get(pk=filer_user.filer_unit_id)
+        return filer.media_count, filer.account_total
+
+    draft = perform(media.new_account(filer_user), "save_draft", filer_user,
+                    __import__("tests.accounts_media.conftest", fromlist=["x"]).account_data())
+    assert counts() == (0, 1)
+    login(chain["haidian"])
+    html = client.get("/filer-units/", {"code": "110108M001"}).content.decode()
+    assert "存在未提交数据" in html  # 删除 disabled while a draft exists
+    account = perform(draft, "submit", filer_user, {})
+    assert counts() == (0, 1)
+    account = approve(approve(account, chain["haidian"]), chain["beijing"])
+    assert counts() == (1, 1)
+    account = approve(perform(account, "request_close", filer_user, CLOSE), chain["haidian"])
+    assert counts() == (0, 1)
+    account = perform(account, "request_restore", chain["beijing"], RESTORE)
+    assert counts() == (1, 1)  # 恢复待审核 counts
+    perform(account, "delete", chain["gb"], {"reason": "退出监管"})
+    assert counts() == (0, 0)
+    response = client.post(f"/filer-units/{filer_user.filer_unit_id}/delete/", {"reason": "撤销"})
+    assert FilerUnit.objects.get(pk=filer_user.filer_unit_id).status == "deleted"

@@ -47,3 +47,11 @@ def test_filer_units_and_users_in_the_admin(client, users, login):
     assert client.get(reverse("admin:orgtree_filerunit_add")).status_code == 403
     response = client.get(reverse("admin:accounts_user_changelist"), {"q": "110000"})
     assert [u.username for u in response.context["cl"].result_list] == ["110000"]
+
+
+def test_adding_an_existing_code_in_another_case_is_refused(client, users, login):
+    login(users["ops"])
+    response = client.post(reverse("admin:orgtree_orgunit_add"), {
+        "code": "BM2900", "name": "重复", "kind": "ministry", "parent_code": "GB0000", "is_active": "on"})
+    assert response.status_code == 200 and "组织单位代码 BM2900 已存在" in response.content.decode()
+    assert OrgUnit.objects.filter(code__iexact="bm2900").count() == 1

@@ -121,3 +121,13 @@ def test_tier_labels_follow_the_manual(tree):
     assert tree["130102"].tier_label == "县直"
     assert tree["bm2900"].tier_label == "国务院部委组织单位"
     assert tree["bm2904"].tier_label == "省级垂直管理机构组织单位"
+
+
+@pytest.mark.django_db
+def test_a_second_load_keeps_names_set_by_ops_unless_asked(capsys):
+    call_command("load_orgtree")
+    OrgUnit.objects.filter(code="110108").update(name="海淀区人民政府")
+    call_command("load_orgtree")
+    assert OrgUnit.objects.get(code="110108").name == "海淀区人民政府"
+    call_command("load_orgtree", "--rename")
+    assert OrgUnit.objects.get(code="110108").name == "海淀区"

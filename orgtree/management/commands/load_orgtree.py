@@ -1,8 +1,8 @@
 """Load the real org tree, idempotently.
 
-Creates the units that are missing and renames the ones whose name changed. A unit that
-already exists is never moved: 挂接关系 belongs to ops staff (admin), so a second run
-leaves their moves in place. `--dry-run` reports what would change.
+Creates the units that are missing. A unit that already exists is left as ops staff keep it
+(name and 挂接关系 are theirs, in the admin); `--rename` takes the shipped names over the
+database's. `--dry-run` reports what would change.
 """
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -16,27 +16,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument("--rename", action="store_true", help="按内置数据更新已存在单位的名称")
 
-    def handle(self, *args, dry_run=False, **options):
+    def handle(self, *args, dry_run=False, rename=False, **options):
         rows = all_rows()
         codes = [r.code for r in rows]
         if len(set(codes)) != len(codes):
             raise CommandError("组织单位代码重复，请检查 fixtures/。")
         with transaction.atomic():
-            created, renamed = self._load(rows)
+            created, renamed = self._load(rows, rename)
             if dry_run:
                 transaction.set_rollback(True)
         total = OrgUnit.objects.count()
         self.stdout.write(f"组织单位：新增 {created}，更名 {renamed}，共 {total}。")
 
-    def _load(self, rows):
+    def _load(self, rows, rename):
         existing = {u.code: u for u in OrgUnit.objects.all()}
         created = renamed = 0
         to_rename = []
         pending = [r for r in rows if r.code not in existing]
         for row in rows:
             unit = existing.get(row.code)
-            if unit is not None and unit.name != row.name:
+            if rename and unit is not None and unit.name != row.name:
                 unit.name = row.name
                 to_rename.append(unit)
         OrgUnit.objects.bulk_update(to_rename, ["name"], batch_size=1000)
