@@ -186,3 +186,18 @@ def test_one_final_approval_costs_a_bounded_number_of_queries(chain, django_asse
     with django_assert_max_num_queries(12):
         account = approve(account, chain["beijing"])
     assert account.media_code == "110000M001WX0001"
+
+
+def test_ops_staff_delete_in_the_admin_through_the_same_rule(client, chain, login):
+    account = normal_account(chain)
+    login(chain["ops"])
+    url = reverse("admin:accounts_media_mediaaccount_change", args=[account.pk])
+    assert "删除（退出监管）" in client.get(url).content.decode()
+    response = client.post(reverse("admin:accounts_media_retire", args=[account.pk]), {"reason": "依函删除"})
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.removal == "deleted" and account.removal_reason == "依函删除"
+    from reviews.models import JournalEntry
+
+    entry = JournalEntry.objects.filter(subject_id=account.pk).last()
+    assert (entry.action_label, entry.actor_unit_name) == ("删除", "运维人员")
