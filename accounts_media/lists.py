@@ -1,5 +1,7 @@
 """Columns of 【新媒体账号信息】 with the manual's titles, on the shared list machinery."""
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.filters import OrgCascadeMixin
@@ -7,7 +9,7 @@ from govmedia.common.lists import Column, ListSpec, register
 from orgtree.selectors import cascade_codes, names_by_code
 
 from .models import MediaAccount, Status
-from .platforms import ACCOUNT_TYPES
+from .platforms import ACCOUNT_TYPES, PlatformIdError, extract_platform_id
 
 
 def prepare_page(rows, request):
@@ -21,16 +23,49 @@ def _local(dt):
     return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M:%S") if dt else ""
 
 
+DATE = forms.DateInput(attrs={"type": "date"})
+FUNCTIONS = [("func_publish", "信息发布"), ("func_service", "办事服务"), ("func_interact", "互动交流"), ("func_other", "其他")]
+
+
 class MediaAccountFilter(OrgCascadeMixin):
+    """The manual's 筛选查询; 标识码, 名称 and 账号 ID/URL are exact (精准查询)."""
+
     org_path_field = "org_path"
     account_type = django_filters.ChoiceFilter(label="账号类型", choices=[(t.code, t.name) for t in ACCOUNT_TYPES], empty_label="全部")
     status = django_filters.ChoiceFilter(label="状态", choices=Status.choices, empty_label="全部")
+    created_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="创建时间从", widget=DATE)
+    created_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="至", widget=DATE)
+    updated_from = django_filters.DateFilter(field_name="updated_at", lookup_expr="date__gte", label="修改时间从", widget=DATE)
+    updated_to = django_filters.DateFilter(field_name="updated_at", lookup_expr="date__lte", label="至", widget=DATE)
     media_code = django_filters.CharFilter(label="标识码", field_name="media_code", lookup_expr="iexact")
     name = django_filters.CharFilter(label="名称搜索", field_name="name", lookup_expr="exact")
+    account_id = django_filters.CharFilter(label="账号ID/URL", method="filter_account_id")
+    functions = django_filters.MultipleChoiceFilter(label="功能", choices=FUNCTIONS, method="filter_functions",
+                                                    widget=forms.CheckboxSelectMultiple)
+    represents_government = django_filters.ChoiceFilter(
+        label="账号是否代表省/市/县(区)人民政府或国务院部门", choices=[("1", "是"), ("0", "否")], empty_label="全部",
+        method="filter_represents")
 
     class Meta:
         model = MediaAccount
         fields: list[str] = []
+
+    def filter_account_id(self, queryset, name, value):
+        """An id as stored, a pasted link (its id under every type that reads one), or the link itself."""
+        value = value.strip()
+        q = Q(platform_id=value) | Q(url=value)
+        for atype in ACCOUNT_TYPES:
+            try:
+                q |= Q(account_type=atype.code, platform_id=extract_platform_id(atype.code, value))
+            except PlatformIdError:
+                continue
+        return queryset.filter(q)
+
+    def filter_functions(self, queryset, name, values):
+        return queryset.filter(**{field: True for field in values if field in dict(FUNCTIONS)})
+
+    def filter_represents(self, queryset, name, value):
+        return queryset.filter(represents_government=value == "1")
 
 
 MEDIA_LIST = register(ListSpec(
@@ -57,5 +92,10 @@ MEDIA_LIST = register(ListSpec(
         Column("org3", "区县/地方部门", lambda r: r.org_names[2], default=False),
         Column("created_at", "创建时间", lambda r: _local(r.created_at), sort="created_at", default=False),
         Column("updated_at", "修改时间", lambda r: _local(r.updated_at), sort="updated_at"),
+        Column("platform_id", "biz/oid/ID", lambda r: r.platform_id, default=False),
+        Column("contact_name", "账号联系人姓名", lambda r: r.contact_name, default=False),
+        Column("contact_title", "账号联系人职务", lambda r: r.contact_title, default=False),
+        Column("contact_mobile", "账号联系人手机号", lambda r: r.contact_mobile, default=False),
+        Column("contact_landline", "账号联系人座机号", lambda r: r.contact_landline, default=False),
     ],
 ))

@@ -39,6 +39,14 @@ def perform(account: MediaAccount, action: str, user, data: dict | None = None, 
         raise TransitionError("该账号已被其他单位报送，不能重复报送。")
 
 
+def create_many(user, action: str, rows: list[dict]) -> list[MediaAccount]:
+    """批量导入: many new accounts of the user's filer unit in one transaction (暂存 or 提交)."""
+    from reviews.engine import create_many as engine_create_many
+
+    accounts = [new_account(user) for _ in rows]
+    return engine_create_many(WORKFLOW, accounts, action, user, rows)
+
+
 def allowed_actions(account: MediaAccount, user) -> set[str]:
     return {t.name for t in WORKFLOW.allowed(account, user)}
 

@@ -29,8 +29,19 @@ def tabs_for(user: User) -> list[Tab]:
     return tabs
 
 
+SUMMARY_TYPES = (("wx", "WX"), ("wb", "WB"), ("kh", "KH"))
+
+
 def tab_counts(queryset, tabs: list[Tab]) -> dict[str, int]:
-    return queryset.aggregate(**{tab.key: Count("id", filter=tab.q) for tab in tabs})
+    """Every tab's count and the summary line's figures, in one aggregate query."""
+    reported = ~Q(status=Status.DRAFT)
+    figures = {tab.key: Count("id", filter=tab.q) for tab in tabs}
+    figures["reported"] = Count("id", filter=reported)
+    for key, code in SUMMARY_TYPES:
+        figures[key] = Count("id", filter=reported & Q(account_type=code))
+    counts = queryset.aggregate(**figures)
+    counts["other"] = counts["reported"] - sum(counts[key] for key, _ in SUMMARY_TYPES)
+    return counts
 
 
 def current_tab(request, tabs: list[Tab]) -> Tab:

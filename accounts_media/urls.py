@@ -1,7 +1,7 @@
 from accounts.roles import FILERS, GB_ONLY, L1_ONLY, ORG_UNITS
 from govmedia.access import route
 
-from . import views
+from . import import_views, views
 
 app_name = "media"
 EVERYONE_WITH_ACCOUNTS = ORG_UNITS | FILERS
@@ -9,6 +9,10 @@ EVERYONE_WITH_ACCOUNTS = ORG_UNITS | FILERS
 urlpatterns = [
     route("", views.media_list, name="list", access=EVERYONE_WITH_ACCOUNTS),
     route("add/", views.account_add, name="add", access=FILERS),
+    route("import/", import_views.import_upload, name="import", access=FILERS),
+    route("import/template/<str:kind>/", import_views.import_template, name="import_template", access=FILERS),
+    route("import/confirm/", import_views.import_confirm, name="import_confirm", access=FILERS),
+    route("import/errors/", import_views.import_errors, name="import_errors", access=FILERS),
     route("<int:pk>/", views.account_detail, name="detail", access=EVERYONE_WITH_ACCOUNTS),
     route("<int:pk>/journal/", views.account_journal, name="journal", access=EVERYONE_WITH_ACCOUNTS),
     route("<int:pk>/edit/", views.account_edit, name="edit", access=FILERS),

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from govmedia.common.lists import render_list
+from govmedia.common.lists import export_response, render_list
 from orgtree.selectors import cascade_options
 from reviews.engine import NEW, TransitionError, journal_of
 
@@ -39,13 +39,25 @@ def _require(request, account, *names):
                         status=403 if status_ok else 409)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def media_list(request):
     base = accounts_visible_to(request.user).select_related("filer_unit")
     tabs = tabs_for(request.user)
     tab = current_tab(request, tabs)
+    if request.method == "POST":  # 仅导出所选项: the ticked ids, still inside the scope
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        if not ids:
+            messages.warning(request, "请先勾选要导出的新媒体账号。")
+            return redirect(request.get_full_path())
+        return export_response(request, MEDIA_LIST, base, selected_ids=ids)
+    if request.GET.get("export") == "all":
+        return export_response(request, MEDIA_LIST, base.filter(tab.q))
     counts = tab_counts(base, tabs)
-    context = {"tabs": tabs, "tab": tab, "counts": counts, "is_filer": request.user.kind == User.Kind.FILER}
+    without_tab = request.GET.copy()
+    for key in ("tab", "page", "export"):
+        without_tab.pop(key, None)
+    context = {"tabs": tabs, "tab": tab, "counts": counts, "is_filer": request.user.kind == User.Kind.FILER,
+               "query_without_tab": without_tab.urlencode()}
     if request.user.kind == User.Kind.ORG:
         chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
         context["cascade"] = cascade_options(request.user.org_unit, chosen)

@@ -255,6 +255,13 @@ def refresh_filer_counts(obj, transition):
     refresh_counts(obj.filer_unit_id)
 
 
+def refresh_filer_counts_bulk(objs, transition):
+    from .services import refresh_counts
+
+    for filer_unit_id in {obj.filer_unit_id for obj in objs}:
+        refresh_counts(filer_unit_id)
+
+
 WORKFLOW = Workflow(
     model=MediaAccount,
     subject_type="media_account",
@@ -263,4 +270,5 @@ WORKFLOW = Workflow(
     unit_of=unit_of,
     position_of=position_of,
     after_save=(refresh_filer_counts,),
+    after_bulk=(refresh_filer_counts_bulk,),
 )

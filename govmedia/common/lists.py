@@ -95,6 +95,9 @@ def page_size_from(request) -> int:
 def _style(form) -> None:
     for field in form.fields.values():
         widget = field.widget
+        if getattr(widget, "input_type", "") in ("checkbox", "radio"):
+            widget.attrs["class"] = "form-check-input"
+            continue
         css = "form-select form-select-sm" if getattr(widget, "input_type", "") == "select" else "form-control form-control-sm"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 

@@ -123,3 +123,16 @@
     }).catch(function () { button.disabled = false; status.textContent = "网络错误，请重试。"; });
   });
 })();
+
+// Long uploads and exports: forms with data-busy disable their buttons and say they are working.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.dataset || !form.dataset.busy || event.defaultPrevented) return;
+  var note = document.createElement("div");
+  note.className = "alert alert-info mt-2 busy-note";
+  note.setAttribute("role", "status");
+  note.innerHTML = '<span class="spinner-border spinner-border-sm me-2" aria-hidden="true"></span>';
+  note.appendChild(document.createTextNode(form.dataset.busy));
+  form.appendChild(note);
+  setTimeout(function () { form.querySelectorAll("button").forEach(function (b) { b.disabled = true; }); }, 0);
+});

@@ -166,7 +166,9 @@ def test_tabs_and_what_awaits_each_unit(client, chain, login):
                                                platform_id="2265830070"))
     login(chain["haidian"])
     response = client.get("/media/", {"tab": "pending"})
-    assert response.context["counts"] == {"submitted": 1, "drafts": 1, "pending": 1}
+    counts = response.context["counts"]
+    assert {k: counts[k] for k in ("submitted", "drafts", "pending")} == {"submitted": 1, "drafts": 1, "pending": 1}
+    assert "已报送新媒体账号共计 1 个：微信公众号 1 个，新浪微博 0 个，移动客户端 0 个，其他 0 个" in response.content.decode()
     assert [r["obj"].pk for r in response.context["rows"]] == [pending.pk]
     assert "审核" in response.content.decode()
     login(chain["beijing"])
@@ -177,7 +179,9 @@ def test_tabs_and_what_awaits_each_unit(client, chain, login):
     assert [t.key for t in response.context["tabs"]] == ["submitted", "drafts", "rejected"]
     assert response.context["counts"]["drafts"] == 1
     login(chain["tianjin"])
-    assert client.get("/media/").context["counts"] == {"submitted": 0, "drafts": 0, "pending": 0, "rejected": 0}
+    counts = client.get("/media/").context["counts"]
+    assert {k: counts[k] for k in ("submitted", "drafts", "pending", "rejected", "reported")} == {
+        "submitted": 0, "drafts": 0, "pending": 0, "rejected": 0, "reported": 0}
 
 
 def test_one_final_approval_costs_a_bounded_number_of_queries(chain, django_assert_max_num_queries):

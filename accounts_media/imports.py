@@ -1,0 +1,264 @@
+"""批量导入: the manual's template (地区下载 / 部委下载), and the all-or-nothing import.
+
+Every row is validated (required fields, enumerations, link and platform id, duplicates in the
+file and in the registry) before anything is written; one error anywhere and nothing is saved,
+the errors come back with the sheet's own row numbers. A clean file is written in one
+transaction through the workflow's bulk creation (暂存 → 未提交, 提交 → 添加待审核).
+"""
+import io
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from accounts.validators import MOBILE_RE
+
+from .models import MediaAccount
+from .platforms import ACCOUNT_TYPES, TYPE_BY_CODE, PlatformIdError, extract_platform_id, parse_type_label
+
+MAX_ROWS = 5000
+NOTE = "注：请严格按照《报送表格填写须知》填写本表格。"
+SHEET = "新媒体账号信息"
+HEADER_ROW, SUB_HEADER_ROW, FIRST_DATA_ROW = 2, 3, 4
+# (column title, sub-title under a group or None)
+COLUMNS = [
+    ("*账号名称", None), ("*开设主体", None), ("*账号类型", None), ("*其他账号类型/平台名称", None),
+    ("*账号是否代表省/市/县（区）人民政府或国务院部门", None),
+    ("*是否包含以下功能", "信息发布"), ("*是否包含以下功能", "办事服务"), ("*是否包含以下功能", "互动交流"),
+    ("*文章URL/主页URL/下载URL", None), ("账号联系人", "姓名"), ("账号联系人", "职务"), ("账号联系人", "手机"),
+]
+TYPE_WORDS = (["微信订阅号", "微信服务号"] + [t.list_label for t in ACCOUNT_TYPES[1:]])
+YES, NO = "是", "否"
+
+EXAMPLES = {
+    "region": [
+        ["南京公安", "南京市公安局", "微信订阅号", "", YES, YES, YES, YES,
+         "https://mp.weixin.qq.com/s?__biz=MzA5MDk1MjI5MA==&mid=2247484158&idx=1", "张三", "科员", "13800000000"],
+        ["平安南京", "南京市公安局", "新浪微博", "", NO, YES, NO, YES, "https://weibo.com/u/2265830070", "", "", ""],
+        ["南京公安警媒汇", "南京市公安局新闻中心", "抖音短视频", "", NO, YES, NO, YES,
+         "https://www.douyin.com/user/MS4wLjABAAAATJPY7LAlaa5X-c8uNdWkvz0jUGgpw4eeXIwu_8BhvqE", "", "", ""],
+    ],
+    "ministry": [
+        ["国家税务总局", "国家税务总局办公厅", "微信订阅号", "", YES, YES, YES, YES,
+         "https://mp.weixin.qq.com/s?__biz=MjM5NjA1MjQ0MA==&mid=3", "李四", "干部", "13900000000"],
+        ["山西税务", "国家税务总局山西省税务局", "新浪微博", "", NO, YES, NO, YES, "https://weibo.com/u/1234567890", "", "", ""],
+        ["12366纳税服务", "国家税务总局纳税服务司", "小程序", "微信小程序", NO, NO, YES, NO,
+         "weixin://dl/business/?appid=wx4e1ba651bbe36d01", "", "", ""],
+    ],
+}
+INSTRUCTIONS = {
+    "common": [
+        "1. 带 * 的列为必填项；“账号联系人”各列可按上级组织单位要求填写。",
+        "2. 请删除示例行后，从第4行起每行填写一个新媒体账号，不要修改表头、不要插入空行或合并单元格。",
+        "3. 账号类型只能从下拉列表中选择：" + "、".join(TYPE_WORDS) + "。",
+        "4. 账号类型为“小程序”或“其他”时，必须填写“其他账号类型/平台名称”（如：微信小程序、支付宝小程序）。",
+        "5. “账号是否代表省/市/县（区）人民政府或国务院部门”及三项功能只能填写“是”或“否”，至少一项功能为“是”。",
+        "6. 文章URL/主页URL/下载URL：微信公众号请粘贴电脑端“复制链接”得到的含 __biz= 的文章链接或公众号主页链接；"
+        "微博、抖音、快手、B站、小红书等请粘贴账号主页链接；移动客户端请粘贴应用商店下载页链接。短链接（如 v.douyin.com、b23.tv、t.cn）无法识别账号，请勿使用。",
+        "7. 同一账号（账号类型与账号ID相同）在全国只能报送一次；文件中任何一行有误，整份文件均不会导入，请按错误详情修改后重新导入。",
+        f"8. 每次最多导入 {MAX_ROWS} 行，文件不超过 5 MB，仅支持 .xlsx 格式。",
+    ],
+    "region": ["地区模板：适用于省、市、县各级地方政府部门及其下属单位（开设主体如：南京市公安局、南京市公安局交通管理局）。",
+               "账号代表省/市/县（区）人民政府的填“是”，代表地方政府所属部门的填“否”。"],
+    "ministry": ["部委模板：适用于国务院部门及其垂直管理机构（开设主体如：国家税务总局山西省税务局）。",
+                 "账号代表国务院部门的填“是”，代表部门内设、下属机构的填“否”。"],
+}
+
+
+def build_template(kind: str) -> bytes:
+    """The 地区 / 部委 template: note row, two header rows, drop-downs, example rows, 须知 sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append([NOTE])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+    ws["A1"].font = Font(bold=True, color="C00000")
+    ws.append([title for title, _ in COLUMNS])
+    ws.append([sub or "" for _, sub in COLUMNS])
+    for col, (title, sub) in enumerate(COLUMNS, start=1):
+        if sub is None:
+            ws.merge_cells(start_row=HEADER_ROW, start_column=col, end_row=SUB_HEADER_ROW, end_column=col)
+    for title in ("*是否包含以下功能", "账号联系人"):
+        cols = [i for i, (t, _) in enumerate(COLUMNS, start=1) if t == title]
+        ws.merge_cells(start_row=HEADER_ROW, start_column=cols[0], end_row=HEADER_ROW, end_column=cols[-1])
+    fill = PatternFill("solid", fgColor="DDE6F5")
+    for row in (HEADER_ROW, SUB_HEADER_ROW):
+        for cell in ws[row]:
+            cell.font, cell.fill = Font(bold=True), fill
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for col, width in zip("ABCDEFGHIJKL", (18, 24, 14, 18, 22, 10, 10, 10, 48, 10, 10, 14)):
+        ws.column_dimensions[col].width = width
+    for example in EXAMPLES[kind]:
+        ws.append(example)
+    last = FIRST_DATA_ROW + MAX_ROWS - 1
+    types = DataValidation(type="list", formula1='"' + ",".join(TYPE_WORDS) + '"', allow_blank=True,
+                           errorTitle="账号类型", error="请从下拉列表中选择账号类型")
+    yes_no = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True, error="请填写“是”或“否”")
+    ws.add_data_validation(types)
+    ws.add_data_validation(yes_no)
+    types.add(f"C{FIRST_DATA_ROW}:C{last}")
+    for col in "EFGH":
+        yes_no.add(f"{col}{FIRST_DATA_ROW}:{col}{last}")
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    notes = wb.create_sheet("报送表格填写须知")
+    notes.column_dimensions["A"].width = 120
+    notes.append(["报送表格填写须知（" + ("地区" if kind == "region" else "部委") + "模板）"])
+    notes["A1"].font = Font(bold=True, size=14)
+    for line in INSTRUCTIONS[kind] + INSTRUCTIONS["common"]:
+        notes.append([line])
+        notes.cell(row=notes.max_row, column=1).alignment = Alignment(wrap_text=True)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class ImportResult:
+    rows: list[dict] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)   # (行数, 列, 错误信息)
+    message: str = ""                                                  # a whole-file refusal
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.message
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_and_validate(content: bytes) -> ImportResult:
+    result = ImportResult()
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        result.message = "无法读取该文件：文件已损坏或不是 Excel 文件。"
+        return result
+    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+    header = [_text(v) for v in next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())]
+    if header[:2] != ["*账号名称", "*开设主体"]:
+        result.message = "表头与模板不一致：请使用【批量导入】-【下载模板】下载的最新模板填写。"
+        return result
+    seen: dict[tuple[str, str], int] = {}
+    count = 0
+    for row_number, values in enumerate(ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=len(COLUMNS), values_only=True),
+                                        start=FIRST_DATA_ROW):
+        cells = [_text(v) for v in values] + [""] * (len(COLUMNS) - len(values))
+        if not any(cells):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            result.rows, result.errors = [], []
+            result.message = f"数据超过 {MAX_ROWS} 行：请分成多个文件导入。"
+            return result
+        row = _validate_row(row_number, cells, result.errors)
+        if row is None:
+            continue
+        key = (row["account_type"], row["platform_id"])
+        if key in seen:
+            result.errors.append((row_number, "*文章URL/主页URL/下载URL", f"与第 {seen[key]} 行是同一账号，不能重复导入"))
+            continue
+        seen[key] = row_number
+        result.rows.append(row)
+    if count == 0:
+        result.message = "文件中没有账号数据：请从第4行起填写（并删除示例行）。"
+        return result
+    _check_registry(result)
+    return result
+
+
+def _validate_row(n: int, cells: list[str], errors: list) -> dict | None:
+    name, operator, type_text, platform_name, represents, publish, service, interact, url, c_name, c_title, c_mobile = cells
+    before = len(errors)
+
+    def need(value, column, message=None):
+        if not value:
+            errors.append((n, column, message or f"{column.lstrip('*')}不能为空"))
+
+    need(name, "*账号名称")
+    need(operator, "*开设主体")
+    need(url, "*文章URL/主页URL/下载URL")
+    code = wechat_kind = None
+    if not type_text:
+        errors.append((n, "*账号类型", "账号类型不能为空"))
+    else:
+        try:
+            code, wechat_kind, folded_name = parse_type_label(type_text)
+            platform_name = platform_name or folded_name
+        except ValueError:
+            errors.append((n, "*账号类型", f"账号类型“{type_text}”不正确，请从下拉列表中选择"))
+    if code == "WX" and not wechat_kind:
+        errors.append((n, "*账号类型", "微信公众号请选择“微信订阅号”或“微信服务号”"))
+    if code and TYPE_BY_CODE[code].needs_platform_name and not platform_name:
+        errors.append((n, "*其他账号类型/平台名称", "账号类型为小程序或其他时，必须填写其他账号类型/平台名称"))
+    flags = {}
+    for column, value in (("*账号是否代表省/市/县（区）人民政府或国务院部门", represents), ("信息发布", publish),
+                          ("办事服务", service), ("互动交流", interact)):
+        if value not in (YES, NO):
+            errors.append((n, column, f"只能填写“是”或“否”（当前为“{value}”）" if value else f"{column.lstrip('*')}不能为空"))
+        flags[column] = value == YES
+    if all(v in (YES, NO) for v in (publish, service, interact)) and NO == publish == service == interact:
+        errors.append((n, "*是否包含以下功能", "至少有一项功能为“是”"))
+    if c_mobile and not MOBILE_RE.match(c_mobile):
+        errors.append((n, "账号联系人手机", "手机号格式不正确，应为11位手机号"))
+    platform_id = ""
+    if code and url:
+        try:
+            platform_id = extract_platform_id(code, url)
+        except PlatformIdError as exc:
+            errors.append((n, "*文章URL/主页URL/下载URL", str(exc)))
+    if len(errors) > before:
+        return None
+    return {
+        "row": n, "name": name[:100], "operator": operator[:100], "account_type": code, "wechat_kind": wechat_kind or "",
+        "platform_name": platform_name[:50] if code and TYPE_BY_CODE[code].needs_platform_name else "",
+        "url": url, "platform_id": platform_id,
+        "represents_government": flags["*账号是否代表省/市/县（区）人民政府或国务院部门"],
+        "func_publish": flags["信息发布"], "func_service": flags["办事服务"], "func_interact": flags["互动交流"],
+        "func_other": False, "func_other_text": "",
+        "contact_name": c_name[:30], "contact_title": c_title[:50], "contact_mobile": c_mobile, "contact_landline": "",
+    }
+
+
+def _check_registry(result: ImportResult) -> None:
+    """Rows whose account is already registered anywhere in the country (one query per type)."""
+    by_type: dict[str, dict[str, dict]] = {}
+    for row in result.rows:
+        by_type.setdefault(row["account_type"], {})[row["platform_id"]] = row
+    for code, rows in by_type.items():
+        taken = (MediaAccount.objects.filter(account_type=code, platform_id__in=list(rows), removed_at__isnull=True)
+                 .select_related("filer_unit").only("platform_id", "filer_unit__name", "filer_unit__code"))
+        for account in taken:
+            row = rows[account.platform_id]
+            result.errors.append((row["row"], "*文章URL/主页URL/下载URL",
+                                  f"该账号已由“{account.filer_unit.name}”（{account.filer_unit.code}）报送，不能重复报送"))
+    result.errors.sort()
+
+
+def errors_workbook(errors) -> bytes:
+    from govmedia.common.xlsx import write_sheet
+
+    wb = Workbook(write_only=True)
+    write_sheet(wb, "错误详情", ["行数", "列", "错误信息"], errors, widths=[8, 36, 90])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def import_rows(user, rows: list[dict], submit: bool) -> int:
+    """Write every row in one transaction: 提交 (添加待审核) or 暂存 (未提交)."""
+    from reviews.engine import TransitionError
+
+    from .services import create_many
+
+    data = [{k: v for k, v in row.items() if k != "row"} for row in rows]
+    try:
+        return len(create_many(user, "submit" if submit else "save_draft", data))
+    except IntegrityError:
+        raise TransitionError("导入期间有账号已被其他单位报送，未导入任何数据，请重新导入以查看详情。")
