@@ -1,0 +1,162 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from accounts_media import imports
+from accounts_media.models import MediaAccount, Status
+from reviews.models import JournalEntry
+from tests.accounts_media.conftest import submit
+
+URL = "/media/import/"
+
+
+def template(kind="region"):
+    return load_workbook(io.BytesIO(imports.build_template(kind)))
+
+
+def filled(rows, kind="region"):
+    """The template with its example rows replaced by `rows`."""
+    wb = template(kind)
+    ws = wb[imports.SHEET]
+    ws.delete_rows(imports.FIRST_DATA_ROW, ws.max_row)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def bili(i, name=None):
+    return [name or f"B站账号{i}", "海淀区上庄镇政府", "哔哩哔哩", "", "否", "是", "否", "是",
+            f"https://space.bilibili.com/{10_000 + i}", "", "", ""]
+
+
+def upload(client, content, name="导入.xlsx"):
+    return client.post(URL, {"file": SimpleUploadedFile(name, content, content_type="application/octet-stream")})
+
+
+@pytest.mark.parametrize("kind", ["region", "ministry"])
+def test_the_template_follows_the_manual(client, chain, login, kind):
+    login(chain["shangzhuang"])
+    response = client.get(f"/media/import/template/{kind}/")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(response.content))
+    ws = wb["新媒体账号信息"]
+    assert ws["A1"].value == "注：请严格按照《报送表格填写须知》填写本表格。"
+    assert [c.value for c in ws[2]][:5] == ["*账号名称", "*开设主体", "*账号类型", "*其他账号类型/平台名称",
+                                          "*账号是否代表省/市/县（区）人民政府或国务院部门"]
+    assert ws["F2"].value == "*是否包含以下功能" and [ws["F3"].value, ws["G3"].value, ws["H3"].value] == ["信息发布", "办事服务", "互动交流"]
+    assert ws["I2"].value == "*文章URL/主页URL/下载URL"
+    assert ws["J2"].value == "账号联系人" and [ws["J3"].value, ws["K3"].value, ws["L3"].value] == ["姓名", "职务", "手机"]
+    assert ws.max_row >= 4  # example rows to delete
+    validations = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert any("微信订阅号" in f and "抖音短视频" in f for f in validations.values())
+    assert any(f == '"是,否"' for f in validations.values())
+    assert "报送表格填写须知" in wb.sheetnames
+    # The example rows themselves import cleanly (they are valid data).
+    assert imports.parse_and_validate(response.content).ok
+
+
+def test_three_valid_rows_create_three_accounts_with_journals(client, chain, login):
+    login(chain["shangzhuang"])
+    response = upload(client, filled([bili(1), bili(2), bili(3)]))
+    assert response.status_code == 200 and "校验通过：共 3 个新媒体账号" in response.content.decode()
+    assert MediaAccount.objects.count() == 0  # nothing yet: the user chooses 提交 or 暂存
+    response = client.post("/media/import/confirm/", {"submit": "1"})
+    assert response.status_code == 302
+    accounts = list(MediaAccount.objects.order_by("name"))
+    assert [a.name for a in accounts] == ["B站账号1", "B站账号2", "B站账号3"]
+    assert {(a.status, a.reviewer.code, a.platform_id) for a in accounts} == {
+        (Status.ADD_PENDING, "110108", str(10_000 + i)) for i in (1, 2, 3)}
+    assert JournalEntry.objects.filter(action="submit").count() == 3
+    assert accounts[0].filer_unit.account_total == 3
+
+
+def test_draft_choice_puts_every_row_in_drafts(client, chain, login):
+    login(chain["shangzhuang"])
+    upload(client, filled([bili(1), bili(2)]))
+    client.post("/media/import/confirm/", {"draft": "1"})
+    assert set(MediaAccount.objects.values_list("status", flat=True)) == {Status.DRAFT}
+
+
+def test_one_bad_row_in_two_hundred_saves_nothing_and_names_the_row(client, chain, login):
+    rows = [bili(i) for i in range(200)]
+    rows[136][2] = "推特"  # sheet row 4 + 136 = 140
+    login(chain["shangzhuang"])
+    response = upload(client, filled(rows))
+    assert response.status_code == 400 and MediaAccount.objects.count() == 0
+    assert response.context["errors"] == [(140, "*账号类型", "账号类型“推特”不正确，请从下拉列表中选择")]
+    errors = client.get("/media/import/errors/")
+    ws = load_workbook(io.BytesIO(errors.content)).active
+    assert [c.value for c in ws[1]] == ["行数", "列", "错误信息"]
+    assert [c.value for c in ws[2]] == [140, "*账号类型", "账号类型“推特”不正确，请从下拉列表中选择"]
+
+
+def test_every_check_of_a_row(client, chain, login):
+    submit(chain["tianjin_filer"], account_type="BL", wechat_kind="", url="https://space.bilibili.com/10005",
+           platform_id="10005")
+    rows = [
+        ["", "", "", "", "", "", "", "", "", "", "", ""] + [],                   # blank: skipped
+        ["缺字段", "", "微信公众号", "", "也许", "否", "否", "否", "https://mp.weixin.qq.com/s/AbCd", "", "", "123"],
+        ["小程序", "单位", "小程序", "", "否", "是", "否", "否", "weixin://dl/business/?appid=wx4e1ba651bbe36d01", "", "", ""],
+        bili(5),                                                               # already registered in Tianjin
+        bili(6), bili(6, name="重复"),                                          # same account twice in the file
+    ]
+    login(chain["shangzhuang"])
+    errors = upload(client, filled(rows)).context["errors"]
+    messages = {(row, column): message for row, column, message in errors}
+    assert messages[(5, "*开设主体")] == "开设主体不能为空"
+    assert messages[(5, "*账号类型")] == "微信公众号请选择“微信订阅号”或“微信服务号”"
+    assert "只能填写“是”或“否”" in messages[(5, "*账号是否代表省/市/县（区）人民政府或国务院部门")]
+    assert messages[(5, "*是否包含以下功能")] == "至少有一项功能为“是”"
+    assert "手机号格式不正确" in messages[(5, "账号联系人手机")]
+    assert "__biz" in messages[(5, "*文章URL/主页URL/下载URL")]
+    assert messages[(6, "*其他账号类型/平台名称")].startswith("账号类型为小程序或其他时")
+    assert "已由“和平区教育局”（120101M001）报送" in messages[(7, "*文章URL/主页URL/下载URL")]
+    assert messages[(9, "*文章URL/主页URL/下载URL")] == "与第 8 行是同一账号，不能重复导入"
+    assert MediaAccount.objects.filter(filer_unit__code="110108M001").count() == 0
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("账号.xlsx", b"just some text, not a spreadsheet", "文件格式不正确"),
+    ("账号.xlsx", b"PK\x03\x04broken zip", "文件格式不正确"),
+    ("账号.xlsx", b"PK\x03\x04" + b"0" * (6 * 1024 * 1024), "文件过大"),
+])
+def test_foreign_broken_or_large_files_are_refused(client, chain, login, name, content, message):
+    login(chain["shangzhuang"])
+    response = upload(client, content, name)
+    assert response.status_code == 400 and message in response.context["refusal"]
+    assert MediaAccount.objects.count() == 0
+
+
+def test_a_renamed_txt_is_refused(client, chain, login):
+    login(chain["shangzhuang"])
+    response = upload(client, "账号名称,开设主体\n南京公安,南京市公安局\n".encode(), "导入.xlsx")
+    assert response.status_code == 400 and "文件格式不正确" in response.context["refusal"]
+
+
+def test_more_than_5000_rows_is_refused(client, chain, login):
+    login(chain["shangzhuang"])
+    response = upload(client, filled([bili(i) for i in range(5001)]))
+    assert response.status_code == 400 and "数据超过 5000 行" in response.context["refusal"]
+    assert MediaAccount.objects.count() == 0
+
+
+def test_a_foreign_workbook_is_refused(client, chain, login):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["姓名", "年龄"])
+    out = io.BytesIO()
+    wb.save(out)
+    login(chain["shangzhuang"])
+    response = upload(client, out.getvalue())
+    assert "表头与模板不一致" in response.context["refusal"]
+
+
+def test_org_units_cannot_import(client, chain, login):
+    login(chain["haidian"])
+    assert client.get(URL).status_code == 403
+    assert client.post("/media/import/confirm/", {"submit": "1"}).status_code == 403
