@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govmedia.common.lists import export_response, render_list
+from govmedia.common.lists import export_requested, render_list
 
 from orgtree.selectors import cascade_options
 
@@ -23,14 +23,9 @@ def _visible(request):
 @require_http_methods(["GET", "POST"])
 def filer_list(request):
     qs = _visible(request)
-    if request.method == "POST":  # 仅导出所选项: the ticked ids, still inside the scope
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-        if not ids:
-            messages.warning(request, "请先勾选要导出的填报单位。")
-            return redirect(request.get_full_path())
-        return export_response(request, FILER_UNIT_LIST, qs, selected_ids=ids)
-    if request.GET.get("export") == "all":
-        return export_response(request, FILER_UNIT_LIST, qs)
+    export = export_requested(request, FILER_UNIT_LIST, qs)
+    if export is not None:
+        return export
     chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
     return render_list(request, FILER_UNIT_LIST, qs, "accounts/filer_list.html", {
         "cascade": cascade_options(request.user.org_unit, chosen),

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from govmedia.common.lists import export_response, render_list
+from govmedia.common.lists import export_requested, render_list
 from orgtree.selectors import cascade_options
 from reviews.engine import NEW, TransitionError, journal_of
 
@@ -44,14 +44,9 @@ def media_list(request):
     base = accounts_visible_to(request.user).select_related("filer_unit")
     tabs = tabs_for(request.user)
     tab = current_tab(request, tabs)
-    if request.method == "POST":  # 仅导出所选项: the ticked ids, still inside the scope
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-        if not ids:
-            messages.warning(request, "请先勾选要导出的新媒体账号。")
-            return redirect(request.get_full_path())
-        return export_response(request, MEDIA_LIST, base, selected_ids=ids)
-    if request.GET.get("export") == "all":
-        return export_response(request, MEDIA_LIST, base.filter(tab.q))
+    export = export_requested(request, MEDIA_LIST, base.filter(tab.q), scope=base)
+    if export is not None:
+        return export
     counts = tab_counts(base, tabs)
     without_tab = request.GET.copy()
     for key in ("tab", "page", "export"):

@@ -164,6 +164,24 @@ def export_response(request, spec: ListSpec, queryset, selected_ids: list[int] |
     return xlsx_response(spec.export_filename, [{"title": spec.export_sheet, "headers": headers, "rows": rows()}])
 
 
+def export_requested(request, spec: ListSpec, listed, scope=None):
+    """The export a list request asks for, or None: 导出全部 (GET `?export=all`: every row of
+    `listed`, the current tab and filters) or 仅导出所选项 (POST of the ticked `ids`, kept inside
+    `scope`, the user's whole visible queryset)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        if not ids:
+            messages.warning(request, "请先勾选要导出的数据。")
+            return redirect(request.get_full_path())
+        return export_response(request, spec, scope if scope is not None else listed, selected_ids=ids)
+    if request.GET.get("export") == "all":
+        return export_response(request, spec, listed)
+    return None
+
+
 def _export_rows(spec, request, batch, columns):
     if batch and spec.prepare_page:
         spec.prepare_page(batch, request)

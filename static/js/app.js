@@ -136,3 +136,16 @@ document.addEventListener("submit", function (event) {
   form.appendChild(note);
   setTimeout(function () { form.querySelectorAll("button").forEach(function (b) { b.disabled = true; }); }, 0);
 });
+
+// Export links: a note while the file is generated (the download itself replaces nothing).
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("a[data-busy-link]");
+  if (!link) return;
+  var note = document.getElementById("busy-toast") || document.createElement("div");
+  note.id = "busy-toast";
+  note.className = "alert alert-info position-fixed bottom-0 end-0 m-3 shadow";
+  note.setAttribute("role", "status");
+  note.textContent = link.dataset.busyLink;
+  document.body.appendChild(note);
+  setTimeout(function () { note.remove(); }, 8000);
+});
