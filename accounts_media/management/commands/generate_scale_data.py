@@ -1,0 +1,268 @@
+"""National-scale data on the real org tree, deterministic (seeded), for the benchmarks.
+
+At --scale 1: 150,000 filer units (with their logins), 250,000 media accounts in every status
+with valid platform ids and unique media codes, and about 1,000,000 journal rows. Rows are
+written with PostgreSQL COPY (bulk INSERT elsewhere), with explicit ids, in minutes on 2 cores.
+The data set is marked by scale and seed: a second run with the same ones does nothing.
+"""
+import base64
+import io
+import random
+import time
+
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts_media.models import COUNTED, MediaAccount, Status
+from orgtree.models import CodeSequence, FilerUnit, OrgUnit
+from reviews.models import JournalEntry
+
+FULL = {"filers": 150_000, "accounts": 250_000}
+TYPE_WEIGHTS = [("WX", 40), ("WB", 15), ("DY", 15), ("TT", 8), ("KS", 5), ("BJ", 3), ("BL", 3), ("XH", 3),
+                ("KH", 3), ("XC", 2), ("QE", 1), ("QT", 2)]
+STATUS_WEIGHTS = [(Status.NORMAL, 750), (Status.ADD_PENDING, 60), (Status.ADD_REJECTED, 20), (Status.DRAFT, 30),
+                  (Status.MODIFY_PENDING, 20), (Status.MODIFY_REJECTED, 10), (Status.CLOSE_PENDING, 10),
+                  (Status.CLOSE_REJECTED, 5), (Status.CLOSED, 80), (Status.RESTORE_PENDING, 5),
+                  (Status.RESTORE_REJECTED, 10)]
+LEVEL_WEIGHT = {1: 8, 2: 5, 3: 3}
+DEPARTMENTS = ["教育局", "公安局", "财政局", "民政局", "人力资源和社会保障局", "自然资源局", "生态环境局", "住房和城乡建设局",
+               "交通运输局", "水务局", "农业农村局", "商务局", "文化和旅游局", "卫生健康委员会", "应急管理局", "市场监督管理局",
+               "统计局", "医疗保障局", "信访局", "融媒体中心", "政务服务中心", "街道办事处", "镇人民政府", "乡人民政府"]
+
+
+def url_for(code: str, n: int) -> tuple[str, str]:
+    """A realistic link of type `code` carrying id number `n`, and the platform id read from it."""
+    if code == "WX":
+        biz = base64.b64encode(str(3_000_000_000 + n).encode()).decode()
+        return f"https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz={biz}", biz
+    if code == "WB":
+        return f"https://weibo.com/u/{5_000_000_000 + n}", str(5_000_000_000 + n)
+    if code == "DY":
+        sec = "MS4wLjABAAAA" + base64.urlsafe_b64encode(f"govmedia-{n:012d}-douyin-account".encode()).decode().rstrip("=")
+        return f"https://www.douyin.com/user/{sec}", sec
+    if code == "TT":
+        return f"https://www.toutiao.com/c/user/{1_000_000_000_000 + n}/", f"uid:{1_000_000_000_000 + n}"
+    if code == "KS":
+        return f"https://www.kuaishou.com/profile/3x{n:013x}", f"eid:3x{n:013x}"
+    if code == "BJ":
+        return f"https://author.baidu.com/home?app_id={1_500_000_000_000_000 + n}", str(1_500_000_000_000_000 + n)
+    if code == "BL":
+        return f"https://space.bilibili.com/{100_000_000 + n}", str(100_000_000 + n)
+    if code == "XH":
+        return f"https://www.xiaohongshu.com/user/profile/{n:024x}", f"{n:024x}"
+    if code == "KH":
+        return f"https://apps.apple.com/cn/app/id{1_000_000_000 + n}", f"ios:{1_000_000_000 + n}"
+    if code == "XC":
+        return f"weixin://dl/business/?appid=wx{n:016x}", f"wx{n:016x}"
+    if code == "QE":
+        return f"https://new.qq.com/omn/author/{10_000_000 + n}", str(10_000_000 + n)
+    return f"https://app{n}.example.gov.cn/", f"url:app{n}.example.gov.cn"
+
+
+class Command(BaseCommand):
+    help = "生成全国规模的测试数据（填报单位、新媒体账号、流水），可指定比例，结果可复现。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0)
+        parser.add_argument("--seed", type=int, default=20261123)
+
+    def handle(self, *args, scale=1.0, seed=20261123, **options):
+        marker = f"scale-data:{scale}:{seed}"
+        if CodeSequence.objects.filter(scope=marker).exists():
+            self.stdout.write(f"已存在规模数据（{marker}），跳过生成。")
+            return
+        if not OrgUnit.objects.exists():
+            call_command("load_orgtree", stdout=self.stdout)
+        started = time.monotonic()
+        rng = random.Random(seed)
+        with transaction.atomic():
+            filers = self._filers(rng, int(FULL["filers"] * scale))
+            accounts, journal = self._accounts(rng, filers, int(FULL["accounts"] * scale))
+            self._refresh_counts()
+            CodeSequence.objects.create(scope=marker, last=len(accounts))
+        self.stdout.write(f"规模数据：填报单位 {len(filers)}，新媒体账号 {accounts and len(accounts)}，流水 {journal}，"
+                          f"用时 {time.monotonic() - started:.1f} 秒。")
+
+    # --- filer units and their logins -----------------------------------------------------------
+    def _filers(self, rng, total):
+        units = list(OrgUnit.objects.exclude(level=0).values_list("id", "code", "name", "level", "path"))
+        weights = [LEVEL_WEIGHT.get(min(level, 3), 3) * rng.uniform(0.5, 1.5) for _, _, _, level, _ in units]
+        scale = total / sum(weights)
+        next_id = (FilerUnit.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        taken = set(FilerUnit.objects.values_list("name", flat=True))
+        serials = {}
+        rows, filers = [], []
+        now = timezone.now()
+        for (org_id, code, name, level, path), weight in zip(units, weights):
+            expected = weight * scale  # stochastic rounding keeps the total right at small scales
+            count = min(int(expected) + (rng.random() < expected - int(expected)), 900)
+            for _ in range(count):
+                serial = serials.get(code, self._highest(code)) + 1
+                serials[code] = serial
+                filer_code = f"{code}M{serial:03d}"
+                full_name = f"{name}{rng.choice(DEPARTMENTS)}{serial:03d}"
+                while full_name in taken:
+                    full_name += "分"
+                taken.add(full_name)
+                rows.append((next_id, filer_code, full_name, org_id, "active", now, now, "张伟", "主任",
+                             f"138{next_id % 100_000_000:08d}", "010-62750000", "李娜", "科员",
+                             f"139{next_id % 100_000_000:08d}", "", now, 0, 0, "", "", None))
+                filers.append((next_id, filer_code, org_id, path))
+                next_id += 1
+        _copy(FilerUnit, ["id", "code", "name", "org_unit_id", "status", "created_at", "updated_at", "head_name",
+                          "head_title", "head_mobile", "head_landline", "contact_name", "contact_title",
+                          "contact_mobile", "contact_landline", "info_completed_at", "media_count", "account_total",
+                          "delete_reason", "deleted_by", "deleted_at"], rows)
+        for code, last in serials.items():
+            CodeSequence.objects.update_or_create(scope=f"filer:{code}", defaults={"last": last})
+        password = make_password("Demo@2026")
+        next_user = (User.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        _copy(User, ["id", "username", "kind", "filer_unit_id", "password", "is_active", "is_staff", "is_superuser",
+                     "date_joined", "must_change_password", "preferences", "initial_password_encrypted"],
+              [(next_user + i, code, "filer", fid, password, True, False, False, now, False, "{}", "")
+               for i, (fid, code, _, _) in enumerate(filers)])
+        _reset_sequence(FilerUnit)
+        _reset_sequence(User)
+        return filers
+
+    def _highest(self, org_code):
+        return CodeSequence.objects.filter(scope=f"filer:{org_code}").values_list("last", flat=True).first() or 0
+
+    # --- accounts and their journals ------------------------------------------------------------
+    def _accounts(self, rng, filers, total):
+        org_parent = dict(OrgUnit.objects.values_list("id", "parent_id"))
+        org_level = dict(OrgUnit.objects.values_list("id", "level"))
+        root_id = OrgUnit.objects.get(level=0).id
+        types, type_w = zip(*TYPE_WEIGHTS)
+        statuses, status_w = zip(*STATUS_WEIGHTS)
+        next_id = (MediaAccount.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        next_journal = (JournalEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        media_serial, accounts, journal = {}, [], []
+        now = timezone.now()
+        number = next_id * 7919
+        for index in range(total):
+            filer_id, filer_code, org_id, path = filers[rng.randrange(len(filers))] if index >= len(filers) else filers[index]
+            code = rng.choices(types, type_w)[0]
+            status = rng.choices(statuses, status_w)[0]
+            number += 1
+            url, platform_id = url_for(code, number)
+            approved = status not in (Status.DRAFT, Status.ADD_PENDING, Status.ADD_REJECTED)
+            media_code = None
+            if approved:
+                key = f"{filer_code}{code}"
+                media_serial[key] = media_serial.get(key, 0) + 1
+                media_code = f"{key}{media_serial[key]:04d}"
+            reviewer = None
+            if status == Status.ADD_PENDING:
+                reviewer = org_id if rng.random() < 0.6 or org_level[org_id] <= 1 else org_parent[org_id]
+            elif status in (Status.MODIFY_PENDING, Status.CLOSE_PENDING):
+                reviewer = org_id
+            elif status == Status.RESTORE_PENDING:
+                reviewer = root_id
+            created = now - timezone.timedelta(days=rng.randrange(1, 1500), seconds=rng.randrange(86400))
+            updated = created + timezone.timedelta(days=rng.randrange(0, 300))
+            kind = "subscription" if code == "WX" and rng.random() < 0.8 else ("service" if code == "WX" else "")
+            pname = "微信小程序" if code == "XC" else ("政务平台" if code == "QT" else "")
+            accounts.append((
+                next_id, filer_id, path, media_code, code, kind, pname, url, platform_id,
+                f"{filer_code}发布{index % 97}", "开设主体", rng.random() < 0.15, True, rng.random() < 0.4,
+                rng.random() < 0.6, False, "", "", "", "", "", status, reviewer, "{}", "{}", "{}",
+                status == Status.RESTORE_PENDING or status == Status.RESTORE_REJECTED, 1, created, updated, None, "", "",
+            ))
+            for step in _journal_steps(status, org_level[org_id]):
+                journal.append((next_journal, "media_account", next_id, updated, None, filer_code, "生成数据", "", "",
+                                step[0], step[1], step[2], step[3], "", "", "[]", "{}", ""))
+                next_journal += 1
+            next_id += 1
+        _copy(MediaAccount, ["id", "filer_unit_id", "org_path", "media_code", "account_type", "wechat_kind",
+                             "platform_name", "url", "platform_id", "name", "operator", "represents_government",
+                             "func_publish", "func_service", "func_interact", "func_other", "func_other_text",
+                             "contact_name", "contact_title", "contact_mobile", "contact_landline", "status",
+                             "reviewer_id", "pending_changes", "request_data", "last_review", "restore_requested",
+                             "version", "created_at", "updated_at", "removed_at", "removal", "removal_reason"], accounts)
+        _copy(JournalEntry, ["id", "subject_type", "subject_id", "at", "actor_id", "actor_unit_code",
+                             "actor_unit_name", "person_name", "person_phone", "action", "action_label",
+                             "status_before", "status_after", "result", "reason", "changes", "data", "position"], journal)
+        for key, last in media_serial.items():
+            CodeSequence.objects.update_or_create(scope=f"media:{key}", defaults={"last": last})
+        _reset_sequence(MediaAccount)
+        _reset_sequence(JournalEntry)
+        return accounts, len(journal)
+
+    def _refresh_counts(self):
+        counted = ",".join(f"'{s}'" for s in COUNTED)
+        with connection.cursor() as cursor:
+            cursor.execute(f"""
+                UPDATE orgtree_filerunit SET
+                  media_count = (SELECT count(*) FROM accounts_media_mediaaccount m
+                                 WHERE m.filer_unit_id = orgtree_filerunit.id AND m.removed_at IS NULL
+                                   AND m.status IN ({counted})),
+                  account_total = (SELECT count(*) FROM accounts_media_mediaaccount m
+                                   WHERE m.filer_unit_id = orgtree_filerunit.id AND m.removed_at IS NULL)
+            """)
+
+
+def _journal_steps(status, level):
+    """(action, label, before, after) rows that lead to `status`."""
+    steps = [("submit", "提交", "", "添加待审核")]
+    if status == Status.DRAFT:
+        return [("save_draft", "暂存", "", "未提交")]
+    if status == Status.ADD_PENDING:
+        return steps
+    if status == Status.ADD_REJECTED:
+        return steps + [("reject_add", "驳回添加", "添加待审核", "添加被驳回")]
+    steps += [("approve_add", "同意添加", "添加待审核", "添加待审核")] * max(level - 1, 0)
+    steps.append(("approve_add", "同意添加", "添加待审核", "正常"))
+    extra = {
+        Status.MODIFY_PENDING: [("request_modify", "修改", "正常", "修改待审核")],
+        Status.MODIFY_REJECTED: [("request_modify", "修改", "正常", "修改待审核"), ("reject_modify", "驳回修改", "修改待审核", "修改被驳回")],
+        Status.CLOSE_PENDING: [("request_close", "关停", "正常", "关停待审核")],
+        Status.CLOSE_REJECTED: [("request_close", "关停", "正常", "关停待审核"), ("reject_close", "驳回关停", "关停待审核", "关停被驳回")],
+        Status.CLOSED: [("request_close", "关停", "正常", "关停待审核"), ("approve_close", "同意关停", "关停待审核", "关停")],
+        Status.RESTORE_PENDING: [("request_close", "关停", "正常", "关停待审核"), ("approve_close", "同意关停", "关停待审核", "关停"),
+                                 ("request_restore", "恢复", "关停", "恢复待审核")],
+        Status.RESTORE_REJECTED: [("request_close", "关停", "正常", "关停待审核"), ("approve_close", "同意关停", "关停待审核", "关停"),
+                                  ("request_restore", "恢复", "关停", "恢复待审核"),
+                                  ("reject_restore", "驳回关停恢复申请", "恢复待审核", "恢复被驳回")],
+    }
+    return steps + extra.get(status, [])
+
+
+def _copy(model, columns, rows):
+    """Write rows fast: COPY on PostgreSQL, batched INSERT elsewhere."""
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        for row in rows:
+            buffer.write("\t".join(_tsv(v) for v in row) + "\n")
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(f'COPY {table} ({", ".join(columns)}) FROM STDIN', buffer)
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(f'INSERT INTO {table} ({", ".join(columns)}) VALUES ({placeholders})',
+                               rows[start:start + 5000])
+
+
+def _tsv(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _reset_sequence(model):
+    if connection.vendor != "postgresql":
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1)) FROM {table}")

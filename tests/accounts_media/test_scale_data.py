@@ -1,0 +1,38 @@
+from django.core.management import call_command
+
+from accounts.models import User
+from accounts_media.models import COUNTED, MediaAccount, Status
+from accounts_media.platforms import extract_platform_id
+from orgtree.models import FilerUnit
+from reviews.models import JournalEntry
+
+
+def test_generate_scale_data_smoke(db, capsys):
+    call_command("generate_scale_data", "--scale", "0.01", "--seed", "7")
+    filers = FilerUnit.objects.count()
+    accounts = MediaAccount.objects.count()
+    assert 1200 <= filers <= 1800 and accounts == 2500
+    assert User.objects.filter(kind="filer").count() == filers
+    assert set(MediaAccount.objects.values_list("status", flat=True)) == set(Status.values)
+    # Media codes are unique and exactly on approved accounts; platform ids are real extractions.
+    codes = list(MediaAccount.objects.exclude(media_code=None).values_list("media_code", flat=True))
+    assert len(codes) == len(set(codes)) > 1500
+    for account in MediaAccount.objects.order_by("?")[:60]:
+        assert extract_platform_id(account.account_type, account.url) == account.platform_id
+        assert account.org_path == account.filer_unit.org_unit.path
+    assert JournalEntry.objects.count() > 3 * accounts
+    # Counters agree with the rows, and the data is reproducible and not generated twice.
+    filer = FilerUnit.objects.filter(account_total__gt=1).first()
+    assert filer.media_count == filer.media_accounts.filter(status__in=COUNTED).count()
+    call_command("generate_scale_data", "--scale", "0.01", "--seed", "7")
+    assert "跳过生成" in capsys.readouterr().out
+    assert MediaAccount.objects.count() == accounts
+    # New registrations after generated data get fresh codes.
+    pending = MediaAccount.objects.filter(status=Status.ADD_PENDING, reviewer__level=1).select_related("reviewer").first()
+    if pending:
+        from accounts_media.services import perform
+        from tests.accounts_media.conftest import REVIEW_OK
+
+        reviewer = User.objects.create_user(pending.reviewer.code, "x", kind="org", org_unit=pending.reviewer)
+        done = perform(pending, "approve_add", reviewer, REVIEW_OK)
+        assert MediaAccount.objects.filter(media_code=done.media_code).count() == 1
