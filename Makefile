@@ -30,7 +30,7 @@ test: install
 	./scripts/test.sh
 
 bench: install
-	./scripts/test.sh -m bench -p no:randomly tests
+	./scripts/bench.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -11,6 +11,7 @@ from reviews.engine import NEW, TransitionError, journal_of
 
 from . import services
 from .forms import AccountForm, CloseForm, DeleteAccountForm, RestoreForm, ReviewForm
+from .counts import cached_counts
 from .lists import MEDIA_LIST
 from .models import REJECTED, Status
 from .selectors import accounts_visible_to
@@ -47,7 +48,8 @@ def media_list(request):
     export = export_requested(request, MEDIA_LIST, base.filter(tab.q), scope=base)
     if export is not None:
         return export
-    counts = tab_counts(base, tabs)
+    key = f"{request.user.kind}:{request.user.org_unit_id}:{request.user.filer_unit_id}:{request.user.role}"
+    counts = cached_counts(key, lambda: tab_counts(base, tabs))
     without_tab = request.GET.copy()
     for key in ("tab", "page", "export"):
         without_tab.pop(key, None)
@@ -56,7 +58,8 @@ def media_list(request):
     if request.user.kind == User.Kind.ORG:
         chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
         context["cascade"] = cascade_options(request.user.org_unit, chosen)
-    return render_list(request, MEDIA_LIST, base.filter(tab.q), "accounts_media/list.html", context)
+    return render_list(request, MEDIA_LIST, base.filter(tab.q), "accounts_media/list.html", context,
+                       unfiltered_count=counts[tab.key])
 
 
 @require_http_methods(["GET", "POST"])

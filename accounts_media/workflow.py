@@ -250,16 +250,20 @@ def position_of(obj) -> str:
 
 
 def refresh_filer_counts(obj, transition):
+    from .counts import bump_generation
     from .services import refresh_counts
 
     refresh_counts(obj.filer_unit_id)
+    bump_generation()
 
 
 def refresh_filer_counts_bulk(objs, transition):
+    from .counts import bump_generation
     from .services import refresh_counts
 
     for filer_unit_id in {obj.filer_unit_id for obj in objs}:
         refresh_counts(filer_unit_id)
+    bump_generation()
 
 
 WORKFLOW = Workflow(

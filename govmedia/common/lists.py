@@ -111,11 +111,16 @@ def filtered(request, spec: ListSpec, queryset):
     return filterset, qs
 
 
-def render_list(request, spec: ListSpec, queryset, template: str, context: dict | None = None):
+def render_list(request, spec: ListSpec, queryset, template: str, context: dict | None = None,
+                unfiltered_count: int | None = None):
+    """`unfiltered_count`: the row count of `queryset` when the caller already knows it (a
+    cached tab count); used while no filter is applied, so the page needs no COUNT(*)."""
     filterset, qs = filtered(request, spec, queryset)
     ordering, sort = ordering_from(request, spec)
     per_page = page_size_from(request)
     paginator = Paginator(qs.order_by(*ordering), per_page)
+    if unfiltered_count is not None and not any(request.GET.get(name) for name in filterset.filters):
+        paginator.count = unfiltered_count  # Paginator.count is a cached_property
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     if spec.prepare_page:

@@ -149,3 +149,16 @@ def test_columns_and_actions_follow_the_manual(client, chain, login, accounts):
     assert reverse("media:review", args=[accounts["wb"].pk]) in html
     client.post(reverse("lists:columns", args=["media_accounts"]), {"columns": ["name", "operator"], "next": LIST})
     assert [c.key for c in client.get(LIST).context["columns"]] == ["name", "operator"]
+
+
+def test_cached_counts_follow_every_change(client, chain, login, accounts, django_assert_max_num_queries):
+    login(chain["haidian"])
+    assert client.get(LIST, {"tab": "pending"}).context["counts"]["pending"] == 1
+    with django_assert_max_num_queries(7):  # counts and the paginator's total come from the cache
+        response = client.get(LIST, {"tab": "pending"})
+    assert response.context["page"].paginator.count == 1
+    from tests.accounts_media.conftest import approve
+
+    approve(accounts["wb"], chain["haidian"])
+    response = client.get(LIST, {"tab": "pending"})
+    assert response.context["counts"]["pending"] == 0 and response.context["page"].paginator.count == 0

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts_media.counts import bump_generation
 from accounts_media.models import COUNTED, MediaAccount, Status
 from orgtree.models import CodeSequence, FilerUnit, OrgUnit
 from reviews.models import JournalEntry
@@ -84,6 +85,7 @@ class Command(BaseCommand):
             accounts, journal = self._accounts(rng, filers, int(FULL["accounts"] * scale))
             self._refresh_counts()
             CodeSequence.objects.create(scope=marker, last=len(accounts))
+            bump_generation()
         self.stdout.write(f"规模数据：填报单位 {len(filers)}，新媒体账号 {accounts and len(accounts)}，流水 {journal}，"
                           f"用时 {time.monotonic() - started:.1f} 秒。")
 
@@ -117,8 +119,7 @@ class Command(BaseCommand):
                           "head_title", "head_mobile", "head_landline", "contact_name", "contact_title",
                           "contact_mobile", "contact_landline", "info_completed_at", "media_count", "account_total",
                           "delete_reason", "deleted_by", "deleted_at"], rows)
-        for code, last in serials.items():
-            CodeSequence.objects.update_or_create(scope=f"filer:{code}", defaults={"last": last})
+        _save_serials({f"filer:{code}": last for code, last in serials.items()})
         password = make_password("Demo@2026")
         next_user = (User.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
         _copy(User, ["id", "username", "kind", "filer_unit_id", "password", "is_active", "is_staff", "is_superuser",
@@ -187,8 +188,7 @@ class Command(BaseCommand):
         _copy(JournalEntry, ["id", "subject_type", "subject_id", "at", "actor_id", "actor_unit_code",
                              "actor_unit_name", "person_name", "person_phone", "action", "action_label",
                              "status_before", "status_after", "result", "reason", "changes", "data", "position"], journal)
-        for key, last in media_serial.items():
-            CodeSequence.objects.update_or_create(scope=f"media:{key}", defaults={"last": last})
+        _save_serials({f"media:{key}": last for key, last in media_serial.items()})
         _reset_sequence(MediaAccount)
         _reset_sequence(JournalEntry)
         return accounts, len(journal)
@@ -230,6 +230,12 @@ def _journal_steps(status, level):
                                   ("reject_restore", "驳回关停恢复申请", "恢复待审核", "恢复被驳回")],
     }
     return steps + extra.get(status, [])
+
+
+def _save_serials(lasts: dict[str, int]) -> None:
+    """The counters of the generated codes, so that later codes follow them (one bulk upsert)."""
+    CodeSequence.objects.bulk_create([CodeSequence(scope=k, last=v) for k, v in lasts.items()], batch_size=5000,
+                                     update_conflicts=True, unique_fields=["scope"], update_fields=["last"])
 
 
 def _copy(model, columns, rows):

@@ -1,0 +1,45 @@
+"""Small timing helpers: medians of repeated runs, query capture, peak memory of a child process."""
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def median_ms(fn, runs: int = 15, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def queries_of(fn) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def run_bare(sqls: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in sqls:
+            if sql.strip().upper().startswith(("SELECT", "WITH")):
+                cursor.execute(sql)
+                cursor.fetchall()
+
+
+def child(module: str, *args: str) -> dict:
+    """Run `python -m module args` and return its JSON result plus the child's peak RSS (MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result.setdefault("peak_rss_mb", round(max(peak, before) / 1024, 1))
+    return result

@@ -1,0 +1,236 @@
+"""`make bench`: measure the list, export, import and review paths on national-scale data and
+write the table into docs/benchmarks.md. Run through scripts/bench.sh (it prepares the data)."""
+import io
+import os
+import platform
+import statistics
+import subprocess
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govmedia.settings_bench")
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, connections  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from accounts_media import imports, services  # noqa: E402
+from accounts_media.models import MediaAccount, Status  # noqa: E402
+from bench.measure import child, median_ms, queries_of, run_bare  # noqa: E402
+from orgtree.models import FilerUnit, OrgUnit  # noqa: E402
+from orgtree.selectors import scope_q  # noqa: E402
+from tests.accounts_media.conftest import REVIEW_OK  # noqa: E402
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+rows: list[tuple] = []
+
+
+def record(what, value, target="", ok=None, note=""):
+    mark = "" if ok is None else ("✅" if ok else "❌ miss")
+    rows.append((what, value, target, mark, note))
+    print(f"{what:70s} {value:>28s} {target:>18s} {mark} {note}")
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page(client, url):
+    def fetch():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+    return fetch
+
+
+def bench_lists():
+    ops, _ = User.objects.get_or_create(username="benchops", defaults={"kind": User.Kind.OPS, "is_staff": True,
+                                                                        "is_superuser": True})
+    admin = client_for(ops)
+    county = (MediaAccount.objects.filter(reviewer__level=3).values("reviewer").order_by()
+              .annotate(n=django.db.models.Count("id")).order_by("-n").first())
+    county_unit = OrgUnit.objects.get(pk=county["reviewer"]) if county else OrgUnit.objects.filter(level=3).first()
+    filer = FilerUnit.objects.order_by("-account_total").first()
+    users = {"GB": User.objects.get(username="GB0000"), f"县 {county_unit.code}": User.objects.get(username=county_unit.code),
+             f"填报单位 {filer.code}": User.objects.get(filer_unit=filer)}
+    total = MediaAccount.objects.count()
+    deep = max(1, (total // 20) // 2)
+    admin_pages = {
+        "first page": "/ops-admin/accounts_media/mediaaccount/",
+        "filtered tab": "/ops-admin/accounts_media/mediaaccount/?status__exact=add_pending",
+        "deep page": f"/ops-admin/accounts_media/mediaaccount/?p={max(1, total // 100 // 2)}",
+    }
+    admin_ms = {name: median_ms(page(admin, url), RUNS) for name, url in admin_pages.items()}
+    for name, ms in admin_ms.items():
+        record(f"admin changelist ({name}, 100 rows)", f"{ms:.1f} ms", "reference")
+    for who, user in users.items():
+        client = client_for(user)
+        scope_rows = MediaAccount.objects.filter(removed_at__isnull=True).count() if who == "GB" else None
+        tab = "?tab=pending" if user.kind == User.Kind.ORG else "?tab=submitted&account_type=WX"
+        for name, url in (("first page", "/media/"), ("filtered tab", "/media/" + tab),
+                          ("deep page", f"/media/?page={deep if who == 'GB' else 3}")):
+            ms = median_ms(page(client, url), RUNS)
+            sqls = queries_of(page(client, url))
+            floor = median_ms(lambda: run_bare(sqls), RUNS)
+            ratio_admin = ms / admin_ms[name]
+            ratio_floor = ms / floor if floor else 0
+            ok = ratio_admin <= 0.7 and ratio_floor <= 3 and len(sqls) <= 8
+            record(f"list {who}: {name}", f"{ms:.1f} ms, {len(sqls)} queries",
+                   "≤0.7×admin, ≤3×floor, ≤8 q", ok,
+                   f"{ratio_admin:.2f}× admin, {ratio_floor:.2f}× SQL floor ({floor:.1f} ms)"
+                   + (f"; {scope_rows} rows in scope" if scope_rows else ""))
+
+
+def bench_scope():
+    for code in ("GB0000", "110000", None):
+        unit = OrgUnit.objects.get(code=code) if code else OrgUnit.objects.filter(level=3).order_by("code").first()
+        qs = MediaAccount.objects.filter(scope_q(unit, "org_path"), removed_at__isnull=True)
+        count_ms = median_ms(lambda: qs.count(), RUNS)
+        first_ms = median_ms(lambda: list(qs.order_by("-updated_at", "-id")[:20]), RUNS)
+        record(f"scope query {unit.name}（{unit.code}）", f"count {count_ms:.2f} ms, page {first_ms:.2f} ms", "", None,
+               f"{qs.count()} rows")
+
+
+def bench_export():
+    app = child("bench.export_job", "app")
+    bare = child("bench.export_job", "bare")
+    ratio = app["seconds"] / bare["seconds"]
+    record(f"导出全部 {app['rows']} rows", f"{app['seconds']:.1f} s, {app['peak_rss_mb']:.0f} MB",
+           "≤1.3×bare, <150 MB", ratio <= 1.3 and app["peak_rss_mb"] < 150,
+           f"{ratio:.2f}× bare openpyxl ({bare['seconds']:.1f} s, {bare['peak_rss_mb']:.0f} MB)")
+
+
+def _import_file(n, offset):
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(imports.SHEET)
+    ws.append([imports.NOTE])
+    ws.append([t for t, _ in imports.COLUMNS])
+    ws.append([s or "" for _, s in imports.COLUMNS])
+    for i in range(n):
+        ws.append([f"导入账号{i}", "基准测试单位", "哔哩哔哩", "", "否", "是", "否", "是",
+                   f"https://space.bilibili.com/{offset + i}", "", "", ""])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def bench_import():
+    from openpyxl import load_workbook
+
+    filer_user = User.objects.filter(kind=User.Kind.FILER, filer_unit__org_unit__level=1).first()
+    offset = 900_000_000 + int(time.time()) % 10_000_000 * 10
+    content = _import_file(5000, offset)
+
+    def parse_floor():
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        for _ in wb.worksheets[0].iter_rows(values_only=True):
+            pass
+
+    floor_ms = median_ms(parse_floor, 5, 1)
+    started = time.perf_counter()
+    result = imports.parse_and_validate(content)
+    assert result.ok, result.errors[:3] or result.message
+    imports.import_rows(filer_user, result.rows, submit=True)
+    ms = (time.perf_counter() - started) * 1000
+    MediaAccount.objects.filter(platform_id__in=[r["platform_id"] for r in result.rows], account_type="BL").delete()
+    services.refresh_counts(filer_user.filer_unit_id)
+    record("批量导入 5,000 rows (validate + write)", f"{ms / 1000:.2f} s", "≤3×parse floor", ms <= 3 * floor_ms,
+           f"{ms / floor_ms:.2f}× openpyxl parse ({floor_ms / 1000:.2f} s)")
+
+
+def _pending_at_l1(n):
+    l1 = OrgUnit.objects.get(code="110000")
+    filer = FilerUnit.objects.filter(org_unit=l1, status="active").first()
+    user = User.objects.get(filer_unit=filer)
+    offset = 800_000_000 + int(time.time()) % 10_000_000 * 10
+    rows = [{"operator": "基准", "account_type": "BL", "wechat_kind": "", "platform_name": "",
+             "url": f"https://space.bilibili.com/{offset + i}", "platform_id": str(offset + i), "name": f"审核基准{i}",
+             "represents_government": False, "func_publish": True, "func_service": False, "func_interact": False,
+             "func_other": False, "func_other_text": ""} for i in range(n)]
+    return User.objects.get(username="110000"), services.create_many(user, "submit", rows)
+
+
+def bench_approvals():
+    reviewer, (one,) = _pending_at_l1(1)
+    sqls = queries_of(lambda: services.perform(MediaAccount.objects.get(pk=one.pk), "approve_add", reviewer, REVIEW_OK))
+    reviewer, accounts = _pending_at_l1(3)
+    times = []
+    for account in accounts:
+        account = MediaAccount.objects.get(pk=account.pk)
+        started = time.perf_counter()
+        services.perform(account, "approve_add", reviewer, REVIEW_OK)
+        times.append((time.perf_counter() - started) * 1000)
+    record("one final add approval", f"{statistics.median(times):.1f} ms, {len(sqls) - 1} queries", "≤12 queries",
+           len(sqls) - 1 <= 12, "the account fetch excluded")
+    reviewer, accounts = _pending_at_l1(100)
+    codes, errors = [], []
+    lock = threading.Lock()
+    queue = list(accounts)
+
+    def worker():
+        while True:
+            with lock:
+                if not queue:
+                    break
+                account = queue.pop()
+            try:
+                done = services.perform(MediaAccount.objects.get(pk=account.pk), "approve_add", reviewer, REVIEW_OK)
+                codes.append(done.media_code)
+            except Exception as exc:  # noqa: BLE001 - counted and reported
+                errors.append(repr(exc))
+        connections.close_all()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    ok = len(set(codes)) == 100 and not errors
+    record("100 concurrent final approvals (8 threads)", f"{100 / seconds:.0f} approvals/s", "100 codes, 0 errors", ok,
+           f"{len(set(codes))} distinct codes, {len(errors)} errors")
+
+
+def write_doc():
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    data = (f"{OrgUnit.objects.count():,} org units, {FilerUnit.objects.count():,} filer units, "
+            f"{MediaAccount.objects.count():,} media accounts, "
+            f"{django.apps.apps.get_model('reviews', 'JournalEntry').objects.count():,} journal rows")
+    lines = [BEGIN, "", f"Run {datetime.now():%Y-%m-%d %H:%M} on {machine}, PostgreSQL {pg}; {data}; "
+                        f"medians of {RUNS} runs.", "",
+             "| measure | result | target | pass | detail |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
+    lines += ["", END]
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    block = "\n".join(lines)
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text + "\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+    print(f"written to {DOC}")
+
+
+if __name__ == "__main__":
+    only = os.environ.get("BENCH_ONLY", "")
+    for name, fn in (("lists", bench_lists), ("scope", bench_scope), ("approvals", bench_approvals),
+                     ("import", bench_import), ("export", bench_export)):
+        if not only or name in only.split(","):
+            fn()
+    if not only:
+        write_doc()

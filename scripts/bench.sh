@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make bench`: national-scale data on PostgreSQL (generated once, then reused) and the harness.
+#   DATABASE_URL if set; else the server on 127.0.0.1:5432 (database govmedia_bench);
+#   else a cluster kept in bench/out/pgdata (started for the run, stopped afterwards).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+SCALE=${BENCH_SCALE:-1}
+
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+stop_cluster() { :; }
+if [ -z "${DATABASE_URL:-}" ]; then
+  if psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -tAc 'select 1' >/dev/null 2>&1; then
+    psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='govmedia_bench'" | grep -q 1 \
+      || psql -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE govmedia_bench" >/dev/null
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/govmedia_bench
+  else
+    PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    DATA="$PWD/bench/out/pgdata"
+    mkdir -p bench/out
+    if [ ! -d "$DATA" ]; then
+      mkdir -p "$DATA"; [ "$(id -u)" = 0 ] && chown -R postgres:postgres bench/out
+      as_postgres "$PGBIN/initdb" -D "$DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    as_postgres "$PGBIN/pg_ctl" -D "$DATA" -l bench/out/server.log -w -o "-p 55432 -k /tmp -c listen_addresses=127.0.0.1" start >/dev/null
+    stop_cluster() { as_postgres "$PGBIN/pg_ctl" -D "$DATA" -m fast stop >/dev/null; }
+    trap stop_cluster EXIT
+    psql -h 127.0.0.1 -p 55432 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='govmedia_bench'" | grep -q 1 \
+      || psql -h 127.0.0.1 -p 55432 -U postgres -c "CREATE DATABASE govmedia_bench" >/dev/null
+    export DATABASE_URL=postgres://postgres@127.0.0.1:55432/govmedia_bench
+  fi
+fi
+export DJANGO_SETTINGS_MODULE=govmedia.settings_bench
+$PY manage.py migrate --noinput -v0
+$PY manage.py load_orgtree
+DEMO_PASSWORD=${DEMO_PASSWORD:-Demo@2026} $PY manage.py create_org_users
+$PY manage.py generate_scale_data --scale "$SCALE"
+$PY manage.py shell -c "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')" 2>/dev/null || true
+$PY -m bench.run
