@@ -1,5 +1,9 @@
 """The 【填报单位用户管理】 list: columns as the manual's screen, built on the shared list machinery."""
+from django.middleware.csrf import get_token
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from govmedia.common.lists import Column, ListSpec, register
 from orgtree.selectors import cascade_codes, names_by_code
@@ -33,6 +37,38 @@ def _password_state(user, shown):
     return "已修改"
 
 
+def _password_html(row) -> str:
+    if row.shown_password:
+        return format_html('<code class="initial-password">{}</code>', row.shown_password)
+    return format_html('<span class="text-muted">{}</span>', row.password_state)
+
+
+def actions_html(row, request) -> str:
+    """操作: 重置密码 (once the unit changed its initial password), 修改全称, 删除 (or why not)."""
+    if not row.is_active:
+        return mark_safe('<span class="text-muted small">已删除</span>')
+    parts = []
+    if not row.shown_password:
+        parts.append(format_html(
+            '<form method="post" action="{}" class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button type="submit" class="btn btn-link btn-sm p-0 me-2" data-confirm="确定要重置“{}”的密码吗？重置后原密码立即失效，'
+            '新密码只显示一次。">重置密码</button></form>',
+            reverse("filer_units:reset_password", args=[row.pk]), get_token(request), row.name))
+    if row.may_rename:
+        parts.append(format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">修改全称</a>',
+                                 reverse("filer_units:rename", args=[row.pk])))
+    if row.delete_refusal:
+        parts.append(format_html(
+            '<span class="d-inline-block" tabindex="0" title="{0}"><button type="button" class="btn btn-link btn-sm p-0 '
+            'text-danger" disabled>删除</button></span><span class="visually-hidden">{0}</span>', row.delete_refusal))
+    else:
+        parts.append(format_html(
+            '<button type="button" class="btn btn-link btn-sm p-0 text-danger" data-bs-toggle="modal" '
+            'data-bs-target="#delete-filer" data-action="{}" data-name="{}（{}）">删除</button>',
+            reverse("filer_units:delete", args=[row.pk]), row.name, row.code))
+    return "".join(parts)
+
+
 def _local(dt):
     return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M:%S") if dt else ""
 
@@ -44,6 +80,7 @@ FILER_UNIT_LIST = register(ListSpec(
     export_filename="填报单位用户信息.xlsx",
     export_sheet="填报单位用户信息",
     prepare_page=prepare_page,
+    actions=actions_html,
     columns=[
         Column("name", "部门", lambda r: r.name, sort="name", choosable=False),
         Column("org_unit", "所属组织单位", lambda r: r.org_unit.name, sort="org_unit__path"),
@@ -61,7 +98,7 @@ FILER_UNIT_LIST = register(ListSpec(
         Column("contact_landline", "座机号", lambda r: r.contact_landline, group="新媒体工作联系人"),
         Column("created_at", "时间", lambda r: _local(r.created_at), sort="created_at"),
         Column("code", "用户名", lambda r: r.code, sort="code"),
-        Column("password", "密码", lambda r: r.password_state, exportable=False, template="accounts/cells/password.html"),
+        Column("password", "密码", lambda r: r.password_state, exportable=False, html=lambda r: _password_html(r)),
         Column("status", "状态", lambda r: r.get_status_display(), sort="status"),
         Column("delete_reason", "删除原因", lambda r: r.delete_reason, default=False),
     ],

@@ -2,7 +2,9 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from accounts.filters import OrgCascadeMixin
 from govmedia.common.lists import Column, ListSpec, register
@@ -10,6 +12,7 @@ from orgtree.selectors import cascade_codes, names_by_code
 
 from .models import MediaAccount, Status
 from .platforms import ACCOUNT_TYPES, PlatformIdError, extract_platform_id
+from .workflow import WORKFLOW
 
 
 def prepare_page(rows, request):
@@ -17,6 +20,37 @@ def prepare_page(rows, request):
     names = names_by_code(code for codes in cascades.values() for code in codes)
     for row in rows:
         row.org_names = [names.get(code, "") for code in cascades[row.pk]]
+
+
+_URLS: dict[str, str] = {}
+
+
+def _url(name: str, pk: int) -> str:
+    """reverse() once per URL name; the pk is put in by string formatting (20 rows × 5 links a page)."""
+    if name not in _URLS:
+        _URLS[name] = reverse(name, args=[987654321]).replace("987654321", "{}")
+    return _URLS[name].format(pk)
+
+
+ACTION_LINKS = [  # (label, url name, shown when any of these transitions is allowed, css)
+    ("审核", "media:review", {"approve_add", "approve_modify", "approve_close", "approve_restore"}, "fw-semibold"),
+    ("编辑", "media:edit", {"save_draft"}, ""),
+    ("修改", "media:modify", {"request_modify"}, ""),
+    ("关停", "media:close", {"request_close"}, ""),
+    ("恢复", "media:restore", {"request_restore"}, ""),
+    ("查看驳回", "media:rejection", {"resubmit_add", "abandon_add", "resubmit_modify", "abandon_modify",
+                                  "resubmit_close", "abandon_close", "resubmit_restore", "abandon_restore"}, "text-danger"),
+    ("删除", "media:delete", {"delete"}, "text-danger"),
+]
+
+
+def actions_html(row, request) -> str:
+    """操作: 查看 and 流水 always; the others as the workflow table allows this user now."""
+    allowed = {t.name for t in WORKFLOW.allowed(row, request.user)}
+    links = [("查看", _url("media:detail", row.pk), ""), ("流水", _url("media:journal", row.pk), "")]
+    links += [(label, _url(name, row.pk), css) for label, name, needs, css in ACTION_LINKS if allowed & needs]
+    return format_html_join("", '<a class="btn btn-link btn-sm p-0 me-2 {}" href="{}">{}</a>',
+                            ((css, href, label) for label, href, css in links))
 
 
 def _local(dt):
@@ -75,6 +109,7 @@ MEDIA_LIST = register(ListSpec(
     export_filename="新媒体账号信息.xlsx",
     export_sheet="新媒体账号信息",
     prepare_page=prepare_page,
+    actions=actions_html,
     columns=[
         Column("filer_code", "填报单位唯一标识", lambda r: r.filer_unit.code, sort="filer_unit__code"),
         Column("filer_name", "填报单位全称", lambda r: r.filer_unit.name, sort="filer_unit__name"),

@@ -29,6 +29,8 @@ from tests.accounts_media.conftest import REVIEW_OK  # noqa: E402
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+# Fresh platform ids for the accounts the harness creates, never reused between calls or runs.
+_ids = iter(range(700_000_000 + int(time.time() * 1000) % 50_000_000 * 4, 10**12))
 rows: list[tuple] = []
 
 
@@ -129,7 +131,9 @@ def bench_import():
     from openpyxl import load_workbook
 
     filer_user = User.objects.filter(kind=User.Kind.FILER, filer_unit__org_unit__level=1).first()
-    offset = 900_000_000 + int(time.time()) % 10_000_000 * 10
+    offset = next(_ids)
+    for _ in range(5000):
+        next(_ids)
     content = _import_file(5000, offset)
 
     def parse_floor():
@@ -153,9 +157,9 @@ def _pending_at_l1(n):
     l1 = OrgUnit.objects.get(code="110000")
     filer = FilerUnit.objects.filter(org_unit=l1, status="active").first()
     user = User.objects.get(filer_unit=filer)
-    offset = 800_000_000 + int(time.time()) % 10_000_000 * 10
+    numbers = [next(_ids) for _ in range(n)]
     rows = [{"operator": "基准", "account_type": "BL", "wechat_kind": "", "platform_name": "",
-             "url": f"https://space.bilibili.com/{offset + i}", "platform_id": str(offset + i), "name": f"审核基准{i}",
+             "url": f"https://space.bilibili.com/{numbers[i]}", "platform_id": str(numbers[i]), "name": f"审核基准{i}",
              "represents_government": False, "func_publish": True, "func_service": False, "func_interact": False,
              "func_other": False, "func_other_text": ""} for i in range(n)]
     return User.objects.get(username="110000"), services.create_many(user, "submit", rows)

@@ -194,15 +194,18 @@ class Command(BaseCommand):
         return accounts, len(journal)
 
     def _refresh_counts(self):
+        """账号数量 and the record total of every filer unit, from one grouped pass over the accounts."""
         counted = ",".join(f"'{s}'" for s in COUNTED)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ANALYZE accounts_media_mediaaccount")
+                cursor.execute("ANALYZE orgtree_filerunit")
             cursor.execute(f"""
-                UPDATE orgtree_filerunit SET
-                  media_count = (SELECT count(*) FROM accounts_media_mediaaccount m
-                                 WHERE m.filer_unit_id = orgtree_filerunit.id AND m.removed_at IS NULL
-                                   AND m.status IN ({counted})),
-                  account_total = (SELECT count(*) FROM accounts_media_mediaaccount m
-                                   WHERE m.filer_unit_id = orgtree_filerunit.id AND m.removed_at IS NULL)
+                UPDATE orgtree_filerunit SET media_count = c.counted, account_total = c.total
+                FROM (SELECT filer_unit_id, count(*) AS total,
+                             sum(CASE WHEN status IN ({counted}) THEN 1 ELSE 0 END) AS counted
+                      FROM accounts_media_mediaaccount WHERE removed_at IS NULL GROUP BY filer_unit_id) AS c
+                WHERE orgtree_filerunit.id = c.filer_unit_id
             """)
 
 
