@@ -74,6 +74,10 @@ def bench_lists():
     admin_ms = {name: median_ms(page(admin, url), RUNS) for name, url in admin_pages.items()}
     for name, ms in admin_ms.items():
         record(f"admin changelist ({name}, 100 rows)", f"{ms:.1f} ms", "reference")
+    # What any page of ours costs with no data at all: middleware, session, login, the layout.
+    baseline = median_ms(page(client_for(users["GB"]), "/settings/"), RUNS)
+    record("framework floor: 用户设置 page (layout only, no list)", f"{baseline:.1f} ms", "reference", None,
+           f"{len(queries_of(page(client_for(users['GB']), '/settings/')))} queries")
     for who, user in users.items():
         client = client_for(user)
         scope_rows = MediaAccount.objects.filter(removed_at__isnull=True).count() if who == "GB" else None

@@ -174,7 +174,7 @@ class Command(BaseCommand):
                 rng.random() < 0.6, False, "", "", "", "", "", status, reviewer, "{}", "{}", "{}",
                 status == Status.RESTORE_PENDING or status == Status.RESTORE_REJECTED, 1, created, updated, None, "", "",
             ))
-            for step in _journal_steps(status, org_level[org_id]):
+            for step in _journal_steps(status, org_level[org_id], rng.random() < 0.35):
                 journal.append((next_journal, "media_account", next_id, updated, None, filer_code, "生成数据", "", "",
                                 step[0], step[1], step[2], step[3], "", "", "[]", "{}", ""))
                 next_journal += 1
@@ -209,8 +209,9 @@ class Command(BaseCommand):
             """)
 
 
-def _journal_steps(status, level):
-    """(action, label, before, after) rows that lead to `status`."""
+def _journal_steps(status, level, modified_once=False):
+    """(action, label, before, after) rows that lead to `status`; some accounts went through an
+    approved change request on the way."""
     steps = [("submit", "提交", "", "添加待审核")]
     if status == Status.DRAFT:
         return [("save_draft", "暂存", "", "未提交")]
@@ -220,6 +221,8 @@ def _journal_steps(status, level):
         return steps + [("reject_add", "驳回添加", "添加待审核", "添加被驳回")]
     steps += [("approve_add", "同意添加", "添加待审核", "添加待审核")] * max(level - 1, 0)
     steps.append(("approve_add", "同意添加", "添加待审核", "正常"))
+    if modified_once:
+        steps += [("request_modify", "修改", "正常", "修改待审核"), ("approve_modify", "同意修改", "修改待审核", "正常")]
     extra = {
         Status.MODIFY_PENDING: [("request_modify", "修改", "正常", "修改待审核")],
         Status.MODIFY_REJECTED: [("request_modify", "修改", "正常", "修改待审核"), ("reject_modify", "驳回修改", "修改待审核", "修改被驳回")],
