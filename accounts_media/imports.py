@@ -9,7 +9,8 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -125,6 +126,15 @@ class ImportResult:
         return not self.errors and not self.message
 
 
+def read_sheet(content: bytes, name: str) -> list[list]:
+    """Every row of the sheet `name` (else the first sheet) as Python values, row 1 first.
+    python-calamine (Rust) reads a 5,000-row file in tens of milliseconds; it gives whole
+    numbers as floats, which `_text` turns back."""
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    sheet = workbook.get_sheet_by_name(name) if name in workbook.sheet_names else workbook.get_sheet_by_index(0)
+    return sheet.to_python(skip_empty_area=False)
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -136,19 +146,18 @@ def _text(value) -> str:
 def parse_and_validate(content: bytes) -> ImportResult:
     result = ImportResult()
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        table = read_sheet(content, SHEET)
     except Exception:
         result.message = "无法读取该文件：文件已损坏或不是 Excel 文件。"
         return result
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    header = [_text(v) for v in next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())]
+    header = [_text(v) for v in (table[HEADER_ROW - 1] if len(table) >= HEADER_ROW else [])]
     if header[:2] != ["*账号名称", "*开设主体"]:
         result.message = "表头与模板不一致：请使用【批量导入】-【下载模板】下载的最新模板填写。"
         return result
     seen: dict[tuple[str, str], int] = {}
     count = 0
-    for row_number, values in enumerate(ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=len(COLUMNS), values_only=True),
-                                        start=FIRST_DATA_ROW):
+    for row_number, values in enumerate(table[FIRST_DATA_ROW - 1:], start=FIRST_DATA_ROW):
+        values = values[:len(COLUMNS)]
         cells = [_text(v) for v in values] + [""] * (len(COLUMNS) - len(values))
         if not any(cells):
             continue
@@ -242,13 +251,10 @@ def _check_registry(result: ImportResult) -> None:
 
 
 def errors_workbook(errors) -> bytes:
-    from govmedia.common.xlsx import write_sheet
+    from govmedia.common.xlsx import workbook_bytes
 
-    wb = Workbook(write_only=True)
-    write_sheet(wb, "错误详情", ["行数", "列", "错误信息"], errors, widths=[8, 36, 90])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes([{"title": "错误详情", "headers": ["行数", "列", "错误信息"], "rows": errors,
+                            "widths": [8, 36, 90]}])
 
 
 def import_rows(user, rows: list[dict], submit: bool) -> int:

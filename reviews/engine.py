@@ -13,6 +13,8 @@ from typing import Any, Callable
 
 from django.db import models, transaction
 
+from govmedia.common.bulk import copy_objects
+
 from .models import JournalEntry
 
 NEW = ""  # the status of an object not yet saved
@@ -152,13 +154,10 @@ def create_many(workflow: "Workflow", objs: list, name: str, user, data_list: li
             obj.status = transition.target_for(obj)
             obj.version = 1
             contexts.append(ctx)
-        workflow.model.objects.bulk_create(objs, batch_size=1000)
+        copy_objects(objs)
         for hook in workflow.after_bulk:
             hook(objs, transition)
-        JournalEntry.objects.bulk_create(
-            [_journal_entry(workflow, obj, transition, user, ctx, NEW) for obj, ctx in zip(objs, contexts)],
-            batch_size=2000,
-        )
+        copy_objects([_journal_entry(workflow, obj, transition, user, ctx, NEW) for obj, ctx in zip(objs, contexts)])
     return objs
 
 

@@ -1,24 +1,20 @@
-"""Excel writing shared by every export: openpyxl write-only (flat memory), every string cell
-typed as text so that `=`, `+`, `-`, `@` never start a formula (formula injection)."""
-import tempfile
-from datetime import date, datetime
+"""Excel writing shared by every export and error file.
 
+XlsxWriter in constant-memory mode: rows go to disk as they are written, so memory stays flat for
+any row count; `strings_to_formulas`, `strings_to_urls` and `strings_to_numbers` are off, so a
+cell that begins with = + - @ is stored as the text it is, never as a formula (formula injection)
+and long URL columns never hit Excel's hyperlink limit.
+"""
+import tempfile
+from datetime import datetime
+
+import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE6F5")
-
-
-def text_cell(ws, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the first character
-    return cell
+WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd hh:mm:ss"}
 
 
 def plain(value):
@@ -26,42 +22,48 @@ def plain(value):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         return value.replace(tzinfo=None, microsecond=0)
-    if value is None or value == "":
+    if value == "":
         return None  # a blank cell
-    if isinstance(value, (int, float, date)):
-        return value
-    return str(value)
+    return value
 
 
-def write_sheet(wb: Workbook, title: str, headers: list[str], rows, widths: list[int] | None = None, note: str = ""):
-    ws = wb.create_sheet(title=title)
+def write_sheet(workbook, title: str, headers: list[str], rows, widths: list[int] | None = None, note: str = ""):
+    sheet = workbook.add_worksheet(title[:31])
+    header_format = workbook.add_format({"bold": True, "bg_color": "#DDE6F5", "align": "center", "border": 1})
     for index, width in enumerate(widths or [18] * len(headers)):
-        ws.column_dimensions[_letter(index)].width = width
+        sheet.set_column(index, index, width)
+    row_index = 0
     if note:
-        ws.append([text_cell(ws, note)])
-    header = []
-    for title_text in headers:
-        cell = text_cell(ws, title_text)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, Alignment(horizontal="center")
-        header.append(cell)
-    ws.append(header)
-    for row in rows:
-        ws.append([text_cell(ws, plain(v)) for v in row])
-    return ws
+        sheet.write_string(0, 0, note)
+        row_index = 1
+    for col, title_text in enumerate(headers):
+        sheet.write_string(row_index, col, title_text, header_format)
+    write_row = sheet.write_row
+    for row_index, row in enumerate(rows, start=row_index + 1):
+        write_row(row_index, 0, [plain(v) for v in row])
+    return sheet
 
 
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
+def workbook_bytes(sheets: list[dict]) -> bytes:
+    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        _write(handle, sheets)
+        handle.seek(0)
+        return handle.read()
 
-    return get_column_letter(index + 1)
+
+def _write(handle, sheets):
+    workbook = xlsxwriter.Workbook(handle, {**WORKBOOK_OPTIONS, "tmpdir": tempfile.gettempdir()})
+    for sheet in sheets:
+        write_sheet(workbook, **sheet)
+    workbook.close()
 
 
 def xlsx_response(filename: str, sheets: list[dict]) -> FileResponse:
-    """Write the workbook to a temp file (rows streamed through write-only mode) and send it."""
-    wb = Workbook(write_only=True)
-    for sheet in sheets:
-        write_sheet(wb, **sheet)
+    """Write the workbook to a temp file (rows streamed through constant-memory mode) and send it."""
     handle = tempfile.TemporaryFile(suffix=".xlsx")
-    wb.save(handle)
+    _write(handle, sheets)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+__all__ = ["XLSX_CONTENT_TYPE", "plain", "workbook_bytes", "write_sheet", "xlsx_response"]

@@ -160,3 +160,22 @@ def test_org_units_cannot_import(client, chain, login):
     login(chain["haidian"])
     assert client.get(URL).status_code == 403
     assert client.post("/media/import/confirm/", {"submit": "1"}).status_code == 403
+
+
+def test_a_registration_racing_the_import_leaves_nothing_half_written(chain):
+    """The registry check passed, but the same account was registered before the write: the
+    unique index refuses it, the whole import is rolled back, and the user is told."""
+    from django.db import transaction
+
+    from accounts_media.imports import import_rows
+    from reviews.engine import TransitionError
+    from tests.accounts_media.conftest import account_data
+
+    submit(chain["tianjin_filer"], account_type="BL", wechat_kind="", url="https://space.bilibili.com/10002",
+           platform_id="10002")
+    rows = [{"row": 4 + i, **account_data(account_type="BL", wechat_kind="", url=f"https://space.bilibili.com/{10_001 + i}",
+                                          platform_id=str(10_001 + i), name=f"B站{i}")} for i in range(3)]
+    with pytest.raises(TransitionError, match="未导入任何数据"), transaction.atomic():
+        import_rows(chain["shangzhuang"], rows, submit=True)
+    assert MediaAccount.objects.filter(filer_unit__code="110108M001").count() == 0
+    assert JournalEntry.objects.filter(subject_type="media_account").count() == 1  # the Tianjin one

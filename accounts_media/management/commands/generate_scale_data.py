@@ -6,7 +6,6 @@ written with PostgreSQL COPY (bulk INSERT elsewhere), with explicit ids, in minu
 The data set is marked by scale and seed: a second run with the same ones does nothing.
 """
 import base64
-import io
 import random
 import time
 
@@ -17,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from govmedia.common.bulk import copy_rows
 from accounts_media.counts import bump_generation
 from accounts_media.models import COUNTED, MediaAccount, Status
 from orgtree.models import CodeSequence, FilerUnit, OrgUnit
@@ -115,14 +115,14 @@ class Command(BaseCommand):
                              f"139{next_id % 100_000_000:08d}", "", now, 0, 0, "", "", None))
                 filers.append((next_id, filer_code, org_id, path))
                 next_id += 1
-        _copy(FilerUnit, ["id", "code", "name", "org_unit_id", "status", "created_at", "updated_at", "head_name",
+        copy_rows(FilerUnit, ["id", "code", "name", "org_unit_id", "status", "created_at", "updated_at", "head_name",
                           "head_title", "head_mobile", "head_landline", "contact_name", "contact_title",
                           "contact_mobile", "contact_landline", "info_completed_at", "media_count", "account_total",
                           "delete_reason", "deleted_by", "deleted_at"], rows)
         _save_serials({f"filer:{code}": last for code, last in serials.items()})
         password = make_password("Demo@2026")
         next_user = (User.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
-        _copy(User, ["id", "username", "kind", "filer_unit_id", "password", "is_active", "is_staff", "is_superuser",
+        copy_rows(User, ["id", "username", "kind", "filer_unit_id", "password", "is_active", "is_staff", "is_superuser",
                      "date_joined", "must_change_password", "preferences", "initial_password_encrypted"],
               [(next_user + i, code, "filer", fid, password, True, False, False, now, False, "{}", "")
                for i, (fid, code, _, _) in enumerate(filers)])
@@ -179,13 +179,13 @@ class Command(BaseCommand):
                                 step[0], step[1], step[2], step[3], "", "", "[]", "{}", ""))
                 next_journal += 1
             next_id += 1
-        _copy(MediaAccount, ["id", "filer_unit_id", "org_path", "media_code", "account_type", "wechat_kind",
+        copy_rows(MediaAccount, ["id", "filer_unit_id", "org_path", "media_code", "account_type", "wechat_kind",
                              "platform_name", "url", "platform_id", "name", "operator", "represents_government",
                              "func_publish", "func_service", "func_interact", "func_other", "func_other_text",
                              "contact_name", "contact_title", "contact_mobile", "contact_landline", "status",
                              "reviewer_id", "pending_changes", "request_data", "last_review", "restore_requested",
                              "version", "created_at", "updated_at", "removed_at", "removal", "removal_reason"], accounts)
-        _copy(JournalEntry, ["id", "subject_type", "subject_id", "at", "actor_id", "actor_unit_code",
+        copy_rows(JournalEntry, ["id", "subject_type", "subject_id", "at", "actor_id", "actor_unit_code",
                              "actor_unit_name", "person_name", "person_phone", "action", "action_label",
                              "status_before", "status_after", "result", "reason", "changes", "data", "position"], journal)
         _save_serials({f"media:{key}": last for key, last in media_serial.items()})
@@ -242,34 +242,6 @@ def _save_serials(lasts: dict[str, int]) -> None:
     """The counters of the generated codes, so that later codes follow them (one bulk upsert)."""
     CodeSequence.objects.bulk_create([CodeSequence(scope=k, last=v) for k, v in lasts.items()], batch_size=5000,
                                      update_conflicts=True, unique_fields=["scope"], update_fields=["last"])
-
-
-def _copy(model, columns, rows):
-    """Write rows fast: COPY on PostgreSQL, batched INSERT elsewhere."""
-    table = model._meta.db_table
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write("\t".join(_tsv(v) for v in row) + "\n")
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(f'COPY {table} ({", ".join(columns)}) FROM STDIN', buffer)
-        return
-    placeholders = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(f'INSERT INTO {table} ({", ".join(columns)}) VALUES ({placeholders})',
-                               rows[start:start + 5000])
-
-
-def _tsv(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
 def _reset_sequence(model):
