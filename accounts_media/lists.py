@@ -54,7 +54,7 @@ def actions_html(row, request) -> str:
 
 
 def _local(dt):
-    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M:%S") if dt else ""
+    return timezone.localtime(dt).isoformat(" ", "seconds")[:19] if dt else ""
 
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -115,7 +115,7 @@ MEDIA_LIST = register(ListSpec(
         Column("filer_name", "填报单位全称", lambda r: r.filer_unit.name, sort="filer_unit__name"),
         Column("media_code", "新媒体标识码", lambda r: r.media_code or "", sort="media_code"),
         Column("account_type", "账号类型", lambda r: r.type_display, sort="account_type"),
-        Column("status", "状态", lambda r: r.get_status_display(), sort="status"),
+        Column("status", "状态", lambda r: r.status_label, sort="status"),
         Column("represents_government", "账号是否代表省/市/县(区)人民政府或国务院部门",
                lambda r: "是" if r.represents_government else "否"),
         Column("functions", "功能", lambda r: r.functions_display),

@@ -1,6 +1,6 @@
 from django.db import models
 
-from .platforms import WECHAT_KIND_CHOICES, type_choices
+from .platforms import WECHAT_KIND_CHOICES, display_type, type_choices
 
 
 class Status(models.TextChoices):
@@ -17,6 +17,7 @@ class Status(models.TextChoices):
     RESTORE_REJECTED = "restore_rejected", "恢复被驳回"
 
 
+STATUS_LABELS = dict(Status.choices)
 # 账号数量 counts every status but these (SPEC §5).
 NOT_COUNTED = {Status.DRAFT, Status.ADD_PENDING, Status.ADD_REJECTED, Status.CLOSED}
 COUNTED = [s for s in Status.values if s not in NOT_COUNTED]
@@ -101,6 +102,8 @@ class MediaAccount(models.Model):
 
     @property
     def type_display(self) -> str:
-        from .platforms import display_type
-
         return display_type(self.account_type, self.wechat_kind or None, self.platform_name)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)

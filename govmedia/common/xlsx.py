@@ -38,9 +38,14 @@ def write_sheet(workbook, title: str, headers: list[str], rows, widths: list[int
         row_index = 1
     for col, title_text in enumerate(headers):
         sheet.write_string(row_index, col, title_text, header_format)
-    write_row = sheet.write_row
+    write_string, write = sheet.write_string, sheet.write
     for row_index, row in enumerate(rows, start=row_index + 1):
-        write_row(row_index, 0, [plain(v) for v in row])
+        for col, value in enumerate(row):
+            if type(value) is str:
+                if value:
+                    write_string(row_index, col, value)  # always text: never a formula or a link
+            elif value is not None:
+                write(row_index, col, plain(value))
     return sheet
 
 
