@@ -74,6 +74,9 @@ class MediaAccount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account_type", "platform_id"], condition=models.Q(removed_at__isnull=True),
                                     name="media_live_type_platform_id_unique"),
+            # 审核定位 exists exactly while a request waits: 待审核 is then just "reviewer = me".
+            models.CheckConstraint(condition=models.Q(reviewer__isnull=True) | models.Q(status__in=sorted(PENDING)),
+                                   name="media_reviewer_only_while_pending"),
         ]
         indexes = [
             # The lists' default order (修改时间, newest first) over live rows, deep pages included.

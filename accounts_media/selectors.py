@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from accounts.models import User
 from orgtree.selectors import scope_q
 
-from .models import COUNTED, MediaAccount, Status
+from .models import COUNTED, MediaAccount
 
 
 def accounts_visible_to(user: User) -> QuerySet[MediaAccount]:
@@ -15,15 +15,6 @@ def accounts_visible_to(user: User) -> QuerySet[MediaAccount]:
     if user.kind == User.Kind.ORG and user.org_unit_id:
         return live.filter(scope_q(user.org_unit, "org_path"))
     return MediaAccount.objects.none()
-
-
-def awaiting_review_by(user: User) -> QuerySet[MediaAccount]:
-    """待审核: what sits at this org unit now."""
-    if user.kind != User.Kind.ORG:
-        return MediaAccount.objects.none()
-    return MediaAccount.objects.filter(removed_at__isnull=True, reviewer_id=user.org_unit_id,
-                                       status__in=[Status.ADD_PENDING, Status.MODIFY_PENDING,
-                                                   Status.CLOSE_PENDING, Status.RESTORE_PENDING])
 
 
 def filer_counts(filer_unit_id: int) -> dict:
