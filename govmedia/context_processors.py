@@ -1,3 +1,5 @@
+from accounts.roles import Role
+
 from .navigation import menu_for
 
 
@@ -12,5 +14,10 @@ def navigation(request):
         active = current == item.url_name or current.startswith(item.section + "_") or current.startswith(
             item.section + ":"
         )
-        items.append({"label": item.label, "url_name": item.url_name, "active": active})
+        label = item.label
+        if item.url_name == "notices:list" and user.role == Role.L1:
+            from reports.services import menu_label_for
+
+            label = menu_label_for(user)  # the menu follows the latest notice sent to the unit
+        items.append({"label": label, "url_name": item.url_name, "active": active})
     return {"menu": items}

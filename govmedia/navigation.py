@@ -15,8 +15,8 @@ class MenuItem:
 MENU = (
     MenuItem("新媒体账号信息", "media:list", ORG_UNITS | FILERS, "media"),
     MenuItem("填报单位用户管理", "filer_units:list", ORG_UNITS, "filer_units"),
-    MenuItem("上报抽查情况", "spot_checks", Access({Role.GB, Role.L1}), "spot"),
-    MenuItem("待核查账号", "notices", Access({Role.GB, Role.L1}), "notice"),
+    MenuItem("上报抽查情况", "reports:list", Access({Role.GB, Role.L1}), "reports"),
+    MenuItem("待核查账号", "notices:list", Access({Role.GB, Role.L1}), "notices"),
     MenuItem("政府网站信息", "site_home", SITES, "site"),
     MenuItem("用户设置", "accounts:settings", SIGNED_IN, "accounts"),
 )

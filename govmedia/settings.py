@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "accounts",
     "reviews",
     "accounts_media",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Uploaded documents (季度报告, notice attachments): the size limit.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024
 
 # Key that encrypts the initial passwords of filer units (Fernet, derived from this secret).
 INITIAL_PASSWORD_KEY = os.environ.get("INITIAL_PASSWORD_KEY", SECRET_KEY)

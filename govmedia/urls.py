@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.roles import Access, FILERS, ORG_UNITS, Role, SIGNED_IN, SITES
+from accounts.roles import ORG_UNITS, SIGNED_IN, SITES
 from govmedia.access import route
 from govmedia.views import feature_not_ready, home, org_children
 
@@ -9,7 +9,6 @@ admin.site.site_header = "全国政务新媒体与政府网站报送系统 · �
 admin.site.site_title = "运维管理"
 admin.site.index_title = "运维管理"
 
-GB_AND_L1 = Access({Role.GB, Role.L1})
 
 urlpatterns = [
     route("home/", home, name="home", access=SIGNED_IN),
@@ -17,20 +16,8 @@ urlpatterns = [
     route("org-units/children/", org_children, name="org_children", access=ORG_UNITS),
     path("filer-units/", include("accounts.filer_urls")),
     path("lists/", include("govmedia.common.urls")),
-    route(
-        "spot-checks/",
-        feature_not_ready,
-        name="spot_checks",
-        access=GB_AND_L1,
-        kwargs={"title": "上报抽查情况", "issue": "季度抽查上报"},
-    ),
-    route(
-        "notices/",
-        feature_not_ready,
-        name="notices",
-        access=GB_AND_L1,
-        kwargs={"title": "待核查账号", "issue": "待核查账号通知"},
-    ),
+    path("spot-checks/", include("reports.urls")),
+    path("notices/", include("reports.notice_urls")),
     route(
         "site/",
         feature_not_ready,

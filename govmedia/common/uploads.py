@@ -35,3 +35,44 @@ def is_xlsx(content: bytes) -> bool:
     except zipfile.BadZipFile:
         return False
     return "xl/workbook.xml" in names and "[Content_Types].xml" in names
+
+
+# Documents (季度报告, notice attachments): extension → what the content must be.
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # .doc, .xls, .wps (compound file)
+DOCUMENT_KINDS = {"pdf": "pdf", "doc": "ole", "xls": "ole", "wps": "ole", "docx": "docx", "xlsx": "xlsx"}
+
+
+def content_kind(content: bytes) -> str | None:
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith(OLE2):
+        return "ole"
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    return None
+
+
+def check_document(upload, max_bytes: int) -> tuple[bytes, str]:
+    """A pdf, doc, docx, xls, xlsx or wps file whose content is what its name says; else UploadError."""
+    if upload is None:
+        raise UploadError("请选择要上传的文件。")
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in DOCUMENT_KINDS:
+        raise UploadError("仅支持上传 pdf、doc、docx、xls、xlsx、wps 格式的文件。")
+    if upload.size > max_bytes:
+        raise UploadError(f"文件过大：不能超过 {max_bytes // (1024 * 1024)} MB。")
+    content = upload.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise UploadError(f"文件过大：不能超过 {max_bytes // (1024 * 1024)} MB。")
+    if content_kind(content) != DOCUMENT_KINDS[extension]:
+        raise UploadError(f"文件内容与扩展名 .{extension} 不符：请上传真实的 pdf、doc、docx、xls、xlsx 或 wps 文件。")
+    return content, name

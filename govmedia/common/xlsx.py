@@ -27,15 +27,16 @@ def plain(value):
     return value
 
 
-def write_sheet(workbook, title: str, headers: list[str], rows, widths: list[int] | None = None, note: str = ""):
+def write_sheet(workbook, title: str, headers: list[str], rows, widths: list[int] | None = None,
+                preamble: list[str] | None = None):
     sheet = workbook.add_worksheet(title[:31])
     header_format = workbook.add_format({"bold": True, "bg_color": "#DDE6F5", "align": "center", "border": 1})
     for index, width in enumerate(widths or [18] * len(headers)):
         sheet.set_column(index, index, width)
     row_index = 0
-    if note:
-        sheet.write_string(0, 0, note)
-        row_index = 1
+    for row_index, line in enumerate(preamble or [], start=0):  # lines above the table (填报单位：… )
+        sheet.write_string(row_index, 0, line)
+    row_index = len(preamble or [])
     for col, title_text in enumerate(headers):
         sheet.write_string(row_index, col, title_text, header_format)
     write_string, write = sheet.write_string, sheet.write

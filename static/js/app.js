@@ -149,3 +149,21 @@ document.addEventListener("click", function (event) {
   document.body.appendChild(note);
   setTimeout(function () { note.remove(); }, 8000);
 });
+
+// 检查结果: search the unit's accounts by name or media code into the datalist.
+document.addEventListener("input", function (event) {
+  var input = event.target.closest("input[data-account-search]");
+  if (!input || input.value.trim().length < 2) return;
+  fetch(input.dataset.accountSearch + "?q=" + encodeURIComponent(input.value.trim()), { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      var list = document.getElementById(input.getAttribute("list"));
+      list.innerHTML = "";
+      data.accounts.forEach(function (a) {
+        var option = document.createElement("option");
+        option.value = a.code;
+        option.textContent = a.name + "（" + a.type + "）";
+        list.appendChild(option);
+      });
+    });
+});

@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from .models import Notice, NoticeReceipt, SpotCheckItem, SpotCheckReport
+
+
+class ItemInline(admin.TabularInline):
+    model = SpotCheckItem
+    extra = 0
+    readonly_fields = ["media_code", "type_label", "name", "operator", "passed", "problems", "problem_other", "rectification"]
+    fields = readonly_fields
+    can_delete = False
+
+
+@admin.register(SpotCheckReport)
+class SpotCheckReportAdmin(admin.ModelAdmin):
+    list_display = ["org_unit", "kind", "year", "quarter", "checked_count", "failed_count", "status", "submitted_at"]
+    list_filter = ["kind", "year", "quarter", "status"]
+    search_fields = ["=org_unit__code", "org_unit__name"]
+    list_select_related = ["org_unit"]
+    readonly_fields = ["org_unit", "kind", "year", "quarter", "checked_count", "failed_count", "created_at", "submitted_at",
+                       "document", "document_name"]
+    inlines = [ItemInline]
+
+
+class ReceiptInline(admin.TabularInline):
+    model = NoticeReceipt
+    extra = 0
+    readonly_fields = ["org_unit", "opened_at", "downloaded_at"]
+    can_delete = False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["title", "menu_label", "status", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    readonly_fields = ["status", "sent_at", "created_at"]
+    inlines = [ReceiptInline]

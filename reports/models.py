@@ -1,0 +1,134 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+
+# 存在的突出问题: the national indicators (国办秘函〔2019〕19号), as the 检查结果信息表 lists them.
+PROBLEMS = ["发生安全泄密事故的严重问题", "监测时间点前2周无更新", "移动客户端（APP）无法下载或使用", "未提供有效互动功能", "其他"]
+
+
+class SpotCheckReport(models.Model):
+    """【上报抽查情况】: one report per L1 unit, kind, year and quarter."""
+
+    class Kind(models.TextChoices):
+        MEDIA = "media", "新媒体"
+        WEBSITE = "website", "网站"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "未提交"
+        SUBMITTED = "submitted", "已提交"
+
+    org_unit = models.ForeignKey("orgtree.OrgUnit", verbose_name="填报单位", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices, default=Kind.MEDIA)
+    year = models.PositiveSmallIntegerField("年份")
+    quarter = models.PositiveSmallIntegerField("季度", choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)])
+    checked_count = models.PositiveIntegerField("抽查数量", default=0)
+    failed_count = models.PositiveIntegerField("不合格数量", default=0)
+    filler_name = models.CharField("填表人", max_length=30, blank=True)
+    filler_phone = models.CharField("联系电话", max_length=30, blank=True)
+    status = models.CharField("填报状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField("创建日期", auto_now_add=True)
+    submitted_at = models.DateTimeField("提交日期", null=True, blank=True)
+    document = models.FileField("季度报告", upload_to="reports/%Y/", blank=True)
+    document_name = models.CharField("季度报告文件名", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "抽查上报"
+        verbose_name_plural = "抽查上报"
+        ordering = ["-year", "-quarter", "org_unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "kind", "year", "quarter"], name="report_one_per_quarter"),
+            models.CheckConstraint(condition=models.Q(failed_count__lte=models.F("checked_count")),
+                                   name="report_failed_not_above_checked"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit.name} {self.year}年第{self.quarter}季度{self.get_kind_display()}抽查"
+
+    @property
+    def pass_rate(self) -> Decimal | None:
+        """合格率(%) = (抽查数量 − 不合格数量) / 抽查数量 × 100, two decimals; None with no checks."""
+        return pass_rate(self.checked_count, self.failed_count)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+def pass_rate(checked: int, failed: int) -> Decimal | None:
+    if not checked:
+        return None
+    return (Decimal(checked - failed) * 100 / Decimal(checked)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class SpotCheckItem(models.Model):
+    """One row of the 检查结果信息表: an account (or website) checked, and what was found."""
+
+    report = models.ForeignKey(SpotCheckReport, on_delete=models.CASCADE, related_name="items")
+    account = models.ForeignKey("accounts_media.MediaAccount", verbose_name="新媒体账号", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    media_code = models.CharField("新媒体标识码", max_length=20, blank=True)
+    type_label = models.CharField("新媒体类型", max_length=60, blank=True)
+    name = models.CharField("新媒体名称", max_length=100)
+    operator = models.CharField("开设单位", max_length=100, blank=True)
+    passed = models.BooleanField("是否合格")
+    problems = models.JSONField("存在的突出问题", default=list, blank=True)
+    problem_other = models.CharField("其他问题说明", max_length=200, blank=True)
+    rectification = models.CharField("整改情况", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "检查结果"
+        verbose_name_plural = "检查结果"
+        ordering = ["id"]
+
+    @property
+    def problems_display(self) -> str:
+        return "；".join(f"其他（{self.problem_other}）" if p == "其他" and self.problem_other else p for p in self.problems)
+
+
+class Notice(models.Model):
+    """【待核查账号】: a notice GB sends down to L1 units, with attachments."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SENT = "sent", "已下发"
+
+    title = models.CharField("标题", max_length=200)
+    menu_label = models.CharField("菜单名称", max_length=20, default="待核查账号",
+                                  help_text="接收单位的菜单名称随最新一份通知变更")
+    body = models.TextField("正文", blank=True)
+    to_all = models.BooleanField("发送给全部省、国务院部门组织单位", default=False)
+    recipients = models.ManyToManyField("orgtree.OrgUnit", verbose_name="接收单位", blank=True, related_name="+")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("下发时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeAttachment(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="notices/%Y/")
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小")
+
+    class Meta:
+        ordering = ["id"]
+
+
+class NoticeReceipt(models.Model):
+    """Who a sent notice went to, and when each opened and downloaded it."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="receipts")
+    org_unit = models.ForeignKey("orgtree.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField("查看时间", null=True, blank=True)
+    downloaded_at = models.DateTimeField("下载时间", null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "org_unit"], name="receipt_once_per_unit")]
+        ordering = ["org_unit__path"]

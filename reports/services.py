@@ -1,0 +1,212 @@
+"""The rules of spot-check reports and notices. Each function is one business action."""
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from govmedia.common.uploads import UploadError, check_document
+from orgtree.models import OrgUnit
+
+from .models import PROBLEMS, Notice, NoticeAttachment, NoticeReceipt, SpotCheckItem, SpotCheckReport
+
+
+class ReportError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def upload_limit() -> int:
+    return getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+
+
+# --- spot-check reports ------------------------------------------------------------------------
+
+def create_report(user: User, kind: str, year: int, quarter: int) -> SpotCheckReport:
+    if user.role != Role.L1:
+        raise ReportError("上报抽查情况仅限省、国务院部门组织单位操作。")
+    this_year = timezone.localdate().year
+    if not (2019 <= year <= this_year) or quarter not in (1, 2, 3, 4):
+        raise ReportError(f"年份应在 2019—{this_year} 之间，季度为 1—4。")
+    try:
+        with transaction.atomic():
+            return SpotCheckReport.objects.create(org_unit=user.org_unit, kind=kind, year=year, quarter=quarter)
+    except IntegrityError:
+        raise ReportError(f"{year}年第{quarter}季度的{SpotCheckReport.Kind(kind).label}抽查报告已存在，请在列表中打开修改。")
+
+
+def _editable(report: SpotCheckReport) -> SpotCheckReport:
+    report = SpotCheckReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_submitted:
+        raise ReportError("报告已提交，不能修改。")
+    return report
+
+
+@transaction.atomic
+def update_report(report: SpotCheckReport, *, filler_name: str, filler_phone: str,
+                  checked_count: int | None = None, failed_count: int | None = None) -> SpotCheckReport:
+    """The header (填表人, 联系电话) and, for a report without detail rows, the two counts."""
+    report = _editable(report)
+    report.filler_name, report.filler_phone = filler_name, filler_phone
+    if not report.items.exists() and checked_count is not None:
+        failed_count = failed_count or 0
+        if failed_count > checked_count:
+            raise ReportError("不合格数量不能大于抽查数量。")
+        report.checked_count, report.failed_count = checked_count, failed_count
+    report.save()
+    return report
+
+
+def _recount(report: SpotCheckReport) -> None:
+    counts = report.items.aggregate(checked=Count("id"), failed=Count("id", filter=Q(passed=False)))
+    SpotCheckReport.objects.filter(pk=report.pk).update(checked_count=counts["checked"], failed_count=counts["failed"])
+
+
+def clean_problems(passed: bool, problems: list[str], other: str) -> tuple[list[str], str]:
+    if passed:
+        return [], ""  # 存在的突出问题: 仅不合格的填写
+    problems = [p for p in PROBLEMS if p in set(problems)]
+    if not problems:
+        raise ReportError("不合格的账号须选择存在的突出问题。")
+    if "其他" in problems and not other.strip():
+        raise ReportError("选择“其他”时须填写问题说明。")
+    return problems, other.strip() if "其他" in problems else ""
+
+
+@transaction.atomic
+def add_item(report: SpotCheckReport, account, *, passed: bool, problems: list[str], problem_other: str = "",
+             rectification: str = "") -> SpotCheckItem:
+    """A row of the 检查结果信息表 for an account of the registry (the caller fetched it in scope)."""
+    report = _editable(report)
+    problems, problem_other = clean_problems(passed, problems, problem_other)
+    if report.items.filter(account=account).exists():
+        raise ReportError(f"“{account.name}”已在检查结果中。")
+    item = SpotCheckItem.objects.create(
+        report=report, account=account, media_code=account.media_code or "", type_label=account.type_display,
+        name=account.name, operator=account.operator, passed=passed, problems=problems,
+        problem_other=problem_other, rectification=rectification.strip(),
+    )
+    _recount(report)
+    return item
+
+
+@transaction.atomic
+def add_items(report: SpotCheckReport, rows: list[dict]) -> int:
+    """Imported rows of the 检查结果信息表, all or nothing (already validated)."""
+    report = _editable(report)
+    SpotCheckItem.objects.bulk_create([SpotCheckItem(report=report, **row) for row in rows])
+    _recount(report)
+    return len(rows)
+
+
+@transaction.atomic
+def delete_item(report: SpotCheckReport, item_id: int) -> None:
+    report = _editable(report)
+    report.items.filter(pk=item_id).delete()
+    _recount(report)
+
+
+@transaction.atomic
+def attach_document(report: SpotCheckReport, upload) -> SpotCheckReport:
+    """季度报告: pdf, doc, docx, xls, xlsx or wps, checked by content, kept through Django's storage."""
+    content, name = check_document(upload, upload_limit())
+    report = _editable(report)
+    if report.document:
+        report.document.delete(save=False)
+    report.document.save(f"{report.org_unit.code}-{report.year}Q{report.quarter}-{report.kind}.{name.rsplit('.', 1)[-1].lower()}",
+                         ContentFile(content), save=False)
+    report.document_name = name[:200]
+    report.save(update_fields=["document", "document_name"])
+    return report
+
+
+@transaction.atomic
+def submit_report(report: SpotCheckReport) -> SpotCheckReport:
+    """提交: after this the report is read-only."""
+    report = _editable(report)
+    if not report.filler_name or not report.filler_phone:
+        raise ReportError("请先填写填表人和联系电话。")
+    report.status = SpotCheckReport.Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.save(update_fields=["status", "submitted_at"])
+    return report
+
+
+def may_read_report(user: User, report: SpotCheckReport) -> bool:
+    return user.role == Role.GB or (user.kind == User.Kind.ORG and report.org_unit_id == user.org_unit_id)
+
+
+# --- notices -----------------------------------------------------------------------------------
+
+def l1_units():
+    return OrgUnit.objects.filter(level=1, is_active=True).order_by("kind", "code")
+
+
+@transaction.atomic
+def save_notice(notice: Notice, *, title: str, menu_label: str, body: str, to_all: bool, recipients) -> Notice:
+    if notice.pk and notice.status == Notice.Status.SENT:
+        raise ReportError("通知已下发，不能修改。")
+    notice.title, notice.menu_label, notice.body, notice.to_all = title, menu_label or "待核查账号", body, to_all
+    notice.save()
+    notice.recipients.set([] if to_all else recipients)
+    return notice
+
+
+@transaction.atomic
+def add_attachment(notice: Notice, upload) -> NoticeAttachment:
+    if notice.status == Notice.Status.SENT:
+        raise ReportError("通知已下发，不能修改附件。")
+    content, name = check_document(upload, upload_limit())
+    attachment = NoticeAttachment(notice=notice, name=name[:200], size=len(content))
+    attachment.file.save(f"notice-{notice.pk}-{name.rsplit('.', 1)[-1].lower()}", ContentFile(content), save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def send_notice(notice: Notice) -> Notice:
+    """下发: to the chosen L1 units or all of them; from now on read-only."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status == Notice.Status.SENT:
+        raise ReportError("通知已下发。")
+    units = list(l1_units()) if notice.to_all else list(notice.recipients.all())
+    if not units:
+        raise ReportError("请选择接收单位。")
+    NoticeReceipt.objects.bulk_create([NoticeReceipt(notice=notice, org_unit=u) for u in units])
+    notice.status, notice.sent_at = Notice.Status.SENT, timezone.now()
+    notice.save(update_fields=["status", "sent_at"])
+    from django.core.cache import cache
+
+    cache.delete("notices:menu-labels")
+    return notice
+
+
+def notices_for(user: User):
+    """Sent notices addressed to the user's L1 unit."""
+    return Notice.objects.filter(status=Notice.Status.SENT, receipts__org_unit_id=user.org_unit_id).distinct()
+
+
+def mark(user: User, notice: Notice, field: str) -> None:
+    """Record the first time the unit opened (opened_at) or downloaded (downloaded_at) the notice."""
+    NoticeReceipt.objects.filter(notice=notice, org_unit_id=user.org_unit_id, **{f"{field}__isnull": True}).update(
+        **{field: timezone.now()})
+
+
+def menu_label_for(user: User) -> str:
+    """The 【待核查账号】 menu follows the latest notice sent to the unit (the manual's note)."""
+    from django.core.cache import cache
+
+    labels = cache.get("notices:menu-labels")
+    if labels is None:
+        labels = {}
+        for org_id, label in (NoticeReceipt.objects.filter(notice__status=Notice.Status.SENT)
+                              .order_by("org_unit_id", "-notice__sent_at").values_list("org_unit_id", "notice__menu_label")):
+            labels.setdefault(org_id, label)
+        cache.set("notices:menu-labels", labels, 300)
+    return labels.get(user.org_unit_id) or "待核查账号"
+
+
+__all__ = ["ReportError", "UploadError"]

@@ -1,0 +1,252 @@
+"""【上报抽查情况】 (L1 units report, GB reads) and the GB overview of a quarter."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.encoding import escape_uri_path
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import Role
+from accounts_media.selectors import accounts_visible_to
+from govmedia.common.uploads import UploadError, read_xlsx_upload
+from govmedia.common.xlsx import XLSX_CONTENT_TYPE, workbook_bytes
+
+from . import items_excel, services
+from .forms import HeaderForm, ItemForm, NewReportForm
+from .models import PROBLEMS, SpotCheckReport, pass_rate
+from .selectors import reports_visible_to
+
+
+def _report(request, pk) -> SpotCheckReport:
+    """A report the user may read; any other id (another unit's, or none) is refused alike."""
+    report = reports_visible_to(request.user).filter(pk=pk).first()
+    if report is None:
+        raise PermissionDenied("您没有访问该报告的权限。")
+    return report
+
+
+def _own_draft(request, pk) -> SpotCheckReport:
+    report = _report(request, pk)
+    if report.org_unit_id != request.user.org_unit_id:
+        raise PermissionDenied("只有报告单位可以修改报告。")
+    return report
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response
+
+
+@require_GET
+def report_list(request):
+    if request.user.role == Role.GB:
+        return redirect("reports:overview")
+    reports = reports_visible_to(request.user).order_by("-year", "-quarter", "kind")
+    return render(request, "reports/list.html", {"reports": reports, "form": NewReportForm()})
+
+
+@require_POST
+def report_create(request):
+    form = NewReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("reports:list")
+    try:
+        report = services.create_report(request.user, form.cleaned_data["kind"], form.cleaned_data["year"],
+                                        form.cleaned_data["quarter"])
+    except services.ReportError as exc:
+        messages.error(request, exc.message)
+        return redirect("reports:list")
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_GET
+def report_detail(request, pk):
+    report = _report(request, pk)
+    editable = not report.is_submitted and report.org_unit_id == request.user.org_unit_id
+    header = HeaderForm(initial={"filler_name": report.filler_name, "filler_phone": report.filler_phone,
+                                 "checked_count": report.checked_count, "failed_count": report.failed_count})
+    return render(request, "reports/detail.html", {
+        "report": report, "items": report.items.all(), "editable": editable, "header": header,
+        "item_form": ItemForm(), "problems": PROBLEMS,
+    })
+
+
+@require_POST
+def report_header(request, pk):
+    report = _own_draft(request, pk)
+    form = HeaderForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_report(report, **form.cleaned_data)
+        except services.ReportError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已保存。")
+    else:
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_POST
+def item_add(request, pk):
+    report = _own_draft(request, pk)
+    form = ItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("reports:detail", pk=report.pk)
+    account = accounts_visible_to(request.user).filter(media_code__iexact=form.cleaned_data["account"].strip()).first()
+    if account is None:
+        messages.error(request, "请从本单位管理范围内已报送的新媒体账号中选择（输入新媒体标识码）。")
+        return redirect("reports:detail", pk=report.pk)
+    try:
+        services.add_item(report, account, passed=form.cleaned_data["passed"], problems=form.cleaned_data["problems"],
+                          problem_other=form.cleaned_data["problem_other"],
+                          rectification=form.cleaned_data["rectification"])
+    except services.ReportError as exc:
+        messages.error(request, exc.message)
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_POST
+def item_delete(request, pk, item_id):
+    report = _own_draft(request, pk)
+    try:
+        services.delete_item(report, item_id)
+    except services.ReportError as exc:
+        messages.error(request, exc.message)
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_GET
+def account_search(request):
+    """账号选择: accounts of the unit's scope by name or media code (for the 检查结果 form)."""
+    q = request.GET.get("q", "").strip()
+    if len(q) < 2:
+        return JsonResponse({"accounts": []})
+    qs = accounts_visible_to(request.user).exclude(media_code=None)
+    qs = qs.filter(media_code__istartswith=q) if q[:6].isalnum() and any(c.isdigit() for c in q[:6]) else qs.filter(name__icontains=q)
+    return JsonResponse({"accounts": [{"code": a.media_code, "name": a.name, "type": a.type_display}
+                                      for a in qs.order_by("media_code")[:20]]})
+
+
+@require_POST
+def items_import(request, pk):
+    report = _own_draft(request, pk)
+    try:
+        content = read_xlsx_upload(request.FILES.get("file"))
+    except UploadError as exc:
+        messages.error(request, exc.message)
+        return redirect("reports:detail", pk=report.pk)
+    rows, errors = items_excel.parse_items(content, accounts_visible_to(request.user))
+    if errors:
+        request.session["report_import_errors"] = errors[:5000]
+        return render(request, "reports/import_errors.html", {"report": report, "errors": errors[:200],
+                                                               "error_count": len(errors)}, status=400)
+    try:
+        count = services.add_items(report, rows)
+    except services.ReportError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已导入 {count} 条检查结果。")
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_GET
+def items_import_errors(request, pk):
+    _own_draft(request, pk)
+    errors = request.session.get("report_import_errors") or []
+    return _xlsx(workbook_bytes([{"title": "错误详情", "headers": ["行数", "列", "错误信息"], "rows": errors,
+                                  "widths": [8, 24, 80]}]), "检查结果导入错误详情.xlsx")
+
+
+@require_GET
+def items_export(request, pk):
+    report = _report(request, pk)
+    return _xlsx(items_excel.export_items(report), f"检查结果信息表-{report.org_unit.name}-{report.year}Q{report.quarter}.xlsx")
+
+
+@require_GET
+def items_template(request, pk):
+    return _xlsx(items_excel.template(_own_draft(request, pk)), "检查结果信息表模板.xlsx")
+
+
+@require_POST
+def document_upload(request, pk):
+    report = _own_draft(request, pk)
+    try:
+        services.attach_document(report, request.FILES.get("document"))
+    except (services.ReportError, UploadError) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "季度报告已上传。")
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_GET
+def document_download(request, pk):
+    """Only GB and the reporting unit: through this view, never a public media URL."""
+    report = _report(request, pk)
+    if not report.document or not services.may_read_report(request.user, report):
+        raise Http404
+    return FileResponse(default_storage.open(report.document.name, "rb"), as_attachment=True,
+                        filename=report.document_name or report.document.name.rsplit("/", 1)[-1])
+
+
+@require_POST
+def report_submit(request, pk):
+    report = _own_draft(request, pk)
+    try:
+        services.submit_report(report)
+    except services.ReportError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已提交，报告不可再修改。")
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_GET
+def guide(request):
+    return render(request, "reports/guide.html", {"problems": PROBLEMS})
+
+
+@require_GET
+def overview(request):
+    """GB: every L1 unit's report for a quarter, who has not submitted, pass rates by unit and quarter."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        quarter = int(request.GET.get("quarter", (today.month - 1) // 3 + 1))
+    except ValueError:
+        year, quarter = today.year, (today.month - 1) // 3 + 1
+    kind = request.GET.get("kind", "media") if request.GET.get("kind") in ("media", "website") else "media"
+    units = list(services.l1_units())
+    reports = {(r.org_unit_id, r.quarter): r for r in SpotCheckReport.objects.filter(kind=kind, year=year)}
+    rows = []
+    for unit in units:
+        current = reports.get((unit.pk, quarter))
+        submitted = current if current and current.is_submitted else None
+        rates = [(q, reports[(unit.pk, q)].pass_rate if (unit.pk, q) in reports and reports[(unit.pk, q)].is_submitted else None)
+                 for q in (1, 2, 3, 4)]
+        rows.append({"unit": unit, "report": current, "submitted": submitted, "rates": rates})
+    submitted = [r for r in rows if r["submitted"]]
+    totals = (sum(r["submitted"].checked_count for r in submitted), sum(r["submitted"].failed_count for r in submitted))
+    if request.GET.get("export"):
+        data = ([r["unit"].name, r["unit"].code, year, quarter,
+                 r["submitted"].checked_count if r["submitted"] else None,
+                 r["submitted"].failed_count if r["submitted"] else None,
+                 float(r["submitted"].pass_rate) if r["submitted"] and r["submitted"].pass_rate is not None else None,
+                 "已提交" if r["submitted"] else ("未提交" if r["report"] else "未填报")] for r in rows)
+        return _xlsx(workbook_bytes([{"title": "抽查上报汇总", "headers": ["填报单位", "代码", "年份", "季度", "抽查数量",
+                                                                      "不合格数量", "合格率(%)", "填报状态"], "rows": data,
+                                      "widths": [28, 10, 8, 8, 10, 10, 10, 10]}]), f"抽查上报汇总-{year}Q{quarter}.xlsx")
+    chart = {"labels": [r["unit"].name for r in submitted],
+             "rates": [float(r["submitted"].pass_rate or 0) for r in submitted]}
+    return render(request, "reports/overview.html", {
+        "rows": rows, "year": year, "quarter": quarter, "kind": kind, "years": range(today.year, 2018, -1),
+        "missing": [r for r in rows if not r["submitted"]], "chart": chart, "submitted_count": len(submitted),
+        "total_rate": pass_rate(*totals), "totals": totals, "kinds": SpotCheckReport.Kind.choices,
+    })
