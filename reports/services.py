@@ -142,7 +142,7 @@ def may_read_report(user: User, report: SpotCheckReport) -> bool:
 # --- notices -----------------------------------------------------------------------------------
 
 def l1_units():
-    return OrgUnit.objects.filter(level=1, is_active=True).order_by("kind", "code")
+    return OrgUnit.objects.filter(level=1, is_active=True).order_by("-kind", "code")  # provinces, then ministries
 
 
 @transaction.atomic
