@@ -92,6 +92,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             return self.org_unit.name
         if self.kind == self.Kind.FILER and self.filer_unit_id:
             return self.filer_unit.name
+        if self.kind == self.Kind.SITE:
+            site = getattr(self, "website", None) if self.pk else None
+            return site.name if site else self.username
         return self.username
 
     def can_log_in(self) -> bool:

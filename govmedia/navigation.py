@@ -17,7 +17,8 @@ MENU = (
     MenuItem("填报单位用户管理", "filer_units:list", ORG_UNITS, "filer_units"),
     MenuItem("上报抽查情况", "reports:list", Access({Role.GB, Role.L1}), "reports"),
     MenuItem("待核查账号", "notices:list", Access({Role.GB, Role.L1}), "notices"),
-    MenuItem("政府网站信息", "site_home", SITES, "site"),
+    MenuItem("政府网站", "websites:review_list", ORG_UNITS, "websites"),
+    MenuItem("政府网站信息", "websites:site_home", SITES, "websites"),
     MenuItem("用户设置", "accounts:settings", SIGNED_IN, "accounts"),
 )
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "reviews",
     "accounts_media",
     "reports",
+    "websites",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.roles import ORG_UNITS, SIGNED_IN, SITES
+from accounts.roles import ORG_UNITS, SIGNED_IN
 from govmedia.access import route
-from govmedia.views import feature_not_ready, home, org_children
+from govmedia.views import home, org_children
 
 admin.site.site_header = "全国政务新媒体与政府网站报送系统 · 运维管理"
 admin.site.site_title = "运维管理"
@@ -18,13 +18,7 @@ urlpatterns = [
     path("lists/", include("govmedia.common.urls")),
     path("spot-checks/", include("reports.urls")),
     path("notices/", include("reports.notice_urls")),
-    route(
-        "site/",
-        feature_not_ready,
-        name="site_home",
-        access=SITES,
-        kwargs={"title": "政府网站信息", "issue": "政府网站"},
-    ),
+    path("websites/", include("websites.urls")),
     path("", include("accounts.urls")),
     path("ops-admin/", admin.site.urls),
 ]

@@ -50,8 +50,23 @@ def users(tree):
         "ministry": make_org_user(tree["bm2900"]),
         "filer": make_filer(tree["110108"], "海淀区上庄镇政府").user,
         "filer_other": make_filer(tree["120101"], "和平区教育局").user,
-        "site": make_user("1101080001", User.Kind.SITE),
+        "site": make_user("1201019999", User.Kind.SITE),
         "ops": make_user("ops", User.Kind.OPS, is_staff=True, is_superuser=True),
+    }
+
+
+@pytest.fixture
+def chain(users, tree):
+    """The manual's example units: 海淀区上庄镇政府 under 海淀区, 北京市商务局 under 北京市, a Tianjin
+    filer beside them, and logins for 海淀区, 北京市, 天津市, 和平区 and GB."""
+    hz = users["filer"]  # 海淀区上庄镇政府 (110108M001)
+    commerce = make_filer(tree["110000"], "北京市商务局", 1).user
+    yanyuan = make_filer(tree["110108"], "海淀区燕园街道办事处", 2).user
+    return {
+        **users,
+        "shangzhuang": hz, "commerce": commerce, "yanyuan": yanyuan, "tianjin_filer": users["filer_other"],
+        "haidian": users["org"], "beijing": users["l1"], "tianjin": users["l1_other"], "heping": users["org_other"],
+        "chaoyang": make_org_user(tree["110105"]),
     }
 
 

@@ -167,3 +167,18 @@ document.addEventListener("input", function (event) {
       });
     });
 });
+
+// 新增网站: the six-character org code fills in 省/部委 · 市/垂管省局 · 县/垂管分局.
+document.addEventListener("input", function (event) {
+  var input = event.target;
+  if (input.name !== "org_code") return;
+  var box = document.querySelector("[data-org-levels]");
+  if (!box) return;
+  var cells = box.querySelectorAll("[data-level]");
+  if (input.value.trim().length !== 6) { cells.forEach(function (c) { c.textContent = "—"; }); return; }
+  fetch(box.dataset.lookupUrl + "?code=" + encodeURIComponent(input.value.trim()), { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      cells.forEach(function (c, i) { c.textContent = data.found ? (data.levels[i] || "—") : "未找到该组织单位"; });
+    });
+});

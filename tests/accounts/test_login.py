@@ -26,7 +26,7 @@ def test_login_page_has_the_contract_fields(client, db):
     ("l1", "org", "/media/"),
     ("org", "org", "/media/"),
     ("filer", "filer", "/media/"),
-    ("site", "filer", "/site/"),
+    ("site", "filer", "/websites/mine/"),
 ])
 def test_each_role_logs_in_and_lands_on_its_first_menu(client, users, password, who, role, first_page):
     response = post_login(client, users[who].username, password, role)
@@ -52,7 +52,7 @@ def test_the_role_choice_is_part_of_the_credentials(client, users, password):
     response = post_login(client, "110000", password, role="filer")
     assert "填报单位用户名为10位" in response.content.decode()
     # A site login (10 chars) is a 填报单位 login; ops staff cannot use the login page at all.
-    assert post_login(client, "1101080001", password, role="filer").status_code == 302
+    assert post_login(client, "1201019999", password, role="filer").status_code == 302
     client.logout()
     User.objects.create_user("opsadm", password, kind=User.Kind.OPS, is_staff=True)
     for role in ("org", "filer"):

@@ -1,7 +1,4 @@
-import pytest
-
 from accounts_media import services
-from tests.factories import make_filer, make_org_user
 
 WX_URL = "https://mp.weixin.qq.com/s?__biz=MzA5MDk1MjI5MA==&mid=2247484158&idx=1&sn=abc"
 WB_URL = "https://weibo.com/u/2265830070"
@@ -18,21 +15,6 @@ def account_data(**overrides):
     }
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def chain(users, tree):
-    """The manual's example units: 海淀区上庄镇政府 under 海淀区, 北京市商务局 under 北京市, a Tianjin
-    filer beside them, and logins for 海淀区, 北京市, 天津市, 和平区 and GB."""
-    hz = users["filer"]  # 海淀区上庄镇政府 (110108M001)
-    commerce = make_filer(tree["110000"], "北京市商务局", 1).user
-    yanyuan = make_filer(tree["110108"], "海淀区燕园街道办事处", 2).user
-    return {
-        **users,
-        "shangzhuang": hz, "commerce": commerce, "yanyuan": yanyuan, "tianjin_filer": users["filer_other"],
-        "haidian": users["org"], "beijing": users["l1"], "tianjin": users["l1_other"], "heping": users["org_other"],
-        "chaoyang": make_org_user(tree["110105"]),
-    }
 
 
 def submit(filer_user, **overrides):

@@ -1,1 +1,0 @@
-from tests.accounts_media.conftest import chain  # noqa: F401  (the manual's units, shared)

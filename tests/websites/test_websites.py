@@ -1,0 +1,195 @@
+import threading
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connections
+from django.test import Client
+
+from reviews.engine import NotAllowed
+from reviews.models import JournalEntry
+from tests.conftest import requires_postgres
+from websites import services
+from websites.models import Filing, Website
+
+SH = ZoneInfo("Asia/Shanghai")
+STEP_ONE = {"name": "海淀区人民政府网", "homepage": "https://www.bjhd.gov.cn/", "org_code": "110108"}
+STEP_TWO = {
+    "sponsor": "北京市海淀区人民政府办公室", "operator_unit": "北京市海淀区政务服务管理局", "icp_number": "京ICP备05013424号",
+    "police_record": "京公网安备11010802017805号", "party_gov_mark": "", "head_name": "王主任", "head_title": "主任",
+    "head_mobile": "13811112222", "contact_name": "李联系", "contact_title": "科员", "contact_mobile": "13933334444",
+    "contact_email": "web@bjhd.gov.cn",
+}
+
+
+def apply_online(client, step_one=STEP_ONE, step_two=STEP_TWO):
+    client.get("/websites/apply/form/?step=1")
+    response = client.post("/websites/apply/form/", step_one)
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client.post("/websites/apply/form/", step_two)
+
+
+def test_public_application_review_chain_job_and_operator_login(client, chain, login):
+    response = apply_online(Client())
+    site = Website.objects.get()
+    tracking = site.tracking_code
+    assert tracking in response.content.decode()
+    assert (site.filing, site.reviewer.code, site.org_path) == (Filing.DRAFT, "110108", "/GB0000/110000/110108/")
+    assert services.progress(tracking)["text"] == "审核中"
+
+    # 北京市 cannot act before 海淀区; 海淀区 submits (当页数据全部提交) and approves (已审核).
+    with pytest.raises(NotAllowed):
+        services.perform(site, "submit", chain["beijing"])
+    login(chain["haidian"])
+    client.post("/websites/review/all/submit/")
+    site.refresh_from_db()
+    assert site.filing == Filing.REVIEWING
+    client.post(f"/websites/review/{site.pk}/approve/")
+    site.refresh_from_db()
+    assert (site.filing, site.reviewer.code) == (Filing.REVIEWED, "110000")
+    # 北京市: 当页数据全部审核 → 已办结, before 16:00.
+    before_four = datetime(2026, 11, 23, 15, 30, tzinfo=SH)
+    services.perform(site, "approve", chain["beijing"], {"result_label": "审核通过", "now": before_four})
+    site.refresh_from_db()
+    assert site.filing == Filing.DONE and site.reviewer is None
+    assert services.progress(tracking, now=before_four)["text"] == "审核通过，网站标识码还未生成，将于今天生成"
+    # The job at 15:59 gives nothing; at 16:00 the code; run twice, one code.
+    assert services.generate_site_codes(now=datetime(2026, 11, 23, 15, 59, tzinfo=SH)) == 0
+    assert services.generate_site_codes(now=datetime(2026, 11, 23, 16, 0, tzinfo=SH)) == 1
+    assert services.generate_site_codes(now=datetime(2026, 11, 23, 16, 5, tzinfo=SH)) == 0
+    site.refresh_from_db()
+    assert site.site_code == "1101080001"
+    answer = services.progress(tracking)
+    verification = answer["verification"]
+    assert answer["site_code"] == "1101080001" and len(verification) == 8
+    assert "verification" not in services.progress(tracking)  # shown once
+    assert site.verification_encrypted == "" or Website.objects.get().verification_encrypted == ""
+
+    # The operator logs in with the site code and the 校验码 under 填报单位, and sees its own site only.
+    operator = Client()
+    response = operator.post("/", {"role": "filer", "username": "1101080001", "password": verification})
+    assert response.status_code == 302
+    page = operator.get("/websites/mine/").content.decode()
+    assert "海淀区人民政府网" in page and "1101080001" in page
+    assert operator.get("/websites/review/").status_code == 403
+    labels = list(JournalEntry.objects.filter(subject_type="website").values_list("action_label", flat=True))
+    assert labels == ["新增网站申请", "提交", "审核通过", "审核通过"]
+
+
+def test_approval_after_four_waits_for_tomorrow(chain):
+    site = services.apply({**STEP_ONE, **STEP_TWO, "org_unit": chain["beijing"].org_unit, "homepage": "https://www.beijing.gov.cn"},
+                          __import__("django.contrib.auth.models", fromlist=["x"]).AnonymousUser())
+    services.perform(site, "submit", chain["beijing"])
+    late = datetime(2026, 11, 23, 16, 30, tzinfo=SH)
+    services.perform(site, "approve", chain["beijing"], {"result_label": "审核通过", "now": late})
+    assert services.progress(site.tracking_code, now=late)["text"] == "审核通过，网站标识码还未生成，将于明天生成"
+    assert services.generate_site_codes(now=datetime(2026, 11, 23, 17, 0, tzinfo=SH)) == 0
+    assert services.generate_site_codes(now=datetime(2026, 11, 24, 16, 0, tzinfo=SH)) == 1
+
+
+def test_duplicates_are_refused_at_once_naming_the_site(chain):
+    apply_online(Client())
+    client = Client()
+    client.get("/websites/apply/form/?step=1")
+    html = client.post("/websites/apply/form/", {**STEP_ONE, "name": "另一个名字", "homepage": "http://bjhd.gov.cn"}).content.decode()
+    assert "首页网址与已有网站“海淀区人民政府网”" in html
+    html = client.post("/websites/apply/form/", {**STEP_ONE, "homepage": "https://new.example.gov.cn"}).content.decode()
+    assert "网站名称与已有网站“海淀区人民政府网”重复" in html
+    html = client.post("/websites/apply/form/", {**STEP_ONE, "name": "新网站", "homepage": "https://n.gov.cn",
+                                                  "org_code": "999999"}).content.decode()
+    assert "网站组织单位标识码不存在" in html
+    assert Website.objects.count() == 1
+
+
+def test_a_second_portal_for_one_org_unit_is_refused(chain):
+    apply_online(Client(), step_two={**STEP_TWO, "is_portal": "on"})
+    client = Client()
+    client.get("/websites/apply/form/?step=1")
+    client.post("/websites/apply/form/", {**STEP_ONE, "name": "海淀门户二", "homepage": "https://portal2.bjhd.gov.cn"})
+    html = client.post("/websites/apply/form/", {**STEP_TWO, "is_portal": "on"}).content.decode()
+    assert "该组织单位已有本级政府门户网站" in html
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Website.objects.filter(name="海淀区人民政府网").update(is_portal=True)
+        Website.objects.create(name="x", homepage="x", homepage_key="x", org_unit=chain["haidian"].org_unit, org_path="x",
+                               sponsor="x", operator_unit="x", icp_number="x", head_name="x", head_title="x",
+                               head_mobile="13800000000", contact_name="x", contact_title="x",
+                               contact_mobile="13800000000", contact_email="a@b.cn", tracking_code="T1", is_portal=True)
+
+
+def test_form_formats_are_checked(chain):
+    client = Client()
+    client.get("/websites/apply/form/?step=1")
+    client.post("/websites/apply/form/", STEP_ONE)
+    html = client.post("/websites/apply/form/", {**STEP_TWO, "head_mobile": "123", "contact_email": "not-mail"}).content.decode()
+    assert "请输入正确的11位手机号" in html and "请输入正确的邮箱地址" in html
+    html = client.post("/websites/apply/form/", {}).content.decode()
+    assert "主办单位不能为空" in html
+    assert Website.objects.count() == 0
+
+
+def test_rejection_and_scope(client, chain, login):
+    apply_online(Client())
+    site = Website.objects.get()
+    login(chain["tianjin"])
+    assert site.name not in client.get("/websites/review/").content.decode()
+    assert client.post(f"/websites/review/{site.pk}/approve/").status_code == 404
+    login(chain["haidian"])
+    client.post(f"/websites/review/{site.pk}/reject/", {"reason": "非政府网站"})
+    site.refresh_from_db()
+    assert site.filing == Filing.REJECTED
+    assert services.progress(site.tracking_code) == {"name": "海淀区人民政府网", "text": "审核未通过", "reason": "非政府网站"}
+
+
+def test_public_pages_reveal_only_the_status(chain):
+    client = Client()
+    assert client.get("/websites/apply/").status_code == 200
+    html = client.post("/websites/progress/", {"tracking_code": "NOSUCHCODE12"}).content.decode()
+    assert "未查询到该临时码" in html
+    apply_online(Client())
+    site = Website.objects.get()
+    html = client.post("/websites/progress/", {"tracking_code": site.tracking_code}).content.decode()
+    assert "审核中" in html and "13933334444" not in html and "李联系" not in html
+    assert client.get("/websites/apply/org/", {"code": "110108"}).json() == {"found": True, "levels": ["北京市", "海淀区", ""]}
+
+
+def test_progress_queries_are_rate_limited(chain):
+    client = Client(REMOTE_ADDR="10.7.7.7")
+    for _ in range(20):
+        client.post("/websites/progress/", {"tracking_code": "AAAA"})
+    assert "查询过于频繁" in client.post("/websites/progress/", {"tracking_code": "AAAA"}).content.decode()
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_job_in_two_processes_at_once_gives_one_code_each():
+    from django.contrib.auth.models import AnonymousUser
+
+    from tests.factories import make_org_user, make_small_tree
+
+    tree = make_small_tree()
+    haidian, beijing = make_org_user(tree["110108"]), make_org_user(tree["110000"])
+    early = datetime(2026, 11, 23, 10, 0, tzinfo=SH)
+    for i in range(6):
+        site = services.apply({**STEP_ONE, **STEP_TWO, "name": f"网站{i}", "homepage": f"https://s{i}.gov.cn",
+                               "org_unit": tree["110108"]}, AnonymousUser())
+        services.perform(site, "submit", haidian)
+        services.perform(site, "approve", haidian, {"result_label": "审核通过"})
+        services.perform(site, "approve", beijing, {"result_label": "审核通过", "now": early})
+    counts = []
+
+    def job():
+        try:
+            counts.append(services.generate_site_codes(now=datetime(2026, 11, 23, 16, 0, tzinfo=SH)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    codes = list(Website.objects.values_list("site_code", flat=True))
+    assert sum(counts) == 6 and len(set(codes)) == 6 and None not in codes
+    assert sorted(codes) == [f"110108{n:04d}" for n in range(1, 7)]

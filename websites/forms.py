@@ -1,0 +1,76 @@
+from django import forms
+
+from accounts.validators import validate_landline, validate_mobile
+from orgtree.models import OrgUnit
+
+from .services import duplicate_of
+
+
+class SiteStepOneForm(forms.Form):
+    """第一步: the site itself; a name or homepage already registered stops the form at once."""
+
+    name = forms.CharField(label="网站名称", max_length=100, error_messages={"required": "网站名称不能为空"})
+    homepage = forms.URLField(label="首页网址", max_length=300, assume_scheme="https",
+                              error_messages={"required": "首页网址不能为空", "invalid": "请输入正确的网址，如 https://www.bjhd.gov.cn"})
+    org_code = forms.CharField(label="网站组织单位标识码", max_length=6, min_length=6,
+                               error_messages={"required": "网站组织单位标识码不能为空",
+                                               "min_length": "网站组织单位标识码为六位"})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and (site := duplicate_of(name=data["name"])):
+            self.add_error("name", f"网站名称与已有网站“{site.name}”重复，无法继续填写。")
+        if data.get("homepage") and (site := duplicate_of(homepage=data["homepage"])):
+            self.add_error("homepage", f"首页网址与已有网站“{site.name}”（{site.homepage}）重复，无法继续填写。")
+        code = (data.get("org_code") or "").strip()
+        if code:
+            unit = OrgUnit.objects.filter(code__iexact=code, is_active=True).exclude(level=0).first()
+            if unit is None:
+                self.add_error("org_code", "网站组织单位标识码不存在，请咨询所在地区或部门组织单位。")
+            data["org_unit"] = unit
+        return data
+
+
+class SiteStepTwoForm(forms.Form):
+    """第二步: the units, registrations, flags and the people responsible."""
+
+    sponsor = forms.CharField(label="主办单位", max_length=100)
+    operator_unit = forms.CharField(label="承办单位", max_length=100)
+    icp_number = forms.CharField(label="ICP备案编号", max_length=50)
+    police_record = forms.CharField(label="公安机关备案标识", max_length=50, required=False)
+    party_gov_mark = forms.CharField(label="党政机关网站标识", max_length=50, required=False)
+    is_portal = forms.BooleanField(label="是否本级政府门户", required=False)
+    is_service_platform = forms.BooleanField(label="是否政务服务平台", required=False)
+    head_name = forms.CharField(label="负责人姓名", max_length=30)
+    head_title = forms.CharField(label="负责人职务", max_length=50)
+    head_mobile = forms.CharField(label="负责人手机", max_length=11, validators=[validate_mobile])
+    head_landline = forms.CharField(label="负责人座机", max_length=30, required=False, validators=[validate_landline])
+    head_email = forms.EmailField(label="负责人邮箱", required=False)
+    contact_name = forms.CharField(label="联系人姓名", max_length=30)
+    contact_title = forms.CharField(label="联系人职务", max_length=50)
+    contact_mobile = forms.CharField(label="联系人手机", max_length=11, validators=[validate_mobile])
+    contact_landline = forms.CharField(label="联系人座机", max_length=30, required=False, validators=[validate_landline])
+    contact_email = forms.EmailField(label="联系人邮箱", error_messages={"invalid": "请输入正确的邮箱地址"})
+
+    def __init__(self, *args, org_unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.org_unit = org_unit
+        for field in self.fields.values():
+            field.error_messages.setdefault("required", f"{field.label}不能为空")
+            field.error_messages["required"] = f"{field.label}不能为空"
+
+    def clean_is_portal(self):
+        from .models import Website
+
+        value = self.cleaned_data["is_portal"]
+        if value and self.org_unit and Website.objects.filter(org_unit=self.org_unit, is_portal=True).exists():
+            raise forms.ValidationError("该组织单位已有本级政府门户网站，一个组织单位只能有一个门户。")
+        return value
+
+
+class TrackingForm(forms.Form):
+    tracking_code = forms.CharField(label="临时码", max_length=20, error_messages={"required": "请输入临时码"})
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label="退回原因", max_length=300, error_messages={"required": "退回原因不能为空"})

@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.db import models
+
+
+class Filing(models.TextChoices):
+    """申报状态 (the manual's 六、报送系统状态解释), as the org units see it."""
+
+    DRAFT = "draft", "未提交"
+    REVIEWING = "reviewing", "审核中"
+    REVIEWED = "reviewed", "已审核"
+    DONE = "done", "已办结"
+    REJECTED = "rejected", "审核未通过"
+
+
+class RunStatus(models.TextChoices):
+    NORMAL = "normal", "正常"
+    TEMP_OFFLINE = "temp_offline", "临时下线"
+    PERMANENT_OFFLINE = "permanent_offline", "永久下线"
+    EMERGENCY_OFFLINE = "emergency_offline", "紧急下线"
+    EXCEPTION = "exception", "例外"
+    DELETED = "deleted", "删除"
+
+
+PENDING_FILINGS = {Filing.REVIEWING, Filing.REVIEWED}
+
+
+class Website(models.Model):
+    name = models.CharField("网站名称", max_length=100)
+    homepage = models.CharField("首页网址", max_length=300)
+    homepage_key = models.CharField("首页网址（规范化）", max_length=300, editable=False)
+    org_unit = models.ForeignKey("orgtree.OrgUnit", verbose_name="网站组织单位", on_delete=models.PROTECT, related_name="+")
+    org_path = models.CharField("组织路径", max_length=200, db_index=True, editable=False)
+    sponsor = models.CharField("主办单位", max_length=100)
+    operator_unit = models.CharField("承办单位", max_length=100)
+    icp_number = models.CharField("ICP备案编号", max_length=50)
+    police_record = models.CharField("公安机关备案标识", max_length=50, blank=True)
+    party_gov_mark = models.CharField("党政机关网站标识", max_length=50, blank=True)
+    is_portal = models.BooleanField("本级政府门户", default=False)
+    is_service_platform = models.BooleanField("政务服务平台", default=False)
+    head_name = models.CharField("负责人姓名", max_length=30)
+    head_title = models.CharField("负责人职务", max_length=50)
+    head_mobile = models.CharField("负责人手机", max_length=11)
+    head_landline = models.CharField("负责人座机", max_length=30, blank=True)
+    head_email = models.EmailField("负责人邮箱", blank=True)
+    contact_name = models.CharField("联系人姓名", max_length=30)
+    contact_title = models.CharField("联系人职务", max_length=50)
+    contact_mobile = models.CharField("联系人手机", max_length=11)
+    contact_landline = models.CharField("联系人座机", max_length=30, blank=True)
+    contact_email = models.EmailField("联系人邮箱")
+    other_domains = models.JSONField("其他域名", default=list, blank=True)
+    columns = models.JSONField("栏目信息", default=dict, blank=True)
+
+    filing = models.CharField("申报状态", max_length=20, choices=Filing.choices, default=Filing.DRAFT, db_index=True)
+    run_status = models.CharField("运行状态", max_length=20, choices=RunStatus.choices, default=RunStatus.NORMAL)
+    reviewer = models.ForeignKey("orgtree.OrgUnit", verbose_name="审核定位", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    last_review = models.JSONField("最近一次审核", default=dict, blank=True)
+    tracking_code = models.CharField("临时码", max_length=16, unique=True)
+    final_approved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    site_code = models.CharField("网站标识码", max_length=10, unique=True, null=True, blank=True)
+    verification_encrypted = models.TextField("校验码（加密，展示一次后清除）", blank=True)
+    verification_shown_at = models.DateTimeField("校验码展示时间", null=True, blank=True)
+    operator_user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="website")
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "政府网站"
+        verbose_name_plural = "政府网站"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["homepage_key"], name="website_homepage_unique"),
+            models.UniqueConstraint(fields=["name"], name="website_name_unique"),
+            # 本级政府门户: at most one per org unit.
+            models.UniqueConstraint(fields=["org_unit"], condition=models.Q(is_portal=True), name="website_one_portal_per_org"),
+            models.CheckConstraint(condition=models.Q(reviewer__isnull=True) | models.Q(filing__in=["draft", "reviewing", "reviewed"]),
+                                   name="website_reviewer_only_while_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.site_code or self.get_filing_display()}）"
+
+    @property
+    def status(self) -> str:
+        """The review engine reads and writes `status`: for a website, its 申报状态."""
+        return self.filing
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self.filing = value

@@ -1,0 +1,146 @@
+"""The website rules: public application, review, the 16:00 site-code job, tracking."""
+import re
+import secrets
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import crypto
+from accounts.models import User
+from orgtree.codes import next_serial
+from reviews.engine import NEW, TransitionError
+
+from .models import Filing, Website
+from .workflow import WORKFLOW
+
+CODE_HOUR = 16  # the job gives codes to what was finally approved before 16:00
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def normalise_homepage(url: str) -> str:
+    parts = urlsplit(url.strip() if "://" in url else "http://" + url.strip())
+    host = (parts.hostname or "").lower()
+    host = host[4:] if host.startswith("www.") else host
+    path = parts.path.rstrip("/")
+    return f"{host}{':' + str(parts.port) if parts.port else ''}{path}"
+
+
+def duplicate_of(name: str = "", homepage: str = "") -> Website | None:
+    """An existing website with this name or homepage (the form refuses at once, saying which)."""
+    if name and (site := Website.objects.filter(name=name.strip()).first()):
+        return site
+    if homepage and (site := Website.objects.filter(homepage_key=normalise_homepage(homepage)).first()):
+        return site
+    return None
+
+
+def apply(data: dict, anonymous_user) -> Website:
+    """新增网站 (public, no login): lands at the named org unit as 未提交, with a 临时码."""
+    site = Website(filing=NEW, tracking_code=_tracking_code(), homepage_key=normalise_homepage(data["homepage"]))
+    try:
+        return WORKFLOW.apply(site, "apply", anonymous_user, data)
+    except IntegrityError:
+        raise TransitionError("网站名称或首页网址与已有网站重复，或该组织单位已有本级政府门户。")
+
+
+def _tracking_code() -> str:
+    while True:
+        code = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+        if not Website.objects.filter(tracking_code=code).exists():
+            return code
+
+
+def perform(site: Website, action: str, user, data: dict | None = None, expected_version=None) -> Website:
+    return WORKFLOW.apply(site, action, user, data or {}, expected_version=expected_version)
+
+
+def perform_many(sites, action: str, user, data: dict | None = None) -> tuple[int, list[str]]:
+    """当页数据全部提交 / 当页数据全部审核: each through the same transition, each journaled."""
+    done, refused = 0, []
+    for site in sites:
+        try:
+            perform(site, action, user, data)
+            done += 1
+        except TransitionError as exc:
+            refused.append(f"{site.name}：{exc.message}")
+    return done, refused
+
+
+def code_cutoff(now: datetime | None = None) -> datetime:
+    """The latest 16:00 (Asia/Shanghai) not after `now`: approvals before it get codes."""
+    local = timezone.localtime(now or timezone.now())
+    today_cut = local.replace(hour=CODE_HOUR, minute=0, second=0, microsecond=0)
+    return today_cut if local >= today_cut else today_cut - timedelta(days=1)
+
+
+def code_due_text(site: Website, now: datetime | None = None) -> str:
+    """审核通过，网站标识码还未生成，将于今天生成 / 明天生成."""
+    approved = timezone.localtime(site.final_approved_at)
+    same_day_cut = approved.replace(hour=CODE_HOUR, minute=0, second=0, microsecond=0)
+    due = same_day_cut if approved < same_day_cut else same_day_cut + timedelta(days=1)
+    today = timezone.localtime(now or timezone.now()).date()
+    return "今天" if due.date() <= today else "明天"
+
+
+def generate_site_codes(now: datetime | None = None) -> int:
+    """The 16:00 job: a site code `<org code><4 digits>` and a verification code (hashed for the
+    login, encrypted until shown once) for every site approved before the cut-off. Each site is
+    locked and checked again, so running twice, or in two processes at once, gives one code."""
+    cutoff = code_cutoff(now)
+    count = 0
+    candidates = list(Website.objects.filter(filing=Filing.DONE, site_code__isnull=True, final_approved_at__lt=cutoff)
+                      .values_list("pk", flat=True))
+    for pk in candidates:
+        with transaction.atomic():
+            site = Website.objects.select_for_update(skip_locked=True, of=("self",)).select_related("org_unit").filter(
+                pk=pk, site_code__isnull=True).first()
+            if site is None:
+                continue
+            org = site.org_unit
+            existing = list(Website.objects.filter(site_code__startswith=org.code).values_list("site_code", flat=True))
+            existing += User.objects.filter(username__startswith=org.code, kind=User.Kind.SITE).values_list("username", flat=True)
+            floor = max((int(c[6:]) for c in existing if c and len(c) == 10 and c[6:].isdigit()), default=0)
+            site.site_code = f"{org.code}{next_serial(f'site:{org.code}', floor=floor, maximum=9999):04d}"
+            verification = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+            site.verification_encrypted = crypto.encrypt(verification)
+            user = User(username=site.site_code, kind=User.Kind.SITE, password=make_password(verification))
+            user.save()
+            site.operator_user = user
+            site.save(update_fields=["site_code", "verification_encrypted", "operator_user", "updated_at"])
+            count += 1
+    return count
+
+
+def progress(tracking_code: str, now: datetime | None = None) -> dict | None:
+    """查询进度: what the public may learn with a tracking code, nothing else."""
+    code = re.sub(r"[^A-Za-z0-9]", "", tracking_code or "").upper()
+    if not code:
+        return None
+    with transaction.atomic():
+        site = Website.objects.select_for_update().filter(tracking_code=code).first()
+        if site is None:
+            return None
+        answer = {"name": site.name}
+        if site.filing == Filing.REJECTED:
+            answer["text"] = "审核未通过"
+            answer["reason"] = site.last_review.get("reason", "")
+        elif site.filing != Filing.DONE:
+            answer["text"] = "审核中"
+        elif not site.site_code:
+            answer["text"] = f"审核通过，网站标识码还未生成，将于{code_due_text(site, now)}生成"
+        else:
+            answer["text"] = "审核通过"
+            answer["site_code"] = site.site_code
+            if site.verification_encrypted:  # shown once, then wiped
+                answer["verification"] = crypto.decrypt(site.verification_encrypted)
+                site.verification_encrypted = ""
+                site.verification_shown_at = timezone.now()
+                site.save(update_fields=["verification_encrypted", "verification_shown_at"])
+            else:
+                answer["verification_shown_at"] = site.verification_shown_at
+        return answer
+
+

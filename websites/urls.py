@@ -1,0 +1,17 @@
+from accounts.roles import ORG_UNITS, PUBLIC, SITES
+from govmedia.access import route
+
+from . import views
+
+app_name = "websites"
+
+urlpatterns = [
+    route("apply/", views.apply_notice, name="apply", access=PUBLIC),
+    route("apply/form/", views.apply_form, name="apply_form", access=PUBLIC),
+    route("apply/org/", views.org_lookup, name="org_lookup", access=PUBLIC),
+    route("progress/", views.progress, name="progress", access=PUBLIC),
+    route("review/", views.review_list, name="review_list", access=ORG_UNITS),
+    route("review/<int:pk>/<str:action>/", views.review_action, name="review_action", access=ORG_UNITS),
+    route("review/all/<str:action>/", views.review_all, name="review_all", access=ORG_UNITS),
+    route("mine/", views.site_home, name="site_home", access=SITES),
+]

@@ -1,0 +1,158 @@
+"""Public 新增网站 and 查询进度; the org units' review list; the operator's home."""
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from axes.helpers import get_client_ip_address
+from orgtree.models import OrgUnit
+from orgtree.selectors import ancestors_of
+from reviews.engine import TransitionError
+
+from . import services
+from .forms import RejectForm, SiteStepOneForm, SiteStepTwoForm, TrackingForm
+from .models import Filing, PENDING_FILINGS, Website
+from .selectors import websites_visible_to
+
+SESSION = "website_application"
+PUBLIC_LIMIT = 20  # applications or progress queries per address and hour
+
+
+def _too_many(request, bucket: str) -> bool:
+    key = f"public-rate:{bucket}:{get_client_ip_address(request) or ''}"
+    count = cache.get_or_set(key, 0, 3600)
+    cache.incr(key)
+    return count >= PUBLIC_LIMIT
+
+
+@require_GET
+def apply_notice(request):
+    """新增网站: read and 继续."""
+    return render(request, "websites/apply_notice.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply_form(request):
+    state = request.session.get(SESSION) or {}
+    step = 2 if state.get("step_one") and request.GET.get("step") != "1" else 1
+    org = OrgUnit.objects.filter(pk=state.get("org_unit_id")).first() if step == 2 else None
+    if step == 1:
+        form = SiteStepOneForm(request.POST if request.method == "POST" else None,
+                               initial=state.get("step_one_form"))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            request.session[SESSION] = {"step_one": {"name": data["name"], "homepage": data["homepage"]},
+                                        "org_unit_id": data["org_unit"].pk,
+                                        "step_one_form": {"name": data["name"], "homepage": data["homepage"],
+                                                          "org_code": data["org_code"]}}
+            return redirect("websites:apply_form")
+    else:
+        form = SiteStepTwoForm(request.POST if request.method == "POST" else None, org_unit=org)
+        if request.method == "POST" and form.is_valid():
+            if _too_many(request, "apply"):
+                form.add_error(None, "提交过于频繁，请稍后再试。")
+            else:
+                data = {**state["step_one"], **form.cleaned_data, "org_unit": org}
+                try:
+                    site = services.apply(data, request.user)
+                except TransitionError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    request.session.pop(SESSION, None)
+                    return render(request, "websites/apply_done.html", {"site": site})
+    chain = ancestors_of(org, include_self=True)[1:] if org else []
+    return render(request, "websites/apply_form.html", {"form": form, "step": step, "org": org, "chain": chain,
+                                                         "step_one": state.get("step_one")})
+
+
+@require_GET
+def org_lookup(request):
+    """The form fills 省/部委 · 市/垂管省局 · 县/垂管分局 from the six-character code."""
+    from django.http import JsonResponse
+
+    unit = OrgUnit.objects.filter(code__iexact=request.GET.get("code", "").strip(), is_active=True).exclude(level=0).first()
+    if unit is None:
+        return JsonResponse({"found": False})
+    names = [u.name for u in ancestors_of(unit, include_self=True)[1:]]
+    return JsonResponse({"found": True, "levels": (names + ["", "", ""])[:3]})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def progress(request):
+    """查询进度 by 临时码: the status only (and, once, the codes)."""
+    form = TrackingForm(request.POST if request.method == "POST" else None)
+    answer = None
+    if request.method == "POST" and form.is_valid():
+        if _too_many(request, "progress"):
+            form.add_error(None, "查询过于频繁，请稍后再试。")
+        else:
+            answer = services.progress(form.cleaned_data["tracking_code"])
+            if answer is None:
+                form.add_error("tracking_code", "未查询到该临时码，请核对后重新输入。")
+    response = render(request, "websites/progress.html", {"form": form, "answer": answer})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- org units ---------------------------------------------------------------------------------
+
+@require_GET
+def review_list(request):
+    sites = websites_visible_to(request.user).select_related("org_unit", "reviewer").order_by("-id")
+    status = request.GET.get("filing", "")
+    if status in Filing.values:
+        sites = sites.filter(filing=status)
+    page = list(sites[:200])
+    mine = [s for s in page if s.reviewer_id == request.user.org_unit_id]
+    return render(request, "websites/review_list.html", {
+        "sites": page, "filings": Filing.choices, "filing": status,
+        "to_submit": [s for s in mine if s.filing == Filing.DRAFT],
+        "to_review": [s for s in mine if s.filing in PENDING_FILINGS],
+    })
+
+
+@require_POST
+def review_action(request, pk, action):
+    site = get_object_or_404(websites_visible_to(request.user), pk=pk)
+    data = {"result_label": "审核通过"}
+    if action == "reject":
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "退回原因不能为空。")
+            return redirect("websites:review_list")
+        data = {"result_label": "审核未通过", "reason": form.cleaned_data["reason"]}
+    elif action not in ("submit", "approve"):
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.perform(site, action, request.user, data)
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"“{site.name}”已{'提交' if action == 'submit' else ('审核通过' if action == 'approve' else '退回')}。")
+    return redirect("websites:review_list")
+
+
+@require_POST
+def review_all(request, action):
+    """当页数据全部提交 / 当页数据全部审核 (the page confirmed the count first)."""
+    if action not in ("submit", "approve"):
+        return HttpResponseNotAllowed(["POST"])
+    wanted = {Filing.DRAFT} if action == "submit" else PENDING_FILINGS
+    sites = websites_visible_to(request.user).filter(reviewer_id=request.user.org_unit_id, filing__in=wanted)
+    done, refused = services.perform_many(list(sites), action, request.user, {"result_label": "审核通过"})
+    messages.success(request, f"已{'提交' if action == 'submit' else '审核通过'} {done} 个网站。")
+    for line in refused[:10]:
+        messages.warning(request, line)
+    return redirect("websites:review_list")
+
+
+# --- website operators -------------------------------------------------------------------------
+
+@require_GET
+def site_home(request):
+    site = get_object_or_404(Website.objects.select_related("org_unit"), operator_user=request.user)
+    return render(request, "websites/site_home.html", {"site": site, "chain": ancestors_of(site.org_unit, include_self=True)[1:]})

@@ -1,0 +1,87 @@
+"""The website filing transitions, on the same review engine as media accounts.
+
+A public application lands at the org unit whose code it names, as 未提交; that unit submits it
+(当页数据全部提交 → 审核中) and reviews it; each approval below level 1 sends it up (已审核), the
+L1 approval ends it (已办结) and the 16:00 job gives it its site code. A rejection (our addition,
+SPEC §10) ends it as 审核未通过.
+"""
+from django.utils import timezone
+
+from accounts.models import User
+from reviews.engine import NEW, Context, Transition, Workflow
+
+from .models import Filing, Website
+
+F = Filing
+f = frozenset
+
+
+def public_applicant(user, obj) -> bool:
+    return not getattr(user, "is_authenticated", False)
+
+
+def own_org_unit(user, obj) -> bool:
+    return user.kind == User.Kind.ORG and obj.reviewer_id is not None and obj.reviewer_id == user.org_unit_id
+
+
+current_reviewer = own_org_unit  # 审核定位 = the unit holding it now
+
+
+def land_at_org(obj, ctx: Context):
+    for name, value in ctx.data.items():
+        setattr(obj, name, value)
+    obj.org_path = obj.org_unit.path
+    obj.reviewer = obj.org_unit
+    ctx.person_name, ctx.person_phone = obj.contact_name, obj.contact_mobile
+
+
+def record_review(obj, ctx: Context):
+    ctx.reason = ctx.data.get("reason", "") or ""
+    ctx.result = ctx.data.get("result_label", "")
+    unit = ctx.user.org_unit
+    obj.last_review = {"result": ctx.result, "reason": ctx.reason, "unit": f"{unit.name}（{unit.code}）",
+                       "at": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")}
+
+
+def climb_or_finish(obj, ctx: Context):
+    reviewer = obj.reviewer
+    if reviewer.level <= 1:
+        obj.reviewer = None
+        obj.final_approved_at = ctx.data.get("now") or timezone.now()
+    else:
+        obj.reviewer = reviewer.parent
+
+
+def clear_reviewer(obj, ctx: Context):
+    obj.reviewer = None
+
+
+def after_approval(obj) -> str:
+    return F.DONE if obj.reviewer_id is None else F.REVIEWED
+
+
+T = Transition
+TRANSITIONS = [
+    T("apply", "新增网站申请", f({NEW}), F.DRAFT, public_applicant, (land_at_org,), kind="create"),
+    T("submit", "提交", f({F.DRAFT}), F.REVIEWING, own_org_unit, ()),
+    T("approve", "审核通过", f({F.REVIEWING, F.REVIEWED}), after_approval, current_reviewer,
+      (record_review, climb_or_finish), result="审核通过", kind="review"),
+    T("reject", "审核退回", f({F.DRAFT, F.REVIEWING, F.REVIEWED}), F.REJECTED, current_reviewer,
+      (record_review, clear_reviewer), result="审核未通过", kind="review"),
+]
+
+
+def unit_of(user) -> tuple[str, str]:
+    if getattr(user, "kind", None) == User.Kind.ORG and user.org_unit_id:
+        return user.org_unit.code, user.org_unit.name
+    if not getattr(user, "is_authenticated", False):
+        return "public", "公众申请"
+    return user.username, "网站"
+
+
+def position_of(obj) -> str:
+    return f"{obj.reviewer.name}（{obj.reviewer.code}）" if obj.reviewer_id else ""
+
+
+WORKFLOW = Workflow(model=Website, subject_type="website", transitions=TRANSITIONS,
+                    status_labels={NEW: "", **dict(Filing.choices)}, unit_of=unit_of, position_of=position_of)
