@@ -126,13 +126,19 @@ class ImportResult:
         return not self.errors and not self.message
 
 
-def read_sheet(content: bytes, name: str) -> list[list]:
-    """Every row of the sheet `name` (else the first sheet) as Python values, row 1 first.
-    python-calamine (Rust) reads a 5,000-row file in tens of milliseconds; it gives whole
-    numbers as floats, which `_text` turns back."""
+def read_sheet(content: bytes, name: str, max_rows: int = FIRST_DATA_ROW + MAX_ROWS + 50) -> list[list]:
+    """The rows of the sheet `name` (else the first sheet) as Python values, row 1 first, at most
+    `max_rows` of them (enough to tell a file over the limit). python-calamine (Rust) reads a
+    5,000-row file in tens of milliseconds; it gives whole numbers as floats, which `_text` turns back."""
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     sheet = workbook.get_sheet_by_name(name) if name in workbook.sheet_names else workbook.get_sheet_by_index(0)
-    return sheet.to_python(skip_empty_area=False)
+    pad = [None] * (sheet.start[1] if sheet.start else 0)  # iter_rows starts at the used range's first column
+    rows = []
+    for row in sheet.iter_rows():
+        if len(rows) >= max_rows:
+            break
+        rows.append(pad + list(row))
+    return rows
 
 
 def _text(value) -> str:

@@ -126,6 +126,7 @@ class _Platform:
     refusals: tuple[tuple[re.Pattern, str], ...] = ()
     fallback_own: bool = False  # a link of its own host without an id -> normalised URL
     fallback_foreign: bool = False  # a link of no known platform -> normalised URL
+    numeric_ids: bool = False  # ids are numbers: leading zeros do not make another account
 
 
 def _rx(pattern: str) -> re.Pattern:
@@ -133,7 +134,8 @@ def _rx(pattern: str) -> re.Pattern:
 
 
 def _kuaishou_kind(value: str) -> str:
-    return ("eid:" if value.startswith("3x") else "alias:") + value
+    """eids are case-insensitive (3x…, stored lower-case); aliases are kept as typed."""
+    return "eid:" + value.lower() if value.lower().startswith("3x") else "alias:" + value
 
 
 _END = r"(?=[/?#]|$)"
@@ -149,6 +151,7 @@ _PLATFORMS: dict[str, _Platform] = {
                    "这是公众号文章的短格式链接（mp.weixin.qq.com/s/…），不含公众号标识 __biz"),),
     ),
     "WB": _Platform(
+        numeric_ids=True,
         hosts=("weibo.com", "weibo.cn"),
         hint="请粘贴包含数字用户ID的微博主页链接，如 https://weibo.com/u/<用户ID> 或 https://m.weibo.cn/u/<用户ID>",
         patterns=(
@@ -161,6 +164,7 @@ _PLATFORMS: dict[str, _Platform] = {
         ),
     ),
     "TT": _Platform(
+        numeric_ids=True,
         hosts=("toutiao.com",),
         hint="请在电脑浏览器中打开账号主页，粘贴 https://www.toutiao.com/c/user/token/… 形式的主页链接",
         patterns=(
@@ -186,6 +190,7 @@ _PLATFORMS: dict[str, _Platform] = {
                        r"/([A-Za-z0-9_.-]+)"), _kuaishou_kind),),
     ),
     "BJ": _Platform(
+        numeric_ids=True,
         hosts=("author.baidu.com", "baijiahao.baidu.com"),
         hint="请粘贴百家号作者主页链接，如 https://author.baidu.com/home?app_id=<作者ID>",
         patterns=(
@@ -195,6 +200,7 @@ _PLATFORMS: dict[str, _Platform] = {
         refusals=((_rx(r"^baijiahao\.baidu\.com/s\?(?:[^#]*&)?id="), "这是百家号文章链接，不是作者主页"),),
     ),
     "QE": _Platform(
+        numeric_ids=True,
         hosts=("new.qq.com", "news.qq.com", "om.qq.com", "inews.qq.com", "xw.qq.com"),
         hint="请粘贴企鹅号作者主页链接，如 https://new.qq.com/omn/author/<作者ID>",
         patterns=((_rx(r"^(?:new|news)\.qq\.com/omn/author/([A-Za-z0-9_=+-]+)"), ""),),
@@ -202,6 +208,7 @@ _PLATFORMS: dict[str, _Platform] = {
         fallback_own=True,
     ),
     "BL": _Platform(
+        numeric_ids=True,
         hosts=("bilibili.com",),
         hint="请粘贴哔哩哔哩个人空间链接，如 https://space.bilibili.com/<UID>",
         patterns=((_rx(r"^(?:space\.bilibili\.com/|m\.bilibili\.com/space/)(\d{1,19})" + _END), ""),),
@@ -331,7 +338,10 @@ def _match(platform: _Platform, target: str) -> str | None:
     for pattern, prefix in platform.patterns:
         found = pattern.search(target)
         if found:
-            return prefix(found.group(1)) if callable(prefix) else prefix + found.group(1)
+            value = found.group(1)
+            if platform.numeric_ids and value.isdigit():
+                value = str(int(value))  # `00434377496` and `434377496` are one account
+            return prefix(value) if callable(prefix) else prefix + value
     return None
 
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from govmedia.common.lists import export_requested, render_list
 from orgtree.selectors import cascade_options
-from reviews.engine import NEW, TransitionError, journal_of
+from reviews.engine import AlreadyHandled, TransitionError, journal_of
 
 from . import services
 from .forms import AccountForm, CloseForm, DeleteAccountForm, RestoreForm, ReviewForm
@@ -167,6 +167,9 @@ def account_restore(request, pk):
 @require_http_methods(["GET", "POST"])
 def account_review(request, pk):
     account = _account(request, pk)
+    if request.method == "POST" and _version(request) not in (None, account.version):
+        # The form was shown for an earlier state: a second click, or another reviewer was first.
+        return _refused(request, AlreadyHandled("该申请已被处理，请刷新后查看最新状态。"), account)
     if account.status not in REVIEWS:
         return _require(request, account, "approve_add")[1]
     approve, reject, title, reason_label = REVIEWS[account.status]

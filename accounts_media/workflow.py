@@ -266,6 +266,14 @@ def refresh_filer_counts_bulk(objs, transition):
     bump_generation()
 
 
+def lock_filer_unit(obj):
+    """Lock the filer unit first: its 账号数量 is recomputed by every transition, and deleting
+    the unit checks it, so they must take turns (and always in this order: unit, then account)."""
+    from orgtree.models import FilerUnit
+
+    list(FilerUnit.objects.select_for_update().filter(pk=obj.filer_unit_id).values_list("pk", flat=True))
+
+
 WORKFLOW = Workflow(
     model=MediaAccount,
     subject_type="media_account",
@@ -275,4 +283,5 @@ WORKFLOW = Workflow(
     position_of=position_of,
     after_save=(refresh_filer_counts,),
     after_bulk=(refresh_filer_counts_bulk,),
+    lock_first=lock_filer_unit,
 )

@@ -26,11 +26,20 @@ def template(report) -> bytes:
                             "widths": [6, 20, 14, 24, 24, 10, 40, 40]}, {"title": "填写说明", "headers": [NOTE], "rows": []}])
 
 
-def parse_items(content: bytes, accounts_in_scope) -> tuple[list[dict], list[tuple[int, str, str]]]:
-    """Rows ready for SpotCheckItem, or the errors (行数, 列, 错误信息); every row checked first."""
+MAX_ROWS = 5000
+
+
+def parse_items(content: bytes, accounts_in_scope, already: set[str] = frozenset()) -> tuple[list[dict], list[tuple[int, str, str]]]:
+    """Rows ready for SpotCheckItem, or the errors (行数, 列, 错误信息); every row checked first.
+    `already`: media codes the report holds (importing the same file twice adds nothing twice)."""
     from accounts_media.imports import read_sheet
 
-    table = read_sheet(content, "检查结果信息表")
+    try:
+        table = read_sheet(content, "检查结果信息表", max_rows=PREAMBLE_ROWS + 1 + MAX_ROWS + 1)
+    except Exception:
+        return [], [(0, "", "无法读取该文件：文件已损坏或不是 Excel 文件。")]
+    if len(table) > PREAMBLE_ROWS + 1 + MAX_ROWS:
+        return [], [(0, "", f"数据超过 {MAX_ROWS} 行：请分成多个文件导入。")]
     header_at = PREAMBLE_ROWS
     if len(table) <= header_at or [str(v).strip() for v in table[header_at][:2]] != HEADERS[:2]:
         return [], [(0, "", "表头与模板不一致：请使用“下载模板”得到的检查结果信息表填写。")]
@@ -50,6 +59,8 @@ def parse_items(content: bytes, accounts_in_scope) -> tuple[list[dict], list[tup
             errors.append((number, "新媒体标识码", f"“{code}”不是本单位管理范围内已报送的新媒体账号" if code else "新媒体标识码不能为空"))
         elif code in seen:
             errors.append((number, "新媒体标识码", "同一账号在表中重复"))
+        elif code in already:
+            errors.append((number, "新媒体标识码", "该账号已在本报告的检查结果中"))
         seen.add(code)
         if verdict not in ("合格", "不合格"):
             errors.append((number, "是否合格", "只能填写“合格”或“不合格”"))

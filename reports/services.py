@@ -181,6 +181,7 @@ def send_notice(notice: Notice) -> Notice:
     from django.core.cache import cache
 
     cache.delete("notices:menu-labels")
+    transaction.on_commit(lambda: cache.delete("notices:menu-labels"))  # again at commit: no stale label re-cached
     return notice
 
 

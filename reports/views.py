@@ -94,6 +94,9 @@ def report_header(request, pk):
 @require_POST
 def item_add(request, pk):
     report = _own_draft(request, pk)
+    if report.kind == SpotCheckReport.Kind.WEBSITE:
+        messages.error(request, "网站抽查的逐条检查结果将在政府网站功能完成后提供；目前请直接填写抽查数量和不合格数量。")
+        return redirect("reports:detail", pk=report.pk)
     form = ItemForm(request.POST)
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
@@ -136,12 +139,16 @@ def account_search(request):
 @require_POST
 def items_import(request, pk):
     report = _own_draft(request, pk)
+    if report.kind == SpotCheckReport.Kind.WEBSITE:
+        messages.error(request, "网站抽查的逐条检查结果将在政府网站功能完成后提供；目前请直接填写抽查数量和不合格数量。")
+        return redirect("reports:detail", pk=report.pk)
     try:
         content = read_xlsx_upload(request.FILES.get("file"))
     except UploadError as exc:
         messages.error(request, exc.message)
         return redirect("reports:detail", pk=report.pk)
-    rows, errors = items_excel.parse_items(content, accounts_visible_to(request.user))
+    rows, errors = items_excel.parse_items(content, accounts_visible_to(request.user),
+                                           already=set(report.items.values_list("media_code", flat=True)))
     if errors:
         request.session["report_import_errors"] = errors[:5000]
         return render(request, "reports/import_errors.html", {"report": report, "errors": errors[:200],

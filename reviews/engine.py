@@ -76,6 +76,9 @@ class Workflow:
     position_of: Callable[[Any], str] = lambda obj: ""   # 审核定位 after the transition
     after_save: tuple[Callable[[Any, Transition], None], ...] = ()
     after_bulk: tuple[Callable[[list, Transition], None], ...] = ()
+    # Rows to lock before the object itself, always in this order (e.g. the filer unit whose
+    # counters the transition recomputes), so concurrent transitions queue instead of racing.
+    lock_first: Callable[[Any], None] | None = None
     by_name: dict = field(init=False)
 
     def __post_init__(self):
@@ -101,6 +104,8 @@ class Workflow:
         transition = self.get(name)
         ctx = Context(user=user, data=dict(data or {}))
         with transaction.atomic():
+            if self.lock_first is not None:
+                self.lock_first(obj)
             if obj.pk:
                 current = self.model.objects.select_for_update().get(pk=obj.pk)
                 if expected_version is not None and current.version != expected_version:
@@ -145,6 +150,9 @@ def create_many(workflow: "Workflow", objs: list, name: str, user, data_list: li
         raise NotAllowed("该操作不能用于新建。")
     contexts = []
     with transaction.atomic():
+        if workflow.lock_first is not None:
+            for obj in objs[:1]:
+                workflow.lock_first(obj)  # the objects of one bulk creation share their parent rows
         for obj, data in zip(objs, data_list, strict=True):
             if not transition.actor(user, obj):
                 raise NotAllowed("您没有权限进行该操作。")

@@ -3,6 +3,7 @@ import io
 import zipfile
 
 XLSX_MAX_BYTES = 5 * 1024 * 1024
+XLSX_MAX_UNPACKED = 60 * 1024 * 1024  # a 5,000-row template unpacks to a few MB; a zip bomb does not
 
 
 class UploadError(Exception):
@@ -22,6 +23,9 @@ def read_xlsx_upload(upload, max_bytes: int = XLSX_MAX_BYTES) -> bytes:
         raise UploadError(f"文件过大：不能超过 {max_bytes // (1024 * 1024)} MB。")
     if not is_xlsx(content):
         raise UploadError("文件格式不正确：请上传由模板填写的 .xlsx 文件（不支持 .xls、.csv 或其他格式）。")
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > XLSX_MAX_UNPACKED:
+            raise UploadError("文件内容过多：请按模板填写，每次不超过 5000 行。")
     return content
 
 

@@ -358,3 +358,12 @@ def test_display_type_rejects_unknown_code_and_kind():
         display_type("WX", "enterprise")
     assert display_type("WX") == "微信公众号"
     assert display_type("WB", WECHAT_SERVICE, "忽略") == "新浪微博"
+
+
+@pytest.mark.parametrize("code,first,second", [
+    ("BL", "https://space.bilibili.com/434377496", "https://space.bilibili.com/00434377496"),
+    ("WB", "https://weibo.com/u/2265830070", "https://weibo.com/u/02265830070"),
+    ("KS", "https://www.kuaishou.com/profile/3x84qugg4ch9zhs", "https://www.kuaishou.com/profile/3X84QUGG4CH9ZHS"),
+])
+def test_spellings_of_one_account_give_one_id(code, first, second):
+    assert extract_platform_id(code, first) == extract_platform_id(code, second)

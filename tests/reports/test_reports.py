@@ -1,4 +1,5 @@
 import io
+import re
 import zipfile
 
 import pytest
@@ -103,7 +104,7 @@ def test_one_report_per_quarter_and_a_zero_check_report_works(client, chain, log
     report.refresh_from_db()
     assert report.status == "submitted" and report.pass_rate is None
     assert client.get(f"/spot-checks/{report.pk}/").status_code == 200
-    assert "—" in client.get("/spot-checks/").content.decode()
+    assert re.search(r'<td data-testid="rate">—</td>', client.get("/spot-checks/").content.decode())
     login(chain["gb"])
     assert client.get("/spot-checks/overview/", {"year": 2026, "quarter": 1}).status_code == 200
 
@@ -186,3 +187,34 @@ def test_account_search_keeps_to_the_scope(client, chain, login, beijing_account
     assert len(found) == 3
     login(chain["tianjin"])
     assert client.get("/spot-checks/accounts/", {"q": "北京账号"}).json()["accounts"] == []
+
+
+def test_items_import_refuses_broken_files_and_rows_already_there(client, chain, login, beijing_accounts):
+    login(chain["beijing"])
+    client.post("/spot-checks/new/", {"kind": "media", "year": 2026, "quarter": 2})
+    report = SpotCheckReport.objects.get()
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<not really a workbook")
+    response = client.post(f"/spot-checks/{report.pk}/items/import/", {"file": SimpleUploadedFile("坏.xlsx", broken.getvalue())})
+    assert response.status_code == 400 and "无法读取该文件" in response.context["errors"][0][2]
+    template = load_workbook(io.BytesIO(client.get(f"/spot-checks/{report.pk}/items/template/").content))
+    ws = template["检查结果信息表"]
+    ws.delete_rows(5, 10)
+    ws.append([1, beijing_accounts[0].media_code, "", "", "", "合格", "", ""])
+    out = io.BytesIO()
+    template.save(out)
+    for _ in range(2):
+        client.post(f"/spot-checks/{report.pk}/items/import/", {"file": SimpleUploadedFile("结果.xlsx", out.getvalue())})
+    report.refresh_from_db()
+    assert report.items.count() == 1 and report.checked_count == 1
+
+
+def test_website_reports_take_counts_not_media_rows(client, chain, login, beijing_accounts):
+    login(chain["beijing"])
+    client.post("/spot-checks/new/", {"kind": "website", "year": 2026, "quarter": 2})
+    report = SpotCheckReport.objects.get()
+    html = client.post(f"/spot-checks/{report.pk}/items/add/", {"account": beijing_accounts[0].media_code, "passed": "1"},
+                       follow=True).content.decode()
+    assert "直接填写抽查数量和不合格数量" in html and report.items.count() == 0
