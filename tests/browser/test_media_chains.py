@@ -156,3 +156,18 @@ def test_modify_close_and_restore(page, units):
     review(page, "同意恢复")
     page.goto(account_url)
     assert page.get_by_test_id("status").inner_text() == "正常"
+    # Closed again: 北京市 is offered no second 恢复, and typing the URL is refused.
+    from accounts_media.models import MediaAccount
+    from accounts_media.services import perform
+    from tests.accounts_media.conftest import approve
+
+    account = MediaAccount.objects.get(name="上庄镇人民政府发布")
+    account = approve(perform(account, "request_close", chain["shangzhuang"], {
+        "applicant_name": "李申请", "applicant_phone": "010-35123421", "close_reason": "已完成注销/下线",
+        "cancel_date": "2026-11-01", "detail": "再次注销。"}), chain["haidian"])
+    assert account.status == "closed"
+    logout(page)
+    log_in(page, "组织单位", "110000", PASSWORD)
+    row = page.locator("tbody tr", has_text="上庄镇人民政府发布")
+    assert row.get_by_role("link", name="恢复").count() == 0
+    assert page.goto(account_url + "restore/").status == 403
