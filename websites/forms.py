@@ -74,3 +74,67 @@ class TrackingForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label="退回原因", max_length=300, error_messages={"required": "退回原因不能为空"})
+
+
+BASIC_FIELDS = ["sponsor", "operator_unit", "icp_number", "police_record", "party_gov_mark", "head_name", "head_title",
+                "head_mobile", "head_landline", "head_email", "contact_name", "contact_title", "contact_mobile",
+                "contact_landline", "contact_email"]
+
+
+def split_items(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", "；").split("；") if part.strip()]
+
+
+class BasicInfoForm(SiteStepTwoForm):
+    """基本信息修改: the basic information and the 栏目（系统） of every category."""
+
+    def __init__(self, *args, site=None, **kwargs):
+        from .models import COLUMN_CATEGORIES
+
+        super().__init__(*args, org_unit=None, **kwargs)
+        for name in ("is_portal", "is_service_platform"):
+            del self.fields[name]  # 申请门户网站 / 政务服务平台 are their own requests
+        self.categories = COLUMN_CATEGORIES
+        current = (site.pending_changes.get("columns") if site and site.pending_changes else None) or (site.columns if site else {})
+        for index, category in enumerate(COLUMN_CATEGORIES):
+            values = current.get(category, {})
+            self.fields[f"col_names_{index}"] = forms.CharField(
+                label=f"{category}·栏目（系统）名称", max_length=1000, initial=values.get("names", ""),
+                error_messages={"required": f"“{category}”栏目名称不能为空，如确无此类栏目请填写“无”"})
+            self.fields[f"col_urls_{index}"] = forms.CharField(
+                label=f"{category}·栏目（系统）地址", max_length=4000, initial=values.get("urls", ""),
+                error_messages={"required": f"“{category}”栏目地址不能为空，如确无此类栏目请填写“无”"})
+
+    def column_rows(self):
+        return [(category, self[f"col_names_{i}"], self[f"col_urls_{i}"]) for i, category in enumerate(self.categories)]
+
+    def clean(self):
+        from django.core.validators import URLValidator
+
+        data = super().clean()
+        check_url = URLValidator(schemes=["http", "https"])
+        columns = {}
+        for index, category in enumerate(self.categories):
+            names, urls = data.get(f"col_names_{index}"), data.get(f"col_urls_{index}")
+            if names is None or urls is None:
+                continue
+            name_list, url_list = split_items(names), split_items(urls)
+            if name_list == ["无"] and url_list == ["无"]:
+                columns[category] = {"names": "无", "urls": "无"}
+                continue
+            if len(name_list) != len(url_list):
+                self.add_error(f"col_urls_{index}", f"“{category}”的栏目名称与地址数量不一致（用“；”分隔）")
+                continue
+            for url in url_list:
+                try:
+                    check_url(url)
+                except forms.ValidationError:
+                    self.add_error(f"col_urls_{index}", f"“{category}”的栏目地址“{url}”不是正确的网址")
+                    break
+            columns[category] = {"names": "；".join(name_list), "urls": "；".join(url_list)}
+        data["columns"] = columns
+        return data
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        return {**{name: data.get(name, "") or "" for name in BASIC_FIELDS}, "columns": data["columns"]}

@@ -10,6 +10,15 @@ class Filing(models.TextChoices):
     REVIEWED = "reviewed", "已审核"
     DONE = "done", "已办结"
     REJECTED = "rejected", "审核未通过"
+    MODIFYING = "modifying", "办结后修改"
+    MODIFY_REJECTED = "modify_rejected", "修改后审核未通过"
+
+
+# The operator's side of the same statuses (the manual's 六、报送系统状态解释).
+OPERATOR_LABELS = {"modifying": "修改未审核", "done": "修改审核通过"}
+
+# 栏目（系统）categories of the basic-information form.
+COLUMN_CATEGORIES = ["概况信息", "机构职能", "负责人信息", "政策文件", "政策解读", "回应关切", "办事服务", "互动交流", "政府信息公开"]
 
 
 class RunStatus(models.TextChoices):
@@ -21,7 +30,7 @@ class RunStatus(models.TextChoices):
     DELETED = "deleted", "删除"
 
 
-PENDING_FILINGS = {Filing.REVIEWING, Filing.REVIEWED}
+PENDING_FILINGS = {Filing.REVIEWING, Filing.REVIEWED, Filing.MODIFYING}
 
 
 class Website(models.Model):
@@ -55,6 +64,7 @@ class Website(models.Model):
     reviewer = models.ForeignKey("orgtree.OrgUnit", verbose_name="审核定位", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     last_review = models.JSONField("最近一次审核", default=dict, blank=True)
+    pending_changes = models.JSONField("待审核的修改", default=dict, blank=True)
     tracking_code = models.CharField("临时码", max_length=16, unique=True)
     final_approved_at = models.DateTimeField("办结时间", null=True, blank=True)
     site_code = models.CharField("网站标识码", max_length=10, unique=True, null=True, blank=True)
@@ -75,12 +85,20 @@ class Website(models.Model):
             models.UniqueConstraint(fields=["name"], name="website_name_unique"),
             # 本级政府门户: at most one per org unit.
             models.UniqueConstraint(fields=["org_unit"], condition=models.Q(is_portal=True), name="website_one_portal_per_org"),
-            models.CheckConstraint(condition=models.Q(reviewer__isnull=True) | models.Q(filing__in=["draft", "reviewing", "reviewed"]),
-                                   name="website_reviewer_only_while_pending"),
+            models.CheckConstraint(
+                condition=models.Q(reviewer__isnull=True) | models.Q(filing__in=["draft", "reviewing", "reviewed", "modifying"]),
+                name="website_reviewer_only_while_pending"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.site_code or self.get_filing_display()}）"
+
+    @property
+    def operator_filing_label(self) -> str:
+        """The 申报状态 as the website operator reads it."""
+        if self.filing == Filing.DONE and self.last_review.get("kind") != "change":
+            return "已办结"
+        return OPERATOR_LABELS.get(self.filing, self.get_filing_display())
 
     @property
     def status(self) -> str:

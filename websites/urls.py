@@ -11,7 +11,9 @@ urlpatterns = [
     route("apply/org/", views.org_lookup, name="org_lookup", access=PUBLIC),
     route("progress/", views.progress, name="progress", access=PUBLIC),
     route("review/", views.review_list, name="review_list", access=ORG_UNITS),
+    route("review/<int:pk>/", views.review_detail, name="review_detail", access=ORG_UNITS),
     route("review/<int:pk>/<str:action>/", views.review_action, name="review_action", access=ORG_UNITS),
     route("review/all/<str:action>/", views.review_all, name="review_all", access=ORG_UNITS),
     route("mine/", views.site_home, name="site_home", access=SITES),
+    route("mine/change/", views.site_change, name="site_change", access=SITES),
 ]

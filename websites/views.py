@@ -12,8 +12,8 @@ from orgtree.selectors import ancestors_of
 from reviews.engine import TransitionError
 
 from . import services
-from .forms import RejectForm, SiteStepOneForm, SiteStepTwoForm, TrackingForm
-from .models import Filing, PENDING_FILINGS, Website
+from .forms import BASIC_FIELDS, BasicInfoForm, RejectForm, SiteStepOneForm, SiteStepTwoForm, TrackingForm
+from .models import Filing, Website
 from .selectors import websites_visible_to
 
 SESSION = "website_application"
@@ -111,7 +111,7 @@ def review_list(request):
     return render(request, "websites/review_list.html", {
         "sites": page, "filings": Filing.choices, "filing": status,
         "to_submit": [s for s in mine if s.filing == Filing.DRAFT],
-        "to_review": [s for s in mine if s.filing in PENDING_FILINGS],
+        "to_review": [s for s in mine if s.filing in (Filing.REVIEWING, Filing.REVIEWED)],
     })
 
 
@@ -125,6 +125,14 @@ def review_action(request, pk, action):
             messages.error(request, "退回原因不能为空。")
             return redirect("websites:review_list")
         data = {"result_label": "审核未通过", "reason": form.cleaned_data["reason"]}
+    elif action == "reject_change":
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "退回原因不能为空。")
+            return redirect("websites:review_detail", pk=site.pk)
+        data = {"result_label": "修改后审核未通过", "reason": form.cleaned_data["reason"]}
+    elif action == "approve_change":
+        data = {"result_label": "修改审核通过"}
     elif action not in ("submit", "approve"):
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -132,7 +140,7 @@ def review_action(request, pk, action):
     except TransitionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"“{site.name}”已{'提交' if action == 'submit' else ('审核通过' if action == 'approve' else '退回')}。")
+        messages.success(request, f"“{site.name}”：{services.WORKFLOW.get(action).label}。")
     return redirect("websites:review_list")
 
 
@@ -141,7 +149,7 @@ def review_all(request, action):
     """当页数据全部提交 / 当页数据全部审核 (the page confirmed the count first)."""
     if action not in ("submit", "approve"):
         return HttpResponseNotAllowed(["POST"])
-    wanted = {Filing.DRAFT} if action == "submit" else PENDING_FILINGS
+    wanted = {Filing.DRAFT} if action == "submit" else {Filing.REVIEWING, Filing.REVIEWED}  # new sites only
     sites = websites_visible_to(request.user).filter(reviewer_id=request.user.org_unit_id, filing__in=wanted)
     done, refused = services.perform_many(list(sites), action, request.user, {"result_label": "审核通过"})
     messages.success(request, f"已{'提交' if action == 'submit' else '审核通过'} {done} 个网站。")
@@ -152,7 +160,48 @@ def review_all(request, action):
 
 # --- website operators -------------------------------------------------------------------------
 
+def _own_site(request) -> Website:
+    return get_object_or_404(Website.objects.select_related("org_unit"), operator_user=request.user)
+
+
 @require_GET
 def site_home(request):
-    site = get_object_or_404(Website.objects.select_related("org_unit"), operator_user=request.user)
-    return render(request, "websites/site_home.html", {"site": site, "chain": ancestors_of(site.org_unit, include_self=True)[1:]})
+    site = _own_site(request)
+    return render(request, "websites/site_home.html", {"site": site, "chain": ancestors_of(site.org_unit, include_self=True)[1:],
+                                                        "can_change": services.WORKFLOW.can(site, request.user, "request_change")})
+
+
+@require_http_methods(["GET", "POST"])
+def site_change(request):
+    """基本信息修改: basic information and 栏目, waiting for the org unit's review."""
+    site = _own_site(request)
+    if not services.WORKFLOW.can(site, request.user, "request_change"):
+        messages.error(request, "当前申报状态不能修改（修改待审核期间请等待组织单位审核）。")
+        return redirect("websites:site_home")
+    initial = {name: (site.pending_changes or {}).get(name, getattr(site, name)) for name in BASIC_FIELDS}
+    form = BasicInfoForm(request.POST if request.method == "POST" else None, initial=initial, site=site)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.perform(site, "request_change", request.user, form.changes(), expected_version=site.version)
+        except TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "修改已提交，待组织单位审核通过后生效。")
+            return redirect("websites:site_home")
+    return render(request, "websites/site_change.html", {"form": form, "site": site})
+
+
+@require_GET
+def review_detail(request, pk):
+    """查看: the site and, while a change waits, each proposed value beside the current one."""
+    site = get_object_or_404(websites_visible_to(request.user).select_related("org_unit"), pk=pk)
+    changes = [{"label": str(Website._meta.get_field(k).verbose_name), "old": getattr(site, k), "new": v}
+               for k, v in (site.pending_changes or {}).items() if k != "columns"]
+    column_changes = []
+    if "columns" in (site.pending_changes or {}):
+        for category, value in site.pending_changes["columns"].items():
+            old = site.columns.get(category, {})
+            if old != value:
+                column_changes.append({"category": category, "old": old, "new": value})
+    return render(request, "websites/review_detail.html", {"site": site, "changes": changes, "column_changes": column_changes,
+                                                            "mine": site.reviewer_id == request.user.org_unit_id})

@@ -56,6 +56,45 @@ def clear_reviewer(obj, ctx: Context):
     obj.reviewer = None
 
 
+def operator_of_site(user, obj) -> bool:
+    return user.kind == User.Kind.SITE and obj.operator_user_id == user.pk
+
+
+def to_change_reviewer(obj, ctx: Context):
+    """基本信息修改: the proposed values wait apart; a department site is reviewed by its own org
+    unit, a portal by the parent org unit (the manual's note)."""
+    proposed = {k: v for k, v in ctx.data.items() if getattr(obj, k) != v}
+    if not proposed:
+        from reviews.engine import TransitionError
+
+        raise TransitionError("未修改任何信息。")
+    obj.pending_changes = proposed
+    ctx.changes = [{"field": k, "label": str(Website._meta.get_field(k).verbose_name),
+                    "old": _show(getattr(obj, k)), "new": _show(v)} for k, v in proposed.items()]
+    obj.reviewer = obj.org_unit.parent if obj.is_portal and obj.org_unit.parent_id else obj.org_unit
+    ctx.person_name, ctx.person_phone = obj.contact_name, obj.contact_mobile
+
+
+def _show(value) -> str:
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{v.get('names', '')}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+def apply_change(obj, ctx: Context):
+    ctx.changes = [{"field": k, "label": str(Website._meta.get_field(k).verbose_name),
+                    "old": _show(getattr(obj, k)), "new": _show(v)} for k, v in obj.pending_changes.items()]
+    for name, value in obj.pending_changes.items():
+        setattr(obj, name, value)
+    obj.pending_changes = {}
+    obj.reviewer = None
+
+
+def mark_change_review(obj, ctx: Context):
+    record_review(obj, ctx)
+    obj.last_review["kind"] = "change"
+
+
 def after_approval(obj) -> str:
     return F.DONE if obj.reviewer_id is None else F.REVIEWED
 
@@ -68,6 +107,12 @@ TRANSITIONS = [
       (record_review, climb_or_finish), result="审核通过", kind="review"),
     T("reject", "审核退回", f({F.DRAFT, F.REVIEWING, F.REVIEWED}), F.REJECTED, current_reviewer,
       (record_review, clear_reviewer), result="审核未通过", kind="review"),
+    # 基本信息修改 (basic information and 栏目) by the operator, reviewed by one org unit.
+    T("request_change", "基本信息修改", f({F.DONE, F.MODIFY_REJECTED}), F.MODIFYING, operator_of_site, (to_change_reviewer,)),
+    T("approve_change", "办结修改审核通过", f({F.MODIFYING}), F.DONE, current_reviewer,
+      (mark_change_review, apply_change), result="修改审核通过", kind="review"),
+    T("reject_change", "办结修改审核退回", f({F.MODIFYING}), F.MODIFY_REJECTED, current_reviewer,
+      (mark_change_review, clear_reviewer), result="修改后审核未通过", kind="review"),
 ]
 
 

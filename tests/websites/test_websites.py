@@ -193,3 +193,74 @@ def test_the_job_in_two_processes_at_once_gives_one_code_each():
     codes = list(Website.objects.values_list("site_code", flat=True))
     assert sum(counts) == 6 and len(set(codes)) == 6 and None not in codes
     assert sorted(codes) == [f"110108{n:04d}" for n in range(1, 7)]
+
+
+def _done_site(chain):
+    from django.contrib.auth.models import AnonymousUser
+
+    site = services.apply({**STEP_ONE, **STEP_TWO, "org_unit": chain["haidian"].org_unit}, AnonymousUser())
+    services.perform(site, "submit", chain["haidian"])
+    services.perform(site, "approve", chain["haidian"], {"result_label": "审核通过"})
+    services.perform(site, "approve", chain["beijing"], {"result_label": "审核通过", "now": datetime(2026, 1, 1, tzinfo=SH)})
+    services.generate_site_codes(now=datetime(2026, 1, 1, 16, 0, tzinfo=SH))
+    site.refresh_from_db()
+    return site
+
+
+def column_post(**override):
+    from websites.models import COLUMN_CATEGORIES
+
+    data = {**STEP_TWO}
+    for i, _ in enumerate(COLUMN_CATEGORIES):
+        data[f"col_names_{i}"], data[f"col_urls_{i}"] = "无", "无"
+    data.update(override)
+    return data
+
+
+def test_operator_changes_a_column_and_the_own_org_unit_approves(client, chain, login):
+    site = _done_site(chain)
+    login(site.operator_user)
+    assert "基本信息修改" in client.get("/websites/mine/").content.decode()
+    html = client.post("/websites/mine/change/", column_post(col_names_0="机构概况；领导信息",
+                                                            col_urls_0="https://www.bjhd.gov.cn/gk；not a url")).content.decode()
+    assert "“概况信息”的栏目地址“not a url”不是正确的网址" in html
+    html = client.post("/websites/mine/change/", column_post(col_names_0="机构概况；领导信息",
+                                                            col_urls_0="https://www.bjhd.gov.cn/gk")).content.decode()
+    assert "栏目名称与地址数量不一致" in html
+    html = client.post("/websites/mine/change/", column_post(col_names_1="", col_urls_1="")).content.decode()
+    assert "“机构职能”栏目名称不能为空，如确无此类栏目请填写“无”" in html
+    site.refresh_from_db()
+    assert site.filing == Filing.DONE and site.pending_changes == {}
+    response = client.post("/websites/mine/change/", column_post(col_names_0="机构概况；领导信息",
+                                                                col_urls_0="https://www.bjhd.gov.cn/gk；https://www.bjhd.gov.cn/ld"))
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert (site.filing, site.reviewer.code, site.operator_filing_label) == (Filing.MODIFYING, "110108", "修改未审核")
+    assert site.columns == {}  # unchanged until approved
+    # 北京市 is not the reviewer of a department site; 海淀区 approves.
+    login(chain["beijing"])
+    assert client.post(f"/websites/review/{site.pk}/approve_change/").status_code == 302
+    site.refresh_from_db()
+    assert site.filing == Filing.MODIFYING
+    login(chain["haidian"])
+    page = client.get(f"/websites/review/{site.pk}/").content.decode()
+    assert "机构概况；领导信息" in page and "改为:" in page
+    client.post(f"/websites/review/{site.pk}/approve_change/")
+    site.refresh_from_db()
+    assert site.filing == Filing.DONE and site.columns["概况信息"]["names"] == "机构概况；领导信息"
+    assert site.operator_filing_label == "修改审核通过"
+
+
+def test_a_portal_change_goes_to_the_parent_and_a_rejection_comes_back(client, chain, login):
+    site = _done_site(chain)
+    Website.objects.filter(pk=site.pk).update(is_portal=True)
+    login(site.operator_user)
+    client.post("/websites/mine/change/", column_post(**{"sponsor": "海淀区政府办公室"}))
+    site.refresh_from_db()
+    assert site.reviewer.code == "110000"  # a portal: the parent org unit reviews
+    login(chain["beijing"])
+    client.post(f"/websites/review/{site.pk}/reject_change/", {"reason": "主办单位名称有误"})
+    site.refresh_from_db()
+    assert (site.filing, site.sponsor, site.last_review["reason"]) == (Filing.MODIFY_REJECTED, "北京市海淀区人民政府办公室", "主办单位名称有误")
+    login(site.operator_user)
+    assert "修改后审核未通过" in client.get("/websites/mine/").content.decode()
