@@ -79,6 +79,9 @@ class Workflow:
     # Rows to lock before the object itself, always in this order (e.g. the filer unit whose
     # counters the transition recomputes), so concurrent transitions queue instead of racing.
     lock_first: Callable[[Any], None] | None = None
+    # The attribute holding the state this table moves (one model may carry several tables,
+    # e.g. a website's 申报状态 and its offline requests).
+    status_attr: str = "status"
     by_name: dict = field(init=False)
 
     def __post_init__(self):
@@ -92,13 +95,16 @@ class Workflow:
         except KeyError:
             raise NotAllowed("不支持的操作。")
 
+    def state(self, obj) -> str:
+        return getattr(obj, self.status_attr, NEW) if obj.pk else NEW
+
     def allowed(self, obj, user) -> list[Transition]:
-        status = getattr(obj, "status", NEW) if obj.pk else NEW
+        status = self.state(obj)
         return [t for t in self.transitions if status in t.source and t.actor(user, obj)]
 
     def can(self, obj, user, name: str) -> bool:
         t = self.by_name.get(name)
-        return bool(t) and (obj.status if obj.pk else NEW) in t.source and t.actor(user, obj)
+        return bool(t) and self.state(obj) in t.source and t.actor(user, obj)
 
     def apply(self, obj, name: str, user, data: dict | None = None, expected_version: int | None = None):
         transition = self.get(name)
@@ -114,14 +120,14 @@ class Workflow:
                     raise AlreadyHandled("该记录已删除或已放弃。")
             else:
                 current = obj
-            before = current.status if current.pk else NEW
+            before = self.state(current)
             if before not in transition.source:
                 raise AlreadyHandled("该申请已被处理，请刷新后查看最新状态。" if current.pk else "不支持的操作。")
             if not transition.actor(user, current):
                 raise NotAllowed("您没有权限进行该操作。")
             for effect in transition.effects:
                 effect(current, ctx)
-            current.status = transition.target_for(current)
+            setattr(current, self.status_attr, transition.target_for(current))
             current.version = (current.version or 0) + 1
             current.save()
             for hook in self.after_save:
@@ -136,7 +142,7 @@ def _journal_entry(workflow, obj, transition, user, ctx, before) -> JournalEntry
         subject_type=workflow.subject_type, subject_id=obj.pk, actor=user if getattr(user, "pk", None) else None,
         actor_unit_code=code, actor_unit_name=unit_name, person_name=ctx.person_name, person_phone=ctx.person_phone,
         action=transition.name, action_label=transition.label, status_before=workflow.status_labels.get(before, ""),
-        status_after=transition.after_label or workflow.status_labels.get(obj.status, ""),
+        status_after=transition.after_label or workflow.status_labels.get(getattr(obj, workflow.status_attr), ""),
         result=ctx.result or transition.result, reason=ctx.reason, changes=ctx.changes, data=ctx.journal_data,
         position=workflow.position_of(obj),
     )
@@ -159,7 +165,7 @@ def create_many(workflow: "Workflow", objs: list, name: str, user, data_list: li
             ctx = Context(user=user, data=dict(data))
             for effect in transition.effects:
                 effect(obj, ctx)
-            obj.status = transition.target_for(obj)
+            setattr(obj, workflow.status_attr, transition.target_for(obj))
             obj.version = 1
             contexts.append(ctx)
         copy_objects(objs)

@@ -30,6 +30,18 @@ class RunStatus(models.TextChoices):
     DELETED = "deleted", "删除"
 
 
+class Offline(models.TextChoices):
+    """下线申请 state, beside the 申报状态."""
+
+    NONE = "none", "无"
+    PENDING = "pending", "下线待审核"
+    APPROVED = "approved", "下线申请通过"
+
+
+RESTORABLE = {RunStatus.TEMP_OFFLINE, RunStatus.PERMANENT_OFFLINE, RunStatus.EMERGENCY_OFFLINE,
+              RunStatus.EXCEPTION, RunStatus.DELETED}
+
+
 PENDING_FILINGS = {Filing.REVIEWING, Filing.REVIEWED, Filing.MODIFYING}
 
 
@@ -65,6 +77,14 @@ class Website(models.Model):
                                  on_delete=models.PROTECT, related_name="+")
     last_review = models.JSONField("最近一次审核", default=dict, blank=True)
     pending_changes = models.JSONField("待审核的修改", default=dict, blank=True)
+    offline_state = models.CharField("下线申请", max_length=10, choices=Offline.choices, default=Offline.NONE)
+    offline_kind = models.CharField("下线类型", max_length=10, blank=True)       # temporary / permanent
+    offline_from = models.DateField("下线日期", null=True, blank=True)
+    offline_until = models.DateField("恢复开通时间", null=True, blank=True)   # temporary and emergency
+    offline_reason = models.CharField("下线原因", max_length=500, blank=True)
+    temp_offline_year = models.PositiveSmallIntegerField("最近一次临时下线年份", null=True, blank=True)
+    offline_reviewer = models.ForeignKey("orgtree.OrgUnit", verbose_name="下线审核定位", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
     tracking_code = models.CharField("临时码", max_length=16, unique=True)
     final_approved_at = models.DateTimeField("办结时间", null=True, blank=True)
     site_code = models.CharField("网站标识码", max_length=10, unique=True, null=True, blank=True)
@@ -92,6 +112,25 @@ class Website(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.site_code or self.get_filing_display()}）"
+
+    @property
+    def run_status_label(self) -> str:
+        """运行状态 as the org units read it (the manual's 六、报送系统状态解释)."""
+        if self.run_status == RunStatus.TEMP_OFFLINE:
+            return f"暂时下线恢复开通时间：{self.offline_until:%Y-%m-%d}"
+        if self.run_status == RunStatus.EMERGENCY_OFFLINE:
+            return f"网站运行状态为：紧急下线并于{self.offline_until:%Y-%m-%d}上线"
+        return self.get_run_status_display()
+
+    @property
+    def operator_run_label(self) -> str:
+        if self.run_status == RunStatus.EMERGENCY_OFFLINE:
+            return f"紧急下线，并于{self.offline_until:%Y-%m-%d}上线"
+        if self.run_status == RunStatus.TEMP_OFFLINE or self.offline_state == Offline.APPROVED:
+            return "下线申请通过"
+        if self.offline_state == Offline.PENDING:
+            return "下线待审核"
+        return self.get_run_status_display()
 
     @property
     def operator_filing_label(self) -> str:

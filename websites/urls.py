@@ -16,4 +16,7 @@ urlpatterns = [
     route("review/all/<str:action>/", views.review_all, name="review_all", access=ORG_UNITS),
     route("mine/", views.site_home, name="site_home", access=SITES),
     route("mine/change/", views.site_change, name="site_change", access=SITES),
+    route("mine/offline/", views.site_offline, name="site_offline", access=SITES),
+    route("mine/offline/complete/", views.site_complete_offline, name="site_complete_offline", access=SITES),
+    route("review/<int:pk>/offline/<str:action>/", views.offline_action, name="offline_action", access=ORG_UNITS),
 ]

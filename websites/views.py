@@ -167,8 +167,12 @@ def _own_site(request) -> Website:
 @require_GET
 def site_home(request):
     site = _own_site(request)
+    from .offline import OFFLINE_WORKFLOW
+
+    offline = {t.name for t in OFFLINE_WORKFLOW.allowed(site, request.user)}
     return render(request, "websites/site_home.html", {"site": site, "chain": ancestors_of(site.org_unit, include_self=True)[1:],
-                                                        "can_change": services.WORKFLOW.can(site, request.user, "request_change")})
+                                                        "can_change": services.WORKFLOW.can(site, request.user, "request_change"),
+                                                        "offline": offline})
 
 
 @require_http_methods(["GET", "POST"])
@@ -203,5 +207,60 @@ def review_detail(request, pk):
             old = site.columns.get(category, {})
             if old != value:
                 column_changes.append({"category": category, "old": old, "new": value})
+    from .offline import OFFLINE_WORKFLOW
+
+    offline = {t.name for t in OFFLINE_WORKFLOW.allowed(site, request.user)}
     return render(request, "websites/review_detail.html", {"site": site, "changes": changes, "column_changes": column_changes,
-                                                            "mine": site.reviewer_id == request.user.org_unit_id})
+                                                            "mine": site.reviewer_id == request.user.org_unit_id,
+                                                            "offline": offline})
+
+
+# --- 下线 -------------------------------------------------------------------------------------
+
+from .offline import OFFLINE_WORKFLOW, parse_date  # noqa: E402
+
+
+@require_http_methods(["GET", "POST"])
+def site_offline(request):
+    """下线申请 (operator): temporary with dates, or permanent."""
+    site = _own_site(request)
+    error = None
+    if request.method == "POST":
+        data = {"kind": request.POST.get("kind"), "offline_from": parse_date(request.POST.get("offline_from")),
+                "offline_until": parse_date(request.POST.get("offline_until")), "reason": request.POST.get("reason", "")[:500]}
+        try:
+            OFFLINE_WORKFLOW.apply(site, "request_offline", request.user, data, expected_version=site.version)
+        except TransitionError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "下线申请已提交，待组织单位逐级审核。")
+            return redirect("websites:site_home")
+    return render(request, "websites/site_offline.html", {"site": site, "error": error})
+
+
+@require_POST
+def site_complete_offline(request):
+    site = _own_site(request)
+    try:
+        OFFLINE_WORKFLOW.apply(site, "complete_offline", request.user, {})
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "网站已永久下线。")
+    return redirect("websites:site_home")
+
+
+@require_POST
+def offline_action(request, pk, action):
+    """下线审核 (同意/驳回), 紧急下线 and 恢复正常, by org units in the chain."""
+    if action not in ("approve_offline", "reject_offline", "emergency_offline", "restore_site"):
+        return HttpResponseNotAllowed(["POST"])
+    site = get_object_or_404(websites_visible_to(request.user), pk=pk)
+    data = {"reason": request.POST.get("reason", "")[:300], "offline_until": parse_date(request.POST.get("offline_until"))}
+    try:
+        OFFLINE_WORKFLOW.apply(site, action, request.user, data)
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"“{site.name}”：{OFFLINE_WORKFLOW.get(action).label}。")
+    return redirect("websites:review_detail", pk=site.pk)

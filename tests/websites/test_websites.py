@@ -264,3 +264,73 @@ def test_a_portal_change_goes_to_the_parent_and_a_rejection_comes_back(client, c
     assert (site.filing, site.sponsor, site.last_review["reason"]) == (Filing.MODIFY_REJECTED, "北京市海淀区人民政府办公室", "主办单位名称有误")
     login(site.operator_user)
     assert "修改后审核未通过" in client.get("/websites/mine/").content.decode()
+
+
+def offline(client, **data):
+    return client.post("/websites/mine/offline/", data)
+
+
+def test_offline_rules(client, chain, login):
+    from datetime import date, timedelta
+
+    site = _done_site(chain)
+    today = date.today()
+    login(site.operator_user)
+    html = offline(client, kind="temporary", offline_from=today.isoformat(),
+                   offline_until=(today + timedelta(days=31)).isoformat()).content.decode()
+    assert "临时下线时间不得超过 30 天" in html
+    response = offline(client, kind="temporary", offline_from=today.isoformat(), offline_until=(today + timedelta(days=10)).isoformat())
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert (site.offline_state, site.offline_reviewer.code) == ("pending", "110108")
+    # Reviewed up from 海淀区 to 北京市; the L1 approval takes it offline.
+    login(chain["haidian"])
+    client.post(f"/websites/review/{site.pk}/offline/approve_offline/")
+    site.refresh_from_db()
+    assert (site.offline_state, site.offline_reviewer.code, site.run_status) == ("pending", "110000", "normal")
+    login(chain["beijing"])
+    client.post(f"/websites/review/{site.pk}/offline/approve_offline/")
+    site.refresh_from_db()
+    assert (site.offline_state, site.run_status) == ("none", "temp_offline")
+    assert site.run_status_label.startswith("暂时下线恢复开通时间：") and site.operator_run_label == "下线申请通过"
+    # Restored by an org unit of the chain; a second temporary offline this year is refused.
+    client.post(f"/websites/review/{site.pk}/offline/restore_site/")
+    site.refresh_from_db()
+    assert site.run_status == "normal"
+    login(site.operator_user)
+    html = offline(client, kind="temporary", offline_from=today.isoformat(),
+                   offline_until=(today + timedelta(days=5)).isoformat()).content.decode()
+    assert "临时下线每年不得超过 1 次" in html
+
+
+def test_a_portal_cannot_apply_for_offline_and_permanent_offline_completes(client, chain, login):
+    site = _done_site(chain)
+    Website.objects.filter(pk=site.pk).update(is_portal=True)
+    login(site.operator_user)
+    assert "门户网站不能直接申请下线" in offline(client, kind="permanent").content.decode()
+    Website.objects.filter(pk=site.pk).update(is_portal=False)
+    offline(client, kind="permanent")
+    for reviewer in ("haidian", "beijing"):
+        login(chain[reviewer])
+        client.post(f"/websites/review/{site.pk}/offline/approve_offline/")
+    site.refresh_from_db()
+    assert (site.offline_state, site.run_status) == ("approved", "normal")
+    login(site.operator_user)
+    client.post("/websites/mine/offline/complete/")
+    site.refresh_from_db()
+    assert (site.offline_state, site.run_status) == ("none", "permanent_offline")
+
+
+def test_emergency_offline_by_the_chain_or_gb_only(client, chain, login):
+    from datetime import date, timedelta
+
+    site = _done_site(chain)
+    until = (date.today() + timedelta(days=3)).isoformat()
+    login(chain["tianjin"])
+    assert client.post(f"/websites/review/{site.pk}/offline/emergency_offline/", {"offline_until": until}).status_code == 404
+    login(chain["gb"])
+    client.post(f"/websites/review/{site.pk}/offline/emergency_offline/", {"offline_until": until})
+    site.refresh_from_db()
+    assert site.run_status == "emergency_offline"
+    assert site.run_status_label == f"网站运行状态为：紧急下线并于{until}上线"
+    assert site.operator_run_label == f"紧急下线，并于{until}上线"
