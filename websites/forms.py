@@ -94,6 +94,9 @@ class BasicInfoForm(SiteStepTwoForm):
         super().__init__(*args, org_unit=None, **kwargs)
         for name in ("is_portal", "is_service_platform"):
             del self.fields[name]  # 申请门户网站 / 政务服务平台 are their own requests
+        self.fields["other_domains_text"] = forms.CharField(
+            label="其他域名（维护其他域名，每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+            initial="\n".join((site.pending_changes or {}).get("other_domains", site.other_domains) if site else []))
         self.categories = COLUMN_CATEGORIES
         current = (site.pending_changes.get("columns") if site and site.pending_changes else None) or (site.columns if site else {})
         for index, category in enumerate(COLUMN_CATEGORIES):
@@ -104,6 +107,18 @@ class BasicInfoForm(SiteStepTwoForm):
             self.fields[f"col_urls_{index}"] = forms.CharField(
                 label=f"{category}·栏目（系统）地址", max_length=4000, initial=values.get("urls", ""),
                 error_messages={"required": f"“{category}”栏目地址不能为空，如确无此类栏目请填写“无”"})
+
+    def clean_other_domains_text(self):
+        from django.core.validators import URLValidator
+
+        check = URLValidator(schemes=["http", "https"])
+        domains = [line.strip() for line in self.cleaned_data.get("other_domains_text", "").splitlines() if line.strip()]
+        for domain in domains:
+            try:
+                check(domain if "://" in domain else "http://" + domain)
+            except forms.ValidationError:
+                raise forms.ValidationError(f"“{domain}”不是正确的域名或网址")
+        return domains
 
     def column_rows(self):
         return [(category, self[f"col_names_{i}"], self[f"col_urls_{i}"]) for i, category in enumerate(self.categories)]
@@ -137,4 +152,5 @@ class BasicInfoForm(SiteStepTwoForm):
 
     def changes(self) -> dict:
         data = self.cleaned_data
-        return {**{name: data.get(name, "") or "" for name in BASIC_FIELDS}, "columns": data["columns"]}
+        return {**{name: data.get(name, "") or "" for name in BASIC_FIELDS}, "columns": data["columns"],
+                "other_domains": data.get("other_domains_text", [])}

@@ -17,6 +17,9 @@ urlpatterns = [
     route("mine/", views.site_home, name="site_home", access=SITES),
     route("mine/change/", views.site_change, name="site_change", access=SITES),
     route("mine/offline/", views.site_offline, name="site_offline", access=SITES),
+    route("mine/flag/<str:which>/", views.site_flag, name="site_flag", access=SITES),
+    route("mine/journal/", views.site_journal, name="site_journal", access=SITES),
+    route("review/<int:pk>/journal/", views.site_journal, name="review_journal", access=ORG_UNITS),
     route("mine/offline/complete/", views.site_complete_offline, name="site_complete_offline", access=SITES),
     route("review/<int:pk>/offline/<str:action>/", views.offline_action, name="offline_action", access=ORG_UNITS),
 ]

@@ -195,11 +195,44 @@ def site_change(request):
     return render(request, "websites/site_change.html", {"form": form, "site": site})
 
 
+FLAG_REQUESTS = {  # 申请门户网站 / 申请取消门户网站 / 申请政务服务平台 / 申请取消政务服务平台
+    "portal_on": ("is_portal", True), "portal_off": ("is_portal", False),
+    "service_on": ("is_service_platform", True), "service_off": ("is_service_platform", False),
+}
+
+
+@require_POST
+def site_flag(request, which):
+    """A flag change counts as a basic-information change (reviewed as SPEC §10 says)."""
+    site = _own_site(request)
+    if which not in FLAG_REQUESTS:
+        return HttpResponseNotAllowed(["POST"])
+    field, value = FLAG_REQUESTS[which]
+    try:
+        services.perform(site, "request_change", request.user, {field: value}, expected_version=site.version)
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "申请已提交，待组织单位审核。")
+    return redirect("websites:site_home")
+
+
+@require_GET
+def site_journal(request, pk=None):
+    """查看审核流水: the site's journal (its operator, or an org unit above it)."""
+    from reviews.engine import journal_of
+
+    site = _own_site(request) if pk is None else get_object_or_404(websites_visible_to(request.user), pk=pk)
+    return render(request, "websites/journal.html", {"site": site, "entries": journal_of("website", site.pk)})
+
+
 @require_GET
 def review_detail(request, pk):
     """查看: the site and, while a change waits, each proposed value beside the current one."""
     site = get_object_or_404(websites_visible_to(request.user).select_related("org_unit"), pk=pk)
-    changes = [{"label": str(Website._meta.get_field(k).verbose_name), "old": getattr(site, k), "new": v}
+    from .workflow import _show
+
+    changes = [{"label": str(Website._meta.get_field(k).verbose_name), "old": _show(getattr(site, k)), "new": _show(v)}
                for k, v in (site.pending_changes or {}).items() if k != "columns"]
     column_changes = []
     if "columns" in (site.pending_changes or {}):

@@ -68,14 +68,34 @@ def to_change_reviewer(obj, ctx: Context):
         from reviews.engine import TransitionError
 
         raise TransitionError("未修改任何信息。")
+    if proposed.get("is_portal") and Website.objects.filter(org_unit=obj.org_unit, is_portal=True).exclude(pk=obj.pk).exists():
+        from reviews.engine import TransitionError
+
+        raise TransitionError("该组织单位已有本级政府门户网站，一个组织单位只能有一个门户。")
     obj.pending_changes = proposed
     ctx.changes = [{"field": k, "label": str(Website._meta.get_field(k).verbose_name),
                     "old": _show(getattr(obj, k)), "new": _show(v)} for k, v in proposed.items()]
-    obj.reviewer = obj.org_unit.parent if obj.is_portal and obj.org_unit.parent_id else obj.org_unit
+    obj.reviewer = change_reviewer(obj, proposed)
     ctx.person_name, ctx.person_phone = obj.contact_name, obj.contact_mobile
 
 
+def change_reviewer(obj, proposed: dict):
+    """Becoming a portal, and either change of the service-platform flag, are reviewed by the parent
+    org unit; ceasing to be a portal by the own org unit; any other change of a portal by the parent,
+    of a department site by the own org unit (SPEC §10)."""
+    parent = obj.org_unit.parent if obj.org_unit.parent_id else obj.org_unit
+    if proposed.get("is_portal") is True or "is_service_platform" in proposed:
+        return parent
+    if proposed.get("is_portal") is False:
+        return obj.org_unit
+    return parent if obj.is_portal else obj.org_unit
+
+
 def _show(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "；".join(value)
     if isinstance(value, dict):
         return "；".join(f"{k}：{v.get('names', '')}" for k, v in value.items())
     return "" if value is None else str(value)
@@ -84,6 +104,11 @@ def _show(value) -> str:
 def apply_change(obj, ctx: Context):
     ctx.changes = [{"field": k, "label": str(Website._meta.get_field(k).verbose_name),
                     "old": _show(getattr(obj, k)), "new": _show(v)} for k, v in obj.pending_changes.items()]
+    if obj.pending_changes.get("is_portal") and Website.objects.filter(
+            org_unit=obj.org_unit, is_portal=True).exclude(pk=obj.pk).exists():
+        from reviews.engine import TransitionError
+
+        raise TransitionError("该组织单位已有本级政府门户网站，一个组织单位只能有一个门户。")
     for name, value in obj.pending_changes.items():
         setattr(obj, name, value)
     obj.pending_changes = {}

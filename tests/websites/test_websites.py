@@ -334,3 +334,56 @@ def test_emergency_offline_by_the_chain_or_gb_only(client, chain, login):
     assert site.run_status == "emergency_offline"
     assert site.run_status_label == f"网站运行状态为：紧急下线并于{until}上线"
     assert site.operator_run_label == f"紧急下线，并于{until}上线"
+
+
+def test_portal_and_service_platform_requests(client, chain, login):
+    site = _done_site(chain)
+    login(site.operator_user)
+    assert "申请门户网站" in client.get("/websites/mine/").content.decode()
+    client.post("/websites/mine/flag/portal_on/")
+    site.refresh_from_db()
+    assert (site.filing, site.reviewer.code, site.pending_changes) == (Filing.MODIFYING, "110000", {"is_portal": True})
+    login(chain["beijing"])
+    assert "本级政府门户：</span>否 <strong>改为:</strong> 是" in client.get(f"/websites/review/{site.pk}/").content.decode()
+    client.post(f"/websites/review/{site.pk}/approve_change/")
+    site.refresh_from_db()
+    assert site.is_portal and site.filing == Filing.DONE
+    login(site.operator_user)
+    assert "申请取消门户网站" in client.get("/websites/mine/").content.decode()
+    client.post("/websites/mine/flag/portal_off/")
+    site.refresh_from_db()
+    assert site.reviewer.code == "110108"  # ceasing: the own org unit
+    login(chain["haidian"])
+    client.post(f"/websites/review/{site.pk}/approve_change/")
+    site.refresh_from_db()
+    assert not site.is_portal
+    login(site.operator_user)
+    client.post("/websites/mine/flag/service_on/")
+    site.refresh_from_db()
+    assert site.reviewer.code == "110000"  # the service-platform flag: the parent
+    journal = client.get("/websites/mine/journal/").content.decode()
+    assert "基本信息修改" in journal and "本级政府门户：否 改为: 是" in journal
+
+
+def test_a_second_portal_is_refused_at_request(client, chain, login):
+    site = _done_site(chain)
+    from django.contrib.auth.models import AnonymousUser
+
+    portal = services.apply({**STEP_ONE, **STEP_TWO, "name": "海淀门户", "homepage": "https://portal.bjhd.gov.cn",
+                             "org_unit": chain["haidian"].org_unit, "is_portal": True}, AnonymousUser())
+    assert portal.is_portal
+    login(site.operator_user)
+    html = client.post("/websites/mine/flag/portal_on/", follow=True).content.decode()
+    assert "一个组织单位只能有一个门户" in html
+    site.refresh_from_db()
+    assert site.filing == Filing.DONE
+
+
+def test_other_domains_are_maintained_through_the_change(client, chain, login):
+    site = _done_site(chain)
+    login(site.operator_user)
+    html = client.post("/websites/mine/change/", column_post(other_domains_text="not a domain !")).content.decode()
+    assert "不是正确的域名或网址" in html
+    client.post("/websites/mine/change/", column_post(other_domains_text="www.hd.gov.cn\nhttps://hd.beijing.gov.cn"))
+    site.refresh_from_db()
+    assert site.pending_changes["other_domains"] == ["www.hd.gov.cn", "https://hd.beijing.gov.cn"]
