@@ -387,3 +387,17 @@ def test_other_domains_are_maintained_through_the_change(client, chain, login):
     client.post("/websites/mine/change/", column_post(other_domains_text="www.hd.gov.cn\nhttps://hd.beijing.gov.cn"))
     site.refresh_from_db()
     assert site.pending_changes["other_domains"] == ["www.hd.gov.cn", "https://hd.beijing.gov.cn"]
+
+
+def test_demo_websites_cover_the_statuses(tree, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DEMO_PASSWORD", "Demo@2026")
+    call_command("load_demo")
+    call_command("load_demo_websites")
+    call_command("load_demo_websites")
+    filings = set(Website.objects.values_list("filing", flat=True))
+    runs = set(Website.objects.values_list("run_status", flat=True))
+    assert {"draft", "reviewing", "reviewed", "done", "rejected", "modifying"} <= filings
+    assert {"normal", "temp_offline", "emergency_offline", "permanent_offline"} <= runs
+    assert Website.objects.count() == 13 and Website.objects.exclude(site_code=None).count() >= 8
