@@ -251,7 +251,7 @@ def overview(request):
                                                                       "不合格数量", "合格率(%)", "填报状态"], "rows": data,
                                       "widths": [28, 10, 8, 8, 10, 10, 10, 10]}]), f"抽查上报汇总-{year}Q{quarter}.xlsx")
     chart = {"labels": [r["unit"].name for r in submitted],
-             "rates": [float(r["submitted"].pass_rate or 0) for r in submitted]}
+             "rates": [float(r["submitted"].pass_rate or 0) for r in submitted], "label": "合格率(%)", "max": 100}
     return render(request, "reports/overview.html", {
         "rows": rows, "year": year, "quarter": quarter, "kind": kind, "years": range(today.year, 2018, -1),
         "missing": [r for r in rows if not r["submitted"]], "chart": chart, "submitted_count": len(submitted),

@@ -18,7 +18,7 @@ if [ -n "${DATABASE_URL:-}" ]; then
   echo "make test: PostgreSQL from DATABASE_URL"
 elif [ -z "${GOVMEDIA_TEST_THROWAWAY_PG:-}" ] && command -v psql >/dev/null \
      && psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -tAc 'select 1' >/dev/null 2>&1; then
-  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/govmedia"
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/govmedia_$$"  # a test database per run: parallel runs never collide
   echo "make test: PostgreSQL already running on 127.0.0.1:5432"
 else
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)

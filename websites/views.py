@@ -100,16 +100,44 @@ def progress(request):
 
 # --- org units ---------------------------------------------------------------------------------
 
-@require_GET
-def review_list(request):
+def _listed(request):
+    """The list's rows: the viewer's subtree, filtered by 申报状态 and by name/code/URL (筛选查询:
+    exact code, or a part of the name or homepage)."""
     sites = websites_visible_to(request.user).select_related("org_unit", "reviewer").order_by("-id")
     status = request.GET.get("filing", "")
     if status in Filing.values:
         sites = sites.filter(filing=status)
-    page = list(sites[:200])
+    q = request.GET.get("q", "").strip()
+    if q:
+        from django.db.models import Q
+
+        sites = sites.filter(Q(site_code__iexact=q) | Q(name__contains=q) | Q(homepage__icontains=q))
+    return sites
+
+
+@require_GET
+def review_export(request):
+    """导出当页数据 (the first page shown) or 导出全部 (every row the filters match)."""
+    from .org_views import export_sites
+
+    sites = _listed(request)
+    if request.GET.get("scope") == "page":
+        sites = Website.objects.filter(pk__in=list(sites.values_list("pk", flat=True)[:PAGE_ROWS])).order_by("-id")
+    return export_sites(sites)
+
+
+PAGE_ROWS = 200
+
+
+@require_GET
+def review_list(request):
+    sites = _listed(request)
+    status = request.GET.get("filing", "")
+    page = list(sites[:PAGE_ROWS])
     mine = [s for s in page if s.reviewer_id == request.user.org_unit_id]
     return render(request, "websites/review_list.html", {
-        "sites": page, "filings": Filing.choices, "filing": status,
+        "sites": page, "filings": Filing.choices, "filing": status, "q": request.GET.get("q", ""),
+        "query": request.GET.urlencode(),
         "to_submit": [s for s in mine if s.filing == Filing.DRAFT],
         "to_review": [s for s in mine if s.filing in (Filing.REVIEWING, Filing.REVIEWED)],
     })

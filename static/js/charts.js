@@ -7,8 +7,8 @@
   var data = JSON.parse(source.textContent);
   new window.Chart(canvas, {
     type: "bar",
-    data: { labels: data.labels, datasets: [{ label: "合格率(%)", data: data.rates, backgroundColor: "#2a64c5" }] },
-    options: { indexAxis: "y", scales: { x: { min: 0, max: 100 } }, plugins: { legend: { display: false } },
+    data: { labels: data.labels, datasets: [{ label: data.label || "合格率(%)", data: data.rates, backgroundColor: "#2a64c5" }] },
+    options: { indexAxis: "y", scales: { x: data.max ? { min: 0, max: data.max } : { min: 0 } }, plugins: { legend: { display: false } },
                animation: false, maintainAspectRatio: false },
   });
 })();

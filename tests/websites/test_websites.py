@@ -401,3 +401,36 @@ def test_demo_websites_cover_the_statuses(tree, monkeypatch):
     assert {"draft", "reviewing", "reviewed", "done", "rejected", "modifying"} <= filings
     assert {"normal", "temp_offline", "emergency_offline", "permanent_offline"} <= runs
     assert Website.objects.count() == 13 and Website.objects.exclude(site_code=None).count() >= 8
+
+
+def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain, login, tree):
+    import io
+
+    from openpyxl import load_workbook
+
+    site = _done_site(chain)
+    from datetime import date, timedelta
+
+    login(site.operator_user)
+    offline(client, kind="temporary", offline_from=date.today().isoformat(),
+            offline_until=(date.today() + timedelta(days=5)).isoformat())
+    login(chain["haidian"])
+    page = client.get("/websites/offline-reviews/").content.decode()
+    assert "海淀区人民政府网" in page and "临时下线" in page
+    login(chain["tianjin"])
+    assert "海淀区人民政府网" not in client.get("/websites/offline-reviews/").content.decode()
+    login(chain["beijing"])
+    stats = client.get("/websites/statistics/")
+    row = next(r for r in stats.context["rows"] if r["unit"].code == "110108")
+    assert (row["total"], row["normal"], row["department"]) == (1, 1, 1)
+    assert stats.context["chart"]["labels"] == ["海淀区"]
+    contacts = client.get("/websites/org-units/", {"q": "海淀"}).content.decode()
+    assert "110108" in contacts and "120101" not in client.get("/websites/org-units/").content.decode()
+    ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/export/").streaming_content))).active
+    assert [c.value for c in ws[1]][:3] == ["网站名称", "首页网址", "网站标识码"]
+    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["海淀区人民政府网"]
+    found = client.get("/websites/review/", {"q": "1101080001"})
+    assert [s.name for s in found.context["sites"]] == ["海淀区人民政府网"]
+    login(chain["tianjin"])
+    ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/export/").streaming_content))).active
+    assert ws.max_row == 1  # another province: headers only

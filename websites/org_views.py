@@ -1,0 +1,84 @@
+"""Org-unit pages of the website system: 下线审核, 组织单位信息查询, 基本信息统计, export."""
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from govmedia.common.xlsx import xlsx_response
+from orgtree.models import OrgUnit
+from orgtree.selectors import units_under
+
+from .models import Filing, Offline, RunStatus, Website
+from .selectors import websites_visible_to
+
+EXPORT_HEADERS = ["网站名称", "首页网址", "网站标识码", "组织单位", "组织单位代码", "主办单位", "承办单位", "ICP备案编号",
+                  "公安机关备案标识", "党政机关网站标识", "本级政府门户", "政务服务平台", "申报状态", "运行状态", "其他域名",
+                  "负责人", "负责人手机", "联系人", "联系人手机", "联系人邮箱", "栏目信息"]
+
+
+def export_rows(sites):
+    for s in sites.select_related("org_unit").iterator(chunk_size=1000):
+        yield [s.name, s.homepage, s.site_code or "", s.org_unit.name, s.org_unit.code, s.sponsor, s.operator_unit,
+               s.icp_number, s.police_record, s.party_gov_mark, "是" if s.is_portal else "否",
+               "是" if s.is_service_platform else "否", s.get_filing_display(), s.run_status_label,
+               "；".join(s.other_domains), s.head_name, s.head_mobile, s.contact_name, s.contact_mobile, s.contact_email,
+               "；".join(f"{k}：{v.get('names', '')}（{v.get('urls', '')}）" for k, v in s.columns.items())]
+
+
+def export_sites(sites, filename="政府网站和栏目基本信息表.xlsx"):
+    return xlsx_response(filename, [{"title": "政府网站和栏目基本信息表", "headers": EXPORT_HEADERS, "rows": export_rows(sites)}])
+
+
+@require_GET
+def offline_reviews(request):
+    """下线审核: the offline requests waiting at this org unit."""
+    sites = (websites_visible_to(request.user).filter(offline_state=Offline.PENDING, offline_reviewer_id=request.user.org_unit_id)
+             .select_related("org_unit").order_by("offline_from"))
+    return render(request, "websites/offline_reviews.html", {"sites": sites})
+
+
+@require_GET
+def org_contacts(request):
+    """组织单位信息查询: the org units in scope with their contacts."""
+    q = request.GET.get("q", "").strip()
+    units = units_under(request.user.org_unit).order_by("path")
+    if q:
+        units = units.filter(Q(code__iexact=q) | Q(name__contains=q))
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    return render(request, "websites/org_contacts.html", {"page": page, "q": q})
+
+
+def _direct_count(sites, viewer) -> int:
+    """Sites hanging at the viewer itself (not under a child)."""
+    return sites.filter(org_unit=viewer).count()
+
+
+@require_GET
+def statistics(request):
+    """基本信息统计: websites by run status and by kind for each unit directly under the viewer
+    (each counting its whole subtree), one grouped query, with a chart."""
+    viewer = request.user.org_unit
+    sites = websites_visible_to(request.user).exclude(filing__in=[Filing.DRAFT, Filing.REJECTED])
+    depth = len(viewer.path)
+    child_prefix = Substr("org_path", 1, depth + 7)  # codes are six characters and a "/"
+    grouped = {row["prefix"]: row for row in sites.annotate(prefix=child_prefix).values("prefix").annotate(
+        total=Count("id"),
+        normal=Count("id", filter=Q(run_status=RunStatus.NORMAL)),
+        offline=Count("id", filter=Q(run_status__in=[RunStatus.TEMP_OFFLINE, RunStatus.PERMANENT_OFFLINE,
+                                                      RunStatus.EMERGENCY_OFFLINE])),
+        other=Count("id", filter=Q(run_status__in=[RunStatus.EXCEPTION, RunStatus.DELETED])),
+        portal=Count("id", filter=Q(is_portal=True)),
+        service=Count("id", filter=Q(is_service_platform=True)),
+        pending=Count("id", filter=Q(filing__in=[Filing.REVIEWING, Filing.REVIEWED, Filing.MODIFYING])),
+    )}
+    rows = []
+    for unit in OrgUnit.objects.filter(parent=viewer).order_by("-kind", "code"):
+        data = grouped.get(unit.path)
+        if data:
+            rows.append({"unit": unit, **data, "department": data["total"] - data["portal"]})
+    totals = {k: sum(r[k] for r in rows) for k in ("total", "normal", "offline", "other", "portal", "service", "pending",
+                                                    "department")}
+    chart = {"labels": [r["unit"].name for r in rows[:40]], "rates": [r["total"] for r in rows[:40]], "label": "网站数量"}
+    return render(request, "websites/statistics.html", {"rows": rows, "totals": totals, "chart": chart, "viewer": viewer,
+                                                         "direct": _direct_count(sites, viewer)})
