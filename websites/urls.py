@@ -11,7 +11,6 @@ urlpatterns = [
     route("apply/org/", views.org_lookup, name="org_lookup", access=PUBLIC),
     route("progress/", views.progress, name="progress", access=PUBLIC),
     route("review/", views.review_list, name="review_list", access=ORG_UNITS),
-    route("review/export/", views.review_export, name="review_export", access=ORG_UNITS),
     route("offline-reviews/", org_views.offline_reviews, name="offline_reviews", access=ORG_UNITS),
     route("org-units/", org_views.org_contacts, name="org_contacts", access=ORG_UNITS),
     route("statistics/", org_views.statistics, name="statistics", access=ORG_UNITS),

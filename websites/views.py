@@ -101,45 +101,27 @@ def progress(request):
 # --- org units ---------------------------------------------------------------------------------
 
 def _listed(request):
-    """The list's rows: the viewer's subtree, filtered by 申报状态 and by name/code/URL (筛选查询:
-    exact code, or a part of the name or homepage)."""
-    sites = websites_visible_to(request.user).select_related("org_unit", "reviewer").order_by("-id")
-    status = request.GET.get("filing", "")
-    if status in Filing.values:
-        sites = sites.filter(filing=status)
-    q = request.GET.get("q", "").strip()
-    if q:
-        from django.db.models import Q
-
-        sites = sites.filter(Q(site_code__iexact=q) | Q(name__contains=q) | Q(homepage__icontains=q))
-    return sites
+    return websites_visible_to(request.user).select_related("org_unit", "reviewer")
 
 
-@require_GET
-def review_export(request):
-    """导出当页数据 (the first page shown) or 导出全部 (every row the filters match)."""
-    from .org_views import export_sites
-
-    sites = _listed(request)
-    if request.GET.get("scope") == "page":
-        sites = Website.objects.filter(pk__in=list(sites.values_list("pk", flat=True)[:PAGE_ROWS])).order_by("-id")
-    return export_sites(sites)
-
-
-PAGE_ROWS = 200
-
-
-@require_GET
+@require_http_methods(["GET", "POST"])
 def review_list(request):
+    """政府网站和栏目基本信息表: the shared list (筛选查询, 显示字段, 导出), with the review buttons."""
+    from govmedia.common.lists import export_requested, render_list
+    from orgtree.selectors import cascade_options
+
+    from .lists import WEBSITE_LIST
+
     sites = _listed(request)
-    status = request.GET.get("filing", "")
-    page = list(sites[:PAGE_ROWS])
-    mine = [s for s in page if s.reviewer_id == request.user.org_unit_id]
-    return render(request, "websites/review_list.html", {
-        "sites": page, "filings": Filing.choices, "filing": status, "q": request.GET.get("q", ""),
-        "query": request.GET.urlencode(),
-        "to_submit": [s for s in mine if s.filing == Filing.DRAFT],
-        "to_review": [s for s in mine if s.filing in (Filing.REVIEWING, Filing.REVIEWED)],
+    export = export_requested(request, WEBSITE_LIST, sites)
+    if export is not None:
+        return export
+    mine = websites_visible_to(request.user).filter(reviewer_id=request.user.org_unit_id)
+    chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
+    return render_list(request, WEBSITE_LIST, sites, "websites/review_list.html", {
+        "cascade": cascade_options(request.user.org_unit, chosen),
+        "to_submit": mine.filter(filing=Filing.DRAFT).count(),
+        "to_review": mine.filter(filing__in=[Filing.REVIEWING, Filing.REVIEWED]).count(),
     })
 
 

@@ -426,11 +426,13 @@ def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain,
     assert stats.context["chart"]["labels"] == ["海淀区"]
     contacts = client.get("/websites/org-units/", {"q": "海淀"}).content.decode()
     assert "110108" in contacts and "120101" not in client.get("/websites/org-units/").content.decode()
-    ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/export/").streaming_content))).active
+    ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "all"}).streaming_content))).active
     assert [c.value for c in ws[1]][:3] == ["网站名称", "首页网址", "网站标识码"]
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["海淀区人民政府网"]
     found = client.get("/websites/review/", {"q": "1101080001"})
-    assert [s.name for s in found.context["sites"]] == ["海淀区人民政府网"]
+    assert [r["obj"].name for r in found.context["rows"]] == ["海淀区人民政府网"]
+    assert [r["obj"].name for r in client.get("/websites/review/", {"org2": "110108"}).context["rows"]] == ["海淀区人民政府网"]
+    assert client.get("/websites/review/", {"org2": "120101"}).context["rows"] == []
     login(chain["tianjin"])
-    ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/export/").streaming_content))).active
+    ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "all"}).streaming_content))).active
     assert ws.max_row == 1  # another province: headers only

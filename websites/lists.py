@@ -1,0 +1,94 @@
+"""政府网站和栏目基本信息表 on the shared list machinery (filters, columns, export)."""
+import django_filters
+from django.db.models import Q
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from accounts.filters import OrgCascadeMixin
+from govmedia.common.lists import Column, ListSpec, register
+from orgtree.selectors import cascade_codes, names_by_code
+
+from .models import Filing, RunStatus, Website
+
+
+class WebsiteFilter(OrgCascadeMixin):
+    org_path_field = "org_path"
+    q = django_filters.CharFilter(label="筛选查询", method="filter_q")
+    filing = django_filters.ChoiceFilter(label="申报状态", choices=Filing.choices, empty_label="全部")
+    run_status = django_filters.ChoiceFilter(label="运行状态", choices=RunStatus.choices, empty_label="全部")
+    is_portal = django_filters.ChoiceFilter(label="门户网站", choices=[("1", "是"), ("0", "否")], empty_label="全部",
+                                            method="filter_portal")
+
+    class Meta:
+        model = Website
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        """模糊或准确: the exact site code, or part of the name or homepage."""
+        value = value.strip()
+        return queryset.filter(Q(site_code__iexact=value) | Q(name__contains=value) | Q(homepage__icontains=value))
+
+    def filter_portal(self, queryset, name, value):
+        return queryset.filter(is_portal=value == "1")
+
+
+def prepare_page(rows, request):
+    cascades = {row.pk: cascade_codes(row.org_path) for row in rows}
+    names = names_by_code(code for codes in cascades.values() for code in codes)
+    for row in rows:
+        row.org_names = [names.get(code, "") for code in cascades[row.pk]]
+        row.is_mine = request.user.org_unit_id is not None and row.reviewer_id == request.user.org_unit_id
+
+
+def _post(request, url, label, confirm="", css=""):
+    return format_html('<form method="post" action="{}" class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" '
+                       'value="{}"><button class="btn btn-link btn-sm p-0 me-2 {}" data-confirm="{}">{}</button></form>',
+                       url, get_token(request), css, confirm, label)
+
+
+def actions_html(row, request) -> str:
+    parts = [format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">查看</a>',
+                         reverse("websites:review_detail", args=[row.pk]))]
+    if row.is_mine and row.filing == Filing.DRAFT:
+        parts.append(_post(request, reverse("websites:review_action", args=[row.pk, "submit"]), "提交"))
+    elif row.is_mine and row.filing in (Filing.REVIEWING, Filing.REVIEWED):
+        parts.append(_post(request, reverse("websites:review_action", args=[row.pk, "approve"]), "审核",
+                           f"确定审核通过“{row.name}”吗？", "fw-semibold"))
+    elif row.is_mine and row.filing == Filing.MODIFYING:
+        parts.append(mark_safe('<span class="small text-danger">待审核修改</span>'))
+    elif row.filing in (Filing.REVIEWING, Filing.REVIEWED):
+        parts.append(mark_safe('<span class="small text-muted">审核流程不在本单位</span>'))
+    return "".join(parts)
+
+
+WEBSITE_LIST = register(ListSpec(
+    name="websites",
+    filterset_class=WebsiteFilter,
+    default_ordering=("-id",),
+    export_filename="政府网站和栏目基本信息表.xlsx",
+    export_sheet="政府网站和栏目基本信息表",
+    prepare_page=prepare_page,
+    actions=actions_html,
+    columns=[
+        Column("name", "网站名称", lambda r: r.name, sort="name", choosable=False),
+        Column("homepage", "首页网址", lambda r: r.homepage),
+        Column("site_code", "网站标识码", lambda r: r.site_code or "", sort="site_code"),
+        Column("org1", "省/部委", lambda r: r.org_names[0], default=False),
+        Column("org2", "市/垂管省局", lambda r: r.org_names[1], default=False),
+        Column("org3", "县/垂管分局", lambda r: r.org_names[2], default=False),
+        Column("org_unit", "组织单位", lambda r: r.org_unit.name, sort="org_path"),
+        Column("sponsor", "主办单位", lambda r: r.sponsor, default=False),
+        Column("operator_unit", "承办单位", lambda r: r.operator_unit, default=False),
+        Column("icp_number", "ICP备案编号", lambda r: r.icp_number, default=False),
+        Column("is_portal", "本级政府门户", lambda r: "是" if r.is_portal else "否"),
+        Column("is_service_platform", "政务服务平台", lambda r: "是" if r.is_service_platform else "否", default=False),
+        Column("filing", "申报状态", lambda r: r.get_filing_display(), sort="filing"),
+        Column("run_status", "运行状态", lambda r: r.run_status_label, sort="run_status"),
+        Column("reviewer", "审核定位", lambda r: r.reviewer.name if r.reviewer_id else ""),
+        Column("contact", "联系人", lambda r: f"{r.contact_name} {r.contact_mobile}", default=False),
+        Column("columns", "栏目信息", lambda r: "；".join(f"{k}：{v.get('names', '')}" for k, v in r.columns.items()),
+               default=False),
+    ],
+))
