@@ -71,6 +71,7 @@ WEBSITE_LIST = register(ListSpec(
     export_sheet="政府网站和栏目基本信息表",
     prepare_page=prepare_page,
     actions=actions_html,
+    row_class=lambda row: "table-warning" if row.is_mine else "",  # what awaits this unit (the manual's orange)
     columns=[
         Column("name", "网站名称", lambda r: r.name, sort="name", choosable=False),
         Column("homepage", "首页网址", lambda r: r.homepage),

@@ -48,6 +48,7 @@ class ListSpec:
     export_sheet: str = "Sheet1"
     prepare_page: Callable[[list, Any], None] | None = None   # batch extras for a page (one query)
     actions: Callable[[Any, Any], str] | None = None          # (row, request) → safe HTML of 操作
+    row_class: Callable[[Any], str] | None = None             # row → CSS class (e.g. highlight what awaits me)
     extra: dict = field(default_factory=dict)
 
     def column(self, key: str) -> Column | None:
@@ -105,7 +106,8 @@ def table_body(rows, columns: list[Column], spec: ListSpec, request, first_numbe
                 cells.append(f"<td>{conditional_escape('' if value is None else value)}</td>")
         if spec.actions is not None:
             cells.append(f'<td class="text-nowrap">{spec.actions(row, request)}</td>')
-        out.append("<tr>" + "".join(cells) + "</tr>")
+        css = spec.row_class(row) if spec.row_class else ""
+        out.append((f'<tr class="{css}">' if css else "<tr>") + "".join(cells) + "</tr>")
     return mark_safe("".join(out))  # every value above is escaped or built with format_html
 
 

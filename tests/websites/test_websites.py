@@ -136,6 +136,7 @@ def test_rejection_and_scope(client, chain, login):
     assert site.name not in client.get("/websites/review/").content.decode()
     assert client.post(f"/websites/review/{site.pk}/approve/").status_code == 404
     login(chain["haidian"])
+    assert '<tr class="table-warning">' in client.get("/websites/review/").content.decode()  # awaits 海淀区
     client.post(f"/websites/review/{site.pk}/reject/", {"reason": "非政府网站"})
     site.refresh_from_db()
     assert site.filing == Filing.REJECTED
@@ -433,6 +434,10 @@ def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain,
     assert [r["obj"].name for r in found.context["rows"]] == ["海淀区人民政府网"]
     assert [r["obj"].name for r in client.get("/websites/review/", {"org2": "110108"}).context["rows"]] == ["海淀区人民政府网"]
     assert client.get("/websites/review/", {"org2": "120101"}).context["rows"] == []
+    login(chain["haidian"])
+    html = client.get("/websites/review/").content.decode()
+    assert '<tr class="table-warning">' not in html  # nothing awaits 海淀区: the row is plain
+    login(chain["beijing"])
     login(chain["tianjin"])
     ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "all"}).streaming_content))).active
     assert ws.max_row == 1  # another province: headers only
