@@ -29,7 +29,8 @@ def template(report) -> bytes:
 MAX_ROWS = 5000
 
 
-def parse_items(content: bytes, accounts_in_scope, already: set[str] = frozenset()) -> tuple[list[dict], list[tuple[int, str, str]]]:
+def parse_items(content: bytes, subjects_in_scope, already: set[str] = frozenset(),
+                code_field: str = "media_code") -> tuple[list[dict], list[tuple[int, str, str]]]:
     """Rows ready for SpotCheckItem, or the errors (行数, 列, 错误信息); every row checked first.
     `already`: media codes the report holds (importing the same file twice adds nothing twice)."""
     from accounts_media.imports import read_sheet
@@ -49,14 +50,16 @@ def parse_items(content: bytes, accounts_in_scope, already: set[str] = frozenset
         if not any(cells[1:]):
             continue
         codes.append((number, cells))
-    by_code = {a.media_code: a for a in accounts_in_scope.filter(media_code__in=[c[1][1] for c in codes])}
+    from .services import item_subject
+
+    by_code = {getattr(a, code_field): a for a in subjects_in_scope.filter(**{f"{code_field}__in": [c[1][1] for c in codes]})}
     seen = set()
     for number, cells in codes:
         _, code, _, _, _, verdict, problems_text, rectification = cells
         account = by_code.get(code)
         before = len(errors)
         if account is None:
-            errors.append((number, "新媒体标识码", f"“{code}”不是本单位管理范围内已报送的新媒体账号" if code else "新媒体标识码不能为空"))
+            errors.append((number, "新媒体标识码", f"“{code}”不是本单位管理范围内已报送的账号或网站" if code else "标识码不能为空"))
         elif code in seen:
             errors.append((number, "新媒体标识码", "同一账号在表中重复"))
         elif code in already:
@@ -77,8 +80,7 @@ def parse_items(content: bytes, accounts_in_scope, already: set[str] = frozenset
             errors.append((number, "存在的突出问题", "不合格的账号须填写存在的突出问题"))
         if len(errors) == before:
             passed = verdict == "合格"
-            rows.append({"account": account, "media_code": code, "type_label": account.type_display, "name": account.name,
-                         "operator": account.operator, "passed": passed, "problems": [] if passed else problems,
+            rows.append({**item_subject(account), "passed": passed, "problems": [] if passed else problems,
                          "problem_other": "" if passed else other, "rectification": rectification[:500]})
     if not rows and not errors:
         errors.append((0, "", "表中没有检查结果：请从第5行起填写。"))

@@ -66,6 +66,8 @@ class SpotCheckItem(models.Model):
     report = models.ForeignKey(SpotCheckReport, on_delete=models.CASCADE, related_name="items")
     account = models.ForeignKey("accounts_media.MediaAccount", verbose_name="新媒体账号", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
+    website = models.ForeignKey("websites.Website", verbose_name="政府网站", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
     media_code = models.CharField("新媒体标识码", max_length=20, blank=True)
     type_label = models.CharField("新媒体类型", max_length=60, blank=True)
     name = models.CharField("新媒体名称", max_length=100)

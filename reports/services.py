@@ -76,19 +76,28 @@ def clean_problems(passed: bool, problems: list[str], other: str) -> tuple[list[
     return problems, other.strip() if "其他" in problems else ""
 
 
+def item_subject(subject) -> dict:
+    """The registry object a row is about (a media account, or a website), as the row records it."""
+    from websites.models import Website
+
+    if isinstance(subject, Website):
+        return {"website": subject, "media_code": subject.site_code or "", "type_label": "政府网站",
+                "name": subject.name, "operator": subject.sponsor}
+    return {"account": subject, "media_code": subject.media_code or "", "type_label": subject.type_display,
+            "name": subject.name, "operator": subject.operator}
+
+
 @transaction.atomic
-def add_item(report: SpotCheckReport, account, *, passed: bool, problems: list[str], problem_other: str = "",
+def add_item(report: SpotCheckReport, subject, *, passed: bool, problems: list[str], problem_other: str = "",
              rectification: str = "") -> SpotCheckItem:
-    """A row of the 检查结果信息表 for an account of the registry (the caller fetched it in scope)."""
+    """A row of the 检查结果信息表 for an account or a website of the registry (fetched in scope by the caller)."""
     report = _editable(report)
     problems, problem_other = clean_problems(passed, problems, problem_other)
-    if report.items.filter(account=account).exists():
-        raise ReportError(f"“{account.name}”已在检查结果中。")
-    item = SpotCheckItem.objects.create(
-        report=report, account=account, media_code=account.media_code or "", type_label=account.type_display,
-        name=account.name, operator=account.operator, passed=passed, problems=problems,
-        problem_other=problem_other, rectification=rectification.strip(),
-    )
+    fields = item_subject(subject)
+    if report.items.filter(media_code=fields["media_code"]).exists():
+        raise ReportError(f"“{subject.name}”已在检查结果中。")
+    item = SpotCheckItem.objects.create(report=report, passed=passed, problems=problems, problem_other=problem_other,
+                                        rectification=rectification.strip(), **fields)
     _recount(report)
     return item
 

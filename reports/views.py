@@ -91,19 +91,26 @@ def report_header(request, pk):
     return redirect("reports:detail", pk=report.pk)
 
 
+def _subjects(request, report):
+    """What a report's rows may be about: the unit's accounts (新媒体) or websites (网站), by code."""
+    if report.kind == SpotCheckReport.Kind.WEBSITE:
+        from websites.selectors import websites_visible_to
+
+        return websites_visible_to(request.user).exclude(site_code=None), "site_code"
+    return accounts_visible_to(request.user).exclude(media_code=None), "media_code"
+
+
 @require_POST
 def item_add(request, pk):
     report = _own_draft(request, pk)
-    if report.kind == SpotCheckReport.Kind.WEBSITE:
-        messages.error(request, "网站抽查的逐条检查结果将在政府网站功能完成后提供；目前请直接填写抽查数量和不合格数量。")
-        return redirect("reports:detail", pk=report.pk)
     form = ItemForm(request.POST)
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("reports:detail", pk=report.pk)
-    account = accounts_visible_to(request.user).filter(media_code__iexact=form.cleaned_data["account"].strip()).first()
+    subjects, code_field = _subjects(request, report)
+    account = subjects.filter(**{f"{code_field}__iexact": form.cleaned_data["account"].strip()}).first()
     if account is None:
-        messages.error(request, "请从本单位管理范围内已报送的新媒体账号中选择（输入新媒体标识码）。")
+        messages.error(request, "请从本单位管理范围内已报送的新媒体账号或网站中选择（输入标识码）。")
         return redirect("reports:detail", pk=report.pk)
     try:
         services.add_item(report, account, passed=form.cleaned_data["passed"], problems=form.cleaned_data["problems"],
@@ -126,10 +133,17 @@ def item_delete(request, pk, item_id):
 
 @require_GET
 def account_search(request):
-    """账号选择: accounts of the unit's scope by name or media code (for the 检查结果 form)."""
+    """账号选择: accounts (or websites, ?kind=website) of the unit's scope by name or code."""
     q = request.GET.get("q", "").strip()
     if len(q) < 2:
         return JsonResponse({"accounts": []})
+    if request.GET.get("kind") == "website":
+        from websites.selectors import websites_visible_to
+
+        sites = websites_visible_to(request.user).exclude(site_code=None)
+        sites = sites.filter(site_code__istartswith=q) if q[:1].isdigit() or q[:2].lower() == "bm" else sites.filter(name__icontains=q)
+        return JsonResponse({"accounts": [{"code": s.site_code, "name": s.name, "type": "政府网站"}
+                                          for s in sites.order_by("site_code")[:20]]})
     qs = accounts_visible_to(request.user).exclude(media_code=None)
     qs = qs.filter(media_code__istartswith=q) if q[:6].isalnum() and any(c.isdigit() for c in q[:6]) else qs.filter(name__icontains=q)
     return JsonResponse({"accounts": [{"code": a.media_code, "name": a.name, "type": a.type_display}
@@ -139,16 +153,14 @@ def account_search(request):
 @require_POST
 def items_import(request, pk):
     report = _own_draft(request, pk)
-    if report.kind == SpotCheckReport.Kind.WEBSITE:
-        messages.error(request, "网站抽查的逐条检查结果将在政府网站功能完成后提供；目前请直接填写抽查数量和不合格数量。")
-        return redirect("reports:detail", pk=report.pk)
     try:
         content = read_xlsx_upload(request.FILES.get("file"))
     except UploadError as exc:
         messages.error(request, exc.message)
         return redirect("reports:detail", pk=report.pk)
-    rows, errors = items_excel.parse_items(content, accounts_visible_to(request.user),
-                                           already=set(report.items.values_list("media_code", flat=True)))
+    subjects, code_field = _subjects(request, report)
+    rows, errors = items_excel.parse_items(content, subjects, already=set(report.items.values_list("media_code", flat=True)),
+                                           code_field=code_field)
     if errors:
         request.session["report_import_errors"] = errors[:5000]
         return render(request, "reports/import_errors.html", {"report": report, "errors": errors[:200],

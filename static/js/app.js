@@ -154,7 +154,8 @@ document.addEventListener("click", function (event) {
 document.addEventListener("input", function (event) {
   var input = event.target.closest("input[data-account-search]");
   if (!input || input.value.trim().length < 2) return;
-  fetch(input.dataset.accountSearch + "?q=" + encodeURIComponent(input.value.trim()), { credentials: "same-origin" })
+  var base = input.dataset.accountSearch;
+  fetch(base + (base.indexOf("?") >= 0 ? (base.slice(-1) === "&" || base.slice(-1) === "?" ? "" : "&") : "?") + "q=" + encodeURIComponent(input.value.trim()), { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (data) {
       var list = document.getElementById(input.getAttribute("list"));

@@ -212,10 +212,21 @@ def test_items_import_refuses_broken_files_and_rows_already_there(client, chain,
     assert report.items.count() == 1 and report.checked_count == 1
 
 
-def test_website_reports_take_counts_not_media_rows(client, chain, login, beijing_accounts):
+def test_website_reports_check_websites_not_media_accounts(client, chain, login, beijing_accounts):
+    from tests.websites.test_websites import _done_site
+
+    site = _done_site(chain)
     login(chain["beijing"])
     client.post("/spot-checks/new/", {"kind": "website", "year": 2026, "quarter": 2})
     report = SpotCheckReport.objects.get()
     html = client.post(f"/spot-checks/{report.pk}/items/add/", {"account": beijing_accounts[0].media_code, "passed": "1"},
                        follow=True).content.decode()
-    assert "直接填写抽查数量和不合格数量" in html and report.items.count() == 0
+    assert "请从本单位管理范围内" in html and report.items.count() == 0
+    found = client.get("/spot-checks/accounts/", {"q": "海淀区人民", "kind": "website"}).json()["accounts"]
+    assert found == [{"code": site.site_code, "name": "海淀区人民政府网", "type": "政府网站"}]
+    client.post(f"/spot-checks/{report.pk}/items/add/", {"account": site.site_code, "passed": "0",
+                                                         "problems": ["其他"], "problem_other": "栏目长期未更新"})
+    item = report.items.get()
+    assert (item.website_id, item.type_label, item.problems_display) == (site.pk, "政府网站", "其他（栏目长期未更新）")
+    report.refresh_from_db()
+    assert (report.checked_count, report.failed_count, report.pass_rate) == (1, 1, 0)
