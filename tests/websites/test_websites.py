@@ -438,6 +438,8 @@ def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain,
     html = client.get("/websites/review/").content.decode()
     assert '<tr class="table-warning">' not in html  # nothing awaits 海淀区: the row is plain
     login(chain["beijing"])
+    ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "page", "page": 1}).streaming_content))).active
+    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["海淀区人民政府网"]  # 导出当页数据
     login(chain["tianjin"])
     ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "all"}).streaming_content))).active
     assert ws.max_row == 1  # another province: headers only
