@@ -7,6 +7,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
+from govmedia.common.captcha import captcha_field, needs_login_captcha
+
 from .forms import LoginForm, PasswordChangeForm
 
 LOGIN_FAILED = "用户名或密码错误，请重新输入。"
@@ -21,6 +23,8 @@ def login_view(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect("home")
     form = LoginForm(request.POST if request.method == "POST" else None)
+    if needs_login_captcha(request):
+        form.fields["captcha"] = captcha_field()
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request,

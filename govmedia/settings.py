@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "captcha",
     "orgtree",
     "accounts",
     "reviews",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # activates zh-hans on every request (LANGUAGES holds only it)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -149,6 +151,14 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
 AXES_USERNAME_CALLABLE = "accounts.backends.throttle_username"  # BM2900 and bm2900 share one counter
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+# The image 验证码 (django-simple-captcha): asked after LOGIN_CAPTCHA_AFTER failures from an address
+# on the login page, and after PUBLIC_CAPTCHA_AFTER uses an hour of the public website forms.
+LOGIN_CAPTCHA_AFTER = int(os.environ.get("LOGIN_CAPTCHA_AFTER", "2"))
+PUBLIC_CAPTCHA_AFTER = int(os.environ.get("PUBLIC_CAPTCHA_AFTER", "5"))
+CAPTCHA_2X_IMAGE = False
+CAPTCHA_TIMEOUT = 10
+CAPTCHA_LENGTH = 4
 
 # SQLite (the demo) ignores INCLUDE columns of PostgreSQL indexes; production runs on PostgreSQL.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

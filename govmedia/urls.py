@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.roles import ORG_UNITS, SIGNED_IN
+from captcha import views as captcha_views
+
+from accounts.roles import ORG_UNITS, PUBLIC, SIGNED_IN
 from govmedia.access import route
 from govmedia.views import home, org_children
 
@@ -19,6 +21,9 @@ urlpatterns = [
     path("spot-checks/", include("reports.urls")),
     path("notices/", include("reports.notice_urls")),
     path("websites/", include("websites.urls")),
+    # The 验证码 image (django-simple-captcha's views, declared public here like every route of ours).
+    route("captcha/image/<str:key>/", captcha_views.captcha_image, name="captcha-image", access=PUBLIC,
+          kwargs={"scale": 1}),
     path("", include("accounts.urls")),
     path("ops-admin/", admin.site.urls),
 ]

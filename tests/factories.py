@@ -51,3 +51,16 @@ def make_filer(org: OrgUnit, name: str, serial: int = 1, password: str = PASSWOR
     filer = FilerUnit.objects.create(code=f"{org.code}M{serial:03d}", name=name, org_unit=org, **info)
     User.objects.create_user(filer.code, password, kind=User.Kind.FILER, filer_unit=filer)
     return filer
+
+
+def solve_captcha(client, url: str, data: dict) -> dict:
+    """`data` plus the answer to the 验证码 the page at `url` shows now, if it shows one."""
+    import re
+
+    from captcha.models import CaptchaStore
+
+    html = client.get(url).content.decode()
+    found = re.search(r'name="captcha_0" value="([0-9a-f]+)"', html) or re.search(r'value="([0-9a-f]+)"[^>]*name="captcha_0"', html)
+    if not found:
+        return data
+    return {**data, "captcha_0": found.group(1), "captcha_1": CaptchaStore.objects.get(hashkey=found.group(1)).response}

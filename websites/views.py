@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from axes.helpers import get_client_ip_address
+from govmedia.common.captcha import captcha_field, needs_public_captcha
 from orgtree.models import OrgUnit
 from orgtree.selectors import ancestors_of
 from reviews.engine import TransitionError
@@ -51,6 +52,8 @@ def apply_form(request):
             return redirect("websites:apply_form")
     else:
         form = SiteStepTwoForm(request.POST if request.method == "POST" else None, org_unit=org)
+        if needs_public_captcha(request, "apply"):
+            form.fields["captcha"] = captcha_field()
         if request.method == "POST" and form.is_valid():
             if _too_many(request, "apply"):
                 form.add_error(None, "提交过于频繁，请稍后再试。")
@@ -85,6 +88,8 @@ def org_lookup(request):
 def progress(request):
     """查询进度 by 临时码: the status only (and, once, the codes)."""
     form = TrackingForm(request.POST if request.method == "POST" else None)
+    if needs_public_captcha(request, "progress"):
+        form.fields["captcha"] = captcha_field()
     answer = None
     if request.method == "POST" and form.is_valid():
         if _too_many(request, "progress"):

@@ -4,12 +4,15 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from tests.factories import solve_captcha
 
 LOGIN = "/"
 
 
 def post_login(client, username, password, role="org"):
-    return client.post(LOGIN, {"role": role, "username": username, "password": password})
+    """Log in as a person would: answering the 验证码 when the page asks for one."""
+    data = solve_captcha(client, LOGIN, {"role": role, "username": username, "password": password})
+    return client.post(LOGIN, data)
 
 
 def test_login_page_has_the_contract_fields(client, db):
@@ -119,3 +122,15 @@ def test_next_parameter_only_redirects_inside_the_site(client, users, password):
     client.logout()
     response = client.post(LOGIN, {"role": "org", "username": "110000", "password": password, "next": "/ops-admin/"})
     assert response["Location"] == "/ops-admin/"
+
+
+def test_the_captcha_comes_after_repeated_failures_and_is_checked(users, password, settings):
+    client = Client(REMOTE_ADDR="10.5.5.5")
+    assert 'name="captcha_1"' not in client.get(LOGIN).content.decode()
+    for _ in range(settings.LOGIN_CAPTCHA_AFTER):
+        client.post(LOGIN, {"role": "org", "username": "110000", "password": "Wrong@2026"})
+    assert 'name="captcha_1"' in client.get(LOGIN).content.decode()
+    html = client.post(LOGIN, {"role": "org", "username": "110000", "password": password,
+                               "captcha_0": "nope", "captcha_1": "XXXX"}).content.decode()
+    assert "验证码错误" in html and SESSION_KEY not in client.session
+    assert post_login(client, "110000", password).status_code == 302

@@ -155,11 +155,18 @@ def test_public_pages_reveal_only_the_status(chain):
     assert client.get("/websites/apply/org/", {"code": "110108"}).json() == {"found": True, "levels": ["北京市", "海淀区", ""]}
 
 
-def test_progress_queries_are_rate_limited(chain):
+def test_progress_queries_ask_a_captcha_then_are_limited(chain):
+    from tests.factories import solve_captcha
+
     client = Client(REMOTE_ADDR="10.7.7.7")
-    for _ in range(20):
+    for _ in range(5):
         client.post("/websites/progress/", {"tracking_code": "AAAA"})
-    assert "查询过于频繁" in client.post("/websites/progress/", {"tracking_code": "AAAA"}).content.decode()
+    html = client.post("/websites/progress/", {"tracking_code": "AAAA"}).content.decode()
+    assert "请输入验证码" in html  # after repeated use: the 验证码
+    for _ in range(15):
+        client.post("/websites/progress/", solve_captcha(client, "/websites/progress/", {"tracking_code": "AAAA"}))
+    html = client.post("/websites/progress/", solve_captcha(client, "/websites/progress/", {"tracking_code": "AAAA"})).content.decode()
+    assert "查询过于频繁" in html
 
 
 @requires_postgres
