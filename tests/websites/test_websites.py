@@ -409,6 +409,8 @@ def test_demo_websites_cover_the_statuses(tree, monkeypatch):
     assert {"draft", "reviewing", "reviewed", "done", "rejected", "modifying"} <= filings
     assert {"normal", "temp_offline", "emergency_offline", "permanent_offline"} <= runs
     assert Website.objects.count() == 13 and Website.objects.exclude(site_code=None).count() >= 8
+    portal = Website.objects.get(name="海淀区人民政府网")
+    assert Client().post("/", {"role": "filer", "username": portal.site_code, "password": "Demo@2026"}).status_code == 302
 
 
 def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain, login, tree):

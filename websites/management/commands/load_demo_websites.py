@@ -63,7 +63,24 @@ class Command(BaseCommand):
                 else:
                     self._operate(Website.objects.get(pk=site.pk), step)
             made += 1
-        self.stdout.write(f"新建演示网站 {made} 个（网站标识码已生成的，校验码可凭临时码查询一次；演示中校验码不显示在此）。")
+        self._demo_passwords()
+        self.stdout.write(f"新建演示网站 {made} 个。网站用户（角色选“填报单位”）：用户名为网站标识码，校验码为演示密码。")
+        for site in Website.objects.order_by("id"):
+            self.stdout.write(f"  {site.name}：临时码 {site.tracking_code}，网站标识码 {site.site_code or '（未生成）'}")
+
+    def _demo_passwords(self):
+        """SPEC §13: every demo login shares the demo password, website operators included."""
+        import os
+
+        from django.contrib.auth.hashers import make_password
+
+        from accounts import crypto
+
+        password = os.environ.get("DEMO_PASSWORD") or "Demo@2026"
+        hashed = make_password(password)
+        for site in Website.objects.exclude(operator_user=None).filter(verification_shown_at=None):
+            User.objects.filter(pk=site.operator_user_id).update(password=hashed)
+            Website.objects.filter(pk=site.pk).update(verification_encrypted=crypto.encrypt(password))
 
     def _operate(self, site, step):
         operator = site.operator_user
