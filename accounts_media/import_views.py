@@ -4,12 +4,11 @@ import uuid
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govmedia.common.uploads import UploadError, read_xlsx_upload
-from govmedia.common.xlsx import XLSX_CONTENT_TYPE
+from govmedia.common.xlsx import xlsx_download
 from reviews.engine import TransitionError
 
 from . import imports
@@ -20,19 +19,11 @@ SESSION_PENDING = "media_import_file"
 TEMPLATE_NAMES = {"region": "新媒体账号批量导入模板（地区）.xlsx", "ministry": "新媒体账号批量导入模板（部委）.xlsx"}
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    from django.utils.encoding import escape_uri_path
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
-    return response
-
-
 @require_GET
 def import_template(request, kind):
     if kind not in TEMPLATE_NAMES:
         kind = "region"
-    return _xlsx(imports.build_template(kind), TEMPLATE_NAMES[kind])
+    return xlsx_download(imports.build_template(kind), TEMPLATE_NAMES[kind])
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,7 +83,7 @@ def import_confirm(request):
 @require_GET
 def import_errors(request):
     errors = request.session.get(SESSION_ERRORS) or []
-    return _xlsx(imports.errors_workbook(errors), "批量导入错误详情.xlsx")
+    return xlsx_download(imports.errors_workbook(errors), "批量导入错误详情.xlsx")
 
 
 def _discard_pending(request):

@@ -13,7 +13,7 @@ from . import services
 from .forms import AccountForm, CloseForm, DeleteAccountForm, RestoreForm, ReviewForm
 from .counts import cached_counts
 from .lists import MEDIA_LIST
-from .models import REJECTED, Status
+from .models import REJECTED
 from .selectors import accounts_visible_to
 from .tabs import current_tab, tab_counts, tabs_for
 from .workflow import REVIEWS, WORKFLOW

@@ -4,7 +4,6 @@ import io
 import os
 import platform
 import statistics
-import subprocess
 import threading
 import time
 from datetime import datetime
@@ -20,7 +19,7 @@ from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts_media import imports, services  # noqa: E402
-from accounts_media.models import MediaAccount, Status  # noqa: E402
+from accounts_media.models import MediaAccount  # noqa: E402
 from bench.measure import child, median_ms, queries_of, run_bare  # noqa: E402
 from orgtree.models import FilerUnit, OrgUnit  # noqa: E402
 from orgtree.selectors import scope_q  # noqa: E402

@@ -2,16 +2,15 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.encoding import escape_uri_path
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
 from accounts_media.selectors import accounts_visible_to
 from govmedia.common.uploads import UploadError, read_xlsx_upload
-from govmedia.common.xlsx import XLSX_CONTENT_TYPE, workbook_bytes
+from govmedia.common.xlsx import workbook_bytes, xlsx_download
 
 from . import items_excel, services
 from .forms import HeaderForm, ItemForm, NewReportForm
@@ -32,12 +31,6 @@ def _own_draft(request, pk) -> SpotCheckReport:
     if report.org_unit_id != request.user.org_unit_id:
         raise PermissionDenied("只有报告单位可以修改报告。")
     return report
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
-    return response
 
 
 @require_GET
@@ -178,19 +171,19 @@ def items_import(request, pk):
 def items_import_errors(request, pk):
     _own_draft(request, pk)
     errors = request.session.get("report_import_errors") or []
-    return _xlsx(workbook_bytes([{"title": "错误详情", "headers": ["行数", "列", "错误信息"], "rows": errors,
+    return xlsx_download(workbook_bytes([{"title": "错误详情", "headers": ["行数", "列", "错误信息"], "rows": errors,
                                   "widths": [8, 24, 80]}]), "检查结果导入错误详情.xlsx")
 
 
 @require_GET
 def items_export(request, pk):
     report = _report(request, pk)
-    return _xlsx(items_excel.export_items(report), f"检查结果信息表-{report.org_unit.name}-{report.year}Q{report.quarter}.xlsx")
+    return xlsx_download(items_excel.export_items(report), f"检查结果信息表-{report.org_unit.name}-{report.year}Q{report.quarter}.xlsx")
 
 
 @require_GET
 def items_template(request, pk):
-    return _xlsx(items_excel.template(_own_draft(request, pk)), "检查结果信息表模板.xlsx")
+    return xlsx_download(items_excel.template(_own_draft(request, pk)), "检查结果信息表模板.xlsx")
 
 
 @require_POST
@@ -259,7 +252,7 @@ def overview(request):
                  r["submitted"].failed_count if r["submitted"] else None,
                  float(r["submitted"].pass_rate) if r["submitted"] and r["submitted"].pass_rate is not None else None,
                  "已提交" if r["submitted"] else ("未提交" if r["report"] else "未填报")] for r in rows)
-        return _xlsx(workbook_bytes([{"title": "抽查上报汇总", "headers": ["填报单位", "代码", "年份", "季度", "抽查数量",
+        return xlsx_download(workbook_bytes([{"title": "抽查上报汇总", "headers": ["填报单位", "代码", "年份", "季度", "抽查数量",
                                                                       "不合格数量", "合格率(%)", "填报状态"], "rows": data,
                                       "widths": [28, 10, 8, 8, 10, 10, 10, 10]}]), f"抽查上报汇总-{year}Q{quarter}.xlsx")
     chart = {"labels": [r["unit"].name for r in submitted],

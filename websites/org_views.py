@@ -9,7 +9,7 @@ from govmedia.common.xlsx import xlsx_response
 from orgtree.models import OrgUnit
 from orgtree.selectors import units_under
 
-from .models import Filing, Offline, RunStatus, Website
+from .models import Filing, Offline, RunStatus
 from .selectors import websites_visible_to
 
 EXPORT_HEADERS = ["网站名称", "首页网址", "网站标识码", "组织单位", "组织单位代码", "主办单位", "承办单位", "ICP备案编号",

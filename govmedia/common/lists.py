@@ -64,29 +64,29 @@ def filter_controls(form, skip=("org1", "org2", "org3")) -> list[dict]:
     """The filter bar's controls as HTML, built in Python: Django renders each widget and each
     <option> through templates, which cost a list page more than its SQL."""
     controls = []
-    for name, field in form.fields.items():
+    for name, form_field in form.fields.items():
         if name in skip:
             continue
         bound = form[name]
         value = bound.value()
-        widget = field.widget
+        widget = form_field.widget
         kind = getattr(widget, "input_type", "")
         element_id = f"id_{name}"
         if kind == "select":
             chosen = "" if value is None else str(value)
             options = format_html_join("", '<option value="{}"{}>{}</option>',
-                                       ((v, " selected" if str(v) == chosen else "", label) for v, label in field.choices))
+                                       ((v, " selected" if str(v) == chosen else "", label) for v, label in form_field.choices))
             html = format_html('<select name="{}" id="{}" class="form-select form-select-sm">{}</select>', name, element_id, options)
         elif kind == "checkbox":
             chosen = {str(v) for v in (value or [])}
             html = format_html('<div id="{}">{}</div>', element_id, format_html_join(
                 "", '<div class="form-check form-check-inline"><input class="form-check-input" type="checkbox" name="{0}" '
                     'value="{1}" id="{2}_{1}"{3}><label class="form-check-label" for="{2}_{1}">{4}</label></div>',
-                ((name, v, element_id, " checked" if str(v) in chosen else "", label) for v, label in field.choices)))
+                ((name, v, element_id, " checked" if str(v) in chosen else "", label) for v, label in form_field.choices)))
         else:
             html = format_html('<input type="{}" name="{}" id="{}" class="form-control form-control-sm" value="{}">',
                                widget.attrs.get("type", kind or "text"), name, element_id, "" if value is None else value)
-        controls.append({"name": name, "label": field.label, "id": element_id, "html": html,
+        controls.append({"name": name, "label": form_field.label, "id": element_id, "html": html,
                          "errors": form.errors.get(name, []) if form.is_bound else []})
     return controls
 

@@ -73,3 +73,13 @@ def xlsx_response(filename: str, sheets: list[dict]) -> FileResponse:
 
 
 __all__ = ["XLSX_CONTENT_TYPE", "plain", "workbook_bytes", "write_sheet", "xlsx_response"]
+
+
+def xlsx_download(content: bytes, filename: str):
+    """A ready .xlsx (a template, an error file) as a download with a Chinese file name."""
+    from django.http import HttpResponse
+    from django.utils.encoding import escape_uri_path
+
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response
