@@ -67,8 +67,10 @@ def apply_form(request):
                     request.session.pop(SESSION, None)
                     return render(request, "websites/apply_done.html", {"site": site})
     chain = ancestors_of(org, include_self=True)[1:] if org else []
+    # 一个单位最多开设一个网站: a warning, not a block (SPEC §10).
+    existing = list(Website.objects.filter(org_unit=org).exclude(filing=Filing.REJECTED).values_list("name", flat=True)[:3]) if org else []
     return render(request, "websites/apply_form.html", {"form": form, "step": step, "org": org, "chain": chain,
-                                                         "step_one": state.get("step_one")})
+                                                         "step_one": state.get("step_one"), "existing": existing})
 
 
 @require_GET

@@ -452,3 +452,29 @@ def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain,
     login(chain["tianjin"])
     ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "all"}).streaming_content))).active
     assert ws.max_row == 1  # another province: headers only
+
+
+def test_a_second_site_for_one_unit_is_warned_not_blocked(chain):
+    apply_online(Client())
+    client = Client()
+    client.get("/websites/apply/form/?step=1")
+    client.post("/websites/apply/form/", {**STEP_ONE, "name": "海淀区第二个网站", "homepage": "https://two.bjhd.gov.cn"})
+    assert "原则上一个单位最多开设一个网站" in client.get("/websites/apply/form/").content.decode()
+    client.post("/websites/apply/form/", STEP_TWO)
+    assert Website.objects.count() == 2
+
+
+def test_ops_mark_a_site_exception_and_the_chain_restores_it(client, chain, login):
+    from django.urls import reverse
+
+    site = _done_site(chain)
+    login(chain["ops"])
+    url = reverse("admin:websites_website_change", args=[site.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"run_status": "exception"})
+    site.refresh_from_db()
+    assert site.run_status == "exception"
+    login(chain["beijing"])
+    client.post(f"/websites/review/{site.pk}/offline/restore_site/")
+    site.refresh_from_db()
+    assert site.run_status == "normal"

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import Website
+
+
+@admin.register(Website)
+class WebsiteAdmin(admin.ModelAdmin):
+    """Ops staff: find a site, and mark it 例外 or 删除 (运行状态) when GB asks; everything else
+    changes through the review rules."""
+
+    list_display = ["name", "site_code", "org_unit", "filing", "run_status", "is_portal"]
+    list_filter = ["filing", "run_status", "is_portal", "is_service_platform"]
+    search_fields = ["=site_code", "name", "homepage", "=tracking_code"]
+    list_select_related = ["org_unit"]
+    show_full_result_count = False
+    fields = ["name", "homepage", "site_code", "org_unit", "filing", "run_status", "is_portal", "is_service_platform",
+              "sponsor", "operator_unit", "icp_number", "tracking_code", "final_approved_at", "created_at", "updated_at"]
+    readonly_fields = [f for f in fields if f != "run_status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
