@@ -63,7 +63,8 @@ class SiteStepTwoForm(forms.Form):
         from .models import Website
 
         value = self.cleaned_data["is_portal"]
-        if value and self.org_unit and Website.objects.filter(org_unit=self.org_unit, is_portal=True).exists():
+        if value and self.org_unit and Website.objects.filter(org_unit=self.org_unit, is_portal=True).exclude(
+                filing="rejected").exists():
             raise forms.ValidationError("该组织单位已有本级政府门户网站，一个组织单位只能有一个门户。")
         return value
 

@@ -39,7 +39,9 @@ def prepare_page(rows, request):
     names = names_by_code(code for codes in cascades.values() for code in codes)
     for row in rows:
         row.org_names = [names.get(code, "") for code in cascades[row.pk]]
-        row.is_mine = request.user.org_unit_id is not None and row.reviewer_id == request.user.org_unit_id
+        me = request.user.org_unit_id
+        row.is_mine = me is not None and row.reviewer_id == me
+        row.offline_mine = me is not None and row.offline_reviewer_id == me
 
 
 def _post(request, url, label, confirm="", css=""):
@@ -71,7 +73,7 @@ WEBSITE_LIST = register(ListSpec(
     export_sheet="政府网站和栏目基本信息表",
     prepare_page=prepare_page,
     actions=actions_html,
-    row_class=lambda row: "table-warning" if row.is_mine else "",  # what awaits this unit (the manual's orange)
+    row_class=lambda row: "table-warning" if row.is_mine or row.offline_mine else "",  # what awaits this unit (the manual's orange)
     columns=[
         Column("name", "网站名称", lambda r: r.name, sort="name", choosable=False),
         Column("homepage", "首页网址", lambda r: r.homepage),

@@ -101,10 +101,13 @@ class Website(models.Model):
         verbose_name_plural = "政府网站"
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["homepage_key"], name="website_homepage_unique"),
-            models.UniqueConstraint(fields=["name"], name="website_name_unique"),
+            # A rejected application frees its name, homepage and portal place (junk applications cannot block).
+            models.UniqueConstraint(fields=["homepage_key"], condition=~models.Q(filing="rejected"),
+                                    name="website_homepage_unique"),
+            models.UniqueConstraint(fields=["name"], condition=~models.Q(filing="rejected"), name="website_name_unique"),
             # 本级政府门户: at most one per org unit.
-            models.UniqueConstraint(fields=["org_unit"], condition=models.Q(is_portal=True), name="website_one_portal_per_org"),
+            models.UniqueConstraint(fields=["org_unit"], condition=models.Q(is_portal=True) & ~models.Q(filing="rejected"),
+                                    name="website_one_portal_per_org"),
             models.CheckConstraint(
                 condition=models.Q(reviewer__isnull=True) | models.Q(filing__in=["draft", "reviewing", "reviewed", "modifying"]),
                 name="website_reviewer_only_while_pending"),

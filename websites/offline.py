@@ -44,6 +44,8 @@ def check_and_store_request(obj, ctx: Context):
         raise TransitionError("门户网站不能直接申请下线：请先申请取消门户网站。")
     kind, start, until = data.get("kind"), data.get("offline_from"), data.get("offline_until")
     if kind == "temporary":
+        if start and start < timezone.localdate():
+            raise TransitionError("下线日期不能早于今天。")
         if not start or not until or until <= start:
             raise TransitionError("临时下线须填写下线日期和恢复开通时间（功能迁移完成时间）。")
         if (until - start).days > MAX_TEMPORARY_DAYS:
@@ -59,6 +61,11 @@ def check_and_store_request(obj, ctx: Context):
     obj.offline_reviewer = obj.org_unit
     ctx.journal_data = {"kind": kind, "from": str(obj.offline_from), "until": str(until or "")}
     ctx.reason = obj.offline_reason
+
+
+def not_a_portal(obj, ctx: Context):
+    if obj.is_portal:
+        raise TransitionError("门户网站不能下线：请先申请取消门户网站。")
 
 
 def climb_or_decide(obj, ctx: Context):
@@ -118,10 +125,10 @@ OFFLINE_WORKFLOW = Workflow(
     position_of=lambda obj: f"{obj.offline_reviewer.name}（{obj.offline_reviewer.code}）" if obj.offline_reviewer_id else "",
     transitions=[
         T("request_offline", "下线申请", f({O.NONE}), O.PENDING, operator_of_site, (check_and_store_request,)),
-        T("approve_offline", "同意下线", f({O.PENDING}), after_offline_approval, offline_reviewer, (climb_or_decide,),
-          kind="review"),
+        T("approve_offline", "同意下线", f({O.PENDING}), after_offline_approval, offline_reviewer,
+          (not_a_portal, climb_or_decide), kind="review"),
         T("reject_offline", "驳回下线", f({O.PENDING}), O.NONE, offline_reviewer, (refuse_offline,), kind="review"),
-        T("complete_offline", "完成下线", f({O.APPROVED}), O.NONE, operator_of_site, (complete_offline,),
+        T("complete_offline", "完成下线", f({O.APPROVED}), O.NONE, operator_of_site, (not_a_portal, complete_offline),
           after_label="永久下线"),
         T("emergency_offline", "紧急下线", f({O.NONE}), O.NONE, chain_above, (emergency,), after_label="紧急下线"),
         T("restore_site", "恢复正常", f({O.NONE}), O.NONE, chain_above, (restore,), after_label="正常"),

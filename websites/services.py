@@ -30,9 +30,10 @@ def normalise_homepage(url: str) -> str:
 
 def duplicate_of(name: str = "", homepage: str = "") -> Website | None:
     """An existing website with this name or homepage (the form refuses at once, saying which)."""
-    if name and (site := Website.objects.filter(name=name.strip()).first()):
+    live = Website.objects.exclude(filing=Filing.REJECTED)
+    if name and (site := live.filter(name=name.strip()).first()):
         return site
-    if homepage and (site := Website.objects.filter(homepage_key=normalise_homepage(homepage)).first()):
+    if homepage and (site := live.filter(homepage_key=normalise_homepage(homepage)).first()):
         return site
     return None
 

@@ -15,6 +15,7 @@ urlpatterns = [
     route("org-units/", org_views.org_contacts, name="org_contacts", access=ORG_UNITS),
     route("statistics/", org_views.statistics, name="statistics", access=ORG_UNITS),
     route("review/<int:pk>/", views.review_detail, name="review_detail", access=ORG_UNITS),
+    route("review/<int:pk>/journal/", views.site_journal, name="review_journal", access=ORG_UNITS),
     route("review/<int:pk>/<str:action>/", views.review_action, name="review_action", access=ORG_UNITS),
     route("review/all/<str:action>/", views.review_all, name="review_all", access=ORG_UNITS),
     route("mine/", views.site_home, name="site_home", access=SITES),
@@ -22,7 +23,6 @@ urlpatterns = [
     route("mine/offline/", views.site_offline, name="site_offline", access=SITES),
     route("mine/flag/<str:which>/", views.site_flag, name="site_flag", access=SITES),
     route("mine/journal/", views.site_journal, name="site_journal", access=SITES),
-    route("review/<int:pk>/journal/", views.site_journal, name="review_journal", access=ORG_UNITS),
     route("mine/offline/complete/", views.site_complete_offline, name="site_complete_offline", access=SITES),
     route("review/<int:pk>/offline/<str:action>/", views.offline_action, name="offline_action", access=ORG_UNITS),
 ]

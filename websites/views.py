@@ -43,7 +43,11 @@ def apply_form(request):
     if step == 1:
         form = SiteStepOneForm(request.POST if request.method == "POST" else None,
                                initial=state.get("step_one_form"))
-        if request.method == "POST" and form.is_valid():
+        if needs_public_captcha(request, "apply"):
+            form.fields["captcha"] = captcha_field()
+        if request.method == "POST" and _too_many(request, "apply"):
+            form.add_error(None, "提交过于频繁，请稍后再试。")
+        elif request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             request.session[SESSION] = {"step_one": {"name": data["name"], "homepage": data["homepage"]},
                                         "org_unit_id": data["org_unit"].pk,
@@ -55,17 +59,14 @@ def apply_form(request):
         if needs_public_captcha(request, "apply"):
             form.fields["captcha"] = captcha_field()
         if request.method == "POST" and form.is_valid():
-            if _too_many(request, "apply"):
-                form.add_error(None, "提交过于频繁，请稍后再试。")
+            data = {**state["step_one"], **{k: v for k, v in form.cleaned_data.items() if k != "captcha"}, "org_unit": org}
+            try:
+                site = services.apply(data, request.user)
+            except TransitionError as exc:
+                form.add_error(None, exc.message)
             else:
-                data = {**state["step_one"], **form.cleaned_data, "org_unit": org}
-                try:
-                    site = services.apply(data, request.user)
-                except TransitionError as exc:
-                    form.add_error(None, exc.message)
-                else:
-                    request.session.pop(SESSION, None)
-                    return render(request, "websites/apply_done.html", {"site": site})
+                request.session.pop(SESSION, None)
+                return render(request, "websites/apply_done.html", {"site": site})
     chain = ancestors_of(org, include_self=True)[1:] if org else []
     # 一个单位最多开设一个网站: a warning, not a block (SPEC §10).
     existing = list(Website.objects.filter(org_unit=org).exclude(filing=Filing.REJECTED).values_list("name", flat=True)[:3]) if org else []
@@ -78,6 +79,8 @@ def org_lookup(request):
     """The form fills 省/部委 · 市/垂管省局 · 县/垂管分局 from the six-character code."""
     from django.http import JsonResponse
 
+    if _too_many(request, "lookup"):
+        return JsonResponse({"found": False, "message": "查询过于频繁，请稍后再试。"}, status=429)
     unit = OrgUnit.objects.filter(code__iexact=request.GET.get("code", "").strip(), is_active=True).exclude(level=0).first()
     if unit is None:
         return JsonResponse({"found": False})
@@ -128,7 +131,7 @@ def review_list(request):
     return render_list(request, WEBSITE_LIST, sites, "websites/review_list.html", {
         "cascade": cascade_options(request.user.org_unit, chosen),
         "to_submit": mine.filter(filing=Filing.DRAFT).count(),
-        "to_review": mine.filter(filing__in=[Filing.REVIEWING, Filing.REVIEWED]).count(),
+        "to_review": mine.filter(filing__in=[Filing.REVIEWING, Filing.REVIEWED, Filing.MODIFYING]).count(),
     })
 
 
@@ -166,9 +169,15 @@ def review_all(request, action):
     """当页数据全部提交 / 当页数据全部审核 (the page confirmed the count first)."""
     if action not in ("submit", "approve"):
         return HttpResponseNotAllowed(["POST"])
-    wanted = {Filing.DRAFT} if action == "submit" else {Filing.REVIEWING, Filing.REVIEWED}  # new sites only
-    sites = websites_visible_to(request.user).filter(reviewer_id=request.user.org_unit_id, filing__in=wanted)
-    done, refused = services.perform_many(list(sites), action, request.user, {"result_label": "审核通过"})
+    mine = websites_visible_to(request.user).filter(reviewer_id=request.user.org_unit_id)
+    if action == "submit":
+        done, refused = services.perform_many(list(mine.filter(filing=Filing.DRAFT)), "submit", request.user)
+    else:  # every item awaiting this unit's review: new sites, and basic-information changes
+        done, refused = services.perform_many(list(mine.filter(filing__in=[Filing.REVIEWING, Filing.REVIEWED])), "approve",
+                                              request.user, {"result_label": "审核通过"})
+        changed, refused_changes = services.perform_many(list(mine.filter(filing=Filing.MODIFYING)), "approve_change",
+                                                         request.user, {"result_label": "修改审核通过"})
+        done, refused = done + changed, refused + refused_changes
     messages.success(request, f"已{'提交' if action == 'submit' else '审核通过'} {done} 个网站。")
     for line in refused[:10]:
         messages.warning(request, line)
@@ -249,10 +258,11 @@ def review_detail(request, pk):
     site = get_object_or_404(websites_visible_to(request.user).select_related("org_unit"), pk=pk)
     from .workflow import _show
 
+    pending = site.pending_changes if site.filing == Filing.MODIFYING else {}  # a rejected change is history
     changes = [{"label": str(Website._meta.get_field(k).verbose_name), "old": _show(getattr(site, k)), "new": _show(v)}
-               for k, v in (site.pending_changes or {}).items() if k != "columns"]
+               for k, v in pending.items() if k != "columns"]
     column_changes = []
-    if "columns" in (site.pending_changes or {}):
+    if "columns" in pending:
         for category, value in site.pending_changes["columns"].items():
             old = site.columns.get(category, {})
             if old != value:

@@ -63,12 +63,17 @@ def operator_of_site(user, obj) -> bool:
 def to_change_reviewer(obj, ctx: Context):
     """基本信息修改: the proposed values wait apart; a department site is reviewed by its own org
     unit, a portal by the parent org unit (the manual's note)."""
+    if obj.offline_state != "none":
+        from reviews.engine import TransitionError
+
+        raise TransitionError("网站有进行中的下线申请，不能同时修改基本信息。")
     proposed = {k: v for k, v in ctx.data.items() if getattr(obj, k) != v}
     if not proposed:
         from reviews.engine import TransitionError
 
         raise TransitionError("未修改任何信息。")
-    if proposed.get("is_portal") and Website.objects.filter(org_unit=obj.org_unit, is_portal=True).exclude(pk=obj.pk).exists():
+    if proposed.get("is_portal") and Website.objects.filter(org_unit=obj.org_unit, is_portal=True).exclude(
+            pk=obj.pk).exclude(filing=F.REJECTED).exists():
         from reviews.engine import TransitionError
 
         raise TransitionError("该组织单位已有本级政府门户网站，一个组织单位只能有一个门户。")
@@ -105,7 +110,7 @@ def apply_change(obj, ctx: Context):
     ctx.changes = [{"field": k, "label": str(Website._meta.get_field(k).verbose_name),
                     "old": _show(getattr(obj, k)), "new": _show(v)} for k, v in obj.pending_changes.items()]
     if obj.pending_changes.get("is_portal") and Website.objects.filter(
-            org_unit=obj.org_unit, is_portal=True).exclude(pk=obj.pk).exists():
+            org_unit=obj.org_unit, is_portal=True).exclude(pk=obj.pk).exclude(filing=F.REJECTED).exists():
         from reviews.engine import TransitionError
 
         raise TransitionError("该组织单位已有本级政府门户网站，一个组织单位只能有一个门户。")

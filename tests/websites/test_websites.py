@@ -63,7 +63,7 @@ def test_public_application_review_chain_job_and_operator_login(client, chain, l
     verification = answer["verification"]
     assert answer["site_code"] == "1101080001" and len(verification) == 8
     assert "verification" not in services.progress(tracking)  # shown once
-    assert site.verification_encrypted == "" or Website.objects.get().verification_encrypted == ""
+    assert Website.objects.get().verification_encrypted == ""
 
     # The operator logs in with the site code and the 校验码 under 填报单位, and sees its own site only.
     operator = Client()
@@ -252,7 +252,7 @@ def test_operator_changes_a_column_and_the_own_org_unit_approves(client, chain, 
     assert site.filing == Filing.MODIFYING
     login(chain["haidian"])
     page = client.get(f"/websites/review/{site.pk}/").content.decode()
-    assert "机构概况；领导信息" in page and "改为:" in page
+    assert "概况信息：</span>（空） <strong>改为:</strong> 机构概况；领导信息" in page
     client.post(f"/websites/review/{site.pk}/approve_change/")
     site.refresh_from_db()
     assert site.filing == Filing.DONE and site.columns["概况信息"]["names"] == "机构概况；领导信息"
@@ -445,7 +445,7 @@ def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain,
     assert client.get("/websites/review/", {"org2": "120101"}).context["rows"] == []
     login(chain["haidian"])
     html = client.get("/websites/review/").content.decode()
-    assert '<tr class="table-warning">' not in html  # nothing awaits 海淀区: the row is plain
+    assert '<tr class="table-warning">' in html  # its 下线申请 awaits 海淀区: highlighted
     login(chain["beijing"])
     ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "page", "page": 1}).streaming_content))).active
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["海淀区人民政府网"]  # 导出当页数据
@@ -478,3 +478,50 @@ def test_ops_mark_a_site_exception_and_the_chain_restores_it(client, chain, logi
     client.post(f"/websites/review/{site.pk}/offline/restore_site/")
     site.refresh_from_db()
     assert site.run_status == "normal"
+
+
+
+def test_a_rejected_application_frees_its_name_homepage_and_portal_place(client, chain, login):
+    apply_online(Client(), step_two={**STEP_TWO, "is_portal": "on"})
+    junk = Website.objects.get()
+    login(chain["haidian"])
+    client.post(f"/websites/review/{junk.pk}/reject/", {"reason": "冒名申请"})
+    response = apply_online(Client(), step_two={**STEP_TWO, "is_portal": "on"})
+    assert Website.objects.filter(name=STEP_ONE["name"], is_portal=True, filing="draft").count() == 1
+
+
+def test_a_site_with_an_offline_request_cannot_become_a_portal_and_a_portal_never_goes_offline(client, chain, login):
+    site = _done_site(chain)
+    login(site.operator_user)
+    offline(client, kind="permanent")
+    html = client.post("/websites/mine/flag/portal_on/", follow=True).content.decode()
+    assert "进行中的下线申请" in html
+    Website.objects.filter(pk=site.pk).update(is_portal=True)  # became a portal by another road (ops)
+    login(chain["haidian"])
+    html = client.post(f"/websites/review/{site.pk}/offline/approve_offline/", follow=True).content.decode()
+    assert "门户网站不能下线" in html
+    site.refresh_from_db()
+    assert site.offline_state == "pending" and site.run_status == "normal"
+
+
+def test_bulk_review_includes_waiting_changes_and_the_journal_opens(client, chain, login):
+    site = _done_site(chain)
+    login(site.operator_user)
+    client.post("/websites/mine/flag/service_on/")  # waits at 北京市
+    login(chain["beijing"])
+    assert "当页数据全部审核（1）" in client.get("/websites/review/").content.decode()
+    client.post("/websites/review/all/approve/")
+    site.refresh_from_db()
+    assert site.is_service_platform and site.filing == Filing.DONE
+    page = client.get(f"/websites/review/{site.pk}/journal/")
+    assert page.status_code == 200 and "办结修改审核通过" in page.content.decode()
+    login(chain["tianjin"])
+    assert client.get(f"/websites/review/{site.pk}/journal/").status_code == 404
+    assert client.get(f"/websites/review/{site.pk}/").status_code == 404
+
+
+def test_a_temporary_offline_cannot_start_in_the_past(client, chain, login):
+    site = _done_site(chain)
+    login(site.operator_user)
+    html = offline(client, kind="temporary", offline_from="2020-01-01", offline_until="2020-01-20").content.decode()
+    assert "下线日期不能早于今天" in html
