@@ -2,15 +2,14 @@
 the SMS code endpoint, and 忘记密码 on the login page."""
 import time
 
-from axes.helpers import get_client_ip_address
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from govmedia.common.ratelimit import over_limit
 from orgtree.models import FilerUnit
 
 from . import services
@@ -42,26 +41,13 @@ def filer_info(request):
     return render(request, "accounts/filer_info.html", {"form": form, "filer": filer, "first_time": first_time})
 
 
-def _too_many(request, bucket: str, limit: int, seconds: int = 3600) -> bool:
-    """A coarse per-IP limit on SMS requests (the per-mobile cool-down is in verification)."""
-    key = f"sms-rate:{bucket}:{get_client_ip_address(request) or ''}"
-    count = cache.get_or_set(key, 0, seconds)
-    if count >= limit:
-        return True
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, seconds)
-    return False
-
-
 @require_POST
 def filer_info_sms(request):
     """获取验证码 for the contact mobile typed in the unit-info form."""
     mobile = request.POST.get("mobile", "").strip()
     if not MOBILE_RE.match(mobile):
         return JsonResponse({"ok": False, "message": "请先填写正确的联系人手机号。"}, status=400)
-    if _too_many(request, "info", 30):
+    if over_limit(request, "sms:info", 30):
         return JsonResponse({"ok": False, "message": "获取验证码过于频繁，请稍后再试。"}, status=429)
     try:
         wait = send_code(mobile, Purpose.FILER_INFO)
@@ -138,7 +124,7 @@ def forgot_password_sms(request):
         return JsonResponse({"ok": False, "message": "请先输入用户名。"}, status=400)
     if not MOBILE_RE.match(mobile):
         return JsonResponse({"ok": False, "message": "请输入正确的11位手机号。"}, status=400)
-    if _too_many(request, "forgot", 10):
+    if over_limit(request, "sms:forgot", 10):
         return JsonResponse({"ok": False, "message": "获取验证码过于频繁，请稍后再试。"}, status=429)
     answer = {"ok": True, "message": "如手机号与单位预留的联系人手机号一致，验证码已发送。", "wait": 60}
     if _filer_user_matching(state["username"], mobile) is None:

@@ -1,10 +1,10 @@
 """Reads scoped to the user: the one place that decides which accounts a user sees."""
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import User
 from orgtree.selectors import scope_q
 
-from .models import COUNTED, MediaAccount
+from .models import MediaAccount
 
 
 def accounts_visible_to(user: User) -> QuerySet[MediaAccount]:
@@ -15,9 +15,3 @@ def accounts_visible_to(user: User) -> QuerySet[MediaAccount]:
     if user.kind == User.Kind.ORG and user.org_unit_id:
         return live.filter(scope_q(user.org_unit, "org_path"))
     return MediaAccount.objects.none()
-
-
-def filer_counts(filer_unit_id: int) -> dict:
-    return MediaAccount.objects.filter(filer_unit_id=filer_unit_id, removed_at__isnull=True).aggregate(
-        total=Count("id"), counted=Count("id", filter=Q(status__in=COUNTED)),
-    )

@@ -57,10 +57,6 @@ class OrgUnit(models.Model):
         """Codes from the root down to this unit, itself included."""
         return [code for code in self.path.split("/") if code]
 
-    def is_within(self, other: "OrgUnit") -> bool:
-        """True when this unit is `other` or lies in its subtree."""
-        return self.path.startswith(other.path)
-
     @property
     def tier_label(self) -> str:
         """The manual's name of the tier a filer unit attached here belongs to (添加填报单位 step 1)."""

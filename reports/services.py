@@ -194,11 +194,6 @@ def send_notice(notice: Notice) -> Notice:
     return notice
 
 
-def notices_for(user: User):
-    """Sent notices addressed to the user's L1 unit."""
-    return Notice.objects.filter(status=Notice.Status.SENT, receipts__org_unit_id=user.org_unit_id).distinct()
-
-
 def mark(user: User, notice: Notice, field: str) -> None:
     """Record the first time the unit opened (opened_at) or downloaded (downloaded_at) the notice."""
     NoticeReceipt.objects.filter(notice=notice, org_unit_id=user.org_unit_id, **{f"{field}__isnull": True}).update(

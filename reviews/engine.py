@@ -176,4 +176,4 @@ def create_many(workflow: "Workflow", objs: list, name: str, user, data_list: li
 
 
 def journal_of(subject_type: str, subject_id: int):
-    return JournalEntry.objects.filter(subject_type=subject_type, subject_id=subject_id).select_related(None)
+    return JournalEntry.objects.filter(subject_type=subject_type, subject_id=subject_id)

@@ -5,30 +5,11 @@ from django.db.models.functions import Substr
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from govmedia.common.xlsx import xlsx_response
 from orgtree.models import OrgUnit
 from orgtree.selectors import units_under
 
 from .models import Filing, Offline, RunStatus
 from .selectors import websites_visible_to
-
-EXPORT_HEADERS = ["网站名称", "首页网址", "网站标识码", "组织单位", "组织单位代码", "主办单位", "承办单位", "ICP备案编号",
-                  "公安机关备案标识", "党政机关网站标识", "本级政府门户", "政务服务平台", "申报状态", "运行状态", "其他域名",
-                  "负责人", "负责人手机", "联系人", "联系人手机", "联系人邮箱", "栏目信息"]
-
-
-def export_rows(sites):
-    for s in sites.select_related("org_unit").iterator(chunk_size=1000):
-        yield [s.name, s.homepage, s.site_code or "", s.org_unit.name, s.org_unit.code, s.sponsor, s.operator_unit,
-               s.icp_number, s.police_record, s.party_gov_mark, "是" if s.is_portal else "否",
-               "是" if s.is_service_platform else "否", s.get_filing_display(), s.run_status_label,
-               "；".join(s.other_domains), s.head_name, s.head_mobile, s.contact_name, s.contact_mobile, s.contact_email,
-               "；".join(f"{k}：{v.get('names', '')}（{v.get('urls', '')}）" for k, v in s.columns.items())]
-
-
-def export_sites(sites, filename="政府网站和栏目基本信息表.xlsx"):
-    return xlsx_response(filename, [{"title": "政府网站和栏目基本信息表", "headers": EXPORT_HEADERS, "rows": export_rows(sites)}])
-
 
 @require_GET
 def offline_reviews(request):

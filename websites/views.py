@@ -1,13 +1,12 @@
 """Public 新增网站 and 查询进度; the org units' review list; the operator's home."""
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from axes.helpers import get_client_ip_address
 from govmedia.common.captcha import captcha_field, needs_public_captcha
+from govmedia.common.ratelimit import over_limit
 from orgtree.models import OrgUnit
 from orgtree.selectors import ancestors_of
 from reviews.engine import TransitionError
@@ -19,13 +18,6 @@ from .selectors import websites_visible_to
 
 SESSION = "website_application"
 PUBLIC_LIMIT = 20  # applications or progress queries per address and hour
-
-
-def _too_many(request, bucket: str) -> bool:
-    key = f"public-rate:{bucket}:{get_client_ip_address(request) or ''}"
-    count = cache.get_or_set(key, 0, 3600)
-    cache.incr(key)
-    return count >= PUBLIC_LIMIT
 
 
 @require_GET
@@ -45,7 +37,7 @@ def apply_form(request):
                                initial=state.get("step_one_form"))
         if needs_public_captcha(request, "apply"):
             form.fields["captcha"] = captcha_field()
-        if request.method == "POST" and _too_many(request, "apply"):
+        if request.method == "POST" and over_limit(request, "public:apply", PUBLIC_LIMIT):
             form.add_error(None, "提交过于频繁，请稍后再试。")
         elif request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -79,7 +71,7 @@ def org_lookup(request):
     """The form fills 省/部委 · 市/垂管省局 · 县/垂管分局 from the six-character code."""
     from django.http import JsonResponse
 
-    if _too_many(request, "lookup"):
+    if over_limit(request, "public:lookup", PUBLIC_LIMIT):
         return JsonResponse({"found": False, "message": "查询过于频繁，请稍后再试。"}, status=429)
     unit = OrgUnit.objects.filter(code__iexact=request.GET.get("code", "").strip(), is_active=True).exclude(level=0).first()
     if unit is None:
@@ -97,7 +89,7 @@ def progress(request):
         form.fields["captcha"] = captcha_field()
     answer = None
     if request.method == "POST" and form.is_valid():
-        if _too_many(request, "progress"):
+        if over_limit(request, "public:progress", PUBLIC_LIMIT):
             form.add_error(None, "查询过于频繁，请稍后再试。")
         else:
             answer = services.progress(form.cleaned_data["tracking_code"])

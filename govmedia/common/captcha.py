@@ -2,7 +2,8 @@
 from axes.helpers import get_client_ip_address
 from captcha.fields import CaptchaField
 from django.conf import settings
-from django.core.cache import cache
+
+from .ratelimit import uses
 
 
 def captcha_field() -> CaptchaField:
@@ -10,13 +11,9 @@ def captcha_field() -> CaptchaField:
                                                        "required": "请输入验证码。"})
 
 
-def public_uses(request, bucket: str) -> int:
-    """How often this address used a public form in the past hour (counted by the views)."""
-    return cache.get(f"public-rate:{bucket}:{get_client_ip_address(request) or ''}", 0)
-
-
 def needs_public_captcha(request, bucket: str) -> bool:
-    return public_uses(request, bucket) >= settings.PUBLIC_CAPTCHA_AFTER
+    """After repeated use of a public form from this address (counted by govmedia.common.ratelimit)."""
+    return uses(request, f"public:{bucket}") >= settings.PUBLIC_CAPTCHA_AFTER
 
 
 def needs_login_captcha(request) -> bool:
