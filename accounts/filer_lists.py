@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from govmedia.common.lists import Column, ListSpec, register
-from orgtree.selectors import cascade_codes, names_by_code
+from orgtree.selectors import attach_org_names
 
 from .filer_services import deletion_refusal, may_rename, password_shown_to_supervisor
 from .filters import FilerUnitFilter
@@ -14,10 +14,8 @@ from .filters import FilerUnitFilter
 
 def prepare_page(rows, request):
     """Per page, in one query each: the org names of the cascade columns, password states."""
-    cascades = {row.pk: cascade_codes(row.org_unit.path) for row in rows}
-    names = names_by_code(code for codes in cascades.values() for code in codes)
+    attach_org_names(rows, lambda row: row.org_unit.path)
     for row in rows:
-        row.org_names = [names.get(code, "") for code in cascades[row.pk]]
         user = getattr(row, "user", None)
         row.shown_password = password_shown_to_supervisor(user) if user else None
         row.password_state = _password_state(user, row.shown_password)

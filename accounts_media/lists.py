@@ -8,7 +8,7 @@ from django.utils.html import format_html_join
 
 from accounts.filters import OrgCascadeMixin
 from govmedia.common.lists import Column, ListSpec, register
-from orgtree.selectors import cascade_codes, names_by_code
+from orgtree.selectors import attach_org_names
 
 from .models import MediaAccount, Status
 from .platforms import ACCOUNT_TYPES, PlatformIdError, extract_platform_id
@@ -16,10 +16,7 @@ from .workflow import WORKFLOW
 
 
 def prepare_page(rows, request):
-    cascades = {row.pk: cascade_codes(row.org_path) for row in rows}
-    names = names_by_code(code for codes in cascades.values() for code in codes)
-    for row in rows:
-        row.org_names = [names.get(code, "") for code in cascades[row.pk]]
+    attach_org_names(rows, lambda row: row.org_path)
 
 
 _URLS: dict[str, str] = {}

@@ -79,3 +79,11 @@ def cascade_options(viewer: OrgUnit, chosen: list[str]) -> list[dict]:
                         "options": options, "selected": selected})
         parent = next((u for u in [OrgUnit.objects.filter(code=selected).first()] if u), None) if selected else None
     return selects
+
+
+def attach_org_names(rows, path_of) -> None:
+    """Give every row `org_names`: the names of its 省/部 · 市/省局 · 区县/地方部门, one query for all."""
+    cascades = {id(row): cascade_codes(path_of(row)) for row in rows}
+    names = names_by_code(code for codes in cascades.values() for code in codes)
+    for row in rows:
+        row.org_names = [names.get(code, "") for code in cascades[id(row)]]

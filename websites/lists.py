@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.filters import OrgCascadeMixin
 from govmedia.common.lists import Column, ListSpec, register
-from orgtree.selectors import cascade_codes, names_by_code
+from orgtree.selectors import attach_org_names
 
 from .models import Filing, RunStatus, Website
 
@@ -35,10 +35,8 @@ class WebsiteFilter(OrgCascadeMixin):
 
 
 def prepare_page(rows, request):
-    cascades = {row.pk: cascade_codes(row.org_path) for row in rows}
-    names = names_by_code(code for codes in cascades.values() for code in codes)
+    attach_org_names(rows, lambda row: row.org_path)
     for row in rows:
-        row.org_names = [names.get(code, "") for code in cascades[row.pk]]
         me = request.user.org_unit_id
         row.is_mine = me is not None and row.reviewer_id == me
         row.offline_mine = me is not None and row.offline_reviewer_id == me
