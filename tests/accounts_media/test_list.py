@@ -4,6 +4,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts_media.models import MediaAccount
@@ -73,7 +74,7 @@ def test_filters(client, chain, login, accounts):
     assert names(client.get(LIST, {"functions": ["func_service"]})) == {"燕园街道"}
     assert names(client.get(LIST, {"functions": ["func_publish", "func_interact"]})) == {"上庄发布", "燕园街道", "北京商务"}
     assert names(client.get(LIST, {"represents_government": "1"})) == {"燕园街道"}
-    today = MediaAccount.objects.first().created_at.date().isoformat()
+    today = timezone.localdate(MediaAccount.objects.first().created_at).isoformat()  # the filter reads Beijing dates
     assert len(names(client.get(LIST, {"created_from": today, "updated_to": today}))) == 3
     assert names(client.get(LIST, {"created_to": "2000-01-01"})) == set()
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connections
 from django.test import Client
+from django.utils import timezone
 
 from reviews.engine import NotAllowed
 from reviews.models import JournalEntry
@@ -279,10 +280,10 @@ def offline(client, **data):
 
 
 def test_offline_rules(client, chain, login):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     site = _done_site(chain)
-    today = date.today()
+    today = timezone.localdate()
     login(site.operator_user)
     html = offline(client, kind="temporary", offline_from=today.isoformat(),
                    offline_until=(today + timedelta(days=31)).isoformat()).content.decode()
@@ -330,10 +331,10 @@ def test_a_portal_cannot_apply_for_offline_and_permanent_offline_completes(clien
 
 
 def test_emergency_offline_by_the_chain_or_gb_only(client, chain, login):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     site = _done_site(chain)
-    until = (date.today() + timedelta(days=3)).isoformat()
+    until = (timezone.localdate() + timedelta(days=3)).isoformat()
     login(chain["tianjin"])
     assert client.post(f"/websites/review/{site.pk}/offline/emergency_offline/", {"offline_until": until}).status_code == 404
     login(chain["gb"])
@@ -419,11 +420,11 @@ def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain,
     from openpyxl import load_workbook
 
     site = _done_site(chain)
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     login(site.operator_user)
-    offline(client, kind="temporary", offline_from=date.today().isoformat(),
-            offline_until=(date.today() + timedelta(days=5)).isoformat())
+    offline(client, kind="temporary", offline_from=timezone.localdate().isoformat(),
+            offline_until=(timezone.localdate() + timedelta(days=5)).isoformat())
     login(chain["haidian"])
     page = client.get("/websites/offline-reviews/").content.decode()
     assert "海淀区人民政府网" in page and "临时下线" in page
