@@ -231,3 +231,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Security hardening (issue 19; docs/decisions/0017-login-throttling.md, 0018-credentials-and-admin.md).
+# Kept in one block: it overrides the login-throttling lines above.
+# ---------------------------------------------------------------------------------------------
+# django-axes locks the (username, address) *pair*; a success resets that pair only, never the
+# failures against another account from the same address (the bypass of issue 19).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# govmedia.common.throttle, on the same rows: an address is locked after this many failures
+# (all usernames together); a username is never locked, only slowed down (progressive delay
+# up to LOGIN_MAX_DELAY_SECONDS) from addresses it never logged in from.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "60"))
