@@ -21,3 +21,13 @@ def needs_login_captcha(request, username: str | None = None) -> bool:
     from .throttle import needs_captcha
 
     return needs_captcha(request, username)
+
+
+def cleanup_stale_captchas(now) -> int:
+    """Delete the 验证码 rows that expired before `now` (every login-page view in 验证码 mode
+    writes one; django-simple-captcha only cleans them when one is validated). Returns the count.
+    Scheduled by `manage.py cleanup_captchas` (docs/deploy.md)."""
+    from captcha.models import CaptchaStore
+
+    deleted, _ = CaptchaStore.objects.filter(expiration__lt=now).delete()
+    return deleted
