@@ -92,6 +92,14 @@ def test_duplicates_are_refused_at_once_naming_the_site(chain):
     apply_online(Client())
     client = Client()
     client.get("/websites/apply/form/?step=1")
+    # An application under review is not named on the public page (issue 19)…
+    html = client.post("/websites/apply/form/", {**STEP_ONE, "name": "另一个名字", "homepage": "http://bjhd.gov.cn"}).content.decode()
+    assert "该首页网址已有申请正在办理" in html and "海淀区人民政府网" not in html
+    html = client.post("/websites/apply/form/", {**STEP_ONE, "homepage": "https://new.example.gov.cn"}).content.decode()
+    assert "该网站名称已有申请正在办理" in html
+    # …a registered (finally approved) site is.
+    from django.utils import timezone
+    Website.objects.update(final_approved_at=timezone.now(), filing=Filing.DONE, reviewer=None)
     html = client.post("/websites/apply/form/", {**STEP_ONE, "name": "另一个名字", "homepage": "http://bjhd.gov.cn"}).content.decode()
     assert "首页网址与已有网站“海淀区人民政府网”" in html
     html = client.post("/websites/apply/form/", {**STEP_ONE, "homepage": "https://new.example.gov.cn"}).content.decode()
@@ -460,7 +468,13 @@ def test_a_second_site_for_one_unit_is_warned_not_blocked(chain):
     client = Client()
     client.get("/websites/apply/form/?step=1")
     client.post("/websites/apply/form/", {**STEP_ONE, "name": "海淀区第二个网站", "homepage": "https://two.bjhd.gov.cn"})
-    assert "原则上一个单位最多开设一个网站" in client.get("/websites/apply/form/").content.decode()
+    # An application under review is neither named nor hinted at on the public page (issue 19).
+    html = client.get("/websites/apply/form/").content.decode()
+    assert "原则上一个单位最多开设一个网站" not in html and "海淀区人民政府网" not in html
+    from django.utils import timezone
+    Website.objects.update(final_approved_at=timezone.now(), filing=Filing.DONE, reviewer=None)
+    html = client.get("/websites/apply/form/").content.decode()
+    assert "原则上一个单位最多开设一个网站" in html and "海淀区人民政府网" not in html
     client.post("/websites/apply/form/", STEP_TWO)
     assert Website.objects.count() == 2
 
