@@ -231,3 +231,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- File storage, staging, backups (files branch; decision records 0008, 0009) -------------------
+# Every uploaded or staged file (pending import files, 季度报告, notice attachments, export results)
+# lives in the database in chunks (govmedia.common.storage.DatabaseStorage), so every app server
+# sees it and a database backup holds it. MEDIA_ROOT is no longer used for them.
+INSTALLED_APPS += ["govmedia.filestore"]
+STORAGES["default"] = {"BACKEND": "govmedia.common.storage.DatabaseStorage"}
+FILE_STORAGE_CHUNK_BYTES = int(os.environ.get("FILE_STORAGE_CHUNK_KB", "1024")) * 1024
+# Temporary uploads under staging/ (checked import files) are removed by `manage.py cleanup_staging`.
+STAGING_MAX_AGE_HOURS = int(os.environ.get("STAGING_MAX_AGE_HOURS", "24"))
+# Folder of pg_dump / pg_restore for `manage.py backup` / `restore` (else PATH, else the newest
+# /usr/lib/postgresql/*/bin).
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
