@@ -245,3 +245,16 @@ AXES_RESET_ON_SUCCESS = True
 # up to LOGIN_MAX_DELAY_SECONDS) from addresses it never logged in from.
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "60"))
+
+# --- File storage, staging, backups (files branch; decision records 0008, 0009) -------------------
+# Every uploaded or staged file (pending import files, 季度报告, notice attachments, export results)
+# lives in the database in chunks (govmedia.common.storage.DatabaseStorage), so every app server
+# sees it and a database backup holds it. MEDIA_ROOT is no longer used for them.
+INSTALLED_APPS += ["govmedia.filestore"]
+STORAGES["default"] = {"BACKEND": "govmedia.common.storage.DatabaseStorage"}
+FILE_STORAGE_CHUNK_BYTES = int(os.environ.get("FILE_STORAGE_CHUNK_KB", "1024")) * 1024
+# Temporary uploads under staging/ (checked import files) are removed by `manage.py cleanup_staging`.
+STAGING_MAX_AGE_HOURS = int(os.environ.get("STAGING_MAX_AGE_HOURS", "24"))
+# Folder of pg_dump / pg_restore for `manage.py backup` / `restore` (else PATH, else the newest
+# /usr/lib/postgresql/*/bin).
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
