@@ -99,7 +99,7 @@ def run_export(job: Job, lease) -> None:
         os.unlink(path)
     keep = timedelta(days=settings.JOBS_EXPORT_KEEP_DAYS)
     if not lease.finish(rows_written=written, rows_total=written, result_name=name, result_size=size,
-                        result_filename=f"{base}-{stamp}{ext}", expires_at=timezone.now() + keep):
+                        result_filename=f"{base}-{stamp}{ext}", keep=keep):
         default_storage.delete(name)  # the lease was lost (taken for dead and retried): the other attempt wins
 
 

@@ -10,7 +10,7 @@ import threading
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Job
@@ -87,8 +87,11 @@ class Lease:
         if not self._mine().update(rows_written=rows_written, rows_total=rows_total, heartbeat_at=timezone.now()):
             raise LeaseLost(self.job.pk)
 
-    def finish(self, **fields) -> bool:
-        return bool(self._mine().update(status=Job.Status.DONE, finished_at=timezone.now(), error="", **fields))
+    def finish(self, keep: timedelta | None = None, **fields) -> bool:
+        now = timezone.now()
+        if keep is not None:
+            fields["expires_at"] = now + keep
+        return bool(self._mine().update(status=Job.Status.DONE, finished_at=now, error="", **fields))
 
     def fail(self, message: str) -> bool:
         return bool(self._mine().update(status=Job.Status.FAILED, finished_at=timezone.now(), error=message))
@@ -140,7 +143,6 @@ def reap_stalled(now=None) -> str:
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.JOBS_LEASE_SECONDS)
     retried = failed = 0
-    close_old_connections()
     with transaction.atomic():
         stale = list(Job.objects.select_for_update(skip_locked=True)
                      .filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff))

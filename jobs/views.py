@@ -17,7 +17,8 @@ def _state(job, user) -> dict:
     return {"id": job.pk, "status": job.status, "status_label": job.get_status_display(), "percent": job.percent,
             "rows_written": job.rows_written, "rows_total": job.rows_total, "finished": job.finished,
             "error": job.error if job.status == job.Status.FAILED else "",
-            "retrying": job.status != job.Status.DONE and job.attempts > 1 and not job.error,
+            "retrying": (job.status == job.Status.QUEUED and job.attempts >= 1)
+                        or (job.status == job.Status.RUNNING and job.attempts > 1),
             "download_url": reverse("jobs:download", args=[job.pk]) if may_download(user, job) else ""}
 
 
