@@ -258,3 +258,15 @@ STAGING_MAX_AGE_HOURS = int(os.environ.get("STAGING_MAX_AGE_HOURS", "24"))
 # Folder of pg_dump / pg_restore for `manage.py backup` / `restore` (else PATH, else the newest
 # /usr/lib/postgresql/*/bin).
 PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
+
+# --- Background jobs (the `jobs` app; docs/decisions/0010, docs/deploy.md) ------------------------
+# The queue is django-tasks' database backend: jobs wait in the database (PostgreSQL: SELECT … FOR
+# UPDATE SKIP LOCKED; SQLite in the demo), `manage.py jobs_worker` runs them on any number of
+# machines, `manage.py run_scheduled` (a timer, every minute, on any node) enqueues the scheduled ones.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "jobs"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "exports", "scheduled"]}}
+JOBS_EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "3"))        # 下载中心 keeps a file this long
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))  # a running job's lease renewal
+JOBS_LEASE_SECONDS = float(os.environ.get("JOBS_LEASE_SECONDS", "90"))          # no heartbeat this long: worker died
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "2"))             # then 失败 with a Chinese message
+EXPORT_IMMEDIATE_MAX_ROWS = int(os.environ.get("EXPORT_IMMEDIATE_MAX_ROWS", "5000"))  # larger selections: a job

@@ -111,13 +111,14 @@ def _listed(request):
 @require_http_methods(["GET", "POST"])
 def review_list(request):
     """政府网站和栏目基本信息表: the shared list (筛选查询, 显示字段, 导出), with the review buttons."""
-    from govmedia.common.lists import export_requested, render_list
+    from govmedia.common.lists import render_list
+    from jobs.exports import export_requested
     from orgtree.selectors import cascade_options
 
     from .lists import WEBSITE_LIST
 
     sites = _listed(request)
-    export = export_requested(request, WEBSITE_LIST, sites)
+    export = export_requested(request, WEBSITE_LIST)
     if export is not None:
         return export
     mine = websites_visible_to(request.user).filter(reviewer_id=request.user.org_unit_id)

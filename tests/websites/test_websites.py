@@ -10,6 +10,7 @@ from django.utils import timezone
 from reviews.engine import NotAllowed
 from reviews.models import JournalEntry
 from tests.conftest import requires_postgres
+from tests.jobs_helpers import export_all
 from websites import services
 from websites.models import Filing, Website
 
@@ -445,7 +446,7 @@ def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain,
     assert stats.context["chart"]["labels"] == ["海淀区"]
     contacts = client.get("/websites/org-units/", {"q": "海淀"}).content.decode()
     assert "110108" in contacts and "120101" not in client.get("/websites/org-units/").content.decode()
-    ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "all"}).streaming_content))).active
+    ws = export_all(client, "/websites/review/").active
     assert [c.value for c in ws[1]][:3] == ["网站名称", "首页网址", "网站标识码"]
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["海淀区人民政府网"]
     found = client.get("/websites/review/", {"q": "1101080001"})
@@ -459,7 +460,7 @@ def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain,
     ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "page", "page": 1}).streaming_content))).active
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["海淀区人民政府网"]  # 导出当页数据
     login(chain["tianjin"])
-    ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "all"}).streaming_content))).active
+    ws = export_all(client, "/websites/review/").active
     assert ws.max_row == 1  # another province: headers only
 
 
