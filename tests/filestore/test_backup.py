@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import override_settings
 
 from accounts.filer_services import create_filer_unit
 from accounts_media.models import MediaAccount
@@ -34,21 +35,29 @@ def total(client, url, **params):
 
 @pytest.fixture
 def empty_database():
-    """A new, empty database on the test server; dropped afterwards."""
+    """make(suffix) → a new, empty database on the test server (its URL and a connect()); all
+    dropped afterwards."""
     db = connection.settings_dict
-    name = f"{db['NAME']}_restored"
     conninfo = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"] or None,
                 "password": db["PASSWORD"] or None}
     admin = psycopg2.connect(dbname="postgres", **conninfo)
     admin.autocommit = True
+    made = []
+
+    def make(suffix):
+        name = f"{db['NAME']}_{suffix}"
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        url = (f"postgres://{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@"
+               f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}")
+        return url, lambda: psycopg2.connect(dbname=name, **conninfo)
+
+    yield make
     with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    url = (f"postgres://{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@"
-           f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}")
-    yield url, lambda: psycopg2.connect(dbname=name, **conninfo)
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for name in made:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.close()
 
 
@@ -92,21 +101,22 @@ def test_backup_restores_into_an_empty_database(client, chain, login, tree, tmp_
         assert sorted(tar.getnames()) == ["database.dump", "manifest.json"]
         assert settings.SECRET_KEY not in tar.extractfile("manifest.json").read().decode()
 
-    url, connect = empty_database
-    # Another key: refused with the consequences named, nothing written.
-    refused = manage(url, "manage.py", "restore", str(archive), SECRET_KEY="another-secret-key-" + "x" * 40)
-    assert refused.returncode != 0
-    assert "密钥与备份时不同：SECRET_KEY、INITIAL_PASSWORD_KEY" in refused.stderr
-    assert "--allow-key-change" in refused.stderr
-    assert table_count(connect) == 0
+    # Another key: refused with the consequences named, before anything is written.
+    with override_settings(SECRET_KEY="another-secret-key-" + "x" * 40, INITIAL_PASSWORD_KEY="another-key"):
+        with pytest.raises(CommandError) as refused:
+            call_command("restore", str(archive))
+    assert "密钥与备份时不同：SECRET_KEY、INITIAL_PASSWORD_KEY" in str(refused.value)
+    assert "--allow-key-change" in str(refused.value)
+    # A database that is not empty (this one): refused, nothing overwritten.
+    with pytest.raises(CommandError, match="不是空的"):
+        call_command("restore", str(archive))
+    assert MediaAccount.objects.count() == 3
 
+    url, connect = empty_database("restored")
     restored = manage(url, "manage.py", "restore", str(archive))
     assert restored.returncode == 0, restored.stderr
     assert "恢复完成" in restored.stdout and "存储文件 1" in restored.stdout
-
-    # Restoring again over the now non-empty database is refused.
-    again = manage(url, "manage.py", "restore", str(archive))
-    assert again.returncode != 0 and "不是空的" in again.stderr
+    assert table_count(connect) > 20
 
     check = manage(url, "-m", "tests.filestore.restored_check", str(report.pk))
     assert check.returncode == 0, check.stderr
@@ -121,6 +131,19 @@ def test_backup_restores_into_an_empty_database(client, chain, login, tree, tmp_
     assert len(seen["media_codes"]) == len(set(seen["media_codes"])) == 4
     # The original database is untouched by all this.
     assert MediaAccount.objects.count() == 3
+
+    # An intended key change: restored with a warning; the initial passwords are then named
+    # as undecryptable (not “已修改”), and logins still work.
+    other_key = {"SECRET_KEY": "another-secret-key-" + "x" * 40}
+    url, connect = empty_database("rekeyed")
+    rekeyed = manage(url, "manage.py", "restore", str(archive), "--allow-key-change", **other_key)
+    assert rekeyed.returncode == 0, rekeyed.stderr
+    assert "警告：密钥与备份时不同" in rekeyed.stderr and "无法解密" in rekeyed.stderr
+    check = manage(url, "-m", "tests.filestore.restored_check", str(report.pk), **other_key)
+    assert check.returncode == 0, check.stderr
+    seen = json.loads(check.stdout.strip().splitlines()[-1])
+    assert (seen["login_org"], seen["login_filer"]) == (302, 302)
+    assert seen["initial_password_shown"] is False
 
 
 def test_a_file_that_is_no_backup_is_refused(tmp_path):
