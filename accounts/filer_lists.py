@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from govmedia.common.lists import Column, ListSpec, register
 from orgtree.selectors import attach_org_names
 
+from . import crypto
 from .filer_services import deletion_refusal, may_rename, password_shown_to_supervisor
 from .filters import FilerUnitFilter
 
@@ -36,7 +37,7 @@ def _password_state(user, shown):
     if shown:
         return shown
     if user.initial_password_encrypted:
-        return "无法解密，请重置密码"  # the key changed since it was stored
+        return crypto.key_changed_message()  # stored, but INITIAL_PASSWORD_KEY changed since (e.g. a restore)
     if user.must_change_password:
         return "已重置"
     return "已修改"

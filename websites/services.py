@@ -135,8 +135,11 @@ def progress(tracking_code: str, now: datetime | None = None) -> dict | None:
         else:
             answer["text"] = "审核通过"
             answer["site_code"] = site.site_code
-            if site.verification_encrypted:  # shown once, then wiped
-                answer["verification"] = crypto.decrypt(site.verification_encrypted)
+            revealed = crypto.reveal(site.verification_encrypted)
+            if revealed.key_changed:  # kept as it is: readable again once the right key is back
+                answer["verification_error"] = crypto.key_changed_message("校验码", "请联系上级组织单位或系统管理员")
+            elif site.verification_encrypted:  # shown once, then wiped
+                answer["verification"] = revealed.plain
                 site.verification_encrypted = ""
                 site.verification_shown_at = timezone.now()
                 site.save(update_fields=["verification_encrypted", "verification_shown_at"])
