@@ -245,3 +245,12 @@ AXES_RESET_ON_SUCCESS = True
 # up to LOGIN_MAX_DELAY_SECONDS) from addresses it never logged in from.
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "60"))
+# The ops admin: a second factor (django-otp TOTP), the login page's throttling, and optionally
+# only from OPS_ADMIN_ALLOWED_NETWORKS (comma-separated addresses or CIDR networks).
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "govmedia.apps.OpsAdminConfig"
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+OTP_TOTP_ISSUER = "全国政务新媒体与政府网站报送系统"
+OPS_ADMIN_ALLOWED_NETWORKS = env_list("OPS_ADMIN_ALLOWED_NETWORKS")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # TOTP secrets only ever shown once, by `manage.py ops_totp`
