@@ -254,3 +254,12 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.Authenticatio
 OTP_TOTP_ISSUER = "全国政务新媒体与政府网站报送系统"
 OPS_ADMIN_ALLOWED_NETWORKS = env_list("OPS_ADMIN_ALLOWED_NETWORKS")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # TOTP secrets only ever shown once, by `manage.py ops_totp`
+# Headers: no-store on signed-in pages, exports and JSON (govmedia.security); Permissions-Policy
+# (django-permissions-policy) switches off the browser features no page of ours uses.
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "govmedia.security.NoStoreMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "django_permissions_policy.PermissionsPolicyMiddleware")
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+    "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+    "screen-wake-lock", "usb", "xr-spatial-tracking")}
