@@ -270,3 +270,21 @@ JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))  
 JOBS_LEASE_SECONDS = float(os.environ.get("JOBS_LEASE_SECONDS", "90"))          # no heartbeat this long: worker died
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "2"))             # then 失败 with a Chinese message
 EXPORT_IMMEDIATE_MAX_ROWS = int(os.environ.get("EXPORT_IMMEDIATE_MAX_ROWS", "5000"))  # larger selections: a job
+# The ops admin: a second factor (django-otp TOTP), the login page's throttling, and optionally
+# only from OPS_ADMIN_ALLOWED_NETWORKS (comma-separated addresses or CIDR networks).
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "govmedia.apps.OpsAdminConfig"
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+OTP_TOTP_ISSUER = "全国政务新媒体与政府网站报送系统"
+OPS_ADMIN_ALLOWED_NETWORKS = env_list("OPS_ADMIN_ALLOWED_NETWORKS")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # TOTP secrets only ever shown once, by `manage.py ops_totp`
+# Headers: no-store on signed-in pages, exports and JSON (govmedia.security); Permissions-Policy
+# (django-permissions-policy) switches off the browser features no page of ours uses.
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "govmedia.security.NoStoreMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "django_permissions_policy.PermissionsPolicyMiddleware")
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+    "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+    "screen-wake-lock", "usb", "xr-spatial-tracking")}

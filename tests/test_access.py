@@ -67,8 +67,10 @@ def test_every_role_not_admitted_gets_403_and_admitted_ones_do_not(client, users
     assert checked > 10
 
 
-def test_ops_staff_use_the_admin_and_nothing_else(client, users):
+def test_ops_staff_use_the_admin_and_nothing_else(client, users, login):
     client.force_login(users["ops"])
+    assert client.get("/ops-admin/").status_code == 302  # the second factor first (tests/security)
+    login(users["ops"])
     assert client.get("/ops-admin/").status_code == 200
     assert client.get("/media/").status_code == 403
     client.force_login(users["gb"])
