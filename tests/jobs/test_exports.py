@@ -188,3 +188,21 @@ def test_a_worker_taken_for_dead_loses_its_result_to_the_retry(chain, accounts, 
     run_queued_jobs()  # the retry
     job.refresh_from_db()
     assert job.status == "done" and job.attempts == 2 and job.result_name != "old.xlsx"
+
+
+def test_the_filer_unit_export_values_path_matches_its_model_path(users, tree):
+    from accounts.filer_lists import FILER_UNIT_LIST
+    from tests.factories import make_filer
+
+    make_filer(tree["110108"], "=海淀区燕园街道", 5, media_count=2)
+    make_filer(tree["110000"], "北京市统计局", 6)
+    request = JobRequest(users["gb"], "")
+    listed, scope = FILER_UNIT_LIST.querysets(request)
+    qs = lists.export_queryset(request, FILER_UNIT_LIST, listed, scope)
+    assert all(c.fields for c in lists.export_columns(FILER_UNIT_LIST))
+    fast = list(lists.export_rows(FILER_UNIT_LIST, request, qs))
+    slow = list(lists._export_rows(FILER_UNIT_LIST, request, list(qs), lists.export_columns(FILER_UNIT_LIST),
+                                   lists.table_keys(lists.export_headers(FILER_UNIT_LIST))))
+    assert len(fast) >= 4
+    assert [{k: cell_value(v) for k, v in r.items()} for r in fast] == [{k: cell_value(v) for k, v in r.items()}
+                                                                         for r in slow]
