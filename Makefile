@@ -25,6 +25,9 @@ demo-data: migrate
 
 demo: demo-data
 	@echo "演示系统：http://127.0.0.1:8000  （用户名为组织单位代码，如 GB0000、110000、110108、bm2900；密码 $(DEMO_PASSWORD)）"
+	@echo "后台任务进程（导出、16:00 标识码等定时任务）随网站一同启动，Ctrl+C 一并停止。"
+	$(DEV_ENV) $(PY) manage.py jobs_worker --with-scheduler & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
