@@ -78,7 +78,7 @@ def build_template(kind: str) -> bytes:
     ws["A1"].font = Font(bold=True, color="C00000")
     ws.append([title for title, _ in COLUMNS])
     ws.append([sub or "" for _, sub in COLUMNS])
-    for col, (title, sub) in enumerate(COLUMNS, start=1):
+    for col, (_title, sub) in enumerate(COLUMNS, start=1):
         if sub is None:
             ws.merge_cells(start_row=HEADER_ROW, start_column=col, end_row=SUB_HEADER_ROW, end_column=col)
     for title in ("*是否包含以下功能", "账号联系人"):

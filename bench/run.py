@@ -91,7 +91,7 @@ def bench_lists():
             admin_ms = median_ms(page(admin, admin_url), RUNS)
             ms = median_ms(page(client, url), RUNS)
             sqls = queries_of(page(client, url))
-            floor = median_ms(lambda: run_bare(sqls), RUNS)
+            floor = median_ms(lambda sqls=sqls: run_bare(sqls), RUNS)
             ratio_admin = ms / admin_ms
             ratio_floor = ms / floor if floor else 0
             ok = ratio_admin <= 0.7 and ratio_floor <= 3 and len(sqls) <= 8
@@ -105,8 +105,8 @@ def bench_scope():
     for code in ("GB0000", "110000", None):
         unit = OrgUnit.objects.get(code=code) if code else OrgUnit.objects.filter(level=3).order_by("code").first()
         qs = MediaAccount.objects.filter(scope_q(unit, "org_path"), removed_at__isnull=True)
-        count_ms = median_ms(lambda: qs.count(), RUNS)
-        first_ms = median_ms(lambda: list(qs.order_by("-updated_at", "-id")[:20]), RUNS)
+        count_ms = median_ms(lambda qs=qs: qs.count(), RUNS)
+        first_ms = median_ms(lambda qs=qs: list(qs.order_by("-updated_at", "-id")[:20]), RUNS)
         record(f"scope query {unit.name}（{unit.code}）", f"count {count_ms:.2f} ms, page {first_ms:.2f} ms", "", None,
                f"{qs.count()} rows")
 

@@ -5,6 +5,7 @@ from captcha import views as captcha_views
 
 from accounts.roles import ORG_UNITS, PUBLIC, SIGNED_IN
 from govmedia.access import route
+from govmedia.ops.views import healthz
 from govmedia.views import home, org_children
 
 admin.site.site_header = "全国政务新媒体与政府网站报送系统 · 运维管理"
@@ -13,6 +14,7 @@ admin.site.index_title = "运维管理"
 
 
 urlpatterns = [
+    route("healthz", healthz, name="healthz", access=PUBLIC),  # ops: load balancer probe, no data
     route("home/", home, name="home", access=SIGNED_IN),
     path("media/", include("accounts_media.urls")),
     route("org-units/children/", org_children, name="org_children", access=ORG_UNITS),

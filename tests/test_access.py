@@ -5,7 +5,6 @@ import re
 import subprocess
 import sys
 
-import pytest
 from django.conf import settings
 from django.urls import reverse
 
@@ -123,6 +122,9 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         "SECRET_KEY": "x7!Qm2#pLz9$Rt4^Vw8&Yb1*Nc5(Hd3)Jf6_Kg0+Ls2=Mu7~Pv9",
         "ALLOWED_HOSTS": "govmedia.example.gov.cn",
         "STATIC_ROOT": str(tmp_path / "static"),
+        "SMS_BACKEND": "accounts.sms.FileBackend",  # the console backend is refused with DEBUG off
+        "SMS_ALLOW_TEST_BACKEND": "1",
+        "SMS_FILE_PATH": str(tmp_path / "sms.jsonl"),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -17,7 +17,7 @@ from accounts.roles import Role
 from reviews.engine import Context, Transition, TransitionError, Workflow
 from .models import Filing, Offline, RESTORABLE, RunStatus, Website
 
-O = Offline
+O = Offline  # noqa: E741  (short name of the transition tables below)
 MAX_TEMPORARY_DAYS = 30
 
 

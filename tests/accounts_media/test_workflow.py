@@ -239,5 +239,5 @@ def test_account_counts_follow_every_status_and_guard_filer_deletion(chain, clie
     assert counts() == (1, 1)  # 恢复待审核 counts
     perform(account, "delete", chain["gb"], {"reason": "退出监管"})
     assert counts() == (0, 0)
-    response = client.post(f"/filer-units/{filer_user.filer_unit_id}/delete/", {"reason": "撤销"})
+    client.post(f"/filer-units/{filer_user.filer_unit_id}/delete/", {"reason": "撤销"})
     assert FilerUnit.objects.get(pk=filer_user.filer_unit_id).status == "deleted"

@@ -502,7 +502,7 @@ def test_a_rejected_application_frees_its_name_homepage_and_portal_place(client,
     junk = Website.objects.get()
     login(chain["haidian"])
     client.post(f"/websites/review/{junk.pk}/reject/", {"reason": "冒名申请"})
-    response = apply_online(Client(), step_two={**STEP_TWO, "is_portal": "on"})
+    apply_online(Client(), step_two={**STEP_TWO, "is_portal": "on"})
     assert Website.objects.filter(name=STEP_ONE["name"], is_portal=True, filing="draft").count() == 1
 
 
