@@ -23,6 +23,13 @@ def prepare_page(rows, request):
         row.may_rename = may_rename(request.user, row)
 
 
+def filer_querysets(request):
+    from .selectors import filer_units_visible_to
+
+    qs = filer_units_visible_to(request.user).select_related("org_unit", "user")
+    return qs, qs
+
+
 def _password_state(user, shown):
     if user is None:
         return "—"
@@ -79,6 +86,7 @@ FILER_UNIT_LIST = register(ListSpec(
     export_sheet="填报单位用户信息",
     prepare_page=prepare_page,
     actions=actions_html,
+    querysets=filer_querysets,
     columns=[
         Column("name", "部门", lambda r: r.name, sort="name", choosable=False),
         Column("org_unit", "所属组织单位", lambda r: r.org_unit.name, sort="org_unit__path"),

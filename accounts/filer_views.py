@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govmedia.common.lists import export_requested, render_list
+from govmedia.common.lists import render_list
+from jobs.exports import export_requested
 
 from orgtree.selectors import cascade_options
 
@@ -23,7 +24,7 @@ def _visible(request):
 @require_http_methods(["GET", "POST"])
 def filer_list(request):
     qs = _visible(request)
-    export = export_requested(request, FILER_UNIT_LIST, qs)
+    export = export_requested(request, FILER_UNIT_LIST)
     if export is not None:
         return export
     chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]

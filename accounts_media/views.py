@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from govmedia.common.lists import export_requested, render_list
+from govmedia.common.lists import render_list
+from jobs.exports import export_requested
 from orgtree.selectors import cascade_options
 from reviews.engine import AlreadyHandled, TransitionError, journal_of
 
@@ -45,7 +46,7 @@ def media_list(request):
     base = accounts_visible_to(request.user).select_related("filer_unit")
     tabs = tabs_for(request.user)
     tab = current_tab(request, tabs)
-    export = export_requested(request, MEDIA_LIST, base.filter(tab.q), scope=base)
+    export = export_requested(request, MEDIA_LIST)
     if export is not None:
         return export
     key = f"{request.user.kind}:{request.user.org_unit_id}:{request.user.filer_unit_id}:{request.user.role}"

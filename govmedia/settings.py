@@ -231,3 +231,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Security hardening (issue 19; docs/decisions/0017-login-throttling.md, 0018-credentials-and-admin.md).
+# Kept in one block: it overrides the login-throttling lines above.
+# ---------------------------------------------------------------------------------------------
+# django-axes locks the (username, address) *pair*; a success resets that pair only, never the
+# failures against another account from the same address (the bypass of issue 19).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# govmedia.common.throttle, on the same rows: an address is locked after this many failures
+# (all usernames together); a username is never locked, only slowed down (progressive delay
+# up to LOGIN_MAX_DELAY_SECONDS) from addresses it never logged in from.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "60"))
+
+# --- File storage, staging, backups (files branch; decision records 0008, 0009) -------------------
+# Every uploaded or staged file (pending import files, 季度报告, notice attachments, export results)
+# lives in the database in chunks (govmedia.common.storage.DatabaseStorage), so every app server
+# sees it and a database backup holds it. MEDIA_ROOT is no longer used for them.
+INSTALLED_APPS += ["govmedia.filestore"]
+STORAGES["default"] = {"BACKEND": "govmedia.common.storage.DatabaseStorage"}
+FILE_STORAGE_CHUNK_BYTES = int(os.environ.get("FILE_STORAGE_CHUNK_KB", "1024")) * 1024
+# Temporary uploads under staging/ (checked import files) are removed by `manage.py cleanup_staging`.
+STAGING_MAX_AGE_HOURS = int(os.environ.get("STAGING_MAX_AGE_HOURS", "24"))
+# Folder of pg_dump / pg_restore for `manage.py backup` / `restore` (else PATH, else the newest
+# /usr/lib/postgresql/*/bin).
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
+
+# --- Background jobs (the `jobs` app; docs/decisions/0010, docs/deploy.md) ------------------------
+# The queue is django-tasks' database backend: jobs wait in the database (PostgreSQL: SELECT … FOR
+# UPDATE SKIP LOCKED; SQLite in the demo), `manage.py jobs_worker` runs them on any number of
+# machines, `manage.py run_scheduled` (a timer, every minute, on any node) enqueues the scheduled ones.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "jobs"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "exports", "scheduled"]}}
+JOBS_EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "3"))        # 下载中心 keeps a file this long
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))  # a running job's lease renewal
+JOBS_LEASE_SECONDS = float(os.environ.get("JOBS_LEASE_SECONDS", "90"))          # no heartbeat this long: worker died
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "2"))             # then 失败 with a Chinese message
+EXPORT_IMMEDIATE_MAX_ROWS = int(os.environ.get("EXPORT_IMMEDIATE_MAX_ROWS", "5000"))  # larger selections: a job

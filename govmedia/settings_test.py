@@ -17,4 +17,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 
 import tempfile  # noqa: E402
 
-MEDIA_ROOT = tempfile.mkdtemp(prefix="govmedia-test-media-")
+# One media root per run, shared with the worker processes the job tests start (they inherit it).
+MEDIA_ROOT = os.environ.setdefault("GOVMEDIA_TEST_MEDIA_ROOT", tempfile.mkdtemp(prefix="govmedia-test-media-"))

@@ -63,6 +63,13 @@ def actions_html(row, request) -> str:
     return "".join(parts)
 
 
+def website_querysets(request):
+    from .selectors import websites_visible_to
+
+    qs = websites_visible_to(request.user).select_related("org_unit", "reviewer")
+    return qs, qs
+
+
 WEBSITE_LIST = register(ListSpec(
     name="websites",
     filterset_class=WebsiteFilter,
@@ -71,6 +78,7 @@ WEBSITE_LIST = register(ListSpec(
     export_sheet="政府网站和栏目基本信息表",
     prepare_page=prepare_page,
     actions=actions_html,
+    querysets=website_querysets,
     row_class=lambda row: "table-warning" if row.is_mine or row.offline_mine else "",  # what awaits this unit (the manual's orange)
     columns=[
         Column("name", "网站名称", lambda r: r.name, sort="name", choosable=False),

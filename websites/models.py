@@ -117,6 +117,12 @@ class Website(models.Model):
         return f"{self.name}（{self.site_code or self.get_filing_display()}）"
 
     @property
+    def operator_may_log_in(self) -> bool:
+        """A site marked 删除 or 永久下线 has no operator any more (issue 19): its login is refused
+        and open sessions end; restoring the site to 正常 lets it in again."""
+        return self.run_status not in (RunStatus.DELETED, RunStatus.PERMANENT_OFFLINE)
+
+    @property
     def run_status_label(self) -> str:
         """运行状态 as the org units read it (the manual's 六、报送系统状态解释)."""
         if self.run_status == RunStatus.TEMP_OFFLINE:

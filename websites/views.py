@@ -60,8 +60,10 @@ def apply_form(request):
                 request.session.pop(SESSION, None)
                 return render(request, "websites/apply_done.html", {"site": site})
     chain = ancestors_of(org, include_self=True)[1:] if org else []
-    # 一个单位最多开设一个网站: a warning, not a block (SPEC §10).
-    existing = list(Website.objects.filter(org_unit=org).exclude(filing=Filing.REJECTED).values_list("name", flat=True)[:3]) if org else []
+    # 一个单位最多开设一个网站: a warning, not a block (SPEC §10). Public page: it says that the
+    # unit has a registered site, never which, nor anything of applications under review (issue 19).
+    existing = bool(org) and Website.objects.filter(org_unit=org, final_approved_at__isnull=False).exclude(
+        filing=Filing.REJECTED).exists()
     return render(request, "websites/apply_form.html", {"form": form, "step": step, "org": org, "chain": chain,
                                                          "step_one": state.get("step_one"), "existing": existing})
 
@@ -109,13 +111,14 @@ def _listed(request):
 @require_http_methods(["GET", "POST"])
 def review_list(request):
     """政府网站和栏目基本信息表: the shared list (筛选查询, 显示字段, 导出), with the review buttons."""
-    from govmedia.common.lists import export_requested, render_list
+    from govmedia.common.lists import render_list
+    from jobs.exports import export_requested
     from orgtree.selectors import cascade_options
 
     from .lists import WEBSITE_LIST
 
     sites = _listed(request)
-    export = export_requested(request, WEBSITE_LIST, sites)
+    export = export_requested(request, WEBSITE_LIST)
     if export is not None:
         return export
     mine = websites_visible_to(request.user).filter(reviewer_id=request.user.org_unit_id)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from reviews.engine import NotAllowed
 from reviews.models import JournalEntry
 from tests.conftest import requires_postgres
+from tests.jobs_helpers import export_all
 from websites import services
 from websites.models import Filing, Website
 
@@ -92,6 +93,14 @@ def test_duplicates_are_refused_at_once_naming_the_site(chain):
     apply_online(Client())
     client = Client()
     client.get("/websites/apply/form/?step=1")
+    # An application under review is not named on the public page (issue 19)…
+    html = client.post("/websites/apply/form/", {**STEP_ONE, "name": "另一个名字", "homepage": "http://bjhd.gov.cn"}).content.decode()
+    assert "该首页网址已有申请正在办理" in html and "海淀区人民政府网" not in html
+    html = client.post("/websites/apply/form/", {**STEP_ONE, "homepage": "https://new.example.gov.cn"}).content.decode()
+    assert "该网站名称已有申请正在办理" in html
+    # …a registered (finally approved) site is.
+    from django.utils import timezone
+    Website.objects.update(final_approved_at=timezone.now(), filing=Filing.DONE, reviewer=None)
     html = client.post("/websites/apply/form/", {**STEP_ONE, "name": "另一个名字", "homepage": "http://bjhd.gov.cn"}).content.decode()
     assert "首页网址与已有网站“海淀区人民政府网”" in html
     html = client.post("/websites/apply/form/", {**STEP_ONE, "homepage": "https://new.example.gov.cn"}).content.decode()
@@ -437,7 +446,7 @@ def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain,
     assert stats.context["chart"]["labels"] == ["海淀区"]
     contacts = client.get("/websites/org-units/", {"q": "海淀"}).content.decode()
     assert "110108" in contacts and "120101" not in client.get("/websites/org-units/").content.decode()
-    ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "all"}).streaming_content))).active
+    ws = export_all(client, "/websites/review/").active
     assert [c.value for c in ws[1]][:3] == ["网站名称", "首页网址", "网站标识码"]
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["海淀区人民政府网"]
     found = client.get("/websites/review/", {"q": "1101080001"})
@@ -451,7 +460,7 @@ def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain,
     ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "page", "page": 1}).streaming_content))).active
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["海淀区人民政府网"]  # 导出当页数据
     login(chain["tianjin"])
-    ws = load_workbook(io.BytesIO(b"".join(client.get("/websites/review/", {"export": "all"}).streaming_content))).active
+    ws = export_all(client, "/websites/review/").active
     assert ws.max_row == 1  # another province: headers only
 
 
@@ -460,7 +469,13 @@ def test_a_second_site_for_one_unit_is_warned_not_blocked(chain):
     client = Client()
     client.get("/websites/apply/form/?step=1")
     client.post("/websites/apply/form/", {**STEP_ONE, "name": "海淀区第二个网站", "homepage": "https://two.bjhd.gov.cn"})
-    assert "原则上一个单位最多开设一个网站" in client.get("/websites/apply/form/").content.decode()
+    # An application under review is neither named nor hinted at on the public page (issue 19).
+    html = client.get("/websites/apply/form/").content.decode()
+    assert "原则上一个单位最多开设一个网站" not in html and "海淀区人民政府网" not in html
+    from django.utils import timezone
+    Website.objects.update(final_approved_at=timezone.now(), filing=Filing.DONE, reviewer=None)
+    html = client.get("/websites/apply/form/").content.decode()
+    assert "原则上一个单位最多开设一个网站" in html and "海淀区人民政府网" not in html
     client.post("/websites/apply/form/", STEP_TWO)
     assert Website.objects.count() == 2
 
