@@ -140,9 +140,14 @@ class ImportResult:
         return not self.errors and not self.message
 
 
-def parse_and_validate(content: bytes) -> ImportResult:
+PROGRESS_EVERY = 500
+
+
+def parse_and_validate(content: bytes, progress=None) -> ImportResult:
     """Every row of the file checked (govmedia.common.sheets reads it: header found by content,
-    every non-empty row accounted for, over-long values and control characters reported)."""
+    every non-empty row accounted for, over-long values and control characters reported).
+    `progress(rows_checked, rows_total)`, if given, is called every PROGRESS_EVERY rows and at the
+    end (for a job that shows how far the check has come)."""
     result = ImportResult()
     try:
         sheet = sheets.read(content, LAYOUT)
@@ -151,7 +156,10 @@ def parse_and_validate(content: bytes) -> ImportResult:
         return result
     errors: list[tuple[int, str, str]] = []
     seen: dict[tuple[str, str], int] = {}
-    for line in sheet.rows:
+    total = len(sheet.rows)
+    for done, line in enumerate(sheet.rows):
+        if progress is not None and done % PROGRESS_EVERY == 0 and done:
+            progress(done, total)
         row = _validate_row(line.number, line.cells, errors)
         if row is None:
             continue
@@ -164,6 +172,8 @@ def parse_and_validate(content: bytes) -> ImportResult:
     bad = sheet.bad_cells()   # a cell the reader refused is reported once, by the reader
     result.errors = sheet.errors + [e for e in errors if (e[0], e[1]) not in bad]
     _check_registry(result)
+    if progress is not None:
+        progress(total, total)
     return result
 
 

@@ -168,3 +168,10 @@ def test_a_file_saved_by_libreoffice(client, filer, tmp_path):
     if content is None:
         pytest.skip("LibreOffice (soffice) is not installed here")
     assert imported(client, content, 4).count() == 4
+
+
+def test_the_check_reports_its_progress(filer):
+    """A job running the check can show how far it has come (every 500 rows, and at the end)."""
+    calls = []
+    result = imports.parse_and_validate(manual({4 + i: bili(i) for i in range(1200)}), progress=lambda d, t: calls.append((d, t)))
+    assert result.ok and calls == [(500, 1200), (1000, 1200), (1200, 1200)]
