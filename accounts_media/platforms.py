@@ -293,14 +293,28 @@ def paste_hint(type_code: str) -> str:
     return _PLATFORMS[_account_type(type_code).code].hint
 
 
+_HOST_OWNERS: dict[str, list[int]] = {}   # host → the positions in _PLATFORMS of the platforms owning it
+for _position, _platform in enumerate(_PLATFORMS.values()):
+    for _host in _platform.hosts:
+        _HOST_OWNERS.setdefault(_host, []).append(_position)
+_PLATFORM_CODES = list(_PLATFORMS)
+
+
 def _owner(scheme: str, host: str) -> str | None:
-    """The code of the platform a link belongs to, if any."""
+    """The code of the platform a link belongs to, if any: the first platform (in _PLATFORMS
+    order) owning the host or a parent domain of it. A dictionary look-up per suffix of the host
+    (the batch import calls this for every row)."""
     if scheme == "weixin":
         return "XC"
-    for code, platform in _PLATFORMS.items():
-        if any(host == h or host.endswith("." + h) for h in platform.hosts):
-            return code
-    return None
+    found = None
+    suffix = host
+    while suffix:
+        for position in _HOST_OWNERS.get(suffix, ()):
+            if found is None or position < found:
+                found = position
+        dot = suffix.find(".")
+        suffix = suffix[dot + 1:] if dot >= 0 else ""
+    return None if found is None else _PLATFORM_CODES[found]
 
 
 def _target(url: str, atype: AccountType) -> tuple[str, str, str, str]:
