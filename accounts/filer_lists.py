@@ -2,7 +2,7 @@
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from govmedia.common.lists import Column, ListSpec, register
@@ -76,7 +76,7 @@ def actions_html(row, request) -> str:
             '<button type="button" class="btn btn-link btn-sm p-0 text-danger" data-bs-toggle="modal" '
             'data-bs-target="#delete-filer" data-action="{}" data-name="{}（{}）">删除</button>',
             reverse("filer_units:delete", args=[row.pk]), row.name, row.code))
-    return "".join(parts)
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def _local(dt):
