@@ -21,6 +21,7 @@ urlpatterns = [
     path("spot-checks/", include("reports.urls")),
     path("notices/", include("reports.notice_urls")),
     path("websites/", include("websites.urls")),
+    path("journal/", include("reviews.urls")),
     # The 验证码 image (django-simple-captcha's views, declared public here like every route of ours).
     route("captcha/image/<str:key>/", captcha_views.captcha_image, name="captcha-image", access=PUBLIC,
           kwargs={"scale": 1}),

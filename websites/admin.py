@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from reviews.journal_admin import JournaledAdminMixin
+
 from .models import Website
 
 
 @admin.register(Website)
-class WebsiteAdmin(admin.ModelAdmin):
+class WebsiteAdmin(JournaledAdminMixin, admin.ModelAdmin):
     """Ops staff: find a site, and mark it 例外 or 删除 (运行状态) when GB asks; everything else
     changes through the review rules."""
 
@@ -16,6 +18,8 @@ class WebsiteAdmin(admin.ModelAdmin):
     fields = ["name", "homepage", "site_code", "org_unit", "filing", "run_status", "is_portal", "is_service_platform",
               "sponsor", "operator_unit", "icp_number", "tracking_code", "final_approved_at", "created_at", "updated_at"]
     readonly_fields = [f for f in fields if f != "run_status"]
+    # 例外 / 删除 on the 运行状态 are journaled by the run-status transition table, not here.
+    journal_exclude = ("run_status",)
 
     def has_add_permission(self, request):
         return False
