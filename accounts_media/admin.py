@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
 from reviews.engine import TransitionError
+from reviews.journal_admin import JournaledAdminMixin
 
 from .models import MediaAccount
 from .services import perform
@@ -15,7 +16,7 @@ class DeleteForm(forms.Form):
 
 
 @admin.register(MediaAccount)
-class MediaAccountAdmin(admin.ModelAdmin):
+class MediaAccountAdmin(JournaledAdminMixin, admin.ModelAdmin):
     """Read-only for ops staff, but for 删除（退出监管）, which goes through the same rule as GB's."""
 
     list_display = ["media_code", "name", "account_type", "status", "filer_unit", "updated_at", "removal"]

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reviews.journal.JournalMiddleware",  # the journal reads the request's user and address (reviews/journal.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -166,7 +167,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
 AXES_USERNAME_CALLABLE = "accounts.backends.throttle_username"  # BM2900 and bm2900 share one counter
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+# The client address (govmedia/common/client_ip.py): PROXY_COUNT trusted reverse proxies in front;
+# axes, the rate limits and the journal all read it through the same function.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "govmedia.common.client_ip.client_ip"
 
 # The image 验证码 (django-simple-captcha): asked after LOGIN_CAPTCHA_AFTER failures from an address
 # on the login page, and after PUBLIC_CAPTCHA_AFTER uses an hour of the public website forms.

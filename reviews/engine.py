@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from govmedia.common.bulk import copy_objects
 
+from .journal import current_ip
 from .models import JournalEntry
 
 NEW = ""  # the status of an object not yet saved
@@ -225,7 +226,8 @@ def _journal_entry(workflow, obj, transition, user, ctx, before) -> JournalEntry
         action=transition.name, action_label=transition.label, status_before=workflow.status_labels.get(before, ""),
         status_after=transition.after_label or workflow.status_labels.get(getattr(obj, workflow.status_attr), ""),
         result=ctx.result or transition.result, reason=ctx.reason, changes=ctx.changes, data=ctx.journal_data,
-        position=workflow.position_of(obj),
+        position=workflow.position_of(obj), ip_address=current_ip(), subject_label=str(obj)[:200],
+        scope_path=getattr(obj, "org_path", "") or "",
     )
 
 

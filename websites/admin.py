@@ -5,6 +5,8 @@ from django.urls import path, reverse
 
 from reviews.engine import TransitionError
 
+from reviews.journal_admin import JournaledAdminMixin
+
 from .models import Website
 from .offline import RUN_WORKFLOW
 
@@ -17,7 +19,7 @@ class RunStatusForm(forms.Form):
 
 
 @admin.register(Website)
-class WebsiteAdmin(admin.ModelAdmin):
+class WebsiteAdmin(JournaledAdminMixin, admin.ModelAdmin):
     """Ops staff: find a site, and mark it 例外 or 删除 (运行状态) when GB asks — through the
     运行状态 table of the review engine, so the 流水 records who, when and why. Nothing else is
     edited here; everything else changes through the review rules."""
