@@ -129,7 +129,10 @@ def search_websites(name: str, limit: int = SEARCH_LIMIT) -> Answer:
 def verify_domain(text: str) -> Answer:
     """A website by its homepage address or any of its domains."""
     text = (text or "").strip()[:300]
-    key = normalise_homepage(text) if text else ""
+    try:
+        key = normalise_homepage(text) if text and not re.search(r"[\s\x00-\x1f\x7f]", text) else ""
+    except ValueError:  # a port that is no number, brackets that are no IPv6 address …
+        key = ""
     host = key.split("/", 1)[0]
     if not host or "." not in host:
         return Answer(text, R.UNRECOGNISED, R.WEBSITE_ANSWERS[R.UNRECOGNISED], "请输入网站的域名或首页网址，如 www.beijing.gov.cn。")
@@ -173,10 +176,11 @@ def record_by_code(code: str) -> dict | None:
 PAGE_SIZE = 50
 
 
-def changes(since=None, page: int = 1, newest_first: bool = True, page_size: int = PAGE_SIZE) -> dict:
+def changes(since=None, page: int = 1, newest_first: bool = True, page_size: int | None = None) -> dict:
     """One page of public events (登记 / 关停 / 下线 / 恢复 / 删除) with the subject's public record.
 
     Read from the review journal through the partial index verify_journal_public_events."""
+    page_size = page_size or PAGE_SIZE
     qs = JournalEntry.objects.filter(R.EVENTS)
     if since is not None:
         qs = qs.filter(at__gte=since)
