@@ -2,7 +2,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.verify.conftest import close, registered
+from tests.conftest import requires_postgres
+from tests.verify.conftest import registered
 
 # (type, the link the filer registered, other link forms of the same account a citizen may paste)
 LINK_FORMS = [
@@ -80,6 +81,7 @@ def test_a_name_search_finds_pingan_beijing_and_shows_similar_names_with_their_s
     assert "已关停" in row
 
 
+@requires_postgres  # similarity needs pg_trgm; SQLite only finds substrings
 def test_an_imitation_name_is_not_registered_but_points_to_the_real_one(client, pingan):
     html = ask(client, "平安北京官方")
     assert "未在系统中登记" in html and "平安北京" in html[html.index('data-testid="similar"'):]
