@@ -260,6 +260,28 @@ def bench_verify():
                p95 <= 20 and len(sqls) <= 3, f"median {statistics.median(samples):.1f} ms over {runs} requests")
 
 
+def bench_open_data():
+    """The daily open-data snapshot over every 正常 account and website (into a temporary storage)."""
+    import shutil
+    import tempfile
+
+    from django.test import override_settings
+
+    from verify.services import publish_open_data
+
+    folder = tempfile.mkdtemp(prefix="govmedia-bench-opendata-")
+    try:
+        with override_settings(MEDIA_ROOT=folder):
+            started = time.perf_counter()
+            manifest = publish_open_data()
+            seconds = time.perf_counter() - started
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    size = sum(f["size"] for f in manifest["files"].values()) / 1024 / 1024
+    record("开放数据 daily snapshot (CSV + JSON + manifest)", f"{seconds:.1f} s", "", None,
+           f"{manifest['counts']['accounts']:,} accounts, {manifest['counts']['websites']:,} websites, {size:.0f} MB")
+
+
 def write_doc():
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     with connection.cursor() as cursor:
@@ -286,7 +308,8 @@ def write_doc():
 if __name__ == "__main__":
     only = os.environ.get("BENCH_ONLY", "")
     for name, fn in (("lists", bench_lists), ("scope", bench_scope), ("approvals", bench_approvals),
-                     ("import", bench_import), ("export", bench_export), ("verify", bench_verify)):
+                     ("import", bench_import), ("export", bench_export), ("verify", bench_verify),
+                     ("opendata", bench_open_data)):
         if not only or name in only.split(","):
             fn()
     if not only:

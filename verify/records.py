@@ -6,6 +6,7 @@ Every public output is built from `account_record` / `website_record`; nothing e
 """
 from django.db.models import DateTimeField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts_media.models import MediaAccount, Status
 from accounts_media.platforms import display_type
@@ -106,8 +107,6 @@ def website_answer(site) -> str:
 
 
 def _day(value) -> str:
-    from django.utils import timezone
-
     return timezone.localtime(value).date().isoformat() if value else ""
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 
-from accounts_media.platforms import ACCOUNT_TYPES, PlatformIdError, extract_platform_id, platform_of
+from accounts_media.platforms import PlatformIdError, extract_platform_id, platform_of
 from reviews.models import JournalEntry
 from websites.services import normalise_homepage
 

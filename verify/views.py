@@ -7,13 +7,13 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from govmedia.common.captcha import captcha_field, needs_public_captcha
 from govmedia.common.ratelimit import over_limit
 
 from . import selectors, services
+from .records import ACCOUNT_ANSWERS, WEBSITE_ANSWERS, answer_of_record
 from .forms import VerifyForm
 
 CAPTCHA_BUCKET = "verify"
@@ -59,8 +59,6 @@ def detail(request, code):
     record = selectors.record_by_code(code)
     if record is None:
         return render(request, "verify/detail.html", {"record": None, "code": code[:20]}, status=404)
-    from .records import ACCOUNT_ANSWERS, WEBSITE_ANSWERS, answer_of_record
-
     answer = answer_of_record(record)
     text = (ACCOUNT_ANSWERS if record["kind"] == "account" else WEBSITE_ANSWERS)[answer]
     return render(request, "verify/detail.html", {"record": record, "answer": answer, "answer_text": text,

@@ -1,11 +1,9 @@
 """Walk every public endpoint (pages, API, feeds, open-data files) over the demo data and find
 no private value: contacts, phones, e-mails, reviewers and applicants, passwords, 校验码, 临时码."""
-import json
 import re
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 
 from accounts.models import User
 from accounts_media.models import MediaAccount
