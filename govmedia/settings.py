@@ -345,3 +345,13 @@ if SENTRY_DSN:
     sentry_sdk.init(dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
                     send_default_pii=False, traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")))
 # --- end ops: logging ---------------------------------------------------------------------------
+
+# --- public verification and open data (verify app, issue 17) ---------------------------------
+# 官方账号查询, /api/v1/, open-data files, change feeds. django.contrib.postgres gives the trigram
+# lookups (pg_trgm; the SQLite demo falls back to icontains). Limits count per address in the cache
+# (govmedia.common.ratelimit), per hour.
+INSTALLED_APPS += ["django.contrib.postgres", "ninja", "verify"]
+VERIFY_PAGE_LIMIT = int(os.environ.get("VERIFY_PAGE_LIMIT", "120"))     # 官方账号查询 page, per address and hour
+VERIFY_API_LIMIT = int(os.environ.get("VERIFY_API_LIMIT", "1200"))      # /api/v1/ requests, per address and hour
+OPEN_DATA_KEEP_DAYS = int(os.environ.get("OPEN_DATA_KEEP_DAYS", "30"))  # daily snapshots kept besides today's
+OPEN_DATA_PREFIX = "opendata"                                            # folder in default_storage
