@@ -10,6 +10,7 @@ from orgtree.selectors import cascade_options
 from reviews.engine import AlreadyHandled, NotAllowed, TransitionError, journal_of
 
 from . import services
+from .buttons import detail_buttons, rejection_buttons
 from .forms import AccountForm, CloseForm, DeleteAccountForm, RestoreForm, ReviewForm
 from .counts import cached_counts
 from .lists import MEDIA_LIST
@@ -84,6 +85,7 @@ def account_detail(request, pk):
     account = _account(request, pk)
     return render(request, "accounts_media/detail.html", {
         "account": account, "actions": services.allowed_actions(account, request.user),
+        "buttons": detail_buttons(request, account),
         "changes": _pending_changes(account), "is_rejected": account.status in REJECTED,
     })
 
@@ -200,7 +202,7 @@ def account_rejection(request, pk):
     if account.status not in REJECTED:
         return _require(request, account, "resubmit_add")[1]
     return render(request, "accounts_media/rejection.html", {
-        "account": account, "actions": services.allowed_actions(account, request.user),
+        "account": account, "buttons": rejection_buttons(request, account),
         "changes": _pending_changes(account),
     })
 
