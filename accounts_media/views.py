@@ -20,8 +20,8 @@ from .tabs import current_tab, tab_counts, tabs_for
 from .workflow import REVIEWS, WORKFLOW
 
 
-def _account(request, pk):
-    qs = accounts_visible_to(request.user).select_related("filer_unit", "filer_unit__org_unit", "reviewer")
+def _account(request, pk, include_removed=False):
+    qs = accounts_visible_to(request.user, include_removed).select_related("filer_unit", "filer_unit__org_unit", "reviewer")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -213,7 +213,7 @@ SIMPLE_ACTIONS = {"abandon_add", "abandon_modify", "abandon_close", "abandon_res
 @require_POST
 def account_action(request, pk, action):
     """The transitions that need no form: 放弃…申请, 删除 a draft (confirmed in the page)."""
-    account = _account(request, pk)
+    account = _account(request, pk, include_removed=True)  # a second click on a removed one: 409, said why
     if action not in SIMPLE_ACTIONS:
         return _refused(request, TransitionError("不支持的操作。"), account)
     try:

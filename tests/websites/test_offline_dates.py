@@ -144,3 +144,24 @@ def test_the_offline_job_on_two_nodes_at_once_moves_each_site_once():
     assert sum(r["start_temporary_offline"] for r in results) == 8
     assert set(Website.objects.values_list("run_status", flat=True)) == {RunStatus.TEMP_OFFLINE}
     assert JournalEntry.objects.filter(action="start_temporary_offline").count() == 8
+
+
+def test_an_emergency_cancels_a_temporary_offline_under_way_and_says_so(client, chain, login):
+    site = _done_site(chain)
+    today = timezone.localdate()
+    login(site.operator_user)
+    offline(client, kind="temporary", offline_from=(today + timedelta(days=5)).isoformat(),
+            offline_until=(today + timedelta(days=15)).isoformat())
+    login(chain["beijing"])
+    client.post(f"/websites/review/{site.pk}/offline/emergency_offline/",
+                {"offline_until": (today + timedelta(days=2)).isoformat(), "reason": "安全漏洞"})
+    site.refresh_from_db()
+    assert (site.run_status, site.offline_state, site.offline_reviewer, site.offline_until) == (
+        RunStatus.EMERGENCY_OFFLINE, Offline.NONE, None, today + timedelta(days=2))
+    assert last_entry(site).reason == "安全漏洞（进行中的临时下线申请随之取消）"
+    client.post(f"/websites/review/{site.pk}/offline/restore_site/")
+    site.refresh_from_db()
+    assert (site.run_status, site.offline_until, site.offline_kind) == (RunStatus.NORMAL, None, "")
+    # The job finds nothing left to start on the old date.
+    assert services.apply_due_offline_dates(today + timedelta(days=5)) == {"start_temporary_offline": 0,
+                                                                           "end_temporary_offline": 0}
