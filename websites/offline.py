@@ -166,7 +166,7 @@ OFFLINE_WORKFLOW = Workflow(
           button="btn-outline-danger", form="page"),
         T("approve_offline", "同意下线", f({O.PENDING}), after_offline_approval, org_in_chain, (climb_or_decide,),
           kind="review", guards=(AT_MY_UNIT, NOT_A_PORTAL, NORMAL), button="btn-sm btn-primary",
-          confirm="确定同意该网站的下线申请吗？"),
+          confirm="确定同意“{name}”的下线申请吗？"),
         T("reject_offline", "驳回下线", f({O.PENDING}), O.NONE, org_in_chain, (refuse_offline,), kind="review",
           guards=(AT_MY_UNIT,), button="btn-sm btn-outline-danger", form="reason"),
     ],

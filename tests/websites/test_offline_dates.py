@@ -112,6 +112,8 @@ def test_an_overdue_emergency_offline_is_flagged_to_the_chain_not_reopened(clien
         login(chain["haidian"])
         html = client.get("/websites/review/").content.decode()
         assert '<tr class="table-warning">' in html and "紧急下线已逾期" in html
+        overdue = client.get("/websites/offline-reviews/").content.decode()
+        assert "紧急下线已超过预计上线日期" in overdue and 'data-transition="restore_site"' in overdue
         client.post(f"/websites/review/{site.pk}/offline/restore_site/")
         site.refresh_from_db()
         assert site.run_status == RunStatus.NORMAL
