@@ -24,7 +24,7 @@ def test_the_api_keeps_its_openapi_document(pingan, sites):
         assert len(operations) == 7
         for operation in operations:
             @given(case=operation.as_strategy())
-            @hsettings(max_examples=30, deadline=None, derandomize=True, database=None,
+            @hsettings(max_examples=20, deadline=None, derandomize=True, database=None,
                        suppress_health_check=list(HealthCheck))
             def run(case):
                 case.call_and_validate()
