@@ -291,6 +291,9 @@ STORAGES["default"] = {"BACKEND": "govmedia.common.storage.DatabaseStorage"}
 FILE_STORAGE_CHUNK_BYTES = int(os.environ.get("FILE_STORAGE_CHUNK_KB", "1024")) * 1024
 # Temporary uploads under staging/ (checked import files) are removed by `manage.py cleanup_staging`.
 STAGING_MAX_AGE_HOURS = int(os.environ.get("STAGING_MAX_AGE_HOURS", "24"))
+# A large upload that cannot be received (temp folder full or read-only) answers in Chinese, not 500.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+                  "govmedia.common.upload_guard.UploadFailureMiddleware")
 # Folder of pg_dump / pg_restore for `manage.py backup` / `restore` (else PATH, else the newest
 # /usr/lib/postgresql/*/bin).
 PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
