@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
+from reviews import journal
 from reviews.engine import TransitionError
 from reviews.journal_admin import JournaledAdminMixin
 
@@ -51,3 +53,7 @@ class MediaAccountAdmin(JournaledAdminMixin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = {"retire_url": reverse("admin:accounts_media_retire", args=[object_id])}
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+
+journal.register_search("media_account", lambda term: MediaAccount.objects.filter(
+    Q(media_code=term) | Q(name__icontains=term)).values_list("pk", flat=True))

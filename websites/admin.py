@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db.models import Q
 
+from reviews import journal
 from reviews.journal_admin import JournaledAdminMixin
 
 from .models import Website
@@ -26,3 +28,7 @@ class WebsiteAdmin(JournaledAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+journal.register_search("website", lambda term: Website.objects.filter(
+    Q(site_code=term) | Q(tracking_code=term) | Q(name__icontains=term)).values_list("pk", flat=True))

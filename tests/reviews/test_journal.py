@@ -203,10 +203,16 @@ class TestLogins:
             "user", users["org"].pk, None, "", ADDR)
         assert "wrong-Pass1" not in str(entry.__dict__)
 
-    def test_failure_for_an_unknown_username(self, db):
+    def test_failure_for_an_unknown_username(self, users):
         Client(REMOTE_ADDR=ADDR).post("/", {"role": "org", "username": "999999", "password": "wrong-Pass1"})
         entry = last("login_failure")
         assert (entry.subject_id, entry.subject_label, entry.ip_address) == (0, "999999", ADDR)
+        # Ops find it in the admin by the name tried, or by the address.
+        client = Client()
+        client.force_login(users["ops"])
+        for term in ("999999", ADDR):
+            found = client.get("/ops-admin/reviews/journalentry/", {"q": term}).context["cl"].result_list
+            assert entry in list(found), term
 
     @override_settings(AXES_FAILURE_LIMIT=3, LOGIN_CAPTCHA_AFTER=100)
     def test_lockout(self, users):
