@@ -80,8 +80,13 @@ def create_filer_unit(creator: User, org_unit: OrgUnit, name: str) -> tuple[File
 
 
 def password_shown_to_supervisor(filer_user: User) -> str | None:
-    """The initial password while the filer unit has not changed it, else None (已修改)."""
+    """The initial password while the filer unit has not changed it, else None (已修改, or the key changed)."""
     return crypto.decrypt(filer_user.initial_password_encrypted)
+
+
+def reveal_initial_password(filer_user: User) -> crypto.Revealed:
+    """As password_shown_to_supervisor, telling 已修改 apart from “cannot decrypt: key changed”."""
+    return crypto.reveal(filer_user.initial_password_encrypted)
 
 
 def reset_password(actor: User, filer: FilerUnit) -> str:

@@ -5,10 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govmedia.common.lists import export_requested, render_list
+from govmedia.common.lists import render_list
+from jobs.exports import export_requested
 
 from orgtree.selectors import cascade_options
 
+from . import crypto
 from . import filer_services as rules
 from .filer_forms import DeleteFilerForm, FilerAddForm, RenameFilerForm, tier_choices
 from .filer_lists import FILER_UNIT_LIST
@@ -23,7 +25,7 @@ def _visible(request):
 @require_http_methods(["GET", "POST"])
 def filer_list(request):
     qs = _visible(request)
-    export = export_requested(request, FILER_UNIT_LIST, qs)
+    export = export_requested(request, FILER_UNIT_LIST)
     if export is not None:
         return export
     chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
@@ -65,8 +67,10 @@ def filer_attachable(request):
 @require_GET
 def filer_created(request, pk):
     filer = get_object_or_404(_visible(request), pk=pk)
-    password = rules.password_shown_to_supervisor(filer.user)
-    return render(request, "accounts/filer_created.html", {"filer": filer, "password": password})
+    revealed = rules.reveal_initial_password(filer.user)
+    return render(request, "accounts/filer_created.html", {
+        "filer": filer, "password": revealed.plain,
+        "password_state": crypto.key_changed_message() if revealed.key_changed else "已修改"})
 
 
 @require_POST

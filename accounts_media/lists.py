@@ -1,4 +1,6 @@
 """Columns of 【新媒体账号信息】 with the manual's titles, on the shared list machinery."""
+from functools import lru_cache
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -8,15 +10,44 @@ from django.utils.html import format_html_join
 
 from accounts.filters import OrgCascadeMixin
 from govmedia.common.lists import Column, ListSpec, register
-from orgtree.selectors import attach_org_names
+from orgtree.selectors import attach_org_names, org_names_lookup
 
-from .models import MediaAccount, Status
-from .platforms import ACCOUNT_TYPES, PlatformIdError, extract_platform_id
+from .models import STATUS_LABELS, MediaAccount, Status, functions_text
+from .platforms import ACCOUNT_TYPES, PlatformIdError, display_type, extract_platform_id
 from .workflow import WORKFLOW
 
 
 def prepare_page(rows, request):
     attach_org_names(rows, lambda row: row.org_path)
+
+
+def media_querysets(request):
+    """The rows of the current tab, and the user's whole scope (仅导出所选项 keeps to it)."""
+    from .selectors import accounts_visible_to
+    from .tabs import current_tab, tabs_for
+
+    base = accounts_visible_to(request.user).select_related("filer_unit")
+    return base.filter(current_tab(request, tabs_for(request.user)).q), base
+
+
+def export_context(request) -> dict:
+    return {"org": org_names_lookup(), "tz": timezone.get_default_timezone()}
+
+
+@lru_cache(maxsize=4096)
+def _type_text(code, kind, name):
+    return display_type(code, kind or None, name)
+
+
+@lru_cache(maxsize=4096)
+def _functions(publish, service, interact, other, other_text):
+    return functions_text(publish, service, interact, other, other_text)
+
+
+def _local_value(ctx, dt):
+    """_local for the export's values: the Beijing time as text, without timezone.localtime's
+    per-call lookup of the active time zone."""
+    return dt.astimezone(ctx["tz"]).isoformat(" ", "seconds")[:19] if dt else ""
 
 
 _URLS: dict[str, str] = {}
@@ -107,27 +138,45 @@ MEDIA_LIST = register(ListSpec(
     export_sheet="新媒体账号信息",
     prepare_page=prepare_page,
     actions=actions_html,
+    querysets=media_querysets,
+    export_context=export_context,
     columns=[
-        Column("filer_code", "填报单位唯一标识", lambda r: r.filer_unit.code, sort="filer_unit__code"),
-        Column("filer_name", "填报单位全称", lambda r: r.filer_unit.name, sort="filer_unit__name"),
-        Column("media_code", "新媒体标识码", lambda r: r.media_code or "", sort="media_code"),
-        Column("account_type", "账号类型", lambda r: r.type_display, sort="account_type"),
-        Column("status", "状态", lambda r: r.status_label, sort="status"),
+        Column("filer_code", "填报单位唯一标识", lambda r: r.filer_unit.code, sort="filer_unit__code",
+               fields=("filer_unit__code",)),
+        Column("filer_name", "填报单位全称", lambda r: r.filer_unit.name, sort="filer_unit__name",
+               fields=("filer_unit__name",)),
+        Column("media_code", "新媒体标识码", lambda r: r.media_code or "", sort="media_code", fields=("media_code",),
+               fmt=lambda ctx, v: v or ""),
+        Column("account_type", "账号类型", lambda r: r.type_display, sort="account_type",
+               fields=("account_type", "wechat_kind", "platform_name"),
+               fmt=lambda ctx, code, kind, name: _type_text(code, kind, name)),
+        Column("status", "状态", lambda r: r.status_label, sort="status", fields=("status",),
+               fmt=lambda ctx, v: STATUS_LABELS.get(v, v)),
         Column("represents_government", "账号是否代表省/市/县(区)人民政府或国务院部门",
-               lambda r: "是" if r.represents_government else "否"),
-        Column("functions", "功能", lambda r: r.functions_display),
-        Column("url", "文章URL/主页URL/下载URL", lambda r: r.url, default=False),
-        Column("name", "名称", lambda r: r.name, sort="name"),
-        Column("operator", "开设主体", lambda r: r.operator, default=False),
-        Column("org1", "省/部", lambda r: r.org_names[0], default=False),
-        Column("org2", "市/省局", lambda r: r.org_names[1], default=False),
-        Column("org3", "区县/地方部门", lambda r: r.org_names[2], default=False),
-        Column("created_at", "创建时间", lambda r: _local(r.created_at), sort="created_at", default=False),
-        Column("updated_at", "修改时间", lambda r: _local(r.updated_at), sort="updated_at"),
-        Column("platform_id", "biz/oid/ID", lambda r: r.platform_id, default=False),
-        Column("contact_name", "账号联系人姓名", lambda r: r.contact_name, default=False),
-        Column("contact_title", "账号联系人职务", lambda r: r.contact_title, default=False),
-        Column("contact_mobile", "账号联系人手机号", lambda r: r.contact_mobile, default=False),
-        Column("contact_landline", "账号联系人座机号", lambda r: r.contact_landline, default=False),
+               lambda r: "是" if r.represents_government else "否", fields=("represents_government",),
+               fmt=lambda ctx, v: "是" if v else "否"),
+        Column("functions", "功能", lambda r: r.functions_display,
+               fields=("func_publish", "func_service", "func_interact", "func_other", "func_other_text"),
+               fmt=lambda ctx, *flags: _functions(*flags)),
+        Column("url", "文章URL/主页URL/下载URL", lambda r: r.url, default=False, fields=("url",)),
+        Column("name", "名称", lambda r: r.name, sort="name", fields=("name",)),
+        Column("operator", "开设主体", lambda r: r.operator, default=False, fields=("operator",)),
+        Column("org1", "省/部", lambda r: r.org_names[0], default=False, fields=("org_path",),
+               fmt=lambda ctx, path: ctx["org"](path)[0]),
+        Column("org2", "市/省局", lambda r: r.org_names[1], default=False, fields=("org_path",),
+               fmt=lambda ctx, path: ctx["org"](path)[1]),
+        Column("org3", "区县/地方部门", lambda r: r.org_names[2], default=False, fields=("org_path",),
+               fmt=lambda ctx, path: ctx["org"](path)[2]),
+        Column("created_at", "创建时间", lambda r: _local(r.created_at), sort="created_at", default=False,
+               fields=("created_at",), fmt=_local_value),
+        Column("updated_at", "修改时间", lambda r: _local(r.updated_at), sort="updated_at",
+               fields=("updated_at",), fmt=_local_value),
+        Column("platform_id", "biz/oid/ID", lambda r: r.platform_id, default=False, fields=("platform_id",)),
+        Column("contact_name", "账号联系人姓名", lambda r: r.contact_name, default=False, fields=("contact_name",)),
+        Column("contact_title", "账号联系人职务", lambda r: r.contact_title, default=False, fields=("contact_title",)),
+        Column("contact_mobile", "账号联系人手机号", lambda r: r.contact_mobile, default=False,
+               fields=("contact_mobile",)),
+        Column("contact_landline", "账号联系人座机号", lambda r: r.contact_landline, default=False,
+               fields=("contact_landline",)),
     ],
 ))

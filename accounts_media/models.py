@@ -18,6 +18,16 @@ class Status(models.TextChoices):
 
 
 STATUS_LABELS = dict(Status.choices)
+
+
+def functions_text(publish: bool, service: bool, interact: bool, other: bool, other_text: str) -> str:
+    """功能 as lists and exports show it: 信息发布；办事服务；其他(…)."""
+    parts = [label for flag, label in ((publish, "信息发布"), (service, "办事服务"), (interact, "互动交流")) if flag]
+    if other:
+        parts.append(f"其他({other_text})" if other_text else "其他")
+    return "；".join(parts)
+
+
 # 账号数量 counts every status but these (SPEC §5).
 NOT_COUNTED = {Status.DRAFT, Status.ADD_PENDING, Status.ADD_REJECTED, Status.CLOSED}
 COUNTED = [s for s in Status.values if s not in NOT_COUNTED]
@@ -97,11 +107,8 @@ class MediaAccount(models.Model):
 
     @property
     def functions_display(self) -> str:
-        parts = [label for flag, label in ((self.func_publish, "信息发布"), (self.func_service, "办事服务"),
-                                           (self.func_interact, "互动交流")) if flag]
-        if self.func_other:
-            parts.append(f"其他({self.func_other_text})" if self.func_other_text else "其他")
-        return "；".join(parts)
+        return functions_text(self.func_publish, self.func_service, self.func_interact, self.func_other,
+                              self.func_other_text)
 
     @property
     def type_display(self) -> str:

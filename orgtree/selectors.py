@@ -81,6 +81,21 @@ def cascade_options(viewer: OrgUnit, chosen: list[str]) -> list[dict]:
     return selects
 
 
+def org_names_lookup():
+    """path → [省/部, 市/省局, 区县/地方部门] names, for an export that reads paths row by row: the
+    names of every org unit in one query (a few thousand rows), each path resolved once."""
+    names = dict(OrgUnit.objects.values_list("code", "name"))
+    seen: dict[str, list[str]] = {}
+
+    def lookup(path: str) -> list[str]:
+        found = seen.get(path)
+        if found is None:
+            found = seen[path] = [names.get(code, "") for code in cascade_codes(path or "")]
+        return found
+
+    return lookup
+
+
 def attach_org_names(rows, path_of) -> None:
     """Give every row `org_names`: the names of its 省/部 · 市/省局 · 区县/地方部门, one query for all."""
     cascades = {id(row): cascade_codes(path_of(row)) for row in rows}

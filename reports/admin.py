@@ -21,8 +21,14 @@ class SpotCheckReportAdmin(JournaledAdminMixin, admin.ModelAdmin):
     search_fields = ["=org_unit__code", "org_unit__name"]
     list_select_related = ["org_unit"]
     readonly_fields = ["org_unit", "kind", "year", "quarter", "checked_count", "failed_count", "created_at", "submitted_at",
-                       "document", "document_name"]
+                       "document_stored", "document_name"]
+    exclude = ["document"]
     inlines = [ItemInline]
+
+    @admin.display(description="季度报告（存储名）")
+    def document_stored(self, obj):
+        # Files have no public URL (DatabaseStorage): GB and the unit download through the report page.
+        return obj.document.name or "—"
 
 
 class ReceiptInline(admin.TabularInline):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from govmedia.common.storage import StorageFailure, replace_file, save_file
 from govmedia.common.uploads import UploadError, check_document
 from orgtree.models import OrgUnit
 from reviews import journal
@@ -121,16 +122,19 @@ def delete_item(report: SpotCheckReport, item_id: int) -> None:
 
 @transaction.atomic
 def attach_document(report: SpotCheckReport, upload) -> SpotCheckReport:
-    """季度报告: pdf, doc, docx, xls, xlsx or wps, checked by content, kept through Django's storage."""
+    """季度报告: pdf, doc, docx, xls, xlsx or wps, checked by content, kept in the shared storage.
+    A replacement is atomic: the new file under a new name, the reference switched in this
+    transaction, the old file removed after commit; on a storage error the old one stays."""
     content, name = check_document(upload, upload_limit())
     report = _editable(report)
-    if report.document:
-        report.document.delete(save=False)
-    report.document.save(f"{report.org_unit.code}-{report.year}Q{report.quarter}-{report.kind}.{name.rsplit('.', 1)[-1].lower()}",
-                         ContentFile(content), save=False)
     previous_name = report.document_name
     report.document_name = name[:200]
-    report.save(update_fields=["document", "document_name"])
+    try:
+        replace_file(report, "document", f"{report.org_unit.code}-{report.year}Q{report.quarter}-{report.kind}."
+                     f"{name.rsplit('.', 1)[-1].lower()}", ContentFile(content), also_update=("document_name",))
+    except StorageFailure as exc:
+        report.document_name = previous_name
+        raise ReportError(exc.message) from exc
     journal.record(report, "report_document", before={"document_name": previous_name}, after={"document_name": report.document_name},
                    label="替换季度报告" if previous_name else "上传季度报告", scope_path=report.org_unit.path)
     return report
@@ -177,8 +181,14 @@ def add_attachment(notice: Notice, upload) -> NoticeAttachment:
         raise ReportError("通知已下发，不能修改附件。")
     content, name = check_document(upload, upload_limit())
     attachment = NoticeAttachment(notice=notice, name=name[:200], size=len(content))
-    attachment.file.save(f"notice-{notice.pk}-{name.rsplit('.', 1)[-1].lower()}", ContentFile(content), save=False)
-    attachment.save()
+    field = NoticeAttachment._meta.get_field("file")
+    try:
+        with transaction.atomic():
+            attachment.file.name = save_file(field.storage, field.generate_filename(
+                attachment, f"notice-{notice.pk}-{name.rsplit('.', 1)[-1].lower()}"), ContentFile(content))
+            attachment.save()
+    except StorageFailure as exc:
+        raise ReportError(exc.message) from exc
     return attachment
 
 

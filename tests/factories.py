@@ -77,3 +77,16 @@ def solve_captcha(client, url: str, data: dict) -> dict:
     if not found:
         return data
     return {**data, "captcha_0": found.group(1), "captcha_1": CaptchaStore.objects.get(hashkey=found.group(1)).response}
+
+
+def verify_otp(client, user):
+    """Mark the client's session as verified by a TOTP device of `user` (the ops admin's second
+    factor), as django_otp.login does after a correct code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

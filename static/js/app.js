@@ -183,3 +183,45 @@ document.addEventListener("input", function (event) {
       cells.forEach(function (c, i) { c.textContent = data.found ? (data.levels[i] || "—") : "未找到该组织单位"; });
     });
 });
+
+// Export jobs: every [data-job-progress] polls its status URL until the job is finished; the bar's
+// width is set here (CSP allows no inline styles).
+(function () {
+  "use strict";
+  function draw(box, state) {
+    var bar = box.querySelector("[data-job-bar]");
+    bar.style.width = state.percent + "%";
+    bar.textContent = state.percent + "%";
+    box.querySelector(".progress").setAttribute("aria-valuenow", state.percent);
+    box.dataset.percent = state.percent;
+    box.dataset.finished = state.finished ? "1" : "0";
+    if (!state.status) return;
+    box.querySelector("[data-job-status]").textContent = state.status_label;
+    box.querySelector("[data-job-rows]").textContent =
+      state.rows_total === null ? "" : "已写入 " + state.rows_written + " / " + state.rows_total + " 行";
+    box.querySelector("[data-job-retrying]").hidden = !state.retrying;
+    var error = box.querySelector("[data-job-error]");
+    error.textContent = state.error;
+    error.hidden = !state.error;
+    var link = box.querySelector("[data-job-download]");
+    link.hidden = !state.download_url;
+    if (state.download_url) link.href = state.download_url;
+    if (state.finished) {
+      bar.classList.remove("progress-bar-striped", "progress-bar-animated");
+      bar.classList.add(state.status === "done" ? "bg-success" : "bg-danger");
+    }
+  }
+  function poll(box) {
+    fetch(box.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (state) {
+        if (state) draw(box, state);
+        if (!state || !state.finished) window.setTimeout(function () { poll(box); }, 1000);
+      })
+      .catch(function () { window.setTimeout(function () { poll(box); }, 3000); });
+  }
+  document.querySelectorAll("[data-job-progress]").forEach(function (box) {
+    draw(box, { percent: parseInt(box.dataset.percent, 10) || 0, finished: box.dataset.finished === "1" });
+    if (box.dataset.finished !== "1") poll(box);
+  });
+})();

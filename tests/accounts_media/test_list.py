@@ -11,6 +11,7 @@ from accounts_media.models import MediaAccount
 from accounts_media.services import perform
 from tests.accounts_media.conftest import account_data, normal_account, submit
 from tests.factories import make_filer
+from tests.jobs_helpers import export_all, export_file
 
 LIST = "/media/"
 
@@ -106,7 +107,7 @@ def read(response):
 def test_export_all_has_exactly_the_filtered_rows_and_text_stays_text(client, chain, login, accounts):
     login(chain["haidian"])
     page = client.get(LIST, {"tab": "drafts"})
-    ws = read(client.get(LIST, {"tab": "drafts", "export": "all"})).active
+    ws = export_all(client, LIST, {"tab": "drafts"}).active
     header = [c.value for c in ws[1]]
     assert header[:4] == ["填报单位唯一标识", "填报单位全称", "新媒体标识码", "账号类型"]
     for title in ("省/部", "市/省局", "区县/地方部门", "开设主体", "文章URL/主页URL/下载URL", "biz/oid/ID", "账号联系人手机号"):
@@ -118,7 +119,7 @@ def test_export_all_has_exactly_the_filtered_rows_and_text_stays_text(client, ch
     assert body[0][header.index("账号类型")].value == "抖音短视频"
     assert body[0][header.index("市/省局")].value == "海淀区" and body[0][header.index("省/部")].value == "北京市"
     login(chain["beijing"])
-    ws = read(client.get(LIST, {"status": "normal", "export": "all"})).active
+    ws = export_all(client, LIST, {"status": "normal"}).active
     assert sorted(r[header.index("名称")] for r in ws.iter_rows(min_row=2, values_only=True)) == ["上庄发布", "北京商务"]
 
 
@@ -132,13 +133,15 @@ def test_export_selected_keeps_to_the_scope(client, chain, login, accounts):
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed here")
 def test_libreoffice_opens_the_export(client, chain, login, accounts, tmp_path):
-    login(chain["beijing"])
+    """The export job's file opened by LibreOffice: a name typed as =1+1 stays the text =1+1."""
+    login(chain["haidian"])
     path = tmp_path / "export.xlsx"
-    path.write_bytes(b"".join(client.get(LIST, {"export": "all"}).streaming_content))
+    path.write_bytes(export_file(client, LIST, {"tab": "drafts"}))
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
                     "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(path)],
                    check=True, capture_output=True, timeout=180)
-    assert "上庄发布" in (tmp_path / "export.csv").read_text(encoding="utf-8", errors="replace")
+    text = (tmp_path / "export.csv").read_text(encoding="utf-8", errors="replace")
+    assert "=1+1" in text and "抖音短视频" in text
 
 
 def test_columns_and_actions_follow_the_manual(client, chain, login, accounts):

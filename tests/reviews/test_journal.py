@@ -12,7 +12,7 @@ from accounts import sms
 from orgtree.models import FilerUnit, OrgUnit
 from reports.models import Notice
 from reviews.models import JournalEntry
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, verify_otp
 
 ADDR = "198.51.100.23"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
@@ -35,6 +35,8 @@ def as_user(users):
     def _client(user):
         client = Client(REMOTE_ADDR=ADDR)
         client.force_login(user)
+        if user.is_staff:
+            verify_otp(client, user)  # the ops admin's second factor
         return client
 
     return _client
@@ -114,16 +116,19 @@ class TestOrgUnitsInTheAdmin:
 
 
 class TestOpsEditsInTheAdmin:
-    def test_the_run_status_is_left_to_its_own_transition_table(self, users, as_user, tree):
-        """例外/删除 on a website's 运行状态 are journaled by the run-status table (branch guards),
-        not as an ops edit here: the admin mixin leaves that field alone, so there is one entry."""
+    def test_the_run_status_goes_through_its_own_table_with_one_entry(self, users, as_user, tree):
+        """例外 on a website's 运行状态: the admin applies the run-status table (branch guards), the
+        engine journals it with the ops user and the address; the admin mixin writes no second entry."""
         from tests.factories import make_website
-        from websites.admin import WebsiteAdmin
 
         website = make_website(tree["110108"], "haidian-edu", filing="done", site_code="1101080009")
-        as_user(users["ops"]).post(reverse("admin:websites_website_change", args=[website.pk]), {"run_status": "exception"})
-        assert "run_status" in WebsiteAdmin.journal_exclude
-        assert not JournalEntry.objects.filter(action="ops_edit", subject_type="website").exists()
+        as_user(users["ops"]).post(reverse("admin:websites_website_run_status", args=[website.pk, "mark_exception"]),
+                                   {"reason": "国办通知", "version": website.version})
+        website.refresh_from_db()
+        assert website.run_status == "exception"
+        entries = JournalEntry.objects.filter(subject_type="website", subject_id=website.pk)
+        assert [(e.action, e.actor, e.ip_address, e.status_after) for e in entries] == [
+            ("mark_exception", users["ops"], ADDR, "例外")]
 
     def test_a_user_edit(self, users, as_user):
         target = users["org"]
@@ -210,6 +215,7 @@ class TestLogins:
         # Ops find it in the admin by the name tried, or by the address.
         client = Client()
         client.force_login(users["ops"])
+        verify_otp(client, users["ops"])
         for term in ("999999", ADDR):
             found = client.get("/ops-admin/reviews/journalentry/", {"q": term}).context["cl"].result_list
             assert entry in list(found), term
@@ -224,10 +230,14 @@ class TestLogins:
         assert JournalEntry.objects.filter(action__in=["login_failure", "login_lockout"]).count() == 3
 
     def test_the_ops_admin_login_too(self, users):
-        Client(REMOTE_ADDR=ADDR).post("/ops-admin/login/", {"username": "ops", "password": PASSWORD})
+        from django_otp.oath import totp
+
+        device = verify_otp(Client(), users["ops"])
+        token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
+        Client(REMOTE_ADDR=ADDR).post("/ops-admin/login/", {"username": "ops", "password": PASSWORD, "otp_token": token})
         entry = last("login_success", subject_id=users["ops"].pk)
         assert (entry.actor, entry.actor_unit_name, entry.ip_address) == (users["ops"], "运维人员", ADDR)
-        Client(REMOTE_ADDR=ADDR).post("/ops-admin/login/", {"username": "ops", "password": "wrong-Pass1"})
+        Client(REMOTE_ADDR=ADDR).post("/ops-admin/login/", {"username": "ops", "password": "wrong-Pass1", "otp_token": token})
         assert last("login_failure").subject_id == users["ops"].pk
 
     @override_settings(PROXY_COUNT=1)

@@ -1,0 +1,115 @@
+"""Exports of the shared lists as jobs: 导出全部 and large 仅导出所选项 become a Job; the worker
+rebuilds the list's rows from the requester and the query string (the same selectors, so the same
+scope), writes the same .xlsx into default_storage and keeps it JOBS_EXPORT_KEEP_DAYS for the
+下载中心. 导出当页数据 and small selections stay immediate."""
+import os
+import tempfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.http import QueryDict
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from govmedia.common import lists
+from govmedia.common.xlsx import write_table
+
+from . import services
+from .models import Job
+
+PROGRESS_EVERY = 5000
+
+
+def export_requested(request, spec: lists.ListSpec):
+    """The export a list request asks for, or None (then the view draws the list)."""
+    listed, scope = spec.querysets(request)
+    if request.method == "POST":
+        ids = lists.selected_ids(request)
+        if not ids:
+            messages.warning(request, "请先勾选要导出的数据。")
+            return redirect(request.get_full_path())
+        if len(ids) <= settings.EXPORT_IMMEDIATE_MAX_ROWS:
+            return lists.export_response(request, spec, listed, scope, selected_ids=ids)
+        return _start(request, spec, ids)
+    if request.GET.get("export") == "all":
+        return _start(request, spec, None)
+    if request.GET.get("export") == "page":
+        return lists.export_response(request, spec, listed, selected_ids=lists.page_ids(request, spec, listed))
+    return None
+
+
+def _start(request, spec, ids):
+    query = request.GET.copy()
+    for key in ("export", "page"):
+        query.pop(key, None)
+    what = "所选" if ids is not None else "全部"
+    job = services.start_job(request.user, Job.Kind.EXPORT, f"{spec.export_sheet}（导出{what}）", {
+        "spec": spec.name, "query": query.urlencode(), "ids": ids, "filename": spec.export_filename})
+    return redirect("jobs:detail", pk=job.pk)
+
+
+def spec_named(name: str) -> lists.ListSpec:
+    """A registered ListSpec by name; the worker imports every app's list declarations first."""
+    if name not in lists.REGISTRY:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("lists", "filer_lists")
+    return lists.REGISTRY[name]
+
+
+class JobRequest:
+    """What the list machinery reads from a request, rebuilt in the worker: the requester (for
+    the scope) and the query string (tab, filters, sort)."""
+
+    method = "GET"
+
+    def __init__(self, user, query: str):
+        self.user = user
+        self.GET = QueryDict(query)
+        self.POST = QueryDict()
+        self.META: dict = {}
+        self.COOKIES: dict = {}
+
+    def get_full_path(self):
+        return "/?" + self.GET.urlencode()
+
+
+def run_export(job: Job, lease) -> None:
+    """Write the export of `job` (claimed by this worker, `lease` keeps it) into default_storage."""
+    spec = spec_named(job.params["spec"])
+    request = JobRequest(job.requested_by, job.params.get("query", ""))
+    listed, scope = spec.querysets(request)
+    qs = lists.export_queryset(request, spec, listed, scope, selected_ids=job.params.get("ids"))
+    total = qs.count()
+    lease.progress(0, total)
+    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="govmedia-export-")
+    os.close(handle)
+    try:
+        written = write_table(path, spec.export_sheet, lists.export_headers(spec), lists.export_rows(spec, request, qs),
+                              on_rows=lambda n: lease.progress(n, max(total, n)), every=PROGRESS_EVERY)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        base, ext = os.path.splitext(job.params.get("filename") or "export.xlsx")
+        with open(path, "rb") as source:
+            name = default_storage.save(f"exports/{job.requested_by_id}/{job.pk}-{stamp}{ext}", File(source))
+        size = os.path.getsize(path)
+    finally:
+        os.unlink(path)
+    keep = timedelta(days=settings.JOBS_EXPORT_KEEP_DAYS)
+    if not lease.finish(rows_written=written, rows_total=written, result_name=name, result_size=size,
+                        result_filename=f"{base}-{stamp}{ext}", keep=keep):
+        default_storage.delete(name)  # the lease was lost (taken for dead and retried): the other attempt wins
+
+
+def delete_expired(now=None) -> str:
+    """Scheduled: remove the files of exports past their expiry (the job rows stay, marked expired)."""
+    now = now or timezone.now()
+    removed = 0
+    for job in Job.objects.filter(kind=Job.Kind.EXPORT, expires_at__lte=now).exclude(result_name=""):
+        if default_storage.exists(job.result_name):
+            default_storage.delete(job.result_name)
+        Job.objects.filter(pk=job.pk).update(result_name="")
+        removed += 1
+    return f"删除过期导出文件 {removed} 个"

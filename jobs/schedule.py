@@ -1,0 +1,128 @@
+"""Scheduled work on the job queue: one registry, one tick.
+
+`manage.py run_scheduled` (a systemd timer every minute, on one node or several) calls `tick()`:
+for every entry due, it inserts a ScheduledRun (entry, period) row — the unique constraint lets
+exactly one node win each period — and enqueues the entry on the queue, where any worker runs it.
+A daily entry's period is the date of its latest due time, so a tick missed at 16:00 (a node
+down) still runs that day's job at the next tick. Entries marked `inline` (the watchdog that
+retries jobs of dead workers) run in the tick itself, so they never wait for a worker.
+
+Add an entry in one line:  schedule("name", "app.module.function", daily_at=time(3, 0), arg="today")
+"""
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import ScheduledRun
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    func: str                          # dotted path of the function to call
+    every: timedelta | None = None     # run once per interval …
+    daily_at: time | None = None       # … or once a day at this Beijing time
+    arg: str | None = None             # "now" (aware datetime) or "today" (Beijing date) passed to func
+    inline: bool = False               # run in the tick, not on the queue
+    label: str = ""
+
+    def period(self, now: datetime) -> str | None:
+        local = timezone.localtime(now)
+        if self.daily_at is not None:
+            day = local.date() if local.time() >= self.daily_at else local.date() - timedelta(days=1)
+            return day.isoformat()
+        seconds = int(self.every.total_seconds())
+        start = int(now.timestamp()) // seconds * seconds
+        return timezone.localtime(datetime.fromtimestamp(start, tz=timezone.get_current_timezone())).strftime(
+            "%Y-%m-%dT%H:%M")
+
+    def call(self, now: datetime):
+        func = import_string(self.func)
+        if self.arg == "now":
+            return func(now)
+        if self.arg == "today":
+            return func(timezone.localdate(now))
+        return func()
+
+
+SCHEDULE: dict[str, Entry] = {}
+
+
+def schedule(name: str, func: str, *, every: timedelta | None = None, daily_at: time | None = None,
+             arg: str | None = None, inline: bool = False, label: str = "") -> Entry:
+    if (every is None) == (daily_at is None):
+        raise ValueError(f"schedule {name!r}: give exactly one of every= or daily_at=")
+    entry = SCHEDULE[name] = Entry(name, func, every, daily_at, arg, inline, label or name)
+    return entry
+
+
+# --- the entries ---------------------------------------------------------------------------------
+schedule("site_codes", "websites.services.generate_site_codes", daily_at=time(16, 0), arg="now",
+         label="16:00 生成网站标识码")
+schedule("expired_exports", "jobs.exports.delete_expired", every=timedelta(hours=1), arg="now",
+         label="删除过期导出文件")
+schedule("stalled_jobs", "jobs.services.reap_stalled", every=timedelta(minutes=1), arg="now", inline=True,
+         label="重试或标记中断的后台任务")
+schedule("prune_job_records", "jobs.schedule.prune_records", daily_at=time(3, 30), arg="now",
+         label="清理过期的任务记录")
+# Still to wire when they land on main: the import staging-file cleanup (`files`), the
+# CaptchaStore cleanup (`security`), guards' apply_due_offline_dates(today), e.g.
+#   schedule("offline_dates", "websites.guards.apply_due_offline_dates", daily_at=time(0, 5), arg="today")
+
+
+def tick(now: datetime | None = None) -> list[str]:
+    """Enqueue (or run, if inline) every entry due in its current period, once across all nodes."""
+    from .tasks import run_scheduled_entry
+
+    now = now or timezone.now()
+    started = []
+    for entry in SCHEDULE.values():
+        period = entry.period(now)
+        try:
+            with transaction.atomic():
+                ScheduledRun.objects.create(name=entry.name, period=period)
+                if not entry.inline:
+                    run_scheduled_entry.enqueue(entry.name, period)
+        except IntegrityError:
+            continue  # another node (or an earlier tick) has this period
+        if entry.inline:
+            try:
+                execute_entry(entry.name, period, now)
+            except Exception:  # noqa: BLE001 - recorded on its ScheduledRun; the other entries go on
+                pass
+        started.append(f"{entry.name}@{period}")
+    return started
+
+
+def execute_entry(name: str, period: str, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    ScheduledRun.objects.filter(name=name, period=period).update(started_at=now)
+    entry = SCHEDULE.get(name)
+    try:
+        if entry is None:
+            raise LookupError(f"未登记的定时任务：{name}")
+        result = entry.call(now)
+    except Exception as exc:
+        logger.exception("scheduled %s (%s) failed", name, period)
+        ScheduledRun.objects.filter(name=name, period=period).update(finished_at=timezone.now(), error=repr(exc))
+        raise
+    text = "" if result is None else str(result)
+    ScheduledRun.objects.filter(name=name, period=period).update(finished_at=timezone.now(), result=text[:2000])
+    return text
+
+
+def prune_records(now: datetime, keep_days: int = 14) -> str:
+    """Scheduled records and finished queue rows older than `keep_days` (the job rows of exports
+    stay: they are the user's 下载中心 history)."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = now - timedelta(days=keep_days)
+    runs, _ = ScheduledRun.objects.filter(enqueued_at__lt=cutoff).delete()
+    tasks, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return f"清理定时任务记录 {runs} 条、队列记录 {tasks} 条"

@@ -1,0 +1,161 @@
+"""The job rules: start a job (its row and its queue task in one transaction), run it under a
+lease (a heartbeat every JOBS_HEARTBEAT_SECONDS), take a job whose worker died for dead after
+JOBS_LEASE_SECONDS without a heartbeat and retry it, or mark it 失败 with a Chinese message
+after JOBS_MAX_ATTEMPTS. A job only ever moves through compare-and-set updates on (id, attempt),
+so a worker taken for dead that wakes up again cannot overwrite the retry's result."""
+import logging
+import os
+import socket
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Job
+
+logger = logging.getLogger(__name__)
+
+FAILED_MESSAGE = "导出失败：服务器处理出错，请稍后重新导出；如多次出现请联系运维人员。"
+STALLED_MESSAGE = ("导出中断：处理该任务的后台进程意外退出，已自动重试 {n} 次仍未完成。"
+                   "请重新导出；如多次出现请联系运维人员。")
+
+
+def scope_key(user) -> str:
+    """What the requester may see, as recorded on the job: role, org unit, filer unit."""
+    return f"{user.kind}:{user.org_unit_id or ''}:{user.filer_unit_id or ''}"
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def start_job(user, kind: str, title: str, params: dict) -> Job:
+    from .tasks import run_job
+
+    with transaction.atomic():
+        job = Job.objects.create(kind=kind, title=title, requested_by=user, scope=scope_key(user), params=params)
+        result = run_job.enqueue(job.pk)
+        Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    return job
+
+
+def may_download(user, job: Job) -> bool:
+    """The requester only, while the scope is the one the rows were read for, the file kept."""
+    return (job.requested_by_id == user.pk and job.scope == scope_key(user) and user.is_active
+            and job.status == Job.Status.DONE and bool(job.result_name)
+            and (job.expires_at is None or job.expires_at > timezone.now()))
+
+
+class LeaseLost(Exception):
+    """This attempt was taken for dead and handed to another one: stop writing."""
+
+
+class Lease:
+    def __init__(self, job: Job):
+        self.job = job
+        self.attempt = job.attempts
+        self._stop = threading.Event()
+        self._thread = None
+
+    def _mine(self):
+        return Job.objects.filter(pk=self.job.pk, attempts=self.attempt, status=Job.Status.RUNNING)
+
+    def start(self):
+        interval = settings.JOBS_HEARTBEAT_SECONDS
+        if interval > 0:
+            self._thread = threading.Thread(target=self._beat, args=(interval,), daemon=True,
+                                            name=f"job-{self.job.pk}-heartbeat")
+            self._thread.start()
+
+    def _beat(self, interval):
+        try:
+            while not self._stop.wait(interval):
+                self._mine().update(heartbeat_at=timezone.now())
+        except Exception:  # noqa: BLE001 - a missed beat is what the lease is for
+            logger.exception("heartbeat of job %s failed", self.job.pk)
+        finally:
+            connection.close()
+
+    def stop(self):
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def progress(self, rows_written: int, rows_total: int | None):
+        if not self._mine().update(rows_written=rows_written, rows_total=rows_total, heartbeat_at=timezone.now()):
+            raise LeaseLost(self.job.pk)
+
+    def finish(self, keep: timedelta | None = None, **fields) -> bool:
+        now = timezone.now()
+        if keep is not None:
+            fields["expires_at"] = now + keep
+        return bool(self._mine().update(status=Job.Status.DONE, finished_at=now, error="", **fields))
+
+    def fail(self, message: str) -> bool:
+        return bool(self._mine().update(status=Job.Status.FAILED, finished_at=timezone.now(), error=message))
+
+
+def _claim(job_id: int) -> Job | None:
+    with transaction.atomic():
+        job = Job.objects.select_for_update().select_related("requested_by").filter(pk=job_id).first()
+        if job is None or job.status != Job.Status.QUEUED:
+            return None  # already run, or failed meanwhile: the queue delivered it twice
+        now = timezone.now()
+        job.status, job.attempts, job.worker_id = Job.Status.RUNNING, job.attempts + 1, worker_name()
+        job.started_at = job.heartbeat_at = now
+        job.save(update_fields=["status", "attempts", "worker_id", "started_at", "heartbeat_at"])
+    return job
+
+
+def execute(job_id: int) -> str:
+    """Run one job (called by the queue's worker through jobs.tasks.run_job)."""
+    from .exports import run_export
+
+    job = _claim(job_id)
+    if job is None:
+        return "skipped"
+    lease = Lease(job)
+    lease.start()
+    try:
+        {Job.Kind.EXPORT: run_export}[job.kind](job, lease)
+    except LeaseLost:
+        logger.warning("job %s attempt %s lost its lease; the retry carries on", job.pk, lease.attempt)
+        return "lease lost"
+    except Exception:
+        logger.exception("job %s failed", job.pk)
+        lease.fail(FAILED_MESSAGE)
+        raise  # the queue records the traceback on its task row too
+    finally:
+        lease.stop()
+    return "done"
+
+
+def reap_stalled(now=None) -> str:
+    """Scheduled every minute: a running job without a heartbeat for JOBS_LEASE_SECONDS lost its
+    worker (killed, machine gone). Retry it, or after JOBS_MAX_ATTEMPTS mark it 失败."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import run_job
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.JOBS_LEASE_SECONDS)
+    retried = failed = 0
+    with transaction.atomic():
+        stale = list(Job.objects.select_for_update(skip_locked=True)
+                     .filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff))
+        for job in stale:
+            DBTaskResult.objects.filter(id=job.task_id, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED, finished_at=now)
+            if job.attempts < settings.JOBS_MAX_ATTEMPTS:
+                result = run_job.enqueue(job.pk)
+                Job.objects.filter(pk=job.pk, attempts=job.attempts).update(
+                    status=Job.Status.QUEUED, task_id=str(result.id), heartbeat_at=None)
+                retried += 1
+            else:
+                Job.objects.filter(pk=job.pk, attempts=job.attempts).update(
+                    status=Job.Status.FAILED, finished_at=now, error=STALLED_MESSAGE.format(n=job.attempts - 1))
+                failed += 1
+    return f"中断的任务：重试 {retried} 个，标记失败 {failed} 个"
