@@ -48,6 +48,12 @@ class Signed(HttpUser):
 
     def on_start(self):
         self.username = next(_pools[self.kind])
+        self.signed_in = False
+        for _ in range(3):  # a sign-in lost to a dropped connection is tried again, never browsed without
+            if self.sign_in():
+                return
+
+    def sign_in(self) -> bool:
         base = server()
         self.client.get(f"{base}/", name="login page")
         with self.client.post(f"{base}/", name="login (POST)", allow_redirects=False, catch_response=True,
@@ -55,8 +61,12 @@ class Signed(HttpUser):
                               headers={"X-CSRFToken": self.client.cookies.get("csrftoken", "")}) as response:
             if response.status_code != 302:
                 response.failure(f"login of {self.username}: {response.status_code}")
+            self.signed_in = response.status_code == 302
+        return self.signed_in
 
     def page(self, path, name):
+        if not self.signed_in and not self.sign_in():
+            return None
         with self.client.get(f"{server()}{path}", name=name, allow_redirects=False, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code}")
@@ -73,7 +83,7 @@ class OrgUnit(Signed):
     @task(3)
     def pending(self):
         response = self.page("/media/?tab=pending", f"list 待审核 [{self.kind}]")
-        self.to_review = REVIEW_LINK.findall(response.text or "")
+        self.to_review = REVIEW_LINK.findall(response.text or "") if response is not None else []
 
     @task(2)
     def filer_units(self):
@@ -88,7 +98,7 @@ class OrgUnit(Signed):
         """审核 → 同意 of the first account waiting for this unit (if any)."""
         for pk in getattr(self, "to_review", [])[:1]:
             form = self.page(f"/media/{pk}/review/", "review page")
-            version = VERSION.search(form.text or "")
+            version = VERSION.search(form.text or "") if form is not None else None
             if not version:
                 return
             with self.client.post(f"{server()}/media/{pk}/review/", name="approve (POST)", allow_redirects=False,

@@ -3,6 +3,7 @@ markers <!-- prod-check:start --> and <!-- prod-check:end -->.
 `python -m bench.prodcheck_report OUT_DIR USERS_LOW USERS_HIGH SECONDS SCALE`"""
 import csv
 import json
+import re
 import os
 import sys
 from datetime import datetime
@@ -28,6 +29,45 @@ def table(rows: list[dict]) -> list[str]:
     return lines
 
 
+LOG_LINE = re.compile(r"^(\S+) \w+ govmedia\.request \[req=\S+\] (GET|POST|HEAD) (\S+) (\d{3}) ([\d.]+)ms")
+
+
+def _route(method: str, path: str) -> str:
+    base, _, query = path.partition("?")
+    tab = next((part for part in query.split("&") if part.startswith("tab=")), "")
+    base = re.sub(r"/\d+/", "/<id>/", base)
+    return f"{method} {base}?{tab}" if tab else f"{method} {base}"
+
+
+def server_side(out_dir: Path, users: str, seconds: int) -> list[str]:
+    """Time spent inside the app (the request log of both servers) during the measured window of a
+    stage, against what the client saw: the difference is waiting for a free worker or CPU."""
+    history = out_dir / f"u{users}_stats_history.csv"
+    if not history.exists():
+        return []
+    end = max(int(row["Timestamp"]) for row in rows_of(history))
+    start = end - seconds
+    durations: dict[str, list[float]] = {}
+    for log in sorted(out_dir.glob("server-*.log")):
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            match = LOG_LINE.match(line)
+            if not match:
+                continue
+            when = datetime.fromisoformat(match.group(1)).timestamp()
+            if start <= when <= end:
+                durations.setdefault(_route(match.group(2), match.group(3)), []).append(float(match.group(5)))
+    if not durations:
+        return []
+    lines = ["Inside the app servers in the same window (their request log): where the client's time above is much "
+             "longer, requests waited for a worker or for the CPU.", "",
+             "| route | requests | p50 ms | p95 ms | p99 ms |", "| --- | ---: | ---: | ---: | ---: |"]
+    for route, values in sorted(durations.items(), key=lambda item: -len(item[1])):
+        values.sort()
+        pick = {p: values[min(len(values) - 1, int(len(values) * p / 100))] for p in (50, 95, 99)}
+        lines.append(f"| {route} | {len(values)} | {pick[50]:.0f} | {pick[95]:.0f} | {pick[99]:.0f} |")
+    return lines + [""]
+
+
 def main(out: str, low: str, high: str, seconds: str, scale: str):
     out_dir = Path(out)
     now = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
@@ -36,8 +76,8 @@ def main(out: str, low: str, high: str, seconds: str, scale: str):
              f"Two gunicorn app servers ({os.environ.get('GUNICORN_WORKERS', '2')} workers × 4 threads each, "
              f"DEBUG off, govmedia.settings), Redis, PostgreSQL, on this 2-core machine; national data "
              f"`generate_scale_data --scale {scale}`; locust headless, each request sent to server A or B at random; "
-             f"users spawned at {os.environ.get('PRODCHECK_SPAWN_RATE', '4')}/s, each signing in, then {seconds} s measured "
-             f"(statistics reset after spawning); think time 3–8 s between pages. Load average at the end: {load[0]:.1f} / {load[1]:.1f} / "
+             f"users spawned at {os.environ.get('PRODCHECK_SPAWN_RATE', '1')}/s, each signing in, then {seconds} s measured "
+             f"(statistics reset after spawning); think time 3–8 s between pages. Load average when this section was written: {load[0]:.1f} / {load[1]:.1f} / "
              f"{load[2]:.1f} (the machine is shared: other work ran at the same time).", ""]
     verdicts = []
     for users in (low, high):
@@ -56,6 +96,7 @@ def main(out: str, low: str, high: str, seconds: str, scale: str):
             pct = {p: ok[min(len(ok) - 1, int(len(ok) * p / 100))] for p in (50, 95, 99)}
             lines += [f"Sign-ins while the {users} users were spawned (before the statistics above): {len(logins)}, "
                       f"{failed_logins} failed, p50 {pct[50]:.0f} ms, p95 {pct[95]:.0f} ms, p99 {pct[99]:.0f} ms.", ""]
+        lines += server_side(out_dir, users, int(seconds))
         failures = out_dir / f"u{users}_failures.csv"
         failed = rows_of(failures) if failures.exists() else []
         if failed:

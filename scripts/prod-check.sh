@@ -9,7 +9,7 @@
 #   with the same environment (the job queue's worker) and stopped at the end.
 #   Then: the smoke journey through both servers (bench/prodcheck_smoke.py), then locust headless
 #   (bench/locustfile.py) at 50 users and at PRODCHECK_USERS (default 200) users, each spawned at
-#   PRODCHECK_SPAWN_RATE (4) a second and then measured for PRODCHECK_SECONDS (default 60 s);
+#   PRODCHECK_SPAWN_RATE (1) a second and then measured for PRODCHECK_SECONDS (default 60 s);
 #   the figures go to docs/benchmarks.md (marked section).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,9 +25,8 @@ PIDS=()
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 stop_cluster() { :; }
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+cleanup() {  # app servers and workers first (they finish their requests), Redis and PostgreSQL last
+  for (( i=${#PIDS[@]}-1; i>=0; i-- )); do kill "${PIDS[$i]}" 2>/dev/null || true; wait "${PIDS[$i]}" 2>/dev/null || true; done
   stop_cluster
   rm -rf "$WORK"
 }
@@ -109,7 +108,7 @@ $PY -m bench.prodcheck_smoke
 # --- the load test -----------------------------------------------------------------------------
 # Users are spawned at RATE a second (each signs in: PBKDF2, the production hasher, ~0.3 s of CPU);
 # the statistics are reset once all are spawned, then the stage runs SECONDS_EACH more seconds.
-RATE=${PRODCHECK_SPAWN_RATE:-4}
+RATE=${PRODCHECK_SPAWN_RATE:-1}
 for users in 50 "$USERS"; do
   run_time=$(( users / RATE + 15 + SECONDS_EACH ))
   PRODCHECK_LOGIN_FILE="$OUT/u${users}_logins.json" \
