@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 DEMO_PASSWORD ?= Demo@2026
 
-.PHONY: demo test bench install serve migrate demo-data clean
+.PHONY: demo test lint bench prod-check install serve migrate demo-data clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ demo: demo-data
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+# `make test` = the linter, the migrations check, then the suite.
+lint: install
+	$(VENV)/bin/ruff check .
+	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=govmedia.settings_test $(PY) manage.py makemigrations --check --dry-run
+
+test: install lint
 	./scripts/test.sh
 
 bench: install

@@ -15,7 +15,7 @@ class RoleBackend(ModelBackend):
         if not username or not password or role not in KINDS_BY_LOGIN_ROLE:
             return None
         user = (
-            User.objects.select_related("org_unit", "filer_unit")
+            User.objects.select_related("org_unit", "filer_unit", "website")
             .filter(username__iexact=username.strip(), kind__in=KINDS_BY_LOGIN_ROLE[role])
             .first()
         )
@@ -27,7 +27,7 @@ class RoleBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        user = User.objects.select_related("org_unit", "filer_unit").filter(pk=user_id).first()
+        user = User.objects.select_related("org_unit", "filer_unit", "website").filter(pk=user_id).first()
         return user if user and self.user_can_authenticate(user) and user.can_log_in() else None
 
 

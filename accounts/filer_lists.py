@@ -2,13 +2,14 @@
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from govmedia.common.lists import Column, ListSpec, register
 from orgtree.models import FilerUnit
 from orgtree.selectors import attach_org_names, org_names_lookup
 
+from . import crypto
 from .filer_services import deletion_refusal, may_rename, password_shown_to_supervisor
 from .filters import FilerUnitFilter
 
@@ -40,7 +41,7 @@ def _password_state(user, shown):
     if shown:
         return shown
     if user.initial_password_encrypted:
-        return "无法解密，请重置密码"  # the key changed since it was stored
+        return crypto.key_changed_message()  # stored, but INITIAL_PASSWORD_KEY changed since (e.g. a restore)
     if user.must_change_password:
         return "已重置"
     return "已修改"
@@ -75,7 +76,7 @@ def actions_html(row, request) -> str:
             '<button type="button" class="btn btn-link btn-sm p-0 text-danger" data-bs-toggle="modal" '
             'data-bs-target="#delete-filer" data-action="{}" data-name="{}（{}）">删除</button>',
             reverse("filer_units:delete", args=[row.pk]), row.name, row.code))
-    return "".join(parts)
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def _local(dt):

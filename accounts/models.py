@@ -103,6 +103,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             return self.org_unit_id is not None and self.org_unit.is_active
         if self.kind == self.Kind.FILER:
             return self.filer_unit_id is not None and self.filer_unit.is_active
+        if self.kind == self.Kind.SITE:
+            site = getattr(self, "website", None) if self.pk else None  # websites registers the relation
+            return site is None or site.operator_may_log_in
         return True
 
     def pending_gate(self) -> str | None:

@@ -20,6 +20,7 @@ from .validators import MOBILE_RE
 from .verification import Purpose, VerificationError, check_code, send_code
 
 FORGOT_KEY = "forgot_password"
+FORGOT_CODE_REFUSED = "手机验证码错误或已失效，请核对手机号后重新获取。"
 STEP3_TTL_SECONDS = 600  # the new password must be set within 10 minutes of the SMS check
 
 
@@ -78,18 +79,20 @@ def forgot_password(request):
     elif step == 2:
         form = ForgotMobileForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
+            # SPEC §4: the answer must not tell whether username and mobile matched, so every
+            # failure reads the same (a code is only ever delivered when the pair matches).
+            # Another unit's code for that mobile is never touched by a mismatched pair.
+            user = _filer_user_matching(state["username"], form.cleaned_data["mobile"])
             try:
+                if user is None:
+                    raise VerificationError(FORGOT_CODE_REFUSED)
                 check_code(form.cleaned_data["mobile"], Purpose.RESET_PASSWORD, form.cleaned_data["sms_code"])
-            except VerificationError as exc:
-                form.add_error("sms_code", exc.message)
+            except VerificationError:
+                form.add_error("sms_code", FORGOT_CODE_REFUSED)
             else:
-                user = _filer_user_matching(state["username"], form.cleaned_data["mobile"])
-                if user is None:  # a code is only ever delivered when the pair matches
-                    form.add_error("sms_code", "手机验证码错误。")
-                else:
-                    request.session[FORGOT_KEY] = {"step": 3, "username": state["username"], "user_id": user.pk,
-                                                   "verified_at": time.time()}
-                    return redirect("accounts:forgot_password")
+                request.session[FORGOT_KEY] = {"step": 3, "username": state["username"], "user_id": user.pk,
+                                               "verified_at": time.time()}
+                return redirect("accounts:forgot_password")
     else:
         user = User.objects.filter(pk=state.get("user_id"), kind=User.Kind.FILER, is_active=True).first()
         if user is None or time.time() - state.get("verified_at", 0) > STEP3_TTL_SECONDS:
@@ -98,7 +101,7 @@ def forgot_password(request):
             return redirect("accounts:forgot_password")
         form = NewPasswordForm(user, request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            services.change_password(user, form.cleaned_data["new_password1"])
+            services.change_password(user, form.cleaned_data["new_password1"], action="password_forgot")
             request.session.pop(FORGOT_KEY, None)
             messages.success(request, "密码已重置，请使用新密码登录。")
             return redirect("accounts:login")

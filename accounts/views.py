@@ -7,25 +7,31 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
+from govmedia.common import throttle
 from govmedia.common.captcha import captcha_field, needs_login_captcha
 
 from .forms import LoginForm, PasswordChangeForm
 
 LOGIN_FAILED = "用户名或密码错误，请重新输入。"
-LOCKED_OUT = "登录失败次数过多，账号或地址已被暂时锁定，请15分钟后再试。"
+LOCKED_OUT = "登录失败次数过多，该用户名在本地址已被暂时锁定，请15分钟后再试。"
 
 
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])  # HEAD /: monitors and load balancers
 def login_view(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect("home")
     form = LoginForm(request.POST if request.method == "POST" else None)
-    if needs_login_captcha(request):
+    typed = request.POST.get("username") if request.method == "POST" else None
+    if needs_login_captcha(request, typed):
         form.fields["captcha"] = captcha_field()
     if request.method == "POST" and form.is_valid():
+        refused = throttle.refusal(request, form.cleaned_data["username"])
+        if refused:  # before the password is looked at: the answer tells nothing about it
+            form.add_error(None, refused)
+            return render(request, "accounts/login.html", {"form": form}, status=429)
         user = authenticate(
             request,
             username=form.cleaned_data["username"],
@@ -36,6 +42,8 @@ def login_view(request):
             login(request, user)
             return redirect(_safe_next(request) or "home")
         form.add_error(None, LOCKED_OUT if getattr(request, "axes_locked_out", False) else LOGIN_FAILED)
+        if "captcha" not in form.fields and needs_login_captcha(request, typed):
+            form.fields["captcha"] = captcha_field()  # the next try asks for it: show it now
     return render(request, "accounts/login.html", {"form": form})
 
 

@@ -1,12 +1,11 @@
 """批量导入 pages: 下载模板, upload and check, then 提交 / 暂存 of a clean file."""
-import uuid
-
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from govmedia.common.storage import StorageFailure, save_file, staging_name
 from govmedia.common.uploads import UploadError, read_xlsx_upload
 from govmedia.common.xlsx import xlsx_download
 from reviews.engine import TransitionError
@@ -43,7 +42,10 @@ def import_upload(request):
         return render(request, "accounts_media/import.html", {**context, "errors": result.errors[:200],
                                                               "error_count": len(result.errors)}, status=400)
     _discard_pending(request)
-    name = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", ContentFile(content))
+    try:  # staged in the shared storage: 提交/暂存 may reach another app server; removed after a day
+        name = save_file(default_storage, staging_name("media-import", "xlsx"), ContentFile(content))
+    except StorageFailure as exc:
+        return render(request, "accounts_media/import.html", {**context, "refusal": exc.message}, status=503)
     request.session[SESSION_PENDING] = name
     preview = [{**row, "type_label": display_type(row["account_type"], row["wechat_kind"] or None, row["platform_name"])}
                for row in result.rows[:50]]

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError
 from openpyxl import Workbook
-from python_calamine import CalamineWorkbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.validators import MOBILE_RE
+from govmedia.common import sheets
 
 from .models import MediaAccount
 from .platforms import ACCOUNT_TYPES, TYPE_BY_CODE, PlatformIdError, extract_platform_id, parse_type_label
@@ -22,14 +22,28 @@ from .platforms import ACCOUNT_TYPES, TYPE_BY_CODE, PlatformIdError, extract_pla
 MAX_ROWS = 5000
 NOTE = "注：请严格按照《报送表格填写须知》填写本表格。"
 SHEET = "新媒体账号信息"
-HEADER_ROW, SUB_HEADER_ROW, FIRST_DATA_ROW = 2, 3, 4
-# (column title, sub-title under a group or None)
+HEADER_ROW, SUB_HEADER_ROW, FIRST_DATA_ROW = 2, 3, 4   # in the template; an import finds the header by its content
+
+
+def _limit(name):
+    return MediaAccount._meta.get_field(name).max_length   # the same limits as the single-add form
+
+
+Column = sheets.Column
 COLUMNS = [
-    ("*账号名称", None), ("*开设主体", None), ("*账号类型", None), ("*其他账号类型/平台名称", None),
-    ("*账号是否代表省/市/县（区）人民政府或国务院部门", None),
-    ("*是否包含以下功能", "信息发布"), ("*是否包含以下功能", "办事服务"), ("*是否包含以下功能", "互动交流"),
-    ("*文章URL/主页URL/下载URL", None), ("账号联系人", "姓名"), ("账号联系人", "职务"), ("账号联系人", "手机"),
+    Column("*账号名称", max_length=_limit("name")), Column("*开设主体", max_length=_limit("operator")),
+    Column("*账号类型"), Column("*其他账号类型/平台名称", max_length=_limit("platform_name")),
+    Column("*账号是否代表省/市/县（区）人民政府或国务院部门"),
+    Column("*是否包含以下功能", "信息发布"), Column("*是否包含以下功能", "办事服务"), Column("*是否包含以下功能", "互动交流"),
+    Column("*文章URL/主页URL/下载URL", max_length=_limit("url")),
+    Column("账号联系人", "姓名", label="账号联系人姓名", max_length=_limit("contact_name")),
+    Column("账号联系人", "职务", label="账号联系人职务", max_length=_limit("contact_title")),
+    Column("账号联系人", "手机", label="账号联系人手机", max_length=_limit("contact_mobile")),
 ]
+LAYOUT = sheets.Layout(
+    sheet=SHEET, columns=tuple(COLUMNS), max_rows=MAX_ROWS,
+    expected="【批量导入】-【下载模板】下载的模板（第1行为注释，第2–3行为表头，从第4行起每行一个账号）",
+    empty_message="文件中没有数据行：请在表头下方（模板从第4行起）每行填写一个账号，并删除示例行。")
 TYPE_WORDS = (["微信订阅号", "微信服务号"] + [t.list_label for t in ACCOUNT_TYPES[1:]])
 YES, NO = "是", "否"
 
@@ -76,13 +90,13 @@ def build_template(kind: str) -> bytes:
     ws.append([NOTE])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     ws["A1"].font = Font(bold=True, color="C00000")
-    ws.append([title for title, _ in COLUMNS])
-    ws.append([sub or "" for _, sub in COLUMNS])
-    for col, (title, sub) in enumerate(COLUMNS, start=1):
-        if sub is None:
+    ws.append([c.title for c in COLUMNS])
+    ws.append([c.sub or "" for c in COLUMNS])
+    for col, column in enumerate(COLUMNS, start=1):
+        if column.sub is None:
             ws.merge_cells(start_row=HEADER_ROW, start_column=col, end_row=SUB_HEADER_ROW, end_column=col)
     for title in ("*是否包含以下功能", "账号联系人"):
-        cols = [i for i, (t, _) in enumerate(COLUMNS, start=1) if t == title]
+        cols = [i for i, c in enumerate(COLUMNS, start=1) if c.title == title]
         ws.merge_cells(start_row=HEADER_ROW, start_column=cols[0], end_row=HEADER_ROW, end_column=cols[-1])
     fill = PatternFill("solid", fgColor="DDE6F5")
     for row in (HEADER_ROW, SUB_HEADER_ROW):
@@ -126,65 +140,40 @@ class ImportResult:
         return not self.errors and not self.message
 
 
-def read_sheet(content: bytes, name: str, max_rows: int = FIRST_DATA_ROW + MAX_ROWS + 50) -> list[list]:
-    """The rows of the sheet `name` (else the first sheet) as Python values, row 1 first, at most
-    `max_rows` of them (enough to tell a file over the limit). python-calamine (Rust) reads a
-    5,000-row file in tens of milliseconds; it gives whole numbers as floats, which `_text` turns back."""
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    sheet = workbook.get_sheet_by_name(name) if name in workbook.sheet_names else workbook.get_sheet_by_index(0)
-    pad = [None] * (sheet.start[1] if sheet.start else 0)  # iter_rows starts at the used range's first column
-    rows = []
-    for row in sheet.iter_rows():
-        if len(rows) >= max_rows:
-            break
-        rows.append(pad + list(row))
-    return rows
+PROGRESS_EVERY = 500
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def parse_and_validate(content: bytes) -> ImportResult:
+def parse_and_validate(content: bytes, progress=None) -> ImportResult:
+    """Every row of the file checked (govmedia.common.sheets reads it: header found by content,
+    every non-empty row accounted for, over-long values and control characters reported).
+    `progress(rows_checked, rows_total)`, if given, is called every PROGRESS_EVERY rows and at the
+    end (for a job that shows how far the check has come)."""
     result = ImportResult()
     try:
-        table = read_sheet(content, SHEET)
-    except Exception:
-        result.message = "无法读取该文件：文件已损坏或不是 Excel 文件。"
+        sheet = sheets.read(content, LAYOUT)
+    except sheets.SheetError as exc:
+        result.message = exc.message
         return result
-    header = [_text(v) for v in (table[HEADER_ROW - 1] if len(table) >= HEADER_ROW else [])]
-    if header[:2] != ["*账号名称", "*开设主体"]:
-        result.message = "表头与模板不一致：请使用【批量导入】-【下载模板】下载的最新模板填写。"
-        return result
+    errors: list[tuple[int, str, str]] = []
     seen: dict[tuple[str, str], int] = {}
-    count = 0
-    for row_number, values in enumerate(table[FIRST_DATA_ROW - 1:], start=FIRST_DATA_ROW):
-        values = values[:len(COLUMNS)]
-        cells = [_text(v) for v in values] + [""] * (len(COLUMNS) - len(values))
-        if not any(cells):
-            continue
-        count += 1
-        if count > MAX_ROWS:
-            result.rows, result.errors = [], []
-            result.message = f"数据超过 {MAX_ROWS} 行：请分成多个文件导入。"
-            return result
-        row = _validate_row(row_number, cells, result.errors)
+    total = len(sheet.rows)
+    for done, line in enumerate(sheet.rows):
+        if progress is not None and done % PROGRESS_EVERY == 0 and done:
+            progress(done, total)
+        row = _validate_row(line.number, line.cells, errors)
         if row is None:
             continue
         key = (row["account_type"], row["platform_id"])
         if key in seen:
-            result.errors.append((row_number, "*文章URL/主页URL/下载URL", f"与第 {seen[key]} 行是同一账号，不能重复导入"))
+            errors.append((line.number, "*文章URL/主页URL/下载URL", f"与第 {seen[key]} 行是同一账号，不能重复导入"))
             continue
-        seen[key] = row_number
+        seen[key] = line.number
         result.rows.append(row)
-    if count == 0:
-        result.message = "文件中没有账号数据：请从第4行起填写（并删除示例行）。"
-        return result
+    bad = sheet.bad_cells()   # a cell the reader refused is reported once, by the reader
+    result.errors = sheet.errors + [e for e in errors if (e[0], e[1]) not in bad]
     _check_registry(result)
+    if progress is not None:
+        progress(total, total)
     return result
 
 
@@ -231,13 +220,13 @@ def _validate_row(n: int, cells: list[str], errors: list) -> dict | None:
     if len(errors) > before:
         return None
     return {
-        "row": n, "name": name[:100], "operator": operator[:100], "account_type": code, "wechat_kind": wechat_kind or "",
-        "platform_name": platform_name[:50] if code and TYPE_BY_CODE[code].needs_platform_name else "",
+        "row": n, "name": name, "operator": operator, "account_type": code, "wechat_kind": wechat_kind or "",
+        "platform_name": platform_name if code and TYPE_BY_CODE[code].needs_platform_name else "",
         "url": url, "platform_id": platform_id,
         "represents_government": flags["*账号是否代表省/市/县（区）人民政府或国务院部门"],
         "func_publish": flags["信息发布"], "func_service": flags["办事服务"], "func_interact": flags["互动交流"],
         "func_other": False, "func_other_text": "",
-        "contact_name": c_name[:30], "contact_title": c_title[:50], "contact_mobile": c_mobile, "contact_landline": "",
+        "contact_name": c_name, "contact_title": c_title, "contact_mobile": c_mobile, "contact_landline": "",
     }
 
 

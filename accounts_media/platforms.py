@@ -293,14 +293,28 @@ def paste_hint(type_code: str) -> str:
     return _PLATFORMS[_account_type(type_code).code].hint
 
 
+_HOST_OWNERS: dict[str, list[int]] = {}   # host → the positions in _PLATFORMS of the platforms owning it
+for _position, _platform in enumerate(_PLATFORMS.values()):
+    for _host in _platform.hosts:
+        _HOST_OWNERS.setdefault(_host, []).append(_position)
+_PLATFORM_CODES = list(_PLATFORMS)
+
+
 def _owner(scheme: str, host: str) -> str | None:
-    """The code of the platform a link belongs to, if any."""
+    """The code of the platform a link belongs to, if any: the first platform (in _PLATFORMS
+    order) owning the host or a parent domain of it. A dictionary look-up per suffix of the host
+    (the batch import calls this for every row)."""
     if scheme == "weixin":
         return "XC"
-    for code, platform in _PLATFORMS.items():
-        if any(host == h or host.endswith("." + h) for h in platform.hosts):
-            return code
-    return None
+    found = None
+    suffix = host
+    while suffix:
+        for position in _HOST_OWNERS.get(suffix, ()):
+            if found is None or position < found:
+                found = position
+        dot = suffix.find(".")
+        suffix = suffix[dot + 1:] if dot >= 0 else ""
+    return None if found is None else _PLATFORM_CODES[found]
 
 
 def _target(url: str, atype: AccountType) -> tuple[str, str, str, str]:
@@ -381,3 +395,16 @@ def extract_platform_id(type_code: str, url: str) -> str:
     if platform.fallback_foreign:
         return "url:" + normalise_url(text)
     raise PlatformIdError(f"这不是{atype.name}的链接。{platform.hint}")
+
+
+def platform_of(url: str) -> str | None:
+    """The type code of the platform that owns a link's host (None for a link of no known
+    platform, or text that is no link): the public 官方账号查询 reads a link without a type."""
+    text = (url or "").strip() if isinstance(url, str) else ""
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    host = host[4:] if host.startswith("www.") else host
+    return _owner(parts.scheme.lower(), host)

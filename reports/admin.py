@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from reviews.journal_admin import JournaledAdminMixin
+
 from .models import Notice, NoticeReceipt, SpotCheckItem, SpotCheckReport
 
 
@@ -12,14 +14,20 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(SpotCheckReport)
-class SpotCheckReportAdmin(admin.ModelAdmin):
+class SpotCheckReportAdmin(JournaledAdminMixin, admin.ModelAdmin):
     list_display = ["org_unit", "kind", "year", "quarter", "checked_count", "failed_count", "status", "submitted_at"]
     list_filter = ["kind", "year", "quarter", "status"]
     search_fields = ["=org_unit__code", "org_unit__name"]
     list_select_related = ["org_unit"]
     readonly_fields = ["org_unit", "kind", "year", "quarter", "checked_count", "failed_count", "created_at", "submitted_at",
-                       "document", "document_name"]
+                       "document_stored", "document_name"]
+    exclude = ["document"]
     inlines = [ItemInline]
+
+    @admin.display(description="季度报告（存储名）")
+    def document_stored(self, obj):
+        # Files have no public URL (DatabaseStorage): GB and the unit download through the report page.
+        return obj.document.name or "—"
 
 
 class ReceiptInline(admin.TabularInline):
@@ -30,7 +38,7 @@ class ReceiptInline(admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(JournaledAdminMixin, admin.ModelAdmin):
     list_display = ["title", "menu_label", "status", "sent_at"]
     list_filter = ["status"]
     search_fields = ["title"]

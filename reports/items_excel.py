@@ -1,4 +1,7 @@
 """检查结果信息表 as Excel: export of a report's rows, its import template, and the all-or-nothing import."""
+from dataclasses import dataclass, field
+
+from govmedia.common import sheets
 from govmedia.common.xlsx import workbook_bytes
 
 from .models import PROBLEMS, SpotCheckItem
@@ -27,64 +30,90 @@ def template(report) -> bytes:
 
 
 MAX_ROWS = 5000
+_field = SpotCheckItem._meta.get_field
+LAYOUT = sheets.Layout(
+    sheet="检查结果信息表", max_rows=MAX_ROWS,
+    columns=(sheets.Column("序号"),
+             sheets.Column("新媒体标识码", aliases=("网站标识码", "标识码"), max_length=_field("media_code").max_length),
+             sheets.Column("新媒体类型"), sheets.Column("新媒体名称"), sheets.Column("开设单位"), sheets.Column("是否合格"),
+             sheets.Column("存在的突出问题（仅不合格的填写）", label="存在的突出问题", aliases=("存在的突出问题",), multiline=True),
+             sheets.Column("整改情况", max_length=_field("rectification").max_length, multiline=True)),
+    expected="“下载模板”得到的检查结果信息表（第1–3行为填报单位、填表人、联系电话，第4行为表头）",
+    empty_message="表中没有检查结果：请在表头下方（模板从第5行起）每行填写一个账号或网站，并删除示例行。")
+
+
+@dataclass
+class ItemsImport:
+    rows: list[dict] = field(default_factory=list)                    # ready for SpotCheckItem
+    errors: list[tuple[int, str, str]] = field(default_factory=list)   # (行数, 列, 错误信息)
+    message: str = ""                                                  # a whole-file refusal
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.message
 
 
 def parse_items(content: bytes, subjects_in_scope, already: set[str] = frozenset(),
-                code_field: str = "media_code") -> tuple[list[dict], list[tuple[int, str, str]]]:
-    """Rows ready for SpotCheckItem, or the errors (行数, 列, 错误信息); every row checked first.
-    `already`: media codes the report holds (importing the same file twice adds nothing twice)."""
-    from accounts_media.imports import read_sheet
-
-    try:
-        table = read_sheet(content, "检查结果信息表", max_rows=PREAMBLE_ROWS + 1 + MAX_ROWS + 1)
-    except Exception:
-        return [], [(0, "", "无法读取该文件：文件已损坏或不是 Excel 文件。")]
-    if len(table) > PREAMBLE_ROWS + 1 + MAX_ROWS:
-        return [], [(0, "", f"数据超过 {MAX_ROWS} 行：请分成多个文件导入。")]
-    header_at = PREAMBLE_ROWS
-    if len(table) <= header_at or [str(v).strip() for v in table[header_at][:2]] != HEADERS[:2]:
-        return [], [(0, "", "表头与模板不一致：请使用“下载模板”得到的检查结果信息表填写。")]
-    rows, errors, codes = [], [], []
-    for number, values in enumerate(table[header_at + 1:], start=header_at + 2):
-        cells = [("" if v is None else str(v)).strip() for v in list(values) + [""] * 8][:8]
-        if not any(cells[1:]):
-            continue
-        codes.append((number, cells))
+                code_field: str = "media_code") -> ItemsImport:
+    """Every row checked first (govmedia.common.sheets reads the file: every non-empty row is
+    imported or reported). `already`: codes the report holds (importing a file twice adds nothing twice)."""
     from .services import item_subject
 
-    by_code = {getattr(a, code_field): a for a in subjects_in_scope.filter(**{f"{code_field}__in": [c[1][1] for c in codes]})}
-    seen = set()
-    for number, cells in codes:
-        _, code, _, _, _, verdict, problems_text, rectification = cells
-        account = by_code.get(code)
+    result = ItemsImport()
+    try:
+        sheet = sheets.read(content, LAYOUT)
+    except sheets.SheetError as exc:
+        result.message = exc.message
+        return result
+    codes = [row.cells[1] for row in sheet.rows if row.cells[1]]
+    by_code = {getattr(a, code_field): a for a in subjects_in_scope.filter(**{f"{code_field}__in": codes})}
+    other_limit = _field("problem_other").max_length
+    errors: list[tuple[int, str, str]] = []
+    seen: dict[str, int] = {}
+    for line in sheet.rows:
+        number = line.number
+        _, code, _, _, _, verdict, problems_text, rectification = line.cells
         before = len(errors)
-        if account is None:
-            errors.append((number, "新媒体标识码", f"“{code}”不是本单位管理范围内已报送的账号或网站" if code else "标识码不能为空"))
+        account = by_code.get(code)
+        if not code:
+            errors.append((number, "新媒体标识码", "标识码不能为空" if any(line.cells[2:]) else
+                           "只填写了序号：请填写新媒体标识码等内容，或删除该行"))
         elif code in seen:
-            errors.append((number, "新媒体标识码", "同一账号在表中重复"))
+            errors.append((number, "新媒体标识码", f"与第 {seen[code]} 行是同一账号，不能重复填写"))
+        elif account is None:
+            errors.append((number, "新媒体标识码", f"“{code}”不是本单位管理范围内已报送的账号或网站"))
         elif code in already:
             errors.append((number, "新媒体标识码", "该账号已在本报告的检查结果中"))
-        seen.add(code)
+        if code:
+            seen.setdefault(code, number)
         if verdict not in ("合格", "不合格"):
             errors.append((number, "是否合格", "只能填写“合格”或“不合格”"))
         problems, other = [], ""
-        for part in [p.strip() for p in problems_text.replace(";", "；").split("；") if p.strip()]:
+        for part in [p.strip() for p in problems_text.replace(";", "；").replace("\n", "；").split("；") if p.strip()]:
             if part.startswith("其他"):
                 problems.append("其他")
                 other = part[2:].strip("（）() ")
+                if not other:
+                    errors.append((number, "存在的突出问题", "选“其他”时须写明问题，如“其他（留言无回复）”"))
+                elif len(other) > other_limit:
+                    errors.append((number, "存在的突出问题", f"“其他”的说明不能超过 {other_limit} 个字符（当前 {len(other)} 个）"))
             elif part in PROBLEMS:
                 problems.append(part)
             else:
                 errors.append((number, "存在的突出问题", f"“{part}”不是规定的问题类型"))
-        if verdict == "不合格" and not problems:
+        if verdict == "不合格" and not problems and problems_text == "":
             errors.append((number, "存在的突出问题", "不合格的账号须填写存在的突出问题"))
-        if len(errors) == before:
+        if verdict == "合格" and problems_text:
+            errors.append((number, "存在的突出问题", "合格的账号不填写存在的突出问题（仅不合格的填写）：请删除或改为“不合格”"))
+        if len(errors) == before and account is not None:
             passed = verdict == "合格"
-            rows.append({**item_subject(account), "passed": passed, "problems": [] if passed else problems,
-                         "problem_other": "" if passed else other, "rectification": rectification[:500]})
-    if not rows and not errors:
-        errors.append((0, "", "表中没有检查结果：请从第5行起填写。"))
-    return rows, errors
+            result.rows.append({**item_subject(account), "passed": passed, "problems": problems, "problem_other": other,
+                                "rectification": rectification})
+    bad = sheet.bad_cells()   # a cell the reader refused is reported once, by the reader
+    result.errors = sorted(sheet.errors + [e for e in errors if (e[0], e[1]) not in bad])
+    if result.errors:
+        result.rows = []
+    return result
 
 
-__all__ = ["SpotCheckItem", "export_items", "parse_items", "template"]
+__all__ = ["ItemsImport", "SpotCheckItem", "export_items", "parse_items", "template"]

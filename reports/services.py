@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from govmedia.common.storage import StorageFailure, replace_file, save_file
 from govmedia.common.uploads import UploadError, check_document
 from orgtree.models import OrgUnit
+from reviews import journal
 
 from .models import PROBLEMS, Notice, NoticeAttachment, NoticeReceipt, SpotCheckItem, SpotCheckReport
 
@@ -120,15 +122,21 @@ def delete_item(report: SpotCheckReport, item_id: int) -> None:
 
 @transaction.atomic
 def attach_document(report: SpotCheckReport, upload) -> SpotCheckReport:
-    """季度报告: pdf, doc, docx, xls, xlsx or wps, checked by content, kept through Django's storage."""
+    """季度报告: pdf, doc, docx, xls, xlsx or wps, checked by content, kept in the shared storage.
+    A replacement is atomic: the new file under a new name, the reference switched in this
+    transaction, the old file removed after commit; on a storage error the old one stays."""
     content, name = check_document(upload, upload_limit())
     report = _editable(report)
-    if report.document:
-        report.document.delete(save=False)
-    report.document.save(f"{report.org_unit.code}-{report.year}Q{report.quarter}-{report.kind}.{name.rsplit('.', 1)[-1].lower()}",
-                         ContentFile(content), save=False)
+    previous_name = report.document_name
     report.document_name = name[:200]
-    report.save(update_fields=["document", "document_name"])
+    try:
+        replace_file(report, "document", f"{report.org_unit.code}-{report.year}Q{report.quarter}-{report.kind}."
+                     f"{name.rsplit('.', 1)[-1].lower()}", ContentFile(content), also_update=("document_name",))
+    except StorageFailure as exc:
+        report.document_name = previous_name
+        raise ReportError(exc.message) from exc
+    journal.record(report, "report_document", before={"document_name": previous_name}, after={"document_name": report.document_name},
+                   label="替换季度报告" if previous_name else "上传季度报告", scope_path=report.org_unit.path)
     return report
 
 
@@ -141,6 +149,9 @@ def submit_report(report: SpotCheckReport) -> SpotCheckReport:
     report.status = SpotCheckReport.Status.SUBMITTED
     report.submitted_at = timezone.now()
     report.save(update_fields=["status", "submitted_at"])
+    journal.record(report, "report_submit", status=(SpotCheckReport.Status.DRAFT.label, report.get_status_display()),
+                   after={"checked_count": report.checked_count, "failed_count": report.failed_count},
+                   scope_path=report.org_unit.path)
     return report
 
 
@@ -170,8 +181,14 @@ def add_attachment(notice: Notice, upload) -> NoticeAttachment:
         raise ReportError("通知已下发，不能修改附件。")
     content, name = check_document(upload, upload_limit())
     attachment = NoticeAttachment(notice=notice, name=name[:200], size=len(content))
-    attachment.file.save(f"notice-{notice.pk}-{name.rsplit('.', 1)[-1].lower()}", ContentFile(content), save=False)
-    attachment.save()
+    field = NoticeAttachment._meta.get_field("file")
+    try:
+        with transaction.atomic():
+            attachment.file.name = save_file(field.storage, field.generate_filename(
+                attachment, f"notice-{notice.pk}-{name.rsplit('.', 1)[-1].lower()}"), ContentFile(content))
+            attachment.save()
+    except StorageFailure as exc:
+        raise ReportError(exc.message) from exc
     return attachment
 
 
@@ -187,6 +204,10 @@ def send_notice(notice: Notice) -> Notice:
     NoticeReceipt.objects.bulk_create([NoticeReceipt(notice=notice, org_unit=u) for u in units])
     notice.status, notice.sent_at = Notice.Status.SENT, timezone.now()
     notice.save(update_fields=["status", "sent_at"])
+    journal.record(notice, "notice_send", status=(Notice.Status.DRAFT.label, notice.get_status_display()),
+                   data={"recipients": [u.code for u in units]}, changes=[
+                       {"field": "recipients", "label": "接收单位", "old": "", "new": "全部省、国务院部门组织单位"
+                        if notice.to_all else "、".join(u.name for u in units)}])
     from django.core.cache import cache
 
     cache.delete("notices:menu-labels")
@@ -196,8 +217,11 @@ def send_notice(notice: Notice) -> Notice:
 
 def mark(user: User, notice: Notice, field: str) -> None:
     """Record the first time the unit opened (opened_at) or downloaded (downloaded_at) the notice."""
-    NoticeReceipt.objects.filter(notice=notice, org_unit_id=user.org_unit_id, **{f"{field}__isnull": True}).update(
+    first = NoticeReceipt.objects.filter(notice=notice, org_unit_id=user.org_unit_id, **{f"{field}__isnull": True}).update(
         **{field: timezone.now()})
+    if first:  # the receipt (first open, first download) goes to the journal too
+        journal.record(notice, "notice_open" if field == "opened_at" else "notice_download", user,
+                       scope_path=user.org_unit.path)
 
 
 def menu_label_for(user: User) -> str:

@@ -152,14 +152,15 @@ def items_import(request, pk):
         messages.error(request, exc.message)
         return redirect("reports:detail", pk=report.pk)
     subjects, code_field = _subjects(request, report)
-    rows, errors = items_excel.parse_items(content, subjects, already=set(report.items.values_list("media_code", flat=True)),
-                                           code_field=code_field)
-    if errors:
-        request.session["report_import_errors"] = errors[:5000]
-        return render(request, "reports/import_errors.html", {"report": report, "errors": errors[:200],
-                                                               "error_count": len(errors)}, status=400)
+    result = items_excel.parse_items(content, subjects, already=set(report.items.values_list("media_code", flat=True)),
+                                     code_field=code_field)
+    if not result.ok:
+        request.session["report_import_errors"] = result.errors[:5000]
+        return render(request, "reports/import_errors.html", {"report": report, "refusal": result.message,
+                                                               "errors": result.errors[:200],
+                                                               "error_count": len(result.errors)}, status=400)
     try:
-        count = services.add_items(report, rows)
+        count = services.add_items(report, result.rows)
     except services.ReportError as exc:
         messages.error(request, exc.message)
     else:

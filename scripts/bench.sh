@@ -33,7 +33,7 @@ fi
 export DJANGO_SETTINGS_MODULE=govmedia.settings_bench
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_orgtree
-DEMO_PASSWORD=${DEMO_PASSWORD:-Demo@2026} $PY manage.py create_org_users
+$PY manage.py create_org_users --demo-password "${DEMO_PASSWORD:-Demo@2026}"
 $PY manage.py generate_scale_data --scale "$SCALE"
 $PY manage.py shell -c "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')" 2>/dev/null || true
 $PY -m bench.run

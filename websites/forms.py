@@ -18,10 +18,15 @@ class SiteStepOneForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # A registered site (finally approved) is public and may be named; an application still
+        # under review is not (issue 19): the page only says that one exists.
         if data.get("name") and (site := duplicate_of(name=data["name"])):
-            self.add_error("name", f"网站名称与已有网站“{site.name}”重复，无法继续填写。")
+            self.add_error("name", f"网站名称与已有网站“{site.name}”重复，无法继续填写。" if site.final_approved_at
+                           else "该网站名称已有申请正在办理，无法继续填写。如有疑问请咨询所在地区或部门组织单位。")
         if data.get("homepage") and (site := duplicate_of(homepage=data["homepage"])):
-            self.add_error("homepage", f"首页网址与已有网站“{site.name}”（{site.homepage}）重复，无法继续填写。")
+            self.add_error("homepage", f"首页网址与已有网站“{site.name}”（{site.homepage}）重复，无法继续填写。"
+                           if site.final_approved_at
+                           else "该首页网址已有申请正在办理，无法继续填写。如有疑问请咨询所在地区或部门组织单位。")
         code = (data.get("org_code") or "").strip()
         if code:
             unit = OrgUnit.objects.filter(code__iexact=code, is_active=True).exclude(level=0).first()

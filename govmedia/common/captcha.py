@@ -1,5 +1,4 @@
 """When to ask for the image 验证码 (django-simple-captcha)."""
-from axes.helpers import get_client_ip_address
 from captcha.fields import CaptchaField
 from django.conf import settings
 
@@ -16,11 +15,19 @@ def needs_public_captcha(request, bucket: str) -> bool:
     return uses(request, f"public:{bucket}") >= settings.PUBLIC_CAPTCHA_AFTER
 
 
-def needs_login_captcha(request) -> bool:
-    """After repeated login failures from this address (django-axes keeps the count)."""
-    from axes.models import AccessAttempt
-    from django.db.models import Sum
+def needs_login_captcha(request, username: str | None = None) -> bool:
+    """After repeated login failures from this address or against this username
+    (govmedia.common.throttle, on django-axes' rows)."""
+    from .throttle import needs_captcha
 
-    ip = get_client_ip_address(request)
-    failures = AccessAttempt.objects.filter(ip_address=ip).aggregate(n=Sum("failures_since_start"))["n"] or 0
-    return failures >= settings.LOGIN_CAPTCHA_AFTER
+    return needs_captcha(request, username)
+
+
+def cleanup_stale_captchas(now) -> int:
+    """Delete the 验证码 rows that expired before `now` (every login-page view in 验证码 mode
+    writes one; django-simple-captcha only cleans them when one is validated). Returns the count.
+    Scheduled by `manage.py cleanup_captchas` (docs/deploy.md)."""
+    from captcha.models import CaptchaStore
+
+    deleted, _ = CaptchaStore.objects.filter(expiration__lt=now).delete()
+    return deleted

@@ -41,7 +41,9 @@ class Column:
     default: bool = True                         # shown until the user chooses
     choosable: bool = True                       # listed in 显示字段
     exportable: bool = True
-    html: Callable[[Any], str] | None = None     # row → safe HTML for the page (else the escaped value)
+    # row → HTML for the page; escaped like any value unless it is explicitly safe markup
+    # (built with format_html / format_html_join, never a bare str); else the escaped value.
+    html: Callable[[Any], str] | None = None
     group: str = ""                              # a header over several columns (负责人 …)
     fields: tuple[str, ...] = ()                 # export: the ORM paths this column reads with values_list
     fmt: Callable[..., Any] | None = None        # export: (ctx, *values of `fields`) → value; else the one value
@@ -56,7 +58,7 @@ class ListSpec:
     export_filename: str = "export.xlsx"
     export_sheet: str = "Sheet1"
     prepare_page: Callable[[list, Any], None] | None = None   # batch extras for a page (one query)
-    actions: Callable[[Any, Any], str] | None = None          # (row, request) → safe HTML of 操作
+    actions: Callable[[Any, Any], str] | None = None          # (row, request) → 操作 (escaped unless format_html)
     row_class: Callable[[Any], str] | None = None             # row → CSS class (e.g. highlight what awaits me)
     # request → (the rows listed: current tab, before filters; the user's whole scope, for 仅导出所选项).
     # The view and an export job (which rebuilds the request) both read the list through it.
@@ -112,16 +114,14 @@ def table_body(rows, columns: list[Column], spec: ListSpec, request, first_numbe
         cells = [f'<td class="text-center"><input type="checkbox" class="form-check-input" name="ids" value="{row.pk}" '
                  f'form="selection-form" data-select-row aria-label="选择第{number}行"></td><td>{number}</td>']
         for column in columns:
-            if column.html is not None:
-                cells.append(f"<td>{column.html(row)}</td>")
-            else:
-                value = column.value(row)
-                cells.append(f"<td>{conditional_escape('' if value is None else value)}</td>")
+            # Escaped by default: only markup a column built as safe (format_html) passes as HTML.
+            value = column.html(row) if column.html is not None else column.value(row)
+            cells.append(f"<td>{conditional_escape('' if value is None else value)}</td>")
         if spec.actions is not None:
-            cells.append(f'<td class="text-nowrap">{spec.actions(row, request)}</td>')
-        css = spec.row_class(row) if spec.row_class else ""
+            cells.append(f'<td class="text-nowrap">{conditional_escape(spec.actions(row, request))}</td>')
+        css = conditional_escape(spec.row_class(row)) if spec.row_class else ""
         out.append((f'<tr class="{css}">' if css else "<tr>") + "".join(cells) + "</tr>")
-    return mark_safe("".join(out))  # every value above is escaped or built with format_html
+    return mark_safe("".join(out))  # row.pk and number are integers; every other piece is escaped above
 
 
 def header_rows(columns: list[Column]) -> list[list[dict]]:

@@ -43,13 +43,13 @@ def write_sheet(workbook, title: str, headers: list[str], rows, widths: list[int
     for col, title_text in enumerate(headers):
         sheet.write_string(row_index, col, title_text, header_format)
     write_string, write = sheet.write_string, sheet.write
-    for row_index, row in enumerate(rows, start=row_index + 1):
+    for row_number, row in enumerate(rows, start=row_index + 1):
         for col, value in enumerate(row):
             if type(value) is str:
                 if value:
-                    write_string(row_index, col, value)  # always text: never a formula or a link
+                    write_string(row_number, col, value)  # always text: never a formula or a link
             elif value is not None:
-                write(row_index, col, plain(value))
+                write(row_number, col, plain(value))
     return sheet
 
 

@@ -1,36 +1,30 @@
-"""Give every org unit without a login its user (username = unit code).
+"""Give every org unit without a login its user (username = unit code), each with its own
+random initial password (docs/deploy.md, 首次安装).
 
-All created users get the password given (hashed once: with thousands of units, hashing
-per user would take minutes). In production pass --must-change so each unit sets its own
-password at first login; the demo uses the shared demo password as SPEC §13 fixes it.
+The unit directly above sees a unit's initial password in 用户设置 → 下级组织单位用户 until the
+unit changes it (it must, at first login). GB0000 has no unit above: its password is printed
+here once. `--demo-password` is for the demo and the benchmark only (SPEC §13): every unit
+then shares that password.
 """
-import os
+from django.core.management.base import BaseCommand
 
-from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-
-from accounts.models import User
-from orgtree.models import OrgUnit
+from accounts.org_credentials import create_demo_org_users, create_org_users
 
 
 class Command(BaseCommand):
-    help = "为尚无登录用户的组织单位创建用户（用户名为单位代码）。"
+    help = "为尚无登录用户的组织单位创建用户（用户名为单位代码，每个单位一个随机初始密码）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=os.environ.get("DEMO_PASSWORD", ""))
-        parser.add_argument("--must-change", action="store_true", help="首次登录须修改密码")
+        parser.add_argument("--demo-password", default="", help="仅用于演示数据：所有组织单位共用此密码")
 
-    @transaction.atomic
-    def handle(self, *args, password="", must_change=False, **options):
-        if not password:
-            raise CommandError("请用 --password 或环境变量 DEMO_PASSWORD 指定初始密码。")
-        hashed = make_password(password)
-        taken = {u.lower() for u in User.objects.values_list("username", flat=True)}
-        new_users = [
-            User(username=unit.code, kind=User.Kind.ORG, org_unit=unit, password=hashed, must_change_password=must_change)
-            for unit in OrgUnit.objects.order_by("path").only("pk", "code")
-            if unit.code.lower() not in taken
-        ]
-        User.objects.bulk_create(new_users, batch_size=1000)
-        self.stdout.write(f"新建组织单位用户 {len(new_users)} 个。")
+    def handle(self, *args, demo_password="", **options):
+        if demo_password:
+            count = create_demo_org_users(demo_password)
+            self.stdout.write(f"新建组织单位用户 {count} 个（演示数据，共用演示密码）。")
+            return
+        count, root_password = create_org_users()
+        self.stdout.write(f"新建组织单位用户 {count} 个，每个单位一个随机初始密码，由直属上级组织单位在"
+                          "“用户设置 → 下级组织单位用户”中查看并线下派发，首次登录须修改。")
+        if root_password:
+            self.stdout.write(self.style.WARNING(
+                f"国务院办公厅（GB0000）初始密码（只显示这一次，请立即记录并当面交付）：{root_password}"))

@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD") or "Demo@2026"
-        call_command("create_org_users", password=password, stdout=self.stdout)
+        call_command("create_org_users", demo_password=password, stdout=self.stdout)
         hashed = make_password(password)
         created = 0
         with transaction.atomic():

@@ -1,0 +1,107 @@
+"""Initial credentials of org units (issue 19, docs/decisions/0018-credentials-and-admin.md).
+
+Every org unit gets its own random initial password, kept Fernet-encrypted (the filer units'
+密码保护机制, accounts.crypto) and shown to the unit directly above until the unit changes it;
+the unit above can reset it (a one-time password shown once). GB0000 has no unit above: its
+first password is printed once by the installation command and can be issued anew by ops staff
+(`manage.py reset_org_password GB0000`). Only the demo (SPEC §13) shares one password.
+"""
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
+from django.db import transaction
+
+from orgtree.models import OrgUnit
+
+from . import crypto
+from .models import User
+
+
+class InitialPasswordHasher(PBKDF2PasswordHasher):
+    """PBKDF2 with fewer rounds, for the random initial passwords of thousands of units at once
+    (≈ 58 bits each: rounds add little). The stored hash names its rounds, and Django re-hashes
+    with the full count at the first successful login (must_update); the unit then changes it."""
+
+    iterations = 20_000
+
+
+class OrgCredentialError(Exception):
+    """A refused action; the message is shown as it is."""
+
+
+def _initial_hasher():
+    """The fewer-rounds PBKDF2 when PBKDF2 is the configured hasher (production), else it."""
+    default = get_hasher("default")
+    return InitialPasswordHasher() if default.algorithm == InitialPasswordHasher.algorithm else default
+
+
+def _new_credential() -> tuple[str, str]:
+    password = crypto.generate_password()
+    return password, make_password(password, hasher=_initial_hasher())
+
+
+def create_org_users() -> tuple[int, str | None]:
+    """A login for every org unit that has none, each with its own random initial password.
+    Returns how many were created and the root unit's (GB's) password if its login was created
+    now — printed once by the command, never stored readable."""
+    taken = {u.lower() for u in User.objects.values_list("username", flat=True)}
+    new_users, root_password = [], None
+    for unit in OrgUnit.objects.order_by("path").only("pk", "code", "level"):
+        if unit.code.lower() in taken:
+            continue
+        password, hashed = _new_credential()
+        user = User(username=unit.code, kind=User.Kind.ORG, org_unit=unit, password=hashed, must_change_password=True)
+        if unit.level == 0:
+            root_password = password
+        else:
+            user.initial_password_encrypted = crypto.encrypt(password)
+        new_users.append(user)
+    with transaction.atomic():
+        User.objects.bulk_create(new_users, batch_size=1000)
+    return len(new_users), root_password
+
+
+def create_demo_org_users(password: str) -> int:
+    """The demo only (SPEC §13): every org unit shares the demo password."""
+    hashed = make_password(password)
+    taken = {u.lower() for u in User.objects.values_list("username", flat=True)}
+    new_users = [User(username=unit.code, kind=User.Kind.ORG, org_unit=unit, password=hashed)
+                 for unit in OrgUnit.objects.order_by("path").only("pk", "code") if unit.code.lower() not in taken]
+    User.objects.bulk_create(new_users, batch_size=1000)
+    return len(new_users)
+
+
+def supervised_org_users(actor: User):
+    """The logins of the org units directly below the actor's unit."""
+    if actor.kind != User.Kind.ORG or actor.org_unit_id is None:
+        return User.objects.none()
+    return (User.objects.filter(kind=User.Kind.ORG, org_unit__parent=actor.org_unit_id)
+            .select_related("org_unit").order_by("org_unit__code"))
+
+
+def password_state(user: User) -> tuple[str | None, str]:
+    """(initial password or None, the 密码 column's text) as the unit above sees it."""
+    shown = crypto.decrypt(user.initial_password_encrypted)
+    if shown:
+        return shown, shown
+    if user.initial_password_encrypted:
+        return None, "无法解密，请重置密码"  # the key changed since it was stored
+    if user.must_change_password:
+        return None, "已重置"
+    return None, "已修改"
+
+
+def reset_org_password(actor: User | None, target: User) -> str:
+    """重置密码: a one-time password, shown once, to be changed at next login; ends the
+    target's sessions. `actor` is the org user directly above, or None for ops staff (the
+    command, the only way for GB0000)."""
+    if target.kind != User.Kind.ORG:
+        raise OrgCredentialError("只能重置组织单位用户的密码。")
+    if actor is not None and not supervised_org_users(actor).filter(pk=target.pk).exists():
+        raise OrgCredentialError("只能重置直属下级组织单位的密码。")
+    password = crypto.generate_password()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=target.pk)
+        user.set_password(password)
+        user.must_change_password = True
+        user.initial_password_encrypted = ""
+        user.save(update_fields=["password", "must_change_password", "initial_password_encrypted"])
+    return password
