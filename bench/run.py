@@ -57,6 +57,9 @@ def bench_lists():
     ops, _ = User.objects.get_or_create(username="benchops", defaults={"kind": User.Kind.OPS, "is_staff": True,
                                                                         "is_superuser": True})
     admin = client_for(ops)
+    from tests.factories import verify_otp
+
+    verify_otp(admin, ops)  # the ops admin asks for its TOTP second factor (django-otp)
     county = (MediaAccount.objects.filter(reviewer__level=3).values("reviewer").order_by()
               .annotate(n=django.db.models.Count("id")).order_by("-n").first())
     county_unit = OrgUnit.objects.get(pk=county["reviewer"]) if county else OrgUnit.objects.filter(level=3).first()

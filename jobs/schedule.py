@@ -8,6 +8,8 @@ down) still runs that day's job at the next tick. Entries marked `inline` (the w
 retries jobs of dead workers) run in the tick itself, so they never wait for a worker.
 
 Add an entry in one line:  schedule("name", "app.module.function", daily_at=time(3, 0), arg="today")
+The function takes the tick's time (`arg="now"`), the Beijing date (`arg="today"`) or nothing, and
+must be safe to run twice (a retry after a worker died runs it again).
 """
 import logging
 from dataclasses import dataclass
@@ -71,9 +73,14 @@ schedule("stalled_jobs", "jobs.services.reap_stalled", every=timedelta(minutes=1
          label="重试或标记中断的后台任务")
 schedule("prune_job_records", "jobs.schedule.prune_records", daily_at=time(3, 30), arg="now",
          label="清理过期的任务记录")
-# Still to wire when they land on main: the import staging-file cleanup (`files`), the
-# CaptchaStore cleanup (`security`), guards' apply_due_offline_dates(today), e.g.
-#   schedule("offline_dates", "websites.guards.apply_due_offline_dates", daily_at=time(0, 5), arg="today")
+schedule("offline_dates", "websites.services.apply_due_offline_dates", daily_at=time(0, 5), arg="today",
+         label="临时下线按下线日期开始、按恢复开通时间结束")
+schedule("staging_files", "govmedia.common.storage.cleanup_stale_staging", daily_at=time(3, 40), arg="now",
+         label="删除过期的导入暂存文件")
+schedule("captchas", "govmedia.common.captcha.cleanup_stale_captchas", every=timedelta(hours=1), arg="now",
+         label="删除过期的图片验证码")
+schedule("open_data", "verify.services.publish_open_data", daily_at=time(2, 0), arg="today",
+         label="发布当日开放数据")
 
 
 def tick(now: datetime | None = None) -> list[str]:

@@ -130,3 +130,49 @@ def test_old_records_are_pruned(db):
         ScheduledRun.objects.create(name="x", period="old")
     with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
         assert schedule.prune_records(at(2026, 12, 1, 10, 0)).startswith("清理定时任务记录 1 条")
+
+
+def test_a_temporary_offline_starts_and_ends_on_its_dates_from_the_scheduler(chain):
+    from datetime import date
+
+    from tests.websites.test_websites import _done_site
+    from websites.models import Offline, RunStatus, Website
+
+    site = _done_site(chain)
+    Website.objects.filter(pk=site.pk).update(offline_state=Offline.APPROVED, offline_kind="temporary",
+                                              offline_from=date(2026, 12, 10), offline_until=date(2026, 12, 20))
+    for day, expected in ((at(2026, 12, 9, 23, 59), RunStatus.NORMAL), (at(2026, 12, 10, 0, 6), RunStatus.TEMP_OFFLINE),
+                          (at(2026, 12, 19, 12, 0), RunStatus.TEMP_OFFLINE), (at(2026, 12, 20, 0, 6), RunStatus.NORMAL)):
+        with time_machine.travel(day, tick=False):
+            schedule.tick()
+            run_queued_jobs()
+        site.refresh_from_db()
+        assert site.run_status == expected, day
+    assert ScheduledRun.objects.filter(name="offline_dates").count() == 4  # 12-09 (the 8th's due run) … 12-20
+
+
+def test_the_cleanups_of_other_apps_run_from_the_scheduler(db):
+    from captcha.models import CaptchaStore
+
+    from govmedia.common.storage import STAGING_PREFIX
+
+    with time_machine.travel(at(2026, 12, 1, 8, 0), tick=False):
+        CaptchaStore.generate_key()
+        staged = default_storage.save(f"{STAGING_PREFIX}test/old.xlsx", ContentFile(b"x"))
+    assert CaptchaStore.objects.count() == 1
+    with time_machine.travel(at(2026, 12, 2, 10, 0, 5), tick=False):  # a day later, after 03:40
+        started = schedule.tick()
+        run_queued_jobs()
+    assert {"captchas@2026-12-02T10:00", "staging_files@2026-12-02"} <= set(started)
+    assert CaptchaStore.objects.count() == 0
+    assert not default_storage.exists(staged)
+    assert ScheduledRun.objects.get(name="captchas").result == "1"
+    assert ScheduledRun.objects.get(name="staging_files").result == "1"
+
+
+def test_the_open_data_snapshot_runs_daily_from_the_scheduler(chain):
+    with time_machine.travel(at(2026, 12, 2, 2, 0, 30), tick=False):
+        assert "open_data@2026-12-02" in schedule.tick()
+        run_queued_jobs()
+    run = ScheduledRun.objects.get(name="open_data", period="2026-12-02")
+    assert run.error == "" and "2026-12-02" in run.result

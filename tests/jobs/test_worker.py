@@ -1,5 +1,6 @@
 """The real worker path: `manage.py jobs_worker` processes against the test database — four
 exports at once, and a worker killed with SIGKILL in the middle of a job."""
+import io
 import os
 import signal
 import time
@@ -7,6 +8,7 @@ import time
 import pytest
 from django.db import connections
 from django.test import Client
+from openpyxl import load_workbook
 
 from jobs import services
 from jobs.models import Job
@@ -35,9 +37,6 @@ def client_of(user):
 
 
 def test_four_exports_at_once_all_finish_on_real_workers_while_lists_answer(chain, accounts):
-    from openpyxl import load_workbook
-    import io
-
     users = [chain["gb"], chain["beijing"], chain["haidian"], chain["shangzhuang"]]
     clients = [client_of(u) for u in users]
     workers = [start_worker(), start_worker()]
