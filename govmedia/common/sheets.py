@@ -127,6 +127,11 @@ def _check_extent(archive: zipfile.ZipFile) -> None:
 
 def open_sheet(content: bytes, sheet_name: str) -> list[list]:
     """Every row of the sheet `sheet_name` (else of the first sheet) from row 1, cells from column A."""
+    return _open(content, sheet_name)[0]
+
+
+def _open(content: bytes, sheet_name: str) -> tuple[list[list], dict]:
+    """The chosen sheet's rows, and a function per other sheet that reads it."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         names = set(archive.namelist())
@@ -139,13 +144,38 @@ def open_sheet(content: bytes, sheet_name: str) -> list[list]:
     try:
         _check_extent(archive)
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet = (workbook.get_sheet_by_name(sheet_name) if sheet_name in workbook.sheet_names
-                 else workbook.get_sheet_by_index(0))
-        return sheet.to_python(skip_empty_area=False)
+        chosen = sheet_name if sheet_name in workbook.sheet_names else workbook.sheet_names[0]
+        rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     except SheetError:
         raise
     except Exception:  # calamine's XmlError, ZipError, …: whatever it is, the file cannot be read
         raise SheetError("无法读取该文件：文件已损坏，请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。")
+
+    def reader(name):
+        def read_other():
+            try:
+                return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception:  # a chart sheet, an unreadable extra sheet: it holds no rows to import
+                return []
+        return read_other
+
+    return rows, {name: reader(name) for name in workbook.sheet_names if name != chosen}
+
+
+def _other_sheets_with_data(others: dict, layout) -> None:
+    """Rows filled in on another sheet under the same header would not be imported: refuse."""
+    width = len(layout.columns)
+    for name, read_other in others.items():
+        raw = read_other()
+        head = [[cell_text(v) for v in row[:width + 1]] for row in raw[:HEADER_WITHIN + 1]]
+        try:
+            header = _find_header(head, layout)
+        except SheetError:
+            continue   # not a sheet of this layout (the 须知 sheet, notes)
+        count = sum(1 for row in raw[header[-1] + 1:] if any(cell_text(v) for v in row))
+        if count:
+            raise SheetError(f"工作表“{name}”也按模板填写了 {count} 行数据，但每次只导入一个工作表：请把数据合并到"
+                             f"第一个工作表（或“{layout.sheet}”工作表），或分成多个文件导入。")
 
 
 # --- cell values -------------------------------------------------------------------------------
@@ -267,7 +297,7 @@ def _find_header(table: list[list[str]], layout: Layout) -> tuple[int, ...]:
 
 def read(content: bytes, layout: Layout) -> Sheet:
     """The header and every non-empty row below it, or SheetError for the whole file."""
-    raw = open_sheet(content, layout.sheet)
+    raw, others = _open(content, layout.sheet)
     width = len(layout.columns)
     head = [[cell_text(v) for v in row[:width + 1]] for row in raw[:HEADER_WITHIN + 1]]
     header = _find_header(head, layout)
@@ -315,6 +345,7 @@ def read(content: bytes, layout: Layout) -> Sheet:
         rows.append(Row(number, cells))
     if not rows:
         raise SheetError(layout.empty_message)
+    _other_sheets_with_data(others, layout)
     return sheet
 
 
