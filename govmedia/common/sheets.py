@@ -95,8 +95,10 @@ def _column_index(letters: bytes) -> int:
 # --- reading the workbook --------------------------------------------------------------------
 
 _FAR_COLUMN = re.compile(rb' r="([A-Z]{2,3})([0-9]+)"')        # cells in column AA or beyond (rare)
-_FAR_ROW = re.compile(rb' r="([A-Z]{1,3})([0-9]{5,})"')         # cells in row 10,000 or beyond (rare)
+_FAR_ROW = re.compile(rb' r="([A-Z]{0,3})([0-9]{5,})"')         # rows (or cells in rows) 10,000 and beyond (rare)
 _VALUED_CELL = re.compile(rb' r="([A-Z]{1,3})([0-9]+)"[^>]*(?<!/)>')
+_ROW_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*? r="([0-9]+)"')
+_UNNAMED_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?:>|\s(?![^>]*\sr=")[^>]*(?<!/)>)')   # a valued cell without r=
 
 
 def _check_extent(archive: zipfile.ZipFile) -> None:
@@ -113,10 +115,12 @@ def _check_extent(archive: zipfile.ZipFile) -> None:
         if not far_cols and not far_rows:
             continue
         width = max((_column_index(c) + 1 for c, _ in far_cols), default=26)
-        height = max((int(r) for _, r in far_rows), default=9999)
+        height = max((int(r) for _, r in far_rows), default=9999)   # a row tag counts too: "" letters
         if width * height <= MAX_CELLS:
             continue
         cells = [(int(r), _column_index(c)) for c, r in _VALUED_CELL.findall(xml)]
+        if _UNNAMED_CELL.search(xml):   # such a cell sits in its <row r="…">: take the farthest row
+            cells += [(int(r), 0) for r in _ROW_TAG.findall(xml)]
         width = max((c for _, c in cells), default=0) + 1
         height = max((r for r, _ in cells), default=0)
         if width * height > MAX_CELLS:

@@ -144,3 +144,21 @@ def test_rows_on_a_second_sheet_under_the_same_header_are_not_left_behind():
     wb.save(out)
     with pytest.raises(sheets.SheetError, match="工作表“Sheet2”也按模板填写了 2 行数据"):
         sheets.read(out.getvalue(), LAYOUT)
+
+
+def test_a_far_row_of_cells_without_references_is_refused_too():
+    """Cells may omit r="…" and take their row from <row r="…">: a far row with a wide one still refused."""
+    import io
+    import zipfile
+
+    content = with_far_cell(openpyxl_file({**ONE_ROW, 2: ["a"]}), "XFD2")
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c t="inlineStr"><is><t>y</t></is></c></row></sheetData>')
+            target.writestr(info, data)
+    with pytest.raises(sheets.SheetError, match="文件第 1048576 行"):
+        sheets.read(out.getvalue(), LAYOUT)
