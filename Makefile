@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 DEMO_PASSWORD ?= Demo@2026
 
-.PHONY: demo test bench install serve migrate demo-data clean
+.PHONY: demo test lint bench prod-check install serve migrate demo-data clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,9 +25,17 @@ demo-data: migrate
 
 demo: demo-data
 	@echo "演示系统：http://127.0.0.1:8000  （用户名为组织单位代码，如 GB0000、110000、110108、bm2900；密码 $(DEMO_PASSWORD)）"
+	@echo "后台任务进程（导出、16:00 标识码等定时任务）随网站一同启动，Ctrl+C 一并停止。"
+	$(DEV_ENV) $(PY) manage.py jobs_worker --with-scheduler & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+# `make test` = the linter, the migrations check, then the suite.
+lint: install
+	$(VENV)/bin/ruff check .
+	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=govmedia.settings_test $(PY) manage.py makemigrations --check --dry-run
+
+test: install lint
 	./scripts/test.sh
 
 bench: install

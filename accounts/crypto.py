@@ -1,10 +1,14 @@
 """Encryption of the initial passwords that supervising org units may read (密码保护机制)."""
 import base64
 import hashlib
+import logging
 import secrets
+from typing import NamedTuple
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 def _fernet() -> Fernet:
@@ -17,12 +21,30 @@ def encrypt(plain: str) -> str:
 
 
 def decrypt(token: str) -> str | None:
+    """The plain text, or None when there is none or the current key cannot read it (see reveal)."""
+    return reveal(token).plain
+
+
+class Revealed(NamedTuple):
+    plain: str | None
+    key_changed: bool  # a token is stored but INITIAL_PASSWORD_KEY cannot decrypt it (restore, rotation)
+
+
+def reveal(token: str) -> Revealed:
+    """Decrypt a stored secret, telling "nothing stored" apart from "stored, but the key changed".
+    The caller keeps the token (never wipes it) and shows key_changed_message()."""
     if not token:
-        return None
+        return Revealed(None, False)
     try:
-        return _fernet().decrypt(token.encode()).decode()
+        return Revealed(_fernet().decrypt(token.encode()).decode(), False)
     except InvalidToken:
-        return None
+        logger.warning("a stored secret cannot be decrypted with the current INITIAL_PASSWORD_KEY (key changed?)")
+        return Revealed(None, True)
+
+
+def key_changed_message(what: str = "初始密码", remedy: str = "请重置密码") -> str:
+    """E.g. “初始密码无法解密（密钥已变更），请重置密码”."""
+    return f"{what}无法解密（密钥已变更），{remedy}"
 
 
 SYMBOLS = "@#%*!?"
@@ -42,4 +64,4 @@ def generate_password(length: int = 10) -> str:
     return "".join(chars)
 
 
-__all__ = ["encrypt", "decrypt", "generate_password"]
+__all__ = ["encrypt", "decrypt", "reveal", "Revealed", "key_changed_message", "generate_password"]

@@ -57,7 +57,7 @@ class FilerInfoForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, message in self.REQUIRED_MESSAGES.items():
             self.fields[name].error_messages["required"] = message
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             field.widget.attrs.setdefault("placeholder", f"请输入{field.label}")
 
 

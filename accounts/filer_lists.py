@@ -2,12 +2,14 @@
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from govmedia.common.lists import Column, ListSpec, register
-from orgtree.selectors import attach_org_names
+from orgtree.models import FilerUnit
+from orgtree.selectors import attach_org_names, org_names_lookup
 
+from . import crypto
 from .filer_services import deletion_refusal, may_rename, password_shown_to_supervisor
 from .filters import FilerUnitFilter
 
@@ -23,6 +25,9 @@ def prepare_page(rows, request):
         row.may_rename = may_rename(request.user, row)
 
 
+STATUS_LABELS = dict(FilerUnit.Status.choices)
+
+
 def filer_querysets(request):
     from .selectors import filer_units_visible_to
 
@@ -36,7 +41,7 @@ def _password_state(user, shown):
     if shown:
         return shown
     if user.initial_password_encrypted:
-        return "无法解密，请重置密码"  # the key changed since it was stored
+        return crypto.key_changed_message()  # stored, but INITIAL_PASSWORD_KEY changed since (e.g. a restore)
     if user.must_change_password:
         return "已重置"
     return "已修改"
@@ -71,7 +76,7 @@ def actions_html(row, request) -> str:
             '<button type="button" class="btn btn-link btn-sm p-0 text-danger" data-bs-toggle="modal" '
             'data-bs-target="#delete-filer" data-action="{}" data-name="{}（{}）">删除</button>',
             reverse("filer_units:delete", args=[row.pk]), row.name, row.code))
-    return "".join(parts)
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def _local(dt):
@@ -87,25 +92,32 @@ FILER_UNIT_LIST = register(ListSpec(
     prepare_page=prepare_page,
     actions=actions_html,
     querysets=filer_querysets,
+    export_context=lambda request: {"org": org_names_lookup(), "tz": timezone.get_default_timezone()},
     columns=[
-        Column("name", "部门", lambda r: r.name, sort="name", choosable=False),
-        Column("org_unit", "所属组织单位", lambda r: r.org_unit.name, sort="org_unit__path"),
-        Column("org1", "省/部", lambda r: r.org_names[0], default=False),
-        Column("org2", "市/省局", lambda r: r.org_names[1], default=False),
-        Column("org3", "区县/地方部门", lambda r: r.org_names[2], default=False),
-        Column("media_count", "账号数量", lambda r: r.media_count, sort="media_count"),
-        Column("head_name", "姓名", lambda r: r.head_name, group="新媒体工作负责人"),
-        Column("head_title", "职务", lambda r: r.head_title, group="新媒体工作负责人"),
-        Column("head_mobile", "手机号", lambda r: r.head_mobile, group="新媒体工作负责人"),
-        Column("head_landline", "座机号", lambda r: r.head_landline, group="新媒体工作负责人"),
-        Column("contact_name", "姓名", lambda r: r.contact_name, group="新媒体工作联系人"),
-        Column("contact_title", "职务", lambda r: r.contact_title, group="新媒体工作联系人"),
-        Column("contact_mobile", "手机号", lambda r: r.contact_mobile, group="新媒体工作联系人"),
-        Column("contact_landline", "座机号", lambda r: r.contact_landline, group="新媒体工作联系人"),
-        Column("created_at", "时间", lambda r: _local(r.created_at), sort="created_at"),
-        Column("code", "用户名", lambda r: r.code, sort="code"),
+        Column("name", "部门", lambda r: r.name, sort="name", choosable=False, fields=("name",)),
+        Column("org_unit", "所属组织单位", lambda r: r.org_unit.name, sort="org_unit__path", fields=("org_unit__name",)),
+        Column("org1", "省/部", lambda r: r.org_names[0], default=False, fields=("org_unit__path",),
+               fmt=lambda ctx, path: ctx["org"](path)[0]),
+        Column("org2", "市/省局", lambda r: r.org_names[1], default=False, fields=("org_unit__path",),
+               fmt=lambda ctx, path: ctx["org"](path)[1]),
+        Column("org3", "区县/地方部门", lambda r: r.org_names[2], default=False, fields=("org_unit__path",),
+               fmt=lambda ctx, path: ctx["org"](path)[2]),
+        Column("media_count", "账号数量", lambda r: r.media_count, sort="media_count", fields=("media_count",)),
+        Column("head_name", "姓名", lambda r: r.head_name, group="新媒体工作负责人", fields=("head_name",)),
+        Column("head_title", "职务", lambda r: r.head_title, group="新媒体工作负责人", fields=("head_title",)),
+        Column("head_mobile", "手机号", lambda r: r.head_mobile, group="新媒体工作负责人", fields=("head_mobile",)),
+        Column("head_landline", "座机号", lambda r: r.head_landline, group="新媒体工作负责人", fields=("head_landline",)),
+        Column("contact_name", "姓名", lambda r: r.contact_name, group="新媒体工作联系人", fields=("contact_name",)),
+        Column("contact_title", "职务", lambda r: r.contact_title, group="新媒体工作联系人", fields=("contact_title",)),
+        Column("contact_mobile", "手机号", lambda r: r.contact_mobile, group="新媒体工作联系人", fields=("contact_mobile",)),
+        Column("contact_landline", "座机号", lambda r: r.contact_landline, group="新媒体工作联系人",
+               fields=("contact_landline",)),
+        Column("created_at", "时间", lambda r: _local(r.created_at), sort="created_at", fields=("created_at",),
+               fmt=lambda ctx, v: v.astimezone(ctx["tz"]).isoformat(" ", "seconds")[:19] if v else ""),
+        Column("code", "用户名", lambda r: r.code, sort="code", fields=("code",)),
         Column("password", "密码", lambda r: r.password_state, exportable=False, html=lambda r: _password_html(r)),
-        Column("status", "状态", lambda r: r.get_status_display(), sort="status"),
-        Column("delete_reason", "删除原因", lambda r: r.delete_reason, default=False),
+        Column("status", "状态", lambda r: r.get_status_display(), sort="status", fields=("status",),
+               fmt=lambda ctx, v: STATUS_LABELS.get(v, v)),
+        Column("delete_reason", "删除原因", lambda r: r.delete_reason, default=False, fields=("delete_reason",)),
     ],
 ))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from orgtree.codes import SerialExhausted, next_serial
 from orgtree.models import FilerUnit, OrgUnit
 from orgtree.selectors import scope_q
+from reviews import journal
 
 from . import crypto
 from .models import User
@@ -73,12 +74,19 @@ def create_filer_unit(creator: User, org_unit: OrgUnit, name: str) -> tuple[File
                     initial_password_encrypted=crypto.encrypt(password))
         user.set_password(password)
         user.save()
+        journal.record(filer, "filer_create", creator, after={"code": code, "name": name, "org_unit": org_unit},
+                       status=("", filer.get_status_display()), scope_path=org_unit.path)
     return filer, password
 
 
 def password_shown_to_supervisor(filer_user: User) -> str | None:
-    """The initial password while the filer unit has not changed it, else None (已修改)."""
+    """The initial password while the filer unit has not changed it, else None (已修改, or the key changed)."""
     return crypto.decrypt(filer_user.initial_password_encrypted)
+
+
+def reveal_initial_password(filer_user: User) -> crypto.Revealed:
+    """As password_shown_to_supervisor, telling 已修改 apart from “cannot decrypt: key changed”."""
+    return crypto.reveal(filer_user.initial_password_encrypted)
 
 
 def reset_password(actor: User, filer: FilerUnit) -> str:
@@ -95,6 +103,8 @@ def reset_password(actor: User, filer: FilerUnit) -> str:
         user.must_change_password = True
         user.initial_password_encrypted = ""
         user.save(update_fields=["password", "must_change_password", "initial_password_encrypted"])
+        journal.record(filer, "filer_password_reset", actor, scope_path=filer.org_unit.path, changes=[
+            {"field": "password", "label": "密码", "old": "", "new": "已重置（一次性密码，下次登录须修改）"}])
     return password
 
 
@@ -117,8 +127,11 @@ def rename_filer_unit(actor: User, filer: FilerUnit, new_name: str) -> FilerUnit
             raise FilerUnitError("该填报单位已删除。")
         if FilerUnit.objects.filter(name=new_name, status=FilerUnit.Status.ACTIVE).exclude(pk=filer.pk).exists():
             raise FilerUnitError(f"填报单位“{new_name}”已存在。")
+        old_name = filer.name
         filer.name = new_name
         filer.save(update_fields=["name", "updated_at"])
+        journal.record(filer, "filer_rename", actor, before={"name": old_name}, after={"name": new_name},
+                       scope_path=filer.org_unit.path)
     return filer
 
 
@@ -151,6 +164,8 @@ def delete_filer_unit(actor: User, filer: FilerUnit, reason: str) -> FilerUnit:
         filer.deleted_by = f"{actor.org_unit.name}（{actor.org_unit.code}）"
         filer.save(update_fields=["status", "deleted_at", "delete_reason", "deleted_by", "updated_at"])
         User.objects.filter(filer_unit=filer).update(is_active=False, initial_password_encrypted="")
+        journal.record(filer, "filer_delete", actor, reason=reason, scope_path=filer.org_unit.path,
+                       status=(FilerUnit.Status.ACTIVE.label, filer.get_status_display()))
     return filer
 
 
@@ -164,10 +179,13 @@ def update_filer_info(filer: FilerUnit, data: dict) -> FilerUnit:
     """补填 / 修改填报单位信息 (the SMS check of the contact mobile is done by the caller's form).
     Takes effect at once, no review."""
     with transaction.atomic():
-        filer = FilerUnit.objects.select_for_update().get(pk=filer.pk)
+        filer = FilerUnit.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=filer.pk)
+        before = {field: getattr(filer, field) for field in INFO_FIELDS}
         for field in INFO_FIELDS:
             setattr(filer, field, data.get(field, "") or "")
         if filer.info_completed_at is None:
             filer.info_completed_at = timezone.now()
         filer.save(update_fields=[*INFO_FIELDS, "info_completed_at", "updated_at"])
+        journal.record(filer, "filer_info", before=before, after={field: getattr(filer, field) for field in INFO_FIELDS},
+                       scope_path=filer.org_unit.path)
     return filer

@@ -10,6 +10,7 @@ from jobs.exports import export_requested
 
 from orgtree.selectors import cascade_options
 
+from . import crypto
 from . import filer_services as rules
 from .filer_forms import DeleteFilerForm, FilerAddForm, RenameFilerForm, tier_choices
 from .filer_lists import FILER_UNIT_LIST
@@ -66,8 +67,10 @@ def filer_attachable(request):
 @require_GET
 def filer_created(request, pk):
     filer = get_object_or_404(_visible(request), pk=pk)
-    password = rules.password_shown_to_supervisor(filer.user)
-    return render(request, "accounts/filer_created.html", {"filer": filer, "password": password})
+    revealed = rules.reveal_initial_password(filer.user)
+    return render(request, "accounts/filer_created.html", {
+        "filer": filer, "password": revealed.plain,
+        "password_state": crypto.key_changed_message() if revealed.key_changed else "已修改"})
 
 
 @require_POST

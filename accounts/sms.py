@@ -5,6 +5,11 @@ Backends work like Django's email backends: `settings.SMS_BACKEND` names a class
 
 - `ConsoleBackend` (default): writes the message to the log (stderr) — development and demo.
 - `LocmemBackend`: keeps messages in `accounts.sms.outbox` — the test suite.
+- `FileBackend`: appends one JSON line per message to `settings.SMS_FILE_PATH` — test runs with
+  several server processes (tests/prod, `make prod-check`), which read the codes back.
+
+With DEBUG off the console backend is refused, and so are the two test outboxes unless
+SMS_ALLOW_TEST_BACKEND=1 (govmedia.ops.checks).
 
 A real gateway is a subclass of `BaseBackend` whose `send` calls the provider's API and raises
 `SmsSendError` on failure; point `SMS_BACKEND` at it. Codes are never stored in plain text.
@@ -44,6 +49,16 @@ class ConsoleBackend(BaseBackend):
 class LocmemBackend(BaseBackend):
     def send(self, mobile: str, message: str) -> None:
         outbox.append(SmsMessage(mobile, message))
+
+
+class FileBackend(BaseBackend):
+    def send(self, mobile: str, message: str) -> None:
+        import fcntl
+        import json
+
+        with open(settings.SMS_FILE_PATH, "a", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.write(json.dumps({"mobile": mobile, "message": message}, ensure_ascii=False) + "\n")
 
 
 def get_backend() -> BaseBackend:

@@ -101,7 +101,7 @@ def forgot_password(request):
             return redirect("accounts:forgot_password")
         form = NewPasswordForm(user, request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            services.change_password(user, form.cleaned_data["new_password1"])
+            services.change_password(user, form.cleaned_data["new_password1"], action="password_forgot")
             request.session.pop(FORGOT_KEY, None)
             messages.success(request, "密码已重置，请使用新密码登录。")
             return redirect("accounts:login")

@@ -19,7 +19,7 @@ LOCKED_OUT = "登录失败次数过多，该用户名在本地址已被暂时锁
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])  # HEAD /: monitors and load balancers
 def login_view(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect("home")

@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
 from reviews.engine import TransitionError
+from reviews.journal_admin import JournaledAdminMixin
 
 from .models import MediaAccount
 from .services import perform
@@ -14,7 +16,7 @@ class DeleteForm(forms.Form):
 
 
 @admin.register(MediaAccount)
-class MediaAccountAdmin(admin.ModelAdmin):
+class MediaAccountAdmin(JournaledAdminMixin, admin.ModelAdmin):
     """Read-only for ops staff, but for 删除（退出监管）, which goes through the same rule as GB's."""
 
     list_display = ["media_code", "name", "account_type", "status", "filer_unit", "updated_at", "removal"]
@@ -33,8 +35,15 @@ class MediaAccountAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [path("<int:pk>/retire/", self.admin_site.admin_view(self.retire_view), name="accounts_media_retire")] + super().get_urls()
 
+    def has_retire_permission(self, request) -> bool:
+        """删除（退出监管） needs the model's delete permission (the row itself is never deleted)."""
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.delete_{opts.model_name}")
+
     def retire_view(self, request, pk):
-        account = MediaAccount.objects.get(pk=pk)
+        if not self.has_retire_permission(request):
+            raise PermissionDenied
+        account = get_object_or_404(MediaAccount, pk=pk)
         form = DeleteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -48,5 +57,6 @@ class MediaAccountAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request), "form": form, "account": account, "title": "删除（退出监管）"})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra = {"retire_url": reverse("admin:accounts_media_retire", args=[object_id])}
+        extra = {"retire_url": reverse("admin:accounts_media_retire", args=[object_id])
+                 if self.has_retire_permission(request) else ""}
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})

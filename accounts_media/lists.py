@@ -1,4 +1,6 @@
 """Columns of 【新媒体账号信息】 with the manual's titles, on the shared list machinery."""
+from functools import lru_cache
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -29,7 +31,23 @@ def media_querysets(request):
 
 
 def export_context(request) -> dict:
-    return {"org": org_names_lookup()}
+    return {"org": org_names_lookup(), "tz": timezone.get_default_timezone()}
+
+
+@lru_cache(maxsize=4096)
+def _type_text(code, kind, name):
+    return display_type(code, kind or None, name)
+
+
+@lru_cache(maxsize=4096)
+def _functions(publish, service, interact, other, other_text):
+    return functions_text(publish, service, interact, other, other_text)
+
+
+def _local_value(ctx, dt):
+    """_local for the export's values: the Beijing time as text, without timezone.localtime's
+    per-call lookup of the active time zone."""
+    return dt.astimezone(ctx["tz"]).isoformat(" ", "seconds")[:19] if dt else ""
 
 
 _URLS: dict[str, str] = {}
@@ -131,7 +149,7 @@ MEDIA_LIST = register(ListSpec(
                fmt=lambda ctx, v: v or ""),
         Column("account_type", "账号类型", lambda r: r.type_display, sort="account_type",
                fields=("account_type", "wechat_kind", "platform_name"),
-               fmt=lambda ctx, code, kind, name: display_type(code, kind or None, name)),
+               fmt=lambda ctx, code, kind, name: _type_text(code, kind, name)),
         Column("status", "状态", lambda r: r.status_label, sort="status", fields=("status",),
                fmt=lambda ctx, v: STATUS_LABELS.get(v, v)),
         Column("represents_government", "账号是否代表省/市/县(区)人民政府或国务院部门",
@@ -139,7 +157,7 @@ MEDIA_LIST = register(ListSpec(
                fmt=lambda ctx, v: "是" if v else "否"),
         Column("functions", "功能", lambda r: r.functions_display,
                fields=("func_publish", "func_service", "func_interact", "func_other", "func_other_text"),
-               fmt=lambda ctx, *flags: functions_text(*flags)),
+               fmt=lambda ctx, *flags: _functions(*flags)),
         Column("url", "文章URL/主页URL/下载URL", lambda r: r.url, default=False, fields=("url",)),
         Column("name", "名称", lambda r: r.name, sort="name", fields=("name",)),
         Column("operator", "开设主体", lambda r: r.operator, default=False, fields=("operator",)),
@@ -150,9 +168,9 @@ MEDIA_LIST = register(ListSpec(
         Column("org3", "区县/地方部门", lambda r: r.org_names[2], default=False, fields=("org_path",),
                fmt=lambda ctx, path: ctx["org"](path)[2]),
         Column("created_at", "创建时间", lambda r: _local(r.created_at), sort="created_at", default=False,
-               fields=("created_at",), fmt=lambda ctx, v: _local(v)),
+               fields=("created_at",), fmt=_local_value),
         Column("updated_at", "修改时间", lambda r: _local(r.updated_at), sort="updated_at",
-               fields=("updated_at",), fmt=lambda ctx, v: _local(v)),
+               fields=("updated_at",), fmt=_local_value),
         Column("platform_id", "biz/oid/ID", lambda r: r.platform_id, default=False, fields=("platform_id",)),
         Column("contact_name", "账号联系人姓名", lambda r: r.contact_name, default=False, fields=("contact_name",)),
         Column("contact_title", "账号联系人职务", lambda r: r.contact_title, default=False, fields=("contact_title",)),

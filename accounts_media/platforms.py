@@ -395,3 +395,16 @@ def extract_platform_id(type_code: str, url: str) -> str:
     if platform.fallback_foreign:
         return "url:" + normalise_url(text)
     raise PlatformIdError(f"这不是{atype.name}的链接。{platform.hint}")
+
+
+def platform_of(url: str) -> str | None:
+    """The type code of the platform that owns a link's host (None for a link of no known
+    platform, or text that is no link): the public 官方账号查询 reads a link without a type."""
+    text = (url or "").strip() if isinstance(url, str) else ""
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    host = host[4:] if host.startswith("www.") else host
+    return _owner(parts.scheme.lower(), host)

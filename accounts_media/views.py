@@ -8,7 +8,7 @@ from accounts.models import User
 from govmedia.common.lists import render_list
 from jobs.exports import export_requested
 from orgtree.selectors import cascade_options
-from reviews.engine import AlreadyHandled, TransitionError, journal_of
+from reviews.engine import AlreadyHandled, NotAllowed, TransitionError, journal_of
 
 from . import services
 from .forms import AccountForm, CloseForm, DeleteAccountForm, RestoreForm, ReviewForm
@@ -31,14 +31,15 @@ def _refused(request, exc: TransitionError, account=None):
 
 
 def _require(request, account, *names):
-    """The first of `names` the user may apply now, or the refusal (409 when the status moved on)."""
+    """The first of `names` the user may apply now, or the refusal: 403 when this user may never
+    do it, 409 with the state's own message when the state moved on (a stale tab)."""
     for name in names:
         if WORKFLOW.can(account, request.user, name):
             return name, None
-    status_ok = any(account.status in WORKFLOW.get(n).source for n in names)
-    message = "您没有权限进行该操作。" if status_ok else "该申请已被处理或当前状态不能进行该操作。"
-    return None, render(request, "accounts_media/refused.html", {"message": message, "account": account},
-                        status=403 if status_ok else 409)
+    refusals = [WORKFLOW.refusal(account, request.user, name) for name in names]
+    # Prefer the state's message: the user may act on this account, just not in this state.
+    exc = next((r for r in refusals if not isinstance(r, NotAllowed)), refusals[0])
+    return None, _refused(request, exc, account)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,15 +1,17 @@
 """The media-account transitions of SPEC §7, declared in one table (read it top to bottom).
 
-Who may trigger each: the filer unit that owns the account; the org unit the request currently
-sits at (审核定位: add requests climb level by level to L1; modify and closure requests sit at
-the filer's own org unit only); the L1 unit above the account (restore requests); GB.
+Who may trigger each (the actor: role and scope, never the state): the filer unit that owns the
+account; an org unit above it; the L1 unit above the account (restore requests); GB. What the
+state must be (the source and the guards, each with its message): a review is done by the org
+unit the request currently sits at (审核定位: add requests climb level by level to L1; modify and
+closure requests sit at the filer's own org unit only); an account is restored once ever.
 """
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from orgtree.codes import SerialExhausted, next_serial
-from reviews.engine import NEW, Context, Transition, TransitionError, Workflow
+from reviews.engine import NEW, Context, Guard, Transition, TransitionError, Workflow
 
 from .models import MediaAccount, Status
 
@@ -29,20 +31,39 @@ def owner_filer(user, obj) -> bool:
     return user.kind == User.Kind.FILER and user.filer_unit_id is not None and obj.filer_unit_id == user.filer_unit_id
 
 
-def current_reviewer(user, obj) -> bool:
-    return user.kind == User.Kind.ORG and obj.reviewer_id is not None and obj.reviewer_id == user.org_unit_id
+def org_above(user, obj) -> bool:
+    """An org unit whose subtree holds the account (GB included): the reviewers' side."""
+    return user.kind == User.Kind.ORG and user.org_unit_id is not None and bool(obj.org_path) \
+        and obj.org_path.startswith(user.org_unit.path)
+
+
+def add_reviewer_side(user, obj) -> bool:
+    """An add request climbs from the own org unit to L1: the org units on that road."""
+    return org_above(user, obj) and user.role != Role.GB
+
+
+def own_org_unit(user, obj) -> bool:
+    """Modify and closure requests are reviewed by the filer's own org unit only."""
+    return user.kind == User.Kind.ORG and user.org_unit_id is not None and obj.org_path == user.org_unit.path
+
+
+def gb(user, obj) -> bool:
+    return user.role == Role.GB
 
 
 def l1_above(user, obj) -> bool:
     return user.role == Role.L1 and obj.org_path.startswith(user.org_unit.path)
 
 
-def l1_above_first_restore(user, obj) -> bool:
-    return l1_above(user, obj) and not obj.restore_requested
-
-
 def national_office(user, obj) -> bool:
     return user.role == Role.GB or (user.kind == User.Kind.OPS and user.is_staff)
+
+
+# --- what the state must be ------------------------------------------------------------------
+
+AT_MY_UNIT = Guard(lambda obj, now: obj.reviewer_id is not None and obj.reviewer_id == now.user.org_unit_id,
+                   "该申请已被处理或不在本单位审核，请刷新后查看最新状态。")
+FIRST_RESTORE = Guard(lambda obj, now: not obj.restore_requested, "关停账号只能恢复一次。")
 
 
 # --- side effects ------------------------------------------------------------------------------
@@ -189,37 +210,37 @@ TRANSITIONS = [
     T("delete_draft", "删除", f({S.DRAFT}), stay, owner_filer, (remove(MediaAccount.Removal.DRAFT_DELETED),),
       after_label="已删除"),
     # 3-4: level-by-level add review; L1 is final and generates the media code.
-    T("approve_add", "同意添加", f({S.ADD_PENDING}), after_add_review, current_reviewer,
-      (record_review, approve_add_level), result="同意添加", kind="review"),
-    T("reject_add", "驳回添加", f({S.ADD_PENDING}), S.ADD_REJECTED, current_reviewer,
-      (record_review, clear_reviewer), result="驳回添加", kind="review"),
+    T("approve_add", "同意添加", f({S.ADD_PENDING}), after_add_review, add_reviewer_side,
+      (record_review, approve_add_level), result="同意添加", kind="review", guards=(AT_MY_UNIT,)),
+    T("reject_add", "驳回添加", f({S.ADD_PENDING}), S.ADD_REJECTED, add_reviewer_side,
+      (record_review, clear_reviewer), result="驳回添加", kind="review", guards=(AT_MY_UNIT,)),
     # 5-6: the filer resubmits (review restarts at the own org unit) or abandons.
     T("resubmit_add", "重新添加申请", f({S.ADD_REJECTED}), S.ADD_PENDING, owner_filer, (fill_from_form, to_own_org)),
     T("abandon_add", "放弃添加申请", f({S.ADD_REJECTED}), stay, owner_filer, (remove(MediaAccount.Removal.ABANDONED),),
       after_label="已放弃"),
     # 7-9: change requests, reviewed by the filer's own org unit only.
     T("request_modify", "修改", f({S.NORMAL}), S.MODIFY_PENDING, owner_filer, (store_changes, to_own_org)),
-    T("approve_modify", "同意修改", f({S.MODIFY_PENDING}), S.NORMAL, current_reviewer,
-      (record_review, apply_changes, clear_reviewer), result="同意修改", kind="review"),
-    T("reject_modify", "驳回修改", f({S.MODIFY_PENDING}), S.MODIFY_REJECTED, current_reviewer,
-      (record_review, clear_reviewer), result="驳回修改", kind="review"),
+    T("approve_modify", "同意修改", f({S.MODIFY_PENDING}), S.NORMAL, own_org_unit,
+      (record_review, apply_changes, clear_reviewer), result="同意修改", kind="review", guards=(AT_MY_UNIT,)),
+    T("reject_modify", "驳回修改", f({S.MODIFY_PENDING}), S.MODIFY_REJECTED, own_org_unit,
+      (record_review, clear_reviewer), result="驳回修改", kind="review", guards=(AT_MY_UNIT,)),
     T("resubmit_modify", "重新修改申请", f({S.MODIFY_REJECTED}), S.MODIFY_PENDING, owner_filer, (store_changes, to_own_org)),
     T("abandon_modify", "放弃修改申请", f({S.MODIFY_REJECTED}), S.NORMAL, owner_filer, (drop_changes,)),
     # 10-12: closure, reviewed by the own org unit; 关停 is final for the filer.
     T("request_close", "关停", f({S.NORMAL}), S.CLOSE_PENDING, owner_filer, (store_request, to_own_org)),
-    T("approve_close", "同意关停", f({S.CLOSE_PENDING}), S.CLOSED, current_reviewer,
-      (record_review, clear_reviewer), result="同意关停", kind="review"),
-    T("reject_close", "驳回关停", f({S.CLOSE_PENDING}), S.CLOSE_REJECTED, current_reviewer,
-      (record_review, clear_reviewer), result="驳回关停", kind="review"),
+    T("approve_close", "同意关停", f({S.CLOSE_PENDING}), S.CLOSED, own_org_unit,
+      (record_review, clear_reviewer), result="同意关停", kind="review", guards=(AT_MY_UNIT,)),
+    T("reject_close", "驳回关停", f({S.CLOSE_PENDING}), S.CLOSE_REJECTED, own_org_unit,
+      (record_review, clear_reviewer), result="驳回关停", kind="review", guards=(AT_MY_UNIT,)),
     T("resubmit_close", "重新关停申请", f({S.CLOSE_REJECTED}), S.CLOSE_PENDING, owner_filer, (store_request, to_own_org)),
     T("abandon_close", "放弃关停申请", f({S.CLOSE_REJECTED}), S.NORMAL, owner_filer, ()),
     # 13-15: restore, once per account ever, asked by the L1 unit above, decided by GB.
-    T("request_restore", "恢复", f({S.CLOSED}), S.RESTORE_PENDING, l1_above_first_restore,
-      (store_request, mark_restore_requested, to_national_office)),
-    T("approve_restore", "同意恢复", f({S.RESTORE_PENDING}), S.NORMAL, current_reviewer,
-      (record_review, clear_reviewer), result="同意恢复", kind="review"),
-    T("reject_restore", "驳回关停恢复申请", f({S.RESTORE_PENDING}), S.RESTORE_REJECTED, current_reviewer,
-      (record_review, clear_reviewer), result="驳回关停恢复申请", kind="review"),
+    T("request_restore", "恢复", f({S.CLOSED}), S.RESTORE_PENDING, l1_above,
+      (store_request, mark_restore_requested, to_national_office), guards=(FIRST_RESTORE,)),
+    T("approve_restore", "同意恢复", f({S.RESTORE_PENDING}), S.NORMAL, gb,
+      (record_review, clear_reviewer), result="同意恢复", kind="review", guards=(AT_MY_UNIT,)),
+    T("reject_restore", "驳回关停恢复申请", f({S.RESTORE_PENDING}), S.RESTORE_REJECTED, gb,
+      (record_review, clear_reviewer), result="驳回关停恢复申请", kind="review", guards=(AT_MY_UNIT,)),
     T("resubmit_restore", "重新关停恢复申请", f({S.RESTORE_REJECTED}), S.RESTORE_PENDING, l1_above,
       (store_request, to_national_office)),
     T("abandon_restore", "放弃关停恢复申请", f({S.RESTORE_REJECTED}), S.CLOSED, l1_above, ()),

@@ -30,21 +30,25 @@ DEBUG = env_bool("DEBUG", False)
 
 
 
+# --- ops: SECRET_KEY -------------------------------------------------------------------------
+SECRET_KEY_FILE = Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
+
+
 def _secret_key() -> str:
-    """SECRET_KEY from the environment, else from a key file made once per installation
-    (never a key shipped in the code)."""
+    """SECRET_KEY from the environment, else from the key file made once at installation by
+    `manage.py create_secret_key` (never a key shipped in the code). With DEBUG off a missing key is
+    left empty: the app refuses to start (govmedia.ops.checks) instead of each server inventing its own."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    key_file = Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
-    if not key_file.exists():
-        import secrets
+    if not SECRET_KEY_FILE.exists():
+        if not DEBUG:
+            return ""
+        from govmedia.ops.secret_key import write_key_file  # the demo makes its key on first start
 
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.touch(mode=0o600)
-        key_file.write_text(secrets.token_urlsafe(64))
-    key = key_file.read_text().strip()
+        write_key_file(SECRET_KEY_FILE)
+    key = SECRET_KEY_FILE.read_text().strip()
     if len(key) < 50:
-        raise ImproperlyConfigured(f"{key_file} holds no usable SECRET_KEY.")
+        raise ImproperlyConfigured(f"{SECRET_KEY_FILE} holds no usable SECRET_KEY.")
     return key
 
 
@@ -72,9 +76,11 @@ INSTALLED_APPS = [
     "accounts_media",
     "reports",
     "websites",
+    "govmedia.ops",  # ops: /healthz, request log, startup checks, shared counters, the cache table
 ]
 
 MIDDLEWARE = [
+    "govmedia.ops.middleware.RequestLogMiddleware",  # ops: request id and one log line per request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reviews.journal.JournalMiddleware",  # the journal reads the request's user and address (reviews/journal.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -110,7 +117,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,  # ops: a connection dropped by a PostgreSQL restart is replaced, not a 500
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -132,13 +140,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Sessions live in the database by default, in Redis when REDIS_URL is set (docs/deploy.md).
+# --- ops: shared state (docs/decisions/0006) ---------------------------------------------------
+# One cache for every app server: Redis when REDIS_URL is set, else the database cache table
+# (made by `migrate`). Sessions always live in the database, so they survive a cache restart.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "govmedia")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": CACHE_KEY_PREFIX}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "govmedia_cache",
+                          "KEY_PREFIX": CACHE_KEY_PREFIX}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A cache that lives in one process (LocMemCache) is refused with DEBUG off unless this is set
+# (the test suite's own process only).
+ALLOW_PROCESS_LOCAL_CACHE = False
+# --- end ops: shared state ----------------------------------------------------------------------
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -150,7 +167,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
 AXES_USERNAME_CALLABLE = "accounts.backends.throttle_username"  # BM2900 and bm2900 share one counter
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+# The client address (govmedia/common/client_ip.py): PROXY_COUNT trusted reverse proxies in front;
+# axes, the rate limits and the journal all read it through the same function.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "govmedia.common.client_ip.client_ip"
 
 # The image 验证码 (django-simple-captcha): asked after LOGIN_CAPTCHA_AFTER failures from an address
 # on the login page, and after PUBLIC_CAPTCHA_AFTER uses an hour of the public website forms.
@@ -188,6 +209,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Security headers. Production defaults are strict; a TLS-terminating proxy sets
 # SECURE_PROXY_SSL_HEADER through TRUST_X_FORWARDED_PROTO=1.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # ops: load balancers probe over plain HTTP
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -221,15 +243,29 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024
 # Key that encrypts the initial passwords of filer units (Fernet, derived from this secret).
 INITIAL_PASSWORD_KEY = os.environ.get("INITIAL_PASSWORD_KEY", SECRET_KEY)
 
-# SMS verification backend (accounts.sms); the console backend logs the message.
+# SMS verification backend (accounts.sms); the console backend logs the message and is refused
+# with DEBUG off, so are the test outboxes unless SMS_ALLOW_TEST_BACKEND=1 (test runs only).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleBackend")
+SMS_ALLOW_TEST_BACKEND = env_bool("SMS_ALLOW_TEST_BACKEND", False)
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", "")  # accounts.sms.FileBackend: one JSON line per message
 
+# --- ops: logging and error reporting -----------------------------------------------------------
+# One line per record on stderr, times in TIME_ZONE (Asia/Shanghai) for every logger (gunicorn's too,
+# through gunicorn.conf.py); each request logs one line from govmedia.ops.middleware. 4xx responses
+# are in that line, so django.request logs only 5xx (with their traceback).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "govmedia.ops.logs.RequestIdFilter"},
+                "no_4xx_traceback": {"()": "govmedia.ops.logs.No4xxTraceback"}},
+    "formatters": {"line": {"()": "govmedia.ops.logs.LineFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line",
+                             "filters": ["request_id", "no_4xx_traceback"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -270,3 +306,52 @@ JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))  
 JOBS_LEASE_SECONDS = float(os.environ.get("JOBS_LEASE_SECONDS", "90"))          # no heartbeat this long: worker died
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "2"))             # then 失败 with a Chinese message
 EXPORT_IMMEDIATE_MAX_ROWS = int(os.environ.get("EXPORT_IMMEDIATE_MAX_ROWS", "5000"))  # larger selections: a job
+# The ops admin: a second factor (django-otp TOTP), the login page's throttling, and optionally
+# only from OPS_ADMIN_ALLOWED_NETWORKS (comma-separated addresses or CIDR networks).
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "govmedia.apps.OpsAdminConfig"
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+OTP_TOTP_ISSUER = "全国政务新媒体与政府网站报送系统"
+OPS_ADMIN_ALLOWED_NETWORKS = env_list("OPS_ADMIN_ALLOWED_NETWORKS")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # TOTP secrets only ever shown once, by `manage.py ops_totp`
+# Headers: no-store on signed-in pages, exports and JSON (govmedia.security); Permissions-Policy
+# (django-permissions-policy) switches off the browser features no page of ours uses.
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "govmedia.security.NoStoreMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "django_permissions_policy.PermissionsPolicyMiddleware")
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+    "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+    "screen-wake-lock", "usb", "xr-spatial-tracking")}
+# ADMINS="Name <ops@example.gov.cn>, …" mails every 500 (through the EMAIL_* settings).
+ADMINS = [(name.strip(), email.strip().rstrip(">").strip()) if email else (name.strip(), name.strip())
+          for name, _, email in (part.partition("<") for part in env_list("ADMINS"))]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "govmedia@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+if ADMINS:
+    LOGGING["handlers"]["mail_admins"] = {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"}
+    LOGGING["loggers"]["django.request"]["handlers"] = ["console", "mail_admins"]
+    LOGGING["loggers"]["django.request"]["propagate"] = False
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+                    send_default_pii=False, traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")))
+# --- end ops: logging ---------------------------------------------------------------------------
+
+# --- public verification and open data (verify app, issue 17) ---------------------------------
+# 官方账号查询, /api/v1/, open-data files, change feeds. django.contrib.postgres gives the trigram
+# lookups (pg_trgm; the SQLite demo falls back to icontains). Limits count per address in the cache
+# (govmedia.common.ratelimit), per hour.
+INSTALLED_APPS += ["django.contrib.postgres", "ninja", "verify"]
+VERIFY_PAGE_LIMIT = int(os.environ.get("VERIFY_PAGE_LIMIT", "120"))     # 官方账号查询 page, per address and hour
+VERIFY_API_LIMIT = int(os.environ.get("VERIFY_API_LIMIT", "1200"))      # /api/v1/ requests, per address and hour
+OPEN_DATA_KEEP_DAYS = int(os.environ.get("OPEN_DATA_KEEP_DAYS", "30"))  # daily snapshots kept besides today's
+OPEN_DATA_PREFIX = "opendata"                                            # folder in default_storage

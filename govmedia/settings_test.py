@@ -4,6 +4,8 @@ import os
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-for-the-govmedia-suite-only-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SMS_BACKEND", "accounts.sms.LocmemBackend")  # DEBUG is off: never the console backend
+os.environ.setdefault("SMS_ALLOW_TEST_BACKEND", "1")
 
 from govmedia.settings import *  # noqa: E402,F401,F403
 
@@ -12,10 +14,14 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-SMS_BACKEND = "accounts.sms.LocmemBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 
 import tempfile  # noqa: E402
 
 # One media root per run, shared with the worker processes the job tests start (they inherit it).
 MEDIA_ROOT = os.environ.setdefault("GOVMEDIA_TEST_MEDIA_ROOT", tempfile.mkdtemp(prefix="govmedia-test-media-"))
+
+# The suite's own process keeps a fast one-process cache (cleared around every test); the
+# production cache (Redis / the database) is exercised by tests/prod with real server processes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ALLOW_PROCESS_LOCAL_CACHE = True

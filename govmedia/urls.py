@@ -5,7 +5,9 @@ from captcha import views as captcha_views
 
 from accounts.roles import ORG_UNITS, PUBLIC, SIGNED_IN
 from govmedia.access import route
+from govmedia.ops.views import healthz
 from govmedia.views import home, org_children
+from verify.urls import api_urls as verify_api_urls
 
 admin.site.site_header = "全国政务新媒体与政府网站报送系统 · 运维管理"
 admin.site.site_title = "运维管理"
@@ -13,6 +15,7 @@ admin.site.index_title = "运维管理"
 
 
 urlpatterns = [
+    route("healthz", healthz, name="healthz", access=PUBLIC),  # ops: load balancer probe, no data
     route("home/", home, name="home", access=SIGNED_IN),
     path("media/", include("accounts_media.urls")),
     route("org-units/children/", org_children, name="org_children", access=ORG_UNITS),
@@ -22,9 +25,12 @@ urlpatterns = [
     path("notices/", include("reports.notice_urls")),
     path("websites/", include("websites.urls")),
     path("downloads/", include("jobs.urls")),  # 下载中心: export jobs
+    path("journal/", include("reviews.urls")),
     # The 验证码 image (django-simple-captcha's views, declared public here like every route of ours).
     route("captcha/image/<str:key>/", captcha_views.captcha_image, name="captcha-image", access=PUBLIC,
           kwargs={"scale": 1}),
+    path("", include("verify.urls")),  # 官方账号查询, open data, change feeds (public)
+    verify_api_urls,                   # /api/v1/ (public, django-ninja)
     path("", include("accounts.urls")),
     path("ops-admin/", admin.site.urls),
 ]

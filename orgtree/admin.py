@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
 
+from reviews.journal_admin import JournaledAdminMixin
+
 from .models import FilerUnit, OrgUnit
-from .services import OrgTreeError, create_org_unit, move_org_unit
+from .services import EDITABLE_FIELDS, OrgTreeError, create_org_unit, move_org_unit, update_org_unit
 
 
 class OrgUnitAdminForm(forms.ModelForm):
@@ -63,20 +65,21 @@ class OrgUnitAdmin(admin.ModelAdmin):
                 ("联系方式", {"fields": ["contact_person", "contact_phone", "contact_email"]})]
 
     def save_model(self, request, obj, form, change):
+        """Through the services, which journal each change (who, from which address, old → new)."""
         parent = form.cleaned_data.get("parent_code")
         if not change:
             contact = {f: form.cleaned_data[f] for f in ["contact_person", "contact_phone", "contact_email"]}
             try:
-                created = create_org_unit(obj.code, obj.name, parent, obj.kind, **contact)
+                created = create_org_unit(obj.code, obj.name, parent, obj.kind, user=request.user, **contact)
             except OrgTreeError as exc:
                 messages.error(request, str(exc))
                 return
             obj.pk, obj.path, obj.level = created.pk, created.path, created.level
             return
-        obj.save(update_fields=["name", "kind", "is_active", "contact_person", "contact_phone", "contact_email"])
+        update_org_unit(obj, user=request.user, **{f: form.cleaned_data[f] for f in EDITABLE_FIELDS})
         if parent is not None and parent.pk != obj.parent_id:
             try:
-                move_org_unit(obj, parent)
+                move_org_unit(obj, parent, user=request.user)
             except OrgTreeError as exc:
                 messages.error(request, str(exc))
             else:
@@ -87,7 +90,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(FilerUnit)
-class FilerUnitAdmin(admin.ModelAdmin):
+class FilerUnitAdmin(JournaledAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "org_unit", "status", "media_count", "created_at"]
     list_filter = ["status", "org_unit__level", "org_unit__kind"]
     search_fields = ["=code", "name", "=org_unit__code"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from reviews.journal_admin import JournaledAdminMixin
+
 from .models import Notice, NoticeReceipt, SpotCheckItem, SpotCheckReport
 
 
@@ -12,7 +14,7 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(SpotCheckReport)
-class SpotCheckReportAdmin(admin.ModelAdmin):
+class SpotCheckReportAdmin(JournaledAdminMixin, admin.ModelAdmin):
     list_display = ["org_unit", "kind", "year", "quarter", "checked_count", "failed_count", "status", "submitted_at"]
     list_filter = ["kind", "year", "quarter", "status"]
     search_fields = ["=org_unit__code", "org_unit__name"]
@@ -36,7 +38,7 @@ class ReceiptInline(admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(JournaledAdminMixin, admin.ModelAdmin):
     list_display = ["title", "menu_label", "status", "sent_at"]
     list_filter = ["status"]
     search_fields = ["title"]

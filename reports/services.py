@@ -10,6 +10,7 @@ from accounts.roles import Role
 from govmedia.common.storage import StorageFailure, replace_file, save_file
 from govmedia.common.uploads import UploadError, check_document
 from orgtree.models import OrgUnit
+from reviews import journal
 
 from .models import PROBLEMS, Notice, NoticeAttachment, NoticeReceipt, SpotCheckItem, SpotCheckReport
 
@@ -134,6 +135,8 @@ def attach_document(report: SpotCheckReport, upload) -> SpotCheckReport:
     except StorageFailure as exc:
         report.document_name = previous_name
         raise ReportError(exc.message) from exc
+    journal.record(report, "report_document", before={"document_name": previous_name}, after={"document_name": report.document_name},
+                   label="替换季度报告" if previous_name else "上传季度报告", scope_path=report.org_unit.path)
     return report
 
 
@@ -146,6 +149,9 @@ def submit_report(report: SpotCheckReport) -> SpotCheckReport:
     report.status = SpotCheckReport.Status.SUBMITTED
     report.submitted_at = timezone.now()
     report.save(update_fields=["status", "submitted_at"])
+    journal.record(report, "report_submit", status=(SpotCheckReport.Status.DRAFT.label, report.get_status_display()),
+                   after={"checked_count": report.checked_count, "failed_count": report.failed_count},
+                   scope_path=report.org_unit.path)
     return report
 
 
@@ -198,6 +204,10 @@ def send_notice(notice: Notice) -> Notice:
     NoticeReceipt.objects.bulk_create([NoticeReceipt(notice=notice, org_unit=u) for u in units])
     notice.status, notice.sent_at = Notice.Status.SENT, timezone.now()
     notice.save(update_fields=["status", "sent_at"])
+    journal.record(notice, "notice_send", status=(Notice.Status.DRAFT.label, notice.get_status_display()),
+                   data={"recipients": [u.code for u in units]}, changes=[
+                       {"field": "recipients", "label": "接收单位", "old": "", "new": "全部省、国务院部门组织单位"
+                        if notice.to_all else "、".join(u.name for u in units)}])
     from django.core.cache import cache
 
     cache.delete("notices:menu-labels")
@@ -207,8 +217,11 @@ def send_notice(notice: Notice) -> Notice:
 
 def mark(user: User, notice: Notice, field: str) -> None:
     """Record the first time the unit opened (opened_at) or downloaded (downloaded_at) the notice."""
-    NoticeReceipt.objects.filter(notice=notice, org_unit_id=user.org_unit_id, **{f"{field}__isnull": True}).update(
+    first = NoticeReceipt.objects.filter(notice=notice, org_unit_id=user.org_unit_id, **{f"{field}__isnull": True}).update(
         **{field: timezone.now()})
+    if first:  # the receipt (first open, first download) goes to the journal too
+        journal.record(notice, "notice_open" if field == "opened_at" else "notice_download", user,
+                       scope_path=user.org_unit.path)
 
 
 def menu_label_for(user: User) -> str:

@@ -2,19 +2,32 @@
 
 A `Workflow` belongs to one model (media accounts, websites) and lists its `Transition`s:
 each names its source statuses, the target (a status or a function of the object), who may
-trigger it (`actor(user, obj) -> bool`, role and scope together), and the side effects to run.
-`Workflow.apply` locks the row, re-checks source and actor, runs the effects, saves, and writes
-exactly one journal entry — all in one transaction. A second click on a request that was
-already handled (its status or version moved on) gets `AlreadyHandled`, never a double apply.
-`Workflow.allowed(obj, user)` is what templates ask for the buttons to show.
+trigger it, the state conditions that must hold, and the side effects to run.
+
+Two kinds of condition, kept apart so a refusal says the right thing:
+- `actor(user, obj) -> bool`: who may EVER do this to this object (role and scope; it must not
+  read the object's state). Failing it is `NotAllowed` (403, 您没有权限进行该操作。).
+- `source` and `guards`: what the object's state must be now. Each `Guard` carries its refusal
+  message (只能对已办结的网站紧急下线 …). Failing one is a `StateConflict` (409): the state moved
+  on, or never was right — a second click in a stale tab lands here, never on "no permission".
+
+`Workflow.check` evaluates all of it in one place; `allowed()` lists the transitions whose check
+passes and `apply()` runs the same check on the locked row, so what the buttons offer is exactly
+what `apply()` accepts (tests/reviews/test_guards.py walks every table to prove it). Only the
+form data can still make `apply()` refuse (an empty reason, a date in the past).
+`Workflow.apply` locks the row, re-checks, runs the effects, saves, and writes exactly one
+journal entry — all in one transaction.
 """
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Callable
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from govmedia.common.bulk import copy_objects
 
+from .journal import current_ip
 from .models import JournalEntry
 
 NEW = ""  # the status of an object not yet saved
@@ -32,8 +45,54 @@ class NotAllowed(TransitionError):
     http_status = 403
 
 
-class AlreadyHandled(TransitionError):
+class StateConflict(TransitionError):
+    """The object's state does not allow this now (a guard's message)."""
+
     http_status = 409
+
+
+class AlreadyHandled(StateConflict):
+    pass
+
+
+HANDLED = "该申请已被处理，请刷新后查看最新状态。"
+
+
+class SystemActor:
+    """The scheduled jobs (临时下线 starting and ending on their dates): journaled as 系统."""
+
+    pk = None
+    kind = "system"
+    role = None
+    username = "system"
+    is_authenticated = True
+    is_staff = False
+    org_unit_id = None
+    filer_unit_id = None
+
+    def __str__(self) -> str:
+        return "系统"
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(user, obj=None) -> bool:
+    return user is SYSTEM
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a guard may read beside the object: who asks, and which day it is (Asia/Shanghai)."""
+
+    user: Any
+    today: date
+
+
+@dataclass(frozen=True)
+class Guard:
+    test: Callable[[Any, Situation], bool]   # (obj, situation) -> the condition holds
+    message: str                             # the refusal when it does not
 
 
 @dataclass
@@ -48,6 +107,7 @@ class Context:
     person_name: str = ""
     person_phone: str = ""
     journal_data: dict = field(default_factory=dict)
+    today: date | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +121,12 @@ class Transition:
     result: str = ""            # the 审核结果 text a review transition records (同意添加 …)
     kind: str = "action"        # action | review | create
     after_label: str = ""       # the journal's "status after" when the object leaves the lists
+    guards: tuple[Guard, ...] = ()
+    stale: str = ""             # the refusal when the status is not a source (default: 该申请已被处理…)
+    # How the one button renderer (reviews.buttons) shows it: no `button` → no button.
+    button: str = ""            # css of the button ("btn-primary" …)
+    confirm: str = ""           # the confirmation dialog's text (irreversible steps)
+    form: str = ""              # "" a plain POST; "reason" / "reason_required" / "until" inputs; "page" a link
 
     def target_for(self, obj) -> str:
         return self.target(obj) if callable(self.target) else self.target
@@ -98,33 +164,49 @@ class Workflow:
     def state(self, obj) -> str:
         return getattr(obj, self.status_attr, NEW) if obj.pk else NEW
 
-    def allowed(self, obj, user) -> list[Transition]:
-        status = self.state(obj)
-        return [t for t in self.transitions if status in t.source and t.actor(user, obj)]
+    def check(self, obj, user, transition: Transition, today: date | None = None) -> TransitionError | None:
+        """Why `user` may not apply `transition` to `obj` now, or None when it may."""
+        if not transition.actor(user, obj):
+            return NotAllowed("您没有权限进行该操作。")
+        if obj.pk and not getattr(obj, "is_live", True):
+            return AlreadyHandled("该记录已删除或已放弃。")
+        if self.state(obj) not in transition.source:
+            return AlreadyHandled(transition.stale or HANDLED) if obj.pk else NotAllowed("不支持的操作。")
+        situation = Situation(user=user, today=today or timezone.localdate())
+        for guard in transition.guards:
+            if not guard.test(obj, situation):
+                return StateConflict(guard.message)
+        return None
 
-    def can(self, obj, user, name: str) -> bool:
+    def allowed(self, obj, user, today: date | None = None) -> list[Transition]:
+        return [t for t in self.transitions if self.check(obj, user, t, today) is None]
+
+    def can(self, obj, user, name: str, today: date | None = None) -> bool:
         t = self.by_name.get(name)
-        return bool(t) and self.state(obj) in t.source and t.actor(user, obj)
+        return bool(t) and self.check(obj, user, t, today) is None
 
-    def apply(self, obj, name: str, user, data: dict | None = None, expected_version: int | None = None):
+    def refusal(self, obj, user, name: str, today: date | None = None) -> TransitionError | None:
+        return self.check(obj, user, self.get(name), today)
+
+    def apply(self, obj, name: str, user, data: dict | None = None, expected_version: int | None = None,
+              today: date | None = None):
         transition = self.get(name)
-        ctx = Context(user=user, data=dict(data or {}))
+        ctx = Context(user=user, data=dict(data or {}), today=today or timezone.localdate())
+        if not transition.actor(user, obj):  # who may act never depends on the state: no lock needed
+            raise NotAllowed("您没有权限进行该操作。")
         with transaction.atomic():
             if self.lock_first is not None:
                 self.lock_first(obj)
             if obj.pk:
                 current = self.model.objects.select_for_update().get(pk=obj.pk)
                 if expected_version is not None and current.version != expected_version:
-                    raise AlreadyHandled("该申请已被处理，请刷新后查看最新状态。")
-                if not getattr(current, "is_live", True):
-                    raise AlreadyHandled("该记录已删除或已放弃。")
+                    raise AlreadyHandled(HANDLED)  # the page showed an earlier state
             else:
                 current = obj
             before = self.state(current)
-            if before not in transition.source:
-                raise AlreadyHandled("该申请已被处理，请刷新后查看最新状态。" if current.pk else "不支持的操作。")
-            if not transition.actor(user, current):
-                raise NotAllowed("您没有权限进行该操作。")
+            refusal = self.check(current, user, transition, ctx.today)
+            if refusal is not None:
+                raise refusal
             for effect in transition.effects:
                 effect(current, ctx)
             setattr(current, self.status_attr, transition.target_for(current))
@@ -144,7 +226,8 @@ def _journal_entry(workflow, obj, transition, user, ctx, before) -> JournalEntry
         action=transition.name, action_label=transition.label, status_before=workflow.status_labels.get(before, ""),
         status_after=transition.after_label or workflow.status_labels.get(getattr(obj, workflow.status_attr), ""),
         result=ctx.result or transition.result, reason=ctx.reason, changes=ctx.changes, data=ctx.journal_data,
-        position=workflow.position_of(obj),
+        position=workflow.position_of(obj), ip_address=current_ip(), subject_label=str(obj)[:200],
+        scope_path=getattr(obj, "org_path", "") or "",
     )
 
 
@@ -160,8 +243,9 @@ def create_many(workflow: "Workflow", objs: list, name: str, user, data_list: li
             for obj in objs[:1]:
                 workflow.lock_first(obj)  # the objects of one bulk creation share their parent rows
         for obj, data in zip(objs, data_list, strict=True):
-            if not transition.actor(user, obj):
-                raise NotAllowed("您没有权限进行该操作。")
+            refusal = workflow.check(obj, user, transition)
+            if refusal is not None:
+                raise refusal
             ctx = Context(user=user, data=dict(data))
             for effect in transition.effects:
                 effect(obj, ctx)

@@ -23,12 +23,26 @@ class JournalEntry(models.Model):
     changes = models.JSONField("变更字段", default=list, blank=True)  # [{"field","label","old","new"}]
     data = models.JSONField("申请内容", default=dict, blank=True)
     position = models.CharField("审核定位", max_length=120, blank=True)
+    # The audit fields (reviews/journal.py): the subject as it read then, the client's address,
+    # and the org path whose subtree sees the entry on its 操作日志 page ("" for none).
+    subject_label = models.CharField("对象", max_length=200, blank=True, default="", db_default="")
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    scope_path = models.CharField("管理范围路径", max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "流水"
         verbose_name_plural = "流水"
         ordering = ["subject_type", "subject_id", "at", "id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "at"], name="journal_subject")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "at"], name="journal_subject"),
+            # The admin's default order (newest first), its action and unit filters, and the org
+            # units' 操作日志 page (a prefix scan of scope_path, newest first): each one index.
+            models.Index(fields=["-at", "-id"], name="journal_recent"),
+            models.Index(fields=["action", "-at"], name="journal_action"),
+            models.Index(fields=["actor_unit_code", "-at"], name="journal_actor_unit"),
+            models.Index(fields=["scope_path", "-at"], name="journal_scope", opclasses=["varchar_pattern_ops", ""],
+                         condition=~models.Q(scope_path="")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_unit_name} {self.action_label}"

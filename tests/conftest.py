@@ -72,13 +72,27 @@ def chain(users, tree):
 
 @pytest.fixture
 def login(client):
-    """Log the test client in as `user` (no password round trip)."""
+    """Log the test client in as `user` (no password round trip); ops staff also pass the
+    admin's second factor (a verified TOTP device in the session)."""
+    from tests.factories import verify_otp
 
     def _login(user):
         client.force_login(user)
+        if user.is_staff:
+            verify_otp(client, user)
         return client
 
     return _login
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, past the ops admin's second factor."""
+    from tests.factories import verify_otp
+
+    client.force_login(admin_user)
+    verify_otp(client, admin_user)
+    return client
 
 
 @pytest.fixture

@@ -53,6 +53,19 @@ def make_filer(org: OrgUnit, name: str, serial: int = 1, password: str = PASSWOR
     return filer
 
 
+def make_website(org: OrgUnit, name: str, **fields):
+    """A website row of `org` in any state (`filing`, `reviewer`, `offline_state` … as given)."""
+    from websites.models import Website
+
+    values = dict(homepage=f"https://{name}.gov.cn/", homepage_key=f"{name}.gov.cn", org_unit=org, org_path=org.path,
+                  sponsor=f"{org.name}人民政府办公室", operator_unit=f"{org.name}政务服务管理局", icp_number="冀ICP备00000001号",
+                  head_name="王主任", head_title="主任", head_mobile="13811112222", contact_name="李联系",
+                  contact_title="科员", contact_mobile="13933334444", contact_email="web@example.gov.cn",
+                  tracking_code=f"T{name}"[:16])
+    values.update(fields)
+    return Website.objects.create(name=name, **values)
+
+
 def solve_captcha(client, url: str, data: dict) -> dict:
     """`data` plus the answer to the 验证码 the page at `url` shows now, if it shows one."""
     import re
@@ -64,3 +77,16 @@ def solve_captcha(client, url: str, data: dict) -> dict:
     if not found:
         return data
     return {**data, "captcha_0": found.group(1), "captcha_1": CaptchaStore.objects.get(hashkey=found.group(1)).response}
+
+
+def verify_otp(client, user):
+    """Mark the client's session as verified by a TOTP device of `user` (the ops admin's second
+    factor), as django_otp.login does after a correct code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -1,9 +1,8 @@
 """政府网站和栏目基本信息表 on the shared list machinery (filters, columns, export)."""
 import django_filters
 from django.db.models import Q
-from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from accounts.filters import OrgCascadeMixin
@@ -42,25 +41,23 @@ def prepare_page(rows, request):
         row.offline_mine = me is not None and row.offline_reviewer_id == me
 
 
-def _post(request, url, label, confirm="", css=""):
-    return format_html('<form method="post" action="{}" class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" '
-                       'value="{}"><button class="btn btn-link btn-sm p-0 me-2 {}" data-confirm="{}">{}</button></form>',
-                       url, get_token(request), css, confirm, label)
-
-
 def actions_html(row, request) -> str:
+    """查看, and 提交 / 审核 as the filing table allows this unit now (the one button renderer)."""
+    from reviews.buttons import render_buttons
+
+    from .buttons import url_for
+    from .workflow import WORKFLOW
+
     parts = [format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">查看</a>',
-                         reverse("websites:review_detail", args=[row.pk]))]
-    if row.is_mine and row.filing == Filing.DRAFT:
-        parts.append(_post(request, reverse("websites:review_action", args=[row.pk, "submit"]), "提交"))
-    elif row.is_mine and row.filing in (Filing.REVIEWING, Filing.REVIEWED):
-        parts.append(_post(request, reverse("websites:review_action", args=[row.pk, "approve"]), "审核",
-                           f"确定审核通过“{row.name}”吗？", "fw-semibold"))
-    elif row.is_mine and row.filing == Filing.MODIFYING:
+                         reverse("websites:review_detail", args=[row.pk])),
+             render_buttons(request, WORKFLOW, row, url_for, names=["submit", "approve"], link_style=True)]
+    if row.is_mine and row.filing == Filing.MODIFYING:
         parts.append(mark_safe('<span class="small text-danger">待审核修改</span>'))
-    elif row.filing in (Filing.REVIEWING, Filing.REVIEWED):
+    elif not row.is_mine and row.filing in (Filing.REVIEWING, Filing.REVIEWED):
         parts.append(mark_safe('<span class="small text-muted">审核流程不在本单位</span>'))
-    return "".join(parts)
+    if row.emergency_overdue:
+        parts.append(mark_safe('<span class="small text-danger" data-testid="emergency-overdue">紧急下线已逾期</span>'))
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def website_querysets(request):
@@ -79,7 +76,8 @@ WEBSITE_LIST = register(ListSpec(
     prepare_page=prepare_page,
     actions=actions_html,
     querysets=website_querysets,
-    row_class=lambda row: "table-warning" if row.is_mine or row.offline_mine else "",  # what awaits this unit (the manual's orange)
+    # what awaits this unit (the manual's orange), and an emergency offline past its expected date
+    row_class=lambda row: "table-warning" if row.is_mine or row.offline_mine or row.emergency_overdue else "",
     columns=[
         Column("name", "网站名称", lambda r: r.name, sort="name", choosable=False),
         Column("homepage", "首页网址", lambda r: r.homepage),

@@ -123,12 +123,24 @@ class Website(models.Model):
         return self.run_status not in (RunStatus.DELETED, RunStatus.PERMANENT_OFFLINE)
 
     @property
+    def emergency_overdue(self) -> bool:
+        """紧急下线 past its expected reopen date: flagged to the chain, which restores it or keeps
+        it offline (docs/decisions/0016-offline-dates.md)."""
+        from django.utils import timezone
+
+        return (self.run_status == RunStatus.EMERGENCY_OFFLINE and self.offline_until is not None
+                and self.offline_until < timezone.localdate())
+
+    @property
     def run_status_label(self) -> str:
         """运行状态 as the org units read it (the manual's 六、报送系统状态解释)."""
         if self.run_status == RunStatus.TEMP_OFFLINE:
             return f"暂时下线恢复开通时间：{self.offline_until:%Y-%m-%d}"
         if self.run_status == RunStatus.EMERGENCY_OFFLINE:
-            return f"网站运行状态为：紧急下线并于{self.offline_until:%Y-%m-%d}上线"
+            overdue = "（已超过预计上线日期，请恢复正常或继续下线）" if self.emergency_overdue else ""
+            return f"网站运行状态为：紧急下线并于{self.offline_until:%Y-%m-%d}上线{overdue}"
+        if self.offline_state == Offline.APPROVED and self.offline_kind == "temporary" and self.offline_from:
+            return f"正常（临时下线审核通过，将于{self.offline_from:%Y-%m-%d}下线，{self.offline_until:%Y-%m-%d}恢复开通）"
         return self.get_run_status_display()
 
     @property

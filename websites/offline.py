@@ -1,50 +1,81 @@
-"""下线申请, 紧急下线 and 恢复正常: a second table on the same engine, moving `offline_state`.
+"""Two more tables on the same engine for a website: the 下线申请 (`offline_state`) and the
+运行状态 (`run_status`). Each transition says who may act and, as guards with their messages,
+what the state must be (docs/decisions/0015-transition-guards.md).
 
+下线申请 (`OFFLINE_WORKFLOW`):
 - 下线申请 (operator): only while 正常, with no basic-information change waiting, and not for a
   portal (it first asks to cease being one). Temporary: at most 30 days, at most once a year;
-  permanent: no reopen date. Reviewed from the own org unit up to L1; the L1 approval takes a
-  temporary site offline at once, and lets a permanent one be closed by its operator with
-  完成下线 once content is migrated and registrations cancelled.
-- 紧急下线: any org unit of the chain above the site, or GB, with an expected reopen date.
-- 恢复正常: 例外 / 下线 / 删除 sites, by the org units of the chain (docs/decisions/0005).
+  permanent: no reopen date. Reviewed from the own org unit up to L1. The L1 approval leaves it
+  下线申请通过: a permanent one waits for the operator's 完成下线, a temporary one for its
+  下线日期 (the daily job, `services.apply_due_offline_dates`).
+
+运行状态 (`RUN_WORKFLOW`):
+- 紧急下线: an org unit of the chain, or GB, on an approved (已办结) site that is 正常, with an
+  expected reopen date; past that date the site is flagged overdue to the chain, not reopened
+  by itself (docs/decisions/0016-offline-dates.md).
+- 恢复正常: 临时下线 / 永久下线 / 紧急下线 / 例外 / 删除 sites, by the org units of the chain.
+- 完成下线: the operator, once a permanent offline was approved.
+- 临时下线 starts on its 下线日期 and ends on its 恢复开通时间: the system (the daily job).
+- 例外 / 删除: ops staff in the Django admin, with a reason.
 """
 from datetime import date
 
-from django.utils import timezone
-
 from accounts.models import User
 from accounts.roles import Role
-from reviews.engine import Context, Transition, TransitionError, Workflow
-from .models import Filing, Offline, RESTORABLE, RunStatus, Website
+from reviews.engine import Context, Guard, Transition, TransitionError, Workflow, is_system
 
-O = Offline
+from .models import Filing, Offline, RESTORABLE, RunStatus
+from .models import Website
+from .workflow import operator_of_site, org_in_chain
+
+O = Offline  # noqa: E741  (short name of the transition tables below)
+R = RunStatus
 MAX_TEMPORARY_DAYS = 30
+FILED = {Filing.DONE, Filing.MODIFYING, Filing.MODIFY_REJECTED}  # approved once (已办结), whatever came after
 
 
-def operator_of_site(user, obj) -> bool:
-    return user.kind == User.Kind.SITE and obj.operator_user_id == user.pk
-
-
-def offline_reviewer(user, obj) -> bool:
-    return user.kind == User.Kind.ORG and obj.offline_reviewer_id is not None and obj.offline_reviewer_id == user.org_unit_id
-
+# --- who may act ------------------------------------------------------------------------------
 
 def chain_above(user, obj) -> bool:
     """GB, or an org unit whose subtree holds the site."""
-    return user.kind == User.Kind.ORG and (user.role == Role.GB or obj.org_path.startswith(user.org_unit.path))
+    return getattr(user, "kind", None) == User.Kind.ORG and user.org_unit_id is not None and (
+        user.role == Role.GB or obj.org_path.startswith(user.org_unit.path))
 
+
+def ops_staff(user, obj) -> bool:
+    return getattr(user, "kind", None) == User.Kind.OPS and user.is_staff
+
+
+# --- what the state must be -------------------------------------------------------------------
+
+NORMAL = Guard(lambda obj, now: obj.run_status == R.NORMAL, "只有运行状态为“正常”的网站可以下线。")
+NO_CHANGE_WAITING = Guard(lambda obj, now: obj.filing != Filing.MODIFYING, "网站有待审核的基本信息修改，审核完成后才能申请下线。")
+NOT_A_PORTAL_REQUEST = Guard(lambda obj, now: not obj.is_portal, "门户网站不能直接申请下线：请先申请取消门户网站。")
+NOT_A_PORTAL = Guard(lambda obj, now: not obj.is_portal, "门户网站不能下线：请先申请取消门户网站。")
+AT_MY_UNIT = Guard(lambda obj, now: obj.offline_reviewer_id is not None and obj.offline_reviewer_id == now.user.org_unit_id,
+                   "该下线申请已被处理或不在本单位审核，请刷新后查看最新状态。")
+FILED_ONLY = Guard(lambda obj, now: obj.filing in FILED, "只能对已办结的网站紧急下线。")
+PERMANENT_APPROVED = Guard(lambda obj, now: obj.offline_state == O.APPROVED and obj.offline_kind == "permanent",
+                           "永久下线申请审核通过后才能完成下线。")
+TEMPORARY_APPROVED = Guard(lambda obj, now: obj.offline_state == O.APPROVED and obj.offline_kind == "temporary",
+                           "没有审核通过的临时下线申请。")
+START_DATE_REACHED = Guard(lambda obj, now: obj.offline_from is not None and obj.offline_from <= now.today, "未到下线日期。")
+REOPEN_DATE_REACHED = Guard(lambda obj, now: obj.offline_until is not None and obj.offline_until <= now.today,
+                            "未到恢复开通时间。")
+
+
+def not_already(status: str, message: str) -> Guard:
+    return Guard(lambda obj, now: obj.run_status != status, message)
+
+
+# --- effects ------------------------------------------------------------------------------------
 
 def check_and_store_request(obj, ctx: Context):
+    """The form's dates (the state was checked by the guards)."""
     data = ctx.data
-    if obj.run_status != RunStatus.NORMAL:
-        raise TransitionError("只有运行状态为“正常”的网站可以申请下线。")
-    if obj.filing == Filing.MODIFYING:
-        raise TransitionError("网站有待审核的基本信息修改，审核完成后才能申请下线。")
-    if obj.is_portal:
-        raise TransitionError("门户网站不能直接申请下线：请先申请取消门户网站。")
     kind, start, until = data.get("kind"), data.get("offline_from"), data.get("offline_until")
     if kind == "temporary":
-        if start and start < timezone.localdate():
+        if start and start < ctx.today:
             raise TransitionError("下线日期不能早于今天。")
         if not start or not until or until <= start:
             raise TransitionError("临时下线须填写下线日期和恢复开通时间（功能迁移完成时间）。")
@@ -56,34 +87,21 @@ def check_and_store_request(obj, ctx: Context):
         until = None
     else:
         raise TransitionError("请选择下线类型。")
-    obj.offline_kind, obj.offline_from, obj.offline_until = kind, start or timezone.localdate(), until
+    obj.offline_kind, obj.offline_from, obj.offline_until = kind, start or ctx.today, until
     obj.offline_reason = data.get("reason", "")
     obj.offline_reviewer = obj.org_unit
     ctx.journal_data = {"kind": kind, "from": str(obj.offline_from), "until": str(until or "")}
     ctx.reason = obj.offline_reason
 
 
-def not_a_portal(obj, ctx: Context):
-    if obj.is_portal:
-        raise TransitionError("门户网站不能下线：请先申请取消门户网站。")
-
-
 def climb_or_decide(obj, ctx: Context):
     ctx.result = "同意下线"
     reviewer = obj.offline_reviewer
-    if reviewer.level > 1:
-        obj.offline_reviewer = reviewer.parent
-        return
-    obj.offline_reviewer = None
-    if obj.offline_kind == "temporary":
-        obj.run_status = RunStatus.TEMP_OFFLINE
-        obj.temp_offline_year = obj.offline_from.year
+    obj.offline_reviewer = reviewer.parent if reviewer.level > 1 else None
 
 
 def after_offline_approval(obj) -> str:
-    if obj.offline_reviewer_id is not None:
-        return O.PENDING
-    return O.APPROVED if obj.offline_kind == "permanent" else O.NONE
+    return O.PENDING if obj.offline_reviewer_id is not None else O.APPROVED
 
 
 def refuse_offline(obj, ctx: Context):
@@ -92,28 +110,48 @@ def refuse_offline(obj, ctx: Context):
 
 
 def complete_offline(obj, ctx: Context):
-    obj.run_status = RunStatus.PERMANENT_OFFLINE
+    obj.offline_state = O.NONE
 
 
 def emergency(obj, ctx: Context):
     until = ctx.data.get("offline_until")
-    if not until or until <= timezone.localdate():
+    if not until or until <= ctx.today:
         raise TransitionError("紧急下线须填写预计恢复上线日期（晚于今天）。")
-    if obj.run_status != RunStatus.NORMAL:
-        raise TransitionError("只有运行状态为“正常”的网站可以紧急下线。")
-    obj.run_status, obj.offline_until = RunStatus.EMERGENCY_OFFLINE, until
     ctx.reason = ctx.data.get("reason", "")
+    if obj.offline_state == O.APPROVED and obj.offline_kind == "temporary":
+        # An approved temporary offline that has not started yet gives way to the emergency.
+        obj.offline_state = O.NONE
+        ctx.reason = (ctx.reason + "（已审核通过、尚未开始的临时下线随之取消）").strip()
+    obj.offline_until = until
+    if obj.offline_state == O.NONE:
+        obj.offline_kind = ""
+    ctx.journal_data = {"until": str(until)}
 
 
-def restore(obj, ctx: Context):
-    if obj.run_status not in RESTORABLE:
-        raise TransitionError("该网站运行状态为正常，无需恢复。")
-    obj.run_status, obj.offline_kind, obj.offline_until = RunStatus.NORMAL, "", None
+def clear_dates(obj, ctx: Context):
+    if obj.offline_state == O.NONE:  # an approved permanent offline keeps its request
+        obj.offline_kind, obj.offline_until = "", None
+
+
+def start_temporary(obj, ctx: Context):
+    obj.offline_state = O.NONE
+    obj.temp_offline_year = obj.offline_from.year
+    ctx.journal_data = {"from": str(obj.offline_from), "until": str(obj.offline_until)}
+
+
+def with_reason(obj, ctx: Context):
+    ctx.reason = (ctx.data.get("reason") or "").strip()
+    if not ctx.reason:
+        raise TransitionError("请填写原因。")
 
 
 def unit_of(user) -> tuple[str, str]:
+    if is_system(user):
+        return "system", "系统"
     if user.kind == User.Kind.ORG:
         return user.org_unit.code, user.org_unit.name
+    if user.kind == User.Kind.OPS:
+        return user.username, "运维人员"
     return user.username, "网站"
 
 
@@ -124,14 +162,38 @@ OFFLINE_WORKFLOW = Workflow(
     status_labels=dict(Offline.choices), unit_of=unit_of,
     position_of=lambda obj: f"{obj.offline_reviewer.name}（{obj.offline_reviewer.code}）" if obj.offline_reviewer_id else "",
     transitions=[
-        T("request_offline", "下线申请", f({O.NONE}), O.PENDING, operator_of_site, (check_and_store_request,)),
-        T("approve_offline", "同意下线", f({O.PENDING}), after_offline_approval, offline_reviewer,
-          (not_a_portal, climb_or_decide), kind="review"),
-        T("reject_offline", "驳回下线", f({O.PENDING}), O.NONE, offline_reviewer, (refuse_offline,), kind="review"),
-        T("complete_offline", "完成下线", f({O.APPROVED}), O.NONE, operator_of_site, (not_a_portal, complete_offline),
-          after_label="永久下线"),
-        T("emergency_offline", "紧急下线", f({O.NONE}), O.NONE, chain_above, (emergency,), after_label="紧急下线"),
-        T("restore_site", "恢复正常", f({O.NONE}), O.NONE, chain_above, (restore,), after_label="正常"),
+        T("request_offline", "下线申请", f({O.NONE}), O.PENDING, operator_of_site, (check_and_store_request,),
+          guards=(NOT_A_PORTAL_REQUEST, NORMAL, NO_CHANGE_WAITING), stale="网站已有进行中的下线申请。",
+          button="btn-outline-danger", form="page"),
+        T("approve_offline", "同意下线", f({O.PENDING}), after_offline_approval, org_in_chain, (climb_or_decide,),
+          kind="review", guards=(AT_MY_UNIT, NOT_A_PORTAL, NORMAL), button="btn-sm btn-primary",
+          confirm="确定同意该网站的下线申请吗？"),
+        T("reject_offline", "驳回下线", f({O.PENDING}), O.NONE, org_in_chain, (refuse_offline,), kind="review",
+          guards=(AT_MY_UNIT,), button="btn-sm btn-outline-danger", form="reason"),
+    ],
+)
+
+EVERY = f(R.values)
+RUN_WORKFLOW = Workflow(
+    model=Website, subject_type="website", status_attr="run_status",
+    status_labels=dict(RunStatus.choices), unit_of=unit_of,
+    transitions=[
+        T("emergency_offline", "紧急下线", f({R.NORMAL}), R.EMERGENCY_OFFLINE, chain_above, (emergency,),
+          guards=(FILED_ONLY,), stale="该网站运行状态已不是“正常”（可能已被紧急下线），请刷新后查看最新状态。",
+          button="btn-sm btn-outline-danger", form="until", confirm="确定紧急下线该网站吗？"),
+        T("restore_site", "恢复正常", f(RESTORABLE), R.NORMAL, chain_above, (clear_dates,),
+          stale="该网站运行状态为正常，无需恢复。", button="btn-sm btn-outline-success", confirm="确定将该网站恢复为正常吗？"),
+        T("complete_offline", "完成下线", f({R.NORMAL}), R.PERMANENT_OFFLINE, operator_of_site, (complete_offline,),
+          guards=(PERMANENT_APPROVED, NOT_A_PORTAL), stale="只有运行状态为“正常”的网站可以完成下线。",
+          button="btn-danger",
+          confirm="确认已完成内容迁移并注销注册标识、证书和域名？完成下线后网站状态为永久下线。"),
+        T("start_temporary_offline", "临时下线", f({R.NORMAL}), R.TEMP_OFFLINE, is_system, (start_temporary,),
+          guards=(TEMPORARY_APPROVED, START_DATE_REACHED)),
+        T("end_temporary_offline", "恢复开通", f({R.TEMP_OFFLINE}), R.NORMAL, is_system, (clear_dates,),
+          guards=(REOPEN_DATE_REACHED,)),
+        T("mark_exception", "例外", EVERY - {R.EXCEPTION}, R.EXCEPTION, ops_staff, (with_reason,),
+          stale="该网站已是例外。"),
+        T("mark_deleted", "删除", EVERY - {R.DELETED}, R.DELETED, ops_staff, (with_reason,), stale="该网站已删除。"),
     ],
 )
 
@@ -143,4 +205,4 @@ def parse_date(value: str) -> date | None:
         return None
 
 
-__all__ = ["OFFLINE_WORKFLOW", "parse_date"]
+__all__ = ["OFFLINE_WORKFLOW", "RUN_WORKFLOW", "parse_date"]

@@ -1,4 +1,5 @@
-"""The website rules: public application, review, the 16:00 site-code job, tracking."""
+"""The website rules: public application, review, the 16:00 site-code job, the offline dates, tracking."""
+import logging
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -16,6 +17,7 @@ from reviews.engine import NEW, TransitionError
 from .models import Filing, Website
 from .workflow import WORKFLOW  # noqa: F401  (views ask it which actions are allowed)
 
+log = logging.getLogger(__name__)
 CODE_HOUR = 16  # the job gives codes to what was finally approved before 16:00
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -135,8 +137,11 @@ def progress(tracking_code: str, now: datetime | None = None) -> dict | None:
         else:
             answer["text"] = "审核通过"
             answer["site_code"] = site.site_code
-            if site.verification_encrypted:  # shown once, then wiped
-                answer["verification"] = crypto.decrypt(site.verification_encrypted)
+            revealed = crypto.reveal(site.verification_encrypted)
+            if revealed.key_changed:  # kept as it is: readable again once the right key is back
+                answer["verification_error"] = crypto.key_changed_message("校验码", "请联系上级组织单位或系统管理员")
+            elif site.verification_encrypted:  # shown once, then wiped
+                answer["verification"] = revealed.plain
                 site.verification_encrypted = ""
                 site.verification_shown_at = timezone.now()
                 site.save(update_fields=["verification_encrypted", "verification_shown_at"])
@@ -145,3 +150,57 @@ def progress(tracking_code: str, now: datetime | None = None) -> dict | None:
         return answer
 
 
+
+
+# --- 下线 and 运行状态 ---------------------------------------------------------------------------
+
+def offline_action(site: Website, action: str, user, data: dict | None = None, expected_version=None):
+    """下线审核 (同意/驳回), 紧急下线, 恢复正常: the transition of whichever table holds it. A final
+    approval of a temporary offline whose 下线日期 has come starts it at once (as the job would)."""
+    from .offline import OFFLINE_WORKFLOW, RUN_WORKFLOW
+
+    workflow = OFFLINE_WORKFLOW if action in OFFLINE_WORKFLOW.by_name else RUN_WORKFLOW
+    with transaction.atomic():
+        workflow.apply(site, action, user, data or {}, expected_version=expected_version)
+        if action == "approve_offline":
+            apply_due_offline_dates(timezone.localdate(), only=[site.pk])
+    return workflow.get(action)
+
+
+def apply_due_offline_dates(today, only: list[int] | None = None) -> dict[str, int]:
+    """The daily job (docs/decisions/0016-offline-dates.md): approved temporary offlines whose
+    下线日期 has come go 临时下线; temporary offlines whose 恢复开通时间 has come go back to 正常.
+    Each by the system actor through RUN_WORKFLOW, so journaled and re-checked on the locked row.
+
+    Idempotent (a site already moved no longer matches), and safe when two processes run it at
+    once: each site is taken with FOR UPDATE SKIP LOCKED, so the other process skips it.
+    Emergency offlines are not reopened by date: past their expected date they show as overdue
+    (Website.emergency_overdue) to the org units of the chain."""
+    from reviews.engine import SYSTEM, TransitionError as Refused
+
+    from .models import Offline, RunStatus
+    from .offline import RUN_WORKFLOW
+
+    steps = [
+        ("start_temporary_offline", dict(offline_state=Offline.APPROVED, offline_kind="temporary",
+                                         run_status=RunStatus.NORMAL, offline_from__lte=today)),
+        ("end_temporary_offline", dict(run_status=RunStatus.TEMP_OFFLINE, offline_until__lte=today)),
+    ]
+    done = {}
+    for action, due in steps:
+        done[action] = 0
+        candidates = Website.objects.filter(**due)
+        if only is not None:
+            candidates = candidates.filter(pk__in=only)
+        for pk in list(candidates.order_by("pk").values_list("pk", flat=True)):
+            with transaction.atomic():
+                site = Website.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=pk, **due).first()
+                if site is None:
+                    continue  # another process holds it, or it moved on
+                try:
+                    RUN_WORKFLOW.apply(site, action, SYSTEM, {}, today=today)
+                except Refused as exc:
+                    log.warning("website %s: %s refused: %s", pk, action, exc.message)
+                    continue
+                done[action] += 1
+    return done

@@ -9,7 +9,8 @@ from govmedia.common.captcha import captcha_field, needs_public_captcha
 from govmedia.common.ratelimit import over_limit
 from orgtree.models import OrgUnit
 from orgtree.selectors import ancestors_of
-from reviews.engine import TransitionError
+from reviews.buttons import posted_version
+from reviews.engine import HANDLED, TransitionError
 
 from . import services
 from .forms import BASIC_FIELDS, BasicInfoForm, RejectForm, SiteStepOneForm, SiteStepTwoForm, TrackingForm
@@ -151,7 +152,7 @@ def review_action(request, pk, action):
     elif action not in ("submit", "approve"):
         return HttpResponseNotAllowed(["POST"])
     try:
-        services.perform(site, action, request.user, data)
+        services.perform(site, action, request.user, data, expected_version=posted_version(request))
     except TransitionError as exc:
         messages.error(request, exc.message)
     else:
@@ -187,21 +188,20 @@ def _own_site(request) -> Website:
 
 @require_GET
 def site_home(request):
-    site = _own_site(request)
-    from .offline import OFFLINE_WORKFLOW
+    from .buttons import operator_buttons
 
-    offline = {t.name for t in OFFLINE_WORKFLOW.allowed(site, request.user)}
+    site = _own_site(request)
     return render(request, "websites/site_home.html", {"site": site, "chain": ancestors_of(site.org_unit, include_self=True)[1:],
-                                                        "can_change": services.WORKFLOW.can(site, request.user, "request_change"),
-                                                        "offline": offline})
+                                                        "buttons": operator_buttons(request, site)})
 
 
 @require_http_methods(["GET", "POST"])
 def site_change(request):
     """基本信息修改: basic information and 栏目, waiting for the org unit's review."""
     site = _own_site(request)
-    if not services.WORKFLOW.can(site, request.user, "request_change"):
-        messages.error(request, "当前申报状态不能修改（修改待审核期间请等待组织单位审核）。")
+    refusal = services.WORKFLOW.refusal(site, request.user, "request_change")
+    if refusal is not None:
+        messages.error(request, refusal.message if refusal.message != HANDLED else "当前申报状态不能修改（修改待审核期间请等待组织单位审核）。")
         return redirect("websites:site_home")
     initial = {name: (site.pending_changes or {}).get(name, getattr(site, name)) for name in BASIC_FIELDS}
     form = BasicInfoForm(request.POST if request.method == "POST" else None, initial=initial, site=site)
@@ -216,21 +216,17 @@ def site_change(request):
     return render(request, "websites/site_change.html", {"form": form, "site": site})
 
 
-FLAG_REQUESTS = {  # 申请门户网站 / 申请取消门户网站 / 申请政务服务平台 / 申请取消政务服务平台
-    "portal_on": ("is_portal", True), "portal_off": ("is_portal", False),
-    "service_on": ("is_service_platform", True), "service_off": ("is_service_platform", False),
-}
-
-
 @require_POST
 def site_flag(request, which):
-    """A flag change counts as a basic-information change (reviewed as SPEC §10 says)."""
+    """申请门户网站 / 取消门户网站 / 政务服务平台 / 取消: each its own transition, reviewed as a
+    basic-information change (SPEC §10)."""
+    from .buttons import FLAG_TRANSITIONS
+
     site = _own_site(request)
-    if which not in FLAG_REQUESTS:
+    if which not in FLAG_TRANSITIONS:
         return HttpResponseNotAllowed(["POST"])
-    field, value = FLAG_REQUESTS[which]
     try:
-        services.perform(site, "request_change", request.user, {field: value}, expected_version=site.version)
+        services.perform(site, FLAG_TRANSITIONS[which], request.user, {}, expected_version=posted_version(request))
     except TransitionError as exc:
         messages.error(request, exc.message)
     else:
@@ -262,17 +258,15 @@ def review_detail(request, pk):
             old = site.columns.get(category, {})
             if old != value:
                 column_changes.append({"category": category, "old": old, "new": value})
-    from .offline import OFFLINE_WORKFLOW
+    from .buttons import org_buttons
 
-    offline = {t.name for t in OFFLINE_WORKFLOW.allowed(site, request.user)}
     return render(request, "websites/review_detail.html", {"site": site, "changes": changes, "column_changes": column_changes,
-                                                            "mine": site.reviewer_id == request.user.org_unit_id,
-                                                            "offline": offline})
+                                                            "buttons": org_buttons(request, site)})
 
 
 # --- 下线 -------------------------------------------------------------------------------------
 
-from .offline import OFFLINE_WORKFLOW, parse_date  # noqa: E402
+from .offline import OFFLINE_WORKFLOW, RUN_WORKFLOW, parse_date  # noqa: E402
 
 
 @require_http_methods(["GET", "POST"])
@@ -297,7 +291,7 @@ def site_offline(request):
 def site_complete_offline(request):
     site = _own_site(request)
     try:
-        OFFLINE_WORKFLOW.apply(site, "complete_offline", request.user, {})
+        RUN_WORKFLOW.apply(site, "complete_offline", request.user, {}, expected_version=posted_version(request))
     except TransitionError as exc:
         messages.error(request, exc.message)
     else:
@@ -308,14 +302,16 @@ def site_complete_offline(request):
 @require_POST
 def offline_action(request, pk, action):
     """下线审核 (同意/驳回), 紧急下线 and 恢复正常, by org units in the chain."""
-    if action not in ("approve_offline", "reject_offline", "emergency_offline", "restore_site"):
+    from .buttons import OFFLINE_ACTIONS
+
+    if action not in OFFLINE_ACTIONS:
         return HttpResponseNotAllowed(["POST"])
     site = get_object_or_404(websites_visible_to(request.user), pk=pk)
     data = {"reason": request.POST.get("reason", "")[:300], "offline_until": parse_date(request.POST.get("offline_until"))}
     try:
-        OFFLINE_WORKFLOW.apply(site, action, request.user, data)
+        done = services.offline_action(site, action, request.user, data, expected_version=posted_version(request))
     except TransitionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"“{site.name}”：{OFFLINE_WORKFLOW.get(action).label}。")
+        messages.success(request, f"“{site.name}”：{done.label}。")
     return redirect("websites:review_detail", pk=site.pk)

@@ -1,7 +1,8 @@
-"""One per-address counter for the public and SMS endpoints (in the cache: set REDIS_URL when
-several app servers run, so that they count together)."""
+"""One per-address counter for the public and SMS endpoints, shared by every app server and
+incremented atomically (govmedia.ops.counters: Redis, or the database)."""
 from axes.helpers import get_client_ip_address
-from django.core.cache import cache
+
+from govmedia.ops import counters
 
 
 def _key(request, bucket: str) -> str:
@@ -10,17 +11,10 @@ def _key(request, bucket: str) -> str:
 
 def uses(request, bucket: str) -> int:
     """How often this address used `bucket` in the current window."""
-    return cache.get(_key(request, bucket), 0)
+    return counters.get(_key(request, bucket))
 
 
 def over_limit(request, bucket: str, limit: int, seconds: int = 3600) -> bool:
-    """Count one use of `bucket` by this address; True once it is over `limit` in the window."""
-    key = _key(request, bucket)
-    count = cache.get_or_set(key, 0, seconds)
-    if count >= limit:
-        return True
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, seconds)
-    return False
+    """Count one use of `bucket` by this address; True once it is over `limit` in the window
+    (the window starts at the first use)."""
+    return counters.incr(_key(request, bucket), seconds) > limit

@@ -43,13 +43,13 @@ def write_sheet(workbook, title: str, headers: list[str], rows, widths: list[int
     for col, title_text in enumerate(headers):
         sheet.write_string(row_index, col, title_text, header_format)
     write_string, write = sheet.write_string, sheet.write
-    for row_index, row in enumerate(rows, start=row_index + 1):
+    for row_number, row in enumerate(rows, start=row_index + 1):
         for col, value in enumerate(row):
             if type(value) is str:
                 if value:
-                    write_string(row_index, col, value)  # always text: never a formula or a link
+                    write_string(row_number, col, value)  # always text: never a formula or a link
             elif value is not None:
-                write(row_index, col, plain(value))
+                write(row_number, col, plain(value))
     return sheet
 
 
@@ -75,41 +75,54 @@ def xlsx_response(filename: str, sheets: list[dict]) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
-def _cell(value):
+def cell_value(value):
+    """A value as an export cell: text stays text ('' a blank cell), a datetime the text the
+    list shows (Beijing time), never a date-typed cell."""
     if type(value) is str:
         return value or None
     if isinstance(value, datetime):
-        return plain(value).strftime("%Y-%m-%d %H:%M:%S")  # as the list shows it, never a date-typed cell
+        return plain(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
     return value
 
 
-def write_table(target, title: str, headers: list[str], rows, on_rows=None, every: int = 5000) -> int:
-    """One sheet: a bold header row, then `rows` (lists in the order of `headers`) streamed into
-    `target` (a path or a binary file). `on_rows(n)` is called every `every` rows and at the end
-    (progress). Returns the number of data rows written."""
+def write_table(target, title: str, headers: list[str], records, on_rows=None, every: int = 5000) -> int:
+    """One sheet: a bold header row, then `records` (dicts keyed by `table_keys(headers)`, values
+    already export cells: str, int, float, bool or None) streamed into `target` (a path or a
+    binary file). `on_rows(n)` is called every `every` rows and at the end (progress). Returns the
+    number of data rows written."""
     from rustpy_xlsxwriter import Format, write_worksheet
 
-    keys = _unique(headers)
     count = 0
 
-    def records():
+    def counted():
         nonlocal count
-        for row in rows:
-            yield dict(zip(keys, [v if type(v) is str and v else _cell(v) for v in row]))
-            count += 1
+        for count, record in enumerate(records, start=1):
+            yield record
             if on_rows is not None and count % every == 0:
                 on_rows(count)
 
     header_format = Format().set_bold().set_background_color("#DDE6F5").set_align("center").set_border("thin")
-    write_worksheet(records(), target, sheet_name=title[:31], header_format=header_format, column_width=18)
+    write_worksheet(_with_header_row(counted(), table_keys(headers)), target, sheet_name=title[:31],
+                    header_format=header_format, column_width=18)
     if on_rows is not None:
         on_rows(count)
     return count
 
 
-def _unique(headers: list[str]) -> list[str]:
+def _with_header_row(records, keys):
+    """The writer takes its header from the first record's keys: an export with no rows gets one
+    record of blanks (no cell is written for a blank), so the sheet still has its header row."""
+    first = next(records, None)
+    if first is None:
+        yield dict.fromkeys(keys)
+        return
+    yield first
+    yield from records
+
+
+def table_keys(headers: list[str]) -> list[str]:
     """Record keys must differ; a repeated title gets invisible zero-width spaces appended."""
     seen: set[str] = set()
     out = []
@@ -130,8 +143,8 @@ def table_response(filename: str, title: str, headers: list[str], rows) -> FileR
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
-__all__ = ["XLSX_CONTENT_TYPE", "plain", "table_response", "workbook_bytes", "write_sheet", "write_table",
-           "xlsx_response"]
+__all__ = ["XLSX_CONTENT_TYPE", "cell_value", "plain", "table_keys", "table_response", "workbook_bytes", "write_sheet",
+           "write_table", "xlsx_response"]
 
 
 def xlsx_download(content: bytes, filename: str):

@@ -9,7 +9,7 @@ from accounts.filer_services import FilerUnitError, create_filer_unit, delete_fi
 from accounts.models import User
 from orgtree.models import FilerUnit
 from tests.conftest import requires_postgres
-from tests.factories import PASSWORD, make_filer
+from tests.factories import PASSWORD
 
 ADD = "/filer-units/add/"
 

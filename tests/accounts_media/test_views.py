@@ -46,7 +46,8 @@ def test_a_taken_account_names_its_holder(client, chain, login):
 def test_review_page_and_the_chain_over_http(client, chain, login):
     account = submit(chain["shangzhuang"])
     login(chain["beijing"])
-    assert client.get(f"/media/{account.pk}/review/").status_code == 403  # not its turn yet
+    response = client.get(f"/media/{account.pk}/review/")  # not its turn yet: the state, not a permission
+    assert response.status_code == 409 and "不在本单位审核" in response.content.decode()
     login(chain["haidian"])
     page = client.get(f"/media/{account.pk}/review/").content.decode()
     for word in ("添加待审核", "同意添加", "驳回添加", "驳回原因", "审核人姓名", "审核人电话", "188xxxx8822或010-35xxxx21"):
@@ -146,7 +147,8 @@ def test_restore_page_is_for_the_l1_unit_once(client, chain, login):
     assert account.status == Status.NORMAL
     account = approve(perform(account, "request_close", chain["shangzhuang"], CLOSE), chain["haidian"])
     login(chain["beijing"])
-    assert client.get(f"/media/{account.pk}/restore/").status_code == 403  # a second restore is refused
+    response = client.get(f"/media/{account.pk}/restore/")  # a second restore is refused, saying why
+    assert response.status_code == 409 and "关停账号只能恢复一次" in response.content.decode()
 
 
 def test_delete_by_gb_only(client, chain, login):

@@ -3,7 +3,7 @@ import pytest
 from accounts_media.models import MediaAccount, Status
 from accounts_media.services import perform
 from orgtree.models import FilerUnit
-from reviews.engine import AlreadyHandled, NotAllowed, TransitionError
+from reviews.engine import AlreadyHandled, NotAllowed, StateConflict, TransitionError
 from reviews.models import JournalEntry
 from tests.accounts_media.conftest import WB_URL, approve, normal_account, reject, submit
 
@@ -19,11 +19,11 @@ def journal(account):
 def test_shangzhuang_chain_haidian_then_beijing_final_with_media_code(chain):
     account = submit(chain["shangzhuang"])
     assert (account.status, account.reviewer.code) == (Status.ADD_PENDING, "110108")
-    with pytest.raises(NotAllowed):  # 北京市 cannot skip 海淀区
+    with pytest.raises(StateConflict, match="不在本单位审核"):  # 北京市 cannot skip 海淀区: not its turn yet
         approve(account, chain["beijing"])
     account = approve(account, chain["haidian"])
     assert (account.status, account.reviewer.code, account.media_code) == (Status.ADD_PENDING, "110000", None)
-    with pytest.raises((NotAllowed, AlreadyHandled)):  # 海淀区 cannot approve twice
+    with pytest.raises(StateConflict, match="已被处理"):  # 海淀区 cannot approve twice: told it was handled
         approve(account, chain["haidian"])
     account = approve(account, chain["beijing"])
     assert (account.status, account.reviewer, account.media_code) == (Status.NORMAL, None, "110108M001WX0001")
@@ -163,9 +163,9 @@ def test_restore_once_by_the_l1_unit_decided_by_gb(chain):
     account = perform(account, "resubmit_restore", chain["beijing"], RESTORE)
     account = approve(account, chain["gb"])
     assert account.status == Status.NORMAL
-    # Closed again: a second restore is refused, whoever asks.
+    # Closed again: a second restore is refused, with the rule's own words.
     account = approve(perform(account, "request_close", chain["shangzhuang"], CLOSE), chain["haidian"])
-    with pytest.raises(NotAllowed):
+    with pytest.raises(StateConflict, match="关停账号只能恢复一次"):
         perform(account, "request_restore", chain["beijing"], RESTORE)
 
 
@@ -239,5 +239,5 @@ def test_account_counts_follow_every_status_and_guard_filer_deletion(chain, clie
     assert counts() == (1, 1)  # 恢复待审核 counts
     perform(account, "delete", chain["gb"], {"reason": "退出监管"})
     assert counts() == (0, 0)
-    response = client.post(f"/filer-units/{filer_user.filer_unit_id}/delete/", {"reason": "撤销"})
+    client.post(f"/filer-units/{filer_user.filer_unit_id}/delete/", {"reason": "撤销"})
     assert FilerUnit.objects.get(pk=filer_user.filer_unit_id).status == "deleted"

@@ -170,4 +170,5 @@ def test_modify_close_and_restore(page, units):
     log_in(page, "组织单位", "110000", PASSWORD)
     row = page.locator("tbody tr", has_text="上庄镇人民政府发布")
     assert row.get_by_role("link", name="恢复").count() == 0
-    assert page.goto(account_url + "restore/").status == 403
+    response = page.goto(account_url + "restore/")
+    assert response.status == 409 and "关停账号只能恢复一次" in page.content()

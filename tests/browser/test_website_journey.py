@@ -1,6 +1,5 @@
 """The website journey of issue 9 in Chromium, with the clock held before 16:00."""
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone as django_timezone

@@ -113,3 +113,20 @@ def test_a_locked_pair_does_not_lock_the_username_elsewhere(pair, password, sett
     assert attempt(attacker, "110115", password).status_code == 302
     # …and the victim logs in from an address it used before, at once.
     assert attempt(victim, "110114", password).status_code == 302
+
+
+def test_ops_staff_lift_a_lock_in_the_admin(pair, password, settings, users, login, client):
+    from axes.models import AccessAttempt
+    from django.urls import reverse
+
+    attacker = Client(REMOTE_ADDR="10.20.30.44")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(attacker, "110114", WRONG)
+    assert attempt(attacker, "110114", password).status_code == 429
+    login(users["ops"])  # ops superuser, past the second factor
+    ids = [str(pk) for pk in AccessAttempt.objects.filter(username="110114").values_list("pk", flat=True)]
+    response = client.post(reverse("admin:axes_accessattempt_changelist"),
+                           {"action": "delete_selected", "_selected_action": ids, "post": "yes"})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username="110114").exists()
+    assert attempt(attacker, "110114", password).status_code == 302

@@ -380,7 +380,7 @@ def test_portal_and_service_platform_requests(client, chain, login):
     site.refresh_from_db()
     assert site.reviewer.code == "110000"  # the service-platform flag: the parent
     journal = client.get("/websites/mine/journal/").content.decode()
-    assert "基本信息修改" in journal and "本级政府门户：否 改为: 是" in journal
+    assert "申请门户网站" in journal and "申请取消门户网站" in journal and "本级政府门户：否 改为: 是" in journal
 
 
 def test_a_second_portal_is_refused_at_request(client, chain, login):
@@ -486,15 +486,26 @@ def test_ops_mark_a_site_exception_and_the_chain_restores_it(client, chain, logi
     site = _done_site(chain)
     login(chain["ops"])
     url = reverse("admin:websites_website_change", args=[site.pk])
-    assert client.get(url).status_code == 200
-    client.post(url, {"run_status": "exception"})
+    page = client.get(url).content.decode()
+    assert "运行状态设为例外" in page and "运行状态设为删除" in page
+    client.post(url, {"run_status": "exception"})  # the field is read-only: nothing changes
+    site.refresh_from_db()
+    assert site.run_status == "normal"
+    action = reverse("admin:websites_website_run_status", args=[site.pk, "mark_exception"])
+    assert "请填写原因" in client.post(action, {"reason": ""}).content.decode()
+    client.post(action, {"reason": "国办函〔2026〕12号：列为例外", "version": site.version})
     site.refresh_from_db()
     assert site.run_status == "exception"
+    entry = JournalEntry.objects.filter(subject_type="website", subject_id=site.pk).last()
+    assert (entry.action_label, entry.status_before, entry.status_after, entry.actor_unit_name, entry.reason) == (
+        "例外", "正常", "例外", "运维人员", "国办函〔2026〕12号：列为例外")
+    assert "运行状态设为例外" not in client.get(url).content.decode()  # already 例外
     login(chain["beijing"])
     client.post(f"/websites/review/{site.pk}/offline/restore_site/")
     site.refresh_from_db()
     assert site.run_status == "normal"
-
+    entry = JournalEntry.objects.filter(subject_type="website", subject_id=site.pk).last()
+    assert (entry.action_label, entry.status_before, entry.status_after) == ("恢复正常", "例外", "正常")
 
 
 def test_a_rejected_application_frees_its_name_homepage_and_portal_place(client, chain, login):
@@ -502,7 +513,7 @@ def test_a_rejected_application_frees_its_name_homepage_and_portal_place(client,
     junk = Website.objects.get()
     login(chain["haidian"])
     client.post(f"/websites/review/{junk.pk}/reject/", {"reason": "冒名申请"})
-    response = apply_online(Client(), step_two={**STEP_TWO, "is_portal": "on"})
+    apply_online(Client(), step_two={**STEP_TWO, "is_portal": "on"})
     assert Website.objects.filter(name=STEP_ONE["name"], is_portal=True, filing="draft").count() == 1
 
 

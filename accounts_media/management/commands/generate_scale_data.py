@@ -99,7 +99,7 @@ class Command(BaseCommand):
         serials = {}
         rows, filers = [], []
         now = timezone.now()
-        for (org_id, code, name, level, path), weight in zip(units, weights):
+        for (org_id, code, name, _level, path), weight in zip(units, weights):
             expected = weight * scale  # stochastic rounding keeps the total right at small scales
             count = min(int(expected) + (rng.random() < expected - int(expected)), 900)
             for _ in range(count):

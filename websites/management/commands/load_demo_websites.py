@@ -10,7 +10,7 @@ from accounts.models import User
 from orgtree.models import OrgUnit
 from websites import services
 from websites.models import COLUMN_CATEGORIES, Website
-from websites.offline import OFFLINE_WORKFLOW
+from websites.offline import OFFLINE_WORKFLOW, RUN_WORKFLOW
 
 BASE = {
     "sponsor": "北京市海淀区人民政府办公室", "operator_unit": "北京市海淀区政务服务管理局", "icp_number": "京ICP备05013424号",
@@ -98,9 +98,9 @@ class Command(BaseCommand):
                 if site.offline_reviewer_id is None:
                     break
                 reviewer = User.objects.get(kind=User.Kind.ORG, org_unit_id=site.offline_reviewer_id)
-                OFFLINE_WORKFLOW.apply(site, "approve_offline", reviewer, {})
+                services.offline_action(site, "approve_offline", reviewer, {})  # today's start: 临时下线 at once
             if step == "permanent":
-                OFFLINE_WORKFLOW.apply(Website.objects.get(pk=site.pk), "complete_offline", operator, {})
+                RUN_WORKFLOW.apply(Website.objects.get(pk=site.pk), "complete_offline", operator, {})
         elif step == "emergency":
             gb = User.objects.get(username="GB0000")
-            OFFLINE_WORKFLOW.apply(site, "emergency_offline", gb, {"offline_until": today + timedelta(days=3), "reason": "安全漏洞"})
+            RUN_WORKFLOW.apply(site, "emergency_offline", gb, {"offline_until": today + timedelta(days=3), "reason": "安全漏洞"})

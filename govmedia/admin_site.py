@@ -1,0 +1,94 @@
+"""The ops admin (/ops-admin/): a second factor, the login throttling of the login page, and an
+optional address restriction (issue 19; docs/decisions/0018-credentials-and-admin.md).
+
+- django-otp's OTPAdminSite: only a user verified by a TOTP device (`manage.py ops_totp`) counts
+  as staff; the login form asks for the 6-digit code. TOTP devices throttle wrong codes themselves.
+- The same counts, 验证码 and refusals as the login page (govmedia.common.throttle; django-axes
+  records the failures of this form too).
+- OPS_ADMIN_ALLOWED_NETWORKS (addresses or CIDR networks, comma-separated): when set, the admin,
+  its login page included, answers 404 to every other address.
+"""
+import ipaddress
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+from .common import throttle
+from .common.captcha import captcha_field, needs_login_captcha
+
+
+def address_allowed(request) -> bool:
+    networks = getattr(settings, "OPS_ADMIN_ALLOWED_NETWORKS", [])
+    if not networks:
+        return True
+    try:
+        address = ipaddress.ip_address(throttle.client_address(request))
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(net, strict=False) for net in networks)
+
+
+class OpsLoginForm(OTPAdminAuthenticationForm):
+    error_messages = {
+        **OTPAdminAuthenticationForm.error_messages,
+        "invalid_login": "用户名或密码错误，请重新输入。",
+        "inactive": "该用户已停用。",
+    }
+    otp_error_messages = {
+        **OTPAdminAuthenticationForm.otp_error_messages,
+        "token_required": "请输入动态验证码（TOTP）。",
+        "invalid_token": "动态验证码错误或已过期，请重新输入。",
+        "n_failed_attempts": "动态验证码错误次数过多（%(failure_count)d 次），请稍后再试。",
+        "verification_not_allowed": "动态验证码错误次数过多，请稍后再试。",
+        "device_required": "请选择验证设备。",
+    }
+
+    def _chosen_device(self, user):
+        """The chosen device, or the user's only device (ops staff have one, from ops_totp)."""
+        device = super()._chosen_device(user)
+        if device is None and not self.cleaned_data.get("otp_device"):
+            from django_otp import devices_for_user
+
+            devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+            device = devices[0] if len(devices) == 1 else None
+        return device
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["otp_token"].label = "动态验证码"
+        typed = request.POST.get("username") if request is not None and request.method == "POST" else None
+        if request is not None and needs_login_captcha(request, typed):
+            self.fields["captcha"] = captcha_field()
+
+    def clean(self):
+        if "captcha" in self.errors:  # a missing or wrong 验证码: the password is not looked at
+            return self.cleaned_data
+        refused = throttle.refusal(self.request, self.data.get("username"))
+        if refused:
+            raise ValidationError(refused, code="throttled")
+        try:
+            return super().clean()
+        except ValidationError:
+            if getattr(self.request, "axes_locked_out", False):  # django-axes refused the pair
+                from accounts.views import LOCKED_OUT
+
+                raise ValidationError(LOCKED_OUT, code="locked_out")
+            raise
+
+
+class OpsAdminSite(OTPAdminSite):
+    login_form = OpsLoginForm
+    login_template = "admin/ops_login.html"
+
+    def __init__(self, name="admin"):  # the URL namespace stays admin:
+        super().__init__(name)
+
+    def has_permission(self, request):
+        return address_allowed(request) and super().has_permission(request)
+
+    def login(self, request, extra_context=None):
+        if not address_allowed(request):
+            raise Http404
+        return super().login(request, extra_context)

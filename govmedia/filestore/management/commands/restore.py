@@ -1,0 +1,52 @@
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from govmedia.filestore.backup import (KEY_CONSEQUENCES, BackupError, check_keys, check_migrations, read_manifest,
+                                       restore_backup, row_counts)
+
+
+class Command(BaseCommand):
+    help = ("把 `manage.py backup` 生成的备份恢复到一个空数据库（DATABASE_URL 所指），然后执行 migrate。"
+            "密钥指纹与当前 SECRET_KEY / INITIAL_PASSWORD_KEY 不符时拒绝恢复。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("archive", help="备份文件（.tar）")
+        parser.add_argument("--allow-key-change", action="store_true",
+                            help="密钥与备份时不同也继续恢复（后果见提示）")
+        parser.add_argument("--no-migrate", action="store_true", help="恢复后不执行 migrate")
+
+    def handle(self, *args, **options):
+        archive = Path(options["archive"])
+        try:
+            manifest = read_manifest(archive)
+        except BackupError as exc:
+            raise CommandError(exc.message)
+        self.stdout.write(f"备份时间：{manifest['created_at']}，数据库：{manifest['database']}")
+        newer = check_migrations(manifest)
+        if newer:
+            raise CommandError("备份来自更新版本的系统（本版本没有这些数据库迁移："
+                               f"{'，'.join(newer[:10])}）：请先升级代码再恢复。")
+        mismatched = [check.name for check in check_keys(manifest) if not check.matches]
+        if mismatched:
+            consequences = "；".join(f"{name}：{KEY_CONSEQUENCES[name]}" for name in mismatched)
+            if not options["allow_key_change"]:
+                raise CommandError(f"密钥与备份时不同：{'、'.join(mismatched)}。请使用备份时的密钥"
+                                   f"（环境变量或 var/secret_key 文件）后重试。若确实要更换密钥，后果为——{consequences}；"
+                                   "确认后加 --allow-key-change 重新执行。")
+            self.stderr.write(f"警告：密钥与备份时不同（{'、'.join(mismatched)}），继续恢复。后果：{consequences}。")
+        try:
+            restore_backup(archive)
+        except BackupError as exc:
+            raise CommandError(exc.message)
+        restored = row_counts()
+        differing = {label: (manifest["counts"].get(label), n) for label, n in restored.items()
+                     if manifest["counts"].get(label) != n}
+        if differing:
+            raise CommandError(f"恢复后的数量与备份不符：{differing}")
+        self.stdout.write("恢复完成：" + "，".join(f"{label} {n}" for label, n in restored.items()))
+        if not options["no_migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+            self.stdout.write("已执行 migrate。")
+        self.stdout.write("下一步：collectstatic（如升级了代码），重启应用服务器和后台任务。")

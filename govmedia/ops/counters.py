@@ -1,0 +1,87 @@
+"""Counters every app server shares, incremented atomically (per-address rate limits, the
+tab-count generation): a Lua INCR+EXPIRE in Redis when the cache is Redis; an upsert on
+ops_counter when the cache is the database; the cache's own locked incr for a one-process
+cache (the test suite). docs/decisions/0006."""
+import random
+from datetime import timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+INCR_SCRIPT = """
+local value = redis.call('INCR', KEYS[1])
+if value == 1 and tonumber(ARGV[1]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return value
+"""
+
+UPSERT = """
+INSERT INTO ops_counter (key, value, expires_at) VALUES (%s, 1, %s)
+ON CONFLICT (key) DO UPDATE SET
+  value = CASE WHEN ops_counter.expires_at IS NOT NULL AND ops_counter.expires_at <= %s THEN 1
+               ELSE ops_counter.value + 1 END,
+  expires_at = CASE WHEN ops_counter.expires_at IS NOT NULL AND ops_counter.expires_at <= %s
+                    THEN excluded.expires_at ELSE ops_counter.expires_at END
+RETURNING value
+"""
+
+
+def _mode() -> str:
+    from django.core.cache.backends.db import DatabaseCache
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = _cache()
+    if isinstance(backend, RedisCache):
+        return "redis"
+    if isinstance(backend, DatabaseCache):
+        return "database"
+    return "cache"
+
+
+def _cache():
+    from django.core.cache import caches
+
+    return caches["default"]
+
+
+def locks_rows() -> bool:
+    """True when an increment takes a row lock until the end of the current transaction."""
+    return _mode() == "database"
+
+
+def incr(key: str, timeout: int | None = None) -> int:
+    """Add one to `key` and return the new value; a new key expires after `timeout` seconds (None: never)."""
+    mode, backend = _mode(), _cache()
+    if mode == "redis":
+        full_key = backend.make_and_validate_key(f"counter:{key}")
+        client = backend._cache.get_client(full_key, write=True)
+        return int(client.eval(INCR_SCRIPT, 1, full_key, int(timeout or 0)))
+    if mode == "database":
+        now = timezone.now()
+        expires = now + timedelta(seconds=timeout) if timeout else None
+        with connection.cursor() as cursor:
+            cursor.execute(UPSERT, [key, expires, now, now])
+            value = cursor.fetchone()[0]
+            if random.random() < 0.002:  # now and then, forget expired counters
+                cursor.execute("DELETE FROM ops_counter WHERE expires_at <= %s", [now])
+        return int(value)
+    full_key = f"counter:{key}"
+    backend.add(full_key, 0, timeout)
+    try:
+        return backend.incr(full_key)
+    except ValueError:  # expired between the two calls
+        backend.set(full_key, 1, timeout)
+        return 1
+
+
+def get(key: str) -> int:
+    mode, backend = _mode(), _cache()
+    if mode == "redis":
+        full_key = backend.make_and_validate_key(f"counter:{key}")
+        return int(backend._cache.get_client(full_key).get(full_key) or 0)
+    if mode == "database":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT value FROM ops_counter WHERE key = %s AND (expires_at IS NULL OR expires_at > %s)",
+                           [key, timezone.now()])
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+    return int(backend.get(f"counter:{key}") or 0)

@@ -1,0 +1,130 @@
+"""/api/v1/: schemathesis against the app's own OpenAPI document (in-process, WSGI), cache
+headers, the per-address limit, and the query budget."""
+import schemathesis
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, settings as hsettings
+
+from tests.verify.conftest import registered
+
+
+def test_the_api_keeps_its_openapi_document(pingan, sites):
+    """Every operation of the served document, with generated inputs, through the WSGI app in
+    process: no server error, status codes, content types, headers and bodies as documented."""
+    from django.core import signals
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+    from hypothesis import given
+
+    # As django.test.Client does: the WSGI handler must not close the test's connection after each request.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+        operations = [result.ok() for result in schema.get_all_operations()]
+        assert len(operations) == 7
+        for operation in operations:
+            @given(case=operation.as_strategy())
+            @hsettings(max_examples=30, deadline=None, derandomize=True, database=None,
+                       suppress_health_check=list(HealthCheck))
+            def run(case):
+                case.call_and_validate()
+
+            run()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def test_the_openapi_document_is_served_and_lists_every_operation(client, db):
+    doc = client.get("/api/v1/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    assert set(doc["paths"]) == {"/api/v1/verify/account", "/api/v1/verify/website", "/api/v1/search/accounts",
+                                 "/api/v1/search/websites", "/api/v1/accounts/{code}", "/api/v1/websites/{code}",
+                                 "/api/v1/changes"}
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_verify_by_link_and_search_by_name(client, pingan):
+    body = client.get("/api/v1/verify/account", {"link": "https://m.weibo.cn/u/2265830070"}).json()
+    assert body["answer"] == "registered" and body["record"]["media_code"] == pingan["traffic"].media_code
+    assert body["record"]["holder"] == "北京市商务局" and body["record"]["org_chain"] == ["北京市"]
+    closed = client.get("/api/v1/verify/account", {"link": "https://weibo.com/u/1669879400"}).json()
+    assert (closed["answer"], closed["answer_text"]) == ("closed", "已关停")
+    unknown = client.get("/api/v1/verify/account", {"link": "https://weibo.com/u/1111111111"}).json()
+    assert (unknown["answer"], unknown["record"]) == ("not_registered", None)
+    found = client.get("/api/v1/search/accounts", {"name": "平安北京"}).json()
+    assert found["record"]["name"] == "平安北京"
+    assert {r["name"]: r["status"] for r in found["similar"]} == {"平安北京交警": "normal", "平安北京朝阳": "closed"}
+    assert client.get("/api/v1/verify/account").status_code == 422
+    assert "参数不正确" in client.get("/api/v1/verify/account").json()["detail"]
+
+
+def test_by_code_and_404(client, pingan, sites):
+    assert client.get(f"/api/v1/accounts/{pingan['real'].media_code}").json()["name"] == "平安北京"
+    assert client.get("/api/v1/accounts/NOPE").status_code == 404
+    site = client.get("/api/v1/websites/1101080001").json()
+    assert (site["name"], site["holder"], site["status"]) == ("海淀区人民政府网", "北京市海淀区人民政府办公室", "normal")
+    assert client.get("/api/v1/websites/1101080099").status_code == 404
+    assert client.get("/api/v1/verify/website", {"address": "edu.bjhd.gov.cn"}).json()["answer"] == "registered"
+    assert client.get("/api/v1/search/websites", {"name": "海淀区档案馆网站"}).json()["answer"] == "closed"
+
+
+def test_changes_since_a_date_in_time_order(client, pingan):
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    body = client.get("/api/v1/changes", {"since": today}).json()
+    events = [(i["event"], i["record"]["name"]) for i in body["items"]]
+    assert events == [("registered", "平安北京"), ("registered", "平安北京交警"), ("registered", "平安北京朝阳"),
+                      ("closed", "平安北京朝阳")]
+    assert body["has_next"] is False
+    tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
+    assert client.get("/api/v1/changes", {"since": tomorrow}).json()["items"] == []
+
+
+def test_changes_are_paged(client, pingan, monkeypatch):
+    from verify import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
+    first = client.get("/api/v1/changes").json()
+    second = client.get("/api/v1/changes", {"page": 2}).json()
+    assert (len(first["items"]), first["has_next"], len(second["items"]), second["has_next"]) == (3, True, 1, False)
+    assert {i["id"] for i in first["items"]}.isdisjoint({i["id"] for i in second["items"]})
+
+
+def test_etag_and_last_modified_answer_304(client, pingan):
+    url = f"/api/v1/accounts/{pingan['real'].media_code}"
+    first = client.get(url)
+    assert first["ETag"] and first["Last-Modified"] and "max-age=60" in first["Cache-Control"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+
+
+def test_the_per_address_limit_is_shared_through_the_cache(client, pingan, settings):
+    from django.core.cache import cache
+
+    settings.VERIFY_API_LIMIT = 3
+    for _ in range(3):
+        assert client.get("/api/v1/search/accounts", {"name": "平安北京"}).status_code == 200
+    refused = client.get("/api/v1/search/accounts", {"name": "平安北京"})
+    assert refused.status_code == 429 and refused.json()["detail"] == "请求过于频繁，请稍后再试。"
+    assert cache.get("rate:api:127.0.0.1") == 3  # the shared limiter's counter, where every app server counts
+    other = client.get("/api/v1/search/accounts", {"name": "平安北京"}, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200
+
+
+def test_verify_by_link_and_name_search_cost_at_most_three_queries(client, pingan, chain):
+    from django.db import connection
+
+    registered(chain, "平安北京海淀", "BL", "https://space.bilibili.com/476725595")
+    for url, params in (("/api/v1/verify/account", {"link": "https://www.douyin.com/user/"
+                                                           "MS4wLjABAAAAnzRLpvV9w2jXzWhHSsG5D4SoqfYazU1-fvgm4joaHXQ"}),
+                        ("/api/v1/verify/account", {"link": "https://weibo.com/u/1111111111"}),
+                        ("/api/v1/search/accounts", {"name": "平安北京"}),
+                        ("/verify/", {"q": "平安北京"}),
+                        ("/verify/", {"q": "https://m.weibo.cn/u/2265830070"})):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, params).status_code == 200
+        assert len(queries) <= 3, (url, [q["sql"] for q in queries])

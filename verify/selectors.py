@@ -1,0 +1,207 @@
+"""The public reads: verify a link or a domain, search by name, fetch by code, the change feed.
+
+Each answer costs at most three queries (the rows with their "since", the org names, and for
+a link answered "not registered" the similar names), whatever the size of the registry.
+"""
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from accounts_media.platforms import PlatformIdError, extract_platform_id, platform_of
+from reviews.models import JournalEntry
+from websites.services import normalise_homepage
+
+from . import records as R
+
+SEARCH_LIMIT = 10
+MAX_QUERY = 100
+_LINKISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w-]+(?:\.[\w-]+)+(?:[/?#:]|$))", re.I)
+
+
+@dataclass
+class Answer:
+    query: str
+    answer: str                      # registered / closed / not_registered / unrecognised
+    text: str                        # 是政务新媒体账号 / 已关停 / 未在系统中登记 …
+    message: str = ""                # why a link could not be read, or a note
+    record: dict | None = None
+    similar: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"query": self.query, "answer": self.answer, "answer_text": self.text, "message": self.message,
+                "record": self.record, "similar": self.similar}
+
+
+def looks_like_link(text: str) -> bool:
+    return bool(_LINKISH.match((text or "").strip()))
+
+
+def _ids_of(link: str) -> tuple[list[tuple[str, str]], str]:
+    """(type, platform id) pairs the link may stand for, and the message when there is none."""
+    text = link.strip()
+    if "://" not in text:
+        text = "https://" + text
+    owner = platform_of(text)
+    # A link of a known platform is that platform's; any other is a 移动客户端 download page, a
+    # 小程序 link or an 其他 account (all compared by the normalised URL). The 小程序 AppID wins anywhere.
+    candidates = [owner, "XC"] if owner else ["KH", "XC", "QT"]
+    pairs, message = [], ""
+    for code in dict.fromkeys(candidates):
+        try:
+            pairs.append((code, extract_platform_id(code, text)))
+        except PlatformIdError as exc:
+            if code == (owner or "QT"):
+                message = exc.message
+    return pairs, message
+
+
+def verify_link(link: str) -> Answer:
+    link = (link or "").strip()[:1000]
+    pairs, message = _ids_of(link)
+    if not pairs:
+        return Answer(link, R.UNRECOGNISED, R.ACCOUNT_ANSWERS[R.UNRECOGNISED], message)
+    match = Q()
+    for code, platform_id in pairs:
+        match |= Q(account_type=code, platform_id=platform_id)
+    # The live row first; a deleted one only tells that the account left the registry.
+    found = list(R.registered_accounts().filter(match).order_by(
+        Case(When(removed_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        "-removed_at")[:1])
+    if not found:
+        return Answer(link, R.NOT_REGISTERED, R.ACCOUNT_ANSWERS[R.NOT_REGISTERED],
+                      "该链接对应的账号未在全国政务新媒体系统中登记，请谨慎辨别。")
+    (record,) = R.account_records(found)
+    answer = R.account_answer(found[0])
+    note = f"该账号已于 {record['since']} 删除（退出监管）。" if record["status"] == R.PUBLIC_DELETED else ""
+    return Answer(link, answer, R.ACCOUNT_ANSWERS[answer], note, record)
+
+
+def _name_filter(name: str) -> Q:
+    if connection.vendor == "postgresql":
+        # Both operators are served by the pg_trgm GIN index of this app's migration.
+        return Q(name__trigram_similar=name) | Q(name__contains=name)
+    return Q(name__icontains=name)
+
+
+def _ranked(qs, name: str):
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        qs = qs.annotate(similarity=TrigramSimilarity("name", name))
+        exact = Case(When(name=name, then=Value(0)), default=Value(1), output_field=IntegerField())
+        return qs.order_by(exact, "-similarity", "-id")
+    exact = Case(When(name=name, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.order_by(exact, "-id")
+
+
+def search_accounts(name: str, limit: int = SEARCH_LIMIT) -> Answer:
+    """Registered accounts named like `name` (closed ones too, so an imitation is easy to tell)."""
+    name = (name or "").strip()[:MAX_QUERY]
+    rows = list(_ranked(R.registered_accounts().filter(_name_filter(name), removed_at__isnull=True), name)[:limit])
+    found = R.account_records(rows)
+    exact = [r for r in found if r["name"] == name]
+    if not exact:
+        return Answer(name, R.NOT_REGISTERED, R.ACCOUNT_ANSWERS[R.NOT_REGISTERED],
+                      "未找到该名称的政务新媒体账号。" if not found else "未找到名称完全相同的账号，请核对下列相近名称。",
+                      None, found)
+    best = next((r for r in exact if r["status"] == R.PUBLIC_NORMAL), exact[0])
+    answer = R.REGISTERED if best["status"] == R.PUBLIC_NORMAL else R.CLOSED
+    note = f"共有 {len(exact)} 个同名账号，请核对平台与填报单位。" if len(exact) > 1 else ""
+    return Answer(name, answer, R.ACCOUNT_ANSWERS[answer], note, best, [r for r in found if r is not best])
+
+
+def search_websites(name: str, limit: int = SEARCH_LIMIT) -> Answer:
+    name = (name or "").strip()[:MAX_QUERY]
+    rows = list(_ranked(R.registered_websites().filter(_name_filter(name)).exclude(run_status="deleted"), name)[:limit])
+    found = R.website_records(rows)
+    exact = [r for r in found if r["name"] == name]
+    if not exact:
+        return Answer(name, R.NOT_REGISTERED, R.WEBSITE_ANSWERS[R.NOT_REGISTERED],
+                      "未找到该名称的政府网站。" if not found else "未找到名称完全相同的网站，请核对下列相近名称。",
+                      None, found)
+    best = next((r for r in exact if R.answer_of_record(r) == R.REGISTERED), exact[0])
+    answer = R.answer_of_record(best)
+    return Answer(name, answer, R.WEBSITE_ANSWERS[answer], "", best, [r for r in found if r is not best])
+
+
+def verify_domain(text: str) -> Answer:
+    """A website by its homepage address or any of its domains."""
+    text = (text or "").strip()[:300]
+    try:
+        key = normalise_homepage(text) if text and not re.search(r"[\s\x00-\x1f\x7f]", text) else ""
+    except ValueError:  # a port that is no number, brackets that are no IPv6 address …
+        key = ""
+    host = key.split("/", 1)[0]
+    if not host or "." not in host:
+        return Answer(text, R.UNRECOGNISED, R.WEBSITE_ANSWERS[R.UNRECOGNISED], "请输入网站的域名或首页网址，如 www.beijing.gov.cn。")
+    match = Q(homepage_key=key) | Q(homepage_key=host) | Q(homepage_key__startswith=host + "/")
+    match |= Q(other_domains__icontains=f'"{host}') | Q(other_domains__icontains=f'.{host}"')
+    rows = [s for s in R.registered_websites().filter(match).order_by("-id")[:5]
+            if _same_site(s, key, host)]
+    if not rows:
+        return Answer(text, R.NOT_REGISTERED, R.WEBSITE_ANSWERS[R.NOT_REGISTERED],
+                      "该网址未在全国政府网站系统中登记，请谨慎辨别。")
+    rows.sort(key=lambda s: s.homepage_key != key)  # the site whose homepage it is, before one with it as another domain
+    (record,) = R.website_records(rows[:1])
+    answer = R.website_answer(rows[0])
+    return Answer(text, answer, R.WEBSITE_ANSWERS[answer], "", record)
+
+
+def _same_site(site, key: str, host: str) -> bool:
+    home = normalise_homepage(site.homepage)
+    if home == key or home.split("/", 1)[0] == host:
+        return True
+    return any(normalise_homepage(d).split("/", 1)[0] == host for d in (site.other_domains or []))
+
+
+def account_by_code(code: str) -> dict | None:
+    rows = list(R.registered_accounts().filter(media_code=code)[:1])
+    return R.account_records(rows)[0] if rows else None
+
+
+def website_by_code(code: str) -> dict | None:
+    rows = list(R.registered_websites().filter(site_code=code)[:1])
+    return R.website_records(rows)[0] if rows else None
+
+
+def record_by_code(code: str) -> dict | None:
+    """A /verify/<code> page: 网站标识码 are ten digits, 新媒体标识码 carry letters."""
+    code = (code or "").strip()[:20]
+    return website_by_code(code) if code.isdigit() else account_by_code(code)
+
+
+# --- the change feed ----------------------------------------------------------------------
+PAGE_SIZE = 50
+
+
+def changes(since=None, page: int = 1, newest_first: bool = True, page_size: int | None = None) -> dict:
+    """One page of public events (登记 / 关停 / 下线 / 恢复 / 删除) with the subject's public record.
+
+    Read from the review journal through the partial index verify_journal_public_events."""
+    page_size = page_size or PAGE_SIZE
+    qs = JournalEntry.objects.filter(R.EVENTS)
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    qs = qs.order_by("-at", "-id") if newest_first else qs.order_by("at", "id")
+    page = max(1, page)
+    start = (page - 1) * page_size
+    entries = list(qs.only("id", "at", "subject_type", "subject_id", "action")[start:start + page_size + 1])
+    more = len(entries) > page_size
+    entries = entries[:page_size]
+    account_ids = [e.subject_id for e in entries if e.subject_type == "media_account"]
+    site_ids = [e.subject_id for e in entries if e.subject_type == "website"]
+    accounts = {a.pk: a for a in R.registered_accounts().filter(pk__in=account_ids)} if account_ids else {}
+    sites = {s.pk: s for s in R.registered_websites().filter(pk__in=site_ids)} if site_ids else {}
+    names = R.org_names_for([a.org_path for a in accounts.values()] + [s.org_path for s in sites.values()])
+    items = []
+    for entry in entries:
+        subject = (accounts if entry.subject_type == "media_account" else sites).get(entry.subject_id)
+        if subject is None:  # a website approved before its code was generated: listed once it has one
+            continue
+        record = (R.account_record if entry.subject_type == "media_account" else R.website_record)(subject, names)
+        event = R.event_of(entry)
+        items.append({"id": entry.pk, "at": entry.at, "event": event, "event_label": R.EVENT_LABELS[event],
+                      "record": record})
+    return {"page": page, "has_next": more, "items": items}

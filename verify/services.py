@@ -1,0 +1,168 @@
+"""Open data: the daily snapshot of every 正常 account and website (public fields only).
+
+`publish_open_data(today)` writes, through Django's default_storage (shared by every app
+server), `opendata/<date>/accounts.csv|json`, `websites.csv|json` and, last, `manifest.json`
+(date, counts, sizes, sha256 checksums); it removes the days older than OPEN_DATA_KEEP_DAYS.
+Run daily by the scheduler, or by hand: `manage.py publish_open_data`.
+"""
+import csv
+import hashlib
+import io
+import json
+import re
+import tempfile
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from . import records as R
+from .schemas import open_data_schema
+
+CHUNK = 2000
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ACCOUNT_COLUMNS = [("media_code", "新媒体标识码"), ("name", "账号名称"), ("type", "账号类型"), ("platform_id", "账号ID"),
+                   ("holder", "填报单位全称"), ("org1", "省/部"), ("org2", "市/省局"), ("org3", "区县"),
+                   ("status_label", "状态"), ("since", "起始日期")]
+WEBSITE_COLUMNS = [("site_code", "网站标识码"), ("name", "网站名称"), ("homepage", "首页网址"), ("holder", "主办单位"),
+                   ("org1", "省/部"), ("org2", "市/省局"), ("org3", "区县"), ("status_label", "运行状态"),
+                   ("since", "起始日期")]
+FILES = {"accounts": ACCOUNT_COLUMNS, "websites": WEBSITE_COLUMNS}
+
+
+def folder(day: date | str) -> str:
+    return f"{settings.OPEN_DATA_PREFIX}/{day}"
+
+
+def _all_org_names() -> dict[str, str]:
+    from orgtree.models import OrgUnit
+
+    return dict(OrgUnit.objects.values_list("code", "name"))
+
+
+def _records(kind: str, names: dict[str, str]):
+    if kind == "accounts":
+        qs = R.registered_accounts().filter(R.normal_accounts_q()).order_by("media_code")
+        build = R.account_record
+    else:
+        qs = R.registered_websites().filter(R.normal_websites_q()).order_by("site_code")
+        build = R.website_record
+    for obj in qs.iterator(chunk_size=CHUNK):
+        yield build(obj, names)
+
+
+class _Hashing(io.RawIOBase):
+    """A binary sink that hashes and counts what passes into a spooled temporary file."""
+
+    def __init__(self):
+        self.file = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.sha.update(data)
+        self.size += len(data)
+        return self.file.write(data)
+
+
+def _save(name: str, sink: _Hashing) -> None:
+    sink.file.seek(0)
+    if default_storage.exists(name):
+        default_storage.delete(name)  # a second run of the day replaces its files
+    saved = default_storage.save(name, File(sink.file, name=name.rsplit("/", 1)[-1]))
+    if saved != name:
+        raise RuntimeError(f"open data: {name} was stored as {saved}")
+    sink.file.close()
+
+
+def _write(kind: str, day: date, names: dict[str, str]) -> dict:
+    columns = FILES[kind]
+    csv_sink, json_sink = _Hashing(), _Hashing()
+    csv_text = io.TextIOWrapper(csv_sink, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(csv_text)
+    writer.writerow([label for _, label in columns])
+    json_sink.write(('{"date": "%s", "kind": "%s", "items": [' % (day, kind)).encode())
+    count = 0
+    for record in _records(kind, names):
+        chain = record["org_chain"] + ["", "", ""]
+        row = {**record, "org1": chain[0], "org2": chain[1], "org3": chain[2]}
+        writer.writerow([row[key] for key, _ in columns])
+        json_sink.write(((", " if count else "\n") + json.dumps(record, ensure_ascii=False)).encode())
+        count += 1
+    json_sink.write(('\n], "count": %d}\n' % count).encode())
+    csv_text.flush()
+    files = {}
+    for ext, sink in (("csv", csv_sink), ("json", json_sink)):
+        name = f"{kind}.{ext}"
+        files[name] = {"size": sink.size, "sha256": sink.sha.hexdigest()}
+        _save(f"{folder(day)}/{name}", sink)
+    csv_text.detach()
+    return {"count": count, "files": files}
+
+
+def publish_open_data(today: date | None = None) -> dict:
+    """Write the snapshot of `today` (Beijing date) and drop the days past the kept window.
+
+    Returns the manifest."""
+    today = today or timezone.localdate()
+    names = _all_org_names()
+    manifest = {"date": today.isoformat(), "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+                "counts": {}, "files": {}}
+    for kind in FILES:
+        written = _write(kind, today, names)
+        manifest["counts"][kind] = written["count"]
+        manifest["files"].update(written["files"])
+    for kind in FILES:
+        body = json.dumps(open_data_schema(kind), ensure_ascii=False, indent=1).encode()
+        manifest["files"][f"{kind}.schema.json"] = {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+        _replace(f"{folder(today)}/{kind}.schema.json", body)
+    # The manifest is written last: a day is listed only once all its files are in place.
+    _replace(f"{folder(today)}/manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    prune(today)
+    return manifest
+
+
+def _replace(name: str, body: bytes) -> None:
+    from django.core.files.base import ContentFile
+
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(body))
+
+
+def days() -> list[str]:
+    """The published days, newest first."""
+    if not default_storage.exists(settings.OPEN_DATA_PREFIX):
+        return []
+    folders, _ = default_storage.listdir(settings.OPEN_DATA_PREFIX)
+    return sorted((d for d in folders if DAY.match(d)), reverse=True)
+
+
+def manifest_of(day: str) -> dict | None:
+    name = f"{folder(day)}/manifest.json"
+    if not DAY.match(day or "") or not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as fh:
+        return json.loads(fh.read().decode("utf-8"))
+
+
+def prune(today: date) -> list[str]:
+    """Remove the days older than today minus OPEN_DATA_KEEP_DAYS."""
+    oldest = (today - timedelta(days=settings.OPEN_DATA_KEEP_DAYS)).isoformat()
+    removed = []
+    for day in days():
+        if day < oldest:
+            _, files = default_storage.listdir(folder(day))
+            for name in files:
+                default_storage.delete(f"{folder(day)}/{name}")
+            try:
+                default_storage.delete(folder(day))  # the empty folder, where the storage has folders
+            except OSError:
+                pass
+            removed.append(day)
+    return removed
