@@ -22,6 +22,7 @@ demo-data: migrate
 	$(DEV_ENV) DEMO_PASSWORD='$(DEMO_PASSWORD)' $(PY) manage.py load_demo
 	$(DEV_ENV) $(PY) manage.py load_demo_media
 	$(DEV_ENV) $(PY) manage.py load_demo_websites
+	$(DEV_ENV) $(PY) manage.py publish_open_data
 
 demo: demo-data
 	@echo "演示系统：http://127.0.0.1:8000  （用户名为组织单位代码，如 GB0000、110000、110108、bm2900；密码 $(DEMO_PASSWORD)）"

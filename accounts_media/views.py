@@ -11,6 +11,7 @@ from orgtree.selectors import cascade_options
 from reviews.engine import AlreadyHandled, NotAllowed, TransitionError, journal_of
 
 from . import services
+from .buttons import detail_buttons, rejection_buttons
 from .forms import AccountForm, CloseForm, DeleteAccountForm, RestoreForm, ReviewForm
 from .counts import cached_counts
 from .lists import MEDIA_LIST
@@ -20,8 +21,8 @@ from .tabs import current_tab, tab_counts, tabs_for
 from .workflow import REVIEWS, WORKFLOW
 
 
-def _account(request, pk):
-    qs = accounts_visible_to(request.user).select_related("filer_unit", "filer_unit__org_unit", "reviewer")
+def _account(request, pk, include_removed=False):
+    qs = accounts_visible_to(request.user, include_removed).select_related("filer_unit", "filer_unit__org_unit", "reviewer")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -85,6 +86,7 @@ def account_detail(request, pk):
     account = _account(request, pk)
     return render(request, "accounts_media/detail.html", {
         "account": account, "actions": services.allowed_actions(account, request.user),
+        "buttons": detail_buttons(request, account),
         "changes": _pending_changes(account), "is_rejected": account.status in REJECTED,
     })
 
@@ -201,7 +203,7 @@ def account_rejection(request, pk):
     if account.status not in REJECTED:
         return _require(request, account, "resubmit_add")[1]
     return render(request, "accounts_media/rejection.html", {
-        "account": account, "actions": services.allowed_actions(account, request.user),
+        "account": account, "buttons": rejection_buttons(request, account),
         "changes": _pending_changes(account),
     })
 
@@ -212,7 +214,7 @@ SIMPLE_ACTIONS = {"abandon_add", "abandon_modify", "abandon_close", "abandon_res
 @require_POST
 def account_action(request, pk, action):
     """The transitions that need no form: 放弃…申请, 删除 a draft (confirmed in the page)."""
-    account = _account(request, pk)
+    account = _account(request, pk, include_removed=True)  # a second click on a removed one: 409, said why
     if action not in SIMPLE_ACTIONS:
         return _refused(request, TransitionError("不支持的操作。"), account)
     try:

@@ -29,8 +29,9 @@ def _confirm(transition: Transition, obj) -> str:
 
 def button(request, transition: Transition, obj, url: str, link_style: bool = False) -> SafeString:
     css = "btn btn-link btn-sm p-0 me-2" if link_style else f"btn {transition.button}"
+    text = transition.button_label or transition.label
     if transition.form == "page":
-        return format_html('<a class="{}" href="{}">{}</a>', css, url, transition.label)
+        return format_html('<a class="{}" href="{}" data-transition="{}">{}</a>', css, url, transition.name, text)
     placeholder = "退回原因" if "退回" in transition.label else "驳回原因" if "驳回" in transition.label else "原因"
     inputs = INPUTS[transition.form if transition.form in INPUTS else ""].replace("{p}", placeholder).replace("{pk}", str(obj.pk))
     return format_html(
@@ -38,13 +39,13 @@ def button(request, transition: Transition, obj, url: str, link_style: bool = Fa
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}"><input type="hidden" name="version" value="{}">{}'
         '<button type="submit" class="{} text-nowrap"{}>{}</button></form>',
         url, transition.name, get_token(request), obj.version, mark_safe(inputs), css,
-        format_html(' data-confirm="{}"', _confirm(transition, obj)) if transition.confirm else "", transition.label)
+        format_html(' data-confirm="{}"', _confirm(transition, obj)) if transition.confirm else "", text)
 
 
 def disabled(transition: Transition, reason: str) -> SafeString:
     return format_html('<span class="d-inline-block" tabindex="0" title="{}" data-transition="{}">'
                        '<button class="btn {}" disabled>{}</button></span>', reason, transition.name,
-                       transition.button, transition.label)
+                       transition.button, transition.button_label or transition.label)
 
 
 def render_buttons(request, workflow: Workflow, obj, url_for: Callable[[Transition, object], str],

@@ -125,6 +125,7 @@ class Transition:
     stale: str = ""             # the refusal when the status is not a source (default: 该申请已被处理…)
     # How the one button renderer (reviews.buttons) shows it: no `button` → no button.
     button: str = ""            # css of the button ("btn-primary" …)
+    button_label: str = ""      # the button's text when it is not the label (审核, 编辑 …)
     confirm: str = ""           # the confirmation dialog's text (irreversible steps)
     form: str = ""              # "" a plain POST; "reason" / "reason_required" / "until" inputs; "page" a link
 

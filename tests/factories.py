@@ -90,3 +90,10 @@ def verify_otp(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def totp_token(device) -> str:
+    """The current six-digit code of a TOTP device (what the ops user's authenticator app shows)."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"

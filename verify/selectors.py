@@ -65,10 +65,11 @@ def verify_link(link: str) -> Answer:
     match = Q()
     for code, platform_id in pairs:
         match |= Q(account_type=code, platform_id=platform_id)
-    # The live row first; a deleted one only tells that the account left the registry.
-    found = list(R.registered_accounts().filter(match).order_by(
-        Case(When(removed_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        "-removed_at")[:1])
+    # The live account (the unique index of live type + id); else a deleted one (this app's
+    # partial index), which only tells that the account left the registry.
+    found = list(R.registered_accounts().filter(match, removed_at__isnull=True)[:1])
+    if not found:
+        found = list(R.registered_accounts().filter(match, removed_at__isnull=False).order_by("-removed_at")[:1])
     if not found:
         return Answer(link, R.NOT_REGISTERED, R.ACCOUNT_ANSWERS[R.NOT_REGISTERED],
                       "该链接对应的账号未在全国政务新媒体系统中登记，请谨慎辨别。")

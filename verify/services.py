@@ -137,9 +137,10 @@ def _replace(name: str, body: bytes) -> None:
 
 def days() -> list[str]:
     """The published days, newest first."""
-    if not default_storage.exists(settings.OPEN_DATA_PREFIX):
+    try:  # a folder "exists" on a file system, not in the database storage: just list it
+        folders, _ = default_storage.listdir(settings.OPEN_DATA_PREFIX)
+    except FileNotFoundError:
         return []
-    folders, _ = default_storage.listdir(settings.OPEN_DATA_PREFIX)
     return sorted((d for d in folders if DAY.match(d)), reverse=True)
 
 

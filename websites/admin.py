@@ -32,6 +32,8 @@ class WebsiteAdmin(JournaledAdminMixin, admin.ModelAdmin):
     fields = ["name", "homepage", "site_code", "org_unit", "filing", "run_status", "is_portal", "is_service_platform",
               "sponsor", "operator_unit", "icp_number", "tracking_code", "final_approved_at", "created_at", "updated_at"]
     readonly_fields = fields
+    # 例外 / 删除 on the 运行状态 are journaled by the run-status transition table, not by the admin mixin.
+    journal_exclude = ("run_status",)
 
     def has_add_permission(self, request):
         return False

@@ -118,19 +118,18 @@ def emergency(obj, ctx: Context):
     if not until or until <= ctx.today:
         raise TransitionError("紧急下线须填写预计恢复上线日期（晚于今天）。")
     ctx.reason = ctx.data.get("reason", "")
-    if obj.offline_state == O.APPROVED and obj.offline_kind == "temporary":
-        # An approved temporary offline that has not started yet gives way to the emergency.
-        obj.offline_state = O.NONE
-        ctx.reason = (ctx.reason + "（已审核通过、尚未开始的临时下线随之取消）").strip()
-    obj.offline_until = until
-    if obj.offline_state == O.NONE:
-        obj.offline_kind = ""
+    if obj.offline_kind == "temporary" and obj.offline_state in (O.PENDING, O.APPROVED):
+        # A temporary offline under review, or approved and not started, gives way to the emergency.
+        obj.offline_state, obj.offline_reviewer, obj.offline_kind = O.NONE, None, ""
+        ctx.reason = (ctx.reason + "（进行中的临时下线申请随之取消）").strip()
+    obj.offline_until = until  # a permanent request has no reopen date: the field is free
     ctx.journal_data = {"until": str(until)}
 
 
 def clear_dates(obj, ctx: Context):
+    obj.offline_until = None
     if obj.offline_state == O.NONE:  # an approved permanent offline keeps its request
-        obj.offline_kind, obj.offline_until = "", None
+        obj.offline_kind = ""
 
 
 def start_temporary(obj, ctx: Context):
@@ -167,7 +166,7 @@ OFFLINE_WORKFLOW = Workflow(
           button="btn-outline-danger", form="page"),
         T("approve_offline", "同意下线", f({O.PENDING}), after_offline_approval, org_in_chain, (climb_or_decide,),
           kind="review", guards=(AT_MY_UNIT, NOT_A_PORTAL, NORMAL), button="btn-sm btn-primary",
-          confirm="确定同意该网站的下线申请吗？"),
+          confirm="确定同意“{name}”的下线申请吗？"),
         T("reject_offline", "驳回下线", f({O.PENDING}), O.NONE, org_in_chain, (refuse_offline,), kind="review",
           guards=(AT_MY_UNIT,), button="btn-sm btn-outline-danger", form="reason"),
     ],

@@ -207,3 +207,22 @@ def test_ops_staff_delete_in_the_admin_through_the_same_rule(client, chain, logi
 
     entry = JournalEntry.objects.filter(subject_id=account.pk).last()
     assert (entry.action_label, entry.actor_unit_name) == ("删除", "运维人员")
+
+
+def test_a_second_click_on_a_stale_page_is_told_it_was_handled(client, chain, login):
+    import re
+
+    account = submit(chain["shangzhuang"])
+    login(chain["haidian"])
+    client.post(f"/media/{account.pk}/review/", {**REVIEW, "result": "reject", "result_label": "驳回", "reason": "不全",
+                                                 "version": account.version})
+    login(chain["shangzhuang"])
+    page = client.get(f"/media/{account.pk}/rejection/").content.decode()
+    form = re.search(r'<form[^>]*data-transition="abandon_add".*?</form>', page, re.S).group(0)
+    assert "放弃后该账号将不再显示在列表中" in form
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)
+    assert client.post(f"/media/{account.pk}/do/abandon_add/", {"version": version}).status_code == 302
+    for data in ({"version": version}, {}):  # the stale page, or no version at all
+        response = client.post(f"/media/{account.pk}/do/abandon_add/", data)
+        html = response.content.decode()
+        assert response.status_code == 409 and ("已被处理" in html or "已删除或已放弃" in html) and "您没有权限" not in html

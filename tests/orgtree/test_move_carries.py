@@ -19,7 +19,7 @@ from reports import services as reports
 from reviews.models import JournalEntry
 from reviews.selectors import org_log_visible_to
 from tests.accounts_media.conftest import approve, normal_account, submit
-from tests.factories import make_filer, make_org_user, make_website
+from tests.factories import make_filer, make_org_user, make_website, verify_otp
 from websites.models import Filing, Offline, Website
 from websites.offline import OFFLINE_WORKFLOW, chain_above
 from websites.workflow import WORKFLOW as SITES
@@ -53,6 +53,7 @@ def hebei(tree):
 def move_in_the_admin(units, ops):
     client = Client()
     client.force_login(ops)
+    verify_otp(client, ops)  # the ops admin asks for its second factor
     unit = units["130102"]
     response = client.post(reverse("admin:orgtree_orgunit_change", args=[unit.pk]), {
         "code": "130102", "name": "长安区", "kind": "region", "parent_code": "130200", "is_active": "on",

@@ -12,7 +12,7 @@ from accounts import sms
 from orgtree.models import FilerUnit, OrgUnit
 from reports.models import Notice
 from reviews.models import JournalEntry
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_token, verify_otp
 
 ADDR = "198.51.100.23"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
@@ -35,6 +35,8 @@ def as_user(users):
     def _client(user):
         client = Client(REMOTE_ADDR=ADDR)
         client.force_login(user)
+        if user.is_staff:
+            verify_otp(client, user)  # the ops admin asks for its second factor
         return client
 
     return _client
@@ -218,7 +220,11 @@ class TestLogins:
         assert JournalEntry.objects.filter(action__in=["login_failure", "login_lockout"]).count() == 3
 
     def test_the_ops_admin_login_too(self, users):
-        Client(REMOTE_ADDR=ADDR).post("/ops-admin/login/", {"username": "ops", "password": PASSWORD})
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=users["ops"], name="测试", confirmed=True)
+        Client(REMOTE_ADDR=ADDR).post("/ops-admin/login/", {"username": "ops", "password": PASSWORD,
+                                                           "otp_token": totp_token(device)})
         entry = last("login_success", subject_id=users["ops"].pk)
         assert (entry.actor, entry.actor_unit_name, entry.ip_address) == (users["ops"], "运维人员", ADDR)
         Client(REMOTE_ADDR=ADDR).post("/ops-admin/login/", {"username": "ops", "password": "wrong-Pass1"})

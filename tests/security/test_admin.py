@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from tests.accounts_media.conftest import normal_account
-from tests.factories import verify_otp
+from tests.factories import totp_token, verify_otp
 
 from .helpers import captcha_answer
 
@@ -143,7 +143,7 @@ def test_the_admin_asks_for_a_second_factor(users, password):
     device.throttling_failure_count = 0
     device.throttling_failure_timestamp = None
     device.save()
-    token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
+    token = totp_token(device)
     response = client.post(ADMIN_LOGIN, {"username": "ops", "password": password, "otp_token": token,
                                          "next": "/ops-admin/"})
     assert response.status_code == 302
@@ -166,7 +166,7 @@ def test_the_admin_login_resists_the_same_bypass(users, password, settings):
             data.update(captcha_answer(attacker.get(ADMIN_LOGIN).content.decode()))
             attacker.post(ADMIN_LOGIN, data)
         device = verify_otp(Client(), users["ops"])
-        token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
+        token = totp_token(device)
         data = {"username": "ops", "password": password, "otp_token": token, "next": "/ops-admin/"}
         data.update(captcha_answer(attacker.get(ADMIN_LOGIN).content.decode()))
         attacker.post(ADMIN_LOGIN, data)

@@ -31,7 +31,7 @@ def test_every_signed_in_page_says_no_store(client, users):
 
 def test_exports_and_json_say_no_store_and_public_pages_are_untouched(client, users, login):
     login(users["l1"])
-    export = client.get("/filer-units/", {"export": "all"})
+    export = client.get("/filer-units/", {"export": "page"})  # 导出当页数据 answers at once (导出全部 is a job)
     assert "attachment" in export["Content-Disposition"] and _no_store(export)
     anonymous = Client()
     lookup = anonymous.get("/websites/apply/org/", {"code": "110108"})

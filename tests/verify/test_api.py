@@ -24,7 +24,7 @@ def test_the_api_keeps_its_openapi_document(pingan, sites):
         assert len(operations) == 7
         for operation in operations:
             @given(case=operation.as_strategy())
-            @hsettings(max_examples=30, deadline=None, derandomize=True, database=None,
+            @hsettings(max_examples=20, deadline=None, derandomize=True, database=None,
                        suppress_health_check=list(HealthCheck))
             def run(case):
                 case.call_and_validate()
@@ -103,14 +103,15 @@ def test_etag_and_last_modified_answer_304(client, pingan):
 
 
 def test_the_per_address_limit_is_shared_through_the_cache(client, pingan, settings):
-    from django.core.cache import cache
-
     settings.VERIFY_API_LIMIT = 3
     for _ in range(3):
         assert client.get("/api/v1/search/accounts", {"name": "平安北京"}).status_code == 200
     refused = client.get("/api/v1/search/accounts", {"name": "平安北京"})
     assert refused.status_code == 429 and refused.json()["detail"] == "请求过于频繁，请稍后再试。"
-    assert cache.get("rate:api:127.0.0.1") == 3  # the shared limiter's counter, where every app server counts
+    from govmedia.ops import counters
+
+    # The shared limiter's counter, where every app server counts (the refused use is counted too).
+    assert counters.get("rate:api:127.0.0.1") == 4
     other = client.get("/api/v1/search/accounts", {"name": "平安北京"}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
 

@@ -2,6 +2,7 @@
 without them and searches with icontains).
 
 - trigram GIN indexes on media account and website names: 官方账号查询 by name (`%` and LIKE);
+- (account_type, platform_id) of deleted registered accounts: a link of a deleted account;
 - a partial index on the journal's public events (登记/关停/下线/恢复/删除) in time order: the
   change feed reads a page straight from it. Its action list is verify.records.PUBLIC_ACTIONS.
 """
@@ -17,6 +18,11 @@ INDEXES = [
      "CREATE INDEX IF NOT EXISTS verify_media_name_trgm ON accounts_media_mediaaccount USING gin (name gin_trgm_ops)"),
     ("verify_website_name_trgm",
      "CREATE INDEX IF NOT EXISTS verify_website_name_trgm ON websites_website USING gin (name gin_trgm_ops)"),
+    # 官方账号查询 by link also answers for deleted accounts: their type + id, which the live-only
+    # unique index of accounts_media does not cover.
+    ("verify_media_removed_platform_id",
+     "CREATE INDEX IF NOT EXISTS verify_media_removed_platform_id ON accounts_media_mediaaccount "
+     "(account_type, platform_id) WHERE removed_at IS NOT NULL AND media_code IS NOT NULL"),
     ("verify_journal_public_events",
      "CREATE INDEX IF NOT EXISTS verify_journal_public_events ON reviews_journalentry (at DESC, id DESC) "
      f"WHERE action IN ({ACTIONS_SQL})"),
