@@ -42,5 +42,10 @@ test: install lint
 bench: install
 	./scripts/bench.sh
 
+# Two gunicorn app servers + Redis + PostgreSQL on loopback: smoke journey, then locust (docs/benchmarks.md).
+prod-check: install
+	$(PY) -m pip install --quiet -e ".[test,prodcheck]"
+	./scripts/prod-check.sh
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

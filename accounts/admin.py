@@ -40,3 +40,6 @@ class UserAdmin(JournaledAdminMixin, DjangoUserAdmin):
 
     def journal_scope_path(self, obj) -> str:
         return scope_path_of(obj)
+
+
+journal.register_search("user", lambda term: User.objects.filter(username__iexact=term).values_list("pk", flat=True))

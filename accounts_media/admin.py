@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
+from reviews import journal
 from reviews.engine import TransitionError
 from reviews.journal_admin import JournaledAdminMixin
 
@@ -60,3 +62,7 @@ class MediaAccountAdmin(JournaledAdminMixin, admin.ModelAdmin):
         extra = {"retire_url": reverse("admin:accounts_media_retire", args=[object_id])
                  if self.has_retire_permission(request) else ""}
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+
+journal.register_search("media_account", lambda term: MediaAccount.objects.filter(
+    Q(media_code=term) | Q(name__icontains=term)).values_list("pk", flat=True))

@@ -1,8 +1,8 @@
 """Settings of govmedia, read from the environment (twelve-factor).
 
-Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CSRF_TRUSTED_ORIGINS,
+Variables: DEBUG, SECRET_KEY / SECRET_KEY_FILE, ALLOWED_HOSTS, DATABASE_URL, CSRF_TRUSTED_ORIGINS,
 SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, INITIAL_PASSWORD_KEY, SMS_BACKEND, REDIS_URL,
-STATIC_ROOT, MEDIA_ROOT. See docs/deploy.md.
+CACHE_KEY_PREFIX, STATIC_ROOT, MEDIA_ROOT, LOG_LEVEL, ADMINS, EMAIL_*, SENTRY_DSN. See docs/deploy.md.
 """
 import os
 from datetime import timedelta
@@ -291,6 +291,9 @@ STORAGES["default"] = {"BACKEND": "govmedia.common.storage.DatabaseStorage"}
 FILE_STORAGE_CHUNK_BYTES = int(os.environ.get("FILE_STORAGE_CHUNK_KB", "1024")) * 1024
 # Temporary uploads under staging/ (checked import files) are removed by `manage.py cleanup_staging`.
 STAGING_MAX_AGE_HOURS = int(os.environ.get("STAGING_MAX_AGE_HOURS", "24"))
+# A large upload that cannot be received (temp folder full or read-only) answers in Chinese, not 500.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+                  "govmedia.common.upload_guard.UploadFailureMiddleware")
 # Folder of pg_dump / pg_restore for `manage.py backup` / `restore` (else PATH, else the newest
 # /usr/lib/postgresql/*/bin).
 PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 
+from reviews import journal
 from reviews.journal_admin import JournaledAdminMixin
 
 from .models import FilerUnit, OrgUnit
@@ -114,3 +116,10 @@ class FilerUnitAdmin(JournaledAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # deletion is soft, with a reason, by the org unit the filer is attached to
+
+
+# The journal's admin search finds entries about the org units and filer units a term names.
+journal.register_search("org_unit", lambda term: OrgUnit.objects.filter(
+    Q(code__iexact=term) | Q(name__icontains=term)).values_list("pk", flat=True))
+journal.register_search("filer_unit", lambda term: FilerUnit.objects.filter(
+    Q(code__iexact=term) | Q(name__icontains=term)).values_list("pk", flat=True))

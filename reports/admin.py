@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from reviews import journal
 from reviews.journal_admin import JournaledAdminMixin
 
 from .models import Notice, NoticeReceipt, SpotCheckItem, SpotCheckReport
@@ -44,3 +45,8 @@ class NoticeAdmin(JournaledAdminMixin, admin.ModelAdmin):
     search_fields = ["title"]
     readonly_fields = ["status", "sent_at", "created_at"]
     inlines = [ReceiptInline]
+
+
+journal.register_search("report", lambda term: SpotCheckReport.objects.filter(org_unit__code__iexact=term).values_list(
+    "pk", flat=True))
+journal.register_search("notice", lambda term: Notice.objects.filter(title__icontains=term).values_list("pk", flat=True))

@@ -20,8 +20,10 @@ calling services directly) the address is empty and `user` must be passed.
 This module imports nothing of ours: every app may call it.
 """
 import contextvars
+import ipaddress
+from typing import Callable, Iterable
 from django.db import models
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
 
 from .models import JournalEntry
@@ -195,6 +197,33 @@ def current_ip() -> str | None:
     return client_ip(current_request())
 
 
+# subject type → a function finding the ids of the subjects a search term names (a code, a
+# name): each app registers its own in its admin module, so the journal knows no app's model.
+SUBJECT_SEARCHES: dict[str, Callable[[str], Iterable[int]]] = {}
+SEARCH_LIMIT = 100  # subjects per type that one term may name
+
+
+def register_search(subject_type: str, find: Callable[[str], Iterable[int]]) -> None:
+    SUBJECT_SEARCHES[subject_type] = find
+
+
+def search_q(term: str) -> Q:
+    """Entries a search term points to, each through an index: the acting unit's code, an
+    address, or the subjects the term names (resolved in their own tables first: a substring
+    search over millions of journal rows would read them all)."""
+    term = term.strip()
+    q = Q(actor_unit_code=term) | Q(subject_type="user", subject_id=0, subject_label=term)
+    try:
+        q |= Q(ip_address=str(ipaddress.ip_address(term)))
+    except ValueError:
+        pass
+    for subject_type, find in SUBJECT_SEARCHES.items():
+        ids = list(find(term)[:SEARCH_LIMIT])
+        if ids:
+            q |= Q(subject_type=subject_type, subject_id__in=ids)
+    return q
+
+
 def move_scope(old_prefix: str, new_prefix: str) -> int:
     """A subtree moved (挂接关系): its entries move with it, so the new chain sees their history."""
     return JournalEntry.objects.filter(scope_path__startswith=old_prefix).update(
@@ -202,5 +231,5 @@ def move_scope(old_prefix: str, new_prefix: str) -> int:
 
 
 __all__ = ["ACTIONS", "SUBJECT_TYPES", "JournalMiddleware", "client_ip", "current_ip", "diff", "move_scope",
-           "record", "show", "unit_of"]
+           "record", "register_search", "search_q", "show", "unit_of"]
 

@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
+from reviews import journal
 from reviews.engine import TransitionError
-
 from reviews.journal_admin import JournaledAdminMixin
 
 from .models import Website
@@ -76,3 +77,7 @@ def _version(request):
         return int(request.POST.get("version", ""))
     except ValueError:
         return None
+
+
+journal.register_search("website", lambda term: Website.objects.filter(
+    Q(site_code=term) | Q(tracking_code=term) | Q(name__icontains=term)).values_list("pk", flat=True))

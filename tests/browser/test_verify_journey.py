@@ -7,7 +7,7 @@ from tests.verify.conftest import pingan  # noqa: F401  (the fixture)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_citizen_checks_pingan_beijing(page, pingan, settings):
+def test_a_citizen_checks_pingan_beijing(page, pingan, settings):  # noqa: F811  (the imported fixture)
     settings.PUBLIC_CAPTCHA_AFTER = 100
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -5,7 +5,7 @@ import signal
 import time
 
 import pytest
-from django.db import connections, transaction
+from django.db import connections
 from django.test import Client
 
 from jobs import services

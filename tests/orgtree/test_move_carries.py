@@ -20,7 +20,7 @@ from reviews.models import JournalEntry
 from reviews.selectors import org_log_visible_to
 from tests.accounts_media.conftest import approve, normal_account, submit
 from tests.factories import make_filer, make_org_user, make_website, verify_otp
-from websites.models import Filing, Offline, Website
+from websites.models import Filing, Offline
 from websites.offline import OFFLINE_WORKFLOW, chain_above
 from websites.workflow import WORKFLOW as SITES
 

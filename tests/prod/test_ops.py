@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.prod.conftest import ROOT, production_env
+from tests.servers import ROOT, production_env
 
 
 def test_collectstatic_with_the_manifest_storage_serves_every_asset_with_debug_off(two_app_servers, chain):

@@ -90,3 +90,15 @@ def test_the_progress_captcha_comes_after_five_uses_on_any_server(two_app_server
         client.post(f"{(a, b)[i % 2]}/websites/progress/", data={"tracking_code": "ABCDEFGH"})
     for base in (a, b):
         assert 'name="captcha_1"' in client.get(f"{base}/websites/progress/").text
+
+
+def test_a_password_login_on_one_server_holds_on_the_other_and_survives_a_cache_flush(two_app_servers, chain):
+    a, b = two_app_servers.urls
+    haidian = chain["haidian"]
+    two_app_servers.set_password(haidian, "Tz@2026-两台")
+    client = two_app_servers.login_with_password(haidian.username, "Tz@2026-两台", role="org", base=a)
+    assert client.get(f"{b}/media/").status_code == 200
+    two_app_servers.clear_cache()  # what a Redis restart does: sessions are in the database
+    for base in (a, b):
+        page = client.get(f"{base}/media/")
+        assert page.status_code == 200 and "（110108）" in page.text

@@ -2,7 +2,10 @@
 Chinese with the old document kept and no partial file."""
 import errno
 import io
+import os
 import random
+import subprocess
+import tempfile
 import zipfile
 
 import pytest
@@ -108,3 +111,42 @@ def test_a_notice_attachment_on_a_full_storage_is_refused_in_words(client, chain
                            {"file": SimpleUploadedFile("附件.docx", docx("附件"))}, follow=True)
     assert storage_module.FULL in response.content.decode()
     assert not NoticeAttachment.objects.exists() and not StoredFile.objects.exists()
+
+
+@pytest.fixture
+def small_tmpfs():
+    """mount(options) → a real 1 MB tmpfs (root only; skipped where mounting is not possible).
+    Mounted outside pytest's shared temp tree, which other pytest sessions may clean."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mounted = []
+
+    def mount(options="size=1m"):
+        point = tempfile.mkdtemp(prefix="govmedia-test-tmpfs-")
+        result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", point], capture_output=True)
+        if result.returncode:
+            os.rmdir(point)
+            pytest.skip(f"cannot mount a tmpfs here: {result.stderr.decode().strip()}")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", point], check=True)
+        os.rmdir(point)
+
+
+@pytest.mark.parametrize("options, message", [("size=1m", "存储空间已满，上传的文件未能接收（服务器临时目录）"),
+                                              ("ro,size=1m", "存储当前为只读状态，上传的文件未能接收（服务器临时目录）")])
+def test_a_full_or_read_only_upload_folder_keeps_the_old_document(client, report, settings, small_tmpfs, options,
+                                                                  message):
+    """A 3 MB upload goes to FILE_UPLOAD_TEMP_DIR while the request is read: a full (1 MB tmpfs) or
+    read-only folder there gives the Chinese page, no partial file, and the old document."""
+    folder = small_tmpfs(options)
+    settings.FILE_UPLOAD_TEMP_DIR = str(folder)
+    response = client.post(f"/spot-checks/{report.pk}/document/",
+                           {"document": SimpleUploadedFile("修订稿.docx", docx("第二版", pad=3 * 1024 * 1024))})
+    assert response.status_code == 503
+    assert message in response.content.decode()
+    assert os.listdir(folder) == []  # the partial temp file is gone
+    assert_old_document_kept(client, report, message, message)

@@ -116,16 +116,19 @@ class TestOrgUnitsInTheAdmin:
 
 
 class TestOpsEditsInTheAdmin:
-    def test_the_run_status_is_left_to_its_own_transition_table(self, users, as_user, tree):
-        """例外/删除 on a website's 运行状态 are journaled by the run-status table (branch guards),
-        not as an ops edit here: the admin mixin leaves that field alone, so there is one entry."""
+    def test_the_run_status_goes_through_its_own_table_with_one_entry(self, users, as_user, tree):
+        """例外 on a website's 运行状态: the admin applies the run-status table (branch guards), the
+        engine journals it with the ops user and the address; the admin mixin writes no second entry."""
         from tests.factories import make_website
-        from websites.admin import WebsiteAdmin
 
         website = make_website(tree["110108"], "haidian-edu", filing="done", site_code="1101080009")
-        as_user(users["ops"]).post(reverse("admin:websites_website_change", args=[website.pk]), {"run_status": "exception"})
-        assert "run_status" in WebsiteAdmin.journal_exclude
-        assert not JournalEntry.objects.filter(action="ops_edit", subject_type="website").exists()
+        as_user(users["ops"]).post(reverse("admin:websites_website_run_status", args=[website.pk, "mark_exception"]),
+                                   {"reason": "国办通知", "version": website.version})
+        website.refresh_from_db()
+        assert website.run_status == "exception"
+        entries = JournalEntry.objects.filter(subject_type="website", subject_id=website.pk)
+        assert [(e.action, e.actor, e.ip_address, e.status_after) for e in entries] == [
+            ("mark_exception", users["ops"], ADDR, "例外")]
 
     def test_a_user_edit(self, users, as_user):
         target = users["org"]
@@ -205,10 +208,17 @@ class TestLogins:
             "user", users["org"].pk, None, "", ADDR)
         assert "wrong-Pass1" not in str(entry.__dict__)
 
-    def test_failure_for_an_unknown_username(self, db):
+    def test_failure_for_an_unknown_username(self, users):
         Client(REMOTE_ADDR=ADDR).post("/", {"role": "org", "username": "999999", "password": "wrong-Pass1"})
         entry = last("login_failure")
         assert (entry.subject_id, entry.subject_label, entry.ip_address) == (0, "999999", ADDR)
+        # Ops find it in the admin by the name tried, or by the address.
+        client = Client()
+        client.force_login(users["ops"])
+        verify_otp(client, users["ops"])
+        for term in ("999999", ADDR):
+            found = client.get("/ops-admin/reviews/journalentry/", {"q": term}).context["cl"].result_list
+            assert entry in list(found), term
 
     @override_settings(AXES_FAILURE_LIMIT=3, LOGIN_CAPTCHA_AFTER=100)
     def test_lockout(self, users):
@@ -223,11 +233,11 @@ class TestLogins:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         device = TOTPDevice.objects.create(user=users["ops"], name="测试", confirmed=True)
-        Client(REMOTE_ADDR=ADDR).post("/ops-admin/login/", {"username": "ops", "password": PASSWORD,
-                                                           "otp_token": totp_token(device)})
+        token = totp_token(device)
+        Client(REMOTE_ADDR=ADDR).post("/ops-admin/login/", {"username": "ops", "password": PASSWORD, "otp_token": token})
         entry = last("login_success", subject_id=users["ops"].pk)
         assert (entry.actor, entry.actor_unit_name, entry.ip_address) == (users["ops"], "运维人员", ADDR)
-        Client(REMOTE_ADDR=ADDR).post("/ops-admin/login/", {"username": "ops", "password": "wrong-Pass1"})
+        Client(REMOTE_ADDR=ADDR).post("/ops-admin/login/", {"username": "ops", "password": "wrong-Pass1", "otp_token": token})
         assert last("login_failure").subject_id == users["ops"].pk
 
     @override_settings(PROXY_COUNT=1)

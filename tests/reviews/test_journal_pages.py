@@ -50,7 +50,12 @@ class TestOpsAdmin:
         assert {a for a, _ in codes(unit="120101")} == {"filer_rename", "filer_delete"}  # acted by 和平区
         assert {a for a, _ in codes(scope="110000", subject_type="filer_unit")} == {"filer_rename", "filer_password_reset"}
         assert codes(scope="999999") == []
+        # The search resolves what a term names (a unit's name or code, a username, an address).
         assert [a for a, _ in codes(q="和平区卫生健康委员会")] == ["filer_delete", "filer_create"]
+        assert {a for a, _ in codes(q="110108M001")} == {"filer_rename", "filer_password_reset"}
+        assert {a for a, _ in codes(q="海淀")} >= {"filer_rename", "filer_password_reset", "org_rename", "org_create"}
+        assert {a for a, _ in codes(q="120101")} == {"filer_rename", "filer_delete", "org_create", "org_edit"}
+        assert codes(q="无此单位") == []
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)  # as the 今天 link sends it
         assert len(codes(**{"at__gte": str(today), "at__lt": str(today + timedelta(days=1))})) == len(codes())
         assert codes(**{"at__gte": str(today + timedelta(days=1))}) == []
@@ -110,6 +115,18 @@ class TestOpsAdmin:
         assert len(many) == len(few)
 
 
+    def test_the_count_is_capped(self, client, users, tree, login, monkeypatch):
+        from reviews.admin import CappedCountPaginator, JournalEntryAdmin
+
+        monkeypatch.setattr(CappedCountPaginator, "CAP", 5)
+        monkeypatch.setattr(JournalEntryAdmin, "list_per_page", 2)
+        login(users["ops"])
+        assert JournalEntry.objects.count() > 5  # the tree's 12 creations
+        response = client.get(ADMIN, {"subject_type": "org_unit"})
+        changelist = response.context["cl"]
+        assert changelist.result_count == 5 and len(changelist.result_list) == 2 and changelist.paginator.num_pages == 3
+
+
 class TestOrgUnitPage:
     def rows(self, client, **params):
         response = client.get(reverse("journal:org_log"), params)
@@ -123,6 +140,7 @@ class TestOrgUnitPage:
         assert {e.subject_label.split("（")[0] for e in entries} >= {"海淀区上庄镇人民政府", "海淀新区"}
         assert all(e.scope_path.startswith("/GB0000/110000/") for e in entries)
         assert "和平区" not in html and "天津市" not in html
+        assert "运维人员" in html and "运维人员（ops）" not in html  # ops staff are not named to org units
         assert {e.action for e in entries} == {"filer_rename", "filer_password_reset", "org_rename", "org_create"}
         assert {e.subject_label for e in entries if e.action == "org_create"} == {
             "北京市（110000）", "海淀区（110108）", "朝阳区（110105）"}  # the label as it read when written

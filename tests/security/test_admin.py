@@ -86,7 +86,7 @@ def test_every_admin_url_refuses_a_staff_user_without_permissions(client, chain,
     client.force_login(bare_staff)
     verify_otp(client, bare_staff)
     pk_by_name = {}
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         obj = model.objects.order_by("pk").first()
         if obj is None:
             continue

@@ -1,0 +1,139 @@
+"""The load test of `make prod-check` (locust, headless): simulated users sign in and browse the
+list pages of their role, 待审核, and approve, each request to app server A or B at random (what a
+load balancer does; the session cookie of 127.0.0.1 holds on both). Users come from
+bench/out/prodcheck/users.json (written by bench.prodcheck_smoke from the national data)."""
+import itertools
+import json
+import os
+import random
+import re
+from pathlib import Path
+
+from locust import HttpUser, between, events, task
+
+SERVERS = [os.environ["PRODCHECK_A"], os.environ["PRODCHECK_B"]]
+PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo@2026")
+USERS = json.loads(Path("bench/out/prodcheck/users.json").read_text())
+REVIEW = {"result": "approve", "reviewer_name": "压测审核", "reviewer_phone": "18812348822"}
+REVIEW_LINK = re.compile(r'href="/media/(\d+)/review/"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+_pools = {kind: itertools.cycle(names) for kind, names in USERS.items() if names}
+# Logins happen while users are spawned, before the statistics are reset (--reset-stats): their
+# times are kept here and written to PRODCHECK_LOGIN_FILE when the run ends.
+_login_ms: list[float] = []
+
+
+@events.request.add_listener
+def _keep_logins(request_type, name, response_time, exception=None, **kwargs):
+    if name == "login (POST)":
+        _login_ms.append(-1 if exception else response_time)
+
+
+@events.quitting.add_listener
+def _write_logins(environment, **kwargs):
+    target = os.environ.get("PRODCHECK_LOGIN_FILE")
+    if target:
+        Path(target).write_text(json.dumps(_login_ms))
+
+
+def server() -> str:
+    return random.choice(SERVERS)
+
+
+class Signed(HttpUser):
+    abstract = True
+    wait_time = between(3, 8)  # a clerk's think time between two pages
+    kind = ""
+    role = "org"
+
+    def on_start(self):
+        self.username = next(_pools[self.kind])
+        self.signed_in = False
+        for _ in range(3):  # a sign-in lost to a dropped connection is tried again, never browsed without
+            if self.sign_in():
+                return
+
+    def sign_in(self) -> bool:
+        base = server()
+        self.client.get(f"{base}/", name="login page")
+        with self.client.post(f"{base}/", name="login (POST)", allow_redirects=False, catch_response=True,
+                              data={"username": self.username, "password": PASSWORD, "role": self.role},
+                              headers={"X-CSRFToken": self.client.cookies.get("csrftoken", "")}) as response:
+            if response.status_code != 302:
+                response.failure(f"login of {self.username}: {response.status_code}")
+            self.signed_in = response.status_code == 302
+        return self.signed_in
+
+    def page(self, path, name):
+        if not self.signed_in and not self.sign_in():
+            return None
+        with self.client.get(f"{server()}{path}", name=name, allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}")
+            return response
+
+
+class OrgUnit(Signed):
+    abstract = True
+
+    @task(4)
+    def media_list(self):
+        self.page("/media/", f"list 新媒体账号 [{self.kind}]")
+
+    @task(3)
+    def pending(self):
+        response = self.page("/media/?tab=pending", f"list 待审核 [{self.kind}]")
+        self.to_review = REVIEW_LINK.findall(response.text or "") if response is not None else []
+
+    @task(2)
+    def filer_units(self):
+        self.page("/filer-units/", f"list 填报单位 [{self.kind}]")
+
+    @task(1)
+    def websites(self):
+        self.page("/websites/review/", f"list 网站 [{self.kind}]")
+
+    @task(1)
+    def approve(self):
+        """审核 → 同意 of the first account waiting for this unit (if any)."""
+        for pk in getattr(self, "to_review", [])[:1]:
+            form = self.page(f"/media/{pk}/review/", "review page")
+            version = VERSION.search(form.text or "") if form is not None else None
+            if not version:
+                return
+            with self.client.post(f"{server()}/media/{pk}/review/", name="approve (POST)", allow_redirects=False,
+                                  catch_response=True, data={**REVIEW, "version": version.group(1)},
+                                  headers={"X-CSRFToken": self.client.cookies.get("csrftoken", "")}) as response:
+                if response.status_code == 409:  # another simulated user of the unit was first
+                    response.success()
+                elif response.status_code != 302:
+                    response.failure(f"{response.status_code}")
+            self.to_review = []
+
+
+class GB(OrgUnit):
+    weight, kind = 1, "gb"
+
+
+class Province(OrgUnit):
+    weight, kind = 3, "l1"
+
+
+class City(OrgUnit):
+    weight, kind = 4, "l2"
+
+
+class County(OrgUnit):
+    weight, kind = 6, "l3"
+
+
+class Filer(Signed):
+    weight, kind, role = 10, "filer", "filer"
+
+    @task(4)
+    def media_list(self):
+        self.page("/media/", "list 新媒体账号 [filer]")
+
+    @task(1)
+    def drafts(self):
+        self.page("/media/?tab=drafts", "list 未提交 [filer]")
