@@ -95,8 +95,10 @@ def _column_index(letters: bytes) -> int:
 # --- reading the workbook --------------------------------------------------------------------
 
 _FAR_COLUMN = re.compile(rb' r="([A-Z]{2,3})([0-9]+)"')        # cells in column AA or beyond (rare)
-_FAR_ROW = re.compile(rb' r="([A-Z]{1,3})([0-9]{5,})"')         # cells in row 10,000 or beyond (rare)
+_FAR_ROW = re.compile(rb' r="([A-Z]{0,3})([0-9]{5,})"')         # rows (or cells in rows) 10,000 and beyond (rare)
 _VALUED_CELL = re.compile(rb' r="([A-Z]{1,3})([0-9]+)"[^>]*(?<!/)>')
+_ROW_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*? r="([0-9]+)"')
+_UNNAMED_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?:>|\s(?![^>]*\sr=")[^>]*(?<!/)>)')   # a valued cell without r=
 
 
 def _check_extent(archive: zipfile.ZipFile) -> None:
@@ -113,10 +115,12 @@ def _check_extent(archive: zipfile.ZipFile) -> None:
         if not far_cols and not far_rows:
             continue
         width = max((_column_index(c) + 1 for c, _ in far_cols), default=26)
-        height = max((int(r) for _, r in far_rows), default=9999)
+        height = max((int(r) for _, r in far_rows), default=9999)   # a row tag counts too: "" letters
         if width * height <= MAX_CELLS:
             continue
         cells = [(int(r), _column_index(c)) for c, r in _VALUED_CELL.findall(xml)]
+        if _UNNAMED_CELL.search(xml):   # such a cell sits in its <row r="…">: take the farthest row
+            cells += [(int(r), 0) for r in _ROW_TAG.findall(xml)]
         width = max((c for _, c in cells), default=0) + 1
         height = max((r for r, _ in cells), default=0)
         if width * height > MAX_CELLS:
@@ -127,6 +131,11 @@ def _check_extent(archive: zipfile.ZipFile) -> None:
 
 def open_sheet(content: bytes, sheet_name: str) -> list[list]:
     """Every row of the sheet `sheet_name` (else of the first sheet) from row 1, cells from column A."""
+    return _open(content, sheet_name)[0]
+
+
+def _open(content: bytes, sheet_name: str) -> tuple[list[list], dict]:
+    """The chosen sheet's rows, and a function per other sheet that reads it."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         names = set(archive.namelist())
@@ -139,13 +148,38 @@ def open_sheet(content: bytes, sheet_name: str) -> list[list]:
     try:
         _check_extent(archive)
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet = (workbook.get_sheet_by_name(sheet_name) if sheet_name in workbook.sheet_names
-                 else workbook.get_sheet_by_index(0))
-        return sheet.to_python(skip_empty_area=False)
+        chosen = sheet_name if sheet_name in workbook.sheet_names else workbook.sheet_names[0]
+        rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     except SheetError:
         raise
     except Exception:  # calamine's XmlError, ZipError, …: whatever it is, the file cannot be read
         raise SheetError("无法读取该文件：文件已损坏，请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。")
+
+    def reader(name):
+        def read_other():
+            try:
+                return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception:  # a chart sheet, an unreadable extra sheet: it holds no rows to import
+                return []
+        return read_other
+
+    return rows, {name: reader(name) for name in workbook.sheet_names if name != chosen}
+
+
+def _other_sheets_with_data(others: dict, layout) -> None:
+    """Rows filled in on another sheet under the same header would not be imported: refuse."""
+    width = len(layout.columns)
+    for name, read_other in others.items():
+        raw = read_other()
+        head = [[cell_text(v) for v in row[:width + 1]] for row in raw[:HEADER_WITHIN + 1]]
+        try:
+            header = _find_header(head, layout)
+        except SheetError:
+            continue   # not a sheet of this layout (the 须知 sheet, notes)
+        count = sum(1 for row in raw[header[-1] + 1:] if any(cell_text(v) for v in row))
+        if count:
+            raise SheetError(f"工作表“{name}”也按模板填写了 {count} 行数据，但每次只导入一个工作表：请把数据合并到"
+                             f"第一个工作表（或“{layout.sheet}”工作表），或分成多个文件导入。")
 
 
 # --- cell values -------------------------------------------------------------------------------
@@ -267,7 +301,7 @@ def _find_header(table: list[list[str]], layout: Layout) -> tuple[int, ...]:
 
 def read(content: bytes, layout: Layout) -> Sheet:
     """The header and every non-empty row below it, or SheetError for the whole file."""
-    raw = open_sheet(content, layout.sheet)
+    raw, others = _open(content, layout.sheet)
     width = len(layout.columns)
     head = [[cell_text(v) for v in row[:width + 1]] for row in raw[:HEADER_WITHIN + 1]]
     header = _find_header(head, layout)
@@ -315,6 +349,7 @@ def read(content: bytes, layout: Layout) -> Sheet:
         rows.append(Row(number, cells))
     if not rows:
         raise SheetError(layout.empty_message)
+    _other_sheets_with_data(others, layout)
     return sheet
 
 

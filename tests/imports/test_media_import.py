@@ -43,10 +43,12 @@ def imported(client, content, count):
 
 
 def refused(client, content):
+    journal = JournalEntry.objects.count()
     response = upload(client, content)
     assert response.status_code == 400
     # Nothing of the accounts changed (the journal also records the login, which is not the import's).
     assert MediaAccount.objects.count() == 0 and not JournalEntry.objects.filter(subject_type="media_account").exists()
+    assert JournalEntry.objects.count() == journal
     return response.context.get("refusal") or "", response.context.get("errors") or []
 
 

@@ -121,3 +121,44 @@ def test_a_cell_at_the_sheets_far_corner_is_refused_without_laying_it_out():
     # Far but small enough to lay out: read, and the row is reported like any other.
     sheet = sheets.read(with_far_cell(openpyxl_file({**ONE_ROW, 2: ["a"]}), "AB20000"), LAYOUT)
     assert sheet.errors == [(20000, "AB 列", "模板没有该列，其中的内容不会被导入：请删除或移到正确的列")]
+
+
+def test_rows_on_a_second_sheet_under_the_same_header_are_not_left_behind():
+    from openpyxl import Workbook
+    import io
+
+    wb = Workbook()
+    first = wb.active
+    first.title = "表"
+    for row in ([*ONE_ROW[1]], ["甲"]):
+        first.append(row)
+    notes = wb.create_sheet("填写须知")
+    notes.append(["1. 带 * 的列为必填项"])
+    out = io.BytesIO()
+    wb.save(out)
+    assert [r.cells[0] for r in sheets.read(out.getvalue(), LAYOUT).rows] == ["甲"]   # a notes sheet is fine
+    more = wb.create_sheet("Sheet2")
+    for row in ([*ONE_ROW[1]], ["乙"], ["丙"]):
+        more.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(sheets.SheetError, match="工作表“Sheet2”也按模板填写了 2 行数据"):
+        sheets.read(out.getvalue(), LAYOUT)
+
+
+def test_a_far_row_of_cells_without_references_is_refused_too():
+    """Cells may omit r="…" and take their row from <row r="…">: a far row with a wide one still refused."""
+    import io
+    import zipfile
+
+    content = with_far_cell(openpyxl_file({**ONE_ROW, 2: ["a"]}), "XFD2")
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c t="inlineStr"><is><t>y</t></is></c></row></sheetData>')
+            target.writestr(info, data)
+    with pytest.raises(sheets.SheetError, match="文件第 1048576 行"):
+        sheets.read(out.getvalue(), LAYOUT)
