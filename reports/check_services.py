@@ -320,8 +320,8 @@ def _reminder_targets(sheet: CheckSheet) -> tuple[str, str]:
 def send_reminders(today: date | None = None, days_before: int = REMIND_DAYS_BEFORE) -> int:
     """催报: each sheet not yet reported gets one reminder `days_before` days before its 截止日期 and
     one on the day, by SMS (settings.SMS_BACKEND) and e-mail (settings.EMAIL_BACKEND); both are
-    pluggable, the console in the demo. Run once a day (`manage.py send_check_reminders`);
-    running twice the same day sends nothing new. Returns the number of sheets reminded."""
+    pluggable, the console in the demo. Run daily (`manage.py send_check_reminders`), on any
+    number of nodes: running twice the same day sends nothing new. Returns the number of sheets reminded."""
     import logging
 
     from django.core.mail import send_mail
@@ -339,20 +339,21 @@ def send_reminders(today: date | None = None, days_before: int = REMIND_DAYS_BEF
         text = (f"【政务新媒体检查】{sheet.unit_name}：{sheet.year}年第{sheet.quarter}季度检查结果信息表{when}截止"
                 f"（{sheet.due_date:%Y-%m-%d}），请登录系统按时报送。")
         mobile, email = _reminder_targets(sheet)
-        reached = False
+        if not (mobile or email):
+            logger.warning("reminder for sheet %s: %s has no mobile or e-mail", sheet.pk, sheet.unit_name)
+            continue
+        # Claim the day's reminder first (one UPDATE): a second node running the command at the
+        # same time finds it claimed and sends nothing; a failed send gives the claim back.
+        if not CheckSheet.objects.filter(pk=sheet.pk).exclude(reminded_on=today).update(reminded_on=today):
+            continue
         try:
             if mobile:
                 send_sms(mobile, text)
-                reached = True
             if email:
                 send_mail("检查结果信息表报送提醒", text, None, [email])
-                reached = True
         except (SmsSendError, OSError) as exc:
             logger.warning("reminder for sheet %s not sent: %s", sheet.pk, exc)
+            CheckSheet.objects.filter(pk=sheet.pk).update(reminded_on=sheet.reminded_on)
             continue
-        if reached:
-            CheckSheet.objects.filter(pk=sheet.pk).update(reminded_on=today)
-            sent += 1
-        else:
-            logger.warning("reminder for sheet %s: %s has no mobile or e-mail", sheet.pk, sheet.unit_name)
+        sent += 1
     return sent
