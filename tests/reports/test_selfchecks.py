@@ -262,3 +262,18 @@ def test_reminders_three_days_before_and_on_the_day_once_each_with_the_clock_mov
         call_command("send_check_reminders", stdout=io.StringIO())
     assert sms.outbox[-1].mobile == "13700001111" and "海淀区：" in sms.outbox[-1].message
     assert mail.outbox[-1].to == ["gk@haidian.gov.cn"] and "今日截止" in mail.outbox[-1].body
+
+
+def test_a_moved_subtree_takes_its_sheets_along(client, chain, login, tree):
+    from orgtree.services import move_org_unit
+
+    with time_machine.travel(at(2026, 3, 11), tick=False):
+        open_q1(client, login, chain["haidian"], **{"2": "2026-03-20", "filer": "2026-03-17"})
+    town = sheet_of("海淀区上庄镇政府")
+    move_org_unit(tree["110108"], tree["120000"])
+    town.refresh_from_db()
+    assert town.org_path == "/GB0000/120000/110108/"
+    login(chain["tianjin"])
+    assert client.get(f"/self-checks/sheets/{town.pk}/").status_code == 200
+    login(chain["beijing"])
+    assert client.get(f"/self-checks/sheets/{town.pk}/").status_code == 403
