@@ -8,7 +8,7 @@ sheets, so each level's figures cover its whole subtree.
 """
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -40,8 +40,16 @@ def _earlier(a: date | None, b: date | None) -> date | None:
     return min(d for d in (a, b) if d) if (a or b) else None
 
 
-@transaction.atomic
 def open_round(user: User, year: int, quarter: int, deadlines: dict[str, date], title: str = "") -> CheckRound:
+    """发起检查. Two units opening the same quarter at the same moment: one wins, the other is told to retry."""
+    try:
+        with transaction.atomic():
+            return _open_round(user, year, quarter, deadlines, title)
+    except IntegrityError:
+        raise ReportError("本季度检查正由本单位或其他单位同时发起，请刷新页面后重试。") from None
+
+
+def _open_round(user: User, year: int, quarter: int, deadlines: dict[str, date], title: str) -> CheckRound:
     if user.role not in (Role.GB, Role.L1, Role.ORG):
         raise ReportError("只有组织单位可以发起检查。")
     this_year = timezone.localdate().year
