@@ -15,6 +15,7 @@ class MenuItem:
 MENU = (
     MenuItem("新媒体账号信息", "media:list", ORG_UNITS | FILERS, "media"),
     MenuItem("填报单位用户管理", "filer_units:list", ORG_UNITS, "filer_units"),
+    MenuItem("检查结果信息表", "checks:home", ORG_UNITS | FILERS, "checks"),
     MenuItem("上报抽查情况", "reports:list", Access({Role.GB, Role.L1}), "reports"),
     MenuItem("待核查账号", "notices:list", Access({Role.GB, Role.L1}), "notices"),
     MenuItem("政府网站", "websites:review_list", ORG_UNITS, "websites"),

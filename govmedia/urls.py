@@ -23,6 +23,7 @@ urlpatterns = [
     path("lists/", include("govmedia.common.urls")),
     path("spot-checks/", include("reports.urls")),
     path("notices/", include("reports.notice_urls")),
+    path("self-checks/", include("reports.check_urls")),  # 检查季度, 检查结果信息表
     path("websites/", include("websites.urls")),
     path("downloads/", include("jobs.urls")),  # 下载中心: export jobs
     path("journal/", include("reviews.urls")),

@@ -133,3 +133,5 @@ def prune_records(now: datetime, keep_days: int = 14) -> str:
     runs, _ = ScheduledRun.objects.filter(enqueued_at__lt=cutoff).delete()
     tasks, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return f"清理定时任务记录 {runs} 条、队列记录 {tasks} 条"
+schedule("check_reminders", "reports.check_services.send_reminders", daily_at=time(8, 30), arg="today",
+         label="检查结果信息表截止日期提醒（提前3天及当天）")

@@ -3,7 +3,7 @@ from django.contrib import admin
 from reviews import journal
 from reviews.journal_admin import JournaledAdminMixin
 
-from .models import Notice, NoticeReceipt, SpotCheckItem, SpotCheckReport
+from .models import CheckRound, CheckSheet, Notice, NoticeReceipt, SpotCheckItem, SpotCheckReport
 
 
 class ItemInline(admin.TabularInline):
@@ -45,6 +45,37 @@ class NoticeAdmin(JournaledAdminMixin, admin.ModelAdmin):
     search_fields = ["title"]
     readonly_fields = ["status", "sent_at", "created_at"]
     inlines = [ReceiptInline]
+
+
+@admin.register(CheckRound)
+class CheckRoundAdmin(admin.ModelAdmin):
+    """检查季度: read-only for ops (units open them on their pages)."""
+    list_display = ["title", "opened_by", "year", "quarter", "opened_at"]
+    list_filter = ["year", "quarter"]
+    readonly_fields = ["opened_by", "year", "quarter", "title", "deadlines", "opened_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class SheetItemInline(ItemInline):
+    fk_name = "sheet"
+    readonly_fields = ItemInline.readonly_fields + ["unregistered", "link"]
+    fields = readonly_fields
+
+
+@admin.register(CheckSheet)
+class CheckSheetAdmin(admin.ModelAdmin):
+    """检查结果信息表: read-only for ops; units fill, review and return them on their pages."""
+    list_display = ["unit_name", "year", "quarter", "status", "due_date", "checked_count", "failed_count", "submitted_at"]
+    list_filter = ["year", "quarter", "status"]
+    search_fields = ["unit_name", "=org_unit__code"]
+    list_select_related = ["org_unit"]
+    readonly_fields = [f.name for f in CheckSheet._meta.fields]
+    inlines = [SheetItemInline]
+
+    def has_add_permission(self, request):
+        return False
 
 
 journal.register_search("report", lambda term: SpotCheckReport.objects.filter(org_unit__code__iexact=term).values_list(

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "抽查上报与通知"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (subtree moves rewrite the self-check sheets' org_path)

@@ -63,7 +63,8 @@ def pass_rate(checked: int, failed: int) -> Decimal | None:
 class SpotCheckItem(models.Model):
     """One row of the 检查结果信息表: an account (or website) checked, and what was found."""
 
-    report = models.ForeignKey(SpotCheckReport, on_delete=models.CASCADE, related_name="items")
+    report = models.ForeignKey(SpotCheckReport, null=True, blank=True, on_delete=models.CASCADE, related_name="items")
+    sheet = models.ForeignKey("CheckSheet", null=True, blank=True, on_delete=models.CASCADE, related_name="items")
     account = models.ForeignKey("accounts_media.MediaAccount", verbose_name="新媒体账号", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
     website = models.ForeignKey("websites.Website", verbose_name="政府网站", null=True, blank=True,
@@ -72,7 +73,9 @@ class SpotCheckItem(models.Model):
     type_label = models.CharField("新媒体类型", max_length=60, blank=True)
     name = models.CharField("新媒体名称", max_length=100)
     operator = models.CharField("开设单位", max_length=100, blank=True)
-    passed = models.BooleanField("是否合格")
+    passed = models.BooleanField("是否合格", null=True)  # None: a prefilled self-check row not marked yet
+    unregistered = models.BooleanField("未备案账号", default=False)  # 私开账号 found during the check
+    link = models.CharField("账号链接", max_length=300, blank=True)
     problems = models.JSONField("存在的突出问题", default=list, blank=True)
     problem_other = models.CharField("其他问题说明", max_length=200, blank=True)
     rectification = models.CharField("整改情况", max_length=500, blank=True)
@@ -81,6 +84,13 @@ class SpotCheckItem(models.Model):
         verbose_name = "检查结果"
         verbose_name_plural = "检查结果"
         ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=models.Q(report__isnull=False, sheet__isnull=True)
+                                              | models.Q(report__isnull=True, sheet__isnull=False),
+                                              name="item_in_report_or_sheet")]
+
+    @property
+    def is_website(self) -> bool:
+        return self.type_label == "政府网站"
 
     @property
     def problems_display(self) -> str:
@@ -134,3 +144,109 @@ class NoticeReceipt(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["notice", "org_unit"], name="receipt_once_per_unit")]
         ordering = ["org_unit__path"]
+
+
+# 存在的突出问题 of a website row: the website indicators (国办秘函〔2019〕19号) by the names the
+# county notices use (空白栏目, 栏目不更新, 互动回复不及时 …).
+WEBSITE_PROBLEMS = ["发生安全泄密事故等严重问题", "站点无法访问", "首页信息超过2周未更新", "空白栏目", "栏目不更新",
+                    "互动回复不及时", "链接不可用", "其他"]
+
+
+def problems_for(is_website: bool) -> list[str]:
+    return WEBSITE_PROBLEMS if is_website else PROBLEMS
+
+
+class CheckRound(models.Model):
+    """检查季度: a quarter of self-checks an org unit (or GB for the country) opens for its subtree."""
+
+    opened_by = models.ForeignKey("orgtree.OrgUnit", verbose_name="发起单位", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年份")
+    quarter = models.PositiveSmallIntegerField("季度", choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)])
+    title = models.CharField("名称", max_length=200)
+    # 截止日期 per tier: {"filer": "2026-03-17", "3": "2026-03-20", …} (org level → date), ISO dates.
+    deadlines = models.JSONField("截止日期", default=dict)
+    opened_at = models.DateTimeField("发起时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "检查季度"
+        verbose_name_plural = "检查季度"
+        ordering = ["-year", "-quarter", "opened_by__path"]
+        constraints = [models.UniqueConstraint(fields=["opened_by", "year", "quarter"], name="round_one_per_unit_quarter")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CheckSheet(models.Model):
+    """检查结果信息表 of one unit for one quarter: a filer unit's rows for its accounts and websites,
+    or an org unit's sheet, which adds its own websites to the accepted sheets of its children and
+    goes up to its parent."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "未报送"
+        SUBMITTED = "submitted", "已报送待审核"
+        RETURNED = "returned", "已退回"
+        ACCEPTED = "accepted", "已审核"
+
+    round = models.ForeignKey(CheckRound, verbose_name="检查季度", on_delete=models.CASCADE, related_name="sheets")
+    year = models.PositiveSmallIntegerField("年份")
+    quarter = models.PositiveSmallIntegerField("季度")
+    filer_unit = models.ForeignKey("orgtree.FilerUnit", verbose_name="填报单位", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    # A filer sheet: the supervising org unit; an org sheet: the unit itself.
+    org_unit = models.ForeignKey("orgtree.OrgUnit", verbose_name="组织单位", on_delete=models.PROTECT, related_name="+")
+    org_path = models.CharField("组织路径", max_length=200, db_index=True)
+    unit_name = models.CharField("填报单位", max_length=100)
+    due_date = models.DateField("截止日期", null=True, blank=True)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    filler_name = models.CharField("填表人", max_length=30, blank=True)
+    filler_phone = models.CharField("联系电话", max_length=30, blank=True)
+    return_reason = models.CharField("退回原因", max_length=500, blank=True)
+    checked_count = models.PositiveIntegerField("检查数量", default=0)
+    failed_count = models.PositiveIntegerField("不合格数量", default=0)
+    unregistered_count = models.PositiveIntegerField("未备案账号数量", default=0)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    prefilled = models.BooleanField("已从备案信息生成", default=False)
+    reminded_on = models.DateField("最近提醒日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "检查结果信息表"
+        verbose_name_plural = "检查结果信息表"
+        ordering = ["org_path", "filer_unit_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["filer_unit", "year", "quarter"], condition=models.Q(filer_unit__isnull=False),
+                                    name="sheet_one_per_filer_quarter"),
+            models.UniqueConstraint(fields=["org_unit", "year", "quarter"], condition=models.Q(filer_unit__isnull=True),
+                                    name="sheet_one_per_org_quarter"),
+        ]
+        indexes = [models.Index(fields=["year", "quarter", "org_path"], name="sheet_quarter_path")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} {self.year}年第{self.quarter}季度检查结果"
+
+    @property
+    def is_filer_sheet(self) -> bool:
+        return self.filer_unit_id is not None
+
+    @property
+    def supervisor_name(self) -> str:
+        """The org unit the sheet goes to: a filer's org unit, an org unit's parent."""
+        if self.filer_unit_id:
+            return self.org_unit.name
+        return self.org_unit.parent.name if self.org_unit.parent_id else ""
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.ACCEPTED)
+
+    @property
+    def pass_rate(self) -> Decimal | None:
+        return pass_rate(self.checked_count, self.failed_count)
+
+    def is_overdue(self, today) -> bool:
+        return self.due_date is not None and not self.is_done and today > self.due_date

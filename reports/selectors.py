@@ -19,3 +19,34 @@ def notices_visible_to(user: User):
     if user.role == Role.L1:
         return Notice.objects.filter(status=Notice.Status.SENT, receipts__org_unit_id=user.org_unit_id).distinct()
     return Notice.objects.none()
+
+
+def sheets_visible_to(user: User):
+    """检查结果信息表: a filer unit its own; an org unit every sheet of its subtree; GB all."""
+    from orgtree.selectors import scope_q
+
+    from .models import CheckSheet
+
+    qs = CheckSheet.objects.select_related("org_unit", "filer_unit", "round")
+    if user.kind == User.Kind.FILER and user.filer_unit_id:
+        return qs.filter(filer_unit_id=user.filer_unit_id)
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        return qs.filter(scope_q(user.org_unit, "org_path"))
+    return CheckSheet.objects.none()
+
+
+def rounds_visible_to(user: User):
+    """检查季度 that cover the user: opened by its org unit or an ancestor, or (org units) inside its subtree."""
+    from django.db.models import Q
+
+    from orgtree.selectors import scope_q
+
+    from .models import CheckRound
+
+    if user.kind == User.Kind.FILER and user.filer_unit_id:
+        unit = user.filer_unit.org_unit
+        return CheckRound.objects.filter(opened_by__code__in=unit.ancestor_codes)
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        unit = user.org_unit
+        return CheckRound.objects.filter(Q(opened_by__code__in=unit.ancestor_codes) | scope_q(unit, "opened_by__path"))
+    return CheckRound.objects.none()

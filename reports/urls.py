@@ -22,5 +22,6 @@ urlpatterns = [
     route("<int:pk>/items/template/", views.items_template, name="items_template", access=L1_ONLY),
     route("<int:pk>/document/", views.document_upload, name="document_upload", access=L1_ONLY),
     route("<int:pk>/document/download/", views.document_download, name="document_download", access=GB_AND_L1),
+    route("<int:pk>/from-checks/", views.report_from_checks, name="from_checks", access=L1_ONLY),
     route("<int:pk>/submit/", views.report_submit, name="submit", access=L1_ONLY),
 ]

@@ -94,6 +94,21 @@ def _subjects(request, report):
 
 
 @require_POST
+def report_from_checks(request, pk):
+    """按下级检查结果汇总: the counts from the subtree's reported 检查结果信息表 (still editable by hand)."""
+    from .check_services import fill_report_from_checks
+
+    report = _own_draft(request, pk)
+    try:
+        report = fill_report_from_checks(report)
+    except services.ReportError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已按下级报送的检查结果汇总：抽查 {report.checked_count}，不合格 {report.failed_count}。")
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_POST
 def item_add(request, pk):
     report = _own_draft(request, pk)
     form = ItemForm(request.POST)

@@ -1,6 +1,6 @@
 """The scheduler, with the clock moved (time-machine): each entry runs once per period however
 many nodes tick, on the queue's worker; the 16:00 site codes; expired export files removed."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -176,3 +176,13 @@ def test_the_open_data_snapshot_runs_daily_from_the_scheduler(chain):
         run_queued_jobs()
     run = ScheduledRun.objects.get(name="open_data", period="2026-12-02")
     assert run.error == "" and "2026-12-02" in run.result
+
+
+def test_the_self_check_reminders_run_daily_from_the_scheduler(db, monkeypatch):
+    seen = []
+    monkeypatch.setattr("reports.check_services.send_reminders", lambda today: seen.append(today) or 7)
+    with time_machine.travel(at(2026, 12, 2, 8, 30, 30), tick=False):
+        assert "check_reminders@2026-12-02" in schedule.tick()
+        run_queued_jobs()
+    run = ScheduledRun.objects.get(name="check_reminders", period="2026-12-02")
+    assert (run.error, run.result, seen) == ("", "7", [date(2026, 12, 2)])
