@@ -5,7 +5,8 @@
 #   National data from `manage.py generate_scale_data` (generated once, then reused).
 #   Redis: a redis-server of its own on a free port. Two gunicorn app servers (gunicorn.conf.py,
 #   DEBUG off, govmedia.settings), separate processes with separate temp dirs, on that Redis.
-#   [hook] background workers: PRODCHECK_WORKER_CMD, when set, is started beside the app servers
+#   Background worker: PRODCHECK_WORKER_CMD (default: the job queue's `manage.py jobs_worker`;
+#   empty for none) is started beside the app servers
 #   with the same environment (the job queue's worker) and stopped at the end.
 #   Then: the smoke journey through both servers (bench/prodcheck_smoke.py), then locust headless
 #   (bench/locustfile.py) at 50 users and at PRODCHECK_USERS (default 200) users, each spawned at
@@ -87,7 +88,8 @@ for name in a b; do
   PIDS+=($!)
   URLS+=("http://127.0.0.1:$port")
 done
-if [ -n "${PRODCHECK_WORKER_CMD:-}" ]; then  # e.g. the job queue's worker, same environment
+PRODCHECK_WORKER_CMD=${PRODCHECK_WORKER_CMD-$PY manage.py jobs_worker}
+if [ -n "$PRODCHECK_WORKER_CMD" ]; then  # e.g. the job queue's worker, same environment
   mkdir -p "$WORK/worker/tmp"
   TMPDIR="$WORK/worker/tmp" bash -c "$PRODCHECK_WORKER_CMD" > "$OUT/worker.log" 2>&1 &
   PIDS+=($!)
