@@ -49,8 +49,8 @@ def status(request, pk):
 @require_GET
 def download(request, pk):
     job = get_object_or_404(jobs_of(request.user), pk=pk)
-    if not may_download(request.user, job):
-        raise Http404("文件不存在或已过期。")
+    if not may_download(request.user, job) or not default_storage.exists(job.result_name):
+        raise Http404("文件不存在或已过期。")  # (an import's error details also go with the staging cleanup)
     response = FileResponse(default_storage.open(job.result_name, "rb"), as_attachment=True,
                             filename=job.result_filename or "export.xlsx", content_type=XLSX_CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"

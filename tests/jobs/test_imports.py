@@ -1,7 +1,10 @@
 """批量导入 as jobs: the check and the write run on the job queue (a real worker process once),
 with progress, all or nothing, and only for the requester."""
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts_media.models import MediaAccount, Status
 from govmedia.filestore.models import StoredFile
@@ -153,3 +156,9 @@ def test_another_filer_unit_cannot_see_or_use_an_import_job(client, chain, login
     # Nor does an import appear in the requester's 下载中心 (我的导出).
     login(chain["shangzhuang"])
     assert "暂无导出记录" in client.get("/downloads/").content.decode()
+    # The error details are kept a day, then removed with the expired export files.
+    from jobs.exports import delete_expired
+
+    delete_expired(now=timezone.now() + timedelta(days=2))
+    assert client.get(errors_url).status_code == 404
+    assert not StoredFile.objects.filter(name__startswith="staging/media-import-errors/").exists()
