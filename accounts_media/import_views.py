@@ -1,20 +1,21 @@
-"""批量导入 pages: 下载模板, upload and check, then 提交 / 暂存 of a clean file."""
+"""批量导入 pages: 下载模板, upload, the check job (progress, then errors or 提交 / 暂存), the write job."""
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govmedia.common.storage import StorageFailure, save_file, staging_name
+from govmedia.common.storage import StorageFailure
 from govmedia.common.uploads import UploadError, read_xlsx_upload
 from govmedia.common.xlsx import xlsx_download
-from reviews.engine import TransitionError
+from jobs.models import Job
+from jobs.selectors import jobs_of
+from jobs.services import may_see
+from jobs.views import job_state
 
-from . import imports
-from .platforms import display_type
+from . import import_jobs, imports
 
-SESSION_ERRORS = "media_import_errors"
-SESSION_PENDING = "media_import_file"
 TEMPLATE_NAMES = {"region": "新媒体账号批量导入模板（地区）.xlsx", "ministry": "新媒体账号批量导入模板（部委）.xlsx"}
 
 
@@ -27,6 +28,7 @@ def import_template(request, kind):
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
+    """The upload's size and format are checked here; the check of every row runs as a job."""
     context = {"max_rows": imports.MAX_ROWS}
     if request.method == "GET":
         return render(request, "accounts_media/import.html", context)
@@ -34,61 +36,56 @@ def import_upload(request):
         content = read_xlsx_upload(request.FILES.get("file"))
     except UploadError as exc:
         return render(request, "accounts_media/import.html", {**context, "refusal": exc.message}, status=400)
-    result = imports.parse_and_validate(content)
-    if result.message:
-        return render(request, "accounts_media/import.html", {**context, "refusal": result.message}, status=400)
-    if result.errors:
-        request.session[SESSION_ERRORS] = result.errors[:20000]
-        return render(request, "accounts_media/import.html", {**context, "errors": result.errors[:200],
-                                                              "error_count": len(result.errors)}, status=400)
-    _discard_pending(request)
-    try:  # staged in the shared storage: 提交/暂存 may reach another app server; removed after a day
-        name = save_file(default_storage, staging_name("media-import", "xlsx"), ContentFile(content))
+    try:  # staged in the shared storage: the worker and 提交/暂存 may be on other servers; removed after a day
+        job = import_jobs.start_check(request.user, content)
     except StorageFailure as exc:
         return render(request, "accounts_media/import.html", {**context, "refusal": exc.message}, status=503)
-    request.session[SESSION_PENDING] = name
-    preview = [{**row, "type_label": display_type(row["account_type"], row["wechat_kind"] or None, row["platform_name"])}
-               for row in result.rows[:50]]
-    return render(request, "accounts_media/import_confirm.html", {"rows": preview, "count": len(result.rows)})
+    return redirect("media:import_job", pk=job.pk)
+
+
+@never_cache
+@require_GET
+def import_job(request, pk):
+    """The job's progress while it runs; then what the check found (errors, or 校验通过 with 提交 /
+    暂存), or, after the write, the list with the success message."""
+    job = _my_import(request, pk)
+    phase, outcome = job.params.get("phase"), job.params.get("outcome")
+    if job.status != job.Status.DONE:
+        return render(request, "accounts_media/import_job.html", {"job": job, "state": job_state(job, request.user)})
+    if outcome == "ok" and phase == "check":
+        return render(request, "accounts_media/import_confirm.html", {"job": job, "rows": job.params["preview"],
+                                                                      "count": job.params["count"]})
+    if outcome == "ok":
+        submit = job.params.get("submit")
+        messages.success(request, f"导入成功：{job.params['count']} 个账号已{'提交，等待审核' if submit else '暂存到【未提交】列表'}。")
+        return redirect(f"{request.build_absolute_uri('/media/')}?tab={'submitted' if submit else 'drafts'}")
+    errors = [tuple(e) for e in job.params.get("errors", [])]
+    return render(request, "accounts_media/import.html", {
+        "max_rows": imports.MAX_ROWS, "refusal": job.params.get("message", ""), "errors": errors,
+        "error_count": job.params.get("error_count", 0),
+        "errors_url": reverse("jobs:download", args=[job.pk]) if job.result_name else ""}, status=400)
 
 
 @require_POST
 def import_confirm(request):
-    """提交 (all rows → 添加待审核) or 暂存 (all → 未提交); checked again, written in one transaction."""
-    name = request.session.get(SESSION_PENDING)
-    if not name or not default_storage.exists(name):
-        messages.error(request, "导入文件已失效，请重新上传。")
+    """提交 (all rows → 添加待审核) or 暂存 (all → 未提交) of a clean check: a job checks the file
+    again and writes it in one transaction; 取消 removes the staged file."""
+    pk = request.POST.get("job", "")
+    check = _my_import(request, int(pk)) if pk.isdigit() else None
+    if check is None or not import_jobs.confirmable(check):
+        messages.error(request, import_jobs.EXPIRED)
         return redirect("media:import")
     if "cancel" in request.POST:
-        _discard_pending(request)
+        import_jobs.discard(check)
         messages.info(request, "已取消导入，未保存任何数据。")
         return redirect("media:list")
-    with default_storage.open(name, "rb") as handle:
-        result = imports.parse_and_validate(handle.read())
-    if not result.ok:
-        request.session[SESSION_ERRORS] = result.errors[:20000]
-        _discard_pending(request)
-        return render(request, "accounts_media/import.html", {"max_rows": imports.MAX_ROWS, "refusal": result.message,
-                                                              "errors": result.errors[:200], "error_count": len(result.errors)},
-                      status=400)
-    submit = "submit" in request.POST
-    try:
-        count = imports.import_rows(request.user, result.rows, submit=submit)
-    except TransitionError as exc:
-        messages.error(request, exc.message)
-        return redirect("media:import")
-    _discard_pending(request)
-    messages.success(request, f"导入成功：{count} 个账号已{'提交，等待审核' if submit else '暂存到【未提交】列表'}。")
-    return redirect(f"{request.build_absolute_uri('/media/')}?tab={'submitted' if submit else 'drafts'}")
+    job = import_jobs.start_write(request.user, check, submit="submit" in request.POST)
+    return redirect("media:import_job", pk=job.pk)
 
 
-@require_GET
-def import_errors(request):
-    errors = request.session.get(SESSION_ERRORS) or []
-    return xlsx_download(imports.errors_workbook(errors), "批量导入错误详情.xlsx")
-
-
-def _discard_pending(request):
-    name = request.session.pop(SESSION_PENDING, None)
-    if name and default_storage.exists(name):
-        default_storage.delete(name)
+def _my_import(request, pk) -> Job:
+    """Only the requester's own import job, in the scope it ran for (the export downloads' rule)."""
+    job = get_object_or_404(jobs_of(request.user), pk=pk, kind=Job.Kind.IMPORT)
+    if not may_see(request.user, job):
+        raise Http404("导入任务不存在。")
+    return job

@@ -12,7 +12,7 @@ urlpatterns = [
     route("import/", import_views.import_upload, name="import", access=FILERS),
     route("import/template/<str:kind>/", import_views.import_template, name="import_template", access=FILERS),
     route("import/confirm/", import_views.import_confirm, name="import_confirm", access=FILERS),
-    route("import/errors/", import_views.import_errors, name="import_errors", access=FILERS),
+    route("import/job/<int:pk>/", import_views.import_job, name="import_job", access=FILERS),
     route("<int:pk>/", views.account_detail, name="detail", access=EVERYONE_WITH_ACCOUNTS),
     route("<int:pk>/journal/", views.account_journal, name="journal", access=EVERYONE_WITH_ACCOUNTS),
     route("<int:pk>/edit/", views.account_edit, name="edit", access=FILERS),

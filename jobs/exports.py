@@ -104,10 +104,11 @@ def run_export(job: Job, lease) -> None:
 
 
 def delete_expired(now=None) -> str:
-    """Scheduled: remove the files of exports past their expiry (the job rows stay, marked expired)."""
+    """Scheduled: remove the files of exports (and imports' error details) past their expiry (the
+    job rows stay, marked expired)."""
     now = now or timezone.now()
     removed = 0
-    for job in Job.objects.filter(kind=Job.Kind.EXPORT, expires_at__lte=now).exclude(result_name=""):
+    for job in Job.objects.filter(expires_at__lte=now).exclude(result_name=""):
         if default_storage.exists(job.result_name):
             default_storage.delete(job.result_name)
         Job.objects.filter(pk=job.pk).update(result_name="")

@@ -10,6 +10,7 @@ from django.db import models
 class Job(models.Model):
     class Kind(models.TextChoices):
         EXPORT = "export", "导出"
+        IMPORT = "import", "导入"   # 批量导入: the check of an uploaded file, or the write of a checked one
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -58,6 +59,17 @@ class Job(models.Model):
         if not self.rows_total:
             return 0
         return min(99, self.rows_written * 100 // self.rows_total)
+
+    @property
+    def status_label(self) -> str:
+        if self.kind == self.Kind.IMPORT and self.status == self.Status.RUNNING:
+            return "正在导入" if self.params.get("phase") == "write" else "正在校验"
+        return self.get_status_display()
+
+    @property
+    def rows_verb(self) -> str:
+        checking = self.params.get("phase") == "check" or self.status != self.Status.DONE
+        return "已校验" if self.kind == self.Kind.IMPORT and checking else "已写入"
 
     @property
     def finished(self) -> bool:

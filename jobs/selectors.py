@@ -14,4 +14,5 @@ def jobs_of(user):
 def download_center(user):
     """下载中心: the user's jobs of the last JOBS_EXPORT_KEEP_DAYS days (plus any still running)."""
     since = timezone.now() - timedelta(days=settings.JOBS_EXPORT_KEEP_DAYS)
-    return jobs_of(user).filter(created_at__gte=since) | jobs_of(user).filter(finished_at__isnull=True)
+    exports = jobs_of(user).filter(kind=Job.Kind.EXPORT)
+    return exports.filter(created_at__gte=since) | exports.filter(finished_at__isnull=True)

@@ -20,6 +20,17 @@ logger = logging.getLogger(__name__)
 FAILED_MESSAGE = "导出失败：服务器处理出错，请稍后重新导出；如多次出现请联系运维人员。"
 STALLED_MESSAGE = ("导出中断：处理该任务的后台进程意外退出，已自动重试 {n} 次仍未完成。"
                    "请重新导出；如多次出现请联系运维人员。")
+IMPORT_FAILED_MESSAGE = "导入失败：服务器处理出错，未导入任何数据，请稍后重新导入；如多次出现请联系运维人员。"
+IMPORT_STALLED_MESSAGE = ("导入中断：处理该任务的后台进程意外退出，已自动重试 {n} 次仍未完成，未导入任何数据。"
+                          "请重新导入；如多次出现请联系运维人员。")
+
+
+def failed_message(job: Job) -> str:
+    return IMPORT_FAILED_MESSAGE if job.kind == Job.Kind.IMPORT else FAILED_MESSAGE
+
+
+def stalled_message(job: Job) -> str:
+    return IMPORT_STALLED_MESSAGE if job.kind == Job.Kind.IMPORT else STALLED_MESSAGE
 
 
 def scope_key(user) -> str:
@@ -39,6 +50,11 @@ def start_job(user, kind: str, title: str, params: dict) -> Job:
         result = run_job.enqueue(job.pk)
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     return job
+
+
+def may_see(user, job: Job) -> bool:
+    """A job is the requester's, while the scope (role, org unit, filer unit) is the one it ran for."""
+    return job.requested_by_id == user.pk and job.scope == scope_key(user) and user.is_active
 
 
 def may_download(user, job: Job) -> bool:
@@ -111,6 +127,8 @@ def _claim(job_id: int) -> Job | None:
 
 def execute(job_id: int) -> str:
     """Run one job (called by the queue's worker through jobs.tasks.run_job)."""
+    from accounts_media.import_jobs import run_import
+
     from .exports import run_export
 
     job = _claim(job_id)
@@ -119,13 +137,13 @@ def execute(job_id: int) -> str:
     lease = Lease(job)
     lease.start()
     try:
-        {Job.Kind.EXPORT: run_export}[job.kind](job, lease)
+        {Job.Kind.EXPORT: run_export, Job.Kind.IMPORT: run_import}[job.kind](job, lease)
     except LeaseLost:
         logger.warning("job %s attempt %s lost its lease; the retry carries on", job.pk, lease.attempt)
         return "lease lost"
     except Exception:
         logger.exception("job %s failed", job.pk)
-        lease.fail(FAILED_MESSAGE)
+        lease.fail(failed_message(job))
         raise  # the queue records the traceback on its task row too
     finally:
         lease.stop()
@@ -156,6 +174,6 @@ def reap_stalled(now=None) -> str:
                 retried += 1
             else:
                 Job.objects.filter(pk=job.pk, attempts=job.attempts).update(
-                    status=Job.Status.FAILED, finished_at=now, error=STALLED_MESSAGE.format(n=job.attempts - 1))
+                    status=Job.Status.FAILED, finished_at=now, error=stalled_message(job).format(n=job.attempts - 1))
                 failed += 1
     return f"中断的任务：重试 {retried} 个，标记失败 {failed} 个"

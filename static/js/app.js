@@ -198,14 +198,20 @@ document.addEventListener("input", function (event) {
     if (!state.status) return;
     box.querySelector("[data-job-status]").textContent = state.status_label;
     box.querySelector("[data-job-rows]").textContent =
-      state.rows_total === null ? "" : "已写入 " + state.rows_written + " / " + state.rows_total + " 行";
+      state.rows_total === null ? "" : (state.rows_verb || "已写入") + " " + state.rows_written + " / " + state.rows_total + " 行";
     box.querySelector("[data-job-retrying]").hidden = !state.retrying;
     var error = box.querySelector("[data-job-error]");
     error.textContent = state.error;
     error.hidden = !state.error;
     var link = box.querySelector("[data-job-download]");
-    link.hidden = !state.download_url;
-    if (state.download_url) link.href = state.download_url;
+    if (link) {
+      link.hidden = !state.download_url;
+      if (state.download_url) link.href = state.download_url;
+    }
+    if (state.finished && box.dataset.reloadWhenFinished === "1" && state.status === "done") {
+      window.location.reload();  // an import: the page shows the check's result or goes on to the list
+      return;
+    }
     if (state.finished) {
       bar.classList.remove("progress-bar-striped", "progress-bar-animated");
       bar.classList.add(state.status === "done" ? "bg-success" : "bg-danger");

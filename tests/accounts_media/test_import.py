@@ -1,13 +1,14 @@
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from accounts_media import imports
 from accounts_media.models import MediaAccount, Status
 from reviews.models import JournalEntry
 from tests.accounts_media.conftest import submit
+from tests.imports.flow import confirm, upload
+from tests.jobs_helpers import download_bytes
 
 URL = "/media/import/"
 
@@ -33,8 +34,6 @@ def bili(i, name=None):
             f"https://space.bilibili.com/{10_000 + i}", "", "", ""]
 
 
-def upload(client, content, name="导入.xlsx"):
-    return client.post(URL, {"file": SimpleUploadedFile(name, content, content_type="application/octet-stream")})
 
 
 @pytest.mark.parametrize("kind", ["region", "ministry"])
@@ -64,8 +63,8 @@ def test_three_valid_rows_create_three_accounts_with_journals(client, chain, log
     response = upload(client, filled([bili(1), bili(2), bili(3)]))
     assert response.status_code == 200 and "校验通过：共 3 个新媒体账号" in response.content.decode()
     assert MediaAccount.objects.count() == 0  # nothing yet: the user chooses 提交 or 暂存
-    response = client.post("/media/import/confirm/", {"submit": "1"})
-    assert response.status_code == 302
+    response = confirm(client, response, "submit")
+    assert response.status_code == 302 and "tab=submitted" in response.url
     accounts = list(MediaAccount.objects.order_by("name"))
     assert [a.name for a in accounts] == ["B站账号1", "B站账号2", "B站账号3"]
     assert {(a.status, a.reviewer.code, a.platform_id) for a in accounts} == {
@@ -76,8 +75,8 @@ def test_three_valid_rows_create_three_accounts_with_journals(client, chain, log
 
 def test_draft_choice_puts_every_row_in_drafts(client, chain, login):
     login(chain["shangzhuang"])
-    upload(client, filled([bili(1), bili(2)]))
-    client.post("/media/import/confirm/", {"draft": "1"})
+    response = confirm(client, upload(client, filled([bili(1), bili(2)])), "draft")
+    assert response.status_code == 302 and "tab=drafts" in response.url
     assert set(MediaAccount.objects.values_list("status", flat=True)) == {Status.DRAFT}
 
 
@@ -88,8 +87,7 @@ def test_one_bad_row_in_two_hundred_saves_nothing_and_names_the_row(client, chai
     response = upload(client, filled(rows))
     assert response.status_code == 400 and MediaAccount.objects.count() == 0
     assert response.context["errors"] == [(140, "*账号类型", "账号类型“推特”不正确，请从下拉列表中选择")]
-    errors = client.get("/media/import/errors/")
-    ws = load_workbook(io.BytesIO(errors.content)).active
+    ws = load_workbook(io.BytesIO(download_bytes(client, response.context["errors_url"]))).active
     assert [c.value for c in ws[1]] == ["行数", "列", "错误信息"]
     assert [c.value for c in ws[2]] == [140, "*账号类型", "账号类型“推特”不正确，请从下拉列表中选择"]
 
@@ -159,7 +157,7 @@ def test_a_foreign_workbook_is_refused(client, chain, login):
 def test_org_units_cannot_import(client, chain, login):
     login(chain["haidian"])
     assert client.get(URL).status_code == 403
-    assert client.post("/media/import/confirm/", {"submit": "1"}).status_code == 403
+    assert client.post("/media/import/confirm/", {"submit": "1", "job": "1"}).status_code == 403
 
 
 def test_a_registration_racing_the_import_leaves_nothing_half_written(chain):

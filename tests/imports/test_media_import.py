@@ -1,11 +1,11 @@
 """批量导入 of media accounts, the bad-import set: every file gives the full import (counted in
 the database) or a refusal naming the rows, and a refusal leaves the database unchanged."""
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts_media import imports
 from accounts_media.models import MediaAccount
 from reviews.models import JournalEntry
+from tests.imports.flow import confirm, upload
 from tests.imports.files import broken_zip, libreoffice_file, openpyxl_file, truncated, xlsxwriter_file
 
 URL = "/media/import/"
@@ -28,8 +28,6 @@ def manual(rows_at):
     return openpyxl_file({1: [imports.NOTE], 2: TITLES, 3: SUBS, **rows_at}, sheet=imports.SHEET, merges=MERGES)
 
 
-def upload(client, content, name="导入.xlsx"):
-    return client.post(URL, {"file": SimpleUploadedFile(name, content, content_type="application/octet-stream")})
 
 
 def imported(client, content, count):
@@ -37,7 +35,7 @@ def imported(client, content, count):
     response = upload(client, content)
     assert response.status_code == 200, response.context.get("refusal") or response.context.get("errors")
     assert f"校验通过：共 {count} 个新媒体账号" in response.content.decode()
-    assert client.post("/media/import/confirm/", {"submit": "1"}).status_code == 302
+    assert confirm(client, response, "submit").status_code == 302
     assert MediaAccount.objects.count() == count
     return MediaAccount.objects.order_by("name")
 
