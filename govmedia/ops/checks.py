@@ -30,7 +30,8 @@ def production_refusals(app_configs=None, **kwargs):
     if settings.SMS_BACKEND in CONSOLE_SMS:
         errors.append(checks.Error(
             "SMS_BACKEND is the console backend, which writes verification codes to the log: "
-            "set SMS_BACKEND to the SMS gateway's backend.", id="ops.E002"))
+            "set SMS_BACKEND to the SMS gateway's backend (on a developer's machine, run with DEBUG=1).",
+            id="ops.E002"))
     elif settings.SMS_BACKEND in TEST_SMS and not settings.SMS_ALLOW_TEST_BACKEND:
         errors.append(checks.Error(
             f"SMS_BACKEND {settings.SMS_BACKEND} sends nothing (a test outbox): set the SMS gateway's backend.",
