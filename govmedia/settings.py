@@ -256,11 +256,10 @@ SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", "")  # accounts.sms.FileBackend:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "govmedia.ops.logs.RequestIdFilter"},
-                "no_4xx_traceback": {"()": "govmedia.ops.logs.No4xxTraceback"}},
+    "filters": {"no_4xx_traceback": {"()": "govmedia.ops.logs.No4xxTraceback"}},
     "formatters": {"line": {"()": "govmedia.ops.logs.LineFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line",
-                             "filters": ["request_id", "no_4xx_traceback"]}},
+                             "filters": ["no_4xx_traceback"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},

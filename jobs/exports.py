@@ -107,10 +107,8 @@ def delete_expired(now=None) -> str:
     """Scheduled: remove the files of exports (and imports' error details) past their expiry (the
     job rows stay, marked expired)."""
     now = now or timezone.now()
-    removed = 0
-    for job in Job.objects.filter(expires_at__lte=now).exclude(result_name=""):
-        if default_storage.exists(job.result_name):
-            default_storage.delete(job.result_name)
-        Job.objects.filter(pk=job.pk).update(result_name="")
-        removed += 1
-    return f"删除过期导出文件 {removed} 个"
+    expired = list(Job.objects.filter(expires_at__lte=now).exclude(result_name="").values_list("pk", "result_name"))
+    for _pk, name in expired:
+        default_storage.delete(name)  # a file already gone is no error
+    Job.objects.filter(pk__in=[pk for pk, _name in expired]).update(result_name="")
+    return f"删除过期导出文件 {len(expired)} 个"

@@ -59,8 +59,7 @@ def may_see(user, job: Job) -> bool:
 
 def may_download(user, job: Job) -> bool:
     """The requester only, while the scope is the one the rows were read for, the file kept."""
-    return (job.requested_by_id == user.pk and job.scope == scope_key(user) and user.is_active
-            and job.status == Job.Status.DONE and bool(job.result_name)
+    return (may_see(user, job) and job.status == Job.Status.DONE and bool(job.result_name)
             and (job.expires_at is None or job.expires_at > timezone.now()))
 
 

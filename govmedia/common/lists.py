@@ -314,9 +314,7 @@ def selected_ids(request) -> list[int]:
 
 def page_ids(request, spec: ListSpec, listed) -> list[int]:
     """导出当页数据: the ids of the page on screen."""
-    _, qs = filtered(request, spec, listed)
-    ordering, _ = ordering_from(request, spec)
-    page = Paginator(qs.order_by(*ordering), page_size_from(request)).get_page(request.GET.get("page"))
+    page = Paginator(export_queryset(request, spec, listed), page_size_from(request)).get_page(request.GET.get("page"))
     return list(page.object_list.values_list("pk", flat=True))
 
 

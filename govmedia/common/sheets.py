@@ -129,11 +129,6 @@ def _check_extent(archive: zipfile.ZipFile) -> None:
                              f"（可全选多余的行和列后删除）再重新导入。")
 
 
-def open_sheet(content: bytes, sheet_name: str) -> list[list]:
-    """Every row of the sheet `sheet_name` (else of the first sheet) from row 1, cells from column A."""
-    return _open(content, sheet_name)[0]
-
-
 def _open(content: bytes, sheet_name: str) -> tuple[list[list], dict]:
     """The chosen sheet's rows, and a function per other sheet that reads it."""
     try:
@@ -166,14 +161,18 @@ def _open(content: bytes, sheet_name: str) -> tuple[list[list], dict]:
     return rows, {name: reader(name) for name in workbook.sheet_names if name != chosen}
 
 
+def _header_table(raw: list[list], width: int) -> list[list[str]]:
+    """The rows where a header may stand, as text, one column beyond the layout (to see extras)."""
+    return [[cell_text(v) for v in row[:width + 1]] for row in raw[:HEADER_WITHIN + 1]]
+
+
 def _other_sheets_with_data(others: dict, layout) -> None:
     """Rows filled in on another sheet under the same header would not be imported: refuse."""
     width = len(layout.columns)
     for name, read_other in others.items():
         raw = read_other()
-        head = [[cell_text(v) for v in row[:width + 1]] for row in raw[:HEADER_WITHIN + 1]]
         try:
-            header = _find_header(head, layout)
+            header = _find_header(_header_table(raw, width), layout)
         except SheetError:
             continue   # not a sheet of this layout (the 须知 sheet, notes)
         count = sum(1 for row in raw[header[-1] + 1:] if any(cell_text(v) for v in row))
@@ -303,8 +302,7 @@ def read(content: bytes, layout: Layout) -> Sheet:
     """The header and every non-empty row below it, or SheetError for the whole file."""
     raw, others = _open(content, layout.sheet)
     width = len(layout.columns)
-    head = [[cell_text(v) for v in row[:width + 1]] for row in raw[:HEADER_WITHIN + 1]]
-    header = _find_header(head, layout)
+    header = _find_header(_header_table(raw, width), layout)
     for index in range(header[0]):
         filled = [v for v in raw[index] if cell_text(v)]
         if len(filled) > 1:
@@ -353,4 +351,4 @@ def read(content: bytes, layout: Layout) -> Sheet:
     return sheet
 
 
-__all__ = ["Column", "Layout", "Row", "Sheet", "SheetError", "cell_text", "column_letter", "open_sheet", "read"]
+__all__ = ["Column", "Layout", "Row", "Sheet", "SheetError", "cell_text", "column_letter", "read"]

@@ -140,13 +140,14 @@ class DatabaseStorage(Storage):
 
     def delete_older_than(self, prefix: str, before: datetime) -> int:
         """Remove the files under `prefix` created before `before`; their count."""
-        from govmedia.filestore.models import StoredFile
+        from govmedia.filestore.models import FileChunk, StoredFile
 
-        names = list(StoredFile.objects.using(self.using).filter(name__startswith=prefix, created_at__lt=before)
-                     .values_list("name", flat=True))
-        for name in names:
-            self.delete(name)
-        return len(names)
+        with transaction.atomic(using=self.using):
+            ids = list(StoredFile.objects.using(self.using).filter(name__startswith=prefix, created_at__lt=before)
+                       .values_list("pk", flat=True))
+            FileChunk.objects.using(self.using).filter(file_id__in=ids).delete()
+            StoredFile.objects.using(self.using).filter(pk__in=ids).delete()
+        return len(ids)
 
 
 class ChunkReader(io.RawIOBase):
@@ -309,25 +310,7 @@ def staging_max_age() -> timedelta:
     return timedelta(hours=int(getattr(settings, "STAGING_MAX_AGE_HOURS", 24)))
 
 
-def cleanup_stale_staging(now: datetime | None = None, storage: Storage | None = None) -> int:
+def cleanup_stale_staging(now: datetime | None = None) -> int:
     """Remove the staging files older than STAGING_MAX_AGE_HOURS (default one day); their count.
     Scheduled daily (`manage.py cleanup_staging`)."""
-    storage = storage or default_storage
-    before = (now or timezone.now()) - staging_max_age()
-    if hasattr(storage, "delete_older_than"):
-        return storage.delete_older_than(STAGING_PREFIX, before)
-    removed = 0
-    stack = [STAGING_PREFIX.rstrip("/")]
-    while stack:
-        folder = stack.pop()
-        try:
-            dirs, files = storage.listdir(folder)
-        except FileNotFoundError:
-            continue
-        stack += [f"{folder}/{d}" for d in dirs]
-        for file_name in files:
-            path = f"{folder}/{file_name}"
-            if storage.get_created_time(path) < before:
-                storage.delete(path)
-                removed += 1
-    return removed
+    return default_storage.delete_older_than(STAGING_PREFIX, (now or timezone.now()) - staging_max_age())

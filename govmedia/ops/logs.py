@@ -24,13 +24,6 @@ class LineFormatter(logging.Formatter):
         return super().format(record)
 
 
-class RequestIdFilter(logging.Filter):
-    def filter(self, record):
-        if not hasattr(record, "request_id"):
-            record.request_id = request_id_var.get()
-        return True
-
-
 class No4xxTraceback(logging.Filter):
     """A refused request (403, 404, 400 …) is one line, never a traceback; 5xx keep theirs."""
 
