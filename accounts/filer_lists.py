@@ -9,9 +9,9 @@ from govmedia.common.lists import Column, ListSpec, register
 from orgtree.models import FilerUnit
 from orgtree.selectors import attach_org_names, org_names_lookup
 
-from . import crypto
 from .filer_services import deletion_refusal, may_rename, password_shown_to_supervisor
 from .filters import FilerUnitFilter
+from .services import password_column
 
 
 def prepare_page(rows, request):
@@ -36,15 +36,7 @@ def filer_querysets(request):
 
 
 def _password_state(user, shown):
-    if user is None:
-        return "—"
-    if shown:
-        return shown
-    if user.initial_password_encrypted:
-        return crypto.key_changed_message()  # stored, but INITIAL_PASSWORD_KEY changed since (e.g. a restore)
-    if user.must_change_password:
-        return "已重置"
-    return "已修改"
+    return "—" if user is None else password_column(user, shown)
 
 
 def _password_html(row) -> str:

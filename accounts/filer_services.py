@@ -12,6 +12,7 @@ from reviews import journal
 
 from . import crypto
 from .models import User
+from .services import issue_one_time_password
 
 FILER_CODE_RE = re.compile(r"^[A-Za-z0-9]{6}M\d{3}$")
 
@@ -96,13 +97,8 @@ def reset_password(actor: User, filer: FilerUnit) -> str:
         raise FilerUnitError("只能重置本组织单位管理范围内填报单位的密码。")
     if not filer.is_active:
         raise FilerUnitError("该填报单位已删除。")
-    password = crypto.generate_password()
     with transaction.atomic():
-        user = User.objects.select_for_update().get(filer_unit=filer)
-        user.set_password(password)
-        user.must_change_password = True
-        user.initial_password_encrypted = ""
-        user.save(update_fields=["password", "must_change_password", "initial_password_encrypted"])
+        _user, password = issue_one_time_password(User.objects.values_list("pk", flat=True).get(filer_unit=filer))
         journal.record(filer, "filer_password_reset", actor, scope_path=filer.org_unit.path, changes=[
             {"field": "password", "label": "密码", "old": "", "new": "已重置（一次性密码，下次登录须修改）"}])
     return password

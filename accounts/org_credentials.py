@@ -13,6 +13,7 @@ from orgtree.models import OrgUnit
 
 from . import crypto
 from .models import User
+from .services import issue_one_time_password, password_column
 
 
 class InitialPasswordHasher(PBKDF2PasswordHasher):
@@ -79,14 +80,8 @@ def supervised_org_users(actor: User):
 
 def password_state(user: User) -> tuple[str | None, str]:
     """(initial password or None, the 密码 column's text) as the unit above sees it."""
-    shown = crypto.decrypt(user.initial_password_encrypted)
-    if shown:
-        return shown, shown
-    if user.initial_password_encrypted:
-        return None, "无法解密，请重置密码"  # the key changed since it was stored
-    if user.must_change_password:
-        return None, "已重置"
-    return None, "已修改"
+    shown = crypto.reveal(user.initial_password_encrypted).plain
+    return shown, password_column(user, shown)
 
 
 def reset_org_password(actor: User | None, target: User) -> str:
@@ -97,11 +92,6 @@ def reset_org_password(actor: User | None, target: User) -> str:
         raise OrgCredentialError("只能重置组织单位用户的密码。")
     if actor is not None and not supervised_org_users(actor).filter(pk=target.pk).exists():
         raise OrgCredentialError("只能重置直属下级组织单位的密码。")
-    password = crypto.generate_password()
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=target.pk)
-        user.set_password(password)
-        user.must_change_password = True
-        user.initial_password_encrypted = ""
-        user.save(update_fields=["password", "must_change_password", "initial_password_encrypted"])
+        _user, password = issue_one_time_password(target.pk)
     return password

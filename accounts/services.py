@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from reviews import journal
 
+from . import crypto
 from .models import User
 
 
@@ -30,3 +31,27 @@ def change_password(user: User, new_password: str, *, action: str = "password_ch
     user.save(update_fields=["password", "must_change_password", "password_changed_at", "initial_password_encrypted"])
     journal.record(user, action, user, scope_path=scope_path_of(user),
                    changes=[{"field": "password", "label": "密码", "old": "", "new": "已修改"}])
+
+
+def password_column(user: User, shown: str | None) -> str:
+    """The 密码 column of 密码保护机制, as the unit above sees it: the initial password while it is
+    unchanged, else what happened to it (the same words for filer units and org units)."""
+    if shown:
+        return shown
+    if user.initial_password_encrypted:
+        return crypto.key_changed_message()  # stored, but INITIAL_PASSWORD_KEY changed since (e.g. a restore)
+    if user.must_change_password:
+        return "已重置"
+    return "已修改"
+
+
+def issue_one_time_password(user_pk: int) -> tuple[User, str]:
+    """重置密码: a one-time password for the user, to be changed at next login; the initial
+    password is wiped and the user's sessions end (its hash changes). Call inside a transaction."""
+    password = crypto.generate_password()
+    user = User.objects.select_for_update().get(pk=user_pk)
+    user.set_password(password)
+    user.must_change_password = True
+    user.initial_password_encrypted = ""
+    user.save(update_fields=["password", "must_change_password", "initial_password_encrypted"])
+    return user, password

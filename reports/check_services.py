@@ -20,6 +20,7 @@ from orgtree.selectors import scope_q, units_under
 from reviews import journal
 
 from .models import CheckRound, CheckSheet, SpotCheckItem, SpotCheckReport, problems_for
+from .selectors import reported_items
 from .services import ReportError
 
 # 新媒体类型 of an unregistered account, as the 检查结果信息表 note lists them.
@@ -199,11 +200,14 @@ def delete_unregistered(sheet: CheckSheet, item_id: int) -> None:
     sheet.items.filter(pk=item_id, unregistered=True).delete()
 
 
+def children_q(org_unit_id: int) -> Q:
+    """The sheets an org unit reviews: its filer units' and its child org units'."""
+    return Q(filer_unit__isnull=False, org_unit_id=org_unit_id) | Q(filer_unit__isnull=True, org_unit__parent_id=org_unit_id)
+
+
 def children_sheets(sheet: CheckSheet):
-    """The sheets an org sheet reviews: its filer units' and its child org units'."""
-    return CheckSheet.objects.filter(year=sheet.year, quarter=sheet.quarter).filter(
-        Q(filer_unit__isnull=False, org_unit_id=sheet.org_unit_id)
-        | Q(filer_unit__isnull=True, org_unit__parent_id=sheet.org_unit_id))
+    """The sheets an org sheet reviews."""
+    return CheckSheet.objects.filter(year=sheet.year, quarter=sheet.quarter).filter(children_q(sheet.org_unit_id))
 
 
 def _own_counts(sheet: CheckSheet) -> dict:
@@ -298,10 +302,7 @@ def fill_report_from_checks(report: SpotCheckReport) -> SpotCheckReport:
     report = editable_report(report)
     if report.items.exists():
         raise ReportError("报告已有逐条检查结果，不能再按下级汇总。")
-    rows = SpotCheckItem.objects.filter(
-        sheet__year=report.year, sheet__quarter=report.quarter, unregistered=False,
-        sheet__status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED],
-    ).filter(scope_q(report.org_unit, "sheet__org_path"))
+    rows = reported_items(report.org_unit, report.year, report.quarter).filter(unregistered=False)
     rows = rows.filter(type_label="政府网站") if report.kind == SpotCheckReport.Kind.WEBSITE else rows.exclude(type_label="政府网站")
     counts = rows.aggregate(checked=Count("id"), failed=Count("id", filter=Q(passed=False)))
     report.checked_count, report.failed_count = counts["checked"], counts["failed"]

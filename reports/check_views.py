@@ -11,11 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from accounts.validators import validate_phone
 from govmedia.common.xlsx import workbook_bytes, xlsx_download
-from orgtree.selectors import scope_q
 
 from . import check_services as checks
-from .models import CheckSheet, SpotCheckItem, pass_rate, problems_for
-from .selectors import rounds_visible_to, sheets_visible_to
+from .models import CheckSheet, pass_rate, problems_for
+from .selectors import reported_items, rounds_visible_to, sheets_visible_to
 from .services import ReportError
 
 
@@ -76,11 +75,8 @@ def _overview(user: User, year: int, quarter: int) -> dict:
     and every sheet of the subtree not yet reported."""
     unit, today = user.org_unit, timezone.localdate()
     sheets = sheets_visible_to(user).filter(year=year, quarter=quarter).select_related("org_unit__parent")
-    children = list(sheets.filter(Q(filer_unit__isnull=False, org_unit_id=unit.pk)
-                                  | Q(filer_unit__isnull=True, org_unit__parent_id=unit.pk)).order_by("filer_unit_id", "org_path"))
-    by_type = (SpotCheckItem.objects.filter(sheet__year=year, sheet__quarter=quarter, unregistered=False,
-                                            sheet__status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED])
-               .filter(scope_q(unit, "sheet__org_path")).values("type_label")
+    children = list(sheets.filter(checks.children_q(unit.pk)).order_by("filer_unit_id", "org_path"))
+    by_type = (reported_items(unit, year, quarter).filter(unregistered=False).values("type_label")
                .annotate(checked=Count("id"), failed=Count("id", filter=Q(passed=False))).order_by("type_label"))
     types = [{**row, "rate": pass_rate(row["checked"], row["failed"])} for row in by_type]
     pending = [s for s in sheets.exclude(status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED])
@@ -114,12 +110,7 @@ def circular(request, year, quarter):
 
     data = circular_data(request.user.org_unit, _overview(request.user, year, quarter))
     if request.GET.get("format") == "docx":
-        from django.http import HttpResponse
-        from django.utils.encoding import escape_uri_path
-
-        response = HttpResponse(circular_docx(data), content_type=DOCX_TYPE)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(data['title'] + '.docx')}"
-        return response
+        return xlsx_download(circular_docx(data), data["title"] + ".docx", content_type=DOCX_TYPE)
     return render(request, "reports/checks/circular.html", data)
 
 

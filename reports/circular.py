@@ -3,17 +3,15 @@ and as a .docx (python-docx)."""
 import io
 from collections import Counter
 
-from .models import CheckSheet, SpotCheckItem, pass_rate
+from .models import pass_rate
+from .selectors import reported_items
 
 
 def circular_data(unit, overview: dict) -> dict:
     """Overview figures, problems by kind, per child unit, the failing accounts and the overdue units."""
-    from orgtree.selectors import scope_q
 
     year, quarter = overview["year"], overview["quarter"]
-    reported = SpotCheckItem.objects.filter(sheet__year=year, sheet__quarter=quarter,
-                                            sheet__status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED]
-                                            ).filter(scope_q(unit, "sheet__org_path")).select_related("sheet")
+    reported = reported_items(unit, year, quarter).select_related("sheet")
     rows = list(reported)
     checked = [r for r in rows if not r.unregistered]
     failed = [r for r in checked if r.passed is False]

@@ -1,7 +1,7 @@
 from accounts.models import User
 from accounts.roles import Role
 
-from .models import Notice, SpotCheckReport
+from .models import CheckSheet, Notice, SpotCheckItem, SpotCheckReport
 
 
 def reports_visible_to(user: User):
@@ -50,3 +50,12 @@ def rounds_visible_to(user: User):
         unit = user.org_unit
         return CheckRound.objects.filter(Q(opened_by__code__in=unit.ancestor_codes) | scope_q(unit, "opened_by__path"))
     return CheckRound.objects.none()
+
+
+def reported_items(unit, year: int, quarter: int):
+    """The 检查结果信息表 rows reported (submitted or accepted) in `unit`'s subtree for a quarter."""
+    from orgtree.selectors import scope_q
+
+    return SpotCheckItem.objects.filter(
+        sheet__year=year, sheet__quarter=quarter, sheet__status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED],
+    ).filter(scope_q(unit, "sheet__org_path"))

@@ -11,7 +11,6 @@ from .workflow import WORKFLOW
 FLAG_URLS = {"request_portal": "portal_on", "cancel_portal": "portal_off",
              "request_service_platform": "service_on", "cancel_service_platform": "service_off"}
 FLAG_TRANSITIONS = {v: k for k, v in FLAG_URLS.items()}
-ORG_ACTIONS = {"submit", "approve", "reject", "approve_change", "reject_change"}
 OFFLINE_ACTIONS = {"approve_offline", "reject_offline", "emergency_offline", "restore_site"}
 
 

@@ -64,10 +64,6 @@ REOPEN_DATE_REACHED = Guard(lambda obj, now: obj.offline_until is not None and o
                             "未到恢复开通时间。")
 
 
-def not_already(status: str, message: str) -> Guard:
-    return Guard(lambda obj, now: obj.run_status != status, message)
-
-
 # --- effects ------------------------------------------------------------------------------------
 
 def check_and_store_request(obj, ctx: Context):

@@ -147,11 +147,12 @@ __all__ = ["XLSX_CONTENT_TYPE", "cell_value", "plain", "table_keys", "table_resp
            "write_table", "xlsx_response"]
 
 
-def xlsx_download(content: bytes, filename: str):
-    """A ready .xlsx (a template, an error file) as a download with a Chinese file name."""
+def xlsx_download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYPE):
+    """A ready .xlsx (a template, an error file) — or another ready document — as a download with a
+    Chinese file name."""
     from django.http import HttpResponse
     from django.utils.encoding import escape_uri_path
 
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
     return response
