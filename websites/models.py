@@ -141,6 +141,8 @@ class Website(models.Model):
             return f"网站运行状态为：紧急下线并于{self.offline_until:%Y-%m-%d}上线{overdue}"
         if self.offline_state == Offline.APPROVED and self.offline_kind == "temporary" and self.offline_from:
             return f"正常（临时下线审核通过，将于{self.offline_from:%Y-%m-%d}下线，{self.offline_until:%Y-%m-%d}恢复开通）"
+        if self.offline_state == Offline.APPROVED and self.offline_kind == "permanent":
+            return "正常（已批准下线，待完成下线）"
         return self.get_run_status_display()
 
     @property
