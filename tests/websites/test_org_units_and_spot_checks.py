@@ -84,3 +84,26 @@ def test_a_check_sheet_titles_its_website_rows_as_websites(client, chain, login,
     assert "<th>新媒体类型</th><th>新媒体名称</th><th>开设单位</th>" in media_table and "上庄发布" in media_table
     assert "<th>网站名称</th><th>首页网址</th><th>主办单位</th>" in site_table and "上庄镇政府网" in site_table
     assert "https://上庄镇政府网.gov.cn/" in site_table and "上庄发布" not in site_table
+
+
+def test_a_website_report_imports_its_own_template_with_the_website_indicators(client, chain, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.imports.files import openpyxl_file
+
+    site = _done_site(chain)
+    login(chain["beijing"])
+    client.post("/spot-checks/new/", {"kind": "website", "year": 2026, "quarter": 2})
+    report = SpotCheckReport.objects.get()
+    preamble = {1: ["填报单位：北京市"], 2: ["填表人：张填表"], 3: ["联系电话：010-12345678"]}
+
+    def upload(rows):
+        content = openpyxl_file({**preamble, **rows})
+        return client.post(f"/spot-checks/{report.pk}/items/import/", {"file": SimpleUploadedFile("结果.xlsx", content)})
+
+    # The new-media header is not a website report's template.
+    assert upload({4: items_excel.HEADERS, 5: [1, site.site_code, "", "", "", "合格", "", ""]}).status_code == 400
+    response = upload({4: items_excel.WEBSITE_HEADERS, 5: [1, site.site_code, site.name, site.homepage, site.sponsor,
+                                                            "不合格", "空白栏目；栏目不更新", "已整改"]})
+    assert response.status_code == 302
+    assert report.items.get().problems == ["空白栏目", "栏目不更新"]
