@@ -404,48 +404,6 @@ def test_a_second_portal_is_refused_at_request(client, chain, login):
     assert site.filing == Filing.DONE
 
 
-def test_other_domains_are_their_own_function_effective_at_once_and_journaled(client, chain, login):
-    site = _done_site(chain)
-    login(site.operator_user)
-    assert "维护其他域名" in client.get("/websites/mine/").content.decode()
-    assert "other_domains" not in client.get("/websites/mine/change/").content.decode()  # no longer in 基本信息修改
-    html = client.post("/websites/mine/domains/", {"domains": "not a domain !", "version": site.version}).content.decode()
-    assert "不是正确的域名或网址" in html
-    html = client.post("/websites/mine/domains/", {"domains": "https://www.bjhd.gov.cn", "version": site.version}).content.decode()
-    assert "是本网站的首页网址" in html
-    response = client.post("/websites/mine/domains/", {"domains": "www.hd.gov.cn\nhttps://hd.beijing.gov.cn",
-                                                        "version": site.version})
-    assert response.status_code == 302
-    site.refresh_from_db()
-    # Effective at once: no review, the 申报状态 stays 已办结.
-    assert (site.other_domains, site.filing, site.pending_changes) == (["www.hd.gov.cn", "https://hd.beijing.gov.cn"],
-                                                                        Filing.DONE, {})
-    entry = JournalEntry.objects.filter(subject_type="website", subject_id=site.pk).last()
-    assert (entry.action_label, entry.changes[0]["old"], entry.changes[0]["new"]) == (
-        "维护其他域名", "", "www.hd.gov.cn；https://hd.beijing.gov.cn")
-    # Another site may not take a domain this one uses, nor this one's homepage.
-    from django.contrib.auth.models import AnonymousUser
-
-    other = services.apply({**STEP_ONE, **STEP_TWO, "name": "另一网站", "homepage": "https://other.gov.cn",
-                            "org_unit": chain["haidian"].org_unit}, AnonymousUser())
-    other_operator = _give_operator(other)
-    login(other_operator)
-    html = client.post("/websites/mine/domains/", {"domains": "http://hd.gov.cn/", "version": other.version}).content.decode()
-    assert "已是网站“海淀区人民政府网”的首页网址或其他域名" in html
-    html = client.post("/websites/mine/domains/", {"domains": "bjhd.gov.cn", "version": other.version}).content.decode()
-    assert "已是网站“海淀区人民政府网”的首页网址或其他域名" in html
-    login(chain["haidian"])
-    assert "www.hd.gov.cn；https://hd.beijing.gov.cn" in client.get(f"/websites/review/{site.pk}/").content.decode()
-
-
-def _give_operator(site):
-    """A finally approved site with its code and operator login (the 16:00 job, without the clock)."""
-    Website.objects.filter(pk=site.pk).update(filing=Filing.DONE, reviewer=None, final_approved_at=timezone.now())
-    services.generate_site_codes(now=timezone.now() + __import__("datetime").timedelta(days=1))
-    site.refresh_from_db()
-    return site.operator_user
-
-
 def test_demo_websites_cover_the_statuses(tree, monkeypatch):
     from django.core.management import call_command
 
