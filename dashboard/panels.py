@@ -6,7 +6,7 @@ the list it counts (the list pages' own filter parameters), so a click on a bar 
 Add a panel in one place:
 
     @panel("findings_by_kind", "监测发现问题（按类型）")
-    def findings_by_kind(user, now) -> Table: ...
+    def findings_by_kind(viewer: Viewer) -> Table: ...   # viewer.user, viewer.now, viewer.once(...)
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,6 +21,20 @@ from django.utils import timezone
 from accounts.roles import ORG_UNITS, Access, Role
 
 from .ageing import SOURCES, ageing_days, waiting_in_scope
+
+
+@dataclass
+class Viewer:
+    """Who looks, and when; `once` shares one query between the panels of a page."""
+
+    user: object
+    now: datetime
+    memo: dict = field(default_factory=dict)
+
+    def once(self, key: str, compute: Callable[[], object]):
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
 
 @dataclass
@@ -80,21 +94,37 @@ def _accounts(user):
 
 # --- accounts ------------------------------------------------------------------------------------
 
+def _breakdown(viewer: Viewer) -> list[tuple[str, str, int, int]]:
+    """(type, status, level, count) of the viewer's accounts: ONE grouped scan shared by the
+    type, status and level panels (at most types × statuses × levels rows come back)."""
+    slashes = Length("org_path") - Length(Replace("org_path", Value("/"), Value("")))
+    return viewer.once("accounts", lambda: list(
+        _accounts(viewer.user).annotate(level=slashes - 2).values_list("account_type", "status", "level")
+        .annotate(n=Count("id")).order_by()))
+
+
+def _totals(rows, index: int) -> dict:
+    totals: dict = {}
+    for row in rows:
+        totals[row[index]] = totals.get(row[index], 0) + row[3]
+    return totals
+
+
 @panel("accounts_by_type", "新媒体账号（按类型）", description="已报送的账号，不含未提交")
-def accounts_by_type(user, now) -> Table:
+def accounts_by_type(viewer: Viewer) -> Table:
     from accounts_media.platforms import ACCOUNT_TYPES
 
-    counts = dict(_accounts(user).values_list("account_type").annotate(n=Count("id")).order_by())
+    counts = _totals(_breakdown(viewer), 0)
     types = [t for t in ACCOUNT_TYPES if counts.get(t.code)]
     return Table(["账号类型", "账号数"], [[t.name, counts[t.code]] for t in types],
                  [[_url("media:list", account_type=t.code)] for t in types])
 
 
 @panel("accounts_by_status", "新媒体账号（按状态）", description="已报送的账号，不含未提交")
-def accounts_by_status(user, now) -> Table:
+def accounts_by_status(viewer: Viewer) -> Table:
     from accounts_media.models import Status
 
-    counts = dict(_accounts(user).values_list("status").annotate(n=Count("id")).order_by())
+    counts = _totals(_breakdown(viewer), 1)
     statuses = [(v, label) for v, label in Status.choices if counts.get(v)]
     return Table(["状态", "账号数"], [[label, counts[v]] for v, label in statuses],
                  [[_url("media:list", status=v)] for v, _ in statuses])
@@ -104,10 +134,9 @@ LEVEL_LABELS = {1: "省级、国务院部门本级", 2: "市级、垂管省局",
 
 
 @panel("accounts_by_level", "新媒体账号（按组织单位层级）", description="按账号所属组织单位的层级")
-def accounts_by_level(user, now) -> Table:
-    slashes = Length("org_path") - Length(Replace("org_path", Value("/"), Value("")))
-    rows = (_accounts(user).annotate(level=slashes - 2).values_list("level").annotate(n=Count("id")).order_by("level"))
-    return Table(["层级", "账号数"], [[LEVEL_LABELS.get(level, f"第{level}级"), n] for level, n in rows])
+def accounts_by_level(viewer: Viewer) -> Table:
+    counts = _totals(_breakdown(viewer), 2)
+    return Table(["层级", "账号数"], [[LEVEL_LABELS.get(level, f"第{level}级"), counts[level]] for level in sorted(counts)])
 
 
 def _months(now: datetime, count: int = 12) -> list[datetime]:
@@ -123,7 +152,8 @@ def _months(now: datetime, count: int = 12) -> list[datetime]:
 
 @panel("accounts_by_month", "新增与关停（近12个月）", chart="line",
        description="新增：当月创建且已报送的账号；关停：当月同意关停的账号")
-def accounts_by_month(user, now) -> Table:
+def accounts_by_month(viewer: Viewer) -> Table:
+    user, now = viewer.user, viewer.now
     from reviews.models import JournalEntry
 
     months = _months(now)
@@ -156,7 +186,8 @@ def age_buckets() -> list[tuple[int, int | None, str]]:
 
 @panel("pending_by_age", "待审核申请（按等待时长）", stacked=True,
        description="在本单位及下级单位等待审核的申请，按到达当前审核单位以来的天数")
-def pending_by_age(user, now) -> Table:
+def pending_by_age(viewer: Viewer) -> Table:
+    user, now = viewer.user, viewer.now
     buckets = age_buckets()
     columns = []
     for source in SOURCES:
@@ -177,7 +208,8 @@ def pending_by_age(user, now) -> Table:
 
 
 @panel("pending_by_unit", "待审核申请（按审核定位）", stacked=True, description="等待审核最多的单位（前20个）")
-def pending_by_unit(user, now) -> Table:
+def pending_by_unit(viewer: Viewer) -> Table:
+    user = viewer.user
     from orgtree.models import OrgUnit
 
     per_unit: dict[int, list[int]] = {}
@@ -198,7 +230,8 @@ def pending_by_unit(user, now) -> Table:
 
 @panel("spot_check_rates", "抽查合格率（按季度）", access=Access({Role.GB, Role.L1}), chart="line",
        description="已提交的上报抽查情况：合格率 =（抽查数量 − 不合格数量）÷ 抽查数量")
-def spot_check_rates(user, now) -> Table:
+def spot_check_rates(viewer: Viewer) -> Table:
+    user = viewer.user
     from reports.models import SpotCheckReport
     from reports.selectors import reports_visible_to
 
@@ -224,4 +257,4 @@ def spot_check_rates(user, now) -> Table:
     return Table(["季度", "新媒体合格率(%)", "网站合格率(%)", "新媒体抽查数量", "网站抽查数量"], rows, links, series=(0, 1))
 
 
-__all__ = ["PANELS", "Panel", "Table", "panel", "panels_for"]
+__all__ = ["PANELS", "Panel", "Table", "Viewer", "panel", "panels_for"]

@@ -9,7 +9,7 @@ from jobs.exports import export_requested
 
 from .ageing import ageing_days
 from .lists import SPECS, TABS, tab_of
-from .panels import panels_for
+from .panels import Viewer, panels_for
 
 
 @require_GET
@@ -17,6 +17,7 @@ def home(request):
     from django.shortcuts import render
 
     now = timezone.now()
+    viewer = Viewer(request.user, now)
     wanted = request.GET.get("export", "")
     panels = panels_for(request.user)
     if wanted:
@@ -25,14 +26,14 @@ def home(request):
             raise Http404
         sheets = []
         for p in chosen:
-            table = p.build(request.user, now)
+            table = p.build(viewer)
             sheets.append({"title": p.title[:31].replace("（", "(").replace("）", ")"), "headers": table.headers,
                            "rows": table.rows, "widths": [28] + [14] * (len(table.headers) - 1)})
         name = "数据看板" if wanted == "all" else chosen[0].title
         return xlsx_download(workbook_bytes(sheets), f"{name}-{timezone.localdate(now):%Y%m%d}.xlsx")
     shown = []
     for p in panels:
-        table = p.build(request.user, now)
+        table = p.build(viewer)
         shown.append({"panel": p, "table": table, "chart": table.chart(p.chart, p.stacked),
                       "rows": [{"label": row[0], "cells": list(zip(row[1:], table.links[i] if i < len(table.links)
                                                                     else [""] * (len(row) - 1)))}

@@ -148,7 +148,7 @@ def test_the_page_costs_the_same_queries_whatever_the_data(client, chain, login,
 
 def test_a_panel_is_one_registry_entry(client, chain, login):
     @panel("test_panel", "测试面板")
-    def test_panel(user, now):
+    def test_panel(viewer):
         return Table(["类型", "数量"], [["甲", 3]], [["/media/"]])
 
     try:

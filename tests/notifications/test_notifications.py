@@ -139,3 +139,17 @@ def test_kinds_come_from_the_registry_and_a_failed_sms_is_recorded(chain, monkey
     run_queued_jobs()
     [row] = notes(chain["shangzhuang"])
     assert row.sms_state == Delivery.FAILED and row.email_state == Delivery.NO_ADDRESS  # a filer unit has no e-mail
+
+
+def test_a_website_application_waits_at_its_unit_and_a_rejected_change_reaches_the_operator(chain):
+    from websites import services as site_services
+    from tests.websites.test_websites import _done_site
+
+    site = _done_site(chain)
+    waiting = notes(chain["haidian"], "review_waiting")
+    assert [n.link for n in waiting] == [f"/websites/review/{site.pk}/"]  # the application (its submission stays there)
+    assert notes(chain["beijing"], "review_waiting")[0].title.startswith("待审核：政府网站")
+    site = site_services.perform(site, "request_change", site.operator_user, {"sponsor": "海淀区人民政府"})
+    site = site_services.perform(site, "reject_change", chain["haidian"], {"result_label": "审核未通过", "reason": "主办单位有误"})
+    [rejected] = notes(site.operator_user, "review_rejected")
+    assert "主办单位有误" in rejected.body and rejected.link == "/websites/mine/"
