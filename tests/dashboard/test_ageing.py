@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from notifications.models import Notification
 from tests.accounts_media.conftest import approve, submit
 from tests.factories import make_website
-from tests.jobs_helpers import run_queued_jobs
+from tests.jobs_helpers import export_all, run_queued_jobs
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -71,6 +71,8 @@ def test_the_units_above_list_overdue_requests_of_their_subtree_only(client, cha
         rows = list(workbook.active.iter_rows(values_only=True))
         assert rows[0] == ("名称", "账号类型", "申请类型", "填报单位", "审核定位", "到达审核单位时间", "等待天数")
         assert rows[1][0] == "上庄发布" and rows[1][4] == "海淀区（110108）" and rows[1][6] == 10
+        everything = export_all(client, "/dashboard/overdue/", {"tab": "all"})  # 导出全部: a job of 下载中心
+        assert [r[0] for r in everything.active.iter_rows(min_row=2, values_only=True)] == ["上庄发布", "燕园发布"]
         login(chain["tianjin"])
         page = client.get("/dashboard/overdue/?source=website").content.decode()
         assert total(page) == 1 and "和平区政府网" in page and "超期 11 天" in page
