@@ -79,6 +79,28 @@ def panels_for(user) -> list[Panel]:
     return [p for p in PANELS.values() if p.access.admits(user.role)]
 
 
+def page_panels(viewer: Viewer) -> list[dict]:
+    """Every panel of the viewer's role: its table, its chart data and its rows with their links."""
+    shown = []
+    for p in panels_for(viewer.user):
+        table = p.build(viewer)
+        rows = [{"label": row[0], "cells": list(zip(row[1:], table.links[i] if i < len(table.links) else [""] * (len(row) - 1)))}
+                for i, row in enumerate(table.rows)]
+        shown.append({"panel": p, "table": table, "chart": table.chart(p.chart, p.stacked), "rows": rows})
+    return shown
+
+
+def export_sheets(viewer: Viewer, key: str) -> list[dict]:
+    """The sheets of one panel (`key`) or of all (`"all"`) the viewer may see; [] for neither."""
+    sheets = []
+    for p in panels_for(viewer.user):
+        if key in (p.key, "all"):
+            table = p.build(viewer)
+            sheets.append({"title": p.title[:31].replace("（", "(").replace("）", ")"), "headers": table.headers,
+                           "rows": table.rows, "widths": [28] + [14] * (len(table.headers) - 1)})
+    return sheets
+
+
 def _url(name: str, **params) -> str:
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return reverse(name) + (f"?{query}" if query else "")
@@ -257,4 +279,4 @@ def spot_check_rates(viewer: Viewer) -> Table:
     return Table(["季度", "新媒体合格率(%)", "网站合格率(%)", "新媒体抽查数量", "网站抽查数量"], rows, links, series=(0, 1))
 
 
-__all__ = ["PANELS", "Panel", "Table", "Viewer", "panel", "panels_for"]
+__all__ = ["PANELS", "Panel", "Table", "Viewer", "export_sheets", "page_panels", "panel", "panels_for"]

@@ -1,5 +1,6 @@
 """数据看板 (the panels of the viewer's subtree) and 超期待审核 (the waiting requests' list)."""
 from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -9,36 +10,20 @@ from jobs.exports import export_requested
 
 from .ageing import ageing_days
 from .lists import SPECS, TABS, tab_of
-from .panels import Viewer, panels_for
+from .panels import Viewer, export_sheets, page_panels
 
 
 @require_GET
 def home(request):
-    from django.shortcuts import render
-
-    now = timezone.now()
-    viewer = Viewer(request.user, now)
+    viewer = Viewer(request.user, timezone.now())
     wanted = request.GET.get("export", "")
-    panels = panels_for(request.user)
     if wanted:
-        chosen = [p for p in panels if wanted in (p.key, "all")]
-        if not chosen:
+        sheets = export_sheets(viewer, wanted)
+        if not sheets:
             raise Http404
-        sheets = []
-        for p in chosen:
-            table = p.build(viewer)
-            sheets.append({"title": p.title[:31].replace("（", "(").replace("）", ")"), "headers": table.headers,
-                           "rows": table.rows, "widths": [28] + [14] * (len(table.headers) - 1)})
-        name = "数据看板" if wanted == "all" else chosen[0].title
-        return xlsx_download(workbook_bytes(sheets), f"{name}-{timezone.localdate(now):%Y%m%d}.xlsx")
-    shown = []
-    for p in panels:
-        table = p.build(viewer)
-        shown.append({"panel": p, "table": table, "chart": table.chart(p.chart, p.stacked),
-                      "rows": [{"label": row[0], "cells": list(zip(row[1:], table.links[i] if i < len(table.links)
-                                                                    else [""] * (len(row) - 1)))}
-                               for i, row in enumerate(table.rows)]})
-    return render(request, "dashboard/home.html", {"shown": shown, "viewer": request.user.org_unit,
+        name = "数据看板" if wanted == "all" else sheets[0]["title"]
+        return xlsx_download(workbook_bytes(sheets), f"{name}-{timezone.localdate(viewer.now):%Y%m%d}.xlsx")
+    return render(request, "dashboard/home.html", {"shown": page_panels(viewer), "viewer": request.user.org_unit,
                                                    "ageing_days": ageing_days()})
 
 
