@@ -225,8 +225,10 @@ def pending_by_age(viewer: Viewer) -> Table:
         overdue = a >= ageing_days()
         rows.append([label + ("（超期）" if overdue else "")] + [c[f"b{i}"] for c in columns])
         links.append([_url("dashboard:overdue", tab="all", source=s.key, days_from=a, days_to=b) for s in SOURCES])
+    overdue = [sum(c[f"b{i}"] for i, (a, _, _) in enumerate(buckets) if a >= ageing_days()) for c in columns]
+    counted = "、".join(f"{s.label} {n} 条" for s, n in zip(SOURCES, overdue))
     return Table(["等待时长"] + [s.label for s in SOURCES], rows, links,
-                 note=f"超期：在同一审核单位等待超过 {ageing_days()} 天")
+                 note=f"超期待审核（在同一审核单位等待超过 {ageing_days()} 天）：{counted}")
 
 
 @panel("pending_by_unit", "待审核申请（按审核定位）", stacked=True, description="等待审核最多的单位（前20个）")

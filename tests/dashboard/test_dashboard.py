@@ -90,6 +90,8 @@ def test_each_scope_sees_its_subtree_only(client, chain, login, registry):
         assert figures("beijing", "accounts_by_month")["2026-01"] == [2, 0]
         assert figures("beijing", "accounts_by_month")["2026-02"] == [3, 0]
         assert figures("gb", "pending_by_age")["7–13天（超期）"] == [4, 0]
+        html = client.get("/dashboard/").content.decode()
+        assert "超期待审核（在同一审核单位等待超过 7 天）：新媒体账号 4 条、政府网站 0 条" in html
 
 
 def test_spot_check_pass_rates_for_gb_and_l1_only(client, chain, login, tree):
