@@ -19,7 +19,7 @@
       },
       options: {
         animation: false, maintainAspectRatio: false,
-        scales: { x: { stacked: data.stacked }, y: { stacked: data.stacked, beginAtZero: true } },
+        scales: { x: { stacked: data.stacked }, y: { stacked: data.stacked, beginAtZero: true, ticks: { precision: 0 } } },
         plugins: { legend: { display: data.datasets.length > 1 } },
         onHover: function (event, elements) {
           var link = elements.length && data.datasets[elements[0].datasetIndex].links[elements[0].index];
