@@ -210,6 +210,13 @@ def send_notice(notice: Notice) -> Notice:
                    data={"recipients": [u.code for u in units]}, changes=[
                        {"field": "recipients", "label": "接收单位", "old": "", "new": "全部省、国务院部门组织单位"
                         if notice.to_all else "、".join(u.name for u in units)}])
+    from django.urls import reverse
+
+    from notifications.services import notify_org_units
+
+    notify_org_units([u.pk for u in units], "notice", f"收到通知：{notice.title}",  # 消息中心: a notice received
+                     f"国务院办公厅下发通知“{notice.title}”，请在【{notice.menu_label}】中查看。",
+                     reverse("notices:detail", args=[notice.pk]))
     from django.core.cache import cache
 
     cache.delete("notices:menu-labels")

@@ -269,4 +269,4 @@ def lock_org_unit(obj):
 
 WORKFLOW = Workflow(model=Website, subject_type="website", transitions=TRANSITIONS,
                     status_labels={NEW: "", **dict(Filing.choices)}, unit_of=unit_of, position_of=position_of,
-                    lock_first=lock_org_unit)
+                    lock_first=lock_org_unit, waiting=("reviewer", "reviewer_since"))
