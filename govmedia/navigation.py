@@ -20,6 +20,7 @@ MENU = (
     MenuItem("待核查账号", "notices:list", Access({Role.GB, Role.L1}), "notices"),
     MenuItem("政府网站", "websites:review_list", ORG_UNITS, "websites"),
     MenuItem("政府网站信息", "websites:site_home", SITES, "websites"),
+    MenuItem("监测发现", "monitoring:findings", ORG_UNITS, "monitoring"),
     MenuItem("下载中心", "jobs:center", ORG_UNITS | FILERS, "jobs"),
     MenuItem("操作日志", "journal:org_log", ORG_UNITS, "journal"),
     MenuItem("用户设置", "accounts:settings", SIGNED_IN, "accounts"),

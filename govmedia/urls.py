@@ -27,6 +27,7 @@ urlpatterns = [
     path("websites/", include("websites.urls")),
     path("downloads/", include("jobs.urls")),  # 下载中心: export jobs
     path("journal/", include("reviews.urls")),
+    path("monitoring/", include("monitoring.urls")),  # 监测发现
     # The 验证码 image (django-simple-captcha's views, declared public here like every route of ours).
     route("captcha/image/<str:key>/", captcha_views.captcha_image, name="captcha-image", access=PUBLIC,
           kwargs={"scale": 1}),
