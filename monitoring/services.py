@@ -37,7 +37,7 @@ def open_sheet_for(finding: Finding) -> CheckSheet | None:
 def to_sheet_row(user, finding: Finding) -> SpotCheckItem:
     """转入检查结果信息表: the object's row of the owner's open sheet (added if the sheet lacks it),
     不合格, with the finding's problem preselected (其他: the finding's detail as 问题说明)."""
-    finding = Finding.objects.select_for_update().select_related("account", "website").get(pk=finding.pk)
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("account", "website").get(pk=finding.pk)
     if not is_owner(user, finding):
         raise ReportError("只有负责填写该对象检查结果信息表的单位可以转入。")
     if finding.closed_at is not None:
