@@ -373,3 +373,5 @@ MONITORING_POLITENESS_DELAY = float(os.environ.get("MONITORING_POLITENESS_DELAY"
 MONITORING_USER_AGENT = os.environ.get("MONITORING_USER_AGENT", "govmedia-monitor/1.0 (+government website and new-media registry monitoring)")
 MONITORING_STALE_DAYS = int(os.environ.get("MONITORING_STALE_DAYS", "14"))   # 监测时间点前2周无更新
 MONITORING_KEEP_RESULTS_DAYS = int(os.environ.get("MONITORING_KEEP_RESULTS_DAYS", "30"))
+# httpx logs every request at INFO: hundreds of thousands of lines per run. Results are in CheckResult.
+LOGGING["loggers"].update({"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}})

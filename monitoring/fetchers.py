@@ -150,11 +150,15 @@ class HttpxFetcher(Fetcher):
         self.client.close()
 
     def get(self, url: str) -> Page:
+        return self._get(url, url)
+
+    def _get(self, url: str, fetch_url: str) -> Page:
+        """`url` as the checks know it (the gate's host); `fetch_url` what goes on the wire."""
         page = Page(url=url)
         start = time.monotonic()
         with self.gate.enter(host_key(url)):
             try:
-                with self.client.stream("GET", url) as response:
+                with self.client.stream("GET", fetch_url) as response:
                     page.status, page.final_url = response.status_code, str(response.url)
                     page.redirects = len(response.history)
                     chunks, size = [], 0

@@ -190,3 +190,32 @@ class FixtureServer:
         for server in self._servers:
             server.shutdown()
             server.server_close()
+
+
+def main():
+    """`python -m tests.monitoring.fixture_server --bench`: serve until killed (the bench's fixture
+    host, in its own process); prints the ports and the CA file as one JSON line."""
+    import argparse
+    import json
+    import signal
+    import sys
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bench", action="store_true", help="default page: the bench sites' marks and a post of yesterday")
+    args = parser.parse_args()
+    server = FixtureServer()
+    if args.bench:
+        yesterday = int(time.time()) - 86400
+        server.default_body = ('<html><body><script>{"publish_time":%d}</script>'
+                               '<footer>京ICP备00000001号 京公网安备11000002000001号</footer></body></html>' % yesterday).encode()
+    print(json.dumps({"http": server.http, "https": server.https, "expired": server.expired,
+                      "ca": str(server.certs["ca"])}), flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        signal.pause()
+    finally:
+        server.close()
+
+
+if __name__ == "__main__":
+    main()

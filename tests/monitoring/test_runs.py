@@ -245,3 +245,31 @@ def test_findings_on_the_website_pages(client, chain, monitoring):
     client.force_login(operator)
     home = client.get(reverse("websites:site_home")).content.decode()
     assert "您的网站 海淀区政府网：首页无法访问：HTTP 404" in home
+
+
+def test_a_certificate_finding_becomes_other_with_its_detail(client, chain, monitoring):
+    monitoring.page("/portal2/", f"<html>{MARKS}</html>")
+    site = make_site(chain["heping"].org_unit, "和平区政府网", monitoring.url("/portal2/", "expired"), "1201010001")
+    runner.run_now(kinds=(runner.WEBSITES,))
+    finding = Finding.objects.get(website=site)
+    assert finding.kind == Kind.TLS
+    open_quarter(chain["heping"])
+    client.force_login(chain["heping"])
+    client.post(reverse("monitoring:to_sheet", args=[finding.pk]))
+    item = CheckSheet.objects.get(org_unit=chain["heping"].org_unit, filer_unit__isnull=True).items.get(website=site)
+    assert item.passed is False and item.problems == ["其他"]
+    assert item.problem_other.startswith("HTTPS证书过期：HTTPS证书已于") and "过期" in item.problems_display
+
+
+def test_old_results_are_pruned_and_findings_stay(chain, stale_account, monitoring):
+    import time_machine
+
+    from jobs.schedule import SCHEDULE
+
+    runner.run_now()
+    assert SCHEDULE["monitoring_results"].func == "monitoring.runner.prune_results"
+    with time_machine.travel(timezone.now() + timedelta(days=29)):
+        assert runner.prune_results() == "删除过期监测结果 0 条"
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        assert runner.prune_results().startswith("删除过期监测结果 2 条")
+    assert not CheckResult.objects.exists() and Finding.objects.filter(account=stale_account).exists()
