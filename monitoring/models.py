@@ -35,6 +35,7 @@ class CheckRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", "进行中"
         DONE = "done", "已完成"
+        ABANDONED = "abandoned", "未完成"
 
     trigger = models.CharField("发起方式", max_length=20, default="scheduled")   # scheduled / command
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.RUNNING)

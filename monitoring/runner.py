@@ -54,6 +54,9 @@ def chunks(kind: str, size: int | None = None):
 
 
 def _plan(kinds, trigger: str, concurrency: int) -> tuple[CheckRun, list]:
+    # A run still 进行中 when the next one starts lost chunks (a worker died): it stays 未完成.
+    CheckRun.objects.filter(status=CheckRun.Status.RUNNING).update(status=CheckRun.Status.ABANDONED,
+                                                                   finished_at=timezone.now())
     planned = [c for kind in kinds for c in chunks(kind)]
     run = CheckRun.objects.create(trigger=trigger, objects_total=sum(c[3] for c in planned), chunks_total=len(planned),
                                   concurrency=concurrency)
@@ -141,7 +144,9 @@ def record(run_id: int, kind: str, ids: list[int], outcomes: list) -> list[Findi
             elif o.ok is True and current is not None:
                 current.closed_at, current.last_run_id = now, run_id
                 closed.append(current)
-    Finding.objects.bulk_create(new, batch_size=2000)
+    # A second run over the same objects at the same moment (the command beside the schedule) may
+    # open the same finding first: its row stands, this one is skipped.
+    Finding.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
     Finding.objects.bulk_update(changed, ["detail", "data", "last_seen", "last_run_id"], batch_size=2000)
     Finding.objects.bulk_update(closed, ["closed_at", "last_run_id"], batch_size=2000)
     CheckRun.objects.filter(pk=run_id).update(objects_done=F("objects_done") + len(ids), chunks_done=F("chunks_done") + 1,
@@ -149,7 +154,8 @@ def record(run_id: int, kind: str, ids: list[int], outcomes: list) -> list[Findi
     run = CheckRun.objects.get(pk=run_id)
     if run.chunks_done >= run.chunks_total:
         _finish(run_id)
-    new_ids = [f.pk for f in new]
+    new_ids = list(Finding.objects.filter(first_seen=now, last_run_id=run_id, **{f"{field}__in": ids})
+                   .values_list("pk", flat=True)) if new else []
     if new_ids:
         transaction.on_commit(lambda: announce(new_ids))
     return new

@@ -273,3 +273,19 @@ def test_old_results_are_pruned_and_findings_stay(chain, stale_account, monitori
     with time_machine.travel(timezone.now() + timedelta(days=31)):
         assert runner.prune_results().startswith("删除过期监测结果 2 条")
     assert not CheckResult.objects.exists() and Finding.objects.filter(account=stale_account).exists()
+
+
+def test_a_run_left_unfinished_is_marked_when_the_next_starts(chain, stale_account, monitoring):
+    runner.start_run(timezone.now())   # queued, never worked off
+    first = CheckRun.objects.get()
+    run = runner.run_now()
+    first.refresh_from_db()
+    assert first.status == CheckRun.Status.ABANDONED and run.status == CheckRun.Status.DONE
+    # a failing object checked again: its open finding is updated, never a second one
+    from monitoring.checks import Outcome
+
+    outcome = [[Outcome(Kind.ACCOUNT_LINK, False, "账号链接无法访问：HTTP 404")]]
+    other = CheckRun.objects.create(objects_total=1, chunks_total=5)
+    runner.record(other.pk, runner.ACCOUNTS, [stale_account.pk], outcome)
+    runner.record(other.pk, runner.ACCOUNTS, [stale_account.pk], outcome)
+    assert Finding.objects.filter(account=stale_account, kind=Kind.ACCOUNT_LINK, closed_at__isnull=True).count() == 1
