@@ -6,6 +6,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from govmedia.common.lists import Column, ListSpec, register
 from orgtree.selectors import unit_in_scope
@@ -63,7 +64,7 @@ def _unit(row) -> str:
 def actions_html(row, request) -> str:
     parts = [format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">查看</a>', _subject_url(row))]
     if row.sheet_item_id:
-        parts.append(format_html('<span class="small text-success">已转入检查结果</span>'))
+        parts.append(mark_safe('<span class="small text-success">已转入检查结果</span>'))
     elif row.closed_at is None and is_owner(request.user, row):
         parts.append(format_html(
             '<form method="post" action="{}" class="d-inline">'

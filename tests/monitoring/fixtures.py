@@ -1,3 +1,5 @@
+"""The monitoring fixture server as a pytest plugin (tests/conftest.py loads it): the monitoring
+tests and the browser journeys share one server per session."""
 import pytest
 
 from tests.monitoring.fixture_server import FixtureServer
