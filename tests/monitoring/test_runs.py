@@ -289,3 +289,17 @@ def test_a_run_left_unfinished_is_marked_when_the_next_starts(chain, stale_accou
     runner.record(other.pk, runner.ACCOUNTS, [stale_account.pk], outcome)
     runner.record(other.pk, runner.ACCOUNTS, [stale_account.pk], outcome)
     assert Finding.objects.filter(account=stale_account, kind=Kind.ACCOUNT_LINK, closed_at__isnull=True).count() == 1
+
+
+
+def test_the_suite_never_monitors_unless_asked(chain, fixture_server):
+    """Without the `monitoring` fixture (settings_test: MONITORING_ENABLED=False) the scheduler's
+    daily entry reports monitoring off and fetches nothing, whatever other tests tick."""
+    from jobs import schedule
+    from jobs.models import ScheduledRun
+
+    make_account(chain["shangzhuang"].filer_unit, "上庄发布", fixture_server.url("/tt/x"), "A1101080009")
+    schedule.tick()
+    run_queued_jobs()
+    assert ScheduledRun.objects.get(name="monitoring").result == "自动监测已关闭（MONITORING_ENABLED=0）"
+    assert not CheckRun.objects.exists()
