@@ -43,7 +43,9 @@ class FixtureFetcher(HttpxFetcher):
     def get(self, url):
         parts = urlsplit(url)
         query = f"?{parts.query}" if parts.query else ""
-        return self._get(url, f"http://127.0.0.1:{FIXTURE['http']}/{parts.netloc}{parts.path}{query}")
+        page = self._get(url, f"http://127.0.0.1:{FIXTURE['http']}/{parts.netloc}{parts.path}{query}")
+        page.final_url = url  # the fixture serves no redirects: the page is the one asked for
+        return page
 
     def _connect(self, host, port):
         import socket

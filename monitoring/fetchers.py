@@ -128,6 +128,8 @@ def _reason(exc: Exception) -> str:
         return "连接超时"
     if isinstance(exc, httpx.ConnectError):
         return "无法连接"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "服务器断开连接"
     if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
         return "链接格式无效"
     return "访问出错"
@@ -157,22 +159,32 @@ class HttpxFetcher(Fetcher):
         page = Page(url=url)
         start = time.monotonic()
         with self.gate.enter(host_key(url)):
-            try:
-                with self.client.stream("GET", fetch_url) as response:
-                    page.status, page.final_url = response.status_code, str(response.url)
-                    page.redirects = len(response.history)
-                    chunks, size = [], 0
-                    for chunk in response.iter_bytes():
-                        chunks.append(chunk)
-                        size += len(chunk)
-                        if size >= self.max_body:
-                            page.truncated = True
-                            break
-                    page.body = b"".join(chunks)[: self.max_body]
-            except httpx.HTTPError as exc:
-                page.error = _reason(exc)
+            for _ in range(2):
+                try:
+                    self._read(page, fetch_url)
+                    break
+                except httpx.RemoteProtocolError as exc:
+                    # A kept-alive connection the server closed meanwhile: once more, on a new one.
+                    page.error = _reason(exc)
+                except httpx.HTTPError as exc:
+                    page.error = _reason(exc)
+                    break
             page.elapsed_ms = int((time.monotonic() - start) * 1000)
         return page
+
+    def _read(self, page: Page, fetch_url: str) -> None:
+        page.error = ""
+        with self.client.stream("GET", fetch_url) as response:
+            page.status, page.final_url = response.status_code, str(response.url)
+            page.redirects = len(response.history)
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size >= self.max_body:
+                    page.truncated = True
+                    break
+            page.body = b"".join(chunks)[: self.max_body]
 
     def _connect(self, host: str, port: int) -> socket.socket:
         """A TCP connection to host:port, through an HTTP proxy's CONNECT tunnel when one is set."""

@@ -5,6 +5,7 @@ listeners (a valid certificate and an expired one, both from a throwaway CA made
   /slow/<seconds>       answers after a delay (a slow host: the fetcher's timeout fires first)
   /redirect/<n>         n redirects, then /ok
   /loop                 redirects to itself (too many redirects)
+  /drop/<key>           closes the connection without an answer the first time (always for "always")
   /ok                   200
   CONNECT host:port     as a proxy, tunnels to the valid-certificate listener
   absolute-form GETs    as a proxy, served from the pages registered under the full URL
@@ -97,8 +98,20 @@ class _Handler(BaseHTTPRequestHandler):
         if plain.startswith("/redirect/"):
             left = int(plain.rsplit("/", 1)[1])
             return self._send(302, b"", {"Location": f"/redirect/{left - 1}" if left > 1 else "/ok"})
+        if plain.startswith("/drop/"):   # the connection closed without an answer: once per key, or always
+            key = plain.rsplit("/", 1)[1]
+            if key == "always" or key not in fixture.dropped:
+                fixture.dropped.add(key)
+                self.close_connection = True
+                return None
+            return self._send(200, b"<html>after a drop</html>")
         if plain == "/loop":
             return self._send(302, b"", {"Location": "/loop"})
+        if fixture.bench and "/api/container/getIndex" in plain:   # 微博's post list
+            created = time.strftime("%a %b %d %H:%M:%S +0800 %Y", time.gmtime(time.time() + 8 * 3600 - 86400))
+            return self._send(200, ('{"data": {"cards": [{"mblog": {"created_at": "%s"}}]}}' % created).encode())
+        if fixture.bench and "/x/space/arc/search" in plain:      # 哔哩哔哩's video list
+            return self._send(200, b'{"data": {"list": {"vlist": [{"created": %d}]}}}' % (int(time.time()) - 86400))
         if "missing" in path:
             return self._send(404, b"<html>404</html>")
         return self._send(200, fixture.default_body)
@@ -164,6 +177,8 @@ class FixtureServer:
         self.default_body = b"<html><body>ok</body></html>"
         self.count = 0
         self.tunnels = 0
+        self.bench = False
+        self.dropped: set[str] = set()
         self._servers: list[ThreadingHTTPServer] = []
         self.http = self._listen(None)
         self.https = self._listen(self.certs["valid"])
@@ -205,6 +220,7 @@ def main():
     args = parser.parse_args()
     server = FixtureServer()
     if args.bench:
+        server.bench = True
         yesterday = int(time.time()) - 86400
         server.default_body = ('<html><body><script>{"publish_time":%d}</script>'
                                '<footer>京ICP备00000001号 京公网安备11000002000001号</footer></body></html>' % yesterday).encode()

@@ -54,6 +54,13 @@ def test_a_closed_port_is_unreachable(monitoring, fetcher):
     assert not page.ok and page.error == "无法连接"
 
 
+def test_a_dropped_connection_is_tried_once_more(monitoring, fetcher):
+    page = fetcher.get(monitoring.url("/drop/once"))
+    assert page.ok and page.text == "<html>after a drop</html>"
+    gone = fetcher.get(monitoring.url("/drop/always"))
+    assert not gone.ok and gone.error == "服务器断开连接"
+
+
 def test_certificate_valid_expired_and_plain_http(monitoring, fetcher):
     valid = by_kind(check_website(site(monitoring.url("/ok", "https")), fetcher, TODAY))[Kind.TLS]
     assert valid.ok is True and 363 <= valid.data["days_left"] <= 365 and valid.data["verified"] is True
