@@ -142,6 +142,11 @@ class HttpxFetcher(Fetcher):
         self.max_body = int(conf.get("MONITORING_MAX_BODY_BYTES"))
         self.proxy = conf.get("MONITORING_PROXY") or None
         self.gate = HostGate(conf.get("MONITORING_PER_HOST"), float(conf.get("MONITORING_POLITENESS_DELAY")))
+        # The TLS check's two contexts, built once (loading a CA store costs milliseconds of CPU):
+        # one reads any certificate, the other verifies against the system store or the bundle.
+        self.tls_loose = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        self.tls_loose.check_hostname, self.tls_loose.verify_mode = False, ssl.CERT_NONE
+        self.tls_strict = ssl.create_default_context(cafile=conf.get("MONITORING_CA_BUNDLE") or None)
         self.client = httpx.Client(
             timeout=httpx.Timeout(self.timeout), follow_redirects=True, max_redirects=conf.get("MONITORING_MAX_REDIRECTS"),
             verify=False, proxy=self.proxy, trust_env=False,
@@ -212,17 +217,14 @@ class HttpxFetcher(Fetcher):
         result = Certificate()
         with self.gate.enter(f"{host}:{port}".lower()):
             try:
-                loose = ssl.create_default_context()
-                loose.check_hostname, loose.verify_mode = False, ssl.CERT_NONE
-                with self._connect(host, port) as raw, loose.wrap_socket(raw, server_hostname=host) as tls:
+                with self._connect(host, port) as raw, self.tls_loose.wrap_socket(raw, server_hostname=host) as tls:
                     der = tls.getpeercert(binary_form=True)
                 result.not_after = x509.load_der_x509_certificate(der).not_valid_after_utc
             except (OSError, ValueError) as exc:
                 result.error = "无法建立 HTTPS 连接" if not isinstance(exc, socket.timeout) else "连接超时"
                 return result
             try:
-                strict = ssl.create_default_context(cafile=conf.get("MONITORING_CA_BUNDLE") or None)
-                with self._connect(host, port) as raw, strict.wrap_socket(raw, server_hostname=host):
+                with self._connect(host, port) as raw, self.tls_strict.wrap_socket(raw, server_hostname=host):
                     result.verified = True
             except ssl.SSLCertVerificationError as exc:
                 result.verify_error = exc.verify_message or "证书校验失败"

@@ -156,6 +156,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    block_on_close = False   # kept-alive connections wait for a next request: never join them on close
     request_queue_size = 512
     tls: ssl.SSLContext | None = None
 
