@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 DEMO_PASSWORD ?= Demo@2026
 
-.PHONY: demo test lint bench prod-check install serve migrate demo-data clean
+.PHONY: demo test lint bench bench-monitoring prod-check install serve migrate demo-data clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: install lint
 
 bench: install
 	./scripts/bench.sh
+
+# Only the monitoring check run of `make bench` (20,000 websites, 250,000 accounts, fixture server).
+bench-monitoring: install
+	BENCH_ONLY=monitoring ./scripts/bench.sh
 
 # Two gunicorn app servers + Redis + PostgreSQL on loopback: smoke journey, then locust (docs/benchmarks.md).
 prod-check: install

@@ -364,3 +364,20 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("notifications.context_proc
 # A request waiting at one unit longer than this many calendar days is 超期 (highlighted in 待审核,
 # counted on 数据看板, listed for the units above, reminded daily).
 REVIEW_AGEING_DAYS = int(os.environ.get("REVIEW_AGEING_DAYS", "7"))
+# --- automatic monitoring (monitoring app, issue 18; docs/decisions/0028, docs/deploy.md) ------
+# Checks of websites (homepage, certificate, 备案标识, 栏目 links) and accounts (link, latest post,
+# app download) on the job queue. An intranet deployment switches them off (MONITORING_ENABLED=0),
+# single checks off (MONITORING_DISABLED_CHECKS=tls,columns) or sends them through a proxy.
+INSTALLED_APPS += ["monitoring"]
+MONITORING_ENABLED = env_bool("MONITORING_ENABLED", True)
+MONITORING_CHECKS = {kind: False for kind in env_list("MONITORING_DISABLED_CHECKS")}
+MONITORING_PROXY = os.environ.get("MONITORING_PROXY", "")
+MONITORING_TIMEOUT = float(os.environ.get("MONITORING_TIMEOUT", "10"))
+MONITORING_CONCURRENCY = int(os.environ.get("MONITORING_CONCURRENCY", "16"))
+MONITORING_PER_HOST = int(os.environ.get("MONITORING_PER_HOST", "2"))
+MONITORING_POLITENESS_DELAY = float(os.environ.get("MONITORING_POLITENESS_DELAY", "0.5"))
+MONITORING_USER_AGENT = os.environ.get("MONITORING_USER_AGENT", "govmedia-monitor/1.0 (+government website and new-media registry monitoring)")
+MONITORING_STALE_DAYS = int(os.environ.get("MONITORING_STALE_DAYS", "14"))   # 监测时间点前2周无更新
+MONITORING_KEEP_RESULTS_DAYS = int(os.environ.get("MONITORING_KEEP_RESULTS_DAYS", "30"))
+# httpx logs every request at INFO: hundreds of thousands of lines per run. Results are in CheckResult.
+LOGGING["loggers"].update({"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}})

@@ -25,3 +25,7 @@ MEDIA_ROOT = os.environ.setdefault("GOVMEDIA_TEST_MEDIA_ROOT", tempfile.mkdtemp(
 # production cache (Redis / the database) is exercised by tests/prod with real server processes.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ALLOW_PROCESS_LOCAL_CACHE = True
+
+# The suite never goes on the network: monitoring is off (as on an intranet) unless a test turns it
+# on against the local fixture server (tests/monitoring/fixtures.py).
+MONITORING_ENABLED = False

@@ -137,3 +137,7 @@ def prune_records(now: datetime, keep_days: int = 14) -> str:
     return f"清理定时任务记录 {runs} 条、队列记录 {tasks} 条"
 schedule("check_reminders", "reports.check_services.send_reminders", daily_at=time(8, 30), arg="today",
          label="检查结果信息表截止日期提醒（提前3天及当天）")
+schedule("monitoring", "monitoring.runner.start_run", daily_at=time(1, 0), arg="now",
+         label="自动监测：网站和新媒体账号（分块排队）")
+schedule("monitoring_results", "monitoring.runner.prune_results", daily_at=time(3, 50), arg="now",
+         label="删除过期的监测结果")

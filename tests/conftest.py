@@ -4,7 +4,8 @@ import pytest
 
 from tests.factories import PASSWORD, make_filer, make_org_user, make_small_tree, make_user
 
-pytest_plugins = ["tests.servers"]  # two_app_servers: two real gunicorn servers (tests/servers.py)
+pytest_plugins = ["tests.servers",  # two_app_servers: two real gunicorn servers (tests/servers.py)
+                  "tests.monitoring.fixtures"]  # fixture_server, monitoring: the monitoring checks' local web
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous and safe.

@@ -1,0 +1,167 @@
+"""`make bench` (or `make bench-monitoring`): one check run over 20,000 websites and the
+250,000 generated accounts against the local fixture server, in its own process; wall time,
+peak RSS of the runner, concurrency. Writes the figures into docs/benchmarks.md.
+
+Every request goes to the fixture server: `FixtureFetcher` (a MONITORING_FETCHER plug-in, bench
+only) rewrites each URL onto it, while the per-host gate still sees the real hosts
+(mp.weixin.qq.com, weibo.com, bench123.gov.cn …). Run through scripts/bench.sh (it prepares the data).
+"""
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govmedia.settings_bench")
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from monitoring.fetchers import HttpxFetcher  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- monitor-bench:begin -->", "<!-- monitor-bench:end -->"
+SITES = int(float(os.environ.get("BENCH_SCALE", "1")) * 20_000)
+CONCURRENCY = int(os.environ.get("BENCH_MONITOR_CONCURRENCY", "32"))
+PER_HOST = int(os.environ.get("BENCH_MONITOR_PER_HOST", "8"))
+FIXTURE: dict = {}
+
+
+class FixtureFetcher(HttpxFetcher):
+    """Every page from the fixture server (path = /<host><path>), every TLS handshake with its
+    HTTPS listener; the gate keyed on the real host."""
+
+    def get(self, url):
+        parts = urlsplit(url)
+        query = f"?{parts.query}" if parts.query else ""
+        page = self._get(url, f"http://127.0.0.1:{FIXTURE['http']}/{parts.netloc}{parts.path}{query}")
+        page.final_url = url  # the fixture serves no redirects: the page is the one asked for
+        return page
+
+    def _connect(self, host, port):
+        import socket
+
+        return socket.create_connection(("127.0.0.1", FIXTURE["https"]), timeout=self.timeout)
+
+
+def ensure_websites(count: int) -> int:
+    """`count` 正常 websites with a 网站标识码, three 栏目 links each (one in 25 has a broken one),
+    spread over the org units; created once (marked by their names)."""
+    from orgtree.models import OrgUnit
+    from websites.models import Website
+
+    have = Website.objects.filter(name__startswith="监测基准网站").count()
+    if have >= count:
+        return have
+    units = list(OrgUnit.objects.filter(is_active=True).values_list("pk", "path", "name"))
+    batch = []
+    for n in range(have, count):
+        pk, path, name = units[n % len(units)]
+        host = f"bench{n}.gov.cn"
+        urls = [f"https://{host}/zcwj/", f"https://{host}/hdjl/", f"https://{host}/{'missing' if n % 25 == 0 else 'bsfw'}/"]
+        batch.append(Website(
+            name=f"监测基准网站{n:05d}", homepage=f"https://{host}/", homepage_key=host, org_unit_id=pk, org_path=path,
+            sponsor=f"{name}办公室", operator_unit=f"{name}信息中心", icp_number="京ICP备00000001号",
+            police_record="京公网安备11000002000001号", head_name="王主任", head_title="主任", head_mobile="13811112222",
+            contact_name="李联系", contact_title="科员", contact_mobile="13933334444", contact_email="web@example.gov.cn",
+            columns={"政策文件": {"names": "政策文件", "urls": urls[0]}, "互动交流": {"names": "留言", "urls": urls[1]},
+                     "办事服务": {"names": "办事", "urls": urls[2]}},
+            filing="done", tracking_code=f"B{n:015d}", site_code=f"9{n:09d}"))
+        if len(batch) == 2000:
+            Website.objects.bulk_create(batch)
+            batch = []
+    Website.objects.bulk_create(batch)
+    return count
+
+
+def main():
+    from monitoring import runner
+
+    server = subprocess.Popen([sys.executable, "-m", "tests.monitoring.fixture_server", "--bench"], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        FIXTURE.update(json.loads(server.stdout.readline()))
+        settings.MONITORING_FETCHER = "bench.monitoring.FixtureFetcher"
+        settings.MONITORING_CONCURRENCY = CONCURRENCY
+        settings.MONITORING_PER_HOST = PER_HOST
+        settings.MONITORING_POLITENESS_DELAY = 0.0
+        settings.MONITORING_TIMEOUT = 10.0
+        settings.MONITORING_CA_BUNDLE = FIXTURE["ca"]
+        settings.MONITORING_PLATFORM_ENDPOINTS = {"WB": "https://m.weibo.cn", "BL": "https://api.bilibili.com"}
+        sites = ensure_websites(SITES)
+        accounts = runner.monitored(runner.ACCOUNTS).count()
+        monitored_sites = runner.monitored(runner.WEBSITES).count()
+        load_before = os.getloadavg()
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.monotonic()
+        last = [0.0]
+
+        def progress(run):
+            if time.monotonic() - last[0] > 30:
+                last[0] = time.monotonic()
+                print(f"  {run.objects_done}/{run.objects_total} ({run.percent}%) after {time.monotonic() - started:.0f} s",
+                      flush=True)
+
+        fetcher = FixtureFetcher(CONCURRENCY)
+        try:
+            run = runner.run_now(fetcher=fetcher, progress=progress, trigger="bench")
+        finally:
+            fetcher.close()
+        wall = time.monotonic() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        from monitoring.models import CheckResult, Finding
+
+        results = CheckResult.objects.filter(run=run).count()
+        findings = Finding.objects.filter(last_run=run, closed_at__isnull=True).count()
+        figures = {
+            "objects": run.objects_total, "sites": monitored_sites, "accounts": accounts, "generated_sites": sites,
+            "wall": wall, "rate": run.objects_total / wall if wall else 0, "peak_mb": peak_mb,
+            "rss_before_mb": rss_before / 1024, "concurrency": CONCURRENCY, "per_host": PER_HOST,
+            "peak_in_flight": fetcher.gate.peak, "results": results, "findings": findings,
+            "load_before": load_before, "load_after": os.getloadavg(),
+        }
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
+        write_doc(figures)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def write_doc(f: dict) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    machine = f"{platform.node()} ({os.cpu_count()} CPUs, Python {platform.python_version()}, PostgreSQL {pg})"
+    lines = [BEGIN, "", f"Run {datetime.now():%Y-%m-%d %H:%M} on {machine}; load average "
+             f"{f['load_before'][0]:.1f} before, {f['load_after'][0]:.1f} after (other work on the machine counts).", "",
+             "| what | figure |", "| --- | --- |",
+             f"| objects checked | {f['objects']:,} ({f['sites']:,} websites: homepage, certificate, 备案标识, 3 栏目 links each; "
+             f"{f['accounts']:,} accounts on the register of the 250,000 generated: link, latest post where a reader exists) |",
+             f"| wall time | {f['wall']:.0f} s ({f['rate']:.0f} objects/s) |",
+             f"| peak RSS of the runner process | {f['peak_mb']:.0f} MB ({f['rss_before_mb']:.0f} MB before the run) |",
+             f"| concurrency | {f['concurrency']} threads, ≤ {f['per_host']} per host, no politeness delay; "
+             f"peak requests in flight {f['peak_in_flight']} |",
+             f"| CheckResult rows written | {f['results']:,} |",
+             f"| findings open after the run | {f['findings']:,} (the broken 栏目 link of one site in 25, …) |",
+             "", END]
+    block = "\n".join(lines)
+    text = DOC.read_text(encoding="utf-8")
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip() + "\n\n## Monitoring check run (issue 18)\n\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+    print(f"written to {DOC}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""Fetchers: the only code that goes on the network (docs/decisions/0028).
+
+`Fetcher` is the interface the checks use: `get(url)` for a page (status, time, redirects, the
+first MONITORING_MAX_BODY_BYTES of the body) and `certificate(host, port)` for the TLS check.
+`HttpxFetcher` implements it on one shared httpx client (connection pool bounded by the
+concurrency) behind a per-host gate: at most MONITORING_PER_HOST requests in flight to a host and
+MONITORING_POLITENESS_DELAY seconds between two starts there. A deployment can plug another
+class in with MONITORING_FETCHER (the bench routes everything to its fixture server this way).
+
+Pages are fetched without verifying certificates: reachability is "the server answers"; the
+certificate has its own check, so an expired certificate is one finding, not two.
+"""
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone as dt_timezone
+from urllib.parse import urlsplit
+
+import httpx
+
+from . import conf
+
+
+@dataclass
+class Page:
+    url: str
+    final_url: str = ""
+    status: int | None = None
+    elapsed_ms: int | None = None
+    redirects: int = 0
+    body: bytes = b""
+    truncated: bool = False
+    error: str = ""            # a Chinese reason when no answer came (timeout, refused, too many redirects)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.status is not None and self.status < 400
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def problem(self) -> str:
+        return self.error or f"HTTP {self.status}"
+
+
+@dataclass
+class Certificate:
+    not_after: datetime | None = None
+    verified: bool = False
+    verify_error: str = ""
+    error: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class Fetcher:
+    """The interface; `close()` frees the connections."""
+
+    def get(self, url: str) -> Page:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def certificate(self, host: str, port: int = 443) -> Certificate:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _Host:
+    __slots__ = ("slots", "lock", "next_at")
+
+    def __init__(self, per_host: int):
+        self.slots = threading.BoundedSemaphore(per_host)
+        self.lock = threading.Lock()
+        self.next_at = 0.0
+
+
+class HostGate:
+    """Per-host limits shared by the threads of one process."""
+
+    def __init__(self, per_host: int, delay: float):
+        self.per_host, self.delay = max(1, per_host), max(0.0, delay)
+        self._hosts: dict[str, _Host] = {}
+        self._lock = threading.Lock()
+        self.in_flight = 0
+        self.peak = 0
+
+    @contextmanager
+    def enter(self, host: str):
+        with self._lock:
+            slot = self._hosts.get(host)
+            if slot is None:
+                slot = self._hosts[host] = _Host(self.per_host)
+        slot.slots.acquire()
+        try:
+            with slot.lock:
+                now = time.monotonic()
+                wait = slot.next_at - now
+                slot.next_at = max(now, slot.next_at) + self.delay
+            if wait > 0:
+                time.sleep(wait)
+            with self._lock:
+                self.in_flight += 1
+                self.peak = max(self.peak, self.in_flight)
+            try:
+                yield
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
+        finally:
+            slot.slots.release()
+
+
+def host_key(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.netloc or parts.path).lower()
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, httpx.TooManyRedirects):
+        return f"重定向超过 {conf.get('MONITORING_MAX_REDIRECTS')} 次"
+    if isinstance(exc, httpx.TimeoutException):
+        return "连接超时"
+    if isinstance(exc, httpx.ConnectError):
+        return "无法连接"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "服务器断开连接"
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return "链接格式无效"
+    return "访问出错"
+
+
+class HttpxFetcher(Fetcher):
+    def __init__(self, concurrency: int | None = None):
+        self.concurrency = concurrency or conf.get("MONITORING_CONCURRENCY")
+        self.timeout = float(conf.get("MONITORING_TIMEOUT"))
+        self.max_body = int(conf.get("MONITORING_MAX_BODY_BYTES"))
+        self.proxy = conf.get("MONITORING_PROXY") or None
+        self.gate = HostGate(conf.get("MONITORING_PER_HOST"), float(conf.get("MONITORING_POLITENESS_DELAY")))
+        # The TLS check's two contexts, built once (loading a CA store costs milliseconds of CPU):
+        # one reads any certificate, the other verifies against the system store or the bundle.
+        self.tls_loose = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        self.tls_loose.check_hostname, self.tls_loose.verify_mode = False, ssl.CERT_NONE
+        self.tls_strict = ssl.create_default_context(cafile=conf.get("MONITORING_CA_BUNDLE") or None)
+        self.client = httpx.Client(
+            timeout=httpx.Timeout(self.timeout), follow_redirects=True, max_redirects=conf.get("MONITORING_MAX_REDIRECTS"),
+            verify=False, proxy=self.proxy, trust_env=False,
+            headers={"User-Agent": conf.get("MONITORING_USER_AGENT"), "Accept-Language": "zh-CN,zh;q=0.9"},
+            limits=httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=self.concurrency))
+
+    def close(self) -> None:
+        self.client.close()
+
+    def get(self, url: str) -> Page:
+        return self._get(url, url)
+
+    def _get(self, url: str, fetch_url: str) -> Page:
+        """`url` as the checks know it (the gate's host); `fetch_url` what goes on the wire."""
+        page = Page(url=url)
+        start = time.monotonic()
+        with self.gate.enter(host_key(url)):
+            for _ in range(2):
+                try:
+                    self._read(page, fetch_url)
+                    break
+                except httpx.RemoteProtocolError as exc:
+                    # A kept-alive connection the server closed meanwhile: once more, on a new one.
+                    page.error = _reason(exc)
+                except httpx.HTTPError as exc:
+                    page.error = _reason(exc)
+                    break
+            page.elapsed_ms = int((time.monotonic() - start) * 1000)
+        return page
+
+    def _read(self, page: Page, fetch_url: str) -> None:
+        page.error = ""
+        with self.client.stream("GET", fetch_url) as response:
+            page.status, page.final_url = response.status_code, str(response.url)
+            page.redirects = len(response.history)
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size >= self.max_body:
+                    page.truncated = True
+                    break
+            page.body = b"".join(chunks)[: self.max_body]
+
+    def _connect(self, host: str, port: int) -> socket.socket:
+        """A TCP connection to host:port, through an HTTP proxy's CONNECT tunnel when one is set."""
+        if not self.proxy:
+            return socket.create_connection((host, port), timeout=self.timeout)
+        proxy = urlsplit(self.proxy)
+        sock = socket.create_connection((proxy.hostname, proxy.port or 80), timeout=self.timeout)
+        sock.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer and len(answer) < 8192:
+            data = sock.recv(1024)
+            if not data:
+                break
+            answer += data
+        if answer.split(b" ", 2)[1:2] != [b"200"]:
+            sock.close()
+            raise OSError("代理拒绝连接")
+        return sock
+
+    def certificate(self, host: str, port: int = 443) -> Certificate:
+        """The server's certificate: its expiry (read even when it does not verify) and whether it
+        verifies against the system store or MONITORING_CA_BUNDLE."""
+        from cryptography import x509
+
+        result = Certificate()
+        with self.gate.enter(f"{host}:{port}".lower()):
+            try:
+                with self._connect(host, port) as raw, self.tls_loose.wrap_socket(raw, server_hostname=host) as tls:
+                    der = tls.getpeercert(binary_form=True)
+                result.not_after = x509.load_der_x509_certificate(der).not_valid_after_utc
+            except (OSError, ValueError) as exc:
+                result.error = "无法建立 HTTPS 连接" if not isinstance(exc, socket.timeout) else "连接超时"
+                return result
+            try:
+                with self._connect(host, port) as raw, self.tls_strict.wrap_socket(raw, server_hostname=host):
+                    result.verified = True
+            except ssl.SSLCertVerificationError as exc:
+                result.verify_error = exc.verify_message or "证书校验失败"
+            except OSError as exc:
+                result.verify_error = str(exc)[:200]
+        return result
+
+
+def days_left(cert: Certificate, now: datetime | None = None) -> int | None:
+    if cert.not_after is None:
+        return None
+    now = now or datetime.now(dt_timezone.utc)
+    return (cert.not_after - now).days  # negative once expired (floored: expired an hour ago = -1)
+
+
+def make_fetcher(concurrency: int | None = None) -> Fetcher:
+    from django.utils.module_loading import import_string
+
+    return import_string(conf.get("MONITORING_FETCHER"))(concurrency)

@@ -1,0 +1,162 @@
+"""Automatic checks of websites and accounts (docs/decisions/0028): one CheckRun per run, one
+CheckResult per object and check kind (the history), and a Finding per object and kind that is
+open from the first failing check until a check passes again."""
+from django.db import models
+
+
+class Kind(models.TextChoices):
+    """A check, and the finding it opens when it fails (the same key)."""
+
+    HOMEPAGE = "homepage", "首页可访问"
+    TLS = "tls", "HTTPS证书有效期"
+    MARKS = "marks", "首页备案标识"
+    COLUMNS = "columns", "栏目链接可访问"
+    ACCOUNT_LINK = "account_link", "账号链接可访问"
+    ACCOUNT_UPDATE = "account_update", "账号更新情况"
+    APP_DOWNLOAD = "app_download", "客户端下载链接可访问"
+
+
+WEBSITE_KINDS = (Kind.HOMEPAGE, Kind.TLS, Kind.MARKS, Kind.COLUMNS)
+ACCOUNT_KINDS = (Kind.ACCOUNT_LINK, Kind.ACCOUNT_UPDATE, Kind.APP_DOWNLOAD)
+
+# The finding's name, as the lists and the 检查结果信息表 say it.
+FINDING_LABELS = {
+    Kind.HOMEPAGE: "站点无法访问",
+    Kind.TLS: "HTTPS证书过期",
+    Kind.MARKS: "首页未展示备案标识",
+    Kind.COLUMNS: "栏目链接不可用",
+    Kind.ACCOUNT_LINK: "账号链接无法访问",
+    Kind.ACCOUNT_UPDATE: "监测时间点前2周无更新",
+    Kind.APP_DOWNLOAD: "移动客户端（APP）无法下载",
+}
+
+
+class CheckRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        ABANDONED = "abandoned", "未完成"
+
+    trigger = models.CharField("发起方式", max_length=20, default="scheduled")   # scheduled / command
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    objects_total = models.PositiveIntegerField("监测对象数", default=0)
+    objects_done = models.PositiveIntegerField("已完成对象数", default=0)
+    chunks_total = models.PositiveIntegerField("分块数", default=0)
+    chunks_done = models.PositiveIntegerField("已完成分块数", default=0)
+    concurrency = models.PositiveSmallIntegerField("并发数", default=0)
+    opened = models.PositiveIntegerField("新发现问题", default=0)
+    closed = models.PositiveIntegerField("已恢复问题", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监测批次"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"监测批次 {self.pk}（{self.get_status_display()}）"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return self.objects_done * 100 // self.objects_total if self.objects_total else 0
+
+
+class CheckResult(models.Model):
+    """One check of one object in one run. `ok`: True passed, False failed, None not checkable
+    (no reader for the platform, no HTTPS, a check switched off…)."""
+
+    run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="results")
+    account = models.ForeignKey("accounts_media.MediaAccount", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="+")
+    website = models.ForeignKey("websites.Website", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("监测项", max_length=20, choices=Kind.choices)
+    ok = models.BooleanField("结果", null=True)
+    status_code = models.PositiveSmallIntegerField("HTTP状态", null=True, blank=True)
+    elapsed_ms = models.PositiveIntegerField("响应时间（毫秒）", null=True, blank=True)
+    detail = models.CharField("说明", max_length=500, blank=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+    checked_at = models.DateTimeField("监测时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监测结果"
+        ordering = ["-checked_at", "-id"]
+        indexes = [
+            models.Index(fields=["account", "kind", "-checked_at"], condition=models.Q(account__isnull=False),
+                         name="result_account_history"),
+            models.Index(fields=["website", "kind", "-checked_at"], condition=models.Q(website__isnull=False),
+                         name="result_website_history"),
+            models.Index(fields=["checked_at"], name="result_checked_at"),
+        ]
+        constraints = [models.CheckConstraint(condition=models.Q(account__isnull=True) ^ models.Q(website__isnull=True),
+                                              name="result_one_subject")]
+
+
+class Finding(models.Model):
+    """监测发现: a check failing on an object, from its first failing run (first_seen) to the last
+    (last_seen); closed when the check passes again. It can be turned into a row of the owner's
+    检查结果信息表 (sheet_item)."""
+
+    account = models.ForeignKey("accounts_media.MediaAccount", verbose_name="新媒体账号", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+")
+    website = models.ForeignKey("websites.Website", verbose_name="政府网站", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("问题类型", max_length=20, choices=Kind.choices)
+    detail = models.CharField("问题说明", max_length=500)
+    data = models.JSONField("数据", default=dict, blank=True)
+    first_seen = models.DateTimeField("首次发现")
+    last_seen = models.DateTimeField("最近发现")
+    closed_at = models.DateTimeField("恢复时间", null=True, blank=True)
+    last_run = models.ForeignKey(CheckRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sheet_item = models.ForeignKey("reports.SpotCheckItem", verbose_name="检查结果", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监测发现"
+        ordering = ["-last_seen", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(account__isnull=True) ^ models.Q(website__isnull=True),
+                                   name="finding_one_subject"),
+            models.UniqueConstraint(fields=["account", "kind"], condition=models.Q(closed_at__isnull=True, account__isnull=False),
+                                    name="finding_one_open_per_account_kind"),
+            models.UniqueConstraint(fields=["website", "kind"], condition=models.Q(closed_at__isnull=True, website__isnull=False),
+                                    name="finding_one_open_per_website_kind"),
+        ]
+        indexes = [models.Index(fields=["-last_seen", "-id"], condition=models.Q(closed_at__isnull=True),
+                                name="finding_open_recent")]
+
+    def __str__(self):
+        return f"{self.subject_name}：{self.label}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def subject(self):
+        return self.account if self.account_id else self.website
+
+    @property
+    def subject_name(self) -> str:
+        return self.subject.name
+
+    @property
+    def label(self) -> str:
+        return FINDING_LABELS[self.kind]
+
+    def days_without_update(self, today) -> int | None:
+        """For a stale account: days since its latest post, counted on `today` (Beijing date)."""
+        from datetime import date
+
+        latest = self.data.get("latest")
+        return (today - date.fromisoformat(latest)).days if latest else None
+
+    def describe(self, today) -> str:
+        """The detail as of `today`: a stale account's days are counted to today, not to the run."""
+        days = self.days_without_update(today) if self.kind == Kind.ACCOUNT_UPDATE else None
+        return f"已 {days} 天未更新（最近发布 {self.data['latest']}）" if days is not None else self.detail
+
+    def message(self, today) -> str:
+        """What the owner reads: 您的账号 X：已 17 天未更新."""
+        return f"您的{'账号' if self.account_id else '网站'} {self.subject_name}：{self.describe(today)}"

@@ -1,0 +1,188 @@
+"""A check run: which objects are monitored, in chunks on the job queue (each chunk reports the
+run's progress), the checks in a bounded thread pool, the results and findings written per chunk.
+
+`start_run()` is the scheduled entry (jobs/schedule.py): it creates the CheckRun and enqueues one
+queue task per chunk of MONITORING_CHUNK_SIZE objects (a pk range). `run_chunk()` is the task:
+it reads the chunk's snapshots, checks them with MONITORING_CONCURRENCY threads, then writes the
+CheckResults and opens, updates or closes the Findings in one transaction. The last chunk to
+finish marks the run done. `run_now()` does the same in this process (`manage.py run_monitoring`).
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import conf
+from .checks import check_account, check_website
+from .fetchers import Fetcher, make_fetcher
+from .models import CheckResult, CheckRun, Finding
+from .signals import finding_opened
+
+logger = logging.getLogger("govmedia.monitoring")
+WEBSITES, ACCOUNTS = "website", "account"
+ACCOUNT_FIELDS = ("id", "account_type", "url", "platform_id")
+WEBSITE_FIELDS = ("id", "homepage", "icp_number", "police_record", "columns")
+
+
+def monitored(kind: str):
+    """The objects a run checks: 正常 websites with a 网站标识码; accounts on the register (every
+    status that counts, SPEC §5) with a 新媒体标识码."""
+    from accounts_media.models import COUNTED, MediaAccount
+    from websites.models import RunStatus, Website
+
+    if kind == WEBSITES:
+        return Website.objects.filter(run_status=RunStatus.NORMAL, site_code__isnull=False)
+    return MediaAccount.objects.filter(status__in=COUNTED, removed_at__isnull=True, media_code__isnull=False)
+
+
+def chunks(kind: str, size: int | None = None):
+    """(kind, first pk, last pk, count) of consecutive chunks, from one index-only scan of pks."""
+    size = size or conf.get("MONITORING_CHUNK_SIZE")
+    batch: list[int] = []
+    for pk in monitored(kind).order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000):
+        batch.append(pk)
+        if len(batch) == size:
+            yield kind, batch[0], batch[-1], len(batch)
+            batch = []
+    if batch:
+        yield kind, batch[0], batch[-1], len(batch)
+
+
+def _plan(kinds, trigger: str, concurrency: int) -> tuple[CheckRun, list]:
+    # A run still 进行中 when the next one starts lost chunks (a worker died): it stays 未完成.
+    CheckRun.objects.filter(status=CheckRun.Status.RUNNING).update(status=CheckRun.Status.ABANDONED,
+                                                                   finished_at=timezone.now())
+    planned = [c for kind in kinds for c in chunks(kind)]
+    run = CheckRun.objects.create(trigger=trigger, objects_total=sum(c[3] for c in planned), chunks_total=len(planned),
+                                  concurrency=concurrency)
+    return run, planned
+
+
+def start_run(now=None, kinds=(WEBSITES, ACCOUNTS)) -> str:
+    """The scheduled entry: plan the run and put its chunks on the queue."""
+    from .tasks import run_chunk_task
+
+    if not conf.get("MONITORING_ENABLED"):
+        return "自动监测已关闭（MONITORING_ENABLED=0）"
+    with transaction.atomic():
+        run, planned = _plan(kinds, "scheduled", conf.get("MONITORING_CONCURRENCY"))
+        for kind, first, last, _ in planned:
+            run_chunk_task.enqueue(run.pk, kind, first, last)
+        if not planned:
+            _finish(run.pk)
+    return f"监测批次 {run.pk}：{run.objects_total} 个对象，{run.chunks_total} 个分块已排队"
+
+
+def run_now(kinds=(WEBSITES, ACCOUNTS), fetcher: Fetcher | None = None, progress=None, trigger="command") -> CheckRun:
+    """The whole run in this process, chunk after chunk, one fetcher (and its per-host gate) for all."""
+    own = fetcher is None
+    fetcher = fetcher or make_fetcher()
+    try:
+        run, planned = _plan(kinds, trigger, getattr(fetcher, "concurrency", conf.get("MONITORING_CONCURRENCY")))
+        if not planned:
+            _finish(run.pk)
+        for kind, first, last, _ in planned:
+            run_chunk(run.pk, kind, first, last, fetcher=fetcher)
+            if progress:
+                run.refresh_from_db()
+                progress(run)
+    finally:
+        if own:
+            fetcher.close()
+    run.refresh_from_db()
+    return run
+
+
+def _snapshots(kind: str, first: int, last: int) -> list[dict]:
+    fields = WEBSITE_FIELDS if kind == WEBSITES else ACCOUNT_FIELDS
+    return list(monitored(kind).filter(pk__gte=first, pk__lte=last).order_by("pk").values(*fields))
+
+
+def run_chunk(run_id: int, kind: str, first: int, last: int, fetcher: Fetcher | None = None) -> str:
+    """Check the monitored objects with first ≤ pk ≤ last and record what was found."""
+    own = fetcher is None
+    fetcher = fetcher or make_fetcher()
+    today = timezone.localdate()
+    objects = _snapshots(kind, first, last)
+    check = check_website if kind == WEBSITES else check_account
+    try:
+        with ThreadPoolExecutor(max_workers=getattr(fetcher, "concurrency", conf.get("MONITORING_CONCURRENCY"))) as pool:
+            outcomes = list(pool.map(lambda obj: check(obj, fetcher, today), objects))
+    finally:
+        if own:
+            fetcher.close()
+    record(run_id, kind, [o["id"] for o in objects], outcomes)
+    return f"{kind} {first}-{last}: {len(objects)}"
+
+
+@transaction.atomic
+def record(run_id: int, kind: str, ids: list[int], outcomes: list) -> list[Finding]:
+    """Results and findings of one chunk; the run's counters. Returns the findings opened."""
+    now = timezone.now()
+    field = "website_id" if kind == WEBSITES else "account_id"
+    results = [CheckResult(run_id=run_id, kind=o.kind, ok=o.ok, status_code=o.status_code, elapsed_ms=o.elapsed_ms,
+                           detail=o.detail[:500], data=o.data, checked_at=now, **{field: pk})
+               for pk, found in zip(ids, outcomes) for o in found]
+    CheckResult.objects.bulk_create(results, batch_size=2000)
+    open_now = {(getattr(f, field), f.kind): f for f in
+                Finding.objects.select_for_update().filter(**{f"{field}__in": ids, "closed_at__isnull": True})}
+    new, changed, closed = [], [], []
+    for pk, found in zip(ids, outcomes):
+        for o in found:
+            current = open_now.get((pk, o.kind))
+            if o.ok is False and current is None:
+                new.append(Finding(kind=o.kind, detail=o.detail[:500], data=o.data, first_seen=now, last_seen=now,
+                                   last_run_id=run_id, **{field: pk}))
+            elif o.ok is False:
+                current.detail, current.data, current.last_seen, current.last_run_id = o.detail[:500], o.data, now, run_id
+                changed.append(current)
+            elif o.ok is True and current is not None:
+                current.closed_at, current.last_run_id = now, run_id
+                closed.append(current)
+    # A second run over the same objects at the same moment (the command beside the schedule) may
+    # open the same finding first: its row stands, this one is skipped.
+    Finding.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    Finding.objects.bulk_update(changed, ["detail", "data", "last_seen", "last_run_id"], batch_size=2000)
+    Finding.objects.bulk_update(closed, ["closed_at", "last_run_id"], batch_size=2000)
+    CheckRun.objects.filter(pk=run_id).update(objects_done=F("objects_done") + len(ids), chunks_done=F("chunks_done") + 1,
+                                              opened=F("opened") + len(new), closed=F("closed") + len(closed))
+    run = CheckRun.objects.get(pk=run_id)
+    if run.chunks_done >= run.chunks_total:
+        _finish(run_id)
+    new_ids = list(Finding.objects.filter(first_seen=now, last_run_id=run_id, **{f"{field}__in": ids})
+                   .values_list("pk", flat=True)) if new else []
+    if new_ids:
+        transaction.on_commit(lambda: announce(new_ids))
+    return new
+
+
+def announce(finding_ids: list[int]) -> None:
+    """`finding_opened` for each new finding, once its chunk has committed."""
+    for finding in Finding.objects.filter(pk__in=finding_ids).select_related("account", "website"):
+        try:
+            finding_opened.send(sender=Finding, finding=finding)
+        except Exception:  # noqa: BLE001 - a receiver's failure never loses the run's results
+            logger.exception("finding_opened receiver failed for finding %s", finding.pk)
+
+
+def _finish(run_id: int) -> None:
+    """The run is done: findings of objects no longer monitored (closed, offline) are closed too."""
+    now = timezone.now()
+    CheckRun.objects.filter(pk=run_id, status=CheckRun.Status.RUNNING).update(status=CheckRun.Status.DONE, finished_at=now)
+    Finding.objects.filter(closed_at__isnull=True, account__isnull=False).exclude(
+        account_id__in=monitored(ACCOUNTS).values("pk")).update(closed_at=now)
+    Finding.objects.filter(closed_at__isnull=True, website__isnull=False).exclude(
+        website_id__in=monitored(WEBSITES).values("pk")).update(closed_at=now)
+
+
+def prune_results(now=None) -> str:
+    """Scheduled daily: CheckResult rows older than MONITORING_KEEP_RESULTS_DAYS (findings stay)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=conf.get("MONITORING_KEEP_RESULTS_DAYS"))
+    deleted, _ = CheckResult.objects.filter(checked_at__lt=cutoff).delete()
+    return f"删除过期监测结果 {deleted} 条"

@@ -1,0 +1,62 @@
+"""Reads of findings: the scope rule of monitoring, in one place.
+
+An org unit sees the findings of every account and website in its subtree (its 待核查 of the
+units below); a filer unit those of its own accounts and of the websites it sponsors (主办单位,
+as the 检查结果信息表 assigns them); a website operator those of its site."""
+from django.db.models import Q
+
+from accounts.models import User
+from orgtree.models import FilerUnit
+from orgtree.selectors import scope_q
+
+from .models import Finding
+
+
+def _filer_sites_q(filer_unit) -> Q:
+    return Q(website__org_unit_id=filer_unit.org_unit_id, website__sponsor=filer_unit.name)
+
+
+def findings_visible_to(user):
+    qs = Finding.objects.all()
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        unit = user.org_unit
+        if unit.is_root:
+            return qs
+        return qs.filter(scope_q(unit, "account__org_path") | scope_q(unit, "website__org_path"))
+    if user.kind == User.Kind.FILER and user.filer_unit_id:
+        return qs.filter(Q(account__filer_unit_id=user.filer_unit_id) | _filer_sites_q(user.filer_unit))
+    if user.kind == User.Kind.SITE:
+        return qs.filter(website__operator_user_id=user.pk)
+    return qs.none()
+
+
+def open_findings_of(user):
+    return findings_visible_to(user).filter(closed_at__isnull=True).select_related("account", "website")
+
+
+def findings_of_object(obj):
+    """Every finding of one account or website, open ones first (the 查看 page)."""
+    from websites.models import Website
+
+    field = "website" if isinstance(obj, Website) else "account"
+    return Finding.objects.filter(**{field: obj}).order_by("closed_at", "-last_seen")[:20]
+
+
+def owner_of(finding: Finding) -> tuple[str, int]:
+    """Whose 检查结果信息表 the finding belongs on: ("filer", id) or ("org", id). A website goes to
+    the filer unit of its org unit named as its 主办单位, else to the org unit itself (the rule
+    of the sheet's prefill, reports/check_services.prefill)."""
+    if finding.account_id:
+        return "filer", finding.account.filer_unit_id
+    site = finding.website
+    filer = FilerUnit.objects.filter(org_unit_id=site.org_unit_id, name=site.sponsor,
+                                     status=FilerUnit.Status.ACTIVE).values_list("pk", flat=True).first()
+    return ("filer", filer) if filer else ("org", site.org_unit_id)
+
+
+def is_owner(user, finding: Finding) -> bool:
+    kind, pk = owner_of(finding)
+    if kind == "filer":
+        return user.kind == User.Kind.FILER and user.filer_unit_id == pk
+    return user.kind == User.Kind.ORG and user.org_unit_id == pk
+

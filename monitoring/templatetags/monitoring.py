@@ -1,0 +1,27 @@
+"""Findings on other apps' pages without those apps importing monitoring: the object's 查看 page
+(`{% object_findings obj %}`) and the owner's own pages (`{% my_findings %}`)."""
+from django import template
+from django.utils import timezone
+
+from ..selectors import findings_of_object, is_owner, open_findings_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("monitoring/_object_findings.html", takes_context=True)
+def object_findings(context, obj):
+    request = context["request"]
+    rows, today = list(findings_of_object(obj)), timezone.localdate()
+    for row in rows:
+        row.text = row.describe(today) if row.closed_at is None else row.detail
+        row.may_convert = row.closed_at is None and not row.sheet_item_id and is_owner(request.user, row)
+    return {"findings": rows, "request": request, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("monitoring/_my_findings.html", takes_context=True)
+def my_findings(context, limit=10):
+    request = context["request"]
+    today = timezone.localdate()
+    qs = open_findings_of(request.user).order_by("-last_seen", "-id")
+    rows = list(qs[:limit])
+    return {"messages_": [(row, row.message(today)) for row in rows], "more": max(0, qs.count() - len(rows)) if rows else 0}

@@ -1,0 +1,35 @@
+"""监测发现: the org units' list, and 转入检查结果信息表 (POST) for the unit that fills the sheet."""
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from govmedia.common.lists import render_list
+from jobs.exports import export_requested
+from reports.services import ReportError
+
+from . import services
+from .lists import FINDING_LIST
+from .selectors import findings_visible_to
+
+
+@require_http_methods(["GET", "POST"])
+def findings(request):
+    export = export_requested(request, FINDING_LIST)
+    if export is not None:
+        return export
+    listed, _ = FINDING_LIST.querysets(request)
+    return render_list(request, FINDING_LIST, listed, "monitoring/findings.html")
+
+
+@require_POST
+def to_sheet(request, pk):
+    finding = get_object_or_404(findings_visible_to(request.user).select_related("account", "website"), pk=pk)
+    try:
+        item = services.to_sheet_row(request.user, finding)
+    except ReportError as exc:
+        messages.error(request, exc.message)
+        if request.user.org_unit_id:
+            return redirect("monitoring:findings")
+        return redirect("media:detail", pk=finding.account_id) if finding.account_id else redirect("media:list")
+    messages.success(request, f"“{finding.subject_name}”已转入检查结果信息表（{finding.label}），请填写整改情况后保存。")
+    return redirect("checks:sheet", pk=item.sheet_id)

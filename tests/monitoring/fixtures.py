@@ -1,0 +1,29 @@
+"""The monitoring fixture server as a pytest plugin (tests/conftest.py loads it): the monitoring
+tests and the browser journeys share one server per session."""
+import pytest
+
+from tests.monitoring.fixture_server import FixtureServer
+
+
+@pytest.fixture(scope="session")
+def fixture_server(tmp_path_factory):
+    """One fixture server (HTTP, HTTPS, HTTPS with an expired certificate) for the whole session."""
+    server = FixtureServer(tmp_path_factory.mktemp("monitor-certs"))
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def monitoring(settings, fixture_server):
+    """Monitoring settings for the suite: the throwaway CA trusted, short timeouts, no politeness
+    delay, the platform readers pointed at the fixture server."""
+    settings.MONITORING_ENABLED = True
+    settings.MONITORING_CHECKS = {}
+    settings.MONITORING_CA_BUNDLE = str(fixture_server.certs["ca"])
+    settings.MONITORING_TIMEOUT = 1.0
+    settings.MONITORING_POLITENESS_DELAY = 0.0
+    settings.MONITORING_PER_HOST = 4
+    settings.MONITORING_CONCURRENCY = 4
+    settings.MONITORING_PLATFORM_ENDPOINTS = {"WB": fixture_server.url("/weibo"), "BL": fixture_server.url("/bili")}
+    fixture_server.pages.clear()
+    return fixture_server
