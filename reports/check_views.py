@@ -14,7 +14,7 @@ from govmedia.common.xlsx import workbook_bytes, xlsx_download
 
 from . import check_services as checks
 from .models import CheckSheet, pass_rate, problems_for
-from .selectors import reported_items, rounds_visible_to, sheets_visible_to
+from .selectors import late_filings, reported_items, rounds_visible_to, sheets_visible_to
 from .services import ReportError
 
 
@@ -83,7 +83,8 @@ def _overview(user: User, year: int, quarter: int) -> dict:
                .exclude(filer_unit__isnull=True, org_unit_id=unit.pk).order_by("due_date", "org_path")]
     own = sheets.filter(filer_unit__isnull=True, org_unit_id=unit.pk).first()
     return {"year": year, "quarter": quarter, "children": children, "types": types, "pending": pending, "own": own,
-            "today": today, "overdue": [s for s in pending if s.is_overdue(today)]}
+            "today": today, "overdue": [s for s in pending if s.is_overdue(today)],
+            "late_accounts": list(late_filings(unit, year, quarter))}
 
 
 @require_GET

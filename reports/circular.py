@@ -21,7 +21,7 @@ def circular_data(unit, overview: dict) -> dict:
         "checked": len(checked), "failed": len(failed), "rate": pass_rate(len(checked), len(failed)),
         "unregistered": [r for r in rows if r.unregistered],
         "types": overview["types"], "problems": problems.most_common(), "children": overview["children"],
-        "failing": failed, "overdue": overview["overdue"],
+        "failing": failed, "overdue": overview["overdue"], "late_accounts": overview["late_accounts"],
         "title": f"关于{year}年第{quarter}季度政府网站和政务新媒体检查情况的通报",
     }
 
@@ -47,7 +47,8 @@ def circular_docx(data: dict) -> bytes:
     doc.add_paragraph(
         f"{data['year']}年第{data['quarter']}季度，共检查政府网站和政务新媒体 {data['checked']} 个，"
         f"不合格 {data['failed']} 个，合格率 {rate}%；检查中发现未备案账号 {len(data['unregistered'])} 个；"
-        f"逾期未报送单位 {len(data['overdue'])} 个。现将有关情况通报如下。")
+        f"逾期未报送单位 {len(data['overdue'])} 个；开设后超过3个工作日才提交备案的账号 {len(data['late_accounts'])} 个。"
+        "现将有关情况通报如下。")
     doc.add_heading("一、总体情况（按类型）", level=2)
     _table(doc, ["类型", "检查数量", "不合格数量", "合格率(%)"],
            [[t["type_label"], t["checked"], t["failed"], t["rate"] if t["rate"] is not None else "—"] for t in data["types"]])
@@ -67,6 +68,10 @@ def circular_docx(data: dict) -> bytes:
     doc.add_heading("六、逾期未报送单位", level=2)
     _table(doc, ["单位名称", "所属组织单位", "截止日期"],
            [[s.unit_name, s.supervisor_name, f"{s.due_date:%Y-%m-%d}"] for s in data["overdue"]])
+    doc.add_heading("七、逾期备案账号（开设后超过3个工作日提交备案）", level=2)
+    _table(doc, ["填报单位", "类型", "名称", "开设时间", "提交日期"],
+           [[a.filer_unit.name, a.type_display, a.name, f"{a.opened_on:%Y-%m-%d}", f"{a.submitted_on:%Y-%m-%d}"]
+            for a in data["late_accounts"]])
     doc.add_paragraph("请各单位对照检查指标，对存在的问题立即整改，未备案账号及时备案或关停。")
     doc.add_paragraph(data["unit"].name)
     out = io.BytesIO()

@@ -59,3 +59,18 @@ def reported_items(unit, year: int, quarter: int):
     return SpotCheckItem.objects.filter(
         sheet__year=year, sheet__quarter=quarter, sheet__status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED],
     ).filter(scope_q(unit, "sheet__org_path"))
+
+
+def late_filings(unit, year: int, quarter: int):
+    """逾期备案: the subtree's live accounts first submitted in the quarter more than 3 working days
+    after their 开设时间 (accounts_media.filing)."""
+    from datetime import date
+
+    from accounts_media.models import MediaAccount
+    from orgtree.selectors import scope_q
+
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return (MediaAccount.objects.filter(filed_late=True, removed_at__isnull=True, submitted_on__gte=start,
+                                        submitted_on__lt=end).filter(scope_q(unit, "org_path"))
+            .select_related("filer_unit").order_by("submitted_on", "id"))
