@@ -1,3 +1,5 @@
+from django.db.models import Q
+
 from accounts.models import User
 from accounts.roles import Role
 
@@ -14,10 +16,24 @@ def reports_visible_to(user: User):
 
 
 def notices_visible_to(user: User):
-    if user.role == Role.GB:
-        return Notice.objects.all()
-    if user.role == Role.L1:
-        return Notice.objects.filter(status=Notice.Status.SENT, receipts__org_unit_id=user.org_unit_id).distinct()
+    """A unit reads the notices it wrote (drafts included) and the sent notices it received —
+    never another unit's, whatever its level (decision 0032)."""
+    from .models import NoticeReceipt
+
+    received = Q(status=Notice.Status.SENT)
+    if user.kind == User.Kind.FILER and user.filer_unit_id:
+        return Notice.objects.filter(received, pk__in=NoticeReceipt.objects.filter(
+            filer_unit_id=user.filer_unit_id).values("notice_id")).select_related("sender")
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        return Notice.objects.filter(Q(sender_id=user.org_unit_id) | (received & Q(pk__in=NoticeReceipt.objects.filter(
+            org_unit_id=user.org_unit_id).values("notice_id")))).select_related("sender")
+    return Notice.objects.none()
+
+
+def notices_sent_by(user: User):
+    """The notices the user's org unit wrote: the only ones it may edit, attach to and send."""
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        return Notice.objects.filter(sender_id=user.org_unit_id).select_related("sender")
     return Notice.objects.none()
 
 
