@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.http import Http404
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.validators import validate_phone
@@ -124,7 +126,7 @@ def sheet_detail(request, pk):
     owner = checks.owns(request.user, sheet)
     if owner and sheet.editable and not sheet.prefilled:
         checks.prefill(sheet)
-    items = list(sheet.items.all())
+    items = list(sheet.items.select_related("account"))
     for item in items:
         item.choices = problems_for(item.is_website)
     context = {"sheet": sheet, "items": [i for i in items if not i.unregistered],
@@ -177,6 +179,46 @@ def unregistered_add(request, pk):
     else:
         messages.success(request, "已登记未备案账号。")
     return redirect("checks:sheet", pk=sheet.pk)
+
+
+@require_POST
+def unregistered_update(request, pk, item_id):
+    sheet = _own(request, pk)
+    try:
+        checks.update_unregistered(sheet, item_id, request.POST.get("rectification", ""))
+    except ReportError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已保存处理情况。")
+    return redirect("checks:sheet", pk=sheet.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def unregistered_register(request, pk, item_id):
+    """去备案: the 添加账号 form prefilled from a 私开账号 row of the filer unit's own sheet; 暂存 makes
+    the draft add request (提交 sends it at once); the row then points at it."""
+    from accounts_media import services as media
+    from accounts_media.forms import AccountForm
+    from reviews.engine import TransitionError
+
+    sheet = _own(request, pk)
+    item = sheet.items.filter(pk=item_id, unregistered=True, account__isnull=True).first()
+    if item is None or not sheet.is_filer_sheet:
+        raise Http404("该未备案账号不存在或已去备案。")
+    form = AccountForm(request.POST if request.method == "POST" else None, initial=checks.registration_initial(item))
+    if request.method == "POST" and form.is_valid():
+        action = "submit" if "submit" in request.POST else "save_draft"
+        try:
+            account = media.perform(media.new_account(request.user), action, request.user, form.cleaned_data)
+        except TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            checks.link_registration(request.user, item, account)
+            messages.success(request, "已提交，等待审核。" if action == "submit" else "已暂存，可在【未提交】列表中修改后提交。")
+            return redirect("media:detail", pk=account.pk)
+    return render(request, "accounts_media/account_form.html",
+                  {"form": form, "title": f"添加账号（检查发现的未备案账号：{item.name}）", "draft": True,
+                   "cancel_url": reverse("checks:sheet", args=[sheet.pk])})
 
 
 @require_POST
