@@ -12,6 +12,7 @@ urlpatterns = [
     route("<int:year>/<int:quarter>/", views.quarter, name="quarter", access=ORG_UNITS),
     route("<int:year>/<int:quarter>/overdue.xlsx", views.overdue_export, name="overdue_export", access=ORG_UNITS),
     route("<int:year>/<int:quarter>/circular/", views.circular, name="circular", access=ORG_UNITS),
+    route("<int:year>/<int:quarter>/circular/notice/", views.circular_notice, name="circular_notice", access=ORG_UNITS),
     route("sheets/<int:pk>/", views.sheet_detail, name="sheet", access=FILLERS),
     route("sheets/<int:pk>/save/", views.sheet_save, name="sheet_save", access=FILLERS),
     route("sheets/<int:pk>/unregistered/", views.unregistered_add, name="unregistered_add", access=FILLERS),

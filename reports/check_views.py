@@ -3,7 +3,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.http import Http404
@@ -15,8 +14,8 @@ from accounts.validators import validate_phone
 from govmedia.common.xlsx import workbook_bytes, xlsx_download
 
 from . import check_services as checks
-from .models import CheckSheet, pass_rate, problems_for
-from .selectors import late_filings, reported_items, rounds_visible_to, sheets_visible_to
+from .models import CheckSheet, problems_for
+from .selectors import rounds_visible_to, sheets_visible_to
 from .services import ReportError
 
 
@@ -73,20 +72,9 @@ def open_round(request):
 
 
 def _overview(user: User, year: int, quarter: int) -> dict:
-    """The unit's view of a quarter: its direct children's sheets, rates by type over the subtree,
-    and every sheet of the subtree not yet reported."""
-    unit, today = user.org_unit, timezone.localdate()
-    sheets = sheets_visible_to(user).filter(year=year, quarter=quarter).select_related("org_unit__parent")
-    children = list(sheets.filter(checks.children_q(unit.pk)).order_by("filer_unit_id", "org_path"))
-    by_type = (reported_items(unit, year, quarter).filter(unregistered=False).values("type_label")
-               .annotate(checked=Count("id"), failed=Count("id", filter=Q(passed=False))).order_by("type_label"))
-    types = [{**row, "rate": pass_rate(row["checked"], row["failed"])} for row in by_type]
-    pending = [s for s in sheets.exclude(status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED])
-               .exclude(filer_unit__isnull=True, org_unit_id=unit.pk).order_by("due_date", "org_path")]
-    own = sheets.filter(filer_unit__isnull=True, org_unit_id=unit.pk).first()
-    return {"year": year, "quarter": quarter, "children": children, "types": types, "pending": pending, "own": own,
-            "today": today, "overdue": [s for s in pending if s.is_overdue(today)],
-            "late_accounts": list(late_filings(unit, year, quarter))}
+    from .circular import quarter_overview
+
+    return quarter_overview(user, year, quarter)
 
 
 @require_GET
@@ -118,6 +106,17 @@ def circular(request, year, quarter):
 
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@require_POST
+def circular_notice(request, year, quarter):
+    """生成通报: a draft notice to the subtree, its title and text prefilled from the figures; the
+    unit edits it as any notice, and the .docx is regenerated from the edited text when it is sent."""
+    from .circular import start_circular_notice
+
+    notice = start_circular_notice(request.user, year, quarter)
+    messages.success(request, "已生成通报草稿：可修改标题和正文、选择接收范围后下发，下发时附上通报（.docx）。")
+    return redirect("notices:edit", pk=notice.pk)
 
 
 @require_GET

@@ -13,5 +13,6 @@ urlpatterns = [
     route("<int:pk>/edit/", views.notice_edit, name="edit", access=ORG_UNITS),
     route("<int:pk>/attachments/", views.notice_attach, name="attach", access=ORG_UNITS),
     route("<int:pk>/send/", views.notice_send, name="send", access=ORG_UNITS),
+    route("<int:pk>/circular.docx", views.circular_preview, name="circular_preview", access=ORG_UNITS),
     route("attachments/<int:pk>/", views.attachment_download, name="download", access=RECEIVERS),
 ]

@@ -123,3 +123,18 @@ def attachment_download(request, pk):
         raise Http404("该通知未发送给本单位。")
     services.mark(request.user, attachment.notice, "downloaded_at")
     return FileResponse(default_storage.open(attachment.file.name, "rb"), as_attachment=True, filename=attachment.name)
+
+
+@require_GET
+def circular_preview(request, pk):
+    """预览通报: the .docx a 通报 draft will carry, from its current text and today's figures."""
+    from govmedia.common.xlsx import xlsx_download
+
+    from .check_views import DOCX_TYPE
+    from .circular import notice_docx
+
+    notice = _own(request, pk)
+    if not notice.is_circular:
+        raise Http404("该通知不是季度通报。")
+    name, content = notice_docx(request.user, notice)
+    return xlsx_download(content, name, content_type=DOCX_TYPE)

@@ -269,6 +269,10 @@ def send_notice(notice: Notice, user: User) -> Notice:
     orgs, filers = audience_units(notice)
     if not orgs and not filers:
         raise ReportError("请选择接收单位。")
+    if notice.is_circular:  # 季度通报: the .docx regenerated from the edited text and today's figures
+        from .circular import notice_docx
+
+        attach_bytes(notice, *notice_docx(user, notice))
     NoticeReceipt.objects.bulk_create([NoticeReceipt(notice=notice, org_unit=u, unit_name=u.name) for u in orgs]
                                       + [NoticeReceipt(notice=notice, filer_unit=f, unit_name=f.name) for f in filers],
                                       batch_size=2000)
