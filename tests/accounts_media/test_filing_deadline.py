@@ -106,3 +106,27 @@ def test_quarter_page_and_circular_list_late_filings_of_the_subtree_only(client,
         late_table = doc.tables[-1]
         assert [c.text for c in late_table.rows[1].cells][2:] == ["迟报账号", "2026-03-02", "2026-03-20"]
         assert client.get("/self-checks/2026/2/").content.decode().count('data-account="迟报账号"') == 0
+
+
+def test_the_import_reads_the_optional_column_and_still_takes_files_without_it(client, login, chain, settings):
+    from tests.accounts_media.test_import import bili, filled
+    from tests.imports.files import openpyxl_file
+    from tests.imports.flow import confirm, upload
+
+    from accounts_media import imports
+
+    settings.PUBLIC_HOLIDAYS = []
+    assert imports.COLUMNS[-1].title == "开设时间"
+    with time_machine.travel(at(2026, 3, 20), tick=False):
+        bad = imports.parse_and_validate(filled([bili(1) + ["2026-13-40"], bili(2) + ["2026-03-21"]]))
+        assert [(e[0], e[1]) for e in bad.errors] == [(4, "开设时间"), (5, "开设时间")]
+        assert "格式不正确" in bad.errors[0][2] and "不能晚于今天" in bad.errors[1][2]
+        login(chain["shangzhuang"])
+        confirm(client, upload(client, filled([bili(1) + ["2026-03-02"], bili(2) + [datetime(2026, 3, 18)], bili(3)])))
+        # A file from the template before the column (12 columns, one header row) still imports.
+        old = openpyxl_file({1: [c.sub or c.title for c in imports.COLUMNS[:-1]], 2: bili(4)})
+        assert imports.parse_and_validate(old).ok
+    accounts = {a.name: a for a in MediaAccount.objects.all()}
+    assert (accounts["B站账号1"].opened_on, accounts["B站账号1"].filed_late) == (date(2026, 3, 2), True)
+    assert (accounts["B站账号2"].opened_on, accounts["B站账号2"].filed_late) == (date(2026, 3, 18), False)
+    assert accounts["B站账号3"].opened_on is None and not accounts["B站账号3"].filed_late
