@@ -26,9 +26,14 @@ def quarter_overview(user, year: int, quarter: int) -> dict:
     pending = [s for s in sheets.exclude(status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED])
                .exclude(filer_unit__isnull=True, org_unit_id=unit.pk).order_by("due_date", "org_path")]
     own = sheets.filter(filer_unit__isnull=True, org_unit_id=unit.pk).first()
+    late = late_filings(unit, year, quarter)
+    late_accounts = list(late[:LATE_LISTED])
     return {"year": year, "quarter": quarter, "children": children, "types": types, "pending": pending, "own": own,
-            "today": today, "overdue": [s for s in pending if s.is_overdue(today)],
-            "late_accounts": list(late_filings(unit, year, quarter))}
+            "today": today, "overdue": [s for s in pending if s.is_overdue(today)], "late_accounts": late_accounts,
+            "late_count": len(late_accounts) if len(late_accounts) < LATE_LISTED else late.count()}
+
+
+LATE_LISTED = 500  # 逾期备案 accounts listed on the page and in the .docx (the count covers all)
 
 
 def circular_data(unit, overview: dict) -> dict:
@@ -46,6 +51,7 @@ def circular_data(unit, overview: dict) -> dict:
         "unregistered": [r for r in rows if r.unregistered],
         "types": overview["types"], "problems": problems.most_common(), "children": overview["children"],
         "failing": failed, "overdue": overview["overdue"], "late_accounts": overview["late_accounts"],
+        "late_count": overview["late_count"],
         "title": f"关于{year}年第{quarter}季度政府网站和政务新媒体检查情况的通报",
     }
 
@@ -57,7 +63,7 @@ def circular_body(data: dict) -> str:
         f"{data['unit'].name}管理范围内各单位：",
         f"{data['year']}年第{data['quarter']}季度，共检查政府网站和政务新媒体 {data['checked']} 个，"
         f"不合格 {data['failed']} 个，合格率 {rate}%；检查中发现未备案账号 {len(data['unregistered'])} 个；"
-        f"逾期未报送单位 {len(data['overdue'])} 个；开设后超过3个工作日才提交备案的账号 {len(data['late_accounts'])} 个。"
+        f"逾期未报送单位 {len(data['overdue'])} 个；开设后超过3个工作日才提交备案的账号 {data['late_count']} 个。"
         "现将有关情况通报如下。",
         "请各单位对照检查指标，对存在的问题立即整改，未备案账号及时备案或关停。",
     ])

@@ -12,7 +12,7 @@ from govmedia.common.uploads import UploadError
 
 from . import services
 from .forms import NoticeForm
-from .models import Notice, NoticeAttachment
+from .models import Notice, NoticeAttachment, NoticeReceipt
 from .selectors import notices_sent_by, notices_visible_to
 
 RECEIPTS_SHOWN = 500
@@ -38,11 +38,16 @@ def notice_list(request):
     user = request.user
     own_unit = user.org_unit_id if user.kind == User.Kind.ORG else None
     opened = services.receipts_of(user).filter(notice_id=OuterRef("pk")).values("opened_at")[:1]
-    notices = (notices_visible_to(user).prefetch_related("attachments")
-               .annotate(sent_to=Count("receipts", distinct=True),
-                         opened=Count("receipts", filter=Q(receipts__opened_at__isnull=False), distinct=True),
-                         downloaded=Count("receipts", filter=Q(receipts__downloaded_at__isnull=False), distinct=True),
-                         my_opened=Subquery(opened)))
+    notices = list(notices_visible_to(user).prefetch_related("attachments").annotate(my_opened=Subquery(opened)))
+    # 接收单位 / 已查看 / 已下载 of the unit's own notices only (one grouped query; a received
+    # notice's receipts are not the reader's business and may be thousands).
+    own = [n.pk for n in notices if n.sender_id == own_unit]
+    counts = {row["notice_id"]: row for row in NoticeReceipt.objects.filter(notice_id__in=own).values("notice_id").annotate(
+        sent_to=Count("id"), opened=Count("id", filter=Q(opened_at__isnull=False)),
+        downloaded=Count("id", filter=Q(downloaded_at__isnull=False)))}
+    for notice in notices:
+        row = counts.get(notice.pk, {})
+        notice.sent_to, notice.opened, notice.downloaded = row.get("sent_to", 0), row.get("opened", 0), row.get("downloaded", 0)
     label, unread = services.menu_state(user)
     return render(request, "reports/notice_list.html", {"notices": notices, "own_unit": own_unit, "title": label,
                                                          "unread": unread, "may_write": own_unit is not None})
