@@ -32,6 +32,9 @@ class AccountForm(forms.Form):
     contact_title = forms.CharField(label="职务", max_length=50, required=False)
     contact_mobile = forms.CharField(label="手机号", max_length=11, required=False, validators=[validate_mobile])
     contact_landline = forms.CharField(label="座机号", max_length=30, required=False, validators=[validate_landline])
+    opened_on = forms.DateField(label="开设时间", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                help_text="账号在平台上开设的日期（选填）；新开设的账号应在开设后3个工作日内提交备案。",
+                                error_messages={"invalid": "请输入正确的日期"})
 
     def __init__(self, *args, instance: MediaAccount | None = None, modify: bool = False, **kwargs):
         self.instance = instance
@@ -40,13 +43,21 @@ class AccountForm(forms.Form):
             kwargs["initial"] = initial_from(instance, with_pending=modify)
         super().__init__(*args, **kwargs)
         if modify:  # 账号类型 and biz/oid/ID are the account's identity: not modifiable
-            for name in ("account_type", "platform_name"):
+            for name in ("account_type", "platform_name", "opened_on"):
                 self.fields[name].disabled = True
                 self.fields[name].required = False
 
     @property
     def function_fields(self):
         return [self[name] for name in ("func_publish", "func_service", "func_interact", "func_other")]
+
+    def clean_opened_on(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data.get("opened_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("开设时间不能晚于今天。")
+        return value
 
     def clean(self):
         data = super().clean()

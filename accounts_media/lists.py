@@ -109,6 +109,8 @@ class MediaAccountFilter(OrgCascadeMixin):
     represents_government = django_filters.ChoiceFilter(
         label="账号是否代表省/市/县(区)人民政府或国务院部门", choices=[("1", "是"), ("0", "否")], empty_label="全部",
         method="filter_represents")
+    filed_late = django_filters.ChoiceFilter(label="逾期备案（开设后超过3个工作日提交）", choices=[("1", "是"), ("0", "否")],
+                                             empty_label="全部", method="filter_filed_late")
 
     class Meta:
         model = MediaAccount
@@ -130,6 +132,9 @@ class MediaAccountFilter(OrgCascadeMixin):
 
     def filter_represents(self, queryset, name, value):
         return queryset.filter(represents_government=value == "1")
+
+    def filter_filed_late(self, queryset, name, value):
+        return queryset.filter(filed_late=value == "1")
 
 
 MEDIA_LIST = register(ListSpec(
@@ -174,6 +179,10 @@ MEDIA_LIST = register(ListSpec(
                fields=("created_at",), fmt=_local_value),
         Column("updated_at", "修改时间", lambda r: _local(r.updated_at), sort="updated_at",
                fields=("updated_at",), fmt=_local_value),
+        Column("opened_on", "开设时间", lambda r: f"{r.opened_on:%Y-%m-%d}" if r.opened_on else "", sort="opened_on",
+               default=False, fields=("opened_on",), fmt=lambda ctx, v: f"{v:%Y-%m-%d}" if v else ""),
+        Column("filed_late", "逾期备案", lambda r: "是" if r.filed_late else "", default=False, fields=("filed_late",),
+               fmt=lambda ctx, v: "是" if v else ""),
         Column("platform_id", "biz/oid/ID", lambda r: r.platform_id, default=False, fields=("platform_id",)),
         Column("contact_name", "账号联系人姓名", lambda r: r.contact_name, default=False, fields=("contact_name",)),
         Column("contact_title", "账号联系人职务", lambda r: r.contact_title, default=False, fields=("contact_title",)),

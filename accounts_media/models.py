@@ -62,6 +62,12 @@ class MediaAccount(models.Model):
     contact_title = models.CharField("账号联系人职务", max_length=50, blank=True)
     contact_mobile = models.CharField("账号联系人手机号", max_length=11, blank=True)
     contact_landline = models.CharField("账号联系人座机号", max_length=30, blank=True)
+    # 开设时间 (optional): when the account was opened on its platform. New accounts must be filed
+    # within 3 working days of it (the county notice); `submitted_on` is the first 提交 and
+    # `filed_late` the 逾期备案 flag computed then (accounts_media.filing).
+    opened_on = models.DateField("开设时间", null=True, blank=True)
+    submitted_on = models.DateField("提交日期", null=True, blank=True, editable=False)
+    filed_late = models.BooleanField("逾期备案", default=False, editable=False)
 
     status = models.CharField("状态", max_length=20, choices=Status.choices, db_index=True)
     reviewer = models.ForeignKey("orgtree.OrgUnit", verbose_name="审核定位", null=True, blank=True,

@@ -19,10 +19,11 @@ S = Status
 EDITABLE_FIELDS = [
     "operator", "account_type", "wechat_kind", "platform_name", "url", "platform_id", "name",
     "represents_government", "func_publish", "func_service", "func_interact", "func_other", "func_other_text",
-    "contact_name", "contact_title", "contact_mobile", "contact_landline",
+    "contact_name", "contact_title", "contact_mobile", "contact_landline", "opened_on",
 ]
-# A change request may not touch the identity of the account (code, type, platform id).
-MODIFIABLE_FIELDS = [f for f in EDITABLE_FIELDS if f not in ("account_type", "platform_id", "platform_name")]
+# A change request may not touch the identity of the account (code, type, platform id), nor the
+# 开设时间 that its 逾期备案 flag was judged on.
+MODIFIABLE_FIELDS = [f for f in EDITABLE_FIELDS if f not in ("account_type", "platform_id", "platform_name", "opened_on")]
 
 
 # --- who may act -----------------------------------------------------------------------------
@@ -78,6 +79,13 @@ def fill_from_form(obj, ctx: Context):
 
 def to_own_org(obj, ctx: Context):
     obj.reviewer = obj.filer_unit.org_unit
+
+
+def stamp_filing(obj, ctx: Context):
+    """提交 / 重新添加申请: the first submission date and the 逾期备案 flag (3 working days)."""
+    from .filing import stamp_submission
+
+    stamp_submission(obj, ctx.today)
 
 
 def to_national_office(obj, ctx: Context):
@@ -207,7 +215,8 @@ TRANSITIONS = [
     # 1-2: a new account, or a draft, is saved again (暂存) or submitted (提交) to the own org unit.
     T("save_draft", "暂存", f({NEW, S.DRAFT}), S.DRAFT, owner_filer, (fill_from_form,), kind="create",
       button="btn-sm btn-primary", form="page", button_label="编辑"),
-    T("submit", "提交", f({NEW, S.DRAFT}), S.ADD_PENDING, owner_filer, (fill_from_form, to_own_org), kind="create"),
+    T("submit", "提交", f({NEW, S.DRAFT}), S.ADD_PENDING, owner_filer, (fill_from_form, to_own_org, stamp_filing),
+      kind="create"),
     T("delete_draft", "删除", f({S.DRAFT}), stay, owner_filer, (remove(MediaAccount.Removal.DRAFT_DELETED),),
       after_label="已删除",
       button="btn-sm btn-outline-danger", confirm="确定删除这条未提交的账号信息吗？"),
@@ -218,7 +227,8 @@ TRANSITIONS = [
     T("reject_add", "驳回添加", f({S.ADD_PENDING}), S.ADD_REJECTED, add_reviewer_side,
       (record_review, clear_reviewer), result="驳回添加", kind="review", guards=(AT_MY_UNIT,)),
     # 5-6: the filer resubmits (review restarts at the own org unit) or abandons.
-    T("resubmit_add", "重新添加申请", f({S.ADD_REJECTED}), S.ADD_PENDING, owner_filer, (fill_from_form, to_own_org),
+    T("resubmit_add", "重新添加申请", f({S.ADD_REJECTED}), S.ADD_PENDING, owner_filer,
+      (fill_from_form, to_own_org, stamp_filing),
       button="btn-primary", form="page"),
     T("abandon_add", "放弃添加申请", f({S.ADD_REJECTED}), stay, owner_filer, (remove(MediaAccount.Removal.ABANDONED),),
       after_label="已放弃",

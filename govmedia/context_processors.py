@@ -1,5 +1,3 @@
-from accounts.roles import Role
-
 from .navigation import menu_for
 
 
@@ -9,15 +7,16 @@ def navigation(request):
         return {"menu": []}
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
-    items = []
+    items, unread = [], 0
     for item in menu_for(user.role):
         active = current == item.url_name or current.startswith(item.section + "_") or current.startswith(
             item.section + ":"
         )
-        label = item.label
-        if item.url_name == "notices:list" and user.role == Role.L1:
-            from reports.services import menu_label_for
+        label, badge = item.label, 0
+        if item.url_name == "notices:list":
+            from reports.services import menu_state
 
-            label = menu_label_for(user)  # the menu follows the latest notice sent to the unit
-        items.append({"label": label, "url_name": item.url_name, "active": active})
-    return {"menu": items}
+            label, badge = menu_state(user)  # the menu follows the latest notice; the unread count beside it
+            unread = badge
+        items.append({"label": label, "url_name": item.url_name, "active": active, "badge": badge})
+    return {"menu": items, "unread_notices": unread}

@@ -240,6 +240,10 @@ CONTENT_SECURITY_POLICY = {
 # Uploaded documents (季度报告, notice attachments): the size limit.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024
 
+# 法定节假日 skipped by the 3-working-day filing rule (accounts_media.filing, decision 0033), besides
+# Saturdays and Sundays: ISO dates separated by commas, e.g. "2026-10-01,2026-10-02".
+PUBLIC_HOLIDAYS = [d.strip() for d in os.environ.get("PUBLIC_HOLIDAYS", "").split(",") if d.strip()]
+
 # Key that encrypts the initial passwords of filer units (Fernet, derived from this secret).
 INITIAL_PASSWORD_KEY = os.environ.get("INITIAL_PASSWORD_KEY", SECRET_KEY)
 

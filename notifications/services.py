@@ -103,6 +103,16 @@ def notify_org_units(unit_ids, kind: str, title: str, body: str = "", link: str 
     return notify(org_unit_users(unit_ids), kind, title, body, link)
 
 
+def filer_unit_users(unit_ids) -> list[User]:
+    return list(User.objects.filter(kind=User.Kind.FILER, filer_unit_id__in=set(unit_ids), is_active=True)
+                .select_related("filer_unit"))
+
+
+def notify_units(org_unit_ids, filer_unit_ids, kind: str, title: str, body: str = "", link: str = "") -> int:
+    """Every login of these org units and filer units (a notice sent to a subtree reaches both)."""
+    return notify(org_unit_users(org_unit_ids) + filer_unit_users(filer_unit_ids), kind, title, body, link)
+
+
 def send(messages: list[Message]) -> int:
     """Write the notifications (each recipient's channels as chosen) and enqueue their delivery.
     Returns the number written; a message whose dedupe key the user already has is skipped."""

@@ -34,14 +34,15 @@ class SpotCheckReportAdmin(JournaledAdminMixin, admin.ModelAdmin):
 class ReceiptInline(admin.TabularInline):
     model = NoticeReceipt
     extra = 0
-    readonly_fields = ["org_unit", "opened_at", "downloaded_at"]
+    readonly_fields = ["org_unit", "filer_unit", "unit_name", "opened_at", "downloaded_at"]
     can_delete = False
 
 
 @admin.register(Notice)
 class NoticeAdmin(JournaledAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "menu_label", "status", "sent_at"]
-    list_filter = ["status"]
+    list_display = ["title", "sender", "menu_label", "audience", "status", "sent_at"]
+    list_filter = ["status", "audience"]
+    raw_id_fields = ["sender", "recipients", "filer_recipients"]
     search_fields = ["title"]
     readonly_fields = ["status", "sent_at", "created_at"]
     inlines = [ReceiptInline]

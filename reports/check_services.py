@@ -200,6 +200,40 @@ def delete_unregistered(sheet: CheckSheet, item_id: int) -> None:
     sheet.items.filter(pk=item_id, unregistered=True).delete()
 
 
+@transaction.atomic
+def update_unregistered(sheet: CheckSheet, item_id: int, rectification: str) -> SpotCheckItem:
+    """处理情况 of a 私开账号 row: registered, closed, or why it is not registered."""
+    sheet = _editable(sheet)
+    item = sheet.items.filter(pk=item_id, unregistered=True).first()
+    if item is None:
+        raise ReportError("该未备案账号不存在。")
+    if not rectification.strip():
+        raise ReportError("请填写处理情况（已提交备案、已关停，或不备案的原因）。")
+    item.rectification = rectification.strip()[:500]
+    item.save(update_fields=["rectification"])
+    return item
+
+
+# 新媒体类型 of the 检查结果信息表 → 账号类型 of the registry (the 添加账号 form's codes).
+TYPE_CODES = {"微信": "WX", "微博": "WB", "移动客户端（APP）": "KH", "抖音": "DY", "快手": "KS", "企鹅号": "QE",
+              "今日头条号": "TT", "小程序": "XC", "其他": "QT"}
+
+
+def registration_initial(item: SpotCheckItem) -> dict:
+    """The 添加账号 form prefilled from a 私开账号 row: type, name, link and the opening unit."""
+    return {"account_type": TYPE_CODES.get(item.type_label, ""), "name": item.name, "url": item.link,
+            "operator": item.operator}
+
+
+@transaction.atomic
+def link_registration(user: User, item: SpotCheckItem, account: MediaAccount) -> None:
+    """去备案 done: the row points at the add request (draft or submitted) made from it; the row
+    stays a 私开账号 of the quarter (counted in 未备案账号)."""
+    SpotCheckItem.objects.filter(pk=item.pk, unregistered=True).update(account=account)
+    journal.record(item.sheet, "check_unregistered_register", user, label="未备案账号去备案",
+                   after={"account": f"{account.name}（{account.get_status_display()}）"}, scope_path=item.sheet.org_path)
+
+
 def children_q(org_unit_id: int) -> Q:
     """The sheets an org unit reviews: its filer units' and its child org units'."""
     return Q(filer_unit__isnull=False, org_unit_id=org_unit_id) | Q(filer_unit__isnull=True, org_unit__parent_id=org_unit_id)

@@ -3,18 +3,19 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.http import Http404
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.validators import validate_phone
 from govmedia.common.xlsx import workbook_bytes, xlsx_download
 
 from . import check_services as checks
-from .models import CheckSheet, pass_rate, problems_for
-from .selectors import reported_items, rounds_visible_to, sheets_visible_to
+from .models import CheckSheet, problems_for
+from .selectors import rounds_visible_to, sheets_visible_to
 from .services import ReportError
 
 
@@ -71,19 +72,9 @@ def open_round(request):
 
 
 def _overview(user: User, year: int, quarter: int) -> dict:
-    """The unit's view of a quarter: its direct children's sheets, rates by type over the subtree,
-    and every sheet of the subtree not yet reported."""
-    unit, today = user.org_unit, timezone.localdate()
-    sheets = sheets_visible_to(user).filter(year=year, quarter=quarter).select_related("org_unit__parent")
-    children = list(sheets.filter(checks.children_q(unit.pk)).order_by("filer_unit_id", "org_path"))
-    by_type = (reported_items(unit, year, quarter).filter(unregistered=False).values("type_label")
-               .annotate(checked=Count("id"), failed=Count("id", filter=Q(passed=False))).order_by("type_label"))
-    types = [{**row, "rate": pass_rate(row["checked"], row["failed"])} for row in by_type]
-    pending = [s for s in sheets.exclude(status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED])
-               .exclude(filer_unit__isnull=True, org_unit_id=unit.pk).order_by("due_date", "org_path")]
-    own = sheets.filter(filer_unit__isnull=True, org_unit_id=unit.pk).first()
-    return {"year": year, "quarter": quarter, "children": children, "types": types, "pending": pending, "own": own,
-            "today": today, "overdue": [s for s in pending if s.is_overdue(today)]}
+    from .circular import quarter_overview
+
+    return quarter_overview(user, year, quarter)
 
 
 @require_GET
@@ -117,13 +108,24 @@ def circular(request, year, quarter):
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+@require_POST
+def circular_notice(request, year, quarter):
+    """生成通报: a draft notice to the subtree, its title and text prefilled from the figures; the
+    unit edits it as any notice, and the .docx is regenerated from the edited text when it is sent."""
+    from .circular import start_circular_notice
+
+    notice = start_circular_notice(request.user, year, quarter)
+    messages.success(request, "已生成通报草稿：可修改标题和正文、选择接收范围后下发，下发时附上通报（.docx）。")
+    return redirect("notices:edit", pk=notice.pk)
+
+
 @require_GET
 def sheet_detail(request, pk):
     sheet = _sheet(request, pk)
     owner = checks.owns(request.user, sheet)
     if owner and sheet.editable and not sheet.prefilled:
         checks.prefill(sheet)
-    items = list(sheet.items.select_related("website"))
+    items = list(sheet.items.select_related("website", "account"))
     for item in items:
         item.choices = problems_for(item.is_website)
     checked = [i for i in items if not i.unregistered]
@@ -183,6 +185,46 @@ def unregistered_add(request, pk):
     else:
         messages.success(request, "已登记未备案账号。")
     return redirect("checks:sheet", pk=sheet.pk)
+
+
+@require_POST
+def unregistered_update(request, pk, item_id):
+    sheet = _own(request, pk)
+    try:
+        checks.update_unregistered(sheet, item_id, request.POST.get("rectification", ""))
+    except ReportError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已保存处理情况。")
+    return redirect("checks:sheet", pk=sheet.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def unregistered_register(request, pk, item_id):
+    """去备案: the 添加账号 form prefilled from a 私开账号 row of the filer unit's own sheet; 暂存 makes
+    the draft add request (提交 sends it at once); the row then points at it."""
+    from accounts_media import services as media
+    from accounts_media.forms import AccountForm
+    from reviews.engine import TransitionError
+
+    sheet = _own(request, pk)
+    item = sheet.items.filter(pk=item_id, unregistered=True, account__isnull=True).first()
+    if item is None or not sheet.is_filer_sheet:
+        raise Http404("该未备案账号不存在或已去备案。")
+    form = AccountForm(request.POST if request.method == "POST" else None, initial=checks.registration_initial(item))
+    if request.method == "POST" and form.is_valid():
+        action = "submit" if "submit" in request.POST else "save_draft"
+        try:
+            account = media.perform(media.new_account(request.user), action, request.user, form.cleaned_data)
+        except TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            checks.link_registration(request.user, item, account)
+            messages.success(request, "已提交，等待审核。" if action == "submit" else "已暂存，可在【未提交】列表中修改后提交。")
+            return redirect("media:detail", pk=account.pk)
+    return render(request, "accounts_media/account_form.html",
+                  {"form": form, "title": f"添加账号（检查发现的未备案账号：{item.name}）", "draft": True,
+                   "cancel_url": reverse("checks:sheet", args=[sheet.pk])})
 
 
 @require_POST

@@ -2,9 +2,9 @@ from django import forms
 from django.utils import timezone
 
 from accounts.validators import validate_phone
-from orgtree.models import OrgUnit
+from orgtree.models import FilerUnit, OrgUnit
 
-from .models import PROBLEMS, SpotCheckReport
+from .models import PROBLEMS, Notice, SpotCheckReport
 
 
 class NewReportForm(forms.Form):
@@ -59,12 +59,23 @@ class NoticeForm(forms.Form):
     title = forms.CharField(label="标题", max_length=200, error_messages={"required": "标题不能为空"})
     menu_label = forms.CharField(label="菜单名称", max_length=20, initial="待核查账号",
                                  help_text="接收单位的菜单名称随最新一份通知变更，如“待核查账号”。")
-    body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    to_all = forms.BooleanField(label="发送给全部省、国务院部门组织单位", required=False)
-    recipients = forms.ModelMultipleChoiceField(label="接收单位", queryset=OrgUnit.objects.none(), required=False,
-                                                widget=forms.SelectMultiple(attrs={"size": 12}))
+    body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 10}), required=False)
+    audience = forms.ChoiceField(label="接收范围", choices=Notice.Audience.choices, initial=Notice.Audience.CHOSEN,
+                                 widget=forms.RadioSelect, required=False)
+    recipients = forms.ModelMultipleChoiceField(label="接收组织单位（直属下级）", queryset=OrgUnit.objects.none(), required=False,
+                                                widget=forms.SelectMultiple(attrs={"size": 8}))
+    filer_recipients = forms.ModelMultipleChoiceField(label="接收填报单位（本级）", queryset=FilerUnit.objects.none(),
+                                                      required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, filers=None, root=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipients"].queryset = units
         self.fields["recipients"].label_from_instance = lambda u: f"{u.name}（{u.code}）"
+        self.fields["filer_recipients"].queryset = filers
+        self.fields["filer_recipients"].label_from_instance = lambda f: f"{f.name}（{f.code}）"
+        if root:  # GB: its direct children are the L1 units (the manual's 全部省、国务院部门组织单位)
+            self.fields["audience"].choices = [(k, "全部省、国务院部门组织单位" if k == Notice.Audience.CHILDREN else v)
+                                               for k, v in Notice.Audience.choices]
+
+    def clean_audience(self):
+        return self.cleaned_data.get("audience") or Notice.Audience.CHOSEN

@@ -105,21 +105,33 @@ class SpotCheckItem(models.Model):
 
 
 class Notice(models.Model):
-    """【待核查账号】: a notice GB sends down to L1 units, with attachments."""
+    """【待核查账号】: a notice an org unit (GB, a province, a city, a county …) sends down to units of
+    its subtree, with attachments (decision 0032)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         SENT = "sent", "已下发"
 
+    class Audience(models.TextChoices):
+        CHOSEN = "chosen", "指定下级单位"
+        CHILDREN = "children", "全部直属下级单位"      # child org units and the sender's own filer units
+        FILERS = "filers", "管理范围内全部填报单位"
+        SUBTREE = "subtree", "管理范围内全部单位"      # every org unit and filer unit below the sender
+
+    sender = models.ForeignKey("orgtree.OrgUnit", verbose_name="发文单位", on_delete=models.PROTECT, related_name="+")
     title = models.CharField("标题", max_length=200)
     menu_label = models.CharField("菜单名称", max_length=20, default="待核查账号",
                                   help_text="接收单位的菜单名称随最新一份通知变更")
     body = models.TextField("正文", blank=True)
-    to_all = models.BooleanField("发送给全部省、国务院部门组织单位", default=False)
-    recipients = models.ManyToManyField("orgtree.OrgUnit", verbose_name="接收单位", blank=True, related_name="+")
+    audience = models.CharField("接收范围", max_length=10, choices=Audience.choices, default=Audience.CHOSEN)
+    recipients = models.ManyToManyField("orgtree.OrgUnit", verbose_name="接收组织单位", blank=True, related_name="+")
+    filer_recipients = models.ManyToManyField("orgtree.FilerUnit", verbose_name="接收填报单位", blank=True, related_name="+")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     sent_at = models.DateTimeField("下发时间", null=True, blank=True)
+    # 季度通报 drafts: the quarter the circular covers (the .docx is regenerated from the edited text).
+    circular_year = models.PositiveSmallIntegerField("通报年份", null=True, blank=True)
+    circular_quarter = models.PositiveSmallIntegerField("通报季度", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知"
@@ -128,6 +140,10 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_circular(self) -> bool:
+        return self.circular_year is not None
 
 
 class NoticeAttachment(models.Model):
@@ -141,16 +157,27 @@ class NoticeAttachment(models.Model):
 
 
 class NoticeReceipt(models.Model):
-    """Who a sent notice went to, and when each opened and downloaded it."""
+    """Who a sent notice went to (an org unit or a filer unit), and when each opened and downloaded it."""
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="receipts")
-    org_unit = models.ForeignKey("orgtree.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey("orgtree.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    filer_unit = models.ForeignKey("orgtree.FilerUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit_name = models.CharField("接收单位", max_length=100, blank=True)
     opened_at = models.DateTimeField("查看时间", null=True, blank=True)
     downloaded_at = models.DateTimeField("下载时间", null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["notice", "org_unit"], name="receipt_once_per_unit")]
-        ordering = ["org_unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "org_unit"], condition=models.Q(org_unit__isnull=False),
+                                    name="receipt_once_per_unit"),
+            models.UniqueConstraint(fields=["notice", "filer_unit"], condition=models.Q(filer_unit__isnull=False),
+                                    name="receipt_once_per_filer"),
+            models.CheckConstraint(condition=models.Q(org_unit__isnull=False, filer_unit__isnull=True)
+                                   | models.Q(org_unit__isnull=True, filer_unit__isnull=False), name="receipt_one_unit"),
+        ]
+        indexes = [models.Index(fields=["org_unit", "opened_at"], name="receipt_org_unread"),
+                   models.Index(fields=["filer_unit", "opened_at"], name="receipt_filer_unread")]
+        ordering = ["id"]
 
 
 # 存在的突出问题 of a website row: the website indicators (国办秘函〔2019〕19号) by the names the

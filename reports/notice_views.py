@@ -1,73 +1,104 @@
-"""【待核查账号】: GB writes and sends notices; L1 units open and download them; GB sees who did."""
+"""【待核查账号】: any org unit writes and sends notices to units of its subtree (org units and filer
+units); the receiving units open and download them; the sender sees who did (decision 0032)."""
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import Role
+from accounts.models import User
 from govmedia.common.uploads import UploadError
 
 from . import services
 from .forms import NoticeForm
-from .models import Notice, NoticeAttachment
-from .selectors import notices_visible_to
+from .models import Notice, NoticeAttachment, NoticeReceipt
+from .selectors import notices_sent_by, notices_visible_to
+
+RECEIPTS_SHOWN = 500
 
 
 def _notice(request, pk) -> Notice:
-    """A notice the user may read; any other id (not sent to the unit, or none) is refused alike."""
+    """A notice the user may read; any other id (not sent to the unit, or none) is a 404 alike."""
     notice = notices_visible_to(request.user).filter(pk=pk).first()
     if notice is None:
-        raise PermissionDenied("该通知未发送给本单位。")
+        raise Http404("该通知未发送给本单位。")
+    return notice
+
+
+def _own(request, pk) -> Notice:
+    notice = notices_sent_by(request.user).filter(pk=pk).first()
+    if notice is None:
+        raise Http404("只能处理本单位的通知。")
     return notice
 
 
 @require_GET
 def notice_list(request):
-    notices = notices_visible_to(request.user).prefetch_related("attachments")
-    if request.user.role == Role.GB:
-        from django.db.models import Count, Q
+    user = request.user
+    own_unit = user.org_unit_id if user.kind == User.Kind.ORG else None
+    opened = services.receipts_of(user).filter(notice_id=OuterRef("pk")).values("opened_at")[:1]
+    notices = list(notices_visible_to(user).prefetch_related("attachments").annotate(my_opened=Subquery(opened)))
+    # 接收单位 / 已查看 / 已下载 of the unit's own notices only (one grouped query; a received
+    # notice's receipts are not the reader's business and may be thousands).
+    own = [n.pk for n in notices if n.sender_id == own_unit]
+    counts = {row["notice_id"]: row for row in NoticeReceipt.objects.filter(notice_id__in=own).values("notice_id").annotate(
+        sent_to=Count("id"), opened=Count("id", filter=Q(opened_at__isnull=False)),
+        downloaded=Count("id", filter=Q(downloaded_at__isnull=False)))}
+    for notice in notices:
+        row = counts.get(notice.pk, {})
+        notice.sent_to, notice.opened, notice.downloaded = row.get("sent_to", 0), row.get("opened", 0), row.get("downloaded", 0)
+    label, unread = services.menu_state(user)
+    return render(request, "reports/notice_list.html", {"notices": notices, "own_unit": own_unit, "title": label,
+                                                         "unread": unread, "may_write": own_unit is not None})
 
-        notices = notices.annotate(sent_to=Count("receipts", distinct=True),
-                                   opened=Count("receipts", filter=Q(receipts__opened_at__isnull=False), distinct=True),
-                                   downloaded=Count("receipts", filter=Q(receipts__downloaded_at__isnull=False), distinct=True))
-    return render(request, "reports/notice_list.html", {"notices": notices, "is_gb": request.user.role == Role.GB,
-                                                         "title": services.menu_label_for(request.user) if request.user.role == Role.L1 else "待核查账号"})
+
+def _form(request, notice: Notice):
+    sender = request.user.org_unit
+    initial = {"title": notice.title, "menu_label": notice.menu_label, "body": notice.body,
+               "audience": notice.audience,
+               "recipients": list(notice.recipients.all()) if notice.pk else [],
+               "filer_recipients": list(notice.filer_recipients.all()) if notice.pk else []}
+    return NoticeForm(request.POST if request.method == "POST" else None, initial=initial,
+                      units=services.child_units(sender), filers=services.own_filers(sender), root=sender.is_root)
 
 
 @require_http_methods(["GET", "POST"])
 def notice_edit(request, pk=None):
-    notice = get_object_or_404(Notice, pk=pk) if pk else Notice()
+    notice = _own(request, pk) if pk else Notice(sender=request.user.org_unit)
     if notice.pk and notice.status == Notice.Status.SENT:
         messages.error(request, "通知已下发，不能修改。")
         return redirect("notices:detail", pk=notice.pk)
-    initial = {"title": notice.title, "menu_label": notice.menu_label, "body": notice.body, "to_all": notice.to_all,
-               "recipients": list(notice.recipients.all()) if notice.pk else []}
-    form = NoticeForm(request.POST if request.method == "POST" else None, initial=initial, units=services.l1_units())
+    form = _form(request, notice)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.save_notice(notice, title=data["title"], menu_label=data["menu_label"], body=data["body"],
-                             to_all=data["to_all"], recipients=data["recipients"])
-        messages.success(request, "通知已保存（草稿），可上传附件后下发。")
-        return redirect("notices:detail", pk=notice.pk)
+        try:
+            services.save_notice(notice, request.user, title=data["title"], menu_label=data["menu_label"], body=data["body"],
+                                 audience=data["audience"], recipients=data["recipients"],
+                                 filer_recipients=data["filer_recipients"])
+        except services.ReportError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "通知已保存（草稿），可上传附件后下发。")
+            return redirect("notices:detail", pk=notice.pk)
     return render(request, "reports/notice_form.html", {"form": form, "notice": notice})
 
 
 @require_GET
 def notice_detail(request, pk):
     notice = _notice(request, pk)
-    if request.user.role == Role.L1:
+    mine = request.user.kind == User.Kind.ORG and notice.sender_id == request.user.org_unit_id
+    if not mine:
         services.mark(request.user, notice, "opened_at")
-    receipts = notice.receipts.select_related("org_unit") if request.user.role == Role.GB else None
-    return render(request, "reports/notice_detail.html", {"notice": notice, "receipts": receipts,
-                                                           "is_gb": request.user.role == Role.GB,
-                                                           "recipients": notice.recipients.all()})
+    receipts = notice.receipts.all()[:RECEIPTS_SHOWN] if mine else None
+    return render(request, "reports/notice_detail.html", {
+        "notice": notice, "receipts": receipts, "mine": mine, "audience": services.audience_text(notice),
+        "receipt_total": notice.receipts.count() if mine else 0, "receipts_shown": RECEIPTS_SHOWN})
 
 
 @require_POST
 def notice_attach(request, pk):
-    notice = get_object_or_404(Notice, pk=pk)
+    notice = _own(request, pk)
     try:
         services.add_attachment(notice, request.FILES.get("file"))
     except (services.ReportError, UploadError) as exc:
@@ -79,9 +110,9 @@ def notice_attach(request, pk):
 
 @require_POST
 def notice_send(request, pk):
-    notice = get_object_or_404(Notice, pk=pk)
+    notice = _own(request, pk)
     try:
-        services.send_notice(notice)
+        services.send_notice(notice, request.user)
     except services.ReportError as exc:
         messages.error(request, exc.message)
     else:
@@ -91,10 +122,24 @@ def notice_send(request, pk):
 
 @require_GET
 def attachment_download(request, pk):
-    """GB, or a unit the notice was sent to (recorded as downloaded)."""
-    attachment = get_object_or_404(NoticeAttachment.objects.select_related("notice"), pk=pk)
-    if not notices_visible_to(request.user).filter(pk=attachment.notice_id).exists():
-        raise PermissionDenied("该通知未发送给本单位。")
-    if request.user.role == Role.L1:
-        services.mark(request.user, attachment.notice, "downloaded_at")
+    """The sender, or a unit the notice was sent to (recorded as downloaded)."""
+    attachment = NoticeAttachment.objects.select_related("notice").filter(pk=pk).first()
+    if attachment is None or not notices_visible_to(request.user).filter(pk=attachment.notice_id).exists():
+        raise Http404("该通知未发送给本单位。")
+    services.mark(request.user, attachment.notice, "downloaded_at")
     return FileResponse(default_storage.open(attachment.file.name, "rb"), as_attachment=True, filename=attachment.name)
+
+
+@require_GET
+def circular_preview(request, pk):
+    """预览通报: the .docx a 通报 draft will carry, from its current text and today's figures."""
+    from govmedia.common.xlsx import xlsx_download
+
+    from .check_views import DOCX_TYPE
+    from .circular import notice_docx
+
+    notice = _own(request, pk)
+    if not notice.is_circular:
+        raise Http404("该通知不是季度通报。")
+    name, content = notice_docx(request.user, notice)
+    return xlsx_download(content, name, content_type=DOCX_TYPE)

@@ -1,3 +1,5 @@
+from django.db.models import Q
+
 from accounts.models import User
 from accounts.roles import Role
 
@@ -14,10 +16,24 @@ def reports_visible_to(user: User):
 
 
 def notices_visible_to(user: User):
-    if user.role == Role.GB:
-        return Notice.objects.all()
-    if user.role == Role.L1:
-        return Notice.objects.filter(status=Notice.Status.SENT, receipts__org_unit_id=user.org_unit_id).distinct()
+    """A unit reads the notices it wrote (drafts included) and the sent notices it received —
+    never another unit's, whatever its level (decision 0032)."""
+    from .models import NoticeReceipt
+
+    received = Q(status=Notice.Status.SENT)
+    if user.kind == User.Kind.FILER and user.filer_unit_id:
+        return Notice.objects.filter(received, pk__in=NoticeReceipt.objects.filter(
+            filer_unit_id=user.filer_unit_id).values("notice_id")).select_related("sender")
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        return Notice.objects.filter(Q(sender_id=user.org_unit_id) | (received & Q(pk__in=NoticeReceipt.objects.filter(
+            org_unit_id=user.org_unit_id).values("notice_id")))).select_related("sender")
+    return Notice.objects.none()
+
+
+def notices_sent_by(user: User):
+    """The notices the user's org unit wrote: the only ones it may edit, attach to and send."""
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        return Notice.objects.filter(sender_id=user.org_unit_id).select_related("sender")
     return Notice.objects.none()
 
 
@@ -59,3 +75,18 @@ def reported_items(unit, year: int, quarter: int):
     return SpotCheckItem.objects.filter(
         sheet__year=year, sheet__quarter=quarter, sheet__status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED],
     ).filter(scope_q(unit, "sheet__org_path"))
+
+
+def late_filings(unit, year: int, quarter: int):
+    """逾期备案: the subtree's live accounts first submitted in the quarter more than 3 working days
+    after their 开设时间 (accounts_media.filing)."""
+    from datetime import date
+
+    from accounts_media.models import MediaAccount
+    from orgtree.selectors import scope_q
+
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return (MediaAccount.objects.filter(filed_late=True, removed_at__isnull=True, submitted_on__gte=start,
+                                        submitted_on__lt=end).filter(scope_q(unit, "org_path"))
+            .select_related("filer_unit").order_by("submitted_on", "id"))

@@ -161,19 +161,69 @@ def may_read_report(user: User, report: SpotCheckReport) -> bool:
     return user.role == Role.GB or (user.kind == User.Kind.ORG and report.org_unit_id == user.org_unit_id)
 
 
-# --- notices -----------------------------------------------------------------------------------
+# --- notices (decision 0032) ------------------------------------------------------------------
 
 def l1_units():
     return OrgUnit.objects.filter(level=1, is_active=True).order_by("-kind", "code")  # provinces, then ministries
 
 
+def child_units(sender: OrgUnit):
+    """The org units a notice can be addressed to one by one: the sender's direct children."""
+    if sender.is_root:
+        return l1_units()
+    return OrgUnit.objects.filter(parent=sender, is_active=True).order_by("code")
+
+
+def own_filers(sender: OrgUnit):
+    """The filer units attached to the sender itself (a county's towns and departments)."""
+    from orgtree.models import FilerUnit
+
+    return FilerUnit.objects.filter(org_unit=sender, status=FilerUnit.Status.ACTIVE).order_by("code")
+
+
+def audience_units(notice: Notice) -> tuple[list, list]:
+    """(org units, filer units) a notice goes to, by its 接收范围."""
+    from orgtree.models import FilerUnit
+    from orgtree.selectors import scope_q, units_under
+
+    sender, audience = notice.sender, notice.audience
+    if audience == Notice.Audience.CHOSEN:
+        return list(notice.recipients.filter(is_active=True)), list(notice.filer_recipients.filter(status=FilerUnit.Status.ACTIVE))
+    if audience == Notice.Audience.CHILDREN:
+        return list(child_units(sender)), list(own_filers(sender))
+    filers = list(FilerUnit.objects.filter(status=FilerUnit.Status.ACTIVE).filter(scope_q(sender, "org_unit__path")))
+    if audience == Notice.Audience.FILERS:
+        return [], filers
+    return list(units_under(sender, include_self=False).filter(is_active=True)), filers
+
+
+def _sender_of(user: User) -> OrgUnit:
+    if user.kind != User.Kind.ORG or user.org_unit_id is None:
+        raise ReportError("只有组织单位可以下发通知。")
+    return user.org_unit
+
+
 @transaction.atomic
-def save_notice(notice: Notice, *, title: str, menu_label: str, body: str, to_all: bool, recipients) -> Notice:
-    if notice.pk and notice.status == Notice.Status.SENT:
-        raise ReportError("通知已下发，不能修改。")
-    notice.title, notice.menu_label, notice.body, notice.to_all = title, menu_label or "待核查账号", body, to_all
+def save_notice(notice: Notice, user: User, *, title: str, menu_label: str, body: str, audience: str,
+                recipients=(), filer_recipients=()) -> Notice:
+    """A draft written by an org unit for units of its subtree: chosen direct children (org units and
+    its own filer units), or a whole audience (全部直属下级单位, 全部填报单位, 全部单位)."""
+    sender = _sender_of(user)
+    if notice.pk and (notice.sender_id != sender.pk or notice.status == Notice.Status.SENT):
+        raise ReportError("通知已下发，不能修改。" if notice.status == Notice.Status.SENT else "只能修改本单位的通知。")
+    if audience not in Notice.Audience.values:
+        raise ReportError("请选择接收范围。")
+    recipients, filer_recipients = list(recipients), list(filer_recipients)
+    allowed_orgs = set(child_units(sender).values_list("pk", flat=True))
+    allowed_filers = set(own_filers(sender).values_list("pk", flat=True))
+    if any(u.pk not in allowed_orgs for u in recipients) or any(f.pk not in allowed_filers for f in filer_recipients):
+        raise ReportError("接收单位须为本单位的直属下级单位。")
+    notice.sender = sender
+    notice.title, notice.menu_label, notice.body, notice.audience = title, menu_label or "待核查账号", body, audience
     notice.save()
-    notice.recipients.set([] if to_all else recipients)
+    chosen = audience == Notice.Audience.CHOSEN
+    notice.recipients.set(recipients if chosen else [])
+    notice.filer_recipients.set(filer_recipients if chosen else [])
     return notice
 
 
@@ -182,6 +232,11 @@ def add_attachment(notice: Notice, upload) -> NoticeAttachment:
     if notice.status == Notice.Status.SENT:
         raise ReportError("通知已下发，不能修改附件。")
     content, name = check_document(upload, upload_limit())
+    return attach_bytes(notice, name, content)
+
+
+def attach_bytes(notice: Notice, name: str, content: bytes) -> NoticeAttachment:
+    """Store a (checked) file as an attachment of a draft notice."""
     attachment = NoticeAttachment(notice=notice, name=name[:200], size=len(content))
     field = NoticeAttachment._meta.get_field("file")
     try:
@@ -194,57 +249,104 @@ def add_attachment(notice: Notice, upload) -> NoticeAttachment:
     return attachment
 
 
+def audience_text(notice: Notice, orgs=None, filers=None) -> str:
+    if notice.audience == Notice.Audience.CHOSEN:
+        names = [u.name for u in (orgs if orgs is not None else notice.recipients.all())]
+        names += [f.name for f in (filers if filers is not None else notice.filer_recipients.all())]
+        return "、".join(names)
+    if notice.audience == Notice.Audience.CHILDREN and notice.sender.is_root:
+        return "全部省、国务院部门组织单位"
+    return notice.get_audience_display()
+
+
 @transaction.atomic
-def send_notice(notice: Notice) -> Notice:
-    """下发: to the chosen L1 units or all of them; from now on read-only."""
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+def send_notice(notice: Notice, user: User) -> Notice:
+    """下发: one receipt per receiving unit; from now on read-only."""
+    sender = _sender_of(user)
+    notice = Notice.objects.select_for_update().select_related("sender").get(pk=notice.pk)
+    if notice.sender_id != sender.pk:
+        raise ReportError("只能下发本单位的通知。")
     if notice.status == Notice.Status.SENT:
         raise ReportError("通知已下发。")
-    units = list(l1_units()) if notice.to_all else list(notice.recipients.all())
-    if not units:
+    orgs, filers = audience_units(notice)
+    if not orgs and not filers:
         raise ReportError("请选择接收单位。")
-    NoticeReceipt.objects.bulk_create([NoticeReceipt(notice=notice, org_unit=u) for u in units])
+    if notice.is_circular:  # 季度通报: the .docx regenerated from the edited text and today's figures
+        from .circular import notice_docx
+
+        attach_bytes(notice, *notice_docx(user, notice))
+    NoticeReceipt.objects.bulk_create([NoticeReceipt(notice=notice, org_unit=u, unit_name=u.name) for u in orgs]
+                                      + [NoticeReceipt(notice=notice, filer_unit=f, unit_name=f.name) for f in filers],
+                                      batch_size=2000)
     notice.status, notice.sent_at = Notice.Status.SENT, timezone.now()
     notice.save(update_fields=["status", "sent_at"])
-    journal.record(notice, "notice_send", status=(Notice.Status.DRAFT.label, notice.get_status_display()),
-                   data={"recipients": [u.code for u in units]}, changes=[
-                       {"field": "recipients", "label": "接收单位", "old": "", "new": "全部省、国务院部门组织单位"
-                        if notice.to_all else "、".join(u.name for u in units)}])
+    codes = [u.code for u in orgs] + [f.code for f in filers]
+    journal.record(notice, "notice_send", user, status=(Notice.Status.DRAFT.label, notice.get_status_display()),
+                   data={"recipients": codes[:200], **({"count": len(codes)} if len(codes) > 200 else {})}, scope_path=sender.path, changes=[
+                       {"field": "recipients", "label": "接收单位", "old": "", "new": audience_text(notice, orgs, filers)}])
     from django.urls import reverse
 
-    from notifications.services import notify_org_units
+    from notifications.services import notify_units
 
-    notify_org_units([u.pk for u in units], "notice", f"收到通知：{notice.title}",  # 消息中心: a notice received
-                     f"国务院办公厅下发通知“{notice.title}”，请在【{notice.menu_label}】中查看。",
-                     reverse("notices:detail", args=[notice.pk]))
-    from django.core.cache import cache
-
-    cache.delete("notices:menu-labels")
-    transaction.on_commit(lambda: cache.delete("notices:menu-labels"))  # again at commit: no stale label re-cached
+    notify_units([u.pk for u in orgs], [f.pk for f in filers], "notice",  # 消息中心: a notice received
+                 f"收到通知：{notice.title}", f"{notice.sender.name}下发通知“{notice.title}”，请在【{notice.menu_label}】中查看。",
+                 reverse("notices:detail", args=[notice.pk]))
+    _bump_menus()
+    transaction.on_commit(_bump_menus)  # again at commit: no stale menu re-cached meanwhile
     return notice
 
 
+def receipts_of(user: User):
+    """The user's unit's receipts: an org unit's or a filer unit's."""
+    if user.kind == User.Kind.FILER and user.filer_unit_id:
+        return NoticeReceipt.objects.filter(filer_unit_id=user.filer_unit_id)
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        return NoticeReceipt.objects.filter(org_unit_id=user.org_unit_id)
+    return NoticeReceipt.objects.none()
+
+
 def mark(user: User, notice: Notice, field: str) -> None:
-    """Record the first time the unit opened (opened_at) or downloaded (downloaded_at) the notice."""
-    first = NoticeReceipt.objects.filter(notice=notice, org_unit_id=user.org_unit_id, **{f"{field}__isnull": True}).update(
-        **{field: timezone.now()})
+    """Record the first time the receiving unit opened (opened_at) or downloaded (downloaded_at) the notice."""
+    first = receipts_of(user).filter(notice=notice, **{f"{field}__isnull": True}).update(**{field: timezone.now()})
     if first:  # the receipt (first open, first download) goes to the journal too
-        journal.record(notice, "notice_open" if field == "opened_at" else "notice_download", user,
-                       scope_path=user.org_unit.path)
+        from django.core.cache import cache
+
+        cache.delete(_menu_key(user))
+        scope = user.filer_unit.org_unit.path if user.kind == User.Kind.FILER else user.org_unit.path
+        journal.record(notice, "notice_open" if field == "opened_at" else "notice_download", user, scope_path=scope)
+
+
+def _bump_menus() -> None:
+    from django.core.cache import cache
+
+    cache.set("notices:generation", timezone.now().timestamp(), None)
+
+
+def _menu_key(user: User) -> str:
+    from django.core.cache import cache
+
+    generation = cache.get("notices:generation") or 0
+    return f"notices:menu:{generation}:{user.kind}:{user.org_unit_id or ''}:{user.filer_unit_id or ''}"
+
+
+def menu_state(user: User) -> tuple[str, int]:
+    """(menu label, unread count) of the user's unit: the 【待核查账号】 menu follows the latest notice
+    sent to the unit (the manual's note); unread = received notices not yet opened. Cached per unit
+    until a notice is sent anywhere or the unit opens one."""
+    from django.core.cache import cache
+
+    key = _menu_key(user)
+    state = cache.get(key)
+    if state is None:
+        received = receipts_of(user).filter(notice__status=Notice.Status.SENT)
+        latest = received.order_by("-notice__sent_at", "-id").values_list("notice__menu_label", flat=True).first()
+        state = (latest or "待核查账号", received.filter(opened_at__isnull=True).count())
+        cache.set(key, state, 300)
+    return state
 
 
 def menu_label_for(user: User) -> str:
-    """The 【待核查账号】 menu follows the latest notice sent to the unit (the manual's note)."""
-    from django.core.cache import cache
-
-    labels = cache.get("notices:menu-labels")
-    if labels is None:
-        labels = {}
-        for org_id, label in (NoticeReceipt.objects.filter(notice__status=Notice.Status.SENT)
-                              .order_by("org_unit_id", "-notice__sent_at").values_list("org_unit_id", "notice__menu_label")):
-            labels.setdefault(org_id, label)
-        cache.set("notices:menu-labels", labels, 300)
-    return labels.get(user.org_unit_id) or "待核查账号"
+    return menu_state(user)[0]
 
 
 __all__ = ["ReportError", "UploadError"]

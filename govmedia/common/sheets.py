@@ -44,6 +44,7 @@ class Column:
     max_length: int | None = None    # the database field's (and the single-add form's) limit
     multiline: bool = False          # line breaks and tabs are allowed inside (free text)
     aliases: tuple[str, ...] = ()    # other header texts accepted for the column
+    optional: bool = False           # a trailing column a file made from an older template may lack
 
     @property
     def name(self) -> str:
@@ -235,6 +236,8 @@ def _accepted(columns, starts) -> list[set[str]]:
     for i, column in enumerate(columns):
         title = _norm(column.title)
         names = {title, _norm(column.name), *(_norm(a) for a in column.aliases)}
+        if column.optional:
+            names.add("")
         if column.sub:
             sub = _norm(column.sub)
             names |= {sub, title + sub, title + "-" + sub, title + "（" + sub + "）"}

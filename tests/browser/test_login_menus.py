@@ -32,7 +32,7 @@ def test_units_of_each_level_log_in_and_see_their_menus(page):
     log_in(page, "组织单位", "110108", PASSWORD)
     page.wait_for_url("**/media/")
     assert "海淀区（110108）" in page.get_by_test_id("current-unit").inner_text()
-    assert nav_labels(page) == ["新媒体账号信息", "填报单位用户管理", "检查结果信息表", "政府网站", "数据看板", "监测发现", "下载中心", "操作日志", "消息中心", "用户设置"]
+    assert nav_labels(page) == ["新媒体账号信息", "填报单位用户管理", "检查结果信息表", "待核查账号", "政府网站", "数据看板", "监测发现", "下载中心", "操作日志", "消息中心", "用户设置"]
     # A county unit typing an L1 page's URL by hand is refused.
     response = page.goto("/spot-checks/")
     assert response.status == 403

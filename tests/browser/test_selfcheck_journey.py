@@ -1,36 +1,62 @@
-"""The county's quarterly self-check in the browser: 海淀区 opens the quarter, 上庄镇 fills and
-reports its 检查结果信息表, 海淀区 returns it once, accepts the corrected one and reports upward,
-北京市 sees 海淀区 reported."""
-from datetime import timedelta
+"""The quarterly self-check in the browser, as the county notice runs it: 北京市 opens Q1 for its
+subtree, 海淀区 opens it for its own with earlier dates, 上庄镇 fills and reports its 检查结果信息表
+(one 不合格 row, one unregistered account), 海淀区 returns it once, accepts the corrected one and
+reports upward; after 朝阳区's 截止日期 北京市 sees 海淀区 reported and 朝阳区 overdue, accepts and
+reports to GB; GB's quarter overview shows 北京市's figures; 海淀区 downloads the 通报 .docx and
+sends it, edited, as a notice. The clock is moved (Beijing dates of Q1 2026)."""
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, make_filer, make_org_user, make_small_tree, make_website
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+def docx_text(path) -> tuple[str, list]:
+    from docx import Document
+
+    doc = Document(path)
+    return "\n".join(p.text for p in doc.paragraphs), [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
+
+
+@time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI))
 def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     from tests.accounts_media.conftest import normal_account
 
     tree = make_small_tree()
-    users = {code: make_org_user(tree[code]) for code in ("GB0000", "110000", "110108")}
+    users = {code: make_org_user(tree[code]) for code in ("GB0000", "110000", "110108", "110105")}
     filer = make_filer(tree["110108"], "海淀区上庄镇政府", 1).user
     chain = {"shangzhuang": filer, "haidian": users["110108"], "beijing": users["110000"]}
     normal_account(chain, name="上庄发布")
     make_website(tree["110108"], "上庄镇政府网", sponsor="海淀区上庄镇政府", site_code="1101080001")
-    today = timezone.localdate()
-    quarter = (today.month - 1) // 3 + 1
+    quarter = 1
     page.on("dialog", lambda d: d.accept())  # every data-confirm step is confirmed
 
+    # 北京市 opens Q1 for its subtree: districts by 03-20, itself to GB by 03-25.
+    log_in(page, "组织单位", "110000", PASSWORD)
+    page.get_by_role("link", name="检查结果信息表").click()
+    page.locator("#id_year").fill("2026")
+    page.locator("#id_quarter").select_option("1")
+    page.locator("#id_due_1").fill("2026-03-25")
+    page.locator("#id_due_2").fill("2026-03-20")
+    page.locator("#id_due_filer").fill("2026-03-17")
+    page.get_by_role("button", name="发起检查").click()
+    assert "朝阳区" in page.get_by_test_id("pending").inner_text()
+    page.get_by_role("button", name="退出").click()
+
+    # 海淀区 opens it for its own subtree, asking its towns earlier (the county notice: 3月17日前).
     log_in(page, "组织单位", "110108", PASSWORD)
     page.get_by_role("link", name="检查结果信息表").click()
-    page.locator("#id_year").fill(str(today.year))
-    page.locator("#id_quarter").select_option(str(quarter))
-    page.locator("#id_due_2").fill((today + timedelta(days=10)).isoformat())
-    page.locator("#id_due_filer").fill((today + timedelta(days=7)).isoformat())
+    page.locator("#id_year").fill("2026")
+    page.locator("#id_quarter").select_option("1")
+    page.locator("#id_due_2").fill("2026-03-16")
+    page.locator("#id_due_filer").fill("2026-03-12")
     page.get_by_role("button", name="发起检查").click()
     assert "海淀区上庄镇政府" in page.get_by_test_id("pending").inner_text()
     page.get_by_role("button", name="退出").click()
@@ -58,7 +84,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     page.get_by_role("button", name="退出").click()
 
     log_in(page, "组织单位", "110108", PASSWORD)
-    page.goto(f"/self-checks/{today.year}/{quarter}/")
+    page.goto(f"/self-checks/2026/{quarter}/")
     page.locator("tr[data-unit='海淀区上庄镇政府']").get_by_role("link", name="审核").click()
     page.locator("#id_reason").fill("请补充未备案账号的处理情况")
     page.get_by_role("button", name="退回").click()
@@ -70,16 +96,20 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     assert "请补充未备案账号的处理情况" in page.get_by_test_id("own-sheets").inner_text()
     page.get_by_role("link", name="填写").click()
     assert "请补充未备案账号的处理情况" in page.get_by_test_id("return-reason").inner_text()
+    unregistered = page.locator("tr[data-unregistered='上庄镇文旅']")
+    unregistered.get_by_label("处理情况").fill("已通知开设单位去备案")
+    unregistered.get_by_role("button", name="保存处理情况").click()
+    assert page.locator("tr[data-unregistered='上庄镇文旅'] input[name='rectification']").input_value() == "已通知开设单位去备案"
     page.get_by_role("button", name="报送上级").click()
     assert page.get_by_test_id("sheet-status").inner_text() == "已报送待审核"
     page.get_by_role("button", name="退出").click()
 
     log_in(page, "组织单位", "110108", PASSWORD)
-    page.goto(f"/self-checks/{today.year}/{quarter}/")
+    page.goto(f"/self-checks/2026/{quarter}/")
     page.locator("tr[data-unit='海淀区上庄镇政府']").get_by_role("link", name="审核").click()
     page.get_by_role("button", name="审核通过").click()
     assert page.get_by_test_id("sheet-status").inner_text() == "已审核"
-    page.goto(f"/self-checks/{today.year}/{quarter}/")
+    page.goto(f"/self-checks/2026/{quarter}/")
     page.get_by_role("link", name="本单位检查结果").click()
     page.locator("#id_filler_name").fill("王区")
     page.locator("#id_filler_phone").fill("010-88888888")
@@ -88,8 +118,118 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     assert page.get_by_test_id("sheet-status").inner_text() == "已报送待审核"
     page.get_by_role("button", name="退出").click()
 
-    log_in(page, "组织单位", "110000", PASSWORD)
-    page.get_by_role("link", name="检查结果信息表").click()
-    page.get_by_role("link", name=f"{today.year}年第{quarter}季度").click()
-    row = page.locator("tr[data-unit='海淀区']")
-    assert "已报送待审核" in row.inner_text() and "50.00" in row.inner_text()
+    # After 朝阳区's 截止日期: 北京市 sees 海淀区 reported with its figures and 朝阳区 overdue.
+    with time_machine.travel(datetime(2026, 3, 21, 9, 0, tzinfo=SHANGHAI)):
+        log_in(page, "组织单位", "110000", PASSWORD)
+        page.get_by_role("link", name="检查结果信息表").click()
+        page.get_by_role("link", name="2026年第1季度").click()
+        row = page.locator("[data-testid='children'] tr[data-unit='海淀区']")
+        assert "已报送待审核" in row.inner_text() and "50.00" in row.inner_text()
+        chaoyang = page.locator("[data-testid='children'] tr[data-unit='朝阳区']")
+        assert "未报送" in chaoyang.inner_text() and "已逾期" in chaoyang.inner_text()
+        assert "已逾期" in page.locator("[data-testid='pending'] tr[data-unit='朝阳区']").inner_text()
+        row.get_by_role("link", name="审核").click()
+        page.get_by_role("button", name="审核通过").click()
+        assert page.get_by_test_id("sheet-status").inner_text() == "已审核"
+        page.goto("/self-checks/2026/1/")
+        page.get_by_role("link", name="本单位检查结果").click()
+        page.locator("#id_filler_name").fill("赵市")
+        page.locator("#id_filler_phone").fill("010-66666666")
+        page.get_by_role("button", name="保存", exact=True).click()
+        page.get_by_role("button", name="报送上级").click()
+        assert page.get_by_test_id("sheet-status").inner_text() == "已报送待审核"
+        assert page.get_by_test_id("rate").inner_text() == "50.00"
+        page.get_by_role("button", name="退出").click()
+
+        # GB's overview of the quarter: 北京市 reported, with its subtree's figures.
+        log_in(page, "组织单位", "GB0000", PASSWORD)
+        page.goto("/self-checks/2026/1/")
+        beijing = page.locator("[data-testid='children'] tr[data-unit='北京市']")
+        cells = beijing.locator("td").all_inner_texts()
+        assert "已报送待审核" in cells[3] and cells[4:8] == ["2", "1", "50.00", "1"]
+        assert "政府网站" in page.get_by_test_id("types").inner_text()
+        page.get_by_role("button", name="退出").click()
+
+        # 海淀区 downloads its 通报 .docx, then sends it, edited, to its units as a notice.
+        log_in(page, "组织单位", "110108", PASSWORD)
+        page.goto("/self-checks/2026/1/")
+        page.get_by_role("link", name="季度通报").click()
+        with page.expect_download() as download:
+            page.get_by_role("link", name="下载通报（.docx）").click()
+        text, cells = docx_text(io.BytesIO(open(download.value.path(), "rb").read()))
+        assert "关于2026年第1季度政府网站和政务新媒体检查情况的通报" in text
+        assert "共检查政府网站和政务新媒体 2 个，不合格 1 个，合格率 50.00%；检查中发现未备案账号 1 个" in text
+        assert any(r[0] == "海淀区上庄镇政府" and r[2:] == ["上庄发布", "监测时间点前2周无更新", "已督促更新"] for r in cells)
+        assert ["海淀区上庄镇政府", "抖音", "上庄镇文旅", "https://www.douyin.com/user/abc", "已通知开设单位去备案"] in cells
+        page.get_by_role("button", name="生成通报").click()
+        page.get_by_label("标题").fill("海淀区2026年第一季度检查通报")
+        body = page.get_by_label("正文")
+        assert "合格率 50.00%" in body.input_value()
+        body.fill("各镇街、区政府各部门：\n上庄镇须在一周内完成整改。")
+        page.get_by_role("button", name="保存").click()
+        page.get_by_role("button", name="下发").click()
+        assert page.get_by_test_id("notice-status").inner_text() == "已下发"
+        assert page.get_by_test_id("attachment").inner_text() == "海淀区2026年第一季度检查通报.docx"
+        page.get_by_role("button", name="退出").click()
+
+        log_in(page, "填报单位", "110108M001", PASSWORD)
+        assert page.get_by_test_id("menu-unread").inner_text() == "1"
+        page.get_by_role("link", name="检查通报", exact=True).click()
+        page.locator("tr[data-notice='海淀区2026年第一季度检查通报']").get_by_role("link", name="查看").click()
+        with page.expect_download() as download:
+            page.get_by_test_id("attachment").click()
+        text, _ = docx_text(io.BytesIO(open(download.value.path(), "rb").read()))
+        assert "上庄镇须在一周内完成整改" in text and "海淀区2026年第一季度检查通报" in text
+        assert page.get_by_test_id("menu-unread").count() == 0
+
+
+def test_a_county_notice_reaches_a_towns_filer_unit_unread_until_opened(page):
+    tree = make_small_tree()
+    make_org_user(tree["110108"])
+    make_filer(tree["110108"], "海淀区上庄镇政府", 1)
+    make_filer(tree["110105"], "朝阳区商务局", 1)
+    page.on("dialog", lambda d: d.accept())
+
+    log_in(page, "组织单位", "110108", PASSWORD)
+    page.get_by_role("link", name="待核查账号").click()
+    page.get_by_role("link", name="新建通知").click()
+    page.get_by_label("标题").fill("关于开展2026年第一季度政府网站和政务新媒体检查工作的通知")
+    page.get_by_label("菜单名称").fill("检查通知")
+    page.get_by_label("正文").fill("各镇人民政府、街道办事处，区政府各部门：请于3月17日前报送检查结果信息表。")
+    page.get_by_label("全部直属下级单位").check()
+    page.get_by_role("button", name="保存").click()
+    page.locator("#attach-file").set_input_files({"name": "检查结果信息表.pdf", "mimeType": "application/pdf",
+                                                  "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"})
+    page.get_by_role("button", name="上传附件").click()
+    page.get_by_role("button", name="下发").click()
+    assert page.get_by_test_id("notice-status").inner_text() == "已下发"
+    assert "未查看" in page.locator("[data-testid='receipts'] tr[data-unit='海淀区上庄镇政府']").inner_text()
+    page.get_by_role("button", name="退出").click()
+
+    log_in(page, "填报单位", "110108M001", PASSWORD)
+    assert page.get_by_test_id("menu-unread").inner_text() == "1"
+    assert "1 份未读通知" in page.get_by_test_id("home-unread").inner_text()
+    page.get_by_role("link", name="检查通知", exact=True).click()
+    row = page.locator("tr[data-notice='关于开展2026年第一季度政府网站和政务新媒体检查工作的通知']")
+    assert "未读" in row.get_by_test_id("read-state").inner_text()
+    row.get_by_role("link", name="查看").click()
+    assert "3月17日前" in page.get_by_test_id("notice-body").inner_text()
+    assert page.get_by_test_id("menu-unread").count() == 0
+    page.goto("/media/")
+    assert page.get_by_test_id("home-unread").count() == 0
+    page.get_by_role("link", name="检查通知", exact=True).click()
+    assert page.locator("tr[data-notice='关于开展2026年第一季度政府网站和政务新媒体检查工作的通知']").get_by_test_id(
+        "read-state").inner_text() == "已读"
+    page.get_by_role("button", name="退出").click()
+
+    # 朝阳区's filer unit, in the next district, has nothing.
+    log_in(page, "填报单位", "110105M001", PASSWORD)
+    assert page.get_by_test_id("menu-unread").count() == 0
+    page.get_by_role("link", name="待核查账号").click()
+    assert "暂无通知" in page.get_by_test_id("notices").inner_text()
+    page.get_by_role("button", name="退出").click()
+
+    log_in(page, "组织单位", "110108", PASSWORD)
+    page.get_by_role("link", name="待核查账号").click()
+    page.get_by_role("link", name="查看").click()
+    assert "未查看" not in page.locator("[data-testid='receipts'] tr[data-unit='海淀区上庄镇政府']").inner_text()

@@ -51,14 +51,14 @@ def test_healthz_head_and_the_request_log(two_app_servers, chain):
         assert client.head(f"{base}/").status_code == 200  # HEAD / is not 405
         assert client.head(f"{base}/healthz").status_code == 200
     filer = two_app_servers.login(chain["shangzhuang"])
-    refused = filer.get(f"{a}/notices/", headers={"X-Request-ID": "lb-4711-abc"})
+    refused = filer.get(f"{a}/spot-checks/", headers={"X-Request-ID": "lb-4711-abc"})
     assert refused.status_code == 403 and refused.headers["X-Request-ID"] == "lb-4711-abc"
     missing = filer.get(f"{a}/media/999999/")
     assert missing.status_code == 404 and re.fullmatch(r"[0-9a-f]{32}", missing.headers["X-Request-ID"])
     log = two_app_servers.servers[0].log_text()
     line = next(x for x in log.splitlines() if "lb-4711-abc" in x)
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00 WARNING govmedia\.request \[req=lb-4711-abc\] "
-                    r"GET /notices/ 403 \d+\.\dms user=110108M001$", line), line
+                    r"GET /spot-checks/ 403 \d+\.\dms user=110108M001$", line), line
     assert f"[req={missing.headers['X-Request-ID']}] GET /media/999999/ 404" in log
     assert "Traceback" not in log  # 403 and 404 are one line each
     assert all(re.match(r"^\d{4}-\d\d-\d\dT[\d:.]+\+08:00 [A-Z]+ ", x) for x in log.splitlines() if x.strip()), log

@@ -105,7 +105,7 @@ def test_a_storage_failing_midway_keeps_the_old_document(client, report, setting
 
 def test_a_notice_attachment_on_a_full_storage_is_refused_in_words(client, chain, login, settings):
     login(chain["gb"])
-    notice = Notice.objects.create(title="关于核查账号的通知")
+    notice = Notice.objects.create(title="关于核查账号的通知", sender=chain["gb"].org_unit)
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "tests.filestore.faulty.FaultyStorage"}}
     response = client.post(f"/notices/{notice.pk}/attachments/",
                            {"file": SimpleUploadedFile("附件.docx", docx("附件"))}, follow=True)

@@ -19,7 +19,7 @@ def test_gb_sends_a_notice_with_a_pdf_and_sees_who_opened_it(client, chain, logi
     attachment = notice.attachments.get()
     # 110000 sees nothing of a draft.
     login(chain["beijing"])
-    assert client.get(f"/notices/{notice.pk}/").status_code == 403
+    assert client.get(f"/notices/{notice.pk}/").status_code == 404
     login(chain["gb"])
     client.post(f"/notices/{notice.pk}/send/")
     notice.refresh_from_db()
@@ -48,23 +48,22 @@ def test_gb_sends_a_notice_with_a_pdf_and_sees_who_opened_it(client, chain, logi
     listing = client.get("/notices/").content.decode()
     assert "关于核查部分新媒体账号的通知" in listing
 
-    # 天津市 cannot reach it; 海淀区 cannot open the menu at all.
-    login(chain["tianjin"])
-    assert client.get(f"/notices/{notice.pk}/").status_code == 403
-    assert client.get(f"/notices/attachments/{attachment.pk}/").status_code == 403
-    assert "关于核查部分新媒体账号的通知" not in client.get("/notices/").content.decode()
-    assert "待核查账号（第三批）" not in client.get("/notices/").content.decode()
-    login(chain["haidian"])
-    assert client.get("/notices/").status_code == 403
+    # 天津市 cannot reach it; nor can 海淀区, below 北京市 but not a recipient.
+    for other in ("tianjin", "haidian"):
+        login(chain[other])
+        assert client.get(f"/notices/{notice.pk}/").status_code == 404
+        assert client.get(f"/notices/attachments/{attachment.pk}/").status_code == 404
+        assert "关于核查部分新媒体账号的通知" not in client.get("/notices/").content.decode()
+        assert "待核查账号（第三批）" not in client.get("/notices/").content.decode()
     login(tax)
     assert "待核查账号（第三批）" in client.get("/media/").content.decode()  # its menu label too
 
 
-def test_send_to_all_and_only_gb_writes(client, chain, login, tree):
-    login(chain["beijing"])
+def test_gb_sends_to_all_l1_units_and_filer_units_cannot_write(client, chain, login, tree):
+    login(chain["shangzhuang"])
     assert client.get("/notices/new/").status_code == 403
     login(chain["gb"])
-    client.post("/notices/new/", {"title": "全体通知", "menu_label": "待核查账号", "to_all": "on"})
+    client.post("/notices/new/", {"title": "全体通知", "menu_label": "待核查账号", "audience": "children"})
     notice = Notice.objects.get()
     client.post(f"/notices/{notice.pk}/send/")
     l1_count = sum(1 for u in tree.values() if u.level == 1)

@@ -174,6 +174,7 @@ class Command(BaseCommand):
                 rng.random() < 0.6, False, "", "", "", "", "", status, reviewer, "{}", "{}", "{}",
                 status == Status.RESTORE_PENDING or status == Status.RESTORE_REJECTED, 1, created, updated, None, "", "",
                 min(updated, now) if reviewer else None,  # reviewer_since: waiting since the last step
+                False,
             ))
             for step in _journal_steps(status, org_level[org_id], rng.random() < 0.35):
                 journal.append((next_journal, "media_account", next_id, updated, None, filer_code, "生成数据", "", "",
@@ -186,7 +187,7 @@ class Command(BaseCommand):
                              "contact_name", "contact_title", "contact_mobile", "contact_landline", "status",
                              "reviewer_id", "pending_changes", "request_data", "last_review", "restore_requested",
                              "version", "created_at", "updated_at", "removed_at", "removal", "removal_reason",
-                             "reviewer_since"], accounts)
+                             "reviewer_since", "filed_late"], accounts)
         copy_rows(JournalEntry, ["id", "subject_type", "subject_id", "at", "actor_id", "actor_unit_code",
                              "actor_unit_name", "person_name", "person_phone", "action", "action_label",
                              "status_before", "status_after", "result", "reason", "changes", "data", "position"], journal)
