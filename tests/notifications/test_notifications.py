@@ -118,12 +118,26 @@ def test_a_notice_received_reaches_the_chosen_units_logins(chain, tree):
     from reports.models import Notice
     from reports.services import save_notice, send_notice
 
-    notice = save_notice(Notice(), title="关于核查账号的通知", menu_label="", body="请核查", to_all=False,
-                         recipients=[tree["110000"]])
-    send_notice(notice)
+    notice = save_notice(Notice(), chain["gb"], title="关于核查账号的通知", menu_label="", body="请核查",
+                         audience=Notice.Audience.CHOSEN, recipients=[tree["110000"]])
+    send_notice(notice, chain["gb"])
     [received] = notes(chain["beijing"], "notice")
     assert received.title == "收到通知：关于核查账号的通知" and received.link == f"/notices/{notice.pk}/"
+    assert "国务院办公厅下发通知" in received.body
     assert notes(chain["tianjin"]) == []
+
+
+def test_a_county_notice_reaches_its_filer_units_logins_and_no_one_else(chain):
+    from reports.models import Notice
+    from reports.services import save_notice, send_notice
+
+    notice = save_notice(Notice(), chain["haidian"], title="关于开展自查的通知", menu_label="", body="请自查",
+                         audience=Notice.Audience.FILERS)
+    send_notice(notice, chain["haidian"])
+    [received] = notes(chain["shangzhuang"], "notice")
+    assert received.title == "收到通知：关于开展自查的通知" and received.body.startswith("海淀区下发通知")
+    assert len(notes(chain["yanyuan"], "notice")) == 1
+    assert notes(chain["commerce"]) == [] and notes(chain["tianjin_filer"]) == [] and notes(chain["beijing"]) == []
 
 
 def test_kinds_come_from_the_registry_and_a_failed_sms_is_recorded(chain, monkeypatch):
