@@ -206,6 +206,7 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
         "rows": table_rows,
         "body": body,
         "has_actions": spec.actions is not None,
+        "column_count": len(columns) + 2 + (spec.actions is not None),  # checkbox, 序号, columns, 操作
         "columns": columns,
         "header": header_rows(columns),
         "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
