@@ -1,6 +1,7 @@
 """Pages that read, print and work on any screen: the list pages at 1366 px and on a 390 px phone
 (bounding boxes, no overlap; screenshots kept under test-artifacts/screenshots/), the print
 stylesheet (A4 landscape), and the one Chinese date picker in an English browser."""
+import os
 import re
 
 import pytest
@@ -38,7 +39,7 @@ def header_box(page, title):
     return page.locator(".list-table thead th", has_text=re.compile(f"^\\s*{title}")).first.bounding_box()
 
 
-def test_lists_at_1366_and_1440_keep_every_column_clear_of_the_actions_column(browser, live_server):
+def test_lists_at_1366_and_1440_keep_every_column_clear_of_the_actions_column(browser, live_server, capsys):
     data = build()
     paths = []
     context = signed_in_context(browser, live_server, data["users"]["org"], viewport={"width": 1366, "height": 768})
@@ -81,7 +82,8 @@ def test_lists_at_1366_and_1440_keep_every_column_clear_of_the_actions_column(br
                 name = f"{role}-{url.strip('/').replace('/', '-') or 'home'}-{width}x{height}"
                 paths.append(screenshot(page, name))
             context.close()
-    print("screenshots:", *paths, sep="\n  ")
+    with capsys.disabled():  # shown in any run, not only on failure
+        print(f"\nscreenshots ({len(paths)}): {os.path.dirname(paths[0])}/")
     assert len(paths) == 2 * sum(len(u) for u in LISTS.values())
 
 
