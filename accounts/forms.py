@@ -56,3 +56,21 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         if new and self.user.check_password(new):
             raise forms.ValidationError(self.error_messages["password_unchanged"], code="password_unchanged")
         return new
+
+
+class OrgUnitContactForm(forms.Form):
+    """用户设置 → 组织单位信息: the contacts 组织单位信息查询 shows (the fields the org tree keeps)."""
+
+    contact_person = forms.CharField(label="联系人", max_length=50, error_messages={"required": "联系人不能为空"})
+    contact_phone = forms.CharField(label="联系电话", max_length=30, error_messages={"required": "联系电话不能为空"})
+    contact_email = forms.EmailField(label="电子邮箱", required=False, error_messages={"invalid": "请输入正确的邮箱地址"})
+
+    def clean_contact_person(self):
+        return self.cleaned_data["contact_person"].strip()
+
+    def clean_contact_phone(self):
+        from .validators import validate_phone
+
+        value = self.cleaned_data["contact_phone"].strip()
+        validate_phone(value)
+        return value

@@ -12,6 +12,7 @@ urlpatterns = [
     route("settings/org-users/", org_user_views.org_user_list, name="org_users", access=ORG_UNITS),
     route("settings/org-users/<int:pk>/reset-password/", org_user_views.org_user_reset, name="org_user_reset",
           access=ORG_UNITS),
+    route("settings/org-unit/", org_user_views.org_unit_info, name="org_unit_info", access=ORG_UNITS),
     route("settings/unit/", unit_views.filer_info, name="filer_info", access=FILERS),
     route("settings/unit/sms/", unit_views.filer_info_sms, name="filer_info_sms", access=FILERS),
     route("forgot-password/", unit_views.forgot_password, name="forgot_password", access=PUBLIC),

@@ -6,11 +6,12 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from accounts.filters import OrgCascadeMixin
 from govmedia.common.lists import Column, ListSpec, register
 from orgtree.selectors import attach_org_names, org_names_lookup
+from reviews.ageing import overdue_badge  # review ageing (decision 0031)
 
 from .models import STATUS_LABELS, MediaAccount, Status, functions_text
 from .platforms import ACCOUNT_TYPES, PlatformIdError, display_type, extract_platform_id
@@ -77,8 +78,9 @@ def actions_html(row, request) -> str:
     allowed = {t.name for t in WORKFLOW.allowed(row, request.user)}
     links = [("查看", _url("media:detail", row.pk), ""), ("流水", _url("media:journal", row.pk), "")]
     links += [(label, _url(name, row.pk), css) for label, name, needs, css in ACTION_LINKS if allowed & needs]
-    return format_html_join("", '<a class="btn btn-link btn-sm p-0 me-2 {}" href="{}">{}</a>',
+    html = format_html_join("", '<a class="btn btn-link btn-sm p-0 me-2 {}" href="{}">{}</a>',
                             ((css, href, label) for label, href, css in links))
+    return format_html("{}{}", html, overdue_badge(row)) if row.reviewer_id else html
 
 
 def _local(dt):
@@ -138,6 +140,7 @@ MEDIA_LIST = register(ListSpec(
     export_sheet="新媒体账号信息",
     prepare_page=prepare_page,
     actions=actions_html,
+    row_class=lambda row: "table-danger" if row.reviewer_id and overdue_badge(row) else "",  # 超期待审核
     querysets=media_querysets,
     export_context=export_context,
     columns=[

@@ -66,6 +66,8 @@ class MediaAccount(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, db_index=True)
     reviewer = models.ForeignKey("orgtree.OrgUnit", verbose_name="审核定位", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
+    # When the request reached the unit it waits at (the engine stamps it as 审核定位 changes).
+    reviewer_since = models.DateTimeField("到达审核单位时间", null=True, blank=True, editable=False)
     pending_changes = models.JSONField("待审核的修改", default=dict, blank=True)
     request_data = models.JSONField("关停/恢复申请", default=dict, blank=True)
     last_review = models.JSONField("最近一次审核", default=dict, blank=True)
@@ -96,6 +98,8 @@ class MediaAccount(models.Model):
             models.Index(fields=["reviewer", "-updated_at", "-id"], condition=models.Q(reviewer__isnull=False),
                          name="media_pending_at"),
             models.Index(fields=["filer_unit", "status"], name="media_filer_status"),
+            # 超期待审核: the waiting requests by the time they reached their unit (pending rows only).
+            models.Index(fields=["reviewer_since"], condition=models.Q(reviewer__isnull=False), name="media_waiting_since"),
         ]
 
     def __str__(self) -> str:

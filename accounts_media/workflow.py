@@ -323,4 +323,5 @@ WORKFLOW = Workflow(
     after_save=(refresh_filer_counts,),
     after_bulk=(refresh_filer_counts_bulk,),
     lock_first=lock_filer_unit,
+    waiting=("reviewer", "reviewer_since"),
 )

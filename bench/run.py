@@ -114,6 +114,22 @@ def bench_scope():
                f"{qs.count()} rows")
 
 
+def bench_dashboard():
+    """数据看板 and 超期待审核 for GB, a province and a county: the page's time and its queries (all
+    GROUP BY aggregates over the scope; docs/decisions/0030)."""
+    for code in ("GB0000", "110000", None):
+        unit = OrgUnit.objects.get(code=code) if code else OrgUnit.objects.filter(level=3).order_by("code").first()
+        user = User.objects.filter(kind=User.Kind.ORG, org_unit=unit).first()
+        if user is None:
+            continue
+        client = client_for(user)
+        for name, url in (("数据看板", "/dashboard/"), ("超期待审核", "/dashboard/overdue/?tab=all")):
+            fetch = page(client, url)
+            ms = median_ms(fetch, max(3, RUNS // 3))
+            sqls = queries_of(fetch)
+            record(f"dashboard {unit.name}（{unit.code}）: {name}", f"{ms:.1f} ms, {len(sqls)} queries", "", None, "")
+
+
 def bench_export():
     """导出全部 as a job, end to end, against a bare loop of the same writer over the same rows
     (each in its own process, side by side in this run), and the bare XlsxWriter loop it replaced."""
@@ -346,7 +362,7 @@ if __name__ == "__main__":
     only = os.environ.get("BENCH_ONLY", "")
     for name, fn in (("lists", bench_lists), ("scope", bench_scope), ("approvals", bench_approvals),
                      ("import", bench_import), ("export", bench_export), ("verify", bench_verify),
-                     ("opendata", bench_open_data)):
+                     ("opendata", bench_open_data), ("dashboard", bench_dashboard)):
         if not only or name in only.split(","):
             fn()
     if not only:

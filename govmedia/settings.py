@@ -357,3 +357,10 @@ VERIFY_PAGE_LIMIT = int(os.environ.get("VERIFY_PAGE_LIMIT", "120"))     # 官方
 VERIFY_API_LIMIT = int(os.environ.get("VERIFY_API_LIMIT", "1200"))      # /api/v1/ requests, per address and hour
 OPEN_DATA_KEEP_DAYS = int(os.environ.get("OPEN_DATA_KEEP_DAYS", "30"))  # daily snapshots kept besides today's
 OPEN_DATA_PREFIX = "opendata"                                            # folder in default_storage
+
+# --- dashboards, review ageing, notifications (issue 18; docs/decisions/0030, 0031) -----------
+INSTALLED_APPS += ["notifications", "dashboard"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("notifications.context_processors.unread")
+# A request waiting at one unit longer than this many calendar days is 超期 (highlighted in 待审核,
+# counted on 数据看板, listed for the units above, reminded daily).
+REVIEW_AGEING_DAYS = int(os.environ.get("REVIEW_AGEING_DAYS", "7"))

@@ -27,6 +27,8 @@ urlpatterns = [
     path("websites/", include("websites.urls")),
     path("downloads/", include("jobs.urls")),  # 下载中心: export jobs
     path("journal/", include("reviews.urls")),
+    path("notifications/", include("notifications.urls")),  # 消息中心
+    path("dashboard/", include("dashboard.urls")),          # 数据看板, 超期待审核
     # The 验证码 image (django-simple-captcha's views, declared public here like every route of ours).
     route("captcha/image/<str:key>/", captcha_views.captcha_image, name="captcha-image", access=PUBLIC,
           kwargs={"scale": 1}),

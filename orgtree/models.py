@@ -62,8 +62,20 @@ class OrgUnit(models.Model):
         """The manual's name of the tier a filer unit attached here belongs to (添加填报单位 step 1)."""
         return tier_label(self.kind, self.level)
 
+    @property
+    def org_tier_label(self) -> str:
+        """The manual's name of the org unit's own level (省级组织单位, 国务院部委组织单位 …), as
+        组织单位信息查询 shows it; `tier_label` names the tier of a filer unit attached here."""
+        if self.kind == OrgUnit.Kind.REGION:
+            return ORG_REGION_TIERS.get(min(self.level, 3), "")
+        if self.kind == OrgUnit.Kind.MINISTRY:
+            return MINISTRY_TIERS.get(min(self.level, 3), "")
+        return "国务院办公厅"
+
 
 REGION_TIERS = {1: "省直", 2: "市直", 3: "县直"}
+# The manual's words for the region org units themselves (01/02: 隶属于省级组织单位 / 市级组织单位).
+ORG_REGION_TIERS = {1: "省级组织单位", 2: "市级组织单位", 3: "县级组织单位"}
 MINISTRY_TIERS = {1: "国务院部委组织单位", 2: "省级垂直管理机构组织单位", 3: "地市级（及以下）垂直管理机构组织单位"}
 
 

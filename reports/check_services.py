@@ -315,27 +315,27 @@ def fill_report_from_checks(report: SpotCheckReport) -> SpotCheckReport:
 REMIND_DAYS_BEFORE = 3
 
 
-def _reminder_targets(sheet: CheckSheet) -> tuple[str, str]:
-    """(mobile, email) of the unit's contact: a filer unit's 联系人 (else 负责人) mobile; an org
-    unit's 联系电话 when it is a mobile number, and its 电子邮箱."""
-    import re
+def _reminder_recipients(sheet: CheckSheet) -> list:
+    """The logins of the sheet's unit: the filer unit's, or every login of the org unit."""
+    from notifications.services import org_unit_users
 
     if sheet.filer_unit_id:
-        return sheet.filer_unit.contact_mobile or sheet.filer_unit.head_mobile, ""
-    phone = sheet.org_unit.contact_phone.strip()
-    return (phone if re.fullmatch(r"1\d{10}", phone) else ""), sheet.org_unit.contact_email
+        return list(User.objects.filter(kind=User.Kind.FILER, filer_unit_id=sheet.filer_unit_id, is_active=True)
+                    .select_related("filer_unit"))
+    return org_unit_users([sheet.org_unit_id])
 
 
 def send_reminders(today: date | None = None, days_before: int = REMIND_DAYS_BEFORE) -> int:
     """催报: each sheet not yet reported gets one reminder `days_before` days before its 截止日期 and
-    one on the day, by SMS (settings.SMS_BACKEND) and e-mail (settings.EMAIL_BACKEND); both are
-    pluggable, the console in the demo. Run daily (`manage.py send_check_reminders`), on any
+    one on the day, as a 截止日期临近 notification to the unit's logins (消息中心, and by SMS and
+    e-mail as each login chose, default both: the filer unit's 联系人 mobile, the org unit's mobile
+    联系电话 and 电子邮箱), sent by a job. Run daily (`manage.py send_check_reminders`), on any
     number of nodes: running twice the same day sends nothing new. Returns the number of sheets reminded."""
     import logging
 
-    from django.core.mail import send_mail
+    from django.urls import reverse
 
-    from accounts.sms import SmsSendError, send_sms
+    from notifications.services import notify
 
     logger = logging.getLogger("govmedia.checks")
     today = today or timezone.localdate()
@@ -347,22 +347,15 @@ def send_reminders(today: date | None = None, days_before: int = REMIND_DAYS_BEF
         when = "今日" if sheet.due_date == today else f"{sheet.due_date:%m月%d日}"
         text = (f"【政务新媒体检查】{sheet.unit_name}：{sheet.year}年第{sheet.quarter}季度检查结果信息表{when}截止"
                 f"（{sheet.due_date:%Y-%m-%d}），请登录系统按时报送。")
-        mobile, email = _reminder_targets(sheet)
-        if not (mobile or email):
-            logger.warning("reminder for sheet %s: %s has no mobile or e-mail", sheet.pk, sheet.unit_name)
+        recipients = _reminder_recipients(sheet)
+        if not recipients:
+            logger.warning("reminder for sheet %s: %s has no login", sheet.pk, sheet.unit_name)
             continue
-        # Claim the day's reminder first (one UPDATE): a second node running the command at the
-        # same time finds it claimed and sends nothing; a failed send gives the claim back.
-        if not CheckSheet.objects.filter(pk=sheet.pk).exclude(reminded_on=today).update(reminded_on=today):
-            continue
-        try:
-            if mobile:
-                send_sms(mobile, text)
-            if email:
-                send_mail("检查结果信息表报送提醒", text, None, [email])
-        except (SmsSendError, OSError) as exc:
-            logger.warning("reminder for sheet %s not sent: %s", sheet.pk, exc)
-            CheckSheet.objects.filter(pk=sheet.pk).update(reminded_on=sheet.reminded_on)
-            continue
+        with transaction.atomic():
+            # Claim the day's reminder first (one UPDATE): a second node running the command at the
+            # same time finds it claimed and sends nothing.
+            if not CheckSheet.objects.filter(pk=sheet.pk).exclude(reminded_on=today).update(reminded_on=today):
+                continue
+            notify(recipients, "deadline", "检查结果信息表报送提醒", text, reverse("checks:sheet", args=[sheet.pk]))
         sent += 1
     return sent

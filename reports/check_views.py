@@ -123,10 +123,17 @@ def sheet_detail(request, pk):
     owner = checks.owns(request.user, sheet)
     if owner and sheet.editable and not sheet.prefilled:
         checks.prefill(sheet)
-    items = list(sheet.items.all())
+    items = list(sheet.items.select_related("website"))
     for item in items:
         item.choices = problems_for(item.is_website)
-    context = {"sheet": sheet, "items": [i for i in items if not i.unregistered],
+    checked = [i for i in items if not i.unregistered]
+    # Each kind of row under the manuals' own titles: 新媒体类型 / 新媒体名称 / 开设单位 for the
+    # accounts, 网站名称 / 首页网址 / 主办单位 for the websites.
+    groups = [{"title": "政务新媒体", "website": False, "headers": ["新媒体类型", "新媒体名称", "开设单位"],
+               "items": [i for i in checked if not i.is_website]},
+              {"title": "政府网站", "website": True, "headers": ["网站名称", "首页网址", "主办单位"],
+               "items": [i for i in checked if i.is_website]}]
+    context = {"sheet": sheet, "items": checked, "groups": groups,
                "unregistered": [i for i in items if i.unregistered], "owner": owner,
                "editable": owner and sheet.editable, "reviewer": checks.may_review(request.user, sheet),
                "media_types": checks.MEDIA_TYPES, "today": timezone.localdate()}

@@ -45,6 +45,15 @@ class ItemForm(forms.Form):
     problem_other = forms.CharField(label="其他问题说明", max_length=200, required=False)
     rectification = forms.CharField(label="整改情况", max_length=500, required=False)
 
+    def __init__(self, *args, website: bool = False, **kwargs):
+        from .models import problems_for
+
+        super().__init__(*args, **kwargs)
+        if website:  # a website report: a site, checked against the website indicators
+            self.fields["account"].label = "政府网站（网站标识码）"
+            self.fields["account"].error_messages["required"] = "请选择抽查的政府网站"
+            self.fields["problems"].choices = [(p, p) for p in problems_for(True)]
+
 
 class NoticeForm(forms.Form):
     title = forms.CharField(label="标题", max_length=200, error_messages={"required": "标题不能为空"})

@@ -93,6 +93,13 @@ class SpotCheckItem(models.Model):
         return self.type_label == "政府网站"
 
     @property
+    def homepage(self) -> str:
+        """A website row's 首页网址: as recorded with the row, else the site's (rows recorded before it was kept)."""
+        if not self.is_website:
+            return ""
+        return self.link or (self.website.homepage if self.website_id else "")
+
+    @property
     def problems_display(self) -> str:
         return "；".join(f"其他（{self.problem_other}）" if p == "其他" and self.problem_other else p for p in self.problems)
 

@@ -67,10 +67,10 @@ def _recount(report: SpotCheckReport) -> None:
     SpotCheckReport.objects.filter(pk=report.pk).update(checked_count=counts["checked"], failed_count=counts["failed"])
 
 
-def clean_problems(passed: bool, problems: list[str], other: str) -> tuple[list[str], str]:
+def clean_problems(passed: bool, problems: list[str], other: str, allowed: list[str] = PROBLEMS) -> tuple[list[str], str]:
     if passed:
         return [], ""  # 存在的突出问题: 仅不合格的填写
-    problems = [p for p in PROBLEMS if p in set(problems)]
+    problems = [p for p in allowed if p in set(problems)]
     if not problems:
         raise ReportError("不合格的账号须选择存在的突出问题。")
     if "其他" in problems and not other.strip():
@@ -84,7 +84,7 @@ def item_subject(subject) -> dict:
 
     if isinstance(subject, Website):
         return {"website": subject, "media_code": subject.site_code or "", "type_label": "政府网站",
-                "name": subject.name, "operator": subject.sponsor}
+                "name": subject.name, "operator": subject.sponsor, "link": subject.homepage}
     return {"account": subject, "media_code": subject.media_code or "", "type_label": subject.type_display,
             "name": subject.name, "operator": subject.operator}
 
@@ -93,9 +93,11 @@ def item_subject(subject) -> dict:
 def add_item(report: SpotCheckReport, subject, *, passed: bool, problems: list[str], problem_other: str = "",
              rectification: str = "") -> SpotCheckItem:
     """A row of the 检查结果信息表 for an account or a website of the registry (fetched in scope by the caller)."""
+    from .models import problems_for
+
     report = _editable(report)
-    problems, problem_other = clean_problems(passed, problems, problem_other)
     fields = item_subject(subject)
+    problems, problem_other = clean_problems(passed, problems, problem_other, problems_for("website" in fields))
     if report.items.filter(media_code=fields["media_code"]).exists():
         raise ReportError(f"“{subject.name}”已在检查结果中。")
     item = SpotCheckItem.objects.create(report=report, passed=passed, problems=problems, problem_other=problem_other,
@@ -208,6 +210,13 @@ def send_notice(notice: Notice) -> Notice:
                    data={"recipients": [u.code for u in units]}, changes=[
                        {"field": "recipients", "label": "接收单位", "old": "", "new": "全部省、国务院部门组织单位"
                         if notice.to_all else "、".join(u.name for u in units)}])
+    from django.urls import reverse
+
+    from notifications.services import notify_org_units
+
+    notify_org_units([u.pk for u in units], "notice", f"收到通知：{notice.title}",  # 消息中心: a notice received
+                     f"国务院办公厅下发通知“{notice.title}”，请在【{notice.menu_label}】中查看。",
+                     reverse("notices:detail", args=[notice.pk]))
     from django.core.cache import cache
 
     cache.delete("notices:menu-labels")

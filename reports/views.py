@@ -14,7 +14,7 @@ from govmedia.common.xlsx import workbook_bytes, xlsx_download
 
 from . import items_excel, services
 from .forms import HeaderForm, ItemForm, NewReportForm
-from .models import PROBLEMS, SpotCheckReport, pass_rate
+from .models import PROBLEMS, SpotCheckReport, pass_rate, problems_for
 from .selectors import reports_visible_to
 
 
@@ -63,8 +63,8 @@ def report_detail(request, pk):
     header = HeaderForm(initial={"filler_name": report.filler_name, "filler_phone": report.filler_phone,
                                  "checked_count": report.checked_count, "failed_count": report.failed_count})
     return render(request, "reports/detail.html", {
-        "report": report, "items": report.items.all(), "editable": editable, "header": header,
-        "item_form": ItemForm(), "problems": PROBLEMS,
+        "report": report, "items": report.items.select_related("website"), "editable": editable, "header": header,
+        "item_form": ItemForm(), "problems": problems_for(report.kind == SpotCheckReport.Kind.WEBSITE),
     })
 
 
@@ -111,7 +111,7 @@ def report_from_checks(request, pk):
 @require_POST
 def item_add(request, pk):
     report = _own_draft(request, pk)
-    form = ItemForm(request.POST)
+    form = ItemForm(request.POST, website=report.kind == SpotCheckReport.Kind.WEBSITE)
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("reports:detail", pk=report.pk)
@@ -168,7 +168,7 @@ def items_import(request, pk):
         return redirect("reports:detail", pk=report.pk)
     subjects, code_field = _subjects(request, report)
     result = items_excel.parse_items(content, subjects, already=set(report.items.values_list("media_code", flat=True)),
-                                     code_field=code_field)
+                                     code_field=code_field, website=items_excel.is_website_report(report))
     if not result.ok:
         request.session["report_import_errors"] = result.errors[:5000]
         return render(request, "reports/import_errors.html", {"report": report, "refusal": result.message,

@@ -149,6 +149,9 @@ class Workflow:
     # The attribute holding the state this table moves (one model may carry several tables,
     # e.g. a website's 申报状态 and its offline requests).
     status_attr: str = "status"
+    # (reviewer attribute, its "since" attribute): the engine stamps the time a request reaches
+    # a unit (审核定位 changes), so its waiting time is one column (review ageing, decision 0031).
+    waiting: tuple[str, str] | None = None
     by_name: dict = field(init=False)
 
     def __post_init__(self):
@@ -164,6 +167,13 @@ class Workflow:
 
     def state(self, obj) -> str:
         return getattr(obj, self.status_attr, NEW) if obj.pk else NEW
+
+    def reviewer_id(self, obj) -> int | None:
+        return getattr(obj, f"{self.waiting[0]}_id", None) if self.waiting else None
+
+    def stamp_waiting(self, obj, reviewer_before: int | None) -> None:
+        if self.waiting and self.reviewer_id(obj) != reviewer_before:
+            setattr(obj, self.waiting[1], timezone.now() if self.reviewer_id(obj) else None)
 
     def check(self, obj, user, transition: Transition, today: date | None = None) -> TransitionError | None:
         """Why `user` may not apply `transition` to `obj` now, or None when it may."""
@@ -208,15 +218,47 @@ class Workflow:
             refusal = self.check(current, user, transition, ctx.today)
             if refusal is not None:
                 raise refusal
+            reviewer_before = self.reviewer_id(current) if current.pk else None
             for effect in transition.effects:
                 effect(current, ctx)
             setattr(current, self.status_attr, transition.target_for(current))
+            self.stamp_waiting(current, reviewer_before)
             current.version = (current.version or 0) + 1
             current.save()
             for hook in self.after_save:
                 hook(current, transition)
             _journal_entry(self, current, transition, user, ctx, before).save()
+            _tell_observers([Applied(self, current, transition, user, ctx, before, reviewer_before)])
         return current
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One applied transition, as the observers read it (the notifications)."""
+
+    workflow: Workflow
+    obj: Any
+    transition: Transition
+    user: Any
+    ctx: Context
+    status_before: str
+    reviewer_before: int | None
+
+
+OBSERVERS: list[Callable[[list[Applied]], None]] = []
+
+
+def observe(func: Callable[[list[Applied]], None]) -> Callable[[list[Applied]], None]:
+    """Call `func(applied)` with the transitions applied, inside their transaction, after the
+    journal row (an app registers in its AppConfig.ready; the engine imports no app)."""
+    if func not in OBSERVERS:
+        OBSERVERS.append(func)
+    return func
+
+
+def _tell_observers(applied: list[Applied]) -> None:
+    for func in OBSERVERS:
+        func(applied)
 
 
 def _journal_entry(workflow, obj, transition, user, ctx, before) -> JournalEntry:
@@ -251,12 +293,14 @@ def create_many(workflow: "Workflow", objs: list, name: str, user, data_list: li
             for effect in transition.effects:
                 effect(obj, ctx)
             setattr(obj, workflow.status_attr, transition.target_for(obj))
+            workflow.stamp_waiting(obj, None)
             obj.version = 1
             contexts.append(ctx)
         copy_objects(objs)
         for hook in workflow.after_bulk:
             hook(objs, transition)
         copy_objects([_journal_entry(workflow, obj, transition, user, ctx, NEW) for obj, ctx in zip(objs, contexts)])
+        _tell_observers([Applied(workflow, obj, transition, user, ctx, NEW, None) for obj, ctx in zip(objs, contexts)])
     return objs
 
 

@@ -48,6 +48,7 @@ ACTIONS = {
     "login_success": "登录成功",
     "login_failure": "登录失败",
     "login_lockout": "登录锁定",
+    "site_verification_reset": "重置校验码",
     "report_submit": "提交抽查报告",
     "report_document": "上传季度报告",
     "notice_send": "下发通知",

@@ -18,6 +18,8 @@ def url_for(transition, site) -> str:
     name = transition.name
     if name == "request_change":
         return reverse("websites:site_change")
+    if name == "maintain_domains":
+        return reverse("websites:site_domains")
     if name in FLAG_URLS:
         return reverse("websites:site_flag", args=[FLAG_URLS[name]])
     if name == "request_offline":
@@ -31,7 +33,7 @@ def url_for(transition, site) -> str:
 
 def operator_buttons(request, site) -> dict:
     return {
-        "main": render_buttons(request, WORKFLOW, site, url_for, names=["request_change"])
+        "main": render_buttons(request, WORKFLOW, site, url_for, names=["request_change", "maintain_domains"])
         + render_buttons(request, OFFLINE_WORKFLOW, site, url_for, explain=["request_offline"])
         + render_buttons(request, RUN_WORKFLOW, site, url_for),
         "flags": render_buttons(request, WORKFLOW, site, url_for, names=FLAG_URLS),

@@ -5,13 +5,38 @@ from orgtree.models import OrgUnit
 
 from .services import duplicate_of
 
+HOMEPAGE_EXAMPLE = "https://www.bjhd.gov.cn"
+
+
+class HomepageField(forms.CharField):
+    """首页网址: a full http(s) address. A scheme-less address is refused, not guessed
+    (docs/decisions/0022-website-rules.md): only the applicant knows whether the site answers on
+    http or https; ftp:// and other schemes are not web pages."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label="首页网址", max_length=300, error_messages={"required": "首页网址不能为空"}, **kwargs)
+
+    def clean(self, value):
+        from django.core.validators import URLValidator
+
+        value = super().clean(value).strip()
+        if "://" not in value:
+            raise forms.ValidationError(f"首页网址须以 http:// 或 https:// 开头，请填写完整的网址，如 {HOMEPAGE_EXAMPLE}")
+        scheme = value.split("://", 1)[0].lower()
+        if scheme not in ("http", "https"):
+            raise forms.ValidationError(f"首页网址只能是 http:// 或 https:// 开头的网址（不能是 {scheme}://），如 {HOMEPAGE_EXAMPLE}")
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(f"请输入正确的网址，如 {HOMEPAGE_EXAMPLE}")
+        return value
+
 
 class SiteStepOneForm(forms.Form):
     """第一步: the site itself; a name or homepage already registered stops the form at once."""
 
     name = forms.CharField(label="网站名称", max_length=100, error_messages={"required": "网站名称不能为空"})
-    homepage = forms.URLField(label="首页网址", max_length=300, assume_scheme="https",
-                              error_messages={"required": "首页网址不能为空", "invalid": "请输入正确的网址，如 https://www.bjhd.gov.cn"})
+    homepage = HomepageField()
     org_code = forms.CharField(label="网站组织单位标识码", max_length=6, min_length=6,
                                error_messages={"required": "网站组织单位标识码不能为空",
                                                "min_length": "网站组织单位标识码为六位"})
@@ -82,7 +107,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label="退回原因", max_length=300, error_messages={"required": "退回原因不能为空"})
 
 
-BASIC_FIELDS = ["sponsor", "operator_unit", "icp_number", "police_record", "party_gov_mark", "head_name", "head_title",
+BASIC_FIELDS = ["name", "homepage", "sponsor", "operator_unit", "icp_number", "police_record", "party_gov_mark", "head_name", "head_title",
                 "head_mobile", "head_landline", "head_email", "contact_name", "contact_title", "contact_mobile",
                 "contact_landline", "contact_email"]
 
@@ -98,11 +123,12 @@ class BasicInfoForm(SiteStepTwoForm):
         from .models import COLUMN_CATEGORIES
 
         super().__init__(*args, org_unit=None, **kwargs)
+        self.site = site
         for name in ("is_portal", "is_service_platform"):
-            del self.fields[name]  # 申请门户网站 / 政务服务平台 are their own requests
-        self.fields["other_domains_text"] = forms.CharField(
-            label="其他域名（维护其他域名，每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-            initial="\n".join((site.pending_changes or {}).get("other_domains", site.other_domains) if site else []))
+            del self.fields[name]  # 申请门户网站 / 政务服务平台 are their own requests; 其他域名 is 维护其他域名
+        # 网站名称 and 首页网址 first (the manual 二.2: a site merged into a platform changes its 网址 here).
+        self.fields = {"name": forms.CharField(label="网站名称", max_length=100, error_messages={"required": "网站名称不能为空"}),
+                       "homepage": HomepageField(), **self.fields}
         self.categories = COLUMN_CATEGORIES
         current = (site.pending_changes.get("columns") if site and site.pending_changes else None) or (site.columns if site else {})
         for index, category in enumerate(COLUMN_CATEGORIES):
@@ -114,25 +140,22 @@ class BasicInfoForm(SiteStepTwoForm):
                 label=f"{category}·栏目（系统）地址", max_length=4000, initial=values.get("urls", ""),
                 error_messages={"required": f"“{category}”栏目地址不能为空，如确无此类栏目请填写“无”"})
 
-    def clean_other_domains_text(self):
-        from django.core.validators import URLValidator
-
-        check = URLValidator(schemes=["http", "https"])
-        domains = [line.strip() for line in self.cleaned_data.get("other_domains_text", "").splitlines() if line.strip()]
-        for domain in domains:
-            try:
-                check(domain if "://" in domain else "http://" + domain)
-            except forms.ValidationError:
-                raise forms.ValidationError(f"“{domain}”不是正确的域名或网址")
-        return domains
-
     def column_rows(self):
         return [(category, self[f"col_names_{i}"], self[f"col_urls_{i}"]) for i, category in enumerate(self.categories)]
 
     def clean(self):
         from django.core.validators import URLValidator
 
+        from .services import identity_refusal
+
         data = super().clean()
+        if self.site is not None:
+            name = data.get("name", "").strip() if data.get("name") else ""
+            homepage = data.get("homepage", "")
+            refusals = identity_refusal(self.site, name if name != self.site.name else "",
+                                        homepage if homepage and homepage != self.site.homepage else "")
+            for field, message in refusals.items():
+                self.add_error(field, message)
         check_url = URLValidator(schemes=["http", "https"])
         columns = {}
         for index, category in enumerate(self.categories):
@@ -158,5 +181,30 @@ class BasicInfoForm(SiteStepTwoForm):
 
     def changes(self) -> dict:
         data = self.cleaned_data
-        return {**{name: data.get(name, "") or "" for name in BASIC_FIELDS}, "columns": data["columns"],
-                "other_domains": data.get("other_domains_text", [])}
+        values = {name: data.get(name, "") or "" for name in BASIC_FIELDS}
+        values["name"] = values["name"].strip()
+        return {**values, "columns": data["columns"]}
+
+
+class OtherDomainsForm(forms.Form):
+    """维护其他域名 (manual 四 2.6): the other valid domains the site also answers on."""
+
+    domains = forms.CharField(label="其他域名（每行一个，如 hd.beijing.gov.cn）", required=False,
+                              widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site = site
+        if site is not None and not self.is_bound:
+            self.fields["domains"].initial = "\n".join(site.other_domains)
+
+    def clean_domains(self):
+        from .services import domains_refusal, parse_domains
+
+        domains, errors = parse_domains(self.cleaned_data.get("domains", ""))
+        if errors:
+            raise forms.ValidationError(errors)
+        refusal = domains_refusal(self.site, domains) if self.site is not None else None
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return domains

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from accounts.filters import OrgCascadeMixin
 from govmedia.common.lists import Column, ListSpec, register
 from orgtree.selectors import attach_org_names
+from reviews.ageing import is_overdue, overdue_badge  # review ageing (decision 0031)
 
 from .models import Filing, RunStatus, Website
 
@@ -39,6 +40,7 @@ def prepare_page(rows, request):
         me = request.user.org_unit_id
         row.is_mine = me is not None and row.reviewer_id == me
         row.offline_mine = me is not None and row.offline_reviewer_id == me
+        row.is_overdue = is_overdue(row)
 
 
 def actions_html(row, request) -> str:
@@ -55,6 +57,8 @@ def actions_html(row, request) -> str:
         parts.append(mark_safe('<span class="small text-danger">待审核修改</span>'))
     elif not row.is_mine and row.filing in (Filing.REVIEWING, Filing.REVIEWED):
         parts.append(mark_safe('<span class="small text-muted">审核流程不在本单位</span>'))
+    if row.reviewer_id:
+        parts.append(overdue_badge(row))
     if row.emergency_overdue:
         parts.append(mark_safe('<span class="small text-danger" data-testid="emergency-overdue">紧急下线已逾期</span>'))
     return format_html_join("", "{}", ((part,) for part in parts))
@@ -77,7 +81,8 @@ WEBSITE_LIST = register(ListSpec(
     actions=actions_html,
     querysets=website_querysets,
     # what awaits this unit (the manual's orange), and an emergency offline past its expected date
-    row_class=lambda row: "table-warning" if row.is_mine or row.offline_mine or row.emergency_overdue else "",
+    row_class=lambda row: ("table-danger" if row.reviewer_id and row.is_overdue else
+                           "table-warning" if row.is_mine or row.offline_mine or row.emergency_overdue else ""),
     columns=[
         Column("name", "网站名称", lambda r: r.name, sort="name", choosable=False),
         Column("homepage", "首页网址", lambda r: r.homepage),

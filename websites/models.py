@@ -75,6 +75,8 @@ class Website(models.Model):
     run_status = models.CharField("运行状态", max_length=20, choices=RunStatus.choices, default=RunStatus.NORMAL)
     reviewer = models.ForeignKey("orgtree.OrgUnit", verbose_name="审核定位", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
+    # When the filing request reached the unit it waits at (stamped by the engine).
+    reviewer_since = models.DateTimeField("到达审核单位时间", null=True, blank=True, editable=False)
     last_review = models.JSONField("最近一次审核", default=dict, blank=True)
     pending_changes = models.JSONField("待审核的修改", default=dict, blank=True)
     offline_state = models.CharField("下线申请", max_length=10, choices=Offline.choices, default=Offline.NONE)
@@ -112,6 +114,10 @@ class Website(models.Model):
                 condition=models.Q(reviewer__isnull=True) | models.Q(filing__in=["draft", "reviewing", "reviewed", "modifying"]),
                 name="website_reviewer_only_while_pending"),
         ]
+        indexes = [
+            # 超期待审核: the waiting requests by the time they reached their unit (pending rows only).
+            models.Index(fields=["reviewer_since"], condition=models.Q(reviewer__isnull=False), name="website_waiting_since"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.site_code or self.get_filing_display()}）"
@@ -141,6 +147,8 @@ class Website(models.Model):
             return f"网站运行状态为：紧急下线并于{self.offline_until:%Y-%m-%d}上线{overdue}"
         if self.offline_state == Offline.APPROVED and self.offline_kind == "temporary" and self.offline_from:
             return f"正常（临时下线审核通过，将于{self.offline_from:%Y-%m-%d}下线，{self.offline_until:%Y-%m-%d}恢复开通）"
+        if self.offline_state == Offline.APPROVED and self.offline_kind == "permanent":
+            return "正常（已批准下线，待完成下线）"
         return self.get_run_status_display()
 
     @property

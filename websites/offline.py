@@ -80,6 +80,8 @@ def check_and_store_request(obj, ctx: Context):
         if obj.temp_offline_year == start.year:
             raise TransitionError("临时下线每年不得超过 1 次。")
     elif kind == "permanent":
+        if start and start < ctx.today:
+            raise TransitionError("下线日期不能早于今天。")
         until = None
     else:
         raise TransitionError("请选择下线类型。")
@@ -101,7 +103,11 @@ def after_offline_approval(obj) -> str:
 
 
 def refuse_offline(obj, ctx: Context):
-    ctx.result, ctx.reason = "驳回下线", ctx.data.get("reason", "")
+    """驳回下线 says why: the operator reads the reason on its page (not just 正常 again)."""
+    reason = (ctx.data.get("reason") or "").strip()
+    if not reason:
+        raise TransitionError("请填写驳回原因。")
+    ctx.result, ctx.reason = "驳回下线", reason
     obj.offline_reviewer = None
 
 
@@ -164,7 +170,8 @@ OFFLINE_WORKFLOW = Workflow(
           kind="review", guards=(AT_MY_UNIT, NOT_A_PORTAL, NORMAL), button="btn-sm btn-primary",
           confirm="确定同意“{name}”的下线申请吗？"),
         T("reject_offline", "驳回下线", f({O.PENDING}), O.NONE, org_in_chain, (refuse_offline,), kind="review",
-          guards=(AT_MY_UNIT,), button="btn-sm btn-outline-danger", form="reason"),
+          guards=(AT_MY_UNIT,), button="btn-sm btn-outline-danger", form="reason_required",
+          confirm="确定驳回“{name}”的下线申请吗？"),
     ],
 )
 

@@ -7,12 +7,13 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import crypto
 from accounts.models import User
 from orgtree.codes import next_serial
-from reviews.engine import NEW, TransitionError
+from reviews.engine import NEW, StateConflict, TransitionError
 
 from .models import Filing, Website
 from .workflow import WORKFLOW  # noqa: F401  (views ask it which actions are allowed)
@@ -30,13 +31,105 @@ def normalise_homepage(url: str) -> str:
     return f"{host}{':' + str(parts.port) if parts.port else ''}{path}"
 
 
-def duplicate_of(name: str = "", homepage: str = "") -> Website | None:
+def duplicate_of(name: str = "", homepage: str = "", exclude_pk: int | None = None) -> Website | None:
     """An existing website with this name or homepage (the form refuses at once, saying which)."""
-    live = Website.objects.exclude(filing=Filing.REJECTED)
+    live = Website.objects.exclude(filing=Filing.REJECTED).exclude(pk=exclude_pk)
     if name and (site := live.filter(name=name.strip()).first()):
         return site
     if homepage and (site := live.filter(homepage_key=normalise_homepage(homepage)).first()):
         return site
+    return None
+
+
+def sponsor_has_site(sponsor: str) -> bool:
+    """The sponsoring unit (主办单位) already runs a registered site (一个单位最多开设一个网站)."""
+    from .models import RunStatus
+
+    return Website.objects.filter(sponsor=(sponsor or "").strip(), final_approved_at__isnull=False).exclude(
+        filing=Filing.REJECTED).exclude(run_status__in=[RunStatus.PERMANENT_OFFLINE, RunStatus.DELETED]).exists()
+
+
+def claimed_by_a_change(name: str = "", homepage: str = "", exclude_pk: int | None = None) -> Website | None:
+    """Another site whose 基本信息修改 waiting for review asks for this name or homepage."""
+    waiting = Website.objects.filter(filing=Filing.MODIFYING).exclude(pk=exclude_pk)
+    if name and (site := waiting.filter(pending_changes__name=name.strip()).first()):
+        return site
+    if homepage:
+        key = normalise_homepage(homepage)
+        for site in waiting.filter(pending_changes__has_key="homepage"):
+            if normalise_homepage(site.pending_changes["homepage"]) == key:
+                return site
+    return None
+
+
+def identity_refusal(site: Website, name: str = "", homepage: str = "") -> dict[str, str]:
+    """Why a site may not take this new 网站名称 / 首页网址 (field → message; empty when it may):
+    the uniqueness of the public application holds for a change too, and two changes waiting at
+    once may not ask for the same one."""
+    refusals = {}
+    for field, label, value in (("name", "网站名称", name), ("homepage", "首页网址", homepage)):
+        if not value:
+            continue
+        other = duplicate_of(**{field: value}, exclude_pk=site.pk)
+        if other is not None:
+            refusals[field] = f"{label}与已有网站“{other.name}”重复，不能修改。"
+        elif claimed_by_a_change(**{field: value}, exclude_pk=site.pk) is not None:
+            refusals[field] = f"该{label}已有其他网站的修改申请正在审核，不能修改。"
+    return refusals
+
+
+MAX_OTHER_DOMAINS = 20
+
+
+def parse_domains(text: str) -> tuple[list[str], list[str]]:
+    """维护其他域名: one domain (or http(s) address) a line; duplicates dropped. (domains, errors)"""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    check = URLValidator(schemes=["http", "https"])
+    domains, errors, seen = [], [], set()
+    for line in (text or "").replace("；", "\n").replace(";", "\n").splitlines():
+        domain = line.strip()
+        if not domain:
+            continue
+        try:
+            check(domain if "://" in domain else "http://" + domain)
+            if len(domain) > 300:
+                raise ValidationError("too long")
+        except ValidationError:
+            errors.append(f"“{domain}”不是正确的域名或网址（只能是域名或 http:// / https:// 开头的网址）")
+            continue
+        key = normalise_homepage(domain)
+        if key not in seen:
+            seen.add(key)
+            domains.append(domain)
+    if len(domains) > MAX_OTHER_DOMAINS:
+        errors.append(f"其他域名最多 {MAX_OTHER_DOMAINS} 个。")
+    return domains, errors
+
+
+def _domain_variants(key: str) -> list[str]:
+    host = key.split("/", 1)[0]
+    bare = [key, f"www.{key}"] if host == key else [key]
+    return [prefix + value for value in bare for prefix in ("", "http://", "https://")] + \
+        [prefix + value + "/" for value in bare for prefix in ("http://", "https://")]
+
+
+def domains_refusal(site: Website, domains: list[str]) -> str | None:
+    """A domain of the list that is this site's 首页网址, or another site's 首页网址 or other domain."""
+    live = Website.objects.exclude(filing=Filing.REJECTED).exclude(pk=site.pk)
+    for domain in domains:
+        key = normalise_homepage(domain)
+        if key == site.homepage_key:
+            return f"“{domain}”是本网站的首页网址，无需作为其他域名添加。"
+        other = live.filter(homepage_key=key).first()
+        if other is None:
+            contains = Q()
+            for variant in _domain_variants(key):
+                contains |= Q(other_domains__contains=[variant])
+            other = live.filter(contains).first()
+        if other is not None:
+            return f"“{domain}”已是网站“{other.name}”的首页网址或其他域名，不能添加。"
     return None
 
 
@@ -57,7 +150,10 @@ def _tracking_code() -> str:
 
 
 def perform(site: Website, action: str, user, data: dict | None = None, expected_version=None) -> Website:
-    return WORKFLOW.apply(site, action, user, data or {}, expected_version=expected_version)
+    try:
+        return WORKFLOW.apply(site, action, user, data or {}, expected_version=expected_version)
+    except IntegrityError:  # two changes approved at once for one name or homepage: the second loses
+        raise StateConflict("与已有网站冲突（网站名称、首页网址或本级政府门户已被其他网站使用），请刷新后查看最新状态。")
 
 
 def perform_many(sites, action: str, user, data: dict | None = None) -> tuple[int, list[str]]:
@@ -70,6 +166,35 @@ def perform_many(sites, action: str, user, data: dict | None = None) -> tuple[in
         except TransitionError as exc:
             refused.append(f"{site.name}：{exc.message}")
     return done, refused
+
+
+# 当页数据全部提交 / 当页数据全部审核 (manual 四 1.1.2, 1.1.3): new sites only — a 办结后修改 is
+# approved one site at a time after 查看 (1.1.6) — and only the rows of the page on screen.
+PAGE_ACTIONS = {"submit": ({Filing.DRAFT}, "submit", {}),
+                "approve": ({Filing.REVIEWING, Filing.REVIEWED}, "approve", {"result_label": "审核通过"})}
+
+
+def _waiting_here(user, ids):
+    from .selectors import websites_visible_to
+
+    return websites_visible_to(user).filter(reviewer_id=user.org_unit_id, pk__in=ids)
+
+
+def page_actionable(user, ids: list[int]) -> dict:
+    """What the two page buttons would act on among the rows `ids` of the page on screen."""
+    rows = list(_waiting_here(user, ids).values_list("pk", "filing"))
+    by_action = {action: [pk for pk, filing in rows if filing in filings] for action, (filings, _, _) in PAGE_ACTIONS.items()}
+    return {"submit_ids": by_action["submit"], "approve_ids": by_action["approve"],
+            "changes_on_page": sum(1 for _, filing in rows if filing == Filing.MODIFYING)}
+
+
+def act_on_page(user, action: str, ids: list[int]) -> tuple[int, list[str], int]:
+    """Apply the page button to the posted rows still waiting here in the right state:
+    (done, refusals, rows skipped because they moved on since the page was shown)."""
+    filings, transition, data = PAGE_ACTIONS[action]
+    sites = list(_waiting_here(user, ids).filter(filing__in=filings).order_by("pk"))
+    done, refused = perform_many(sites, transition, user, data)
+    return done, refused, len(set(ids)) - len(sites)
 
 
 def code_cutoff(now: datetime | None = None) -> datetime:
@@ -150,6 +275,50 @@ def progress(tracking_code: str, now: datetime | None = None) -> dict | None:
         return answer
 
 
+
+
+# --- 校验码 --------------------------------------------------------------------------------------
+
+def reset_verification(site: Website, user) -> str:
+    """重置校验码 by an org unit above the site (GB included): a new one-time 校验码 for the
+    operator's login, returned to be shown once to that org unit and never stored readable; the
+    old code and the operator's sessions stop working at once, and the operator sets a password
+    of its own at its next login (as 重置密码 of filer and org units). Journaled on the site."""
+    from accounts.services import issue_one_time_password
+    from reviews import journal
+    from reviews.engine import NotAllowed
+
+    from .workflow import org_above
+
+    if not org_above(user, site):
+        raise NotAllowed("您没有权限进行该操作。")
+    with transaction.atomic():
+        site = Website.objects.select_for_update().get(pk=site.pk)
+        if site.operator_user_id is None:
+            raise StateConflict("该网站尚未生成网站标识码和校验码，无需重置。")
+        _, code = issue_one_time_password(site.operator_user_id)
+        site.verification_encrypted = ""  # a first code never fetched must not be revealed by the 临时码 any more
+        site.verification_shown_at = site.verification_shown_at or timezone.now()
+        site.save(update_fields=["verification_encrypted", "verification_shown_at", "updated_at"])
+        journal.record(site, "site_verification_reset", user, scope_path=site.org_path,
+                       changes=[{"field": "verification", "label": "校验码", "old": "原校验码（已失效）",
+                                 "new": "新校验码（已向组织单位显示一次）"}])
+    return code
+
+
+def last_offline_rejection(site: Website):
+    """The 驳回下线 entry when it is the latest word on the site's offline requests (the operator
+    and the reviewers see its reason until a new request), else None."""
+    from reviews.models import JournalEntry
+
+    from .models import Offline
+
+    if site.offline_state != Offline.NONE:
+        return None
+    latest = (JournalEntry.objects.filter(subject_type="website", subject_id=site.pk,
+                                          action__in=["request_offline", "approve_offline", "reject_offline"])
+              .order_by("-at", "-id").first())
+    return latest if latest is not None and latest.action == "reject_offline" else None
 
 
 # --- 下线 and 运行状态 ---------------------------------------------------------------------------

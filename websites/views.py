@@ -33,6 +33,7 @@ def apply_form(request):
     state = request.session.get(SESSION) or {}
     step = 2 if state.get("step_one") and request.GET.get("step") != "1" else 1
     org = OrgUnit.objects.filter(pk=state.get("org_unit_id")).first() if step == 2 else None
+    existing = False
     if step == 1:
         form = SiteStepOneForm(request.POST if request.method == "POST" else None,
                                initial=state.get("step_one_form"))
@@ -51,20 +52,22 @@ def apply_form(request):
         form = SiteStepTwoForm(request.POST if request.method == "POST" else None, org_unit=org)
         if needs_public_captcha(request, "apply"):
             form.fields["captcha"] = captcha_field()
+        # 一个单位最多开设一个网站 (manual 五.1): a warning, not a block (SPEC §10), about the
+        # sponsoring unit (主办单位) — an org unit supervises many departments' sites. The applicant
+        # confirms once and submits again. Public page: it says that the unit has a registered
+        # site, never which, nor anything of applications under review (issue 19).
         if request.method == "POST" and form.is_valid():
-            data = {**state["step_one"], **{k: v for k, v in form.cleaned_data.items() if k != "captcha"}, "org_unit": org}
-            try:
-                site = services.apply(data, request.user)
-            except TransitionError as exc:
-                form.add_error(None, exc.message)
-            else:
-                request.session.pop(SESSION, None)
-                return render(request, "websites/apply_done.html", {"site": site})
+            existing = services.sponsor_has_site(form.cleaned_data["sponsor"])
+            if not existing or request.POST.get("confirm_second_site"):
+                data = {**state["step_one"], **{k: v for k, v in form.cleaned_data.items() if k != "captcha"}, "org_unit": org}
+                try:
+                    site = services.apply(data, request.user)
+                except TransitionError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    request.session.pop(SESSION, None)
+                    return render(request, "websites/apply_done.html", {"site": site})
     chain = ancestors_of(org, include_self=True)[1:] if org else []
-    # 一个单位最多开设一个网站: a warning, not a block (SPEC §10). Public page: it says that the
-    # unit has a registered site, never which, nor anything of applications under review (issue 19).
-    existing = bool(org) and Website.objects.filter(org_unit=org, final_approved_at__isnull=False).exclude(
-        filing=Filing.REJECTED).exists()
     return render(request, "websites/apply_form.html", {"form": form, "step": step, "org": org, "chain": chain,
                                                          "step_one": state.get("step_one"), "existing": existing})
 
@@ -112,7 +115,7 @@ def _listed(request):
 @require_http_methods(["GET", "POST"])
 def review_list(request):
     """政府网站和栏目基本信息表: the shared list (筛选查询, 显示字段, 导出), with the review buttons."""
-    from govmedia.common.lists import render_list
+    from govmedia.common.lists import page_ids, render_list
     from jobs.exports import export_requested
     from orgtree.selectors import cascade_options
 
@@ -122,12 +125,11 @@ def review_list(request):
     export = export_requested(request, WEBSITE_LIST)
     if export is not None:
         return export
-    mine = websites_visible_to(request.user).filter(reviewer_id=request.user.org_unit_id)
     chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
     return render_list(request, WEBSITE_LIST, sites, "websites/review_list.html", {
         "cascade": cascade_options(request.user.org_unit, chosen),
-        "to_submit": mine.filter(filing=Filing.DRAFT).count(),
-        "to_review": mine.filter(filing__in=[Filing.REVIEWING, Filing.REVIEWED, Filing.MODIFYING]).count(),
+        **services.page_actionable(request.user, page_ids(request, WEBSITE_LIST, sites)),
+        "page_query": request.GET.urlencode(),
     })
 
 
@@ -163,21 +165,21 @@ def review_action(request, pk, action):
 @require_POST
 def review_all(request, action):
     """当页数据全部提交 / 当页数据全部审核 (the page confirmed the count first)."""
+    from django.http import QueryDict
+    from django.urls import reverse
+
+    from govmedia.common.lists import selected_ids
+
     if action not in ("submit", "approve"):
         return HttpResponseNotAllowed(["POST"])
-    mine = websites_visible_to(request.user).filter(reviewer_id=request.user.org_unit_id)
-    if action == "submit":
-        done, refused = services.perform_many(list(mine.filter(filing=Filing.DRAFT)), "submit", request.user)
-    else:  # every item awaiting this unit's review: new sites, and basic-information changes
-        done, refused = services.perform_many(list(mine.filter(filing__in=[Filing.REVIEWING, Filing.REVIEWED])), "approve",
-                                              request.user, {"result_label": "审核通过"})
-        changed, refused_changes = services.perform_many(list(mine.filter(filing=Filing.MODIFYING)), "approve_change",
-                                                         request.user, {"result_label": "修改审核通过"})
-        done, refused = done + changed, refused + refused_changes
+    done, refused, skipped = services.act_on_page(request.user, action, selected_ids(request))
     messages.success(request, f"已{'提交' if action == 'submit' else '审核通过'} {done} 个网站。")
+    if skipped:
+        messages.warning(request, f"另有 {skipped} 个网站已被处理或状态已变化，未予处理。")
     for line in refused[:10]:
         messages.warning(request, line)
-    return redirect("websites:review_list")
+    query = QueryDict(request.POST.get("query", "")).urlencode()  # back to the same filtered page
+    return redirect(reverse("websites:review_list") + (f"?{query}" if query else ""))
 
 
 # --- website operators -------------------------------------------------------------------------
@@ -192,7 +194,8 @@ def site_home(request):
 
     site = _own_site(request)
     return render(request, "websites/site_home.html", {"site": site, "chain": ancestors_of(site.org_unit, include_self=True)[1:],
-                                                        "buttons": operator_buttons(request, site)})
+                                                        "buttons": operator_buttons(request, site),
+                                                        "offline_rejection": services.last_offline_rejection(site)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -214,6 +217,29 @@ def site_change(request):
             messages.success(request, "修改已提交，待组织单位审核通过后生效。")
             return redirect("websites:site_home")
     return render(request, "websites/site_change.html", {"form": form, "site": site})
+
+
+@require_http_methods(["GET", "POST"])
+def site_domains(request):
+    """维护/添加其他域名 (manual 四 2.6): effective at once, journaled (docs/decisions/0022-website-rules.md)."""
+    from .forms import OtherDomainsForm
+
+    site = _own_site(request)
+    refusal = services.WORKFLOW.refusal(site, request.user, "maintain_domains")
+    if refusal is not None:
+        messages.error(request, refusal.message if refusal.message != HANDLED else "当前申报状态不能维护其他域名。")
+        return redirect("websites:site_home")
+    form = OtherDomainsForm(request.POST if request.method == "POST" else None, site=site)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.perform(site, "maintain_domains", request.user, {"other_domains": form.cleaned_data["domains"]},
+                             expected_version=posted_version(request))
+        except TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "其他域名已保存。")
+            return redirect("websites:site_home")
+    return render(request, "websites/site_domains.html", {"form": form, "site": site})
 
 
 @require_POST
@@ -259,9 +285,29 @@ def review_detail(request, pk):
             if old != value:
                 column_changes.append({"category": category, "old": old, "new": value})
     from .buttons import org_buttons
+    from .models import COLUMN_CATEGORIES
 
-    return render(request, "websites/review_detail.html", {"site": site, "changes": changes, "column_changes": column_changes,
-                                                            "buttons": org_buttons(request, site)})
+    chain = ancestors_of(site.org_unit, include_self=True)[1:]
+    return render(request, "websites/review_detail.html", {
+        "site": site, "changes": changes, "column_changes": column_changes, "buttons": org_buttons(request, site),
+        "levels": list(zip(["省/部委", "市/垂管省局", "县/垂管分局"], ([u.name for u in chain] + ["", "", ""])[:3])),
+        "columns": [(category, site.columns.get(category)) for category in COLUMN_CATEGORIES],
+        "offline_rejection": services.last_offline_rejection(site)})
+
+
+@require_POST
+def reset_verification(request, pk):
+    """重置校验码 (an org unit above the site, after a confirmation): the new code is shown once,
+    here, never stored readable; the old one stops working at once."""
+    site = get_object_or_404(websites_visible_to(request.user), pk=pk)
+    try:
+        code = services.reset_verification(site, request.user)
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+        return redirect("websites:review_detail", pk=site.pk)
+    response = render(request, "websites/verification_reset.html", {"site": site, "code": code})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- 下线 -------------------------------------------------------------------------------------

@@ -69,6 +69,19 @@ PORTAL_STILL_FREE = Guard(
     "该组织单位已有本级政府门户网站，一个组织单位只能有一个门户：请审核退回。")
 
 
+def identity_taken(obj) -> bool:
+    """The 网站名称 or 首页网址 a waiting change asks for was taken by another site meanwhile."""
+    from .services import duplicate_of
+
+    pending = obj.pending_changes or {}
+    return any(duplicate_of(**{field: pending[field]}, exclude_pk=obj.pk) is not None
+               for field in ("name", "homepage") if pending.get(field))
+
+
+IDENTITY_STILL_FREE = Guard(lambda obj, now: not identity_taken(obj),
+                            "修改后的网站名称或首页网址已被其他网站使用：请审核退回。")
+
+
 def flag_is(name: str, value: bool, message: str) -> Guard:
     return Guard(lambda obj, now: getattr(obj, name) is value, message)
 
@@ -108,6 +121,12 @@ def to_change_reviewer(obj, ctx: Context):
     proposed = {k: v for k, v in ctx.data.items() if getattr(obj, k) != v}
     if not proposed:
         raise TransitionError("未修改任何信息。")
+    if "name" in proposed or "homepage" in proposed:
+        from .services import identity_refusal
+
+        refusals = identity_refusal(obj, proposed.get("name", ""), proposed.get("homepage", ""))
+        if refusals:
+            raise TransitionError("；".join(refusals.values()))
     obj.pending_changes = proposed
     ctx.changes = [{"field": k, "label": str(Website._meta.get_field(k).verbose_name),
                     "old": _show(getattr(obj, k)), "new": _show(v)} for k, v in proposed.items()]
@@ -142,6 +161,10 @@ def apply_change(obj, ctx: Context):
                     "old": _show(getattr(obj, k)), "new": _show(v)} for k, v in obj.pending_changes.items()]
     for name, value in obj.pending_changes.items():
         setattr(obj, name, value)
+    if "homepage" in obj.pending_changes:
+        from .services import normalise_homepage
+
+        obj.homepage_key = normalise_homepage(obj.homepage)
     obj.pending_changes = {}
     obj.reviewer = None
 
@@ -149,6 +172,25 @@ def apply_change(obj, ctx: Context):
 def mark_change_review(obj, ctx: Context):
     record_review(obj, ctx)
     obj.last_review["kind"] = "change"
+
+
+def set_other_domains(obj, ctx: Context):
+    """维护其他域名: effective at once (docs/decisions/0022-website-rules.md), checked again here."""
+    from .services import domains_refusal
+
+    domains = list(ctx.data.get("other_domains") or [])
+    if domains == list(obj.other_domains or []):
+        raise TransitionError("未修改任何信息。")
+    refusal = domains_refusal(obj, domains)
+    if refusal:
+        raise TransitionError(refusal)
+    ctx.changes = [{"field": "other_domains", "label": "其他域名", "old": _show(obj.other_domains or []), "new": _show(domains)}]
+    obj.other_domains = domains
+    ctx.person_name, ctx.person_phone = obj.contact_name, obj.contact_mobile
+
+
+def same_filing(obj) -> str:
+    return obj.filing
 
 
 def after_approval(obj) -> str:
@@ -191,8 +233,11 @@ TRANSITIONS = [
       (propose("is_service_platform", False),),
       guards=(*CHANGE_GUARDS, flag_is("is_service_platform", True, "该网站不是政务服务平台。")),
       button="btn-sm btn-outline-secondary", confirm="确定申请取消政务服务平台吗？"),
+    # 维护/添加其他域名 (manual 四 2.6): its own function, not reviewed; the 申报状态 stays as it is.
+    T("maintain_domains", "维护其他域名", f({F.DONE, F.MODIFYING, F.MODIFY_REJECTED}), same_filing, operator_of_site,
+      (set_other_domains,), guards=(NOT_CLOSED, NOT_DELETED), button="btn-outline-primary", form="page"),
     T("approve_change", "办结修改审核通过", f({F.MODIFYING}), F.DONE, org_above,
-      (mark_change_review, apply_change), result="修改审核通过", kind="review", guards=(AT_MY_UNIT, PORTAL_STILL_FREE),
+      (mark_change_review, apply_change), result="修改审核通过", kind="review", guards=(AT_MY_UNIT, PORTAL_STILL_FREE, IDENTITY_STILL_FREE),
       button="btn-sm btn-primary", confirm="确定办结修改审核通过吗？"),
     T("reject_change", "办结修改审核退回", f({F.MODIFYING}), F.MODIFY_REJECTED, org_above,
       (mark_change_review, clear_reviewer), result="修改后审核未通过", kind="review", guards=(AT_MY_UNIT,),
@@ -224,4 +269,4 @@ def lock_org_unit(obj):
 
 WORKFLOW = Workflow(model=Website, subject_type="website", transitions=TRANSITIONS,
                     status_labels={NEW: "", **dict(Filing.choices)}, unit_of=unit_of, position_of=position_of,
-                    lock_first=lock_org_unit)
+                    lock_first=lock_org_unit, waiting=("reviewer", "reviewer_since"))

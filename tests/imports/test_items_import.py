@@ -95,7 +95,7 @@ def test_site_codes_typed_as_numbers_are_the_codes(client, chain, login):
     login(chain["beijing"])
     client.post("/spot-checks/new/", {"kind": "website", "year": 2026, "quarter": 2})
     report = SpotCheckReport.objects.get()
-    content = xlsxwriter_file({**PREAMBLE, 5: [1, float(site.site_code), "", "", "", "合格", "", ""]})
+    content = xlsxwriter_file({**PREAMBLE, 4: items_excel.WEBSITE_HEADERS, 5: [1, float(site.site_code), "", "", "", "合格", "", ""]})
     assert imported(client, report, content, 1).items.get().website_id == site.pk
 
 

@@ -233,6 +233,7 @@ def test_reminders_three_days_before_and_on_the_day_once_each_with_the_clock_mov
     from django.core.management import call_command
 
     from accounts import sms
+    from tests.jobs_helpers import run_queued_jobs
 
     tree["110108"].contact_phone, tree["110108"].contact_email = "13700001111", "gk@haidian.gov.cn"
     tree["110108"].save()
@@ -244,10 +245,12 @@ def test_reminders_three_days_before_and_on_the_day_once_each_with_the_clock_mov
     sms.outbox.clear()
     with time_machine.travel(at(2026, 3, 13, 8), tick=False):  # nothing due in 3 days, nothing today
         call_command("send_check_reminders", stdout=io.StringIO())
+        run_queued_jobs()
     assert sms.outbox == []
     with time_machine.travel(at(2026, 3, 14, 8), tick=False):  # the filers' date is 3 days away
         call_command("send_check_reminders", stdout=io.StringIO())
         call_command("send_check_reminders", stdout=io.StringIO())  # twice the same day: once
+        run_queued_jobs()  # the SMS and e-mail go out as a job (notifications)
     assert [m.mobile for m in sms.outbox] == ["13900000002", "13900000002"]  # each filer's 联系人
     assert all("03月17日截止" in m.message for m in sms.outbox) and len(sms.outbox) == 2
     login(chain["shangzhuang"])
@@ -256,10 +259,12 @@ def test_reminders_three_days_before_and_on_the_day_once_each_with_the_clock_mov
     sms.outbox.clear()
     with time_machine.travel(at(2026, 3, 17, 8), tick=False):  # the day: only the filer not yet reported
         call_command("send_check_reminders", stdout=io.StringIO())  # … and the county's date is 3 days away
+        run_queued_jobs()
     assert sorted(m.message.split("：")[0] + ("今日" if "今日截止" in m.message else "03-20") for m in sms.outbox) == [
         "【政务新媒体检查】海淀区03-20", "【政务新媒体检查】海淀区燕园街道办事处今日"]
     with time_machine.travel(at(2026, 3, 20, 8), tick=False):  # the county's own date: SMS and e-mail
         call_command("send_check_reminders", stdout=io.StringIO())
+        run_queued_jobs()
     assert sms.outbox[-1].mobile == "13700001111" and "海淀区：" in sms.outbox[-1].message
     assert mail.outbox[-1].to == ["gk@haidian.gov.cn"] and "今日截止" in mail.outbox[-1].body
 

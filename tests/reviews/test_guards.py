@@ -182,7 +182,8 @@ def test_website_filing_table_allowed_is_what_apply_accepts(sites, tree):
         ("asks portal, another became it", {"pending_changes": {"is_portal": True}}, {"is_portal": True}, {Filing.MODIFYING}),
     ]
     data = {"approve": {"result_label": "审核通过"}, "reject": {"result_label": "审核未通过", "reason": "不符"},
-            "request_change": {"sponsor": "改后的主办单位"}, "reject_change": {"reason": "不符"}}
+            "request_change": {"sponsor": "改后的主办单位"}, "reject_change": {"reason": "不符"},
+            "maintain_domains": {"other_domains": ["www.guard-other.gov.cn"]}}
     run_variants(site, neighbour, FILING, Filing.values, "filing", extras, lambda n: data.get(n, {}), users, today, fixed)
 
 

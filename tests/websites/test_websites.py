@@ -24,6 +24,13 @@ STEP_TWO = {
 }
 
 
+def page_post(client, action, query=None):
+    """当页数据全部提交 / 审核 as the list page posts it: the eligible rows of the page shown."""
+    page = client.get("/websites/review/", query or {})
+    ids = page.context["submit_ids" if action == "submit" else "approve_ids"]
+    return client.post(f"/websites/review/all/{action}/", {"ids": ids, "query": page.context["page_query"]})
+
+
 def apply_online(client, step_one=STEP_ONE, step_two=STEP_TWO):
     client.get("/websites/apply/form/?step=1")
     response = client.post("/websites/apply/form/", step_one)
@@ -43,7 +50,7 @@ def test_public_application_review_chain_job_and_operator_login(client, chain, l
     with pytest.raises(NotAllowed):
         services.perform(site, "submit", chain["beijing"])
     login(chain["haidian"])
-    client.post("/websites/review/all/submit/")
+    page_post(client, "submit")
     site.refresh_from_db()
     assert site.filing == Filing.REVIEWING
     client.post(f"/websites/review/{site.pk}/approve/")
@@ -228,7 +235,7 @@ def _done_site(chain):
 def column_post(**override):
     from websites.models import COLUMN_CATEGORIES
 
-    data = {**STEP_TWO}
+    data = {**STEP_TWO, "name": STEP_ONE["name"], "homepage": STEP_ONE["homepage"]}
     for i, _ in enumerate(COLUMN_CATEGORIES):
         data[f"col_names_{i}"], data[f"col_urls_{i}"] = "无", "无"
     data.update(override)
@@ -397,16 +404,6 @@ def test_a_second_portal_is_refused_at_request(client, chain, login):
     assert site.filing == Filing.DONE
 
 
-def test_other_domains_are_maintained_through_the_change(client, chain, login):
-    site = _done_site(chain)
-    login(site.operator_user)
-    html = client.post("/websites/mine/change/", column_post(other_domains_text="not a domain !")).content.decode()
-    assert "不是正确的域名或网址" in html
-    client.post("/websites/mine/change/", column_post(other_domains_text="www.hd.gov.cn\nhttps://hd.beijing.gov.cn"))
-    site.refresh_from_db()
-    assert site.pending_changes["other_domains"] == ["www.hd.gov.cn", "https://hd.beijing.gov.cn"]
-
-
 def test_demo_websites_cover_the_statuses(tree, monkeypatch):
     from django.core.management import call_command
 
@@ -464,20 +461,29 @@ def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain,
     assert ws.max_row == 1  # another province: headers only
 
 
-def test_a_second_site_for_one_unit_is_warned_not_blocked(chain):
+def test_a_second_site_of_one_sponsoring_unit_is_warned_not_blocked(chain):
     apply_online(Client())
     client = Client()
-    client.get("/websites/apply/form/?step=1")
-    client.post("/websites/apply/form/", {**STEP_ONE, "name": "海淀区第二个网站", "homepage": "https://two.bjhd.gov.cn"})
+
+    def second(sponsor, **extra):
+        client.get("/websites/apply/form/?step=1")
+        client.post("/websites/apply/form/", {**STEP_ONE, "name": f"{sponsor}的网站", "homepage": f"https://{len(sponsor)}.bjhd.gov.cn"})
+        return client.post("/websites/apply/form/", {**STEP_TWO, "sponsor": sponsor, **extra})
+
     # An application under review is neither named nor hinted at on the public page (issue 19).
-    html = client.get("/websites/apply/form/").content.decode()
-    assert "原则上一个单位最多开设一个网站" not in html and "海淀区人民政府网" not in html
-    from django.utils import timezone
+    html = second(STEP_TWO["sponsor"], confirm_second_site="").content.decode()
+    assert "原则上一个单位最多开设一个网站" not in html and Website.objects.count() == 2
     Website.objects.update(final_approved_at=timezone.now(), filing=Filing.DONE, reviewer=None)
-    html = client.get("/websites/apply/form/").content.decode()
-    assert "原则上一个单位最多开设一个网站" in html and "海淀区人民政府网" not in html
-    client.post("/websites/apply/form/", STEP_TWO)
-    assert Website.objects.count() == 2
+    # Another department under the same org unit (海淀区) runs its own site: no warning.
+    response = second("北京市海淀区教育委员会")
+    assert response.status_code == 200 and "原则上一个单位最多开设一个网站" not in response.content.decode()
+    assert Website.objects.count() == 3
+    # The same sponsoring unit: warned, nothing saved until the applicant confirms.
+    html = second(STEP_TWO["sponsor"] + " ").content.decode()
+    assert "主办单位“北京市海淀区人民政府办公室”已有已办结的网站" in html and "海淀区人民政府网" not in html
+    assert Website.objects.count() == 3
+    client.post("/websites/apply/form/", {**STEP_TWO, "confirm_second_site": "1"})
+    assert Website.objects.count() == 4
 
 
 def test_ops_mark_a_site_exception_and_the_chain_restores_it(client, chain, login):
@@ -531,13 +537,19 @@ def test_a_site_with_an_offline_request_cannot_become_a_portal_and_a_portal_neve
     assert site.offline_state == "pending" and site.run_status == "normal"
 
 
-def test_bulk_review_includes_waiting_changes_and_the_journal_opens(client, chain, login):
+def test_page_review_leaves_changes_to_one_at_a_time_and_the_journal_opens(client, chain, login):
     site = _done_site(chain)
     login(site.operator_user)
     client.post("/websites/mine/flag/service_on/")  # waits at 北京市
     login(chain["beijing"])
-    assert "当页数据全部审核（1）" in client.get("/websites/review/").content.decode()
-    client.post("/websites/review/all/approve/")
+    page = client.get("/websites/review/")
+    html = page.content.decode()
+    assert "当页数据全部审核（0）" in html and page.context["approve_ids"] == []
+    assert "当页 1 个“办结后修改”的网站不在其中" in html
+    client.post("/websites/review/all/approve/", {"ids": [site.pk]})  # even posted by hand
+    site.refresh_from_db()
+    assert not site.is_service_platform and site.filing == Filing.MODIFYING
+    client.post(f"/websites/review/{site.pk}/approve_change/", {"version": site.version})  # after 查看, one site
     site.refresh_from_db()
     assert site.is_service_platform and site.filing == Filing.DONE
     page = client.get(f"/websites/review/{site.pk}/journal/")

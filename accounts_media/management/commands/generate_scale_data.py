@@ -173,6 +173,7 @@ class Command(BaseCommand):
                 f"{filer_code}发布{index % 97}", "开设主体", rng.random() < 0.15, True, rng.random() < 0.4,
                 rng.random() < 0.6, False, "", "", "", "", "", status, reviewer, "{}", "{}", "{}",
                 status == Status.RESTORE_PENDING or status == Status.RESTORE_REJECTED, 1, created, updated, None, "", "",
+                min(updated, now) if reviewer else None,  # reviewer_since: waiting since the last step
             ))
             for step in _journal_steps(status, org_level[org_id], rng.random() < 0.35):
                 journal.append((next_journal, "media_account", next_id, updated, None, filer_code, "生成数据", "", "",
@@ -184,7 +185,8 @@ class Command(BaseCommand):
                              "func_publish", "func_service", "func_interact", "func_other", "func_other_text",
                              "contact_name", "contact_title", "contact_mobile", "contact_landline", "status",
                              "reviewer_id", "pending_changes", "request_data", "last_review", "restore_requested",
-                             "version", "created_at", "updated_at", "removed_at", "removal", "removal_reason"], accounts)
+                             "version", "created_at", "updated_at", "removed_at", "removal", "removal_reason",
+                             "reviewer_since"], accounts)
         copy_rows(JournalEntry, ["id", "subject_type", "subject_id", "at", "actor_id", "actor_unit_code",
                              "actor_unit_name", "person_name", "person_phone", "action", "action_label",
                              "status_before", "status_after", "result", "reason", "changes", "data", "position"], journal)

@@ -1,0 +1,284 @@
+"""The panels of 数据看板, one registry: each panel is one function from the viewer to a table
+(GROUP BY queries on the viewer's subtree, a few per panel whatever the data size), drawn as a
+chart, shown as an accessible table and exported as .xlsx. Each value cell may carry the URL of
+the list it counts (the list pages' own filter parameters), so a click on a bar drills down.
+
+Add a panel in one place:
+
+    @panel("findings_by_kind", "监测发现问题（按类型）")
+    def findings_by_kind(viewer: Viewer) -> Table: ...   # viewer.user, viewer.now, viewer.once(...)
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Length, Replace, TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import ORG_UNITS, Access, Role
+
+from .ageing import SOURCES, ageing_days, waiting_in_scope
+
+
+@dataclass
+class Viewer:
+    """Who looks, and when; `once` shares one query between the panels of a page."""
+
+    user: object
+    now: datetime
+    memo: dict = field(default_factory=dict)
+
+    def once(self, key: str, compute: Callable[[], object]):
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+
+@dataclass
+class Table:
+    headers: list[str]                       # the label column first, then the value columns
+    rows: list[list]                         # [label, value, value …]
+    links: list[list[str]] = field(default_factory=list)   # per row, per value column: the list URL or ""
+    series: tuple[int, ...] | None = None    # value columns drawn (indexes into the values); None: all
+    note: str = ""
+
+    def chart(self, kind: str, stacked: bool) -> dict:
+        columns = self.series if self.series is not None else tuple(range(len(self.headers) - 1))
+        return {"type": kind, "stacked": stacked, "labels": [str(r[0]) for r in self.rows], "datasets": [
+            {"label": self.headers[c + 1], "data": [r[c + 1] for r in self.rows],
+             "links": [(self.links[i][c] if i < len(self.links) else "") for i in range(len(self.rows))]}
+            for c in columns]}
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str
+    build: Callable[..., Table]
+    access: Access = ORG_UNITS
+    chart: str = "bar"        # bar | line
+    stacked: bool = False
+    description: str = ""
+
+
+PANELS: dict[str, Panel] = {}
+
+
+def panel(key: str, title: str, *, access: Access = ORG_UNITS, chart: str = "bar", stacked: bool = False,
+          description: str = ""):
+    def register(func):
+        PANELS[key] = Panel(key, title, func, access, chart, stacked, description)
+        return func
+    return register
+
+
+def panels_for(user) -> list[Panel]:
+    return [p for p in PANELS.values() if p.access.admits(user.role)]
+
+
+def page_panels(viewer: Viewer) -> list[dict]:
+    """Every panel of the viewer's role: its table, its chart data and its rows with their links."""
+    shown = []
+    for p in panels_for(viewer.user):
+        table = p.build(viewer)
+        rows = [{"label": row[0], "cells": list(zip(row[1:], table.links[i] if i < len(table.links) else [""] * (len(row) - 1)))}
+                for i, row in enumerate(table.rows)]
+        shown.append({"panel": p, "table": table, "chart": table.chart(p.chart, p.stacked), "rows": rows})
+    return shown
+
+
+def export_sheets(viewer: Viewer, key: str) -> list[dict]:
+    """The sheets of one panel (`key`) or of all (`"all"`) the viewer may see; [] for neither."""
+    sheets = []
+    for p in panels_for(viewer.user):
+        if key in (p.key, "all"):
+            table = p.build(viewer)
+            sheets.append({"title": p.title[:31].replace("（", "(").replace("）", ")"), "headers": table.headers,
+                           "rows": table.rows, "widths": [28] + [14] * (len(table.headers) - 1)})
+    return sheets
+
+
+def _url(name: str, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def _accounts(user):
+    """The accounts the 新媒体账号信息 list shows under 已提交 (live, not drafts): what the panels count."""
+    from accounts_media.models import Status
+    from accounts_media.selectors import accounts_visible_to
+
+    return accounts_visible_to(user).exclude(status=Status.DRAFT)
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+def _breakdown(viewer: Viewer) -> list[tuple[str, str, int, int]]:
+    """(type, status, level, count) of the viewer's accounts: ONE grouped scan shared by the
+    type, status and level panels (at most types × statuses × levels rows come back)."""
+    slashes = Length("org_path") - Length(Replace("org_path", Value("/"), Value("")))
+    return viewer.once("accounts", lambda: list(
+        _accounts(viewer.user).annotate(level=slashes - 2).values_list("account_type", "status", "level")
+        .annotate(n=Count("id")).order_by()))
+
+
+def _totals(rows, index: int) -> dict:
+    totals: dict = {}
+    for row in rows:
+        totals[row[index]] = totals.get(row[index], 0) + row[3]
+    return totals
+
+
+@panel("accounts_by_type", "新媒体账号（按类型）", description="已报送的账号，不含未提交")
+def accounts_by_type(viewer: Viewer) -> Table:
+    from accounts_media.platforms import ACCOUNT_TYPES
+
+    counts = _totals(_breakdown(viewer), 0)
+    types = [t for t in ACCOUNT_TYPES if counts.get(t.code)]
+    return Table(["账号类型", "账号数"], [[t.name, counts[t.code]] for t in types],
+                 [[_url("media:list", account_type=t.code)] for t in types])
+
+
+@panel("accounts_by_status", "新媒体账号（按状态）", description="已报送的账号，不含未提交")
+def accounts_by_status(viewer: Viewer) -> Table:
+    from accounts_media.models import Status
+
+    counts = _totals(_breakdown(viewer), 1)
+    statuses = [(v, label) for v, label in Status.choices if counts.get(v)]
+    return Table(["状态", "账号数"], [[label, counts[v]] for v, label in statuses],
+                 [[_url("media:list", status=v)] for v, _ in statuses])
+
+
+LEVEL_LABELS = {1: "省级、国务院部门本级", 2: "市级、垂管省局", 3: "县级、地方部门", 4: "乡镇及以下"}
+
+
+@panel("accounts_by_level", "新媒体账号（按组织单位层级）", description="按账号所属组织单位的层级")
+def accounts_by_level(viewer: Viewer) -> Table:
+    counts = _totals(_breakdown(viewer), 2)
+    return Table(["层级", "账号数"], [[LEVEL_LABELS.get(level, f"第{level}级"), counts[level]] for level in sorted(counts)])
+
+
+def _months(now: datetime, count: int = 12) -> list[datetime]:
+    """The first moments (Beijing) of the last `count` months, oldest first."""
+    local = timezone.localtime(now)
+    year, month = local.year, local.month
+    starts = []
+    for _ in range(count):
+        starts.append(local.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+@panel("accounts_by_month", "新增与关停（近12个月）", chart="line",
+       description="新增：当月创建且已报送的账号；关停：当月同意关停的账号")
+def accounts_by_month(viewer: Viewer) -> Table:
+    user, now = viewer.user, viewer.now
+    from reviews.models import JournalEntry
+
+    months = _months(now)
+    start = months[0]
+    tz = timezone.get_current_timezone()
+    added = {m.date(): n for m, n in _accounts(user).filter(created_at__gte=start).annotate(
+        m=TruncMonth("created_at", tzinfo=tz)).values_list("m").annotate(n=Count("id")).order_by()}
+    closures = JournalEntry.objects.filter(subject_type="media_account", action="approve_close", at__gte=start)
+    if user.role != Role.GB:
+        closures = closures.filter(scope_path__startswith=user.org_unit.path)
+    closed = {m.date(): n for m, n in closures.annotate(m=TruncMonth("at", tzinfo=tz)).values_list("m").annotate(
+        n=Count("id")).order_by()}
+    rows, links = [], []
+    for m in months:
+        last = (m + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        rows.append([f"{m:%Y-%m}", added.get(m.date(), 0), closed.get(m.date(), 0)])
+        links.append([_url("media:list", created_from=f"{m:%Y-%m-%d}", created_to=f"{last:%Y-%m-%d}"), ""])
+    return Table(["月份", "新增账号", "同意关停"], rows, links)
+
+
+# --- reviews waiting -------------------------------------------------------------------------------
+
+def age_buckets() -> list[tuple[int, int | None, str]]:
+    """[from, to) in days, with the 超期 threshold as an edge."""
+    days = ageing_days()
+    edges = sorted({0, 3, days, days * 2, 30})
+    buckets = [(a, b, f"{a}–{b - 1}天" if b - 1 > a else f"{a}天") for a, b in zip(edges, edges[1:])]
+    return buckets + [(edges[-1], None, f"{edges[-1]}天及以上")]
+
+
+@panel("pending_by_age", "待审核申请（按等待时长）", stacked=True,
+       description="在本单位及下级单位等待审核的申请，按到达当前审核单位以来的天数")
+def pending_by_age(viewer: Viewer) -> Table:
+    user, now = viewer.user, viewer.now
+    buckets = age_buckets()
+    columns = []
+    for source in SOURCES:
+        figures = {}
+        for i, (a, b, _) in enumerate(buckets):
+            q = Q(reviewer_since__lte=now - timedelta(days=a))
+            if b is not None:
+                q &= Q(reviewer_since__gt=now - timedelta(days=b))
+            figures[f"b{i}"] = Count("id", filter=q)
+        columns.append(waiting_in_scope(user, source).aggregate(**figures))
+    rows, links = [], []
+    for i, (a, b, label) in enumerate(buckets):
+        overdue = a >= ageing_days()
+        rows.append([label + ("（超期）" if overdue else "")] + [c[f"b{i}"] for c in columns])
+        links.append([_url("dashboard:overdue", tab="all", source=s.key, days_from=a, days_to=b) for s in SOURCES])
+    overdue = [sum(c[f"b{i}"] for i, (a, _, _) in enumerate(buckets) if a >= ageing_days()) for c in columns]
+    counted = "、".join(f"{s.label} {n} 条" for s, n in zip(SOURCES, overdue))
+    return Table(["等待时长"] + [s.label for s in SOURCES], rows, links,
+                 note=f"超期待审核（在同一审核单位等待超过 {ageing_days()} 天）：{counted}")
+
+
+@panel("pending_by_unit", "待审核申请（按审核定位）", stacked=True, description="等待审核最多的单位（前20个）")
+def pending_by_unit(viewer: Viewer) -> Table:
+    user = viewer.user
+    from orgtree.models import OrgUnit
+
+    per_unit: dict[int, list[int]] = {}
+    for n, source in enumerate(SOURCES):
+        for unit_id, count in waiting_in_scope(user, source).values_list("reviewer_id").annotate(c=Count("id")).order_by():
+            per_unit.setdefault(unit_id, [0] * len(SOURCES))[n] = count
+    top = sorted(per_unit.items(), key=lambda item: (-sum(item[1]), item[0]))[:20]
+    units = OrgUnit.objects.in_bulk([unit_id for unit_id, _ in top])
+    rows, links = [], []
+    for unit_id, counts in top:
+        unit = units[unit_id]
+        rows.append([f"{unit.name}（{unit.code}）", *counts])
+        links.append([_url("dashboard:overdue", tab="all", source=s.key, reviewer=unit.code) for s in SOURCES])
+    return Table(["审核定位"] + [s.label for s in SOURCES], rows, links)
+
+
+# --- spot checks -----------------------------------------------------------------------------------
+
+@panel("spot_check_rates", "抽查合格率（按季度）", access=Access({Role.GB, Role.L1}), chart="line",
+       description="已提交的上报抽查情况：合格率 =（抽查数量 − 不合格数量）÷ 抽查数量")
+def spot_check_rates(viewer: Viewer) -> Table:
+    user = viewer.user
+    from reports.models import SpotCheckReport
+    from reports.selectors import reports_visible_to
+
+    rows_by_quarter: dict[tuple[int, int], dict] = {}
+    for year, quarter, kind, checked, failed in (
+            reports_visible_to(user).filter(status=SpotCheckReport.Status.SUBMITTED).values_list("year", "quarter", "kind")
+            .annotate(checked=Sum("checked_count"), failed=Sum("failed_count")).order_by()):
+        rows_by_quarter.setdefault((year, quarter), {})[kind] = (checked or 0, failed or 0)
+    kinds = [(SpotCheckReport.Kind.MEDIA, "新媒体"), (SpotCheckReport.Kind.WEBSITE, "网站")]
+    rows, links = [], []
+    for (year, quarter) in sorted(rows_by_quarter)[-8:]:
+        row, row_links = [f"{year}年第{quarter}季度"], []
+        for kind, _ in kinds:
+            checked, failed = rows_by_quarter[(year, quarter)].get(kind, (0, 0))
+            row.append(round((checked - failed) * 100 / checked, 1) if checked else None)
+            row_links.append(_url("reports:overview", year=year, quarter=quarter, kind=kind) if user.role == Role.GB
+                             else reverse("reports:list"))
+        for kind, _ in kinds:
+            row.append(rows_by_quarter[(year, quarter)].get(kind, (0, 0))[0])
+            row_links.append("")
+        rows.append(row)
+        links.append(row_links)
+    return Table(["季度", "新媒体合格率(%)", "网站合格率(%)", "新媒体抽查数量", "网站抽查数量"], rows, links, series=(0, 1))
+
+
+__all__ = ["PANELS", "Panel", "Table", "Viewer", "export_sheets", "page_panels", "panel", "panels_for"]

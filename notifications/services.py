@@ -1,0 +1,222 @@
+"""Sending notifications (站内, SMS, e-mail), the users' choices, and reading them.
+
+`send(messages)` writes one Notification per recipient inside the caller's transaction and
+enqueues one delivery task on the job queue (the queue is in the same database: a rolled-back
+change sends nothing). The task sends the SMS (accounts.sms backends) and the e-mail (Django's
+e-mail backend) of each row once: each channel is claimed with one UPDATE before it is sent.
+"""
+import logging
+import re
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from reviews import journal
+
+from .kinds import CHANNELS, KINDS
+from .models import Delivery, Notification
+
+logger = logging.getLogger("govmedia.notifications")
+MOBILE = re.compile(r"1\d{10}")
+UNREAD_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Message:
+    user: User
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    dedupe_key: str = ""
+
+
+# --- the users' choices ---------------------------------------------------------------------------
+
+def preferences(user: User) -> dict[str, set[str]]:
+    """Every kind's channels for this user: the saved choice, else the kind's default."""
+    saved = (user.preferences or {}).get("notifications", {})
+    return {key: set(saved[key]) & set(CHANNELS) if key in saved else set(kind.default) for key, kind in KINDS.items()}
+
+
+@transaction.atomic
+def save_preferences(user: User, chosen: dict[str, set[str]]) -> dict[str, set[str]]:
+    """消息提醒设置: the channels per kind; the change is journaled (old → new)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = preferences(user)
+    after = {key: set(chosen.get(key, set())) & set(CHANNELS) for key in KINDS}
+    prefs = dict(user.preferences or {})
+    prefs["notifications"] = {key: sorted(channels) for key, channels in after.items()}
+    user.preferences = prefs
+    user.save(update_fields=["preferences"])
+    changes = [{"field": key, "label": KINDS[key].label, "old": _channels_text(before[key]), "new": _channels_text(after[key])}
+               for key in KINDS if before[key] != after[key]]
+    if changes:
+        journal.record(user, "notification_preferences", user, label="修改消息提醒设置", changes=changes,
+                       scope_path=_scope_path(user))
+    return after
+
+
+def _channels_text(channels: set[str]) -> str:
+    return "、".join(label for key, label in CHANNELS.items() if key in channels) or "不接收"
+
+
+def _scope_path(user: User) -> str:
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        return user.org_unit.path
+    if user.kind == User.Kind.FILER and user.filer_unit_id:
+        return user.filer_unit.org_unit.path
+    return ""
+
+
+def contact_of(user: User) -> tuple[str, str]:
+    """(mobile, e-mail) a user's SMS and e-mail go to: a filer unit's 联系人 (else 负责人) mobile; an
+    org unit's 联系电话 when it is a mobile number, and its 电子邮箱; a website's 联系人."""
+    if user.kind == User.Kind.FILER and user.filer_unit_id:
+        filer = user.filer_unit
+        return filer.contact_mobile or filer.head_mobile, ""
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        phone = user.org_unit.contact_phone.strip()
+        return (phone if MOBILE.fullmatch(phone) else ""), user.org_unit.contact_email
+    if user.kind == User.Kind.SITE:
+        site = getattr(user, "website", None)
+        return (site.contact_mobile, site.contact_email) if site else ("", "")
+    return "", ""
+
+
+# --- sending ----------------------------------------------------------------------------------------
+
+def org_unit_users(unit_ids) -> list[User]:
+    return list(User.objects.filter(kind=User.Kind.ORG, org_unit_id__in=set(unit_ids), is_active=True)
+                .select_related("org_unit"))
+
+
+def notify(users, kind: str, title: str, body: str = "", link: str = "", dedupe_key: str = "") -> int:
+    return send([Message(u, kind, title, body, link, dedupe_key) for u in users])
+
+
+def notify_org_units(unit_ids, kind: str, title: str, body: str = "", link: str = "") -> int:
+    """The one call for "every login of these org units" (a notice received, a request waiting)."""
+    return notify(org_unit_users(unit_ids), kind, title, body, link)
+
+
+def send(messages: list[Message]) -> int:
+    """Write the notifications (each recipient's channels as chosen) and enqueue their delivery.
+    Returns the number written; a message whose dedupe key the user already has is skipped."""
+    for message in messages:
+        if message.kind not in KINDS:
+            raise ValueError(f"未登记的消息类型：{message.kind}")
+    keyed = {(m.user.pk, m.dedupe_key) for m in messages if m.dedupe_key}
+    seen = set()
+    if keyed:
+        seen = set(Notification.objects.filter(user_id__in={u for u, _ in keyed}, dedupe_key__in={k for _, k in keyed})
+                   .values_list("user_id", "dedupe_key"))
+    rows = []
+    for m in messages:
+        if not m.user.is_active or (m.dedupe_key and (m.user.pk, m.dedupe_key) in seen):
+            continue
+        channels = preferences(m.user)[m.kind]
+        if not channels:
+            continue
+        if m.dedupe_key:
+            seen.add((m.user.pk, m.dedupe_key))
+        mobile, email = contact_of(m.user) if channels - {"site"} else ("", "")
+        rows.append(Notification(
+            user=m.user, kind=m.kind, title=m.title[:200], body=m.body, link=m.link[:300], dedupe_key=m.dedupe_key[:100],
+            shown="site" in channels,
+            sms_state=_state("sms" in channels, mobile), sms_to=mobile if "sms" in channels else "",
+            email_state=_state("email" in channels, email), email_to=email if "email" in channels else ""))
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows, ignore_conflicts=bool(keyed))
+    _forget_unread({r.user_id for r in rows if r.shown})
+    pending = [r for r in rows if Delivery.PENDING in (r.sms_state, r.email_state)]
+    if pending:
+        from .tasks import deliver
+
+        ids = [r.pk for r in pending if r.pk] or list(
+            Notification.objects.filter(dedupe_key__in={r.dedupe_key for r in pending}, user_id__in={r.user_id for r in pending})
+            .values_list("pk", flat=True))
+        deliver.enqueue(ids)
+    return len(rows)
+
+
+def _state(wanted: bool, address: str) -> str:
+    if not wanted:
+        return Delivery.NONE
+    return Delivery.PENDING if address else Delivery.NO_ADDRESS
+
+
+def deliver_now(ids: list[int]) -> str:
+    """The delivery task: each pending SMS and e-mail of these notifications, once (claimed first)."""
+    from django.core.mail import send_mail
+
+    from accounts.sms import SmsSendError, send_sms
+
+    sent = failed = 0
+    for n in Notification.objects.filter(pk__in=ids).order_by("pk"):
+        if n.sms_state == Delivery.PENDING and Notification.objects.filter(pk=n.pk, sms_state=Delivery.PENDING).update(
+                sms_state=Delivery.SENT):
+            try:
+                send_sms(n.sms_to, n.body or n.title)
+                sent += 1
+            except SmsSendError as exc:
+                logger.warning("notification %s: SMS not sent: %s", n.pk, exc)
+                Notification.objects.filter(pk=n.pk).update(sms_state=Delivery.FAILED)
+                failed += 1
+        if n.email_state == Delivery.PENDING and Notification.objects.filter(pk=n.pk, email_state=Delivery.PENDING).update(
+                email_state=Delivery.SENT):
+            try:
+                send_mail(n.title, _email_text(n), None, [n.email_to])
+                sent += 1
+            except OSError as exc:
+                logger.warning("notification %s: e-mail not sent: %s", n.pk, exc)
+                Notification.objects.filter(pk=n.pk).update(email_state=Delivery.FAILED)
+                failed += 1
+    return f"已发送 {sent} 条，失败 {failed} 条"
+
+
+def _email_text(n: Notification) -> str:
+    text = n.body or n.title
+    return f"{text}\n\n请登录全国政务新媒体与政府网站报送系统查看：{n.link}" if n.link else text
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def _forget_unread(user_ids) -> None:
+    keys = [_unread_key(u) for u in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))  # again at commit: no count cached from before it
+
+
+def unread_count(user: User) -> int:
+    """The header's figure: from the shared cache, else one indexed count (notification_unread)."""
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(user=user, read_at__isnull=True, shown=True).count()
+        cache.set(key, count, UNREAD_SECONDS)
+    return count
+
+
+def visible_to(user: User):
+    return Notification.objects.filter(user=user, shown=True)
+
+
+def mark_read(user: User, ids: list[int]) -> int:
+    done = visible_to(user).filter(pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())
+    _forget_unread([user.pk])
+    return done
+
+
+def mark_all_read(user: User) -> int:
+    done = visible_to(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    _forget_unread([user.pk])
+    return done

@@ -1,0 +1,67 @@
+"""消息中心 (list, mark read, mark all read) and 消息提醒设置 (用户设置)."""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import services
+from .kinds import CHANNELS, KINDS
+
+
+@require_GET
+def center(request):
+    unread_only = request.GET.get("tab") == "unread"
+    rows = services.visible_to(request.user)
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    page = Paginator(rows.order_by("-created_at", "-id"), 20).get_page(request.GET.get("page"))
+    return render(request, "notifications/center.html", {
+        "page": page, "unread_only": unread_only, "unread": services.unread_count(request.user)})
+
+
+@require_POST
+def read(request):
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    services.mark_read(request.user, ids)
+    return redirect(_back(request))
+
+
+@require_POST
+def read_all(request):
+    done = services.mark_all_read(request.user)
+    messages.success(request, f"已将 {done} 条消息标为已读。")
+    return redirect(_back(request))
+
+
+@require_POST
+def open_link(request, pk):
+    """Open a notification: marked read, then to the page it points to (ours only)."""
+    notification = get_object_or_404(services.visible_to(request.user), pk=pk)
+    services.mark_read(request.user, [notification.pk])
+    link = notification.link
+    if link and link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+        return redirect(link)
+    return redirect("notifications:center")
+
+
+def _back(request) -> str:
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return nxt
+    return "notifications:center"
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    if request.method == "POST":
+        chosen = {key: set(request.POST.getlist(f"kind_{key}")) for key in KINDS}
+        services.save_preferences(request.user, chosen)
+        messages.success(request, "消息提醒设置已保存。")
+        return redirect("notifications:preferences")
+    current = services.preferences(request.user)
+    mobile, email = services.contact_of(request.user)
+    rows = [{"kind": kind, "cells": [{"channel": c, "label": label, "checked": c in current[key]}
+                                     for c, label in CHANNELS.items()]} for key, kind in KINDS.items()]
+    return render(request, "notifications/preferences.html", {"rows": rows, "channels": CHANNELS, "mobile": mobile,
+                                                               "email": email})
