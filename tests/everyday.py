@@ -19,6 +19,8 @@ PUBLIC_PAGES = [
     ("查询进度", "/websites/progress/"),
 ]
 
+NOTIFICATIONS = [("消息中心", "/notifications/"), ("消息提醒设置", "/notifications/settings/")]
+
 
 def build() -> dict:
     """Units of every role with something on each of their pages: accounts at each stage, a
@@ -77,7 +79,9 @@ def build() -> dict:
             ("用户设置", "/settings/"),
             ("修改密码", "/settings/password/"),
             ("下级组织单位用户", "/settings/org-users/"),
-        ]
+            ("数据看板", "/dashboard/"),
+            ("超期待审核", "/dashboard/overdue/"),
+        ] + NOTIFICATIONS
         return pages
 
     pages = {
@@ -112,14 +116,14 @@ def build() -> dict:
             ("下载中心", "/downloads/"),
             ("用户设置", "/settings/"),
             ("填报单位信息", "/settings/unit/"),
-        ],
+        ] + NOTIFICATIONS,
         "site": [
             (f"{site.name} - 政府网站信息", "/websites/mine/"),
             ("基本信息修改", "/websites/mine/change/"),
             ("下线申请", "/websites/mine/offline/"),
             (f"{site.name} - 审核流水", "/websites/mine/journal/"),
             ("用户设置", "/settings/"),
-        ],
+        ] + NOTIFICATIONS,
         "public": PUBLIC_PAGES + [(normal.name, f"/verify/{normal.media_code}/")],
     }
     users = {"gb": gb, "l1": l1, "org": org, "filer": filer, "site": site_user}
