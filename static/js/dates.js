@@ -8,6 +8,7 @@
     var options = { locale: window.flatpickr.l10ns.zh, dateFormat: "Y-m-d", allowInput: true, disableMobile: true };
     if (input.min) options.minDate = input.min;
     if (input.max) options.maxDate = input.max;
+    if (input.closest(".modal")) options.static = true;  // inside the dialog: its focus trap keeps the calendar usable
     input.type = "text";
     input.placeholder = "年-月-日";
     input.autocomplete = "off";

@@ -79,6 +79,9 @@ def test_lists_at_1366_and_1440_keep_every_column_clear_of_the_actions_column(br
             page = context.new_page()
             for url in urls:
                 page.goto(url)
+                if width == 1366:  # every main-menu item on one line (GB's and L1's menus are the longest)
+                    for link in page.locator('nav[aria-label="主菜单"] .nav-link').all():
+                        assert link.bounding_box()["height"] <= 45, (role, url, link.inner_text())
                 name = f"{role}-{url.strip('/').replace('/', '-') or 'home'}-{width}x{height}"
                 paths.append(screenshot(page, name))
             context.close()
