@@ -38,3 +38,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("ops-admin/", admin.site.urls),
 ]
+
+handler500 = "govmedia.views.server_error"  # the 500 page names the request id (support reference)

@@ -22,3 +22,16 @@ def org_children(request):
     if parent is None:
         return JsonResponse({"units": []})
     return JsonResponse({"units": [{"code": u.code, "name": u.name} for u in children_of(parent).filter(is_active=True)]})
+
+
+def server_error(request):
+    """The 500 page with the request id (also in the log line and the X-Request-ID header) as a
+    reference the user can quote to support. Rendered without context processors or the
+    database: whatever failed may fail again."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    from .ops.logs import request_id_var
+
+    reference = getattr(request, "request_id", "") or request_id_var.get()
+    return HttpResponseServerError(loader.get_template("500.html").render({"request_id": reference}))

@@ -13,7 +13,7 @@ cp package.json package-lock.json "$WORK/"
 NM="$WORK/node_modules"
 OUT=static/vendor
 rm -rf "$OUT"
-mkdir -p "$OUT/bootstrap" "$OUT/bootstrap-icons/fonts" "$OUT/chartjs"
+mkdir -p "$OUT/bootstrap" "$OUT/bootstrap-icons/fonts" "$OUT/chartjs" "$OUT/flatpickr"
 cp "$NM/bootstrap/dist/css/bootstrap.min.css" "$NM/bootstrap/dist/css/bootstrap.min.css.map" \
    "$NM/bootstrap/dist/js/bootstrap.bundle.min.js" "$NM/bootstrap/dist/js/bootstrap.bundle.min.js.map" \
    "$NM/bootstrap/LICENSE" "$OUT/bootstrap/"
@@ -21,6 +21,14 @@ cp "$NM/bootstrap-icons/font/bootstrap-icons.min.css" "$NM/bootstrap-icons/LICEN
 cp "$NM/bootstrap-icons/font/fonts/bootstrap-icons.woff2" "$NM/bootstrap-icons/font/fonts/bootstrap-icons.woff" \
    "$OUT/bootstrap-icons/fonts/"
 cp "$NM/chart.js/dist/chart.umd.min.js" "$NM/chart.js/dist/chart.umd.min.js.map" "$NM/chart.js/LICENSE.md" "$OUT/chartjs/"
+# The one date picker (static/js/dates.js) with its Chinese locale.
+cp "$NM/flatpickr/dist/flatpickr.min.js" "$NM/flatpickr/dist/flatpickr.min.css" "$NM/flatpickr/dist/l10n/zh.js" \
+   "$NM/flatpickr/LICENSE.md" "$OUT/flatpickr/"
+# axe-core (a devDependency) is no static file of the site: the browser suite injects it (tests/browser/test_accessibility.py).
+AXE=tests/browser/vendor
+mkdir -p "$AXE"
+cp "$NM/axe-core/axe.min.js" "$AXE/axe.min.js"
+cp "$NM/axe-core/LICENSE" "$AXE/axe-core-LICENSE"
 node -e 'const l=require(process.argv[1]).packages;for(const[k,v]of Object.entries(l))if(k)console.log(k.replace("node_modules/",""),v.version)' \
   "$WORK/package-lock.json" > "$OUT/VERSIONS"
 echo "static/vendor/ refreshed:"; cat "$OUT/VERSIONS"

@@ -111,14 +111,14 @@ def table_body(rows, columns: list[Column], spec: ListSpec, request, first_numbe
     the template engine would be most of its time (docs/benchmarks.md)."""
     out = []
     for number, row in enumerate(rows, start=first_number):
-        cells = [f'<td class="text-center"><input type="checkbox" class="form-check-input" name="ids" value="{row.pk}" '
+        cells = [f'<td class="text-center col-select"><input type="checkbox" class="form-check-input" name="ids" value="{row.pk}" '
                  f'form="selection-form" data-select-row aria-label="选择第{number}行"></td><td>{number}</td>']
         for column in columns:
             # Escaped by default: only markup a column built as safe (format_html) passes as HTML.
             value = column.html(row) if column.html is not None else column.value(row)
             cells.append(f"<td>{conditional_escape('' if value is None else value)}</td>")
         if spec.actions is not None:
-            cells.append(f'<td class="text-nowrap">{conditional_escape(spec.actions(row, request))}</td>')
+            cells.append(f'<td class="text-nowrap col-actions">{conditional_escape(spec.actions(row, request))}</td>')
         css = conditional_escape(spec.row_class(row)) if spec.row_class else ""
         out.append((f'<tr class="{css}">' if css else "<tr>") + "".join(cells) + "</tr>")
     return mark_safe("".join(out))  # row.pk and number are integers; every other piece is escaped above
@@ -201,10 +201,12 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
         "spec": spec,
         "filter": filterset,
         "filter_controls": filter_controls(filterset.form),
+        "filter_active": any(request.GET.get(name) for name in filterset.filters),  # phones: the form opens
         "page": page,
         "rows": table_rows,
         "body": body,
         "has_actions": spec.actions is not None,
+        "column_count": len(columns) + 2 + (spec.actions is not None),  # checkbox, 序号, columns, 操作
         "columns": columns,
         "header": header_rows(columns),
         "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),

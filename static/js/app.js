@@ -231,3 +231,13 @@ document.addEventListener("input", function (event) {
     if (box.dataset.finished !== "1") poll(box);
   });
 })();
+
+// A table wider than the screen scrolls sideways: with nothing focusable inside, its box takes the
+// keyboard focus so it can be scrolled without a mouse (axe: scrollable-region-focusable).
+document.querySelectorAll(".table-responsive").forEach(function (box) {
+  if (box.scrollWidth <= box.clientWidth || box.querySelector("a[href], button, input, select, textarea")) return;
+  box.tabIndex = 0;
+  box.setAttribute("role", "region");
+  var caption = box.querySelector("caption") || document.querySelector("h1");
+  box.setAttribute("aria-label", caption ? caption.textContent.trim() : "表格");
+});
