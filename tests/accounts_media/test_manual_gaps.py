@@ -2,14 +2,31 @@
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from accounts_media.guide import ENTRIES
 from accounts_media.models import MediaAccount, Status
 from accounts_media.platforms import ACCOUNT_TYPES, extract_platform_id
 from accounts_media.services import perform
-from tests.accounts_media.conftest import approve, normal_account, submit
-from tests.accounts_media.test_list import accounts  # noqa: F401 - the list fixture
+from tests.accounts_media.conftest import account_data, approve, normal_account, submit
 from tests.accounts_media.test_views import FORM, REVIEW
 from tests.accounts_media.test_workflow import CLOSE, RESTORE
+
+
+@pytest.fixture
+def accounts(chain):
+    """Two accounts with a media code (海淀区's filer, 北京市商务局), two without (pending, draft)."""
+    from accounts_media import services
+
+    made = [normal_account(chain),
+            normal_account(chain, "commerce", account_type="KH", wechat_kind="", name="北京商务",
+                           url="https://apps.apple.com/cn/app/id1485553352", platform_id="ios:1485553352"),
+            submit(chain["yanyuan"], account_type="WB", wechat_kind="", url="https://weibo.com/u/2265830070",
+                   platform_id="2265830070", name="燕园街道")]
+    made.append(perform(services.new_account(chain["shangzhuang"]), "save_draft", chain["shangzhuang"],
+                        account_data(account_type="BL", wechat_kind="", name="草稿",
+                                     url="https://space.bilibili.com/434377496", platform_id="434377496")))
+    return made
 
 
 def _star(html, row_id):
