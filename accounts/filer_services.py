@@ -71,7 +71,9 @@ def create_filer_unit(creator: User, org_unit: OrgUnit, name: str) -> tuple[File
                 filer = FilerUnit.objects.create(code=code, name=name, org_unit=org_unit)
         except IntegrityError:
             raise FilerUnitError(f"填报单位“{name}”已存在，不能重复添加。")
-        user = User(username=code, kind=User.Kind.FILER, filer_unit=filer,
+        # 密码保护机制: the unit above reads the initial password until the filer unit changes it,
+        # which it must do at its first login (docs/decisions/0025-initial-passwords-changed-at-first-login.md).
+        user = User(username=code, kind=User.Kind.FILER, filer_unit=filer, must_change_password=True,
                     initial_password_encrypted=crypto.encrypt(password))
         user.set_password(password)
         user.save()

@@ -1,5 +1,6 @@
 """Columns of 【新媒体账号信息】 with the manual's titles, on the shared list machinery."""
 from functools import lru_cache
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.filters import OrgCascadeMixin
+from accounts.roles import Role
 from govmedia.common.lists import Column, ListSpec, register
 from orgtree.selectors import attach_org_names, org_names_lookup
 from reviews.ageing import overdue_badge  # review ageing (decision 0031)
@@ -73,14 +75,29 @@ ACTION_LINKS = [  # (label, url name, shown when any of these transitions is all
 ]
 
 
+def _back_query(request) -> str:
+    """`?back=<the list's query>` for the 审核 link: after 确定 the reviewer returns to 待审核 with
+    the filters, sort and page they came from (accounts_media.views.review_return_url)."""
+    if not hasattr(request, "_media_back_query"):
+        request._media_back_query = ("?" + urlencode({"back": request.GET.urlencode()})) if request.GET else ""
+    return request._media_back_query
+
+
 def actions_html(row, request) -> str:
     """操作: 查看 and 流水 always; the others as the workflow table allows this user now."""
     allowed = {t.name for t in WORKFLOW.allowed(row, request.user)}
     links = [("查看", _url("media:detail", row.pk), ""), ("流水", _url("media:journal", row.pk), "")]
-    links += [(label, _url(name, row.pk), css) for label, name, needs, css in ACTION_LINKS if allowed & needs]
+    links += [(label, _url(name, row.pk) + (_back_query(request) if name == "media:review" else ""), css)
+              for label, name, needs, css in ACTION_LINKS if allowed & needs]
     html = format_html_join("", '<a class="btn btn-link btn-sm p-0 me-2 {}" href="{}">{}</a>',
                             ((css, href, label) for label, href, css in links))
     return format_html("{}{}", html, overdue_badge(row)) if row.reviewer_id else html
+
+
+def _filer_name_title(user) -> str:
+    """The manual's L1 screens (关停恢复, 处理被驳回) head this column 填报单位名称; the other
+    org units' screens and the filer's 填报单位全称."""
+    return "填报单位名称" if getattr(user, "role", None) == Role.L1 else "填报单位全称"
 
 
 def _local(dt):
@@ -152,9 +169,10 @@ MEDIA_LIST = register(ListSpec(
         Column("filer_code", "填报单位唯一标识", lambda r: r.filer_unit.code, sort="filer_unit__code",
                fields=("filer_unit__code",)),
         Column("filer_name", "填报单位全称", lambda r: r.filer_unit.name, sort="filer_unit__name",
-               fields=("filer_unit__name",)),
+               fields=("filer_unit__name",), title_for=_filer_name_title),
+        # Accounts without a code yet (未提交, 添加待审核 …) sort last, whichever the direction.
         Column("media_code", "新媒体标识码", lambda r: r.media_code or "", sort="media_code", fields=("media_code",),
-               fmt=lambda ctx, v: v or ""),
+               fmt=lambda ctx, v: v or "", nulls_last=True),
         Column("account_type", "账号类型", lambda r: r.type_display, sort="account_type",
                fields=("account_type", "wechat_kind", "platform_name"),
                fmt=lambda ctx, code, kind, name: _type_text(code, kind, name)),

@@ -9,6 +9,7 @@ EVERYONE_WITH_ACCOUNTS = ORG_UNITS | FILERS
 urlpatterns = [
     route("", views.media_list, name="list", access=EVERYONE_WITH_ACCOUNTS),
     route("add/", views.account_add, name="add", access=FILERS),
+    route("guide/", views.account_guide, name="guide", access=EVERYONE_WITH_ACCOUNTS),
     route("import/", import_views.import_upload, name="import", access=FILERS),
     route("import/template/<str:kind>/", import_views.import_template, name="import_template", access=FILERS),
     route("import/confirm/", import_views.import_confirm, name="import_confirm", access=FILERS),

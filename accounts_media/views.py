@@ -1,10 +1,13 @@
 """【新媒体账号信息】: list, 添加账号, 查看, 流水, and one page per transition of the workflow.
 Views parse the request, call the service (which applies the declared transition), render."""
 from django.contrib import messages
+from django.http import QueryDict
+from django.urls import reverse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from accounts.roles import Role
 from govmedia.common.lists import render_list
 from jobs.exports import export_requested
 from orgtree.selectors import cascade_options
@@ -93,9 +96,21 @@ def account_detail(request, pk):
 
 @require_GET
 def account_journal(request, pk):
-    account = _account(request, pk)
+    """流水. GB also reads it for an account no longer live (删除（退出监管）…): the journal is kept,
+    shown read-only; for everyone else such an account is gone (404)."""
+    account = _account(request, pk, include_removed=request.user.role == Role.GB)
     entries = journal_of("media_account", account.pk)
     return render(request, "accounts_media/journal.html", {"account": account, "entries": entries})
+
+
+@require_GET
+def account_guide(request):
+    """查找新媒体账号信息指南: which link to paste for each 账号类型 (linked from 添加账号)."""
+    from .guide import ENTRIES, REFUSED
+    from .platforms import TYPE_BY_CODE
+
+    entries = [{"type": TYPE_BY_CODE[e.code], "entry": e} for e in ENTRIES]
+    return render(request, "accounts_media/guide.html", {"entries": entries, "refused": REFUSED})
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,7 +190,9 @@ def account_review(request, pk):
         # The form was shown for an earlier state: a second click, or another reviewer was first.
         return _refused(request, AlreadyHandled("该申请已被处理，请刷新后查看最新状态。"), account)
     if account.status not in REVIEWS:
-        return _require(request, account, "approve_add")[1]
+        # Nothing waits (Back after 确定): the state's message for whichever review this user has
+        # the right to, e.g. GB's 同意恢复 — not "no permission".
+        return _require(request, account, *(names[0] for names in REVIEWS.values()))[1]
     approve, reject, title, reason_label = REVIEWS[account.status]
     name, refusal = _require(request, account, approve)
     if refusal:
@@ -190,10 +207,23 @@ def account_review(request, pk):
         except TransitionError as exc:
             return _refused(request, exc, account)
         messages.success(request, f"审核已提交：{form.cleaned_data['result_label']}。")
-        return redirect("media:list")
+        return redirect(review_return_url(request))
     return render(request, "accounts_media/review.html", {
         "form": form, "account": account, "title": title, "changes": _pending_changes(account),
+        "back": _back(request), "return_url": review_return_url(request),
     })
+
+
+def _back(request) -> str:
+    return (request.POST.get("back") if request.method == "POST" else request.GET.get("back")) or ""
+
+
+def review_return_url(request) -> str:
+    """Where a reviewer lands after 确定 (or 取消): 待审核, with the filters, sort and page of the list
+    they opened the review from (`back` holds only that query string: never another address)."""
+    query = QueryDict(_back(request), mutable=True)
+    query["tab"] = "pending"
+    return f"{reverse('media:list')}?{query.urlencode()}"
 
 
 @require_GET
@@ -201,7 +231,9 @@ def account_rejection(request, pk):
     """查看驳回: the request, who rejected it and why, and the manual's two buttons."""
     account = _account(request, pk)
     if account.status not in REJECTED:
-        return _require(request, account, "resubmit_add")[1]
+        from .buttons import REJECTION
+
+        return _require(request, account, *REJECTION)[1]
     return render(request, "accounts_media/rejection.html", {
         "account": account, "buttons": rejection_buttons(request, account),
         "changes": _pending_changes(account),

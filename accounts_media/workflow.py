@@ -260,6 +260,7 @@ TRANSITIONS = [
     # 13-15: restore, once per account ever, asked by the L1 unit above, decided by GB.
     T("request_restore", "恢复", f({S.CLOSED}), S.RESTORE_PENDING, l1_above,
       (store_request, mark_restore_requested, to_national_office), guards=(FIRST_RESTORE,),
+      stale="只有“关停”状态的账号可以申请恢复，且关停账号只能恢复一次：请刷新后查看最新状态。",
       button="btn-sm btn-outline-primary", form="page"),
     T("approve_restore", "同意恢复", f({S.RESTORE_PENDING}), S.NORMAL, gb,
       (record_review, clear_reviewer), result="同意恢复", kind="review", guards=(AT_MY_UNIT,),

@@ -12,10 +12,11 @@ the cost at national scale (docs/benchmarks.md). Otherwise it reads model instan
 with `prepare_page`, the same as a page. Tests check that both ways give the same cells.
 """
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.shortcuts import render
@@ -47,6 +48,10 @@ class Column:
     group: str = ""                              # a header over several columns (负责人 …)
     fields: tuple[str, ...] = ()                 # export: the ORM paths this column reads with values_list
     fmt: Callable[..., Any] | None = None        # export: (ctx, *values of `fields`) → value; else the one value
+    nulls_last: bool = False                     # sort rows without a value last, both directions
+    # user → the title on the page for that user, when a role's screens name it otherwise
+    # (the manual's L1 screens: 填报单位名称); exports keep `title`.
+    title_for: Callable[[Any], str] | None = None
 
 
 @dataclass
@@ -72,7 +77,12 @@ class ListSpec:
     def chosen_columns(self, user) -> list[Column]:
         saved = (getattr(user, "preferences", None) or {}).get("columns", {}).get(self.name)
         keys = set(saved) if saved else {c.key for c in self.columns if c.default}
-        return [c for c in self.columns if not c.choosable or c.key in keys]
+        return [titled(c, user) for c in self.columns if not c.choosable or c.key in keys]
+
+
+def titled(column: Column, user) -> Column:
+    """The column as `user`'s page shows it (its role's title, if it has one)."""
+    return replace(column, title=column.title_for(user)) if column.title_for is not None else column
 
 
 def filter_controls(form, skip=("org1", "org2", "org3")) -> list[dict]:
@@ -142,12 +152,15 @@ def header_rows(columns: list[Column]) -> list[list[dict]]:
     return [top, bottom]
 
 
-def ordering_from(request, spec: ListSpec) -> tuple[tuple[str, ...], str]:
+def ordering_from(request, spec: ListSpec) -> tuple[tuple, str]:
     sort = request.GET.get("sort", "")
     key = sort.lstrip("-")
     column = spec.column(key)
     if column and column.sort:
         prefix = "-" if sort.startswith("-") else ""
+        if column.nulls_last:
+            expression = F(column.sort).desc(nulls_last=True) if prefix else F(column.sort).asc(nulls_last=True)
+            return (expression, "-id" if prefix else "id"), sort
         return (f"{prefix}{column.sort}", "-id" if prefix else "id"), sort
     return spec.default_ordering, ""
 
@@ -210,7 +223,7 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
         "columns": columns,
         "header": header_rows(columns),
         "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "all_columns": [c for c in spec.columns if c.choosable],
+        "all_columns": [titled(c, request.user) for c in spec.columns if c.choosable],
         "chosen_keys": {c.key for c in columns},
         "sort": sort,
         "per_page": per_page,

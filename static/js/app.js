@@ -241,3 +241,48 @@ document.querySelectorAll(".table-responsive").forEach(function (box) {
   var caption = box.querySelector("caption") || document.querySelector("h1");
   box.setAttribute("aria-label", caption ? caption.textContent.trim() : "表格");
 });
+
+// The manual's 0/300 counters (templates/includes/char_counter.html): the characters typed in a
+// text area with data-maxlength, red past the limit. The server refuses text over the limit with
+// a message (it never cuts it): the browser gets no maxlength, so a paste is not cut silently.
+(function () {
+  "use strict";
+  function length(text) {
+    return Array.from(text.replace(/\r\n/g, "\n")).length;
+  }
+  function refresh(field) {
+    var counter = document.querySelector("[data-char-counter='" + field.id + "']");
+    if (!counter) return;
+    var n = length(field.value);
+    counter.querySelector("[data-char-count]").textContent = n;
+    var over = n > parseInt(counter.dataset.limit, 10);
+    counter.classList.toggle("text-danger", over);
+    field.classList.toggle("is-invalid", over);
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("[data-maxlength]")) refresh(event.target);
+  });
+  document.querySelectorAll("textarea[data-maxlength]").forEach(refresh);
+})();
+
+// 添加账号: 微信公众号类型 and 其他账号类型/平台名称 are required for some 账号类型 only; their red *
+// follows the type chosen (rows with data-required-when="WX" or "QT,XC").
+(function () {
+  "use strict";
+  function follow(select) {
+    var form = select.form;
+    form.querySelectorAll("[data-required-when]").forEach(function (row) {
+      var on = row.dataset.requiredWhen.split(",").indexOf(select.value) >= 0;
+      var star = row.querySelector("[data-required-star]");
+      if (star) star.hidden = !on;
+      row.querySelectorAll("input, select, textarea").forEach(function (input) {
+        if (on) input.setAttribute("aria-required", "true"); else input.removeAttribute("aria-required");
+      });
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("form[data-account-form] select[name=account_type]")) follow(event.target);
+  });
+  var select = document.querySelector("form[data-account-form] select[name=account_type]");
+  if (select) follow(select);
+})();

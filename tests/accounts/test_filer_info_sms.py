@@ -32,12 +32,47 @@ def last_code(mobile):
     return re.search(r"(\d{6})", message).group(1)
 
 
+NEW_PASSWORD = "Shangzhuang#2026x"
+
+
 @pytest.fixture
 def new_filer(users, tree):
+    """A new filer unit through its first login: the initial password changed first (forced),
+    then signed in again with the new one — left at the second forced step, 填报单位信息."""
     filer, password = create_filer_unit(users["l1"], tree["110108"], "海淀区上庄镇政府办公室")
     client = Client()
     assert client.post("/", {"role": "filer", "username": filer.code, "password": password}).status_code == 302
-    return filer, password, client
+    response = client.post("/settings/password/", {"old_password": password, "new_password1": NEW_PASSWORD,
+                                                   "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.post("/", {"role": "filer", "username": filer.code, "password": NEW_PASSWORD}).status_code == 302
+    return filer, NEW_PASSWORD, client
+
+
+def test_first_login_asks_for_a_new_password_before_anything_else(users, tree):
+    """密码保护机制: the unit above reads the initial password until the filer unit changes it, and
+    the first login asks for that change before any page (decision 0025); then 已修改."""
+    from accounts.services import password_column
+
+    filer, password = create_filer_unit(users["l1"], tree["110108"], "海淀区上庄镇政府办公室")
+    client = Client()
+    client.post("/", {"role": "filer", "username": filer.code, "password": password})
+    for url in ("/home/", "/media/", "/settings/", INFO):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == "/settings/password/", url
+    html = client.get("/settings/password/").content.decode()
+    assert "首次登录，请先修改初始密码" in html and "已修改" in html
+    user = User.objects.get(filer_unit=filer)
+    assert password_column(user, "shown") == "shown" and user.initial_password_encrypted
+    client.post("/settings/password/", {"old_password": password, "new_password1": NEW_PASSWORD,
+                                        "new_password2": NEW_PASSWORD})
+    user.refresh_from_db()
+    assert not user.must_change_password and user.initial_password_encrypted == ""
+    assert password_column(user, None) == "已修改"
+    beijing = Client()
+    beijing.force_login(users["l1"])
+    page = beijing.get("/filer-units/", {"code": filer.code}).content.decode()
+    assert password not in page and "已修改" in page
 
 
 def test_first_login_is_forced_through_unit_info(new_filer):

@@ -32,8 +32,19 @@ def test_add_filer_then_first_login_with_sms_then_password_change(page):
     assert page.locator("code.initial-password", has_text=password).is_visible()
     page.get_by_role("button", name="退出").click()
 
-    # The new unit logs in and must fill in 单位信息 with an SMS code first.
+    # The new unit logs in: it must change the initial password first (decision 0025), then, signed
+    # in again with the new one, fill in 单位信息 with an SMS code.
     log_in(page, "填报单位", code, password)
+    page.wait_for_url("**/settings/password/")
+    assert page.get_by_text("首次登录，请先修改初始密码").is_visible()
+    page.goto("/media/")
+    page.wait_for_url("**/settings/password/")  # nothing else opens first
+    page.locator("#id_old_password").fill(password)
+    page.locator("#id_new_password1").fill("Shangzhuang#2026")
+    page.locator("#id_new_password2").fill("Shangzhuang#2026")
+    page.get_by_role("button", name="确定").click()
+    page.get_by_text("密码修改成功，请使用新密码重新登录").wait_for()
+    log_in(page, "填报单位", code, "Shangzhuang#2026")
     page.wait_for_url("**/settings/unit/")
     assert page.get_by_text("初次登录请先补填").is_visible()
     page.goto("/media/")
@@ -53,15 +64,15 @@ def test_add_filer_then_first_login_with_sms_then_password_change(page):
     page.wait_for_url("**/media/")
     assert page.get_by_text("填报单位信息已保存").is_visible()
 
-    # Then changes its password, and logs in again with the new one.
+    # A later change from 用户设置 works as before; the next login goes straight to the list.
     page.get_by_role("link", name="用户设置").click()
     page.get_by_role("link", name="修改密码").click()
-    page.locator("#id_old_password").fill(password)
-    page.locator("#id_new_password1").fill("Shangzhuang#2026")
-    page.locator("#id_new_password2").fill("Shangzhuang#2026")
+    page.locator("#id_old_password").fill("Shangzhuang#2026")
+    page.locator("#id_new_password1").fill("Shangzhuang#2027")
+    page.locator("#id_new_password2").fill("Shangzhuang#2027")
     page.get_by_role("button", name="确定").click()
     page.get_by_text("密码修改成功，请使用新密码重新登录").wait_for()
-    log_in(page, "填报单位", code, "Shangzhuang#2026")
+    log_in(page, "填报单位", code, "Shangzhuang#2027")
     page.wait_for_url("**/media/")
     page.get_by_role("button", name="退出").click()
 

@@ -32,6 +32,7 @@ def review(page, result, reason=""):
         page.locator("#id_reason").fill(reason)
     page.locator("#id_reviewer_name").fill("王审核")
     page.locator("#id_reviewer_phone").fill("18812348822")
+    page.once("dialog", lambda d: d.accept())  # 审核提交后，无法修改：confirmed
     page.get_by_role("button", name="确定").click()
 
 

@@ -56,6 +56,7 @@ class Command(BaseCommand):
                 else:
                     user.password = hashed
                     user.initial_password_encrypted = crypto.encrypt(password)
-                user.save(update_fields=["password", "initial_password_encrypted"])
+                user.must_change_password = False  # the demo shares one password (SPEC §13), like its org units
+                user.save(update_fields=["password", "initial_password_encrypted", "must_change_password"])
                 created += 1
         self.stdout.write(f"新建演示填报单位 {created} 个。")
