@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, Value
 from django.db.models.functions import Length, Replace, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -279,6 +279,28 @@ def spot_check_rates(viewer: Viewer) -> Table:
         rows.append(row)
         links.append(row_links)
     return Table(["季度", "新媒体合格率(%)", "网站合格率(%)", "新媒体抽查数量", "网站抽查数量"], rows, links, series=(0, 1))
+
+
+# --- monitoring --------------------------------------------------------------------------------------
+
+@panel("findings_by_kind", "监测发现问题（按类型）", stacked=True,
+       description="自动监测发现、尚未恢复的问题（待核查），按问题类型和对象")
+def findings_by_kind(viewer: Viewer) -> Table:
+    from monitoring.models import FINDING_LABELS, Kind
+    from monitoring.selectors import findings_visible_to
+
+    counts: dict[tuple[str, str], int] = {}
+    for kind, is_account, n in (findings_visible_to(viewer.user).filter(closed_at__isnull=True)
+                                .annotate(is_account=ExpressionWrapper(Q(account__isnull=False), output_field=BooleanField())).values_list("kind", "is_account")
+                                .annotate(n=Count("id")).order_by()):
+        counts[(kind, "account" if is_account else "website")] = n
+    subjects = [("account", "新媒体账号"), ("website", "政府网站")]
+    rows, links = [], []
+    for kind in Kind:
+        if any(counts.get((kind, s), 0) for s, _ in subjects):
+            rows.append([FINDING_LABELS[kind], *(counts.get((kind, s), 0) for s, _ in subjects)])
+            links.append([_url("monitoring:findings", kind=kind.value, subject=s) for s, _ in subjects])
+    return Table(["问题类型"] + [label for _, label in subjects], rows, links)
 
 
 __all__ = ["PANELS", "Panel", "Table", "Viewer", "export_sheets", "page_panels", "panel", "panels_for"]

@@ -108,9 +108,10 @@ def filer_unit_users(unit_ids) -> list[User]:
                 .select_related("filer_unit"))
 
 
-def notify_units(org_unit_ids, filer_unit_ids, kind: str, title: str, body: str = "", link: str = "") -> int:
+def notify_units(org_unit_ids, filer_unit_ids, kind: str, title: str, body: str = "", link: str = "",
+                 dedupe_key: str = "") -> int:
     """Every login of these org units and filer units (a notice sent to a subtree reaches both)."""
-    return notify(org_unit_users(org_unit_ids) + filer_unit_users(filer_unit_ids), kind, title, body, link)
+    return notify(org_unit_users(org_unit_ids) + filer_unit_users(filer_unit_ids), kind, title, body, link, dedupe_key)
 
 
 def send(messages: list[Message]) -> int:
