@@ -55,8 +55,12 @@ def build() -> dict:
     from reports.models import CheckSheet
 
     filer_sheet = CheckSheet.objects.filter(filer_unit=filer.filer_unit).first()
-    notice = Notice.objects.create(title="关于核查部分账号的通知", body="请核查附件所列账号。", to_all=True)
-    report_services.send_notice(notice)
+    notice = report_services.save_notice(Notice(), gb, title="关于核查部分账号的通知", menu_label="", body="请核查附件所列账号。",
+                                         audience=Notice.Audience.CHILDREN)
+    report_services.send_notice(notice, gb)
+    notice_to_filer = report_services.save_notice(Notice(), org, title="关于开展季度自查的通知", menu_label="",
+                                                  body="请各单位自查。", audience=Notice.Audience.FILERS)
+    report_services.send_notice(notice_to_filer, org)
     job = start_job(l1, Job.Kind.EXPORT, "新媒体账号信息（导出全部）",
                     {"spec": "media_accounts", "query": "", "ids": None, "path": "/media/"})
     assert MediaAccount.objects.count() == 3
@@ -81,6 +85,8 @@ def build() -> dict:
             ("下级组织单位用户", "/settings/org-users/"),
             ("数据看板", "/dashboard/"),
             ("超期待审核", "/dashboard/overdue/"),
+            ("监测发现", "/monitoring/"),
+            ("组织单位信息", "/settings/org-unit/"),
         ] + NOTIFICATIONS
         return pages
 
@@ -99,6 +105,8 @@ def build() -> dict:
             (f"{job.title} - 导出进度", f"/downloads/{job.pk}/"),
         ],
         "org": org_pages(org) + [
+            ("待核查账号", "/notices/"),
+            ("新建通知", "/notices/new/"),
             (f"{pending.name} - ", f"/media/{pending.pk}/review/"),
             (f"{filer.filer_unit.name} - 修改填报单位全称", f"/filer-units/{filer.filer_unit.pk}/rename/"),
         ],
@@ -116,11 +124,15 @@ def build() -> dict:
             ("下载中心", "/downloads/"),
             ("用户设置", "/settings/"),
             ("填报单位信息", "/settings/unit/"),
+            ("待核查账号", "/notices/"),
+            (notice_to_filer.title, f"/notices/{notice_to_filer.pk}/"),
+            ("查找新媒体账号信息指南", "/media/guide/"),
         ] + NOTIFICATIONS,
         "site": [
             (f"{site.name} - 政府网站信息", "/websites/mine/"),
             ("基本信息修改", "/websites/mine/change/"),
             ("下线申请", "/websites/mine/offline/"),
+            ("维护其他域名", "/websites/mine/domains/"),
             (f"{site.name} - 审核流水", "/websites/mine/journal/"),
             ("用户设置", "/settings/"),
         ] + NOTIFICATIONS,

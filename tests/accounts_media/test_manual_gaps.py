@@ -30,7 +30,9 @@ def accounts(chain):
 
 
 def _star(html, row_id):
-    row = re.search(rf'<div class="mb-3 row" id="{row_id}"[^>]*>\s*<label[^>]*>(.*?)</label>', html, re.S)
+    # a radio group is a fieldset named by its legend, any other field a div with its label
+    row = re.search(rf'<(?:div|fieldset) class="mb-3 row" id="{row_id}"[^>]*>\s*<(?:label|legend)[^>]*>(.*?)</(?:label|legend)>',
+                    html, re.S)
     return row.group(0), row.group(1)
 
 

@@ -18,7 +18,7 @@ def test_units_of_each_level_log_in_and_see_their_menus(page):
     log_in(page, "组织单位", "GB0000", PASSWORD)
     page.wait_for_url("**/media/")
     assert page.get_by_test_id("current-unit").inner_text().strip() == "国务院办公厅（GB0000）"
-    assert nav_labels(page) == ["新媒体账号信息", "填报单位用户管理", "检查结果信息表", "上报抽查情况", "待核查账号", "政府网站", "数据看板", "监测发现", "下载中心", "操作日志", "消息中心", "用户设置"]
+    assert nav_labels(page) == ["新媒体账号信息", "填报单位用户管理", "检查结果信息表", "上报抽查情况", "待核查账号", "政府网站", "数据看板", "下载中心", "操作日志", "消息中心", "用户设置"]
     page.get_by_role("button", name="退出").click()
     page.wait_for_url("**/")
     assert page.get_by_text("您已安全退出").is_visible()
@@ -26,13 +26,13 @@ def test_units_of_each_level_log_in_and_see_their_menus(page):
     log_in(page, "组织单位", "110000", PASSWORD)
     page.wait_for_url("**/media/")
     assert "北京市（110000）" in page.get_by_test_id("current-unit").inner_text()
-    assert nav_labels(page) == ["新媒体账号信息", "填报单位用户管理", "检查结果信息表", "上报抽查情况", "待核查账号", "政府网站", "数据看板", "监测发现", "下载中心", "操作日志", "消息中心", "用户设置"]
+    assert nav_labels(page) == ["新媒体账号信息", "填报单位用户管理", "检查结果信息表", "上报抽查情况", "待核查账号", "政府网站", "数据看板", "下载中心", "操作日志", "消息中心", "用户设置"]
     page.get_by_role("button", name="退出").click()
 
     log_in(page, "组织单位", "110108", PASSWORD)
     page.wait_for_url("**/media/")
     assert "海淀区（110108）" in page.get_by_test_id("current-unit").inner_text()
-    assert nav_labels(page) == ["新媒体账号信息", "填报单位用户管理", "检查结果信息表", "待核查账号", "政府网站", "数据看板", "监测发现", "下载中心", "操作日志", "消息中心", "用户设置"]
+    assert nav_labels(page) == ["新媒体账号信息", "填报单位用户管理", "检查结果信息表", "待核查账号", "政府网站", "数据看板", "下载中心", "操作日志", "消息中心", "用户设置"]
     # A county unit typing an L1 page's URL by hand is refused.
     response = page.goto("/spot-checks/")
     assert response.status == 403

@@ -36,7 +36,8 @@ def test_a_stale_account_goes_from_the_finding_to_the_check_sheet(page, monitori
 
     page.context.clear_cookies()
     log_in(page, "组织单位", "110108", PASSWORD)
-    page.locator('nav[aria-label="主菜单"]').get_by_role("link", name="监测发现").click()
+    page.locator('nav[aria-label="主菜单"]').get_by_role("link", name="数据看板").click()
+    page.get_by_test_id("monitoring-findings").click()  # 监测发现 opens from 数据看板, beside 超期待审核
     expect(page).to_have_url(re.compile(r"/monitoring/$"))
     listed = page.locator("tbody tr", has_text="上庄发布")
     expect(listed).to_contain_text("监测时间点前2周无更新")

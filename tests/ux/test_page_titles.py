@@ -51,4 +51,4 @@ def test_labels_and_descriptions_point_at_elements_of_the_page(client):
     # The radio and checkbox groups of the account form are fieldsets named by their legend.
     form = pages[("filer", "/media/add/")]
     for group in ("微信公众号类型", "账号是否代表", "功能"):
-        assert re.search(rf"<fieldset[^>]*>\s*<legend[^>]*>(<span[^>]*>\*</span>)?\s*{group}", form), group
+        assert re.search(rf"<fieldset[^>]*>\s*<legend[^>]*>(<span[^>]*>\*\s*</span>)?\s*{group}", form), group
