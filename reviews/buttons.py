@@ -15,9 +15,9 @@ from .engine import NotAllowed, Transition, Workflow
 
 INPUTS = {
     "": "",
-    "reason": '<input class="form-control form-control-sm" name="reason" placeholder="{p}" aria-label="{p}" maxlength="300">',
+    "reason": '<input class="form-control form-control-sm" name="reason" placeholder="{p}" aria-label="{p}" data-maxlength="300">',
     "reason_required": '<input class="form-control form-control-sm" name="reason" placeholder="{p}" aria-label="{p}" '
-                       'maxlength="300" required>',
+                       'data-maxlength="300" required>',
     "until": '<label class="small text-nowrap align-self-center" for="until-{pk}">预计上线</label>'
              '<input class="form-control form-control-sm" type="date" name="offline_until" id="until-{pk}" required>',
 }

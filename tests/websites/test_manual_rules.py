@@ -264,7 +264,7 @@ def test_refusing_an_offline_needs_a_reason_the_operator_then_reads(client, chai
     site.refresh_from_db()
     html = client.get(f"/websites/review/{site.pk}/").content.decode()
     assert 'data-confirm="确定驳回“海淀区人民政府网”的下线申请吗？"' in html
-    assert 'name="reason" placeholder="驳回原因" aria-label="驳回原因" maxlength="300" required' in html
+    assert 'name="reason" placeholder="驳回原因" aria-label="驳回原因" data-maxlength="300" required' in html
     html = client.post(f"/websites/review/{site.pk}/offline/reject_offline/", {"version": site.version, "reason": " "},
                        follow=True).content.decode()
     assert "请填写驳回原因" in html
@@ -281,6 +281,26 @@ def test_refusing_an_offline_needs_a_reason_the_operator_then_reads(client, chai
     assert "下线申请已被驳回" not in client.get("/websites/mine/").content.decode()
 
 
+def test_offline_reasons_over_their_limit_are_refused_not_cut_and_the_form_keeps_what_was_typed(client, chain, login):
+    site = _done_site(chain)
+    login(site.operator_user)
+    today = timezone.localdate().isoformat()
+    html = offline(client, kind="permanent", offline_from=today, reason="因" * 501).content.decode()
+    assert "下线原因不能超过500个字（当前501个字）" in html
+    assert "因" * 501 in html and f'value="{today}"' in html and 'value="permanent" id="kind-p" checked' in html
+    site.refresh_from_db()
+    assert site.offline_state == "none"
+    assert offline(client, kind="permanent", offline_from=today, reason="因" * 500).status_code == 302
+    login(chain["haidian"])
+    site.refresh_from_db()
+    html = client.post(f"/websites/review/{site.pk}/offline/reject_offline/", {"version": site.version, "reason": "驳" * 301},
+                       follow=True).content.decode()
+    assert "原因不能超过300个字（当前301个字）" in html
+    site.refresh_from_db()
+    assert site.offline_state == "pending"  # refused, not approved with a cut reason
+    assert 'aria-label="驳回原因" data-maxlength="300"' in html  # no maxlength: the browser never cuts a paste
+
+
 def test_returning_a_change_needs_a_reason_and_asks_first(client, chain, login):
     site = _done_site(chain)
     login(site.operator_user)
@@ -288,7 +308,7 @@ def test_returning_a_change_needs_a_reason_and_asks_first(client, chain, login):
     login(chain["haidian"])
     site.refresh_from_db()
     html = client.get(f"/websites/review/{site.pk}/").content.decode()
-    assert 'data-confirm="确定办结修改审核退回吗？"' in html and 'aria-label="退回原因" maxlength="300" required' in html
+    assert 'data-confirm="确定办结修改审核退回吗？"' in html and 'aria-label="退回原因" data-maxlength="300" required' in html
     client.post(f"/websites/review/{site.pk}/reject_change/", {"version": site.version, "reason": ""})
     site.refresh_from_db()
     assert site.filing == Filing.MODIFYING
