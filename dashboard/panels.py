@@ -196,6 +196,27 @@ def accounts_by_month(viewer: Viewer) -> Table:
     return Table(["月份", "新增账号", "同意关停"], rows, links)
 
 
+@panel("accounts_by_type_over_time", "新媒体账号总数（按类型，近12个月月末）", chart="line",
+       description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）")
+def accounts_by_type_over_time(viewer: Viewer) -> Table:
+    """ONE grouped query (type × creation month, all time); the month-end totals are running sums."""
+    from accounts_media.platforms import ACCOUNT_TYPES
+
+    months = _months(viewer.now)
+    tz = timezone.get_current_timezone()
+    per_month: dict[str, dict] = {}
+    for code, m, n in (_accounts(viewer.user).annotate(m=TruncMonth("created_at", tzinfo=tz))
+                       .values_list("account_type", "m").annotate(n=Count("id")).order_by()):
+        per_month.setdefault(code, {})[m.date()] = n
+    types = [t for t in ACCOUNT_TYPES if t.code in per_month]
+    rows, links = [], []
+    for m in months:
+        last = (m + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        rows.append([f"{m:%Y-%m}", *(sum(n for month, n in per_month[t.code].items() if month <= m.date()) for t in types)])
+        links.append([_url("media:list", account_type=t.code, created_to=f"{last:%Y-%m-%d}") for t in types])
+    return Table(["月份"] + [t.name for t in types], rows, links)
+
+
 # --- reviews waiting -------------------------------------------------------------------------------
 
 def age_buckets() -> list[tuple[int, int | None, str]]:

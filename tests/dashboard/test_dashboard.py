@@ -60,7 +60,8 @@ def test_every_number_on_the_dashboard_is_the_count_of_the_list_it_opens(client,
             login(chain[who])
             html = client.get("/dashboard/").content.decode()
             checked = 0
-            for key in ("accounts_by_type", "accounts_by_status", "accounts_by_month", "pending_by_age", "pending_by_unit"):
+            for key in ("accounts_by_type", "accounts_by_status", "accounts_by_month", "accounts_by_type_over_time",
+                        "pending_by_age", "pending_by_unit"):
                 for label, cells in panel_table(html, key):
                     for value, link in cells:
                         if link:
@@ -89,6 +90,9 @@ def test_each_scope_sees_its_subtree_only(client, chain, login, registry):
         assert figures("gb", "accounts_by_level") == {"市级、垂管省局": [7]}
         assert figures("beijing", "accounts_by_month")["2026-01"] == [2, 0]
         assert figures("beijing", "accounts_by_month")["2026-02"] == [3, 0]
+        # month-end totals by type: 北京市 had 1 微信 + 1 微博 at the end of January, 1 + 4 at the end of February
+        over_time = figures("beijing", "accounts_by_type_over_time")
+        assert over_time["2025-12"] == [0, 0] and over_time["2026-01"] == [1, 1] and over_time["2026-02"] == [1, 4]
         assert figures("gb", "pending_by_age")["7–13天（超期）"] == [4, 0]
         html = client.get("/dashboard/").content.decode()
         assert "超期待审核（在同一审核单位等待超过 7 天）：新媒体账号 4 条、政府网站 0 条" in html
