@@ -196,25 +196,41 @@ def accounts_by_month(viewer: Viewer) -> Table:
     return Table(["月份", "新增账号", "同意关停"], rows, links)
 
 
-@panel("accounts_by_type_over_time", "新媒体账号总数（按类型，近12个月月末）", chart="line",
-       description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）")
-def accounts_by_type_over_time(viewer: Viewer) -> Table:
-    """ONE grouped query (type × creation month, all time); the month-end totals are running sums."""
-    from accounts_media.platforms import ACCOUNT_TYPES
-
+def _month_end_totals(viewer: Viewer, group, columns, link=None) -> Table:
+    """Accounts at each of the last 12 month ends, one column per value of `group` (an expression):
+    ONE grouped query (group × creation month, all time); the month-end totals are running sums.
+    `columns` is [(value, header)], `link(value, last_day)` the list URL of a cell, if any."""
     months = _months(viewer.now)
     tz = timezone.get_current_timezone()
-    per_month: dict[str, dict] = {}
-    for code, m, n in (_accounts(viewer.user).annotate(m=TruncMonth("created_at", tzinfo=tz))
-                       .values_list("account_type", "m").annotate(n=Count("id")).order_by()):
-        per_month.setdefault(code, {})[m.date()] = n
-    types = [t for t in ACCOUNT_TYPES if t.code in per_month]
+    per_month: dict = {}
+    for value, m, n in (_accounts(viewer.user).annotate(g=group, m=TruncMonth("created_at", tzinfo=tz))
+                        .values_list("g", "m").annotate(n=Count("id")).order_by()):
+        per_month.setdefault(value, {})[m.date()] = n
+    shown = [(value, header) for value, header in columns if value in per_month]
     rows, links = [], []
     for m in months:
         last = (m + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        rows.append([f"{m:%Y-%m}", *(sum(n for month, n in per_month[t.code].items() if month <= m.date()) for t in types)])
-        links.append([_url("media:list", account_type=t.code, created_to=f"{last:%Y-%m-%d}") for t in types])
-    return Table(["月份"] + [t.name for t in types], rows, links)
+        rows.append([f"{m:%Y-%m}", *(sum(n for month, n in per_month[v].items() if month <= m.date()) for v, _ in shown)])
+        links.append([link(v, last) if link else "" for v, _ in shown])
+    return Table(["月份"] + [header for _, header in shown], rows, links)
+
+
+@panel("accounts_by_type_over_time", "新媒体账号总数（按类型，近12个月月末）", chart="line",
+       description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）")
+def accounts_by_type_over_time(viewer: Viewer) -> Table:
+    from django.db.models import F
+
+    from accounts_media.platforms import ACCOUNT_TYPES
+
+    return _month_end_totals(viewer, F("account_type"), [(t.code, t.name) for t in ACCOUNT_TYPES],
+                             lambda code, last: _url("media:list", account_type=code, created_to=f"{last:%Y-%m-%d}"))
+
+
+@panel("accounts_by_level_over_time", "新媒体账号总数（按组织单位层级，近12个月月末）", chart="line",
+       description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）")
+def accounts_by_level_over_time(viewer: Viewer) -> Table:
+    slashes = Length("org_path") - Length(Replace("org_path", Value("/"), Value("")))
+    return _month_end_totals(viewer, slashes - 2, sorted(LEVEL_LABELS.items()))
 
 
 # --- reviews waiting -------------------------------------------------------------------------------

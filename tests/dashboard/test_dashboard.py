@@ -93,6 +93,7 @@ def test_each_scope_sees_its_subtree_only(client, chain, login, registry):
         # month-end totals by type: 北京市 had 1 微信 + 1 微博 at the end of January, 1 + 4 at the end of February
         over_time = figures("beijing", "accounts_by_type_over_time")
         assert over_time["2025-12"] == [0, 0] and over_time["2026-01"] == [1, 1] and over_time["2026-02"] == [1, 4]
+        assert figures("gb", "accounts_by_level_over_time")["2026-02"] == [7]  # every account here is at 市级
         assert figures("gb", "pending_by_age")["7–13天（超期）"] == [4, 0]
         html = client.get("/dashboard/").content.decode()
         assert "超期待审核（在同一审核单位等待超过 7 天）：新媒体账号 4 条、政府网站 0 条" in html
