@@ -86,10 +86,22 @@ def check_and_store_request(obj, ctx: Context):
     else:
         raise TransitionError("请选择下线类型。")
     obj.offline_kind, obj.offline_from, obj.offline_until = kind, start or ctx.today, until
-    obj.offline_reason = data.get("reason", "")
+    obj.offline_reason = posted_reason(ctx, "下线原因", OFFLINE_REASON_LIMIT)
     obj.offline_reviewer = obj.org_unit
     ctx.journal_data = {"kind": kind, "from": str(obj.offline_from), "until": str(until or "")}
     ctx.reason = obj.offline_reason
+
+
+OFFLINE_REASON_LIMIT = 500   # 下线原因 (the manual's 0/500)
+REVIEW_REASON_LIMIT = 300    # 驳回/紧急下线/例外 reasons (the manual's 0/300)
+
+
+def posted_reason(ctx: Context, label: str, limit: int = REVIEW_REASON_LIMIT) -> str:
+    """The reason sent with a transition, stripped; over its limit it is refused, never cut."""
+    text = (ctx.data.get("reason") or "").replace("\r\n", "\n").strip()
+    if len(text) > limit:
+        raise TransitionError(f"{label}不能超过{limit}个字（当前{len(text)}个字）")
+    return text
 
 
 def climb_or_decide(obj, ctx: Context):
@@ -104,7 +116,7 @@ def after_offline_approval(obj) -> str:
 
 def refuse_offline(obj, ctx: Context):
     """驳回下线 says why: the operator reads the reason on its page (not just 正常 again)."""
-    reason = (ctx.data.get("reason") or "").strip()
+    reason = posted_reason(ctx, "驳回原因")
     if not reason:
         raise TransitionError("请填写驳回原因。")
     ctx.result, ctx.reason = "驳回下线", reason
@@ -119,7 +131,7 @@ def emergency(obj, ctx: Context):
     until = ctx.data.get("offline_until")
     if not until or until <= ctx.today:
         raise TransitionError("紧急下线须填写预计恢复上线日期（晚于今天）。")
-    ctx.reason = ctx.data.get("reason", "")
+    ctx.reason = posted_reason(ctx, "紧急下线原因")
     if obj.offline_kind == "temporary" and obj.offline_state in (O.PENDING, O.APPROVED):
         # A temporary offline under review, or approved and not started, gives way to the emergency.
         obj.offline_state, obj.offline_reviewer, obj.offline_kind = O.NONE, None, ""
@@ -141,7 +153,7 @@ def start_temporary(obj, ctx: Context):
 
 
 def with_reason(obj, ctx: Context):
-    ctx.reason = (ctx.data.get("reason") or "").strip()
+    ctx.reason = posted_reason(ctx, "原因")
     if not ctx.reason:
         raise TransitionError("请填写原因。")
 
