@@ -139,5 +139,7 @@ schedule("check_reminders", "reports.check_services.send_reminders", daily_at=ti
          label="检查结果信息表截止日期提醒（提前3天及当天）")
 schedule("monitoring", "monitoring.runner.start_run", daily_at=time(1, 0), arg="now",
          label="自动监测：网站和新媒体账号（分块排队）")
+schedule("notification_delivery", "notifications.delivery.sweep", every=timedelta(minutes=5), arg="now", inline=True,
+         label="重新发送中断或到期重试的短信和邮件")
 schedule("monitoring_results", "monitoring.runner.prune_results", daily_at=time(3, 50), arg="now",
          label="删除过期的监测结果")

@@ -2,8 +2,9 @@
 
 `send(messages)` writes one Notification per recipient inside the caller's transaction and
 enqueues one delivery task on the job queue (the queue is in the same database: a rolled-back
-change sends nothing). The task sends the SMS (accounts.sms backends) and the e-mail (Django's
-e-mail backend) of each row once: each channel is claimed with one UPDATE before it is sent.
+change sends nothing). The task (notifications/delivery.py) sends the SMS (accounts.sms backends)
+and the e-mail (Django's e-mail backend) of each row at least once, retrying a failure, and a
+sweeper re-queues what a dead worker left 发送中.
 """
 import logging
 import re
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -108,10 +110,20 @@ def filer_unit_users(unit_ids) -> list[User]:
                 .select_related("filer_unit"))
 
 
+def units_users(org_unit_ids, filer_unit_ids) -> list[User]:
+    """Every active login of these org units and filer units, in one query."""
+    org_unit_ids, filer_unit_ids = set(org_unit_ids), set(filer_unit_ids)
+    if not org_unit_ids and not filer_unit_ids:
+        return []
+    return list(User.objects.filter(Q(kind=User.Kind.ORG, org_unit_id__in=org_unit_ids)
+                                    | Q(kind=User.Kind.FILER, filer_unit_id__in=filer_unit_ids), is_active=True)
+                .select_related("org_unit", "filer_unit").order_by("pk"))
+
+
 def notify_units(org_unit_ids, filer_unit_ids, kind: str, title: str, body: str = "", link: str = "",
                  dedupe_key: str = "") -> int:
     """Every login of these org units and filer units (a notice sent to a subtree reaches both)."""
-    return notify(org_unit_users(org_unit_ids) + filer_unit_users(filer_unit_ids), kind, title, body, link, dedupe_key)
+    return notify(units_users(org_unit_ids, filer_unit_ids), kind, title, body, link, dedupe_key)
 
 
 def send(messages: list[Message]) -> int:
@@ -126,6 +138,7 @@ def send(messages: list[Message]) -> int:
         seen = set(Notification.objects.filter(user_id__in={u for u, _ in keyed}, dedupe_key__in={k for _, k in keyed})
                    .values_list("user_id", "dedupe_key"))
     rows = []
+    now = timezone.now()
     for m in messages:
         if not m.user.is_active or (m.dedupe_key and (m.user.pk, m.dedupe_key) in seen):
             continue
@@ -137,20 +150,24 @@ def send(messages: list[Message]) -> int:
         mobile, email = contact_of(m.user) if channels - {"site"} else ("", "")
         rows.append(Notification(
             user=m.user, kind=m.kind, title=m.title[:200], body=m.body, link=m.link[:300], dedupe_key=m.dedupe_key[:100],
-            shown="site" in channels,
+            shown="site" in channels, created_at=now,
             sms_state=_state("sms" in channels, mobile), sms_to=mobile if "sms" in channels else "",
             email_state=_state("email" in channels, email), email_to=email if "email" in channels else ""))
+        for channel in ("sms", "email"):  # due now: the sweeper re-queues a row no task took within the lease
+            if getattr(rows[-1], f"{channel}_state") == Delivery.PENDING:
+                setattr(rows[-1], f"{channel}_next_at", now)
     if not rows:
         return 0
-    Notification.objects.bulk_create(rows, ignore_conflicts=bool(keyed))
+    Notification.objects.bulk_create(rows, ignore_conflicts=bool(keyed), batch_size=1000)
     _forget_unread({r.user_id for r in rows if r.shown})
     pending = [r for r in rows if Delivery.PENDING in (r.sms_state, r.email_state)]
     if pending:
         from .tasks import deliver
 
+        # ignore_conflicts leaves the pks unset: the rows of this call are those created at `now`
         ids = [r.pk for r in pending if r.pk] or list(
-            Notification.objects.filter(dedupe_key__in={r.dedupe_key for r in pending}, user_id__in={r.user_id for r in pending})
-            .values_list("pk", flat=True))
+            Notification.objects.filter(Q(sms_state=Delivery.PENDING) | Q(email_state=Delivery.PENDING), created_at=now,
+                                        user_id__in={r.user_id for r in pending}).values_list("pk", flat=True))
         deliver.enqueue(ids)
     return len(rows)
 
@@ -159,40 +176,6 @@ def _state(wanted: bool, address: str) -> str:
     if not wanted:
         return Delivery.NONE
     return Delivery.PENDING if address else Delivery.NO_ADDRESS
-
-
-def deliver_now(ids: list[int]) -> str:
-    """The delivery task: each pending SMS and e-mail of these notifications, once (claimed first)."""
-    from django.core.mail import send_mail
-
-    from accounts.sms import SmsSendError, send_sms
-
-    sent = failed = 0
-    for n in Notification.objects.filter(pk__in=ids).order_by("pk"):
-        if n.sms_state == Delivery.PENDING and Notification.objects.filter(pk=n.pk, sms_state=Delivery.PENDING).update(
-                sms_state=Delivery.SENT):
-            try:
-                send_sms(n.sms_to, n.body or n.title)
-                sent += 1
-            except SmsSendError as exc:
-                logger.warning("notification %s: SMS not sent: %s", n.pk, exc)
-                Notification.objects.filter(pk=n.pk).update(sms_state=Delivery.FAILED)
-                failed += 1
-        if n.email_state == Delivery.PENDING and Notification.objects.filter(pk=n.pk, email_state=Delivery.PENDING).update(
-                email_state=Delivery.SENT):
-            try:
-                send_mail(n.title, _email_text(n), None, [n.email_to])
-                sent += 1
-            except OSError as exc:
-                logger.warning("notification %s: e-mail not sent: %s", n.pk, exc)
-                Notification.objects.filter(pk=n.pk).update(email_state=Delivery.FAILED)
-                failed += 1
-    return f"已发送 {sent} 条，失败 {failed} 条"
-
-
-def _email_text(n: Notification) -> str:
-    text = n.body or n.title
-    return f"{text}\n\n请登录全国政务新媒体与政府网站报送系统查看：{n.link}" if n.link else text
 
 
 # --- reading ----------------------------------------------------------------------------------------

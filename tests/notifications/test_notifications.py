@@ -140,7 +140,8 @@ def test_a_county_notice_reaches_its_filer_units_logins_and_no_one_else(chain):
     assert notes(chain["commerce"]) == [] and notes(chain["tianjin_filer"]) == [] and notes(chain["beijing"]) == []
 
 
-def test_kinds_come_from_the_registry_and_a_failed_sms_is_recorded(chain, monkeypatch):
+def test_kinds_come_from_the_registry_and_a_failed_sms_is_recorded(chain, monkeypatch, settings):
+    settings.NOTIFY_MAX_ATTEMPTS = 1  # the retries: tests/notifications/test_delivery.py
     assert {"review_waiting", "review_rejected", "notice", "deadline", "finding", "review_ageing"} <= set(KINDS)
     with pytest.raises(ValueError):
         send([Message(chain["haidian"], "no_such_kind", "x")])
@@ -153,6 +154,7 @@ def test_kinds_come_from_the_registry_and_a_failed_sms_is_recorded(chain, monkey
     run_queued_jobs()
     [row] = notes(chain["shangzhuang"])
     assert row.sms_state == Delivery.FAILED and row.email_state == Delivery.NO_ADDRESS  # a filer unit has no e-mail
+    assert row.sms_error == "SmsSendError: gateway down" and row.sms_attempts == 1
 
 
 def test_a_website_application_waits_at_its_unit_and_a_rejected_change_reaches_the_operator(chain):
