@@ -6,7 +6,6 @@ change sends nothing). The task (notifications/delivery.py) sends the SMS (accou
 and the e-mail (Django's e-mail backend) of each row at least once, retrying a failure, and a
 sweeper re-queues what a dead worker left 发送中.
 """
-import logging
 import re
 from dataclasses import dataclass
 
@@ -21,7 +20,6 @@ from reviews import journal
 from .kinds import CHANNELS, KINDS
 from .models import Delivery, Notification
 
-logger = logging.getLogger("govmedia.notifications")
 MOBILE = re.compile(r"1\d{10}")
 UNREAD_SECONDS = 300
 

@@ -87,6 +87,22 @@ def test_a_worker_dying_between_claim_and_send_ends_in_exactly_one_send(client, 
     assert len(sms.outbox) == 1
 
 
+def test_a_slow_worker_that_outlived_its_lease_still_marks_its_send_and_the_requeue_sends_nothing(chain, monkeypatch):
+    row = reminder(chain)
+    real = delivery._send
+
+    def slow(n, channel):  # the sweeper gives the claim up while the gateway call is still under way
+        assert delivery.sweep(timezone.now() + timedelta(seconds=301)).startswith("短信和邮件：重新排队 1 条")
+        real(n, channel)
+    monkeypatch.setattr(delivery, "_send", slow)
+    delivery.deliver_now([row.pk])
+    monkeypatch.undo()
+    row.refresh_from_db()
+    assert row.sms_state == Delivery.SENT and row.sms_attempts == 1  # marked on its own attempt
+    run_queued_jobs()  # the original task and the sweeper's: both find 已发送
+    assert len(sms.outbox) == 1
+
+
 def test_a_task_that_never_ran_is_requeued_by_the_sweeper(chain):
     row = reminder(chain)
     DBTaskResult.objects.all().delete()  # the worker holding it died before it claimed anything

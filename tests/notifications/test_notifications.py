@@ -44,6 +44,8 @@ def test_a_request_waiting_for_you_then_your_request_rejected_with_the_reason(ch
     assert notes(chain["beijing"]) == [] and notes(chain["chaoyang"]) == []  # only the unit it waits at
     run_queued_jobs()
     assert [m.to for m in mail.outbox] == [["gk@haidian.gov.cn"]] and "上庄发布" in mail.outbox[0].subject
+    waiting.refresh_from_db()
+    assert waiting.email_state == Delivery.SENT and waiting.email_attempts == 1 and waiting.email_claimed_at
     assert sms.outbox == []
 
     account = approve(account, chain["haidian"])  # up to 北京市: its logins are told
