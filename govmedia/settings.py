@@ -368,6 +368,13 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("notifications.context_proc
 # A request waiting at one unit longer than this many calendar days is 超期 (highlighted in 待审核,
 # counted on 数据看板, listed for the units above, reminded daily).
 REVIEW_AGEING_DAYS = int(os.environ.get("REVIEW_AGEING_DAYS", "7"))
+# SMS and e-mail delivery, at least once (notifications/delivery.py): attempts per channel, the
+# wait before the 2nd attempt (x4 before each further one), the claim lease the sweeper honours,
+# and how many findings of one unit in one monitoring chunk become one digest message.
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "3"))
+NOTIFY_RETRY_SECONDS = int(os.environ.get("NOTIFY_RETRY_SECONDS", "60"))
+NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "300"))
+NOTIFY_FINDING_DIGEST_OVER = int(os.environ.get("NOTIFY_FINDING_DIGEST_OVER", "20"))
 # --- automatic monitoring (monitoring app, issue 18; docs/decisions/0028, docs/deploy.md) ------
 # Checks of websites (homepage, certificate, 备案标识, 栏目 links) and accounts (link, latest post,
 # app download) on the job queue. An intranet deployment switches them off (MONITORING_ENABLED=0),

@@ -21,7 +21,7 @@ from . import conf
 from .checks import check_account, check_website
 from .fetchers import Fetcher, make_fetcher
 from .models import CheckResult, CheckRun, Finding
-from .signals import finding_opened, findings_opened
+from .signals import findings_opened
 
 logger = logging.getLogger("govmedia.monitoring")
 WEBSITES, ACCOUNTS = "website", "account"
@@ -163,7 +163,7 @@ def record(run_id: int, kind: str, ids: list[int], outcomes: list) -> list[Findi
 
 def announce(finding_ids: list[int]) -> None:
     """The chunk's new findings, once it has committed: `findings_opened` with all of them (one
-    query to load them, whatever the receivers), then `finding_opened` per finding."""
+    query to load them, whatever the receivers)."""
     findings = list(Finding.objects.filter(pk__in=finding_ids).select_related("account", "website").order_by("pk"))
     if not findings:
         return
@@ -172,11 +172,6 @@ def announce(finding_ids: list[int]) -> None:
         if isinstance(result, Exception):
             logger.error("findings_opened receiver %r failed for findings %s…%s", receiver, findings[0].pk,
                          findings[-1].pk, exc_info=result)
-    for finding in findings:
-        try:
-            finding_opened.send(sender=Finding, finding=finding)
-        except Exception:  # noqa: BLE001 - as above
-            logger.exception("finding_opened receiver failed for finding %s", finding.pk)
 
 
 def _finish(run_id: int) -> None:

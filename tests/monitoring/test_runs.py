@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts_media.models import MediaAccount
 from monitoring import runner
 from monitoring.models import CheckResult, CheckRun, Finding, Kind
-from monitoring.signals import finding_opened
+from monitoring.signals import findings_opened
 from reports import check_services
 from reports.models import CheckSheet
 from reviews.models import JournalEntry
@@ -105,8 +105,8 @@ def test_a_website_with_an_expired_certificate_and_a_broken_column_link_has_two_
 
 def test_findings_are_kept_then_closed_and_the_history_stays(chain, stale_account, monitoring, django_capture_on_commit_callbacks):
     opened = []
-    receiver = lambda sender, finding, **kw: opened.append(finding.pk)  # noqa: E731
-    finding_opened.connect(receiver)
+    receiver = lambda sender, findings, **kw: opened.extend(f.pk for f in findings)  # noqa: E731
+    findings_opened.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             runner.run_now()
@@ -120,7 +120,7 @@ def test_findings_are_kept_then_closed_and_the_history_stays(chain, stale_accoun
         with django_capture_on_commit_callbacks(execute=True):
             run = runner.run_now()
     finally:
-        finding_opened.disconnect(receiver)
+        findings_opened.disconnect(receiver)
     first.refresh_from_db()
     assert not first.is_open and run.closed == 1
     history = list(CheckResult.objects.filter(account=stale_account, kind=Kind.ACCOUNT_UPDATE).order_by("checked_at")
