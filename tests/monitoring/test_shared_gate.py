@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from monitoring import runner
-from monitoring.checks import check_account
+from monitoring.checks import check_account, check_website
 from monitoring.fetchers import HttpxFetcher
 from monitoring.gates import GATE_TIMEOUT_REASON, GateTimeout, HostGate, SharedHostGate, gate_mode, make_gate
 from monitoring.models import CheckResult, CheckRun, Kind
@@ -125,8 +125,13 @@ def test_a_page_the_gate_gave_up_on_is_not_checked_never_a_finding(redis_server,
             page = fetcher.get(monitoring.url("/ok"))
             (link,) = check_account({"id": 1, "account_type": "KH", "url": monitoring.url("/app"), "platform_id": ""},
                                     fetcher, timezone.localdate())
+            site = {"id": 1, "homepage": monitoring.url("/"), "icp_number": "", "police_record": "",
+                    "columns": {"政策文件": {"urls": monitoring.url("/col/missing")}}}
+            website = {o.kind: o for o in check_website(site, fetcher, timezone.localdate())}
         assert page.unchecked and page.ok is None and page.error == GATE_TIMEOUT_REASON
         assert link.kind == Kind.APP_DOWNLOAD and link.ok is None and GATE_TIMEOUT_REASON in link.detail
+        assert website[Kind.HOMEPAGE].ok is None and website[Kind.HOMEPAGE].detail == f"首页未检查：{GATE_TIMEOUT_REASON}"
+        assert website[Kind.COLUMNS].ok is None   # the 404 column was never asked: not a broken link
         assert fetcher.get(monitoring.url("/ok")).ok is True   # free again
     finally:
         holder.close()
