@@ -4,9 +4,10 @@ peak RSS of the runner, concurrency. Writes the figures into docs/benchmarks.md.
 
 Every request goes to the fixture server: `FixtureFetcher` (a MONITORING_FETCHER plug-in, bench
 only) rewrites each URL onto it, while the per-host gate still sees the real hosts
-(mp.weixin.qq.com, weibo.com, bench123.gov.cn …). The gate is the deployment's (MONITORING_HOST_GATE:
-shared through Redis when REDIS_URL is set, decision 0034; BENCH_MONITOR_GATE=local|shared forces
-one); the figures say which. Run through scripts/bench.sh (it prepares the data).
+(mp.weixin.qq.com, weibo.com, bench123.gov.cn …). The gate is production's: shared through Redis
+(decision 0034) — REDIS_URL's, else a redis-server started here for the run when one is installed;
+BENCH_MONITOR_GATE=local measures the per-process gate. The figures say which gate ran. Run
+through scripts/bench.sh (it prepares the data).
 """
 import json
 import os
@@ -90,6 +91,7 @@ def main():
 
     server = subprocess.Popen([sys.executable, "-m", "tests.monitoring.fixture_server", "--bench"], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
+    redis = None
     try:
         FIXTURE.update(json.loads(server.stdout.readline()))
         settings.MONITORING_FETCHER = "bench.monitoring.FixtureFetcher"
@@ -100,6 +102,7 @@ def main():
         settings.MONITORING_CA_BUNDLE = FIXTURE["ca"]
         settings.MONITORING_PLATFORM_ENDPOINTS = {"WB": "https://m.weibo.cn", "BL": "https://api.bilibili.com"}
         settings.MONITORING_HOST_GATE = os.environ.get("BENCH_MONITOR_GATE", settings.MONITORING_HOST_GATE)
+        redis = own_redis()
         sites = ensure_websites(SITES)
         accounts = runner.monitored(runner.ACCOUNTS).count()
         monitored_sites = runner.monitored(runner.WEBSITES).count()
@@ -140,6 +143,25 @@ def main():
     finally:
         server.terminate()
         server.wait(10)
+        if redis is not None:
+            from tests.servers import stop
+
+            stop(redis[0])
+
+
+def own_redis():
+    """A redis-server for the shared gate when the settings have no Redis (none with BENCH_MONITOR_GATE=local)."""
+    import tempfile
+
+    from monitoring.gates import redis_url
+    from tests.servers import _start_redis
+
+    if settings.MONITORING_HOST_GATE == "local" or redis_url():
+        return None
+    started = _start_redis(Path(tempfile.mkdtemp(prefix="govmedia-bench-redis-")))
+    if started is not None:
+        settings.REDIS_URL = f"redis://127.0.0.1:{started[1]}/0"
+    return started
 
 
 def gate_line(f: dict) -> str:
