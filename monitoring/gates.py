@@ -27,6 +27,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -206,8 +207,9 @@ class SharedHostGate(_Gate):
         with self._lock:
             if self.fallback is None:
                 self.fallback_reason = f"{type(exc).__name__}: {exc}"[:300]
-                logger.warning("monitoring: the shared host gate (Redis %s) failed (%s); this fetcher goes on with "
-                               "the per-process gate", self.url, self.fallback_reason)
+                where = urlsplit(self.url)   # host and port only: a URL may carry a password
+                logger.warning("monitoring: the shared host gate (Redis %s:%s) failed (%s); this fetcher goes on with "
+                               "the per-process gate", where.hostname, where.port or 6379, self.fallback_reason)
                 self.fallback = HostGate(self.per_host, self.delay)
             return self.fallback
 
