@@ -5,7 +5,6 @@ goes on when Redis goes away. A redis-server is started here on a free port (tes
 import json
 import subprocess
 import sys
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from tests.monitoring.test_runs import make_site
 from tests.servers import ROOT, _start_redis, stop
 
 
-
 def _redis(folder: Path):
     started = _start_redis(folder)
     if started is None:
@@ -31,9 +29,8 @@ def _redis(folder: Path):
 
 
 @pytest.fixture(scope="module")
-def redis_server():
-    folder = Path(tempfile.mkdtemp(prefix="govmedia-gate-redis-"))
-    process, port = _redis(folder)
+def redis_server(tmp_path_factory):
+    process, port = _redis(tmp_path_factory.mktemp("gate-redis"))
     yield f"redis://127.0.0.1:{port}/0"
     stop(process)
 
