@@ -4,7 +4,10 @@ peak RSS of the runner, concurrency. Writes the figures into docs/benchmarks.md.
 
 Every request goes to the fixture server: `FixtureFetcher` (a MONITORING_FETCHER plug-in, bench
 only) rewrites each URL onto it, while the per-host gate still sees the real hosts
-(mp.weixin.qq.com, weibo.com, bench123.gov.cn …). Run through scripts/bench.sh (it prepares the data).
+(mp.weixin.qq.com, weibo.com, bench123.gov.cn …). The gate is production's: shared through Redis
+(decision 0034) — REDIS_URL's, else a redis-server started here for the run when one is installed;
+BENCH_MONITOR_GATE=local measures the per-process gate. The figures say which gate ran. Run
+through scripts/bench.sh (it prepares the data).
 """
 import json
 import os
@@ -88,6 +91,7 @@ def main():
 
     server = subprocess.Popen([sys.executable, "-m", "tests.monitoring.fixture_server", "--bench"], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
+    redis = None
     try:
         FIXTURE.update(json.loads(server.stdout.readline()))
         settings.MONITORING_FETCHER = "bench.monitoring.FixtureFetcher"
@@ -97,6 +101,8 @@ def main():
         settings.MONITORING_TIMEOUT = 10.0
         settings.MONITORING_CA_BUNDLE = FIXTURE["ca"]
         settings.MONITORING_PLATFORM_ENDPOINTS = {"WB": "https://m.weibo.cn", "BL": "https://api.bilibili.com"}
+        settings.MONITORING_HOST_GATE = os.environ.get("BENCH_MONITOR_GATE", settings.MONITORING_HOST_GATE)
+        redis = own_redis()
         sites = ensure_websites(SITES)
         accounts = runner.monitored(runner.ACCOUNTS).count()
         monitored_sites = runner.monitored(runner.WEBSITES).count()
@@ -127,6 +133,9 @@ def main():
             "wall": wall, "rate": run.objects_total / wall if wall else 0, "peak_mb": peak_mb,
             "rss_before_mb": rss_before / 1024, "concurrency": CONCURRENCY, "per_host": PER_HOST,
             "peak_in_flight": fetcher.gate.peak, "results": results, "findings": findings,
+            "gate": fetcher.gate.kind, "peak_one_host": fetcher.gate.peak_on_one_host,
+            "shared_peak_one_host": getattr(fetcher.gate, "shared_peak", None),
+            "busiest_host": max(fetcher.gate.peak_per_host, key=fetcher.gate.peak_per_host.get, default=""),
             "load_before": load_before, "load_after": os.getloadavg(),
         }
         print(json.dumps(figures, ensure_ascii=False, indent=1))
@@ -134,6 +143,32 @@ def main():
     finally:
         server.terminate()
         server.wait(10)
+        if redis is not None:
+            from tests.servers import stop
+
+            stop(redis[0])
+
+
+def own_redis():
+    """A redis-server for the shared gate when the settings have no Redis (none with BENCH_MONITOR_GATE=local)."""
+    import tempfile
+
+    from monitoring.gates import redis_url
+    from tests.servers import _start_redis
+
+    if settings.MONITORING_HOST_GATE == "local" or redis_url():
+        return None
+    started = _start_redis(Path(tempfile.mkdtemp(prefix="govmedia-bench-redis-")))
+    if started is not None:
+        settings.REDIS_URL = f"redis://127.0.0.1:{started[1]}/0"
+    return started
+
+
+def gate_line(f: dict) -> str:
+    if f["gate"] == "shared":
+        return (f"shared through Redis (decision 0034); peak on one host {f['peak_one_host']} in this process, "
+                f"{f['shared_peak_one_host']} leases held at once on one host in Redis")
+    return f"{f['gate']} (per process); peak on one host {f['peak_one_host']}"
 
 
 def write_doc(f: dict) -> None:
@@ -150,6 +185,7 @@ def write_doc(f: dict) -> None:
              f"| peak RSS of the runner process | {f['peak_mb']:.0f} MB ({f['rss_before_mb']:.0f} MB before the run) |",
              f"| concurrency | {f['concurrency']} threads, ≤ {f['per_host']} per host, no politeness delay; "
              f"peak requests in flight {f['peak_in_flight']} |",
+             f"| per-host gate | {gate_line(f)} |",
              f"| CheckResult rows written | {f['results']:,} |",
              f"| findings open after the run | {f['findings']:,} (the broken 栏目 link of one site in 25, …) |",
              "", END]

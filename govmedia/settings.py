@@ -387,6 +387,7 @@ MONITORING_TIMEOUT = float(os.environ.get("MONITORING_TIMEOUT", "10"))
 MONITORING_CONCURRENCY = int(os.environ.get("MONITORING_CONCURRENCY", "16"))
 MONITORING_PER_HOST = int(os.environ.get("MONITORING_PER_HOST", "2"))
 MONITORING_POLITENESS_DELAY = float(os.environ.get("MONITORING_POLITENESS_DELAY", "0.5"))
+MONITORING_HOST_GATE = os.environ.get("MONITORING_HOST_GATE", "auto")  # auto: shared through Redis when REDIS_URL is set (0034)
 MONITORING_USER_AGENT = os.environ.get("MONITORING_USER_AGENT", "govmedia-monitor/1.0 (+government website and new-media registry monitoring)")
 MONITORING_STALE_DAYS = int(os.environ.get("MONITORING_STALE_DAYS", "14"))   # 监测时间点前2周无更新
 MONITORING_KEEP_RESULTS_DAYS = int(os.environ.get("MONITORING_KEEP_RESULTS_DAYS", "30"))

@@ -13,8 +13,11 @@ DEFAULTS = {
     "MONITORING_PROXY": "",                    # e.g. http://proxy.intra:3128 (pages, links and the TLS check)
     "MONITORING_TIMEOUT": 10.0,                # seconds, connect and read
     "MONITORING_CONCURRENCY": 16,              # worker threads of one chunk (one process)
-    "MONITORING_PER_HOST": 2,                  # requests in flight to one host at a time (per process)
+    "MONITORING_PER_HOST": 2,                  # requests in flight to one host at a time (all workers with a shared gate)
     "MONITORING_POLITENESS_DELAY": 0.5,        # seconds between two request starts on one host
+    "MONITORING_HOST_GATE": "auto",            # auto | shared (Redis, every worker) | local (per process); 0034
+    "MONITORING_GATE_WAIT": 300.0,             # seconds a request waits for a slot on its host, then is not checked
+    "MONITORING_GATE_LEASE": None,             # seconds a slot is held at most (None: 2 × MONITORING_TIMEOUT + 10)
     "MONITORING_MAX_REDIRECTS": 5,
     "MONITORING_MAX_BODY_BYTES": 512 * 1024,   # a page is read up to this size, the rest is not downloaded
     "MONITORING_MAX_COLUMN_URLS": 30,          # 栏目 links checked per site and run

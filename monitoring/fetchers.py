@@ -3,8 +3,9 @@
 `Fetcher` is the interface the checks use: `get(url)` for a page (status, time, redirects, the
 first MONITORING_MAX_BODY_BYTES of the body) and `certificate(host, port)` for the TLS check.
 `HttpxFetcher` implements it on one shared httpx client (connection pool bounded by the
-concurrency) behind a per-host gate: at most MONITORING_PER_HOST requests in flight to a host and
-MONITORING_POLITENESS_DELAY seconds between two starts there. A deployment can plug another
+concurrency) behind a per-host gate (monitoring/gates.py): at most MONITORING_PER_HOST requests in
+flight to a host and MONITORING_POLITENESS_DELAY seconds between two starts there, in this process
+or, with Redis, across every worker (MONITORING_HOST_GATE, decision 0034). A deployment can plug another
 class in with MONITORING_FETCHER (the bench routes everything to its fixture server this way).
 
 Pages are fetched without verifying certificates: reachability is "the server answers"; the
@@ -14,9 +15,7 @@ from __future__ import annotations
 
 import socket
 import ssl
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone as dt_timezone
 from urllib.parse import urlsplit
@@ -24,6 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from . import conf
+from .gates import GateTimeout, HostGate, SharedHostGate, make_gate  # noqa: F401  (HostGate: its old home)
 
 
 @dataclass
@@ -36,9 +36,13 @@ class Page:
     body: bytes = b""
     truncated: bool = False
     error: str = ""            # a Chinese reason when no answer came (timeout, refused, too many redirects)
+    unchecked: bool = False    # nothing was sent: the host's gate gave no slot in time (never a finding)
 
     @property
-    def ok(self) -> bool:
+    def ok(self) -> bool | None:
+        """True: the server answered below 400; False: it did not; None: not checked (the gate gave up)."""
+        if self.unchecked:
+            return None
         return not self.error and self.status is not None and self.status < 400
 
     @property
@@ -71,51 +75,6 @@ class Fetcher:
         pass
 
 
-class _Host:
-    __slots__ = ("slots", "lock", "next_at")
-
-    def __init__(self, per_host: int):
-        self.slots = threading.BoundedSemaphore(per_host)
-        self.lock = threading.Lock()
-        self.next_at = 0.0
-
-
-class HostGate:
-    """Per-host limits shared by the threads of one process."""
-
-    def __init__(self, per_host: int, delay: float):
-        self.per_host, self.delay = max(1, per_host), max(0.0, delay)
-        self._hosts: dict[str, _Host] = {}
-        self._lock = threading.Lock()
-        self.in_flight = 0
-        self.peak = 0
-
-    @contextmanager
-    def enter(self, host: str):
-        with self._lock:
-            slot = self._hosts.get(host)
-            if slot is None:
-                slot = self._hosts[host] = _Host(self.per_host)
-        slot.slots.acquire()
-        try:
-            with slot.lock:
-                now = time.monotonic()
-                wait = slot.next_at - now
-                slot.next_at = max(now, slot.next_at) + self.delay
-            if wait > 0:
-                time.sleep(wait)
-            with self._lock:
-                self.in_flight += 1
-                self.peak = max(self.peak, self.in_flight)
-            try:
-                yield
-            finally:
-                with self._lock:
-                    self.in_flight -= 1
-        finally:
-            slot.slots.release()
-
-
 def host_key(url: str) -> str:
     parts = urlsplit(url)
     return (parts.netloc or parts.path).lower()
@@ -141,7 +100,7 @@ class HttpxFetcher(Fetcher):
         self.timeout = float(conf.get("MONITORING_TIMEOUT"))
         self.max_body = int(conf.get("MONITORING_MAX_BODY_BYTES"))
         self.proxy = conf.get("MONITORING_PROXY") or None
-        self.gate = HostGate(conf.get("MONITORING_PER_HOST"), float(conf.get("MONITORING_POLITENESS_DELAY")))
+        self.gate = make_gate(conf.get("MONITORING_PER_HOST"), float(conf.get("MONITORING_POLITENESS_DELAY")), self.timeout)
         # The TLS check's two contexts, built once (loading a CA store costs milliseconds of CPU):
         # one reads any certificate, the other verifies against the system store or the bundle.
         self.tls_loose = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -155,6 +114,7 @@ class HttpxFetcher(Fetcher):
 
     def close(self) -> None:
         self.client.close()
+        self.gate.close()
 
     def get(self, url: str) -> Page:
         return self._get(url, url)
@@ -163,18 +123,21 @@ class HttpxFetcher(Fetcher):
         """`url` as the checks know it (the gate's host); `fetch_url` what goes on the wire."""
         page = Page(url=url)
         start = time.monotonic()
-        with self.gate.enter(host_key(url)):
-            for _ in range(2):
-                try:
-                    self._read(page, fetch_url)
-                    break
-                except httpx.RemoteProtocolError as exc:
-                    # A kept-alive connection the server closed meanwhile: once more, on a new one.
-                    page.error = _reason(exc)
-                except httpx.HTTPError as exc:
-                    page.error = _reason(exc)
-                    break
-            page.elapsed_ms = int((time.monotonic() - start) * 1000)
+        try:
+            with self.gate.enter(host_key(url)):
+                for _ in range(2):
+                    try:
+                        self._read(page, fetch_url)
+                        break
+                    except httpx.RemoteProtocolError as exc:
+                        # A kept-alive connection the server closed meanwhile: once more, on a new one.
+                        page.error = _reason(exc)
+                    except httpx.HTTPError as exc:
+                        page.error = _reason(exc)
+                        break
+                page.elapsed_ms = int((time.monotonic() - start) * 1000)
+        except GateTimeout as exc:
+            page.error, page.unchecked = str(exc), True
         return page
 
     def _read(self, page: Page, fetch_url: str) -> None:
@@ -215,22 +178,28 @@ class HttpxFetcher(Fetcher):
         from cryptography import x509
 
         result = Certificate()
-        with self.gate.enter(f"{host}:{port}".lower()):
-            try:
-                with self._connect(host, port) as raw, self.tls_loose.wrap_socket(raw, server_hostname=host) as tls:
-                    der = tls.getpeercert(binary_form=True)
-                result.not_after = x509.load_der_x509_certificate(der).not_valid_after_utc
-            except (OSError, ValueError) as exc:
-                result.error = "无法建立 HTTPS 连接" if not isinstance(exc, socket.timeout) else "连接超时"
-                return result
-            try:
-                with self._connect(host, port) as raw, self.tls_strict.wrap_socket(raw, server_hostname=host):
-                    result.verified = True
-            except ssl.SSLCertVerificationError as exc:
-                result.verify_error = exc.verify_message or "证书校验失败"
-            except OSError as exc:
-                result.verify_error = str(exc)[:200]
+        try:
+            with self.gate.enter(f"{host}:{port}".lower()):
+                self._read_certificate(result, host, port, x509)
+        except GateTimeout as exc:
+            result.error = str(exc)
         return result
+
+    def _read_certificate(self, result: Certificate, host: str, port: int, x509) -> None:
+        try:
+            with self._connect(host, port) as raw, self.tls_loose.wrap_socket(raw, server_hostname=host) as tls:
+                der = tls.getpeercert(binary_form=True)
+            result.not_after = x509.load_der_x509_certificate(der).not_valid_after_utc
+        except (OSError, ValueError) as exc:
+            result.error = "无法建立 HTTPS 连接" if not isinstance(exc, socket.timeout) else "连接超时"
+            return
+        try:
+            with self._connect(host, port) as raw, self.tls_strict.wrap_socket(raw, server_hostname=host):
+                result.verified = True
+        except ssl.SSLCertVerificationError as exc:
+            result.verify_error = exc.verify_message or "证书校验失败"
+        except OSError as exc:
+            result.verify_error = str(exc)[:200]
 
 
 def days_left(cert: Certificate, now: datetime | None = None) -> int | None:

@@ -131,6 +131,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         "SMS_BACKEND": "accounts.sms.FileBackend",  # the console backend is refused with DEBUG off
         "SMS_ALLOW_TEST_BACKEND": "1",
         "SMS_FILE_PATH": str(tmp_path / "sms.jsonl"),
+        "MONITORING_HOST_GATE": "local",  # no Redis here: one monitoring worker, said so (else ops.W001, 0034)
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

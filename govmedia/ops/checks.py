@@ -1,7 +1,8 @@
-"""Refusals with DEBUG off: no SECRET_KEY, the console SMS backend, a cache of one process.
+"""Refusals with DEBUG off: no SECRET_KEY, the console SMS backend, a cache of one process; the
+monitoring host gate: refused when "shared" has no Redis, a deploy warning when it is per process.
 
-They are system checks (`manage.py check`, `migrate`, `runserver`) and run again when the WSGI
-application loads (govmedia/wsgi.py), so gunicorn refuses to start as well."""
+They are system checks (`manage.py check`, `migrate`, `runserver`); `production_refusals` runs again
+when the WSGI application loads (govmedia/wsgi.py), so gunicorn refuses to start as well."""
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
@@ -50,3 +51,37 @@ def refuse_unsafe_start() -> None:
     errors = production_refusals()
     if errors:
         raise ImproperlyConfigured("govmedia refuses to start: " + " | ".join(f"{e.id}: {e.msg}" for e in errors))
+
+
+@checks.register(checks.Tags.security)
+def monitoring_gate_refusal(app_configs=None, **kwargs):
+    """MONITORING_HOST_GATE=shared (or a value that is none of auto/shared/local) without what it needs."""
+    from monitoring.gates import gate_mode
+
+    try:
+        gate_mode()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="ops.E005")]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def monitoring_gate_warning(app_configs=None, **kwargs):
+    """With DEBUG off and monitoring on, "auto" without Redis leaves each worker its own per-host gate:
+    N queue workers would send N × MONITORING_PER_HOST requests to one host (decision 0034)."""
+    from monitoring import conf
+    from monitoring.gates import gate_mode
+
+    if settings.DEBUG or not conf.get("MONITORING_ENABLED"):
+        return []
+    try:
+        mode, chosen = gate_mode(), (conf.get("MONITORING_HOST_GATE") or "auto").strip().lower()
+    except ImproperlyConfigured:
+        return []  # ops.E005 says it
+    if mode == "local" and chosen == "auto":
+        return [checks.Warning(
+            "Monitoring is on but its per-host politeness gate is per process (no Redis): several queue workers "
+            "would each send MONITORING_PER_HOST requests to the same host at once.",
+            hint="Set REDIS_URL so that every worker shares one gate, or MONITORING_HOST_GATE=local when a single "
+                 "worker process runs the checks (docs/deploy.md).", id="ops.W001")]
+    return []

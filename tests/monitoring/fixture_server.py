@@ -7,6 +7,8 @@ listeners (a valid certificate and an expired one, both from a throwaway CA made
   /loop                 redirects to itself (too many redirects)
   /drop/<key>           closes the connection without an answer the first time (always for "always")
   /ok                   200
+  /gate/<seconds>       answers after a delay, recording per Host header the requests in flight (`active`,
+                        `peak`) and each start time (`starts`): what the per-host gate let through
   CONNECT host:port     as a proxy, tunnels to the valid-certificate listener
   absolute-form GETs    as a proxy, served from the pages registered under the full URL
   anything containing "missing" → 404; any other path unregistered → 200 (`default_body`)
@@ -95,6 +97,18 @@ class _Handler(BaseHTTPRequestHandler):
         if plain.startswith("/slow/"):
             time.sleep(float(plain.rsplit("/", 1)[1]))
             return self._send(200, b"<html>slow</html>")
+        if plain.startswith("/gate/"):
+            host = self.headers.get("Host", "")
+            with fixture.lock:
+                fixture.starts.setdefault(host, []).append(time.monotonic())
+                fixture.active[host] = fixture.active.get(host, 0) + 1
+                fixture.peak[host] = max(fixture.peak.get(host, 0), fixture.active[host])
+            try:
+                time.sleep(float(plain.rsplit("/", 1)[1]))
+            finally:
+                with fixture.lock:
+                    fixture.active[host] -= 1
+            return self._send(200, b"<html>gate</html>")
         if plain.startswith("/redirect/"):
             left = int(plain.rsplit("/", 1)[1])
             return self._send(302, b"", {"Location": f"/redirect/{left - 1}" if left > 1 else "/ok"})
@@ -180,6 +194,10 @@ class FixtureServer:
         self.tunnels = 0
         self.bench = False
         self.dropped: set[str] = set()
+        self.lock = threading.Lock()
+        self.active: dict[str, int] = {}
+        self.peak: dict[str, int] = {}
+        self.starts: dict[str, list[float]] = {}
         self._servers: list[ThreadingHTTPServer] = []
         self.http = self._listen(None)
         self.https = self._listen(self.certs["valid"])
@@ -201,6 +219,12 @@ class FixtureServer:
 
     def page(self, path: str, body: str | bytes, status: int = 200, headers: dict | None = None) -> None:
         self.pages[path] = (status, body.encode() if isinstance(body, str) else body, headers or {})
+
+    def reset_gate_records(self) -> None:
+        with self.lock:
+            self.active.clear()
+            self.peak.clear()
+            self.starts.clear()
 
     def close(self) -> None:
         for server in self._servers:

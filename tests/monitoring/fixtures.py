@@ -16,7 +16,7 @@ def fixture_server(tmp_path_factory):
 @pytest.fixture
 def monitoring(settings, fixture_server):
     """Monitoring settings for the suite: the throwaway CA trusted, short timeouts, no politeness
-    delay, the platform readers pointed at the fixture server."""
+    delay, the platform readers pointed at the fixture server, the per-process gate."""
     settings.MONITORING_ENABLED = True
     settings.MONITORING_CHECKS = {}
     settings.MONITORING_CA_BUNDLE = str(fixture_server.certs["ca"])
@@ -25,5 +25,7 @@ def monitoring(settings, fixture_server):
     settings.MONITORING_PER_HOST = 4
     settings.MONITORING_CONCURRENCY = 4
     settings.MONITORING_PLATFORM_ENDPOINTS = {"WB": fixture_server.url("/weibo"), "BL": fixture_server.url("/bili")}
+    # The in-process gate whatever REDIS_URL the environment has (the shared one: test_shared_gate.py).
+    settings.MONITORING_HOST_GATE, settings.REDIS_URL = "auto", ""
     fixture_server.pages.clear()
     return fixture_server

@@ -53,7 +53,8 @@ def _check_deploy(tmp_path, **extra):
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "govmedia.settings", "DEBUG": "0",
         "SECRET_KEY": "x7!Qm2#pLz9$Rt4^Vw8&Yb1*Nc5(Hd3)Jf6_Kg0+Ls2=Mu7~Pv9",
-        "ALLOWED_HOSTS": "govmedia.example.gov.cn", "STATIC_ROOT": str(tmp_path / "static"), **extra,
+        "ALLOWED_HOSTS": "govmedia.example.gov.cn", "STATIC_ROOT": str(tmp_path / "static"),
+        "MONITORING_HOST_GATE": "local", **extra,  # no Redis here: else ops.W001 (decision 0034)
     }
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                           cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
