@@ -252,9 +252,9 @@ def pending_by_age(viewer: Viewer) -> Table:
     for source in SOURCES:
         figures = {}
         for i, (a, b, _) in enumerate(buckets):
-            q = Q(reviewer_since__lte=now - timedelta(days=a))
+            q = Q(**{f"{source.since}__lte": now - timedelta(days=a)})
             if b is not None:
-                q &= Q(reviewer_since__gt=now - timedelta(days=b))
+                q &= Q(**{f"{source.since}__gt": now - timedelta(days=b)})
             figures[f"b{i}"] = Count("id", filter=q)
         columns.append(waiting_in_scope(user, source).aggregate(**figures))
     rows, links = [], []
@@ -275,7 +275,8 @@ def pending_by_unit(viewer: Viewer) -> Table:
 
     per_unit: dict[int, list[int]] = {}
     for n, source in enumerate(SOURCES):
-        for unit_id, count in waiting_in_scope(user, source).values_list("reviewer_id").annotate(c=Count("id")).order_by():
+        for unit_id, count in (waiting_in_scope(user, source).values_list(f"{source.reviewer}_id")
+                               .annotate(c=Count("id")).order_by()):
             per_unit.setdefault(unit_id, [0] * len(SOURCES))[n] = count
     top = sorted(per_unit.items(), key=lambda item: (-sum(item[1]), item[0]))[:20]
     units = OrgUnit.objects.in_bulk([unit_id for unit_id, _ in top])

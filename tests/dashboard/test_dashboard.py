@@ -82,10 +82,11 @@ def test_each_scope_sees_its_subtree_only(client, chain, login, registry):
         # two units side by side: 海淀区 and 朝阳区 see their own figures, never the other's
         assert figures("haidian", "accounts_by_status") == {"添加待审核": [2], "正常": [2]}
         assert figures("chaoyang", "accounts_by_status") == {"添加待审核": [1]}
-        assert figures("haidian", "pending_by_unit") == {"海淀区（110108）": [1, 0], "北京市（110000）": [1, 0]}
-        assert figures("chaoyang", "pending_by_unit") == {"朝阳区（110105）": [1, 0]}
-        assert figures("beijing", "pending_by_unit") == {"北京市（110000）": [1, 0], "海淀区（110108）": [1, 0],
-                                                         "朝阳区（110105）": [1, 0]}
+        # columns: 新媒体账号, 政府网站, 网站下线申请
+        assert figures("haidian", "pending_by_unit") == {"海淀区（110108）": [1, 0, 0], "北京市（110000）": [1, 0, 0]}
+        assert figures("chaoyang", "pending_by_unit") == {"朝阳区（110105）": [1, 0, 0]}
+        assert figures("beijing", "pending_by_unit") == {"北京市（110000）": [1, 0, 0], "海淀区（110108）": [1, 0, 0],
+                                                         "朝阳区（110105）": [1, 0, 0]}
         assert figures("gb", "accounts_by_type") == {"微信公众号": [1], "新浪微博": [6]}
         assert figures("gb", "accounts_by_level") == {"市级、垂管省局": [7]}
         assert figures("beijing", "accounts_by_month")["2026-01"] == [2, 0]
@@ -94,9 +95,9 @@ def test_each_scope_sees_its_subtree_only(client, chain, login, registry):
         over_time = figures("beijing", "accounts_by_type_over_time")
         assert over_time["2025-12"] == [0, 0] and over_time["2026-01"] == [1, 1] and over_time["2026-02"] == [1, 4]
         assert figures("gb", "accounts_by_level_over_time")["2026-02"] == [7]  # every account here is at 市级
-        assert figures("gb", "pending_by_age")["7–13天（超期）"] == [4, 0]
+        assert figures("gb", "pending_by_age")["7–13天（超期）"] == [4, 0, 0]
         html = client.get("/dashboard/").content.decode()
-        assert "超期待审核（在同一审核单位等待超过 7 天）：新媒体账号 4 条、政府网站 0 条" in html
+        assert "超期待审核（在同一审核单位等待超过 7 天）：新媒体账号 4 条、政府网站 0 条、网站下线申请 0 条" in html
 
 
 def test_spot_check_pass_rates_for_gb_and_l1_only(client, chain, login, tree):
