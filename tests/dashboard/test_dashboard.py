@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from dashboard.panels import PANELS, Table, panel
 from tests.accounts_media.conftest import approve, normal_account, submit
-from tests.factories import make_filer
+from tests.factories import make_filer, make_website
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WB = {"account_type": "WB", "wechat_kind": ""}
@@ -134,9 +134,10 @@ def test_each_panel_and_the_whole_dashboard_export_as_xlsx(client, chain, login,
     assert client.get("/dashboard/?export=spot_check_rates").status_code == 404  # not a panel of an org unit
 
 
-def test_the_page_costs_the_same_queries_whatever_the_data(client, chain, login, registry):
+def test_the_page_costs_the_same_queries_whatever_the_data(client, chain, login, registry, tree):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     login(chain["gb"])
     client.get("/dashboard/")  # the header's unread figure is cached from here on
@@ -147,6 +148,9 @@ def test_the_page_costs_the_same_queries_whatever_the_data(client, chain, login,
                        name=f"批量{i}")
         submit(chain["shangzhuang"], **WB, url=f"https://weibo.com/u/{6000 + i}", platform_id=str(6000 + i),
                name=f"待审{i}")
+    for i, code in enumerate(("110108", "120101")):  # 下线申请 waiting: the third source of the 待审核 panels
+        make_website(tree[code], f"下线网站{i}", filing="done", offline_state="pending", offline_kind="permanent",
+                     offline_reviewer=tree[code], offline_reviewer_since=timezone.now())
     with CaptureQueriesContext(connection) as many:
         assert client.get("/dashboard/").status_code == 200
     assert len(many) == len(few) and len(many) <= 16
