@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from notifications.models import Notification
 from tests.dashboard.test_dashboard import panel_table
 from tests.factories import make_website
+from tests.jobs_helpers import export_all
 from tests.websites.test_websites import _done_site
 from websites import services
 from websites.models import Offline, Website
@@ -106,6 +107,8 @@ def test_overdue_offline_requests_are_listed_for_the_unit_and_above_only(client,
         assert rows[0] == ("网站名称", "网站标识码", "下线类型", "下线日期", "网站组织单位", "审核定位", "到达审核单位时间", "等待天数")
         assert rows[1][0] == "海淀区人民政府网" and rows[1][2:4] == ("永久下线", "2026-03-25")
         assert rows[1][5:] == ("海淀区（110108）", "2026-03-02 10:00", 10)
+        everything = export_all(client, "/dashboard/overdue/", {"tab": "all", "source": "offline"})  # 导出全部: a job
+        assert [r[0] for r in everything.active.iter_rows(min_row=2, values_only=True)] == ["海淀区人民政府网"]
 
 
 def test_the_panels_count_offline_requests_as_the_list_they_open(client, chain, login, waiting, foreign):
