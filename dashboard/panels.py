@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Length, Replace, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -218,12 +218,58 @@ def _month_end_totals(viewer: Viewer, group, columns, link=None) -> Table:
 @panel("accounts_by_type_over_time", "新媒体账号总数（按类型，近12个月月末）", chart="line",
        description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）")
 def accounts_by_type_over_time(viewer: Viewer) -> Table:
-    from django.db.models import F
-
     from accounts_media.platforms import ACCOUNT_TYPES
 
     return _month_end_totals(viewer, F("account_type"), [(t.code, t.name) for t in ACCOUNT_TYPES],
                              lambda code, last: _url("media:list", account_type=code, created_to=f"{last:%Y-%m-%d}"))
+
+
+STATUS_OVER_TIME_NOTE = ("各月末的账号数由当前各状态账号数按流水（操作日志）中记录的状态变化逐月倒推；"
+                         "当月为当前数。仅当月的数字可打开对应列表，以往月末没有可对应的列表。")
+
+
+def _status_moves(viewer: Viewer, since: datetime) -> dict:
+    """{month: {status: net change}} of the viewer's accounts from `since` on: ONE query grouped by
+    the journal month and the (before, after) status labels that differ. A label that is not a
+    counted status (未提交, a new record's "", 已删除, 已放弃) is outside the counted set, so a
+    submission, a removal or a draft's deletion is a move in or out of it."""
+    from accounts_media.models import Status
+    from orgtree.selectors import scope_q
+    from reviews.models import JournalEntry
+
+    code_of = {label: code for code, label in Status.choices if code != Status.DRAFT}
+    entries = (JournalEntry.objects.filter(scope_q(viewer.user.org_unit, "scope_path"), subject_type="media_account",
+                                           at__gte=since).exclude(status_before=F("status_after")))
+    moves: dict = {}
+    for month, before, after, n in (entries.annotate(m=TruncMonth("at", tzinfo=timezone.get_current_timezone()))
+                                    .values_list("m", "status_before", "status_after").annotate(n=Count("id")).order_by()):
+        net = moves.setdefault(month.date(), {})
+        if before in code_of:
+            net[code_of[before]] = net.get(code_of[before], 0) - n
+        if after in code_of:
+            net[code_of[after]] = net.get(code_of[after], 0) + n
+    return moves
+
+
+@panel("accounts_by_status_over_time", "新媒体账号总数（按状态，近12个月月末）", chart="line",
+       description="各月末已报送的账号数（不含未提交和已删除），按当时的状态")
+def accounts_by_status_over_time(viewer: Viewer) -> Table:
+    """The current figures per status (the shared scan: no query of its own), walked back month by
+    month with the net status moves of each month (one grouped journal query over 11 months)."""
+    from accounts_media.models import Status
+
+    months = _months(viewer.now)
+    running = _totals(_breakdown(viewer), 1)
+    moves = _status_moves(viewer, months[1])
+    at_end: dict = {}
+    for m in reversed(months):  # the current month is "now"; each earlier month end is the next one minus its moves
+        at_end[m] = dict(running)
+        for code, n in moves.get(m.date(), {}).items():
+            running[code] = running.get(code, 0) - n
+    shown = [(v, label) for v, label in Status.choices if v != Status.DRAFT and any(at_end[m].get(v) for m in months)]
+    rows = [[f"{m:%Y-%m}", *(at_end[m].get(v, 0) for v, _ in shown)] for m in months]
+    links = [[""] * len(shown) for _ in months[:-1]] + [[_url("media:list", status=v) for v, _ in shown]]
+    return Table(["月份"] + [label for _, label in shown], rows, links, note=STATUS_OVER_TIME_NOTE)
 
 
 @panel("accounts_by_level_over_time", "新媒体账号总数（按组织单位层级，近12个月月末）", chart="line",
@@ -248,15 +294,22 @@ def age_buckets() -> list[tuple[int, int | None, str]]:
 def pending_by_age(viewer: Viewer) -> Table:
     user, now = viewer.user, viewer.now
     buckets = age_buckets()
-    columns = []
-    for source in SOURCES:
-        figures = {}
+    # One aggregate per table: the sources read from the same rows (a website's 申报 and 下线申请)
+    # share it, each count filtered on its own 审核定位 and "since" columns.
+    per_table: dict[str, tuple[Q | None, dict]] = {}
+    for n, source in enumerate(SOURCES):
+        waiting = Q(**{f"{source.reviewer}__isnull": False})
+        where, figures = per_table.get(source.visible, (None, {}))
         for i, (a, b, _) in enumerate(buckets):
-            q = Q(reviewer_since__lte=now - timedelta(days=a))
+            q = waiting & Q(**{f"{source.since}__lte": now - timedelta(days=a)})
             if b is not None:
-                q &= Q(reviewer_since__gt=now - timedelta(days=b))
-            figures[f"b{i}"] = Count("id", filter=q)
-        columns.append(waiting_in_scope(user, source).aggregate(**figures))
+                q &= Q(**{f"{source.since}__gt": now - timedelta(days=b)})
+            figures[f"s{n}b{i}"] = Count("id", filter=q)
+        per_table[source.visible] = (waiting if where is None else where | waiting, figures)
+    counts: dict = {}
+    for visible, (where, figures) in per_table.items():
+        counts.update(next(s for s in SOURCES if s.visible == visible).queryset(user).filter(where).aggregate(**figures))
+    columns = [{f"b{i}": counts[f"s{n}b{i}"] for i in range(len(buckets))} for n in range(len(SOURCES))]
     rows, links = [], []
     for i, (a, b, label) in enumerate(buckets):
         overdue = a >= ageing_days()
@@ -275,7 +328,8 @@ def pending_by_unit(viewer: Viewer) -> Table:
 
     per_unit: dict[int, list[int]] = {}
     for n, source in enumerate(SOURCES):
-        for unit_id, count in waiting_in_scope(user, source).values_list("reviewer_id").annotate(c=Count("id")).order_by():
+        for unit_id, count in (waiting_in_scope(user, source).values_list(f"{source.reviewer}_id")
+                               .annotate(c=Count("id")).order_by()):
             per_unit.setdefault(unit_id, [0] * len(SOURCES))[n] = count
     top = sorted(per_unit.items(), key=lambda item: (-sum(item[1]), item[0]))[:20]
     units = OrgUnit.objects.in_bulk([unit_id for unit_id, _ in top])

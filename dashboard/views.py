@@ -8,7 +8,7 @@ from govmedia.common.lists import render_list
 from govmedia.common.xlsx import workbook_bytes, xlsx_download
 from jobs.exports import export_requested
 
-from .ageing import ageing_days
+from .ageing import SOURCES, ageing_days
 from .lists import SPECS, TABS, tab_of
 from .panels import Viewer, export_sheets, page_panels
 
@@ -42,4 +42,4 @@ def overdue(request):
         query.pop(key, None)
     return render_list(request, spec, listed, "dashboard/overdue.html", {
         "tabs": TABS, "tab": {"key": tab_of(request)}, "source": source, "ageing_days": ageing_days(),
-        "query_rest": query.urlencode(), "sources": [("media", "新媒体账号"), ("website", "政府网站")]})
+        "query_rest": query.urlencode(), "sources": [(s.key, s.label) for s in SOURCES]})

@@ -1,12 +1,17 @@
 """Review ageing (decision 0031): a request waiting at one unit more than REVIEW_AGEING_DAYS
-calendar days is 超期. The engine stamps the workflow's `waiting` column (`reviewer_since`) when a
-request reaches a unit, so how long it has waited there is one column. Imports nothing of ours:
-the lists of media accounts and websites mark their overdue rows with it."""
+calendar days is 超期. The engine stamps the workflow's `waiting` columns (审核定位 and the time
+the request reached it) when a request reaches a unit, so how long it has waited there is one
+column. Every helper takes those two column names (`waiting`, as the workflow declares them):
+`REVIEW` for the 申报/添加 requests (`reviewer`, `reviewer_since`), `("offline_reviewer",
+"offline_reviewer_since")` for a website's 下线申请. Imports nothing of ours: the lists of media
+accounts and websites and 下线审核 mark their overdue rows with it."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+
+REVIEW = ("reviewer", "reviewer_since")
 
 
 def ageing_days() -> int:
@@ -18,24 +23,31 @@ def cutoff(days: int | None = None, now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(days=ageing_days() if days is None else days)
 
 
-def overdue_q(now: datetime | None = None) -> Q:
-    return Q(reviewer__isnull=False, reviewer_since__lt=cutoff(now=now))
+def overdue_q(now: datetime | None = None, waiting: tuple[str, str] = REVIEW) -> Q:
+    reviewer, since = waiting
+    return Q(**{f"{reviewer}__isnull": False, f"{since}__lt": cutoff(now=now)})
 
 
-def is_overdue(obj, now: datetime | None = None) -> bool:
-    since = getattr(obj, "reviewer_since", None)
-    return bool(obj.reviewer_id and since and since < cutoff(now=now))
+def _since(obj, waiting):
+    reviewer, since = waiting
+    return getattr(obj, since, None) if getattr(obj, f"{reviewer}_id", None) else None
 
 
-def waited_days(obj, now: datetime | None = None) -> int | None:
-    since = getattr(obj, "reviewer_since", None)
-    return ((now or timezone.now()) - since).days if obj.reviewer_id and since else None
+def is_overdue(obj, now: datetime | None = None, waiting: tuple[str, str] = REVIEW) -> bool:
+    since = _since(obj, waiting)
+    return bool(since and since < cutoff(now=now))
 
 
-def overdue_badge(obj) -> str:
+def waited_days(obj, now: datetime | None = None, waiting: tuple[str, str] = REVIEW) -> int | None:
+    since = _since(obj, waiting)
+    return ((now or timezone.now()) - since).days if since else None
+
+
+def overdue_badge(obj, waiting: tuple[str, str] = REVIEW) -> str:
     """The 待审核 lists' mark on an overdue row (text, so not only a colour)."""
     from django.utils.html import format_html
 
-    if not is_overdue(obj):
+    if not is_overdue(obj, waiting=waiting):
         return ""
-    return format_html('<span class="badge text-bg-danger ms-1" data-testid="overdue">超期{}天</span>', waited_days(obj))
+    return format_html('<span class="badge text-bg-danger ms-1" data-testid="overdue">超期{}天</span>',
+                       waited_days(obj, waiting=waiting))

@@ -44,6 +44,9 @@ RESTORABLE = {RunStatus.TEMP_OFFLINE, RunStatus.PERMANENT_OFFLINE, RunStatus.EME
 
 PENDING_FILINGS = {Filing.REVIEWING, Filing.REVIEWED, Filing.MODIFYING}
 
+# The 下线申请's 审核定位 and the time it reached that unit (OFFLINE_WORKFLOW.waiting; review ageing, decision 0031).
+OFFLINE_WAITING = ("offline_reviewer", "offline_reviewer_since")
+
 
 class Website(models.Model):
     name = models.CharField("网站名称", max_length=100)
@@ -87,6 +90,8 @@ class Website(models.Model):
     temp_offline_year = models.PositiveSmallIntegerField("最近一次临时下线年份", null=True, blank=True)
     offline_reviewer = models.ForeignKey("orgtree.OrgUnit", verbose_name="下线审核定位", null=True, blank=True,
                                          on_delete=models.PROTECT, related_name="+")
+    # When the 下线申请 reached the unit it waits at (stamped by the engine, OFFLINE_WORKFLOW.waiting).
+    offline_reviewer_since = models.DateTimeField("到达下线审核单位时间", null=True, blank=True, editable=False)
     tracking_code = models.CharField("临时码", max_length=16, unique=True)
     final_approved_at = models.DateTimeField("办结时间", null=True, blank=True)
     site_code = models.CharField("网站标识码", max_length=10, unique=True, null=True, blank=True)
@@ -117,6 +122,9 @@ class Website(models.Model):
         indexes = [
             # 超期待审核: the waiting requests by the time they reached their unit (pending rows only).
             models.Index(fields=["reviewer_since"], condition=models.Q(reviewer__isnull=False), name="website_waiting_since"),
+            # The same for the 下线申请 waiting at a unit (review ageing, decision 0031).
+            models.Index(fields=["offline_reviewer_since"], condition=models.Q(offline_reviewer__isnull=False),
+                         name="website_offline_waiting_since"),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,7 @@ from accounts.models import User
 from accounts.roles import Role
 from reviews.engine import Context, Guard, Transition, TransitionError, Workflow, is_system
 
-from .models import Filing, Offline, RESTORABLE, RunStatus
+from .models import OFFLINE_WAITING, Filing, Offline, RESTORABLE, RunStatus
 from .models import Website
 from .workflow import operator_of_site, org_in_chain
 
@@ -135,6 +135,7 @@ def emergency(obj, ctx: Context):
     if obj.offline_kind == "temporary" and obj.offline_state in (O.PENDING, O.APPROVED):
         # A temporary offline under review, or approved and not started, gives way to the emergency.
         obj.offline_state, obj.offline_reviewer, obj.offline_kind = O.NONE, None, ""
+        obj.offline_reviewer_since = None  # another table's effect: OFFLINE_WORKFLOW's stamp does not run here
         ctx.reason = (ctx.reason + "（进行中的临时下线申请随之取消）").strip()
     obj.offline_until = until  # a permanent request has no reopen date: the field is free
     ctx.journal_data = {"until": str(until)}
@@ -174,6 +175,8 @@ OFFLINE_WORKFLOW = Workflow(
     model=Website, subject_type="website", status_attr="offline_state",
     status_labels=dict(Offline.choices), unit_of=unit_of,
     position_of=lambda obj: f"{obj.offline_reviewer.name}（{obj.offline_reviewer.code}）" if obj.offline_reviewer_id else "",
+    # The engine stamps when a request reaches a unit, so it is aged like the others (decision 0031).
+    waiting=OFFLINE_WAITING,
     transitions=[
         T("request_offline", "下线申请", f({O.NONE}), O.PENDING, operator_of_site, (check_and_store_request,),
           guards=(NOT_A_PORTAL_REQUEST, NORMAL, NO_CHANGE_WAITING), stale="网站已有进行中的下线申请。",

@@ -13,10 +13,12 @@ from .selectors import websites_visible_to
 
 @require_GET
 def offline_reviews(request):
-    """下线审核: the offline requests waiting at this org unit, and the sites of its subtree whose
-    紧急下线 is past its expected reopen date (docs/decisions/0016-offline-dates.md)."""
+    """下线审核: the offline requests waiting at this org unit (longest waiting first; 超期 ones red
+    with their 超期N天 mark, decision 0031), and the sites of its subtree whose 紧急下线 is past its
+    expected reopen date (docs/decisions/0016-offline-dates.md)."""
     from django.utils import timezone
 
+    from reviews.ageing import overdue_badge
     from reviews.buttons import render_buttons
 
     from .buttons import url_for
@@ -24,12 +26,13 @@ def offline_reviews(request):
 
     sites = list(websites_visible_to(request.user).filter(offline_state=Offline.PENDING,
                                                           offline_reviewer_id=request.user.org_unit_id)
-                 .select_related("org_unit").order_by("offline_from"))
+                 .select_related("org_unit").order_by("offline_reviewer_since", "offline_from", "id"))
     overdue = list(websites_visible_to(request.user).filter(run_status=RunStatus.EMERGENCY_OFFLINE,
                                                             offline_until__lt=timezone.localdate())
                    .select_related("org_unit").order_by("offline_until")[:200])
     for site in sites:
         site.buttons = render_buttons(request, OFFLINE_WORKFLOW, site, url_for, names=["approve_offline"], link_style=True)
+        site.overdue = overdue_badge(site, waiting=OFFLINE_WORKFLOW.waiting)  # review ageing (decision 0031)
     for site in overdue:
         site.buttons = render_buttons(request, RUN_WORKFLOW, site, url_for, names=["restore_site"], link_style=True)
     return render(request, "websites/offline_reviews.html", {"sites": sites, "overdue": overdue})

@@ -51,6 +51,8 @@ def test_gb_and_beijing_read_their_dashboards_and_drill_down_to_the_lists(page):
         assert page.get_by_role("heading", name=re.compile("数据看板")).is_visible()
         drawn = page.evaluate("() => [...document.querySelectorAll('canvas[data-chart]')].filter(c => c.chart).length")
         assert drawn >= 5  # every panel with data is a Chart.js chart …
+        assert page.get_by_text("新媒体账号总数（按状态，近12个月月末）").first.is_visible()  # status over time, drawn too
+        assert page.evaluate("() => !!document.querySelector('canvas[data-chart=\"chart-accounts_by_status_over_time\"]').chart")
         types = table_cells(page, "accounts_by_type")
         assert sorted(types) == sorted(expected_types)  # … and a table beside it
         # click the first bar of 按类型: the 新媒体账号信息 list filtered by that type

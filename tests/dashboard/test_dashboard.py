@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from dashboard.panels import PANELS, Table, panel
 from tests.accounts_media.conftest import approve, normal_account, submit
-from tests.factories import make_filer
+from tests.factories import make_filer, make_website
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WB = {"account_type": "WB", "wechat_kind": ""}
@@ -82,10 +82,11 @@ def test_each_scope_sees_its_subtree_only(client, chain, login, registry):
         # two units side by side: 海淀区 and 朝阳区 see their own figures, never the other's
         assert figures("haidian", "accounts_by_status") == {"添加待审核": [2], "正常": [2]}
         assert figures("chaoyang", "accounts_by_status") == {"添加待审核": [1]}
-        assert figures("haidian", "pending_by_unit") == {"海淀区（110108）": [1, 0], "北京市（110000）": [1, 0]}
-        assert figures("chaoyang", "pending_by_unit") == {"朝阳区（110105）": [1, 0]}
-        assert figures("beijing", "pending_by_unit") == {"北京市（110000）": [1, 0], "海淀区（110108）": [1, 0],
-                                                         "朝阳区（110105）": [1, 0]}
+        # columns: 新媒体账号, 政府网站, 网站下线申请
+        assert figures("haidian", "pending_by_unit") == {"海淀区（110108）": [1, 0, 0], "北京市（110000）": [1, 0, 0]}
+        assert figures("chaoyang", "pending_by_unit") == {"朝阳区（110105）": [1, 0, 0]}
+        assert figures("beijing", "pending_by_unit") == {"北京市（110000）": [1, 0, 0], "海淀区（110108）": [1, 0, 0],
+                                                         "朝阳区（110105）": [1, 0, 0]}
         assert figures("gb", "accounts_by_type") == {"微信公众号": [1], "新浪微博": [6]}
         assert figures("gb", "accounts_by_level") == {"市级、垂管省局": [7]}
         assert figures("beijing", "accounts_by_month")["2026-01"] == [2, 0]
@@ -94,9 +95,9 @@ def test_each_scope_sees_its_subtree_only(client, chain, login, registry):
         over_time = figures("beijing", "accounts_by_type_over_time")
         assert over_time["2025-12"] == [0, 0] and over_time["2026-01"] == [1, 1] and over_time["2026-02"] == [1, 4]
         assert figures("gb", "accounts_by_level_over_time")["2026-02"] == [7]  # every account here is at 市级
-        assert figures("gb", "pending_by_age")["7–13天（超期）"] == [4, 0]
+        assert figures("gb", "pending_by_age")["7–13天（超期）"] == [4, 0, 0]
         html = client.get("/dashboard/").content.decode()
-        assert "超期待审核（在同一审核单位等待超过 7 天）：新媒体账号 4 条、政府网站 0 条" in html
+        assert "超期待审核（在同一审核单位等待超过 7 天）：新媒体账号 4 条、政府网站 0 条、网站下线申请 0 条" in html
 
 
 def test_spot_check_pass_rates_for_gb_and_l1_only(client, chain, login, tree):
@@ -133,9 +134,10 @@ def test_each_panel_and_the_whole_dashboard_export_as_xlsx(client, chain, login,
     assert client.get("/dashboard/?export=spot_check_rates").status_code == 404  # not a panel of an org unit
 
 
-def test_the_page_costs_the_same_queries_whatever_the_data(client, chain, login, registry):
+def test_the_page_costs_the_same_queries_whatever_the_data(client, chain, login, registry, tree):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     login(chain["gb"])
     client.get("/dashboard/")  # the header's unread figure is cached from here on
@@ -146,6 +148,9 @@ def test_the_page_costs_the_same_queries_whatever_the_data(client, chain, login,
                        name=f"批量{i}")
         submit(chain["shangzhuang"], **WB, url=f"https://weibo.com/u/{6000 + i}", platform_id=str(6000 + i),
                name=f"待审{i}")
+    for i, code in enumerate(("110108", "120101")):  # 下线申请 waiting: the third source of the 待审核 panels
+        make_website(tree[code], f"下线网站{i}", filing="done", offline_state="pending", offline_kind="permanent",
+                     offline_reviewer=tree[code], offline_reviewer_since=timezone.now())
     with CaptureQueriesContext(connection) as many:
         assert client.get("/dashboard/").status_code == 200
     assert len(many) == len(few) and len(many) <= 16
