@@ -1,7 +1,8 @@
 """Where notifications come from: the review engine's transitions (registered in apps.ready).
 
 - a request reaches a unit (审核定位 changes to it): 待审核申请 to that unit's logins, one per
-  unit and transition batch (a bulk import of 300 accounts is one message, not 300);
+  unit and transition batch (a bulk import of 300 accounts is one message, not 300); a website's
+  下线申请 (下线审核定位) names the 下线申请 and links to 下线审核;
 - a review transition named reject_*: 申请被驳回 with the reason, to whoever asked (the filer
   unit; for 关停恢复 the L1 unit; for a website the site's operator once it has a login).
 """
@@ -35,8 +36,10 @@ def on_transitions(applied) -> None:
 
 
 def waiting_at(unit_id: int, items) -> list[Message]:
-    noun, review_page, _ = SUBJECTS[items[0].workflow.subject_type]
     first = items[0]
+    if first.workflow.status_attr == "offline_state":
+        return offline_waiting_at(unit_id, items)
+    noun, review_page, _ = SUBJECTS[first.workflow.subject_type]
     if len(items) == 1:
         title = f"待审核：{noun}“{first.obj.name}”{first.transition.label}"
         link = reverse(review_page, args=[first.obj.pk])
@@ -46,6 +49,18 @@ def waiting_at(unit_id: int, items) -> list[Message]:
             "websites:review_list")
     body = f"{title}，请及时审核。"
     return [Message(u, "review_waiting", title, body, link) for u in org_unit_users([unit_id])]
+
+
+def offline_waiting_at(unit_id: int, items) -> list[Message]:
+    """A website's 下线申请 reaching a unit (asked, or passed up by the unit below): it is the
+    申请 that waits, whatever transition moved it, so the title names it, not the transition."""
+    if len(items) == 1:
+        title = f"待审核：政府网站“{items[0].obj.name}”下线申请"
+    else:
+        title = f"待审核：{len(items)} 条政府网站下线申请"
+    body = f"{title}，请及时审核。"
+    return [Message(u, "review_waiting", title, body, reverse("websites:offline_reviews"))
+            for u in org_unit_users([unit_id])]
 
 
 def rejected(a) -> list[Message]:

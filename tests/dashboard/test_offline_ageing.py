@@ -205,3 +205,15 @@ def test_the_migration_backfills_the_requests_waiting_now(chain, tree, waiting, 
     assert Website.objects.get(pk=waiting.pk).offline_reviewer_since == approved.at == at(4)
     assert Website.objects.get(pk=foreign.pk).offline_reviewer_since >= before  # no journal entry: from now
     assert not Website.objects.filter(offline_reviewer__isnull=True, offline_reviewer_since__isnull=False).exists()
+
+
+def test_each_unit_the_request_reaches_is_told_of_the_offline_request(chain, waiting):
+    def told(unit_key):
+        return list(Notification.objects.filter(user=chain[unit_key], kind="review_waiting", title__contains="下线")
+                    .values_list("title", "link"))
+
+    expected = [("待审核：政府网站“海淀区人民政府网”下线申请", OFFLINE_PAGE)]
+    assert told("haidian") == expected and told("beijing") == []
+    with time_machine.travel(at(3), tick=False):
+        act(waiting, "approve_offline", chain["haidian"])
+    assert told("beijing") == expected and len(told("haidian")) == 1
