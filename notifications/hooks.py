@@ -40,15 +40,28 @@ def waiting_at(unit_id: int, items) -> list[Message]:
     if first.workflow.status_attr == "offline_state":
         return offline_waiting_at(unit_id, items)
     noun, review_page, _ = SUBJECTS[first.workflow.subject_type]
+    what = _what_waits(first)
     if len(items) == 1:
-        title = f"待审核：{noun}“{first.obj.name}”{first.transition.label}"
+        title = f"待审核：{noun}“{first.obj.name}”{what}"
         link = reverse(review_page, args=[first.obj.pk])
     else:
-        title = f"待审核：{len(items)} 条{noun}申请（{first.transition.label}）"
+        title = f"待审核：{len(items)} 条{noun}申请（{what.strip('（）')}）"
         link = reverse("media:list") + "?tab=pending" if first.workflow.subject_type == "media_account" else reverse(
             "websites:review_list")
     body = f"{title}，请及时审核。"
     return [Message(u, "review_waiting", title, body, link) for u in org_unit_users([unit_id])]
+
+
+def _what_waits(a) -> str:
+    """What the unit is asked to review: the request the filer made (添加, 变更, 关停 …, the
+    transition's own name), or — when the unit below passed it up (a review transition such as
+    审核通过) — that request as its status names it, passed up from below."""
+    if a.transition.kind != "review":
+        return a.transition.label
+    status = a.workflow.status_labels.get(getattr(a.obj, a.workflow.status_attr), "")
+    if a.workflow.subject_type == "media_account" and status:
+        return f"（{status}，下级单位已审核通过）"
+    return "（下级单位已审核通过）"
 
 
 def offline_waiting_at(unit_id: int, items) -> list[Message]:

@@ -31,6 +31,12 @@ if [ -z "${DATABASE_URL:-}" ]; then
   fi
 fi
 export DJANGO_SETTINGS_MODULE=govmedia.settings_bench
+# DEBUG is off in the bench: it needs a SECRET_KEY, its own (made once, kept in bench/out, never committed).
+if [ -z "${SECRET_KEY:-}" ]; then
+  export SECRET_KEY_FILE=${SECRET_KEY_FILE:-$PWD/bench/out/secret_key}
+  mkdir -p "$(dirname "$SECRET_KEY_FILE")"
+  [ -s "$SECRET_KEY_FILE" ] || $PY manage.py create_secret_key
+fi
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_orgtree
 $PY manage.py create_org_users --demo-password "${DEMO_PASSWORD:-Demo@2026}"

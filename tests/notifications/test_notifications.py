@@ -51,6 +51,7 @@ def test_a_request_waiting_for_you_then_your_request_rejected_with_the_reason(ch
     account = approve(account, chain["haidian"])  # up to 北京市: its logins are told
     [waiting] = notes(chain["beijing"], "review_waiting")
     assert waiting.email_to == "gk@beijing.gov.cn"
+    assert waiting.title == "待审核：新媒体账号“上庄发布”（添加待审核，下级单位已审核通过）"  # what waits, not "审核通过"
 
     reject(account, chain["beijing"], reason="名称不规范")
     [rejected] = notes(chain["shangzhuang"], "review_rejected")
@@ -166,7 +167,7 @@ def test_a_website_application_waits_at_its_unit_and_a_rejected_change_reaches_t
     site = _done_site(chain)
     waiting = notes(chain["haidian"], "review_waiting")
     assert [n.link for n in waiting] == [f"/websites/review/{site.pk}/"]  # the application (its submission stays there)
-    assert notes(chain["beijing"], "review_waiting")[0].title.startswith("待审核：政府网站")
+    assert notes(chain["beijing"], "review_waiting")[0].title == f"待审核：政府网站“{site.name}”（下级单位已审核通过）"
     site = site_services.perform(site, "request_change", site.operator_user, {"sponsor": "海淀区人民政府"})
     site = site_services.perform(site, "reject_change", chain["haidian"], {"result_label": "审核未通过", "reason": "主办单位有误"})
     [rejected] = notes(site.operator_user, "review_rejected")
