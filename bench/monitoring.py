@@ -86,6 +86,57 @@ def ensure_websites(count: int) -> int:
     return count
 
 
+TOPUP = "监测基准账号"
+ACCOUNTS = int(float(os.environ.get("BENCH_SCALE", "1")) * 250_000)
+
+
+def topup_accounts(target: int) -> int:
+    """Accounts on the register up to `target` (the issue's 250,000 accounts checked): the generated
+    data has 250,000 accounts, of which drafts, pending additions, rejections and closures are not
+    monitored, so the missing ones are added as 正常 accounts of random filer units, marked by their
+    names and removed again after the run (the other benches keep their 250,000). Returns how many."""
+    import random
+
+    from accounts_media.management.commands.generate_scale_data import TYPE_WEIGHTS, url_for
+    from accounts_media.models import MediaAccount, Status
+    from monitoring import runner
+    from orgtree.models import FilerUnit
+
+    remove_topup()
+    missing = target - runner.monitored(runner.ACCOUNTS).count()
+    if missing <= 0:
+        return 0
+    rng = random.Random(18)
+    filers = list(FilerUnit.objects.values_list("pk", "code", "org_unit__path")[:5000])
+    types, weights = zip(*TYPE_WEIGHTS)
+    batch = []
+    for n in range(missing):
+        filer_id, filer_code, path = filers[n % len(filers)]
+        code = rng.choices(types, weights)[0]
+        url, platform_id = url_for(code, 900_000_000 + n)
+        batch.append(MediaAccount(
+            filer_unit_id=filer_id, org_path=path, media_code=f"JC{n:010d}", account_type=code, url=url,
+            platform_id=platform_id, name=f"{TOPUP}{n:06d}", operator="开设主体", status=Status.NORMAL,
+            wechat_kind="subscription" if code == "WX" else "", platform_name="政务平台" if code == "QT" else (
+                "微信小程序" if code == "XC" else "")))
+        if len(batch) == 5000:
+            MediaAccount.objects.bulk_create(batch)
+            batch = []
+    MediaAccount.objects.bulk_create(batch)
+    return missing
+
+
+def remove_topup() -> int:
+    """The accounts `topup_accounts` added, with their results and findings (one DELETE each)."""
+    from accounts_media.models import MediaAccount
+    from monitoring.models import CheckResult, Finding
+
+    added = MediaAccount.objects.filter(name__startswith=TOPUP)
+    CheckResult.objects.filter(account__in=added)._raw_delete(CheckResult.objects.db)
+    Finding.objects.filter(account__in=added)._raw_delete(Finding.objects.db)
+    return added._raw_delete(MediaAccount.objects.db)
+
+
 def main():
     from monitoring import runner
 
@@ -104,6 +155,7 @@ def main():
         settings.MONITORING_HOST_GATE = os.environ.get("BENCH_MONITOR_GATE", settings.MONITORING_HOST_GATE)
         redis = own_redis()
         sites = ensure_websites(SITES)
+        added = topup_accounts(ACCOUNTS)
         accounts = runner.monitored(runner.ACCOUNTS).count()
         monitored_sites = runner.monitored(runner.WEBSITES).count()
         load_before = os.getloadavg()
@@ -130,6 +182,7 @@ def main():
         findings = Finding.objects.filter(last_run=run, closed_at__isnull=True).count()
         figures = {
             "objects": run.objects_total, "sites": monitored_sites, "accounts": accounts, "generated_sites": sites,
+            "added_accounts": added,
             "wall": wall, "rate": run.objects_total / wall if wall else 0, "peak_mb": peak_mb,
             "rss_before_mb": rss_before / 1024, "concurrency": CONCURRENCY, "per_host": PER_HOST,
             "peak_in_flight": fetcher.gate.peak, "results": results, "findings": findings,
@@ -141,6 +194,7 @@ def main():
         print(json.dumps(figures, ensure_ascii=False, indent=1))
         write_doc(figures)
     finally:
+        remove_topup()
         server.terminate()
         server.wait(10)
         if redis is not None:
@@ -180,7 +234,8 @@ def write_doc(f: dict) -> None:
              f"{f['load_before'][0]:.1f} before, {f['load_after'][0]:.1f} after (other work on the machine counts).", "",
              "| what | figure |", "| --- | --- |",
              f"| objects checked | {f['objects']:,} ({f['sites']:,} websites: homepage, certificate, 备案标识, 3 栏目 links each; "
-             f"{f['accounts']:,} accounts on the register of the 250,000 generated: link, latest post where a reader exists) |",
+             f"{f['accounts']:,} accounts on the register: the generated ones that are monitored, topped up with "
+             f"{f['added_accounts']:,} 正常 accounts removed after the run; link, latest post where a reader exists) |",
              f"| wall time | {f['wall']:.0f} s ({f['rate']:.0f} objects/s) |",
              f"| peak RSS of the runner process | {f['peak_mb']:.0f} MB ({f['rss_before_mb']:.0f} MB before the run) |",
              f"| concurrency | {f['concurrency']} threads, ≤ {f['per_host']} per host, no politeness delay; "

@@ -9,7 +9,7 @@ Add a panel in one place:
     def findings_by_kind(viewer: Viewer) -> Table: ...   # viewer.user, viewer.now, viewer.once(...)
 """
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Callable
 from urllib.parse import urlencode
 
@@ -116,19 +116,23 @@ def _accounts(user):
 
 # --- accounts ------------------------------------------------------------------------------------
 
-def _breakdown(viewer: Viewer) -> list[tuple[str, str, int, int]]:
-    """(type, status, level, count) of the viewer's accounts: ONE grouped scan shared by the
-    type, status and level panels (at most types × statuses × levels rows come back)."""
+def _breakdown(viewer: Viewer) -> list[tuple[str, str, int, date, int]]:
+    """(type, status, level, creation month, count) of the viewer's accounts: ONE grouped scan
+    shared by every account panel — the type, status and level figures and the month-end totals
+    by type and by level (at most types × statuses × levels × months rows come back: about
+    11,000 for GB on the 250,000-account bench data, against three scans of the table)."""
     slashes = Length("org_path") - Length(Replace("org_path", Value("/"), Value("")))
-    return viewer.once("accounts", lambda: list(
-        _accounts(viewer.user).annotate(level=slashes - 2).values_list("account_type", "status", "level")
-        .annotate(n=Count("id")).order_by()))
+    tz = timezone.get_current_timezone()
+    return viewer.once("accounts", lambda: [
+        (account_type, status, level, month.date(), n) for account_type, status, level, month, n in
+        _accounts(viewer.user).annotate(level=slashes - 2, m=TruncMonth("created_at", tzinfo=tz))
+        .values_list("account_type", "status", "level", "m").annotate(n=Count("id")).order_by()])
 
 
 def _totals(rows, index: int) -> dict:
     totals: dict = {}
     for row in rows:
-        totals[row[index]] = totals.get(row[index], 0) + row[3]
+        totals[row[index]] = totals.get(row[index], 0) + row[-1]
     return totals
 
 
@@ -181,8 +185,7 @@ def accounts_by_month(viewer: Viewer) -> Table:
     months = _months(now)
     start = months[0]
     tz = timezone.get_current_timezone()
-    added = {m.date(): n for m, n in _accounts(user).filter(created_at__gte=start).annotate(
-        m=TruncMonth("created_at", tzinfo=tz)).values_list("m").annotate(n=Count("id")).order_by()}
+    added = _totals(_breakdown(viewer), 3)  # per creation month, from the shared scan
     closures = JournalEntry.objects.filter(subject_type="media_account", action="approve_close", at__gte=start)
     if user.role != Role.GB:
         closures = closures.filter(scope_path__startswith=user.org_unit.path)
@@ -196,16 +199,16 @@ def accounts_by_month(viewer: Viewer) -> Table:
     return Table(["月份", "新增账号", "同意关停"], rows, links)
 
 
-def _month_end_totals(viewer: Viewer, group, columns, link=None) -> Table:
-    """Accounts at each of the last 12 month ends, one column per value of `group` (an expression):
-    ONE grouped query (group × creation month, all time); the month-end totals are running sums.
+def _month_end_totals(viewer: Viewer, index: int, columns, link=None) -> Table:
+    """Accounts at each of the last 12 month ends, one column per value of the breakdown's field
+    `index` (0 type, 2 level): running sums over the creation months of the shared scan.
     `columns` is [(value, header)], `link(value, last_day)` the list URL of a cell, if any."""
     months = _months(viewer.now)
-    tz = timezone.get_current_timezone()
     per_month: dict = {}
-    for value, m, n in (_accounts(viewer.user).annotate(g=group, m=TruncMonth("created_at", tzinfo=tz))
-                        .values_list("g", "m").annotate(n=Count("id")).order_by()):
-        per_month.setdefault(value, {})[m.date()] = n
+    for row in _breakdown(viewer):
+        value, month = row[index], row[3]
+        per_month.setdefault(value, {})
+        per_month[value][month] = per_month[value].get(month, 0) + row[-1]
     shown = [(value, header) for value, header in columns if value in per_month]
     rows, links = [], []
     for m in months:
@@ -220,7 +223,7 @@ def _month_end_totals(viewer: Viewer, group, columns, link=None) -> Table:
 def accounts_by_type_over_time(viewer: Viewer) -> Table:
     from accounts_media.platforms import ACCOUNT_TYPES
 
-    return _month_end_totals(viewer, F("account_type"), [(t.code, t.name) for t in ACCOUNT_TYPES],
+    return _month_end_totals(viewer, 0, [(t.code, t.name) for t in ACCOUNT_TYPES],
                              lambda code, last: _url("media:list", account_type=code, created_to=f"{last:%Y-%m-%d}"))
 
 
@@ -275,8 +278,7 @@ def accounts_by_status_over_time(viewer: Viewer) -> Table:
 @panel("accounts_by_level_over_time", "新媒体账号总数（按组织单位层级，近12个月月末）", chart="line",
        description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）")
 def accounts_by_level_over_time(viewer: Viewer) -> Table:
-    slashes = Length("org_path") - Length(Replace("org_path", Value("/"), Value("")))
-    return _month_end_totals(viewer, slashes - 2, sorted(LEVEL_LABELS.items()))
+    return _month_end_totals(viewer, 2, sorted(LEVEL_LABELS.items()))
 
 
 # --- reviews waiting -------------------------------------------------------------------------------
