@@ -1,5 +1,5 @@
-"""`make bench` (or `make bench-monitoring`): one check run over 20,000 websites and the
-250,000 generated accounts against the local fixture server, in its own process; wall time,
+"""`make bench` (or `make bench-monitoring`): one check run over 20,000 websites and 250,000
+accounts on the register (`topup_accounts`) against the local fixture server, in its own process; wall time,
 peak RSS of the runner, concurrency. Writes the figures into docs/benchmarks.md.
 
 Every request goes to the fixture server: `FixtureFetcher` (a MONITORING_FETCHER plug-in, bench
@@ -117,6 +117,7 @@ def topup_accounts(target: int) -> int:
         batch.append(MediaAccount(
             filer_unit_id=filer_id, org_path=path, media_code=f"JC{n:010d}", account_type=code, url=url,
             platform_id=platform_id, name=f"{TOPUP}{n:06d}", operator="开设主体", status=Status.NORMAL,
+            represents_government=False, func_publish=True,
             wechat_kind="subscription" if code == "WX" else "", platform_name="政务平台" if code == "QT" else (
                 "微信小程序" if code == "XC" else "")))
         if len(batch) == 5000:
