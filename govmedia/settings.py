@@ -334,6 +334,11 @@ PERMISSIONS_POLICY = {feature: [] for feature in (
 ADMINS = [(name.strip(), email.strip().rstrip(">").strip()) if email else (name.strip(), name.strip())
           for name, _, email in (part.partition("<") for part in env_list("ADMINS"))]
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "govmedia@localhost")
+# E-mail of notifications (消息中心's 电子邮件 channel) and of ADMINS: SMTP in production, the console
+# in the demo (DEBUG on: the messages are printed, nothing is sent); EMAIL_BACKEND overrides either.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "govmedia@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -387,6 +392,13 @@ MONITORING_TIMEOUT = float(os.environ.get("MONITORING_TIMEOUT", "10"))
 MONITORING_CONCURRENCY = int(os.environ.get("MONITORING_CONCURRENCY", "16"))
 MONITORING_PER_HOST = int(os.environ.get("MONITORING_PER_HOST", "2"))
 MONITORING_POLITENESS_DELAY = float(os.environ.get("MONITORING_POLITENESS_DELAY", "0.5"))
+# An intranet with its own CA or a gateway in front of the platforms: the TLS check's CA file, the
+# latest-post readers' endpoints ("WB=https://weibo-gw.intra,BL=https://bili-gw.intra"), another fetcher class.
+MONITORING_CA_BUNDLE = os.environ.get("MONITORING_CA_BUNDLE", "")
+MONITORING_PLATFORM_ENDPOINTS = {"WB": "https://m.weibo.cn", "BL": "https://api.bilibili.com", **{
+    code.strip().upper(): url.strip() for code, _, url in (item.partition("=") for item in env_list("MONITORING_PLATFORM_ENDPOINTS"))
+    if url.strip()}}
+MONITORING_FETCHER = os.environ.get("MONITORING_FETCHER", "monitoring.fetchers.HttpxFetcher")
 MONITORING_HOST_GATE = os.environ.get("MONITORING_HOST_GATE", "auto")  # auto: shared through Redis when REDIS_URL is set (0034)
 MONITORING_USER_AGENT = os.environ.get("MONITORING_USER_AGENT", "govmedia-monitor/1.0 (+government website and new-media registry monitoring)")
 MONITORING_STALE_DAYS = int(os.environ.get("MONITORING_STALE_DAYS", "14"))   # 监测时间点前2周无更新

@@ -14,13 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Left
 from django.utils import timezone
 
 from . import conf
 from .checks import check_account, check_website
 from .fetchers import Fetcher, make_fetcher
-from .models import CheckResult, CheckRun, Finding
+from .models import CheckResult, CheckRun, Finding, Kind
 from .signals import findings_opened
 
 logger = logging.getLogger("govmedia.monitoring")
@@ -174,10 +175,19 @@ def announce(finding_ids: list[int]) -> None:
                          findings[-1].pk, exc_info=result)
 
 
+SWITCHED_OFF = "（该项监测已关闭，不再检查）"
+
+
 def _finish(run_id: int) -> None:
-    """The run is done: findings of objects no longer monitored (closed, offline) are closed too."""
+    """The run is done: findings of objects no longer monitored (closed, offline) are closed too,
+    and so are findings of a check switched off (MONITORING_DISABLED_CHECKS): no run will see them
+    again, so they would stay 待核查 and counted for ever; their detail says why they ended."""
     now = timezone.now()
     CheckRun.objects.filter(pk=run_id, status=CheckRun.Status.RUNNING).update(status=CheckRun.Status.DONE, finished_at=now)
+    off = [kind for kind in Kind if not conf.check_enabled(kind)]
+    if off:
+        Finding.objects.filter(closed_at__isnull=True, kind__in=off).update(
+            closed_at=now, last_run_id=run_id, detail=Left(Concat(F("detail"), Value(SWITCHED_OFF)), 500))
     Finding.objects.filter(closed_at__isnull=True, account__isnull=False).exclude(
         account_id__in=monitored(ACCOUNTS).values("pk")).update(closed_at=now)
     Finding.objects.filter(closed_at__isnull=True, website__isnull=False).exclude(

@@ -148,3 +148,16 @@ def test_the_panel_costs_one_query_whatever_the_history(client, chain, login, hi
     assert len(full) - len(without) == 1
     [journal] = [q["sql"] for q in full.captured_queries if "reviews_journalentry" in q["sql"] and "status_before" in q["sql"]]
     assert "GROUP BY" in journal and "scope_path" in journal
+
+
+def test_closures_per_month_count_the_approved_closures_in_beijing_months_per_scope(client, chain, login, history):
+    """新增与关停's 同意关停 column on the same history: F closed at 00:30 on 1 May 2025 Beijing time
+    (30 April in UTC) and A on 12 January 2026, both in 北京市; 天津市's 关停 is only asked."""
+    def closures(who):
+        login(chain[who])
+        table = panel_table(client.get("/dashboard/").content.decode(), "accounts_by_month")
+        return {month: cells[1][0] for month, cells in table if cells[1][0]}
+
+    with time_machine.travel(NOW, tick=False):
+        assert closures("gb") == closures("beijing") == closures("haidian") == {"2025-05": 1, "2026-01": 1}
+        assert closures("tianjin") == {} and closures("chaoyang") == {}

@@ -209,3 +209,45 @@ def test_a_unit_with_many_findings_in_one_chunk_gets_one_digest(client, login, o
 
     runner.announce([f.pk for f in stale + broken + sites + few])  # again: nothing new
     assert Notification.objects.filter(user__in=[chain["shangzhuang"], chain["haidian"]]).count() == 2
+
+
+# --- a website finding of a filer unit (its 主办单位) becomes a row of its sheet -------------------
+
+def test_a_filer_unit_turns_its_website_finding_into_a_row_from_its_check_page(client, chain, login):
+    from reports.models import SpotCheckItem
+    from tests.monitoring.test_runs import open_quarter
+
+    [finding] = site_findings(chain["haidian"].org_unit, sponsor="海淀区燕园街道办事处")
+    open_quarter(chain["haidian"])
+    login(chain["yanyuan"])
+    page = client.get("/self-checks/").content.decode()
+    assert 'data-testid="my-findings"' in page and f"您的网站 {finding.website.name}：首页无法访问" in page
+    action = f'action="/monitoring/findings/{finding.pk}/to-sheet/"'
+    assert action in page  # the owner's button, on the page a filer unit has (no website pages)
+
+    response = client.post(f"/monitoring/findings/{finding.pk}/to-sheet/", {"next": "/self-checks/"})
+    item = SpotCheckItem.objects.get(website=finding.website)
+    assert response.status_code == 302 and response.url == f"/self-checks/sheets/{item.sheet_id}/"
+    assert item.sheet.filer_unit_id == chain["yanyuan"].filer_unit_id
+    assert item.passed is False and item.problems == ["站点无法访问"]
+    page = client.get("/self-checks/").content.decode()
+    assert action not in page and "已转入检查结果" in page
+
+    # the unit above sees the finding on 监测发现 but has no button: the sheet is the filer unit's
+    login(chain["haidian"])
+    assert action not in client.get("/self-checks/").content.decode()
+    assert client.post(f"/monitoring/findings/{finding.pk}/to-sheet/").status_code == 302
+    assert SpotCheckItem.objects.filter(website=finding.website).count() == 1
+    # another subtree cannot even find it
+    login(chain["tianjin"])
+    assert client.post(f"/monitoring/findings/{finding.pk}/to-sheet/").status_code == 404
+
+
+def test_a_failed_conversion_returns_to_the_page_it_came_from_never_elsewhere(client, chain, login):
+    [finding] = site_findings(chain["haidian"].org_unit, sponsor="海淀区燕园街道办事处")
+    login(chain["yanyuan"])  # no 检查季度 open: nothing to convert into
+    back = client.post(f"/monitoring/findings/{finding.pk}/to-sheet/", {"next": "/self-checks/"})
+    assert back.url == "/self-checks/"
+    assert "本单位没有可填写的检查结果信息表" in client.get("/self-checks/").content.decode()
+    outside = client.post(f"/monitoring/findings/{finding.pk}/to-sheet/", {"next": "https://evil.example/"})
+    assert outside.url == "/self-checks/"

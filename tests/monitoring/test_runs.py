@@ -103,6 +103,19 @@ def test_a_website_with_an_expired_certificate_and_a_broken_column_link_has_two_
     assert results == {Kind.HOMEPAGE: True, Kind.MARKS: True, Kind.TLS: False, Kind.COLUMNS: False}
 
 
+def test_switching_a_check_off_ends_its_open_findings_at_the_next_run(chain, monitoring, settings):
+    monitoring.page("/portal/", f"<html>{MARKS}<a href='/c/ok'>政策</a></html>")
+    columns = {"互动交流": {"names": "留言", "urls": monitoring.url("/c/missing", "expired")}}
+    site = make_site(chain["haidian"].org_unit, "海淀区政府网", monitoring.url("/portal/", "expired"), "1101080001", columns)
+    runner.run_now(kinds=(runner.WEBSITES,))
+    assert {f.kind for f in Finding.objects.filter(website=site, closed_at__isnull=True)} == {Kind.TLS, Kind.COLUMNS}
+    settings.MONITORING_CHECKS = {Kind.TLS.value: False}
+    run = runner.run_now(kinds=(runner.WEBSITES,))
+    tls, columns_finding = Finding.objects.get(website=site, kind=Kind.TLS), Finding.objects.get(website=site, kind=Kind.COLUMNS)
+    assert tls.closed_at is not None and tls.last_run_id == run.pk and tls.detail.endswith("（该项监测已关闭，不再检查）")
+    assert columns_finding.closed_at is None  # still checked, still broken
+
+
 def test_findings_are_kept_then_closed_and_the_history_stays(chain, stale_account, monitoring, django_capture_on_commit_callbacks):
     opened = []
     receiver = lambda sender, findings, **kw: opened.extend(f.pk for f in findings)  # noqa: E731

@@ -172,3 +172,21 @@ def test_a_website_application_waits_at_its_unit_and_a_rejected_change_reaches_t
     site = site_services.perform(site, "reject_change", chain["haidian"], {"result_label": "审核未通过", "reason": "主办单位有误"})
     [rejected] = notes(site.operator_user, "review_rejected")
     assert "主办单位有误" in rejected.body and rejected.link == "/websites/mine/"
+
+
+@pytest.mark.parametrize("env, backend", [
+    ({"DEBUG": "1"}, "django.core.mail.backends.console.EmailBackend"),         # make demo: printed, never sent
+    ({"DEBUG": "0", "SECRET_KEY": "x" * 50}, "django.core.mail.backends.smtp.EmailBackend"),
+    ({"DEBUG": "1", "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"},
+     "django.core.mail.backends.filebased.EmailBackend"),
+])
+def test_the_email_backend_is_the_console_in_the_demo_smtp_in_production_or_as_set(env, backend):
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k not in ("EMAIL_BACKEND", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    out = subprocess.run([sys.executable, "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)"],
+                         env={**clean, **env, "DJANGO_SETTINGS_MODULE": "govmedia.settings"}, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == backend
