@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from accounts.filters import OrgCascadeMixin
 from accounts.roles import Role
 from govmedia.common.lists import Column, ListSpec, register
+from orgtree.models import LEVEL_LABELS, level_path_regex
 from orgtree.selectors import attach_org_names, org_names_lookup
 from reviews.ageing import overdue_badge  # review ageing (decision 0031)
 
@@ -126,6 +127,8 @@ class MediaAccountFilter(OrgCascadeMixin):
     represents_government = django_filters.ChoiceFilter(
         label="账号是否代表省/市/县(区)人民政府或国务院部门", choices=[("1", "是"), ("0", "否")], empty_label="全部",
         method="filter_represents")
+    level = django_filters.ChoiceFilter(label="组织单位层级", choices=list(LEVEL_LABELS.items()), empty_label="全部",
+                                        method="filter_level")
     filed_late = django_filters.ChoiceFilter(label="逾期备案（开设后超过3个工作日提交）", choices=[("1", "是"), ("0", "否")],
                                              empty_label="全部", method="filter_filed_late")
 
@@ -143,6 +146,10 @@ class MediaAccountFilter(OrgCascadeMixin):
             except PlatformIdError:
                 continue
         return queryset.filter(q)
+
+    def filter_level(self, queryset, name, value):
+        """The accounts of org units of one level (数据看板's 按组织单位层级 drills down here)."""
+        return queryset.filter(org_path__regex=level_path_regex(int(value)))
 
     def filter_functions(self, queryset, name, values):
         return queryset.filter(**{field: True for field in values if field in dict(FUNCTIONS)})

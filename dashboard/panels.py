@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import ORG_UNITS, Access, Role
+from orgtree.models import LEVEL_LABELS
 
 from .ageing import SOURCES, ageing_days, waiting_in_scope
 
@@ -156,13 +157,14 @@ def accounts_by_status(viewer: Viewer) -> Table:
                  [[_url("media:list", status=v)] for v, _ in statuses])
 
 
-LEVEL_LABELS = {1: "省级、国务院部门本级", 2: "市级、垂管省局", 3: "县级、地方部门", 4: "乡镇及以下"}
 
 
 @panel("accounts_by_level", "新媒体账号（按组织单位层级）", description="按账号所属组织单位的层级")
 def accounts_by_level(viewer: Viewer) -> Table:
     counts = _totals(_breakdown(viewer), 2)
-    return Table(["层级", "账号数"], [[LEVEL_LABELS.get(level, f"第{level}级"), counts[level]] for level in sorted(counts)])
+    levels = sorted(counts)
+    return Table(["层级", "账号数"], [[LEVEL_LABELS.get(level, f"第{level}级"), counts[level]] for level in levels],
+                 [[_url("media:list", level=level) if level in LEVEL_LABELS else ""] for level in levels])
 
 
 def _months(now: datetime, count: int = 12) -> list[datetime]:
@@ -278,7 +280,8 @@ def accounts_by_status_over_time(viewer: Viewer) -> Table:
 @panel("accounts_by_level_over_time", "新媒体账号总数（按组织单位层级，近12个月月末）", chart="line",
        description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）")
 def accounts_by_level_over_time(viewer: Viewer) -> Table:
-    return _month_end_totals(viewer, 2, sorted(LEVEL_LABELS.items()))
+    return _month_end_totals(viewer, 2, sorted(LEVEL_LABELS.items()),
+                             lambda level, last: _url("media:list", level=level, created_to=f"{last:%Y-%m-%d}"))
 
 
 # --- reviews waiting -------------------------------------------------------------------------------

@@ -11,6 +11,16 @@ ROOT_CODE = "GB0000"
 CODE_REGEX = r"^[A-Za-z0-9]{6}$"
 
 
+# The levels of the tree below GB (an org unit's or an account's org path depth), as 数据看板 and the
+# 新媒体账号信息 filter name them.
+LEVEL_LABELS = {1: "省级、国务院部门本级", 2: "市级、垂管省局", 3: "县级、地方部门", 4: "乡镇及以下"}
+
+
+def level_path_regex(level: int) -> str:
+    """The org paths of one level: "/GB0000/110000/" is level 1 (one code below the root)."""
+    return rf"^/[^/]+(/[^/]+){{{int(level)}}}/$"
+
+
 class OrgUnit(models.Model):
     class Kind(models.TextChoices):
         NATIONAL = "national", "国务院办公厅"

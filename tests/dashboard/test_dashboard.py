@@ -60,8 +60,8 @@ def test_every_number_on_the_dashboard_is_the_count_of_the_list_it_opens(client,
             login(chain[who])
             html = client.get("/dashboard/").content.decode()
             checked = 0
-            for key in ("accounts_by_type", "accounts_by_status", "accounts_by_month", "accounts_by_type_over_time",
-                        "pending_by_age", "pending_by_unit"):
+            for key in ("accounts_by_type", "accounts_by_status", "accounts_by_level", "accounts_by_month",
+                        "accounts_by_type_over_time", "accounts_by_level_over_time", "pending_by_age", "pending_by_unit"):
                 for label, cells in panel_table(html, key):
                     for value, link in cells:
                         if link:
@@ -89,6 +89,9 @@ def test_each_scope_sees_its_subtree_only(client, chain, login, registry):
                                                          "朝阳区（110105）": [1, 0, 0]}
         assert figures("gb", "accounts_by_type") == {"微信公众号": [1], "新浪微博": [6]}
         assert figures("gb", "accounts_by_level") == {"市级、垂管省局": [7]}
+        assert total(client.get("/media/?level=2").content.decode()) == 7  # the level filter the panel opens
+        assert total(client.get("/media/?level=1").content.decode()) == 0
+        assert total(client.get("/media/?level=2&org1=110000").content.decode()) == 5
         assert figures("beijing", "accounts_by_month")["2026-01"] == [2, 0]
         assert figures("beijing", "accounts_by_month")["2026-02"] == [3, 0]
         # month-end totals by type: 北京市 had 1 微信 + 1 微博 at the end of January, 1 + 4 at the end of February
