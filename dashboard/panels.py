@@ -157,8 +157,6 @@ def accounts_by_status(viewer: Viewer) -> Table:
                  [[_url("media:list", status=v)] for v, _ in statuses])
 
 
-
-
 @panel("accounts_by_level", "新媒体账号（按组织单位层级）", description="按账号所属组织单位的层级")
 def accounts_by_level(viewer: Viewer) -> Table:
     counts = _totals(_breakdown(viewer), 2)
