@@ -48,12 +48,9 @@ def login_view(request):
 
 
 def _safe_next(request) -> str | None:
-    from django.utils.http import url_has_allowed_host_and_scheme
+    from govmedia.common.redirects import safe_next
 
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return None
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"))
 
 
 def login_locked_out(request, original_response=None, credentials=None):

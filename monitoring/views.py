@@ -1,10 +1,10 @@
 """监测发现: the org units' list, and 转入检查结果信息表 (POST) for the unit that fills the sheet."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from govmedia.common.lists import render_list
+from govmedia.common.redirects import safe_next
 from jobs.exports import export_requested
 from reports.services import ReportError
 
@@ -29,8 +29,8 @@ def to_sheet(request, pk):
         item = services.to_sheet_row(request.user, finding)
     except ReportError as exc:
         messages.error(request, exc.message)
-        back = request.POST.get("next", "")
-        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = safe_next(request, request.POST.get("next"))
+        if back:
             return redirect(back)  # the page the button was on (检查任务, 新媒体账号信息 …)
         if request.user.org_unit_id:
             return redirect("monitoring:findings")

@@ -2,8 +2,9 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from govmedia.common.redirects import safe_next
 
 from . import services
 from .kinds import CHANNELS, KINDS
@@ -40,16 +41,12 @@ def open_link(request, pk):
     notification = get_object_or_404(services.visible_to(request.user), pk=pk)
     services.mark_read(request.user, [notification.pk])
     link = notification.link
-    if link and link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
-        return redirect(link)
-    return redirect("notifications:center")
+    return redirect(link if link.startswith("/") and safe_next(request, link) else "notifications:center")
 
 
 def _back(request) -> str:
     nxt = request.POST.get("next", "")
-    if nxt.startswith("/") and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-        return nxt
-    return "notifications:center"
+    return nxt if nxt.startswith("/") and safe_next(request, nxt) else "notifications:center"
 
 
 @require_http_methods(["GET", "POST"])
