@@ -76,6 +76,16 @@ def database_url(settings_dict: dict) -> str:
     return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
 
 
+def settings_read(env: dict, code: str, drop=("DJANGO_SETTINGS_MODULE",)) -> list[str]:
+    """The lines `code` prints with govmedia.settings loaded in a fresh process under `env` (the
+    environment minus the keys in `drop`, or starting with a `drop` entry ending in "_")."""
+    base = {k: v for k, v in os.environ.items()
+            if not any(k == d or (d.endswith("_") and k.startswith(d)) for d in drop)}
+    out = subprocess.run([sys.executable, "-c", code], env={**base, "DJANGO_SETTINGS_MODULE": "govmedia.settings", **env},
+                         capture_output=True, text=True, check=True)
+    return out.stdout.split("\n")
+
+
 def production_env(**extra) -> dict:
     """The environment of a production-settings process on loopback, plain HTTP."""
     env = {k: v for k, v in os.environ.items()

@@ -237,16 +237,13 @@ def test_a_check_switched_off_is_not_run(monitoring, fetcher, settings):
 
 
 def test_an_intranet_sets_the_ca_bundle_platform_gateways_and_fetcher_from_the_environment():
-    import os
-    import subprocess
-    import sys
+    from tests.servers import settings_read
 
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MONITORING_") and k != "DJANGO_SETTINGS_MODULE"},
-           "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "govmedia.settings", "MONITORING_CA_BUNDLE": "/etc/govmedia/ca.pem",
+    env = {"DEBUG": "1", "MONITORING_CA_BUNDLE": "/etc/govmedia/ca.pem",
            "MONITORING_PLATFORM_ENDPOINTS": "wb=https://weibo-gw.intra, BL=https://bili-gw.intra",
            "MONITORING_FETCHER": "bench.monitoring.FixtureFetcher"}
     code = ("from django.conf import settings as s; print(s.MONITORING_CA_BUNDLE); "
             "print(sorted(s.MONITORING_PLATFORM_ENDPOINTS.items())); print(s.MONITORING_FETCHER)")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split("\n")
+    out = settings_read(env, code, drop=("MONITORING_", "DJANGO_SETTINGS_MODULE"))
     assert out[:3] == ["/etc/govmedia/ca.pem", "[('BL', 'https://bili-gw.intra'), ('WB', 'https://weibo-gw.intra')]",
                        "bench.monitoring.FixtureFetcher"]

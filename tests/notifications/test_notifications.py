@@ -181,12 +181,8 @@ def test_a_website_application_waits_at_its_unit_and_a_rejected_change_reaches_t
      "django.core.mail.backends.filebased.EmailBackend"),
 ])
 def test_the_email_backend_is_the_console_in_the_demo_smtp_in_production_or_as_set(env, backend):
-    import os
-    import subprocess
-    import sys
+    from tests.servers import settings_read
 
-    clean = {k: v for k, v in os.environ.items() if k not in ("EMAIL_BACKEND", "DEBUG", "DJANGO_SETTINGS_MODULE")}
-    out = subprocess.run([sys.executable, "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)"],
-                         env={**clean, **env, "DJANGO_SETTINGS_MODULE": "govmedia.settings"}, capture_output=True,
-                         text=True, check=True)
-    assert out.stdout.strip() == backend
+    printed = settings_read(env, "from django.conf import settings; print(settings.EMAIL_BACKEND)",
+                            drop=("EMAIL_BACKEND", "DEBUG", "DJANGO_SETTINGS_MODULE"))
+    assert printed[0] == backend
