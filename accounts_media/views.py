@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.roles import Role
 from govmedia.common.lists import render_list
 from jobs.exports import export_requested
+from monitoring.addresses import warn_inside_urls
 from orgtree.selectors import cascade_options
 from reviews.engine import AlreadyHandled, NotAllowed, TransitionError, journal_of
 
@@ -80,6 +81,7 @@ def account_add(request):
             form.add_error(None, exc.message)
         else:
             messages.success(request, "已提交，等待审核。" if action == "submit" else "已暂存，可在【未提交】列表中修改后提交。")
+            warn_inside_urls(request, form.cleaned_data.get("url"))
             return redirect("media:detail", pk=account.pk)
     return render(request, "accounts_media/account_form.html", {"form": form, "title": "新增新媒体账号", "draft": True})
 
@@ -129,6 +131,7 @@ def account_edit(request, pk):
             form.add_error(None, exc.message)
         else:
             messages.success(request, "已暂存。" if action == "save_draft" else "已提交，等待审核。")
+            warn_inside_urls(request, form.cleaned_data.get("url"))
             return redirect("media:detail", pk=account.pk)
     title = "重新添加申请" if name == "resubmit_add" else "编辑新媒体账号"
     return render(request, "accounts_media/account_form.html",
@@ -150,6 +153,7 @@ def account_modify(request, pk):
             form.add_error(None, exc.message)
         else:
             messages.success(request, "修改申请已提交，审核通过后生效。")
+            warn_inside_urls(request, form.cleaned_data.get("url"))
             return redirect("media:detail", pk=account.pk)
     return render(request, "accounts_media/account_form.html",
                   {"form": form, "title": "编辑新媒体账号", "modify": True, "account": account})

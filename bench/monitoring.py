@@ -51,9 +51,10 @@ class FixtureFetcher(HttpxFetcher):
         return page
 
     def _connect(self, host, port):
-        import socket
+        from monitoring import addresses
 
-        return socket.create_connection(("127.0.0.1", FIXTURE["https"]), timeout=self.timeout)
+        # through the address guard like any connection (127.0.0.1 is on the bench's allow-list)
+        return addresses.connect("127.0.0.1", FIXTURE["https"], self.timeout)
 
 
 def ensure_websites(count: int) -> int:
@@ -147,6 +148,7 @@ def main():
     try:
         FIXTURE.update(json.loads(server.stdout.readline()))
         settings.MONITORING_FETCHER = "bench.monitoring.FixtureFetcher"
+        settings.MONITORING_ALLOWED_NETWORKS = ["127.0.0.1/32"]   # the fixture server, through the guard (0043)
         settings.MONITORING_CONCURRENCY = CONCURRENCY
         settings.MONITORING_PER_HOST = PER_HOST
         settings.MONITORING_POLITENESS_DELAY = 0.0

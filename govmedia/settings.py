@@ -388,6 +388,8 @@ INSTALLED_APPS += ["monitoring"]
 MONITORING_ENABLED = env_bool("MONITORING_ENABLED", True)
 MONITORING_CHECKS = {kind: False for kind in env_list("MONITORING_DISABLED_CHECKS")}
 MONITORING_PROXY = os.environ.get("MONITORING_PROXY", "")
+# CIDRs the address guard lets through (an intranet's own portal); nothing private otherwise (0043)
+MONITORING_ALLOWED_NETWORKS = env_list("MONITORING_ALLOWED_NETWORKS")
 MONITORING_TIMEOUT = float(os.environ.get("MONITORING_TIMEOUT", "10"))
 MONITORING_CONCURRENCY = int(os.environ.get("MONITORING_CONCURRENCY", "16"))
 MONITORING_PER_HOST = int(os.environ.get("MONITORING_PER_HOST", "2"))

@@ -75,7 +75,7 @@ def check_website(site: dict, fetcher: Fetcher, today: date) -> list[Outcome]:
     page = fetcher.get(homepage) if conf.check_enabled(Kind.HOMEPAGE) or conf.check_enabled(Kind.MARKS) else None
     if page is not None and conf.check_enabled(Kind.HOMEPAGE):
         detail = f"HTTP {page.status}，{page.elapsed_ms} 毫秒" if page.ok else f"首页无法访问：{page.problem()}"
-        if page.unchecked:  # the host's gate gave no slot in time: not checked, never a finding (0034)
+        if page.ok is None:  # no slot on the host in time (0034) or an address refused (0043): never a finding
             detail = f"首页未检查：{page.problem()}"
         out.append(Outcome(Kind.HOMEPAGE, page.ok, detail, page.status, page.elapsed_ms, _page_data(page)))
     if page is not None and conf.check_enabled(Kind.MARKS):
@@ -120,13 +120,13 @@ def _check_columns(site: dict, fetcher: Fetcher) -> Outcome:
     broken, unchecked = [], 0
     for category, url in urls[:limit]:
         page = fetcher.get(url)
-        if page.unchecked:
+        if page.ok is None:
             unchecked += 1
         elif not page.ok:
             broken.append({"category": category, "url": url, "problem": page.problem()})
     checked = min(len(urls), limit) - unchecked
     if not checked:
-        return Outcome(Kind.COLUMNS, None, "栏目链接未检查：等待同一主机的访问名额超时")
+        return Outcome(Kind.COLUMNS, None, "栏目链接未检查")
     if broken:
         listed = "；".join(f"{b['category']} {b['url']}（{b['problem']}）" for b in broken[:5])
         more = f" 等 {len(broken)} 个" if len(broken) > 5 else ""
@@ -150,7 +150,7 @@ def check_account(account: dict, fetcher: Fetcher, today: date) -> list[Outcome]
             page = fetcher.get(url)
             what = "下载链接" if is_app else "账号链接"
             detail = f"HTTP {page.status}，{page.elapsed_ms} 毫秒" if page.ok else f"{what}无法访问：{page.problem()}"
-            if page.unchecked:
+            if page.ok is None:
                 detail = f"{what}未检查：{page.problem()}"
             out.append(Outcome(link_kind, page.ok, detail, page.status, page.elapsed_ms, _page_data(page)))
     if not is_app and conf.check_enabled(Kind.ACCOUNT_UPDATE):

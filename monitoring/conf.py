@@ -10,6 +10,7 @@ DEFAULTS = {
     "MONITORING_ENABLED": True,
     "MONITORING_CHECKS": {},                   # {kind: False} switches a check off (every kind on by default)
     "MONITORING_FETCHER": "monitoring.fetchers.HttpxFetcher",
+    "MONITORING_ALLOWED_NETWORKS": (),         # CIDRs of private networks an intranet may fetch on purpose (0043)
     "MONITORING_PROXY": "",                    # e.g. http://proxy.intra:3128 (pages, links and the TLS check)
     "MONITORING_TIMEOUT": 10.0,                # seconds, connect and read
     "MONITORING_CONCURRENCY": 16,              # worker threads of one chunk (one process)

@@ -8,6 +8,11 @@ flight to a host and MONITORING_POLITENESS_DELAY seconds between two starts ther
 or, with Redis, across every worker (MONITORING_HOST_GATE, decision 0034). A deployment can plug another
 class in with MONITORING_FETCHER (the bench routes everything to its fixture server this way).
 
+No fetch reaches inside (decision 0043, monitoring/addresses.py): non-http(s) URLs are refused,
+every request (each redirect hop) is checked before it is sent, and every connection goes to an
+address checked at connect time; MONITORING_ALLOWED_NETWORKS opens chosen private networks. A
+refused URL is 未检查 (`Page.refused`), never a finding, and nothing is sent.
+
 Pages are fetched without verifying certificates: reachability is "the server answers"; the
 certificate has its own check, so an expired certificate is one finding, not two.
 """
@@ -20,9 +25,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone as dt_timezone
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
-from . import conf
+from . import addresses, conf
+from .addresses import Refused
 from .gates import GateTimeout, HostGate, SharedHostGate, make_gate  # noqa: F401  (HostGate: its old home)
 
 
@@ -37,11 +44,13 @@ class Page:
     truncated: bool = False
     error: str = ""            # a Chinese reason when no answer came (timeout, refused, too many redirects)
     unchecked: bool = False    # nothing was sent: the host's gate gave no slot in time (never a finding)
+    refused: bool = False      # nothing was sent: the address guard refused the URL (never a finding)
+    headers: dict = field(default_factory=dict)   # the final answer's headers (lower-case names)
 
     @property
     def ok(self) -> bool | None:
         """True: the server answered below 400; False: it did not; None: not checked (the gate gave up)."""
-        if self.unchecked:
+        if self.unchecked or self.refused:
             return None
         return not self.error and self.status is not None and self.status < 400
 
@@ -59,6 +68,7 @@ class Certificate:
     verified: bool = False
     verify_error: str = ""
     error: str = ""
+    refused: bool = False
     extra: dict = field(default_factory=dict)
 
 
@@ -94,6 +104,37 @@ def _reason(exc: Exception) -> str:
     return "访问出错"
 
 
+class GuardedBackend(httpcore.SyncBackend):
+    """httpcore's network backend with the connect-time check: every TCP connection but the one to
+    the configured proxy goes to an address checked in the same call (DNS rebinding)."""
+
+    def __init__(self, proxy_endpoint: tuple[str, int] | None = None):
+        self.proxy_endpoint = proxy_endpoint
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        if self.proxy_endpoint and (host.lower(), port) == self.proxy_endpoint:
+            return super().connect_tcp(host, port, timeout, local_address, socket_options)
+        try:
+            sock = addresses.connect(host, port, timeout)
+        except socket.timeout as exc:
+            raise httpcore.ConnectTimeout(str(exc)) from exc
+        except Refused:
+            raise
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for option in socket_options or ():
+            sock.setsockopt(*option)  # pragma: no cover
+        return httpcore._backends.sync.SyncStream(sock)
+
+
+def _proxy_endpoint(proxy: str | None) -> tuple[str, int] | None:
+    if not proxy:
+        return None
+    parts = urlsplit(proxy)
+    return ((parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80))
+
+
 class HttpxFetcher(Fetcher):
     def __init__(self, concurrency: int | None = None):
         self.concurrency = concurrency or conf.get("MONITORING_CONCURRENCY")
@@ -106,11 +147,22 @@ class HttpxFetcher(Fetcher):
         self.tls_loose = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         self.tls_loose.check_hostname, self.tls_loose.verify_mode = False, ssl.CERT_NONE
         self.tls_strict = ssl.create_default_context(cafile=conf.get("MONITORING_CA_BUNDLE") or None)
+        transport = httpx.HTTPTransport(
+            verify=False, proxy=self.proxy, trust_env=False,
+            limits=httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=self.concurrency))
+        # The connect-time check (httpx exposes no backend setting; httpcore's pool keeps it here).
+        assert hasattr(transport._pool, "_network_backend"), "httpcore changed: the address guard needs its backend"
+        transport._pool._network_backend = GuardedBackend(_proxy_endpoint(self.proxy))
         self.client = httpx.Client(
             timeout=httpx.Timeout(self.timeout), follow_redirects=True, max_redirects=conf.get("MONITORING_MAX_REDIRECTS"),
-            verify=False, proxy=self.proxy, trust_env=False,
-            headers={"User-Agent": conf.get("MONITORING_USER_AGENT"), "Accept-Language": "zh-CN,zh;q=0.9"},
-            limits=httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=self.concurrency))
+            transport=transport, trust_env=False, event_hooks={"request": [self._check_request]},
+            headers={"User-Agent": conf.get("MONITORING_USER_AGENT"), "Accept-Language": "zh-CN,zh;q=0.9"})
+
+    def _check_request(self, request: httpx.Request) -> None:
+        """Before every request, each redirect hop included: http(s) only, no inside address. Without
+        a proxy a name is checked again when connecting (the address actually used); through a
+        proxy that connection goes to the proxy, so the name is resolved and checked here."""
+        addresses.check_url(str(request.url), resolve_host=False, lookup=bool(self.proxy))
 
     def close(self) -> None:
         self.client.close()
@@ -135,6 +187,9 @@ class HttpxFetcher(Fetcher):
                     except httpx.HTTPError as exc:
                         page.error = _reason(exc)
                         break
+                    except Refused as exc:
+                        page.error, page.refused, page.status = exc.reason, True, None
+                        break
                 page.elapsed_ms = int((time.monotonic() - start) * 1000)
         except GateTimeout as exc:
             page.error, page.unchecked = str(exc), True
@@ -144,6 +199,7 @@ class HttpxFetcher(Fetcher):
         page.error = ""
         with self.client.stream("GET", fetch_url) as response:
             page.status, page.final_url = response.status_code, str(response.url)
+            page.headers = {k.lower(): v for k, v in response.headers.items()}
             page.redirects = len(response.history)
             chunks, size = [], 0
             for chunk in response.iter_bytes():
@@ -157,7 +213,8 @@ class HttpxFetcher(Fetcher):
     def _connect(self, host: str, port: int) -> socket.socket:
         """A TCP connection to host:port, through an HTTP proxy's CONNECT tunnel when one is set."""
         if not self.proxy:
-            return socket.create_connection((host, port), timeout=self.timeout)
+            return addresses.connect(host, port, self.timeout)
+        addresses.check_url(f"https://{host}:{port}/", resolve_host=False)
         proxy = urlsplit(self.proxy)
         sock = socket.create_connection((proxy.hostname, proxy.port or 80), timeout=self.timeout)
         sock.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
@@ -183,6 +240,8 @@ class HttpxFetcher(Fetcher):
                 self._read_certificate(result, host, port, x509)
         except GateTimeout as exc:
             result.error = str(exc)
+        except Refused as exc:
+            result.error, result.refused = exc.reason, True
         return result
 
     def _read_certificate(self, result: Certificate, host: str, port: int, x509) -> None:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from govmedia.common.captcha import captcha_field, needs_public_captcha
 from govmedia.common.ratelimit import over_limit
+from monitoring.addresses import warn_inside_urls
 from orgtree.models import OrgUnit
 from orgtree.selectors import ancestors_of
 from reviews.buttons import posted_version
@@ -66,6 +67,7 @@ def apply_form(request):
                     form.add_error(None, exc.message)
                 else:
                     request.session.pop(SESSION, None)
+                    warn_inside_urls(request, data.get("homepage"), *(c.get("urls") for c in data.get("columns", {}).values()))
                     return render(request, "websites/apply_done.html", {"site": site})
     chain = ancestors_of(org, include_self=True)[1:] if org else []
     return render(request, "websites/apply_form.html", {"form": form, "step": step, "org": org, "chain": chain,
@@ -215,6 +217,8 @@ def site_change(request):
             form.add_error(None, exc.message)
         else:
             messages.success(request, "修改已提交，待组织单位审核通过后生效。")
+            changes = form.changes()
+            warn_inside_urls(request, changes.get("homepage"), *(c.get("urls") for c in changes["columns"].values()))
             return redirect("websites:site_home")
     return render(request, "websites/site_change.html", {"form": form, "site": site})
 

@@ -18,6 +18,9 @@ def monitoring(settings, fixture_server):
     """Monitoring settings for the suite: the throwaway CA trusted, short timeouts, no politeness
     delay, the platform readers pointed at the fixture server, the per-process gate."""
     settings.MONITORING_ENABLED = True
+    # The fixture server is on 127.0.0.1: reached through the guard's allow-list, as an intranet
+    # deployment reaches its own portal (0043); every other inside address stays refused.
+    settings.MONITORING_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     settings.MONITORING_CHECKS = {}
     settings.MONITORING_CA_BUNDLE = str(fixture_server.certs["ca"])
     settings.MONITORING_TIMEOUT = 1.0

@@ -46,7 +46,7 @@ def shared(url, prefix, per_host=1, delay=0.0, lease=30.0, wait_limit=0.3):
 
 def worker_settings(url: str, prefix: str, **extra) -> dict:
     return {"REDIS_URL": url, "CACHE_KEY_PREFIX": prefix, "USE_TZ": True, "MONITORING_TIMEOUT": 5.0,
-            "MONITORING_CONCURRENCY": 4, **extra}
+            "MONITORING_CONCURRENCY": 4, "MONITORING_ALLOWED_NETWORKS": ["127.0.0.1/32"], **extra}
 
 
 def start_workers(configs: list[dict]) -> list[subprocess.Popen]:
