@@ -385,7 +385,11 @@ NOTIFY_FINDING_DIGEST_OVER = int(os.environ.get("NOTIFY_FINDING_DIGEST_OVER", "2
 # app download) on the job queue. An intranet deployment switches them off (MONITORING_ENABLED=0),
 # single checks off (MONITORING_DISABLED_CHECKS=tls,columns) or sends them through a proxy.
 INSTALLED_APPS += ["monitoring"]
-MONITORING_ENABLED = env_bool("MONITORING_ENABLED", True)
+# Off unless ops enable it (issue 27): the demo and a fresh install never fetch real sites (0044).
+MONITORING_ENABLED = env_bool("MONITORING_ENABLED", False)
+MONITORING_CONFIRM_RUNS = int(os.environ.get("MONITORING_CONFIRM_RUNS", "2"))      # failing runs in a row before a finding
+MONITORING_CONFIRM_HOURS = float(os.environ.get("MONITORING_CONFIRM_HOURS", "4"))  # … the first and the last this far apart
+MONITORING_PROBE_URLS = env_list("MONITORING_PROBE_URLS") or ["https://www.gov.cn/"]  # none answers: the run is 未检查
 MONITORING_CHECKS = {kind: False for kind in env_list("MONITORING_DISABLED_CHECKS")}
 MONITORING_PROXY = os.environ.get("MONITORING_PROXY", "")
 # CIDRs the address guard lets through (an intranet's own portal); nothing private otherwise (0043)

@@ -7,7 +7,16 @@ or switches single checks off with MONITORING_CHECKS, or points every request th
 from django.conf import settings
 
 DEFAULTS = {
-    "MONITORING_ENABLED": True,
+    # Off unless ops switch it on (issue 27: the demo and a fresh install never fetch real sites).
+    "MONITORING_ENABLED": False,
+    # Never cry wolf (0044): a finding opens after this many failing runs in a row, the first and the
+    # last at least MONITORING_CONFIRM_HOURS apart; a run that reaches none of the probe URLs records
+    # every check 未检查; a host none of whose ≥ MONITORING_HOST_OUTAGE_MIN links answered in a chunk
+    # (a platform down) likewise.
+    "MONITORING_CONFIRM_RUNS": 2,
+    "MONITORING_CONFIRM_HOURS": 4.0,
+    "MONITORING_PROBE_URLS": ("https://www.gov.cn/",),
+    "MONITORING_HOST_OUTAGE_MIN": 3,
     "MONITORING_CHECKS": {},                   # {kind: False} switches a check off (every kind on by default)
     "MONITORING_FETCHER": "monitoring.fetchers.HttpxFetcher",
     "MONITORING_ALLOWED_NETWORKS": (),         # CIDRs of private networks an intranet may fetch on purpose (0043)

@@ -78,6 +78,10 @@ class CheckResult(models.Model):
     detail = models.CharField("说明", max_length=500, blank=True)
     data = models.JSONField("数据", default=dict, blank=True)
     checked_at = models.DateTimeField("监测时间")
+    # Failing runs in a row up to this one (0 when it passed) and when the first of them ran: a
+    # finding opens only once a failure is confirmed (MONITORING_CONFIRM_RUNS/HOURS, 0044).
+    streak = models.PositiveSmallIntegerField("连续失败次数", default=0)
+    failing_since = models.DateTimeField("连续失败开始", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "监测结果"
@@ -156,6 +160,10 @@ class Finding(models.Model):
         """The detail as of `today`: a stale account's days are counted to today, not to the run."""
         days = self.days_without_update(today) if self.kind == Kind.ACCOUNT_UPDATE else None
         return f"已 {days} 天未更新（最近发布 {self.data['latest']}）" if days is not None else self.detail
+
+    def recovered_message(self) -> str:
+        """What the owner reads when the check passes again: 您的账号 X：账号链接无法访问 已恢复."""
+        return f"您的{'账号' if self.account_id else '网站'} {self.subject_name}：{self.label} 已恢复"
 
     def message(self, today) -> str:
         """What the owner reads: 您的账号 X：已 17 天未更新."""

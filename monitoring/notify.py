@@ -24,7 +24,7 @@ from notifications.services import Message, send, units_users
 
 from .models import FINDING_LABELS
 from .selectors import owners_of
-from .signals import findings_opened
+from .signals import findings_closed, findings_opened
 
 
 def _link(finding, owner_kind: str) -> str:
@@ -53,6 +53,55 @@ def digest(owner: tuple[str, int], findings, users) -> list[Message]:
     key = f"findings:{owner[0]}{owner[1]}:{findings[0].pk}-{findings[-1].pk}"
     link = _digest_link(owner[0], findings)
     return [Message(u, "finding", title, body, link, key) for u in users]
+
+
+def _owner_logins(findings):
+    """(owners by finding, logins per owner, the websites' operator logins) in three queries."""
+    owners = owners_of(findings)
+    logins = defaultdict(list)
+    for user in units_users({pk for kind, pk in owners.values() if kind == "org" and pk},
+                            {pk for kind, pk in owners.values() if kind == "filer" and pk}):
+        logins[("org", user.org_unit_id) if user.kind == User.Kind.ORG else ("filer", user.filer_unit_id)].append(user)
+    operator_ids = {f.website.operator_user_id for f in findings if f.website_id and f.website.operator_user_id}
+    operators = {u.pk: u for u in User.objects.filter(pk__in=operator_ids, is_active=True)} if operator_ids else {}
+    return owners, logins, operators
+
+
+@receiver(findings_closed, dispatch_uid="monitoring.notify_recovered")
+def notify_recovered(sender, findings, **kwargs) -> int:
+    """A finding closed because its check passes again: its owner (and the site's operator) reads
+    "已恢复"; the alert that opened it is marked read. Many in one chunk for one owner: one digest."""
+    from notifications.models import Notification
+
+    if not findings:
+        return 0
+    owners, logins, operators = _owner_logins(findings)
+    by_owner = defaultdict(list)
+    for f in sorted(findings, key=lambda f: f.pk):
+        by_owner[owners[f.pk]].append(f)
+    messages = []
+    over = notify_conf.get("NOTIFY_FINDING_DIGEST_OVER")
+    for owner, items in by_owner.items():
+        users = logins.get(owner, [])
+        if len(items) > over:
+            title = f"监测问题已恢复：本单位 {len({(f.account_id, f.website_id) for f in items})} 个对象"
+            body = "、".join(f"{f.subject_name}（{f.label}）" for f in items[:10]) + (" 等" if len(items) > 10 else "") + " 已恢复。"
+            key = f"recovered:{owner[0]}{owner[1]}:{items[0].pk}-{items[-1].pk}"
+            messages += [Message(u, "finding", title, body, _digest_link(owner[0], items), key) for u in users]
+            continue
+        for f in items:
+            messages += [Message(u, "finding", f"监测问题已恢复：{f.subject_name}", f.recovered_message(),
+                                 _link(f, owner[0]), f"recovered:{f.pk}") for u in users]
+    for f in findings:
+        operator = operators.get(f.website.operator_user_id) if f.website_id else None
+        if operator is not None:
+            messages.append(Message(operator, "finding", f"监测问题已恢复：{f.subject_name}", f.recovered_message(),
+                                    reverse("websites:site_home"), f"recovered:{f.pk}"))
+    with transaction.atomic():
+        readers = {u.pk for users in logins.values() for u in users} | set(operators)
+        Notification.objects.filter(user_id__in=readers, dedupe_key__in=[f"finding:{f.pk}" for f in findings],
+                                    read_at__isnull=True).update(read_at=timezone.now())
+        return send(messages) if messages else 0
 
 
 @receiver(findings_opened, dispatch_uid="monitoring.notify_owners")

@@ -19,10 +19,10 @@ from django.db.models.functions import Concat, Left
 from django.utils import timezone
 
 from . import conf
-from .checks import check_account, check_website
-from .fetchers import Fetcher, make_fetcher
-from .models import CheckResult, CheckRun, Finding, Kind
-from .signals import findings_opened
+from .checks import Outcome, check_account, check_website
+from .fetchers import Fetcher, host_key, make_fetcher
+from .models import WEBSITE_KINDS, CheckResult, CheckRun, Finding, Kind
+from .signals import findings_closed, findings_opened
 
 logger = logging.getLogger("govmedia.monitoring")
 WEBSITES, ACCOUNTS = "website", "account"
@@ -30,15 +30,25 @@ ACCOUNT_FIELDS = ("id", "account_type", "url", "platform_id")
 WEBSITE_FIELDS = ("id", "homepage", "icp_number", "police_record", "columns")
 
 
+def live_account_statuses() -> list[str]:
+    """Accounts that are open: every status on the register (SPEC §5) but the closed ones still
+    counted while a restore is asked (恢复待审核, 恢复被驳回: /verify/ says 已关停)."""
+    from accounts_media.models import COUNTED, Status
+
+    return [s for s in COUNTED if s not in (Status.RESTORE_PENDING, Status.RESTORE_REJECTED)]
+
+
 def monitored(kind: str):
-    """The objects a run checks: 正常 websites with a 网站标识码; accounts on the register (every
-    status that counts, SPEC §5) with a 新媒体标识码."""
-    from accounts_media.models import COUNTED, MediaAccount
+    """The objects a run checks live: 正常 websites with a 网站标识码 (never 临时/永久/紧急下线,
+    例外 or deleted); open accounts with a 新媒体标识码 (never closed, deleted, or closed and
+    asking to be restored). Their owners get findings; nobody else's objects are fetched."""
+    from accounts_media.models import MediaAccount
     from websites.models import RunStatus, Website
 
     if kind == WEBSITES:
         return Website.objects.filter(run_status=RunStatus.NORMAL, site_code__isnull=False)
-    return MediaAccount.objects.filter(status__in=COUNTED, removed_at__isnull=True, media_code__isnull=False)
+    return MediaAccount.objects.filter(status__in=live_account_statuses(), removed_at__isnull=True,
+                                       media_code__isnull=False)
 
 
 def chunks(kind: str, size: int | None = None):
@@ -112,8 +122,13 @@ def run_chunk(run_id: int, kind: str, first: int, last: int, fetcher: Fetcher | 
     objects = _snapshots(kind, first, last)
     check = check_website if kind == WEBSITES else check_account
     try:
-        with ThreadPoolExecutor(max_workers=getattr(fetcher, "concurrency", conf.get("MONITORING_CONCURRENCY"))) as pool:
-            outcomes = list(pool.map(lambda obj: check(obj, fetcher, today), objects))
+        offline = network_down(fetcher)
+        if offline:
+            outcomes = [not_checked(kind, obj, offline) for obj in objects]
+        else:
+            with ThreadPoolExecutor(max_workers=getattr(fetcher, "concurrency", conf.get("MONITORING_CONCURRENCY"))) as pool:
+                outcomes = list(pool.map(lambda obj: check(obj, fetcher, today), objects))
+            hosts_down(kind, objects, outcomes)
     finally:
         if own:
             fetcher.close()
@@ -121,14 +136,96 @@ def run_chunk(run_id: int, kind: str, first: int, last: int, fetcher: Fetcher | 
     return f"{kind} {first}-{last}: {len(objects)}"
 
 
+NOT_CHECKED_OFFLINE = "未检查：监测服务器无法访问互联网（探测地址均无应答）"
+
+
+def network_down(fetcher: Fetcher) -> str:
+    """"" when one of MONITORING_PROBE_URLS answers (any HTTP status), else why the chunk is not
+    checked: without the Internet every object would look broken (never cry wolf, 0044)."""
+    probes = [u for u in (conf.get("MONITORING_PROBE_URLS") or ()) if u]
+    if not probes:
+        return ""
+    for url in probes:
+        page = fetcher.get(url)
+        if page.status is not None:
+            return ""
+    return NOT_CHECKED_OFFLINE
+
+
+def not_checked(kind: str, obj: dict, reason: str) -> list[Outcome]:
+    """The outcomes the object's checks would have given, each 未检查 with `reason`."""
+    if kind == WEBSITES:
+        kinds = WEBSITE_KINDS
+    elif obj["account_type"] == "KH":
+        kinds = (Kind.APP_DOWNLOAD,)
+    else:
+        kinds = (Kind.ACCOUNT_LINK, Kind.ACCOUNT_UPDATE)
+    return [Outcome(k, None, reason) for k in kinds if conf.check_enabled(k)]
+
+
+LINK_KINDS = {Kind.HOMEPAGE: "homepage", Kind.ACCOUNT_LINK: "url", Kind.APP_DOWNLOAD: "url"}
+
+
+def hosts_down(kind: str, objects: list[dict], outcomes: list[list[Outcome]]) -> int:
+    """A host none of whose links answered in this chunk, with at least MONITORING_HOST_OUTAGE_MIN of
+    them (a platform such as weibo.com down, or cut off from here): those links are 未检查, not
+    findings of every account on it. Returns how many outcomes were turned."""
+    least = conf.get("MONITORING_HOST_OUTAGE_MIN")
+    by_host: dict[str, list[Outcome]] = {}
+    for obj, found in zip(objects, outcomes):
+        for o in found:
+            field = LINK_KINDS.get(o.kind)
+            if field and o.ok is not None:
+                by_host.setdefault(host_key(obj[field] if "://" in obj[field] else "http://" + obj[field]), []).append(o)
+    turned = 0
+    for host, items in by_host.items():
+        if len(items) >= least and all(o.ok is False and o.status_code is None for o in items):
+            for o in items:
+                o.ok, o.detail = None, f"未检查：{host} 的 {len(items)} 个链接均无应答（视为平台或网络故障）"
+                turned += 1
+    return turned
+
+
+def _previous(field: str, ids: list[int]) -> dict:
+    """The last checked (passed or failed) result of each object and kind before this chunk: one
+    DISTINCT ON query on the per-object history index."""
+    rows = (CheckResult.objects.filter(**{f"{field}__in": ids}, ok__isnull=False)
+            .order_by(field, "kind", "-checked_at", "-id").distinct(field, "kind")
+            .values(field, "kind", "ok", "streak", "failing_since", "checked_at"))
+    return {(r[field], r["kind"]): r for r in rows}
+
+
+def _streak(previous: dict | None, ok: bool | None, now) -> tuple[int, object]:
+    if ok is not False:
+        return 0, None
+    if previous and previous["ok"] is False:
+        return min(previous["streak"] + 1, 32000), previous["failing_since"] or previous["checked_at"]
+    return 1, now
+
+
+def confirmed(streak: int, since, now) -> bool:
+    """A failure is a finding once MONITORING_CONFIRM_RUNS runs in a row failed, the first at least
+    MONITORING_CONFIRM_HOURS before this one (with 1 run: at once)."""
+    runs = max(1, int(conf.get("MONITORING_CONFIRM_RUNS")))
+    if runs == 1:
+        return streak >= 1
+    return streak >= runs and since is not None and (now - since) >= timedelta(hours=float(conf.get("MONITORING_CONFIRM_HOURS")))
+
+
 @transaction.atomic
 def record(run_id: int, kind: str, ids: list[int], outcomes: list) -> list[Finding]:
     """Results and findings of one chunk; the run's counters. Returns the findings opened."""
     now = timezone.now()
     field = "website_id" if kind == WEBSITES else "account_id"
-    results = [CheckResult(run_id=run_id, kind=o.kind, ok=o.ok, status_code=o.status_code, elapsed_ms=o.elapsed_ms,
-                           detail=o.detail[:500], data=o.data, checked_at=now, **{field: pk})
-               for pk, found in zip(ids, outcomes) for o in found]
+    previous = _previous(field, ids)
+    results, streaks = [], {}
+    for pk, found in zip(ids, outcomes):
+        for o in found:
+            streak, since = _streak(previous.get((pk, o.kind)), o.ok, now)
+            streaks[(pk, o.kind)] = (streak, since)
+            results.append(CheckResult(run_id=run_id, kind=o.kind, ok=o.ok, status_code=o.status_code,
+                                       elapsed_ms=o.elapsed_ms, detail=o.detail[:500], data=o.data, checked_at=now,
+                                       streak=streak, failing_since=since, **{field: pk}))
     CheckResult.objects.bulk_create(results, batch_size=2000)
     open_now = {(getattr(f, field), f.kind): f for f in
                 Finding.objects.select_for_update().filter(**{f"{field}__in": ids, "closed_at__isnull": True})}
@@ -137,6 +234,8 @@ def record(run_id: int, kind: str, ids: list[int], outcomes: list) -> list[Findi
         for o in found:
             current = open_now.get((pk, o.kind))
             if o.ok is False and current is None:
+                if not confirmed(*streaks[(pk, o.kind)], now):
+                    continue   # a first failure (or too soon after it): checked again next run, no finding yet
                 new.append(Finding(kind=o.kind, detail=o.detail[:500], data=o.data, first_seen=now, last_seen=now,
                                    last_run_id=run_id, **{field: pk}))
             elif o.ok is False:
@@ -159,23 +258,27 @@ def record(run_id: int, kind: str, ids: list[int], outcomes: list) -> list[Findi
                    .values_list("pk", flat=True)) if new else []
     if new_ids:
         transaction.on_commit(lambda: announce(new_ids))
+    closed_ids = [f.pk for f in closed]
+    if closed_ids:
+        transaction.on_commit(lambda: announce(closed_ids, findings_closed))
     return new
 
 
-def announce(finding_ids: list[int]) -> None:
-    """The chunk's new findings, once it has committed: `findings_opened` with all of them (one
-    query to load them, whatever the receivers)."""
+def announce(finding_ids: list[int], signal=findings_opened) -> None:
+    """The chunk's new (or recovered) findings, once it has committed: `findings_opened` (or
+    `findings_closed`) with all of them (one query to load them, whatever the receivers)."""
     findings = list(Finding.objects.filter(pk__in=finding_ids).select_related("account", "website").order_by("pk"))
     if not findings:
         return
     # send_robust: a receiver's failure never loses the run's results, nor the other receivers' turn
-    for receiver, result in findings_opened.send_robust(sender=Finding, findings=findings):
+    for receiver, result in signal.send_robust(sender=Finding, findings=findings):
         if isinstance(result, Exception):
-            logger.error("findings_opened receiver %r failed for findings %s…%s", receiver, findings[0].pk,
+            logger.error("findings signal receiver %r failed for findings %s…%s", receiver, findings[0].pk,
                          findings[-1].pk, exc_info=result)
 
 
 SWITCHED_OFF = "（该项监测已关闭，不再检查）"
+LEFT_MONITORING = "（对象已关停、下线或删除，不再监测）"
 
 
 def _finish(run_id: int) -> None:
@@ -188,10 +291,11 @@ def _finish(run_id: int) -> None:
     if off:
         Finding.objects.filter(closed_at__isnull=True, kind__in=off).update(
             closed_at=now, last_run_id=run_id, detail=Left(Concat(F("detail"), Value(SWITCHED_OFF)), 500))
+    left = Left(Concat(F("detail"), Value(LEFT_MONITORING)), 500)
     Finding.objects.filter(closed_at__isnull=True, account__isnull=False).exclude(
-        account_id__in=monitored(ACCOUNTS).values("pk")).update(closed_at=now)
+        account_id__in=monitored(ACCOUNTS).values("pk")).update(closed_at=now, detail=left)
     Finding.objects.filter(closed_at__isnull=True, website__isnull=False).exclude(
-        website_id__in=monitored(WEBSITES).values("pk")).update(closed_at=now)
+        website_id__in=monitored(WEBSITES).values("pk")).update(closed_at=now, detail=left)
 
 
 def prune_results(now=None) -> str:

@@ -81,3 +81,13 @@ def is_owner(user, finding: Finding) -> bool:
         return user.kind == User.Kind.FILER and user.filer_unit_id == pk
     return user.kind == User.Kind.ORG and user.org_unit_id == pk
 
+
+
+def monitoring_state() -> dict:
+    """What 监测发现 says about monitoring itself: on or off (MONITORING_ENABLED), and the last run."""
+    from . import conf
+    from .models import CheckRun
+
+    last = CheckRun.objects.order_by("-started_at", "-id").first()
+    return {"enabled": bool(conf.get("MONITORING_ENABLED")), "last_run": last,
+            "confirm_runs": max(1, int(conf.get("MONITORING_CONFIRM_RUNS")))}

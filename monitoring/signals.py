@@ -10,3 +10,8 @@ The message an owner reads is `finding.message(today)` ("您的账号 X：已 17
 from django.dispatch import Signal
 
 findings_opened = Signal()
+
+# `findings_closed(findings=[Finding, …])`: once per chunk, the findings a passing check closed
+# (the object recovered; never those closed because the object left monitoring). monitoring/notify.py
+# tells the owners "已恢复" and marks their alert read.
+findings_closed = Signal()

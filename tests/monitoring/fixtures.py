@@ -21,6 +21,10 @@ def monitoring(settings, fixture_server):
     # The fixture server is on 127.0.0.1: reached through the guard's allow-list, as an intranet
     # deployment reaches its own portal (0043); every other inside address stays refused.
     settings.MONITORING_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    # The suite's checks open a finding at the first failure (production confirms it over two runs,
+    # test_never_cry_wolf.py); the Internet probe is the fixture server.
+    settings.MONITORING_CONFIRM_RUNS = 1
+    settings.MONITORING_PROBE_URLS = [fixture_server.url("/ok")]
     settings.MONITORING_CHECKS = {}
     settings.MONITORING_CA_BUNDLE = str(fixture_server.certs["ca"])
     settings.MONITORING_TIMEOUT = 1.0
