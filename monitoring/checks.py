@@ -23,6 +23,7 @@ class Outcome:
     status_code: int | None = None
     elapsed_ms: int | None = None
     data: dict = field(default_factory=dict)
+    confirmed: bool = False    # set by the runner: a failure that counts (MONITORING_CONFIRM_RUNS, 0044)
 
 
 def normalise_url(url: str) -> str:
@@ -69,10 +70,15 @@ def _marks_missing(site: dict, html: str) -> list[str]:
     return missing
 
 
-def check_website(site: dict, fetcher: Fetcher, today: date) -> list[Outcome]:
+def check_website(site: dict, fetcher: Fetcher, today: date, config: dict | None = None) -> list[Outcome]:
+    """The checks of one website; with `config` (the indicators' thresholds and the dictionary,
+    indicators.load_config) also the content checks of the inspection indicators."""
     out: list[Outcome] = []
     homepage = normalise_url(site["homepage"])
-    page = fetcher.get(homepage) if conf.check_enabled(Kind.HOMEPAGE) or conf.check_enabled(Kind.MARKS) else None
+    content = (config or {}).get("website") or {}
+    pages: dict = {}
+    needs_home = conf.check_enabled(Kind.HOMEPAGE) or conf.check_enabled(Kind.MARKS) or bool(content)
+    page = fetcher.get(homepage) if needs_home else None
     if page is not None and conf.check_enabled(Kind.HOMEPAGE):
         detail = f"HTTP {page.status}，{page.elapsed_ms} 毫秒" if page.ok else f"首页无法访问：{page.problem()}"
         if page.ok is None:  # no slot on the host in time (0034) or an address refused (0043): never a finding
@@ -88,7 +94,11 @@ def check_website(site: dict, fetcher: Fetcher, today: date) -> list[Outcome]:
     if conf.check_enabled(Kind.TLS):
         out.append(_check_tls(page.final_url if page is not None and page.final_url else homepage, fetcher))
     if conf.check_enabled(Kind.COLUMNS):
-        out.append(_check_columns(site, fetcher))
+        out.append(_check_columns(site, fetcher, pages))
+    if content:
+        from .site_content import check_content
+
+        out += check_content(site, fetcher, today, page, pages, {**content, "dictionary": config.get("dictionary", [])})
     return out
 
 
@@ -112,7 +122,7 @@ def _check_tls(url: str, fetcher: Fetcher) -> Outcome:
     return Outcome(Kind.TLS, True, note, data=data)
 
 
-def _check_columns(site: dict, fetcher: Fetcher) -> Outcome:
+def _check_columns(site: dict, fetcher: Fetcher, pages: dict | None = None) -> Outcome:
     urls = column_urls(site.get("columns"))
     if not urls:
         return Outcome(Kind.COLUMNS, None, "未填报栏目地址")
@@ -120,6 +130,8 @@ def _check_columns(site: dict, fetcher: Fetcher) -> Outcome:
     broken, unchecked = [], 0
     for category, url in urls[:limit]:
         page = fetcher.get(url)
+        if pages is not None:
+            pages[url] = page   # the content checks read the same pages
         if page.ok is None:
             unchecked += 1
         elif not page.ok:
@@ -137,7 +149,7 @@ def _check_columns(site: dict, fetcher: Fetcher) -> Outcome:
 
 # --- accounts ------------------------------------------------------------------------------------
 
-def check_account(account: dict, fetcher: Fetcher, today: date) -> list[Outcome]:
+def check_account(account: dict, fetcher: Fetcher, today: date, config: dict | None = None) -> list[Outcome]:
     url = normalise_url(account["url"])
     is_app = account["account_type"] == "KH"
     link_kind = Kind.APP_DOWNLOAD if is_app else Kind.ACCOUNT_LINK
@@ -153,12 +165,21 @@ def check_account(account: dict, fetcher: Fetcher, today: date) -> list[Outcome]
             if page.ok is None:
                 detail = f"{what}未检查：{page.problem()}"
             out.append(Outcome(link_kind, page.ok, detail, page.status, page.elapsed_ms, _page_data(page)))
+    rules = (config or {}).get("account") or {}
     if not is_app and conf.check_enabled(Kind.ACCOUNT_UPDATE):
-        out.append(_check_update(account, fetcher, page, today))
+        limit = (rules.get(Kind.ACCOUNT_UPDATE) or {}).get("days", conf.get("MONITORING_STALE_DAYS"))
+        out.append(_check_update(account, fetcher, page, today, int(limit)))
+    if not is_app and Kind.EXPRESSION in rules and conf.check_enabled(Kind.EXPRESSION):
+        if page is None or not page.ok:
+            out.append(Outcome(Kind.EXPRESSION, None, "账号页面无法访问，未检查"))
+        else:
+            from .site_content import expression_outcome
+
+            out.append(expression_outcome([(url, page.text)], config.get("dictionary", []), rules[Kind.EXPRESSION]))
     return out
 
 
-def _check_update(account: dict, fetcher: Fetcher, link_page: Page | None, today: date) -> Outcome:
+def _check_update(account: dict, fetcher: Fetcher, link_page: Page | None, today: date, limit: int | None = None) -> Outcome:
     reader = reader_for(account["account_type"])
     if reader is None:
         return Outcome(Kind.ACCOUNT_UPDATE, None, "该平台暂不支持读取更新日期")
@@ -171,6 +192,6 @@ def _check_update(account: dict, fetcher: Fetcher, link_page: Page | None, today
         return Outcome(Kind.ACCOUNT_UPDATE, None, "页面中未读到发布日期", page.status, page.elapsed_ms)
     days = (today - latest).days
     data = {"latest": latest.isoformat(), "days": days}
-    stale = days > conf.get("MONITORING_STALE_DAYS")
+    stale = days > (conf.get("MONITORING_STALE_DAYS") if limit is None else limit)
     detail = f"已 {days} 天未更新（最近发布 {latest:%Y-%m-%d}）" if stale else f"最近发布 {latest:%Y-%m-%d}"
     return Outcome(Kind.ACCOUNT_UPDATE, not stale, detail, page.status, page.elapsed_ms, data)

@@ -14,10 +14,22 @@ class Kind(models.TextChoices):
     ACCOUNT_LINK = "account_link", "账号链接可访问"
     ACCOUNT_UPDATE = "account_update", "账号更新情况"
     APP_DOWNLOAD = "app_download", "客户端下载链接可访问"
+    # the national inspection indicators' checks (issue 27, decision 0045)
+    HOME_UPDATE = "home_update", "首页更新情况"
+    KEY_COLUMNS = "key_columns", "动态要闻、通知公告栏目更新"
+    COLUMN_UPDATE = "column_update", "应更新栏目更新情况"
+    BLANK_COLUMNS = "blank_columns", "空白栏目"
+    EXPRESSION = "expression", "严重表述错误"
+    OUTLINKS = "outlinks", "非法外链"
+    INTERACTION = "interaction", "互动回应"
 
 
-WEBSITE_KINDS = (Kind.HOMEPAGE, Kind.TLS, Kind.MARKS, Kind.COLUMNS)
-ACCOUNT_KINDS = (Kind.ACCOUNT_LINK, Kind.ACCOUNT_UPDATE, Kind.APP_DOWNLOAD)
+WEBSITE_KINDS = (Kind.HOMEPAGE, Kind.TLS, Kind.MARKS, Kind.COLUMNS, Kind.HOME_UPDATE, Kind.KEY_COLUMNS,
+                 Kind.COLUMN_UPDATE, Kind.BLANK_COLUMNS, Kind.EXPRESSION, Kind.OUTLINKS, Kind.INTERACTION)
+ACCOUNT_KINDS = (Kind.ACCOUNT_LINK, Kind.ACCOUNT_UPDATE, Kind.APP_DOWNLOAD, Kind.EXPRESSION)
+# The checks an indicator drives (run only while an enabled indicator reads them).
+CONTENT_KINDS = (Kind.HOME_UPDATE, Kind.KEY_COLUMNS, Kind.COLUMN_UPDATE, Kind.BLANK_COLUMNS, Kind.EXPRESSION,
+                 Kind.OUTLINKS, Kind.INTERACTION)
 
 # The finding's name, as the lists and the 检查结果信息表 say it.
 FINDING_LABELS = {
@@ -28,6 +40,13 @@ FINDING_LABELS = {
     Kind.ACCOUNT_LINK: "账号链接无法访问",
     Kind.ACCOUNT_UPDATE: "监测时间点前2周无更新",
     Kind.APP_DOWNLOAD: "移动客户端（APP）无法下载",
+    Kind.HOME_UPDATE: "首页信息超过2周未更新",
+    Kind.KEY_COLUMNS: "动态要闻、通知公告类栏目不更新",
+    Kind.COLUMN_UPDATE: "应更新栏目长期未更新",
+    Kind.BLANK_COLUMNS: "空白栏目",
+    Kind.EXPRESSION: "严重表述错误",
+    Kind.OUTLINKS: "非法外链",
+    Kind.INTERACTION: "互动回复不及时",
 }
 
 
@@ -168,3 +187,92 @@ class Finding(models.Model):
     def message(self, today) -> str:
         """What the owner reads: 您的账号 X：已 17 天未更新."""
         return f"您的{'账号' if self.account_id else '网站'} {self.subject_name}：{self.describe(today)}"
+
+
+class Subject(models.TextChoices):
+    WEBSITE = "website", "政府网站"
+    ACCOUNT = "account", "政务新媒体"
+
+
+class Indicator(models.Model):
+    """One indicator of 《政府网站与政务新媒体检查指标》 (国办秘函〔2019〕19号) as data: what it
+    measures (`rule`: a check kind, or `availability` over a week of homepage visits, or
+    `interact_function` from the filing), its thresholds (ops edit them in the admin), and the
+    problem of the 检查结果信息表 it stands for. Seeded with the 2019 defaults (decision 0045)."""
+
+    code = models.CharField("指标代码", max_length=30, unique=True)
+    subject = models.CharField("对象", max_length=10, choices=Subject.choices)
+    name = models.CharField("指标名称", max_length=60)
+    veto = models.BooleanField("单项否决", default=True)
+    rule = models.CharField("测量方式", max_length=30)
+    thresholds = models.JSONField("阈值", default=dict, blank=True)
+    problem = models.CharField("对应检查结果问题", max_length=40)
+    description = models.TextField("指标说明", blank=True)
+    source = models.CharField("依据", max_length=100, default="国办秘函〔2019〕19号")
+    enabled = models.BooleanField("启用", default=True)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查指标"
+        ordering = ["subject", "order", "code"]
+
+    def __str__(self):
+        return f"{self.get_subject_display()}：{self.name}"
+
+
+class Verdict(models.Model):
+    """An object failing an indicator in a period (a quarter, 2026Q4): the evidence (URLs, dates,
+    counts) of the latest failing check. Objects without a row passed or were not judged."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name="检查指标", on_delete=models.CASCADE, related_name="verdicts")
+    account = models.ForeignKey("accounts_media.MediaAccount", verbose_name="新媒体账号", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+")
+    website = models.ForeignKey("websites.Website", verbose_name="政府网站", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+")
+    org_path = models.CharField("组织路径", max_length=255, db_index=True)
+    period = models.CharField("期间", max_length=7)
+    detail = models.CharField("说明", max_length=500)
+    evidence = models.JSONField("证据", default=dict, blank=True)
+    first_seen = models.DateTimeField("首次不合格")
+    last_seen = models.DateTimeField("最近不合格")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查指标监测结果"
+        ordering = ["-last_seen", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(account__isnull=True) ^ models.Q(website__isnull=True),
+                                   name="verdict_one_subject"),
+            models.UniqueConstraint(fields=["indicator", "account", "period"], condition=models.Q(account__isnull=False),
+                                    name="verdict_one_per_account_period"),
+            models.UniqueConstraint(fields=["indicator", "website", "period"], condition=models.Q(website__isnull=False),
+                                    name="verdict_one_per_website_period"),
+        ]
+        indexes = [models.Index(fields=["period", "indicator"], name="verdict_period_indicator")]
+
+    @property
+    def subject(self):
+        return self.account if self.account_id else self.website
+
+
+class ExpressionRule(models.Model):
+    """严重表述错误 dictionary: a wrong form and the right one. `exceptions`: longer phrases that
+    contain the wrong form and are right (文化部门 for 文化部), separated by ；."""
+
+    class Source(models.TextChoices):
+        STARTER = "starter", "常见错误"
+        ORGTREE = "orgtree", "组织机构名称"
+        OPS = "ops", "运维添加"
+
+    wrong = models.CharField("错误表述", max_length=60, unique=True)
+    right = models.CharField("正确表述", max_length=100)
+    exceptions = models.CharField("例外（含错误表述的正确用语，用；分隔）", max_length=300, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.OPS)
+    enabled = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "严重表述错误词库"
+        ordering = ["source", "wrong"]
+
+    def __str__(self):
+        return f"{self.wrong} → {self.right}"

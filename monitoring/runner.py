@@ -21,13 +21,14 @@ from django.utils import timezone
 from . import conf
 from .checks import Outcome, check_account, check_website
 from .fetchers import Fetcher, host_key, make_fetcher
+from .indicators import load_config, official_name_rules, record_verdicts
 from .models import WEBSITE_KINDS, CheckResult, CheckRun, Finding, Kind
 from .signals import findings_closed, findings_opened
 
 logger = logging.getLogger("govmedia.monitoring")
 WEBSITES, ACCOUNTS = "website", "account"
-ACCOUNT_FIELDS = ("id", "account_type", "url", "platform_id")
-WEBSITE_FIELDS = ("id", "homepage", "icp_number", "police_record", "columns")
+ACCOUNT_FIELDS = ("id", "account_type", "url", "platform_id", "org_path", "func_interact")
+WEBSITE_FIELDS = ("id", "homepage", "icp_number", "police_record", "columns", "org_path")
 
 
 def live_account_statuses() -> list[str]:
@@ -68,6 +69,7 @@ def _plan(kinds, trigger: str, concurrency: int) -> tuple[CheckRun, list]:
     # A run still 进行中 when the next one starts lost chunks (a worker died): it stays 未完成.
     CheckRun.objects.filter(status=CheckRun.Status.RUNNING).update(status=CheckRun.Status.ABANDONED,
                                                                    finished_at=timezone.now())
+    official_name_rules()   # the dictionary follows the org tree's official names (0045)
     planned = [c for kind in kinds for c in chunks(kind)]
     run = CheckRun.objects.create(trigger=trigger, objects_total=sum(c[3] for c in planned), chunks_total=len(planned),
                                   concurrency=concurrency)
@@ -121,18 +123,20 @@ def run_chunk(run_id: int, kind: str, first: int, last: int, fetcher: Fetcher | 
     today = timezone.localdate()
     objects = _snapshots(kind, first, last)
     check = check_website if kind == WEBSITES else check_account
+    config = load_config()   # the indicators' thresholds and the dictionary, read once (no ORM in the threads)
     try:
         offline = network_down(fetcher)
         if offline:
             outcomes = [not_checked(kind, obj, offline) for obj in objects]
         else:
             with ThreadPoolExecutor(max_workers=getattr(fetcher, "concurrency", conf.get("MONITORING_CONCURRENCY"))) as pool:
-                outcomes = list(pool.map(lambda obj: check(obj, fetcher, today), objects))
+                outcomes = list(pool.map(lambda obj: check(obj, fetcher, today, config), objects))
             hosts_down(kind, objects, outcomes)
     finally:
         if own:
             fetcher.close()
     record(run_id, kind, [o["id"] for o in objects], outcomes)
+    record_verdicts(kind, objects, outcomes)
     return f"{kind} {first}-{last}: {len(objects)}"
 
 
@@ -233,8 +237,9 @@ def record(run_id: int, kind: str, ids: list[int], outcomes: list) -> list[Findi
     for pk, found in zip(ids, outcomes):
         for o in found:
             current = open_now.get((pk, o.kind))
+            o.confirmed = o.ok is False and (current is not None or confirmed(*streaks[(pk, o.kind)], now))
             if o.ok is False and current is None:
-                if not confirmed(*streaks[(pk, o.kind)], now):
+                if not o.confirmed:
                     continue   # a first failure (or too soon after it): checked again next run, no finding yet
                 new.append(Finding(kind=o.kind, detail=o.detail[:500], data=o.data, first_seen=now, last_seen=now,
                                    last_run_id=run_id, **{field: pk}))
@@ -287,7 +292,10 @@ def _finish(run_id: int) -> None:
     again, so they would stay 待核查 and counted for ever; their detail says why they ended."""
     now = timezone.now()
     CheckRun.objects.filter(pk=run_id, status=CheckRun.Status.RUNNING).update(status=CheckRun.Status.DONE, finished_at=now)
-    off = [kind for kind in Kind if not conf.check_enabled(kind)]
+    from .models import CONTENT_KINDS, Indicator
+
+    read = set(Indicator.objects.filter(enabled=True).values_list("rule", flat=True))
+    off = [kind for kind in Kind if not conf.check_enabled(kind) or (kind in CONTENT_KINDS and kind not in read)]
     if off:
         Finding.objects.filter(closed_at__isnull=True, kind__in=off).update(
             closed_at=now, last_run_id=run_id, detail=Left(Concat(F("detail"), Value(SWITCHED_OFF)), 500))

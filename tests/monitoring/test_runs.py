@@ -109,7 +109,7 @@ def test_switching_a_check_off_ends_its_open_findings_at_the_next_run(chain, mon
     site = make_site(chain["haidian"].org_unit, "海淀区政府网", monitoring.url("/portal/", "expired"), "1101080001", columns)
     runner.run_now(kinds=(runner.WEBSITES,))
     assert {f.kind for f in Finding.objects.filter(website=site, closed_at__isnull=True)} == {Kind.TLS, Kind.COLUMNS}
-    settings.MONITORING_CHECKS = {Kind.TLS.value: False}
+    settings.MONITORING_CHECKS = {**settings.MONITORING_CHECKS, Kind.TLS.value: False}
     run = runner.run_now(kinds=(runner.WEBSITES,))
     tls, columns_finding = Finding.objects.get(website=site, kind=Kind.TLS), Finding.objects.get(website=site, kind=Kind.COLUMNS)
     assert tls.closed_at is not None and tls.last_run_id == run.pk and tls.detail.endswith("（该项监测已关闭，不再检查）")
@@ -141,10 +141,16 @@ def test_findings_are_kept_then_closed_and_the_history_stays(chain, stale_accoun
     assert history == [False, False, True]
 
 
-def test_the_threshold_comes_from_the_settings(chain, stale_account, monitoring, settings):
-    settings.MONITORING_STALE_DAYS = 20
+def test_the_threshold_comes_from_the_indicator_then_the_settings(chain, stale_account, monitoring, settings):
+    from monitoring.models import Indicator
+
+    Indicator.objects.filter(code="M_STALE").update(thresholds={"days": 20})   # ops edit it in the admin (0045)
     runner.run_now()
     assert not Finding.objects.exists()
+    Indicator.objects.filter(code="M_STALE").update(enabled=False)   # no indicator: MONITORING_STALE_DAYS
+    settings.MONITORING_STALE_DAYS = 10
+    runner.run_now()
+    assert Finding.objects.filter(account=stale_account, kind=Kind.ACCOUNT_UPDATE).exists()
 
 
 def test_a_closed_account_leaves_monitoring_and_its_finding_closes(chain, stale_account, monitoring):
