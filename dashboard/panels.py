@@ -397,4 +397,18 @@ def findings_by_kind(viewer: Viewer) -> Table:
     return Table(["问题类型"] + [label for _, label in subjects], rows, links)
 
 
+@panel("verdicts_by_indicator", "检查指标不合格（本季度，自动监测）",
+       description="按《政府网站与政务新媒体检查指标》自动监测判定的本季度不合格对象数，点击查看对象和证据")
+def verdicts_by_indicator(viewer: Viewer) -> Table:
+    from monitoring.indicators import failures_by_indicator, period_of
+
+    period = period_of(timezone.localdate(viewer.now))
+    rows, links = [], []
+    for item in failures_by_indicator(viewer.user.org_unit, period):
+        ind = item["indicator"]
+        rows.append([f"{ind.get_subject_display()}：{ind.name}", item["count"]])
+        links.append([_url("monitoring:verdicts", indicator=ind.code, period=period)])
+    return Table(["检查指标", "不合格数量"], rows, links)
+
+
 __all__ = ["PANELS", "Panel", "Table", "Viewer", "export_sheets", "page_panels", "panel", "panels_for"]

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from reviews import journal
+
 from .models import ExpressionRule, Indicator, Kind, Subject, Verdict
 
 AVAILABILITY, INTERACT_FUNCTION = "availability", "interact_function"
@@ -114,9 +116,11 @@ def official_name_rules() -> int:
                 bare = bare.replace(people, "")
             wrongs = [bare + "省"] + ([bare + "自治区"] if bare != short else [])
         for wrong in wrongs:
-            _, made = ExpressionRule.objects.get_or_create(
+            rule, made = ExpressionRule.objects.get_or_create(
                 wrong=wrong, defaults={"right": name, "source": ExpressionRule.Source.ORGTREE, "note": "组织机构名称"})
-            added += made
+            if made:
+                added += 1
+                journal.record(rule, "monitoring_dictionary_sync", None, after={"wrong": wrong, "right": name})
     return added
 
 
@@ -247,6 +251,9 @@ def prefill_from_verdicts(sheet) -> int:
         changed.append(item)
     if changed:
         type(changed[0]).objects.bulk_update(changed, ["passed", "problems", "problem_other"])
+        journal.record(sheet, "monitoring_prefill", None, scope_path=sheet.org_path,
+                       data={"rows": [{"object": i.name, "problems": i.problems} for i in changed[:200]],
+                             "period": period})
     return len(changed)
 
 

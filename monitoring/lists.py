@@ -11,8 +11,8 @@ from django.utils.safestring import mark_safe
 from govmedia.common.lists import Column, ListSpec, register
 from orgtree.selectors import unit_in_scope
 
-from .models import FINDING_LABELS, Finding, Kind
-from .selectors import findings_visible_to, is_owner
+from .models import FINDING_LABELS, Finding, Indicator, Kind, Verdict
+from .selectors import findings_visible_to, is_owner, verdicts_visible_to
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -109,5 +109,79 @@ FINDING_LIST = register(ListSpec(
         Column("state", "状态", lambda r: "待核查" if r.closed_at is None else
                f"已恢复（{timezone.localtime(r.closed_at):%Y-%m-%d}）"),
         Column("in_sheet", "检查结果", lambda r: "已转入" if r.sheet_item_id else "", default=False),
+    ],
+))
+
+
+# --- 检查指标监测结果: the verdicts (decision 0045) --------------------------------------------------
+
+def recent_periods(count: int = 8) -> list[tuple[str, str]]:
+    today = timezone.localdate()
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    periods = []
+    for _ in range(count):
+        periods.append((f"{year}Q{quarter}", f"{year}年第{quarter}季度"))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return periods
+
+
+class VerdictFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="名称或标识码", method="filter_q")
+    period = django_filters.ChoiceFilter(label="季度", choices=recent_periods, empty_label="全部")
+    indicator = django_filters.ModelChoiceFilter(label="检查指标", queryset=Indicator.objects.order_by("subject", "order"),
+                                                 to_field_name="code", empty_label="全部")
+    subject = django_filters.ChoiceFilter(label="对象", choices=[("account", "新媒体账号"), ("website", "政府网站")],
+                                          empty_label="全部", method="filter_subject")
+    veto = django_filters.ChoiceFilter(label="指标类型", choices=[("1", "单项否决"), ("0", "扣分项")], empty_label="全部",
+                                       method="filter_veto")
+
+    class Meta:
+        model = Verdict
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(account__name__contains=value) | Q(account__media_code__iexact=value)
+                               | Q(website__name__contains=value) | Q(website__site_code__iexact=value))
+
+    def filter_subject(self, queryset, name, value):
+        return queryset.filter(**{f"{value}__isnull": False})
+
+    def filter_veto(self, queryset, name, value):
+        return queryset.filter(indicator__veto=value == "1")
+
+
+def verdict_querysets(request):
+    qs = verdicts_visible_to(request.user).select_related("indicator", "account", "website")
+    return qs, qs
+
+
+def _evidence(row) -> str:
+    data = row.evidence or {}
+    urls = [item.get("url") for key in ("stale", "blank", "links", "errors", "overdue") for item in data.get(key, [])
+            if isinstance(item, dict) and item.get("url")]
+    return "；".join(dict.fromkeys(urls))[:300] or (data.get("url") or "")
+
+
+VERDICT_LIST = register(ListSpec(
+    name="monitoring_verdicts",
+    filterset_class=VerdictFilter,
+    default_ordering=("-last_seen", "-id"),
+    export_filename="检查指标监测结果.xlsx",
+    export_sheet="检查指标监测结果",
+    querysets=verdict_querysets,
+    columns=[
+        Column("name", "名称", lambda r: r.subject.name, choosable=False),
+        Column("code", "标识码", lambda r: (r.account.media_code if r.account_id else r.website.site_code) or ""),
+        Column("subject", "对象", lambda r: "新媒体账号" if r.account_id else "政府网站"),
+        Column("indicator", "检查指标", lambda r: r.indicator.name, sort="indicator__order"),
+        Column("veto", "指标类型", lambda r: "单项否决" if r.indicator.veto else "扣分项"),
+        Column("period", "季度", lambda r: r.period, sort="period"),
+        Column("detail", "监测说明", lambda r: r.detail),
+        Column("evidence", "证据链接", _evidence, default=False),
+        Column("first_seen", "首次不合格", lambda r: timezone.localtime(r.first_seen).strftime("%Y-%m-%d %H:%M"),
+               sort="first_seen"),
+        Column("last_seen", "最近不合格", lambda r: timezone.localtime(r.last_seen).strftime("%Y-%m-%d %H:%M"),
+               sort="last_seen"),
     ],
 ))

@@ -91,3 +91,18 @@ def monitoring_state() -> dict:
     last = CheckRun.objects.order_by("-started_at", "-id").first()
     return {"enabled": bool(conf.get("MONITORING_ENABLED")), "last_run": last,
             "confirm_runs": max(1, int(conf.get("MONITORING_CONFIRM_RUNS")))}
+
+
+def verdicts_visible_to(user):
+    """检查指标监测结果 under the rule of findings: an org unit its subtree, a filer unit its accounts
+    and the websites it sponsors, a website operator its site."""
+    from .models import Verdict
+
+    qs = Verdict.objects.all()
+    if user.kind == User.Kind.ORG and user.org_unit_id:
+        return qs.filter(scope_q(user.org_unit, "org_path"))
+    if user.kind == User.Kind.FILER and user.filer_unit_id:
+        return qs.filter(Q(account__filer_unit_id=user.filer_unit_id) | _filer_sites_q(user.filer_unit))
+    if user.kind == User.Kind.SITE:
+        return qs.filter(website__operator_user_id=user.pk)
+    return qs.none()

@@ -10,7 +10,7 @@ from jobs.exports import export_requested
 from reports.services import ReportError
 
 from . import selectors, services
-from .lists import FINDING_LIST
+from .lists import FINDING_LIST, VERDICT_LIST
 from .selectors import findings_visible_to
 
 
@@ -31,6 +31,16 @@ def findings(request):
             for key, label in (("open", "待核查"), ("closed", "已恢复"), ("all", "全部"))]
     return render_list(request, FINDING_LIST, listed, "monitoring/findings.html",
                        {"state_tabs": tabs, "monitoring_state": selectors.monitoring_state()})
+
+
+@require_http_methods(["GET", "POST"])
+def verdicts(request):
+    """检查指标监测结果: objects failing the inspection indicators, per quarter, with evidence."""
+    export = export_requested(request, VERDICT_LIST)
+    if export is not None:
+        return export
+    listed, _ = VERDICT_LIST.querysets(request)
+    return render_list(request, VERDICT_LIST, listed, "monitoring/verdicts.html")
 
 
 @require_POST

@@ -130,6 +130,9 @@ def prefill(sheet: CheckSheet) -> None:
             sites = sites.exclude(sponsor__in=names)
         subjects += list(sites.order_by("site_code"))
         SpotCheckItem.objects.bulk_create([SpotCheckItem(sheet=sheet, passed=None, **item_subject(s)) for s in subjects])
+        from monitoring.indicators import prefill_from_verdicts  # the monitored indicators' failures (issue 27)
+
+        prefill_from_verdicts(sheet)
         sheet.prefilled = True
         sheet.save(update_fields=["prefilled"])
 

@@ -45,7 +45,10 @@ def circular_data(unit, overview: dict) -> dict:
     checked = [r for r in rows if not r.unregistered]
     failed = [r for r in checked if r.passed is False]
     problems = Counter(p for r in failed for p in r.problems)
+    from monitoring.indicators import failures_by_indicator, quarter_period  # issue 27: the monitored indicators
+
     return {
+        "indicators": failures_by_indicator(unit, quarter_period(year, quarter)),
         "unit": unit, "year": year, "quarter": quarter,
         "checked": len(checked), "failed": len(failed), "rate": pass_rate(len(checked), len(failed)),
         "unregistered": [r for r in rows if r.unregistered],
@@ -112,6 +115,10 @@ def circular_docx(data: dict, title: str | None = None, body: str | None = None)
     _table(doc, ["填报单位", "类型", "名称", "开设时间", "提交日期"],
            [[a.filer_unit.name, a.type_display, a.name, f"{a.opened_on:%Y-%m-%d}", f"{a.submitted_on:%Y-%m-%d}"]
             for a in data["late_accounts"]])
+    doc.add_heading("八、自动监测：检查指标不合格数量", level=2)
+    _table(doc, ["对象", "检查指标", "指标类型", "不合格数量"],
+           [[i["indicator"].get_subject_display(), i["indicator"].name, "单项否决" if i["indicator"].veto else "扣分项",
+             i["count"]] for i in data.get("indicators", [])])
     doc.add_paragraph(data["unit"].name)
     out = io.BytesIO()
     doc.save(out)

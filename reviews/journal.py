@@ -54,6 +54,10 @@ ACTIONS = {
     "notice_send": "下发通知",
     "notice_open": "查看通知",
     "notice_download": "下载通知附件",
+    # monitoring (issue 27)
+    "monitoring_to_sheet": "监测发现转入检查结果",
+    "monitoring_prefill": "监测结果预填检查结果",
+    "monitoring_dictionary_sync": "词库同步组织机构名称",
 }
 
 # The subject types, as the admin's filter names them.
