@@ -156,6 +156,7 @@ def main():
         settings.MONITORING_CA_BUNDLE = FIXTURE["ca"]
         settings.MONITORING_PLATFORM_ENDPOINTS = {"WB": "https://m.weibo.cn", "BL": "https://api.bilibili.com"}
         settings.MONITORING_HOST_GATE = os.environ.get("BENCH_MONITOR_GATE", settings.MONITORING_HOST_GATE)
+        settings.MONITORING_CONFIRM_RUNS = 1   # one run: findings written as a confirmed failure would be (0044)
         redis = own_redis()
         sites = ensure_websites(SITES)
         added = topup_accounts(ACCOUNTS)
@@ -194,6 +195,7 @@ def main():
             "busiest_host": max(fetcher.gate.peak_per_host, key=fetcher.gate.peak_per_host.get, default=""),
             "load_before": load_before, "load_after": os.getloadavg(),
         }
+        figures.update(content_cost())
         print(json.dumps(figures, ensure_ascii=False, indent=1))
         write_doc(figures)
     finally:
@@ -204,6 +206,49 @@ def main():
             from tests.servers import stop
 
             stop(redis[0])
+
+
+def content_cost(sample: int = 500) -> dict:
+    """The inspection indicators' checks (issue 27, decision 0045), per object, on `sample` websites
+    and accounts of the bench: their pages fetched once from the fixture server, then the content
+    checks timed alone (CPU: dates, 空白栏目, dictionary, outbound links, 留言; and the accounts'
+    dictionary check), and the verdict writes of those objects. The full run above includes them."""
+    from django.utils import timezone
+
+    from monitoring import runner
+    from monitoring.indicators import load_config, record_verdicts
+    from monitoring.site_content import check_content, column_entries, expression_outcome
+
+    today = timezone.localdate()
+    config = load_config()
+    website_rules = {**config["website"], "dictionary": config["dictionary"]}
+    fetcher = FixtureFetcher(CONCURRENCY)
+    try:
+        sites = list(runner.monitored(runner.WEBSITES).order_by("pk").values(*runner.WEBSITE_FIELDS)[:sample])
+        fetched = []
+        for site in sites:
+            pages = {e["url"]: fetcher.get(e["url"]) for e in column_entries(site["columns"])}
+            fetched.append((site, fetcher.get(site["homepage"]), pages))
+        cpu = time.process_time()
+        outcomes = [check_content(site, fetcher, today, home, pages, website_rules) for site, home, pages in fetched]
+        site_ms = (time.process_time() - cpu) * 1000 / max(1, len(fetched))
+        for found in outcomes:
+            for o in found:
+                o.confirmed = o.ok is False
+        wall = time.monotonic()
+        record_verdicts("website", sites, outcomes)
+        verdict_ms = (time.monotonic() - wall) * 1000 / max(1, len(sites))
+        accounts = list(runner.monitored(runner.ACCOUNTS).exclude(account_type="KH").order_by("pk")
+                        .values(*runner.ACCOUNT_FIELDS)[:sample])
+        texts = [(a["url"], fetcher.get(a["url"]).text) for a in accounts]
+        cpu = time.process_time()
+        for url, text in texts:
+            expression_outcome([(url, text)], config["dictionary"], config["account"].get("expression", {}))
+        account_ms = (time.process_time() - cpu) * 1000 / max(1, len(texts))
+    finally:
+        fetcher.close()
+    return {"content_sample": len(fetched), "content_site_ms": site_ms, "content_verdict_ms": verdict_ms,
+            "content_account_ms": account_ms, "dictionary_rules": len(config["dictionary"])}
 
 
 def own_redis():
@@ -246,6 +291,10 @@ def write_doc(f: dict) -> None:
              f"| per-host gate | {gate_line(f)} |",
              f"| CheckResult rows written | {f['results']:,} |",
              f"| findings open after the run | {f['findings']:,} (the broken 栏目 link of one site in 25, …) |",
+             f"| inspection indicators' checks (issue 27), per object | {f['content_site_ms']:.1f} ms CPU per website "
+             f"(homepage and 3 栏目 pages already fetched: dates, 空白栏目, {f['dictionary_rules']} dictionary rules, "
+             f"outbound links, 留言), {f['content_account_ms']:.1f} ms per account (dictionary on its page), "
+             f"{f['content_verdict_ms']:.2f} ms per website to write its verdicts; sample of {f['content_sample']} |",
              "", END]
     block = "\n".join(lines)
     text = DOC.read_text(encoding="utf-8")

@@ -17,12 +17,17 @@ from reviews import journal
 
 from .models import ExpressionRule, Indicator, Kind, Subject, Verdict
 
-AVAILABILITY, INTERACT_FUNCTION = "availability", "interact_function"
+AVAILABILITY, MANUAL = "availability", "manual"
 
 # The 2019 indicators (《政府网站与政务新媒体检查指标》, 国办秘函〔2019〕19号): the single-veto items of the
 # notice and the scored ones the commercial platforms also check. `rule`: the check kind whose
-# confirmed failure is this indicator's failure, or AVAILABILITY / INTERACT_FUNCTION.
+# confirmed failure is this indicator's failure, or AVAILABILITY; MANUAL: listed for completeness,
+# not measurable from outside (the unit checks it on its 检查结果信息表; never a verdict).
 DEFAULTS = [
+    dict(code="W_SECURITY", subject=Subject.WEBSITE, name="安全、泄密事故等严重问题", veto=True, rule=MANUAL,
+         problem="发生安全泄密事故等严重问题", thresholds={}, description="发生安全、泄密事故等严重问题。自动监测不判定，由检查单位人工检查。"),
+    dict(code="M_SECURITY", subject=Subject.ACCOUNT, name="安全、泄密事故等严重问题", veto=True, rule=MANUAL,
+         problem="发生安全泄密事故的严重问题", thresholds={}, description="发生安全、泄密事故等严重问题。自动监测不判定，由检查单位人工检查。"),
     dict(code="W_ACCESS", subject=Subject.WEBSITE, name="站点无法访问", veto=True, rule=AVAILABILITY, problem="站点无法访问",
          thresholds={"timeout_s": 15, "fail_percent": 5, "days": 7, "visits_per_day": 20},
          description="监测1周，每天间隔一定时间访问不少于20次，首页超过15秒打不开的次数累计超过总监测次数的5%。"),
@@ -53,8 +58,9 @@ DEFAULTS = [
          description="首页和栏目页链接到允许清单以外的域名（扣分项；允许清单由运维维护）。"),
     dict(code="M_STALE", subject=Subject.ACCOUNT, name="内容不更新", veto=True, rule=Kind.ACCOUNT_UPDATE,
          problem="监测时间点前2周无更新", thresholds={"days": 14}, description="监测时间点前2周内无更新。"),
-    dict(code="M_INTERACTION", subject=Subject.ACCOUNT, name="未提供有效互动功能", veto=True, rule=INTERACT_FUNCTION,
-         problem="未提供有效互动功能", thresholds={}, description="备案信息中未提供互动交流功能。"),
+    dict(code="M_INTERACTION", subject=Subject.ACCOUNT, name="未提供有效互动功能", veto=True, rule=MANUAL,
+         problem="未提供有效互动功能", thresholds={},
+         description="留言、评论等互动功能无法使用。平台页面不公开这一点，自动监测不判定，由检查单位人工检查。"),
     dict(code="M_APP", subject=Subject.ACCOUNT, name="移动客户端无法下载或使用", veto=True, rule=Kind.APP_DOWNLOAD,
          problem="移动客户端（APP）无法下载或使用", thresholds={}, description="移动客户端（APP）下载链接无法访问。"),
     dict(code="M_EXPRESSION", subject=Subject.ACCOUNT, name="严重表述错误", veto=True, rule=Kind.EXPRESSION, problem="其他",
@@ -167,8 +173,8 @@ def _availability(website_ids: list[int], thresholds: dict, now) -> dict[int, di
 
 def record_verdicts(kind: str, objects: list[dict], outcomes: list, now=None) -> int:
     """Upsert the chunk's failing verdicts of this quarter: an indicator fails for an object when
-    the check it reads failed and the failure is confirmed (never cry wolf, 0044); the filing's
-    missing interaction function; a week of homepage visits (W_ACCESS). Returns rows written."""
+    the check it reads failed and the failure is confirmed (never cry wolf, 0044); a week of homepage
+    visits (W_ACCESS). Returns rows written."""
     now = now or timezone.now()
     subject = Subject.WEBSITE if kind == "website" else Subject.ACCOUNT
     indicators = list(Indicator.objects.filter(enabled=True, subject=subject))
@@ -187,9 +193,6 @@ def record_verdicts(kind: str, objects: list[dict], outcomes: list, now=None) ->
             if o.ok is False and getattr(o, "confirmed", False):
                 for ind in by_rule.get(o.kind, ()):
                     failing.append((ind, obj, o.detail, o.data))
-        for ind in by_rule.get(INTERACT_FUNCTION, ()):
-            if obj.get("func_interact") is False:
-                failing.append((ind, obj, "备案信息未提供互动交流功能", {"func_interact": False}))
         if obj["id"] in available:
             evidence = available[obj["id"]]
             failing.append((access[0], obj, evidence.pop("detail"), evidence))

@@ -27,7 +27,7 @@ from .signals import findings_closed, findings_opened
 
 logger = logging.getLogger("govmedia.monitoring")
 WEBSITES, ACCOUNTS = "website", "account"
-ACCOUNT_FIELDS = ("id", "account_type", "url", "platform_id", "org_path", "func_interact")
+ACCOUNT_FIELDS = ("id", "account_type", "url", "platform_id", "org_path")
 WEBSITE_FIELDS = ("id", "homepage", "icp_number", "police_record", "columns", "org_path")
 
 

@@ -8,7 +8,7 @@ from reports.models import PROBLEMS, WEBSITE_PROBLEMS, CheckSheet, SpotCheckItem
 from reports.services import ReportError, item_subject
 from reviews import journal
 
-from .models import FINDING_LABELS, Finding, Kind
+from .models import FINDING_LABELS, WEBSITE_KINDS, Finding, Kind
 from .selectors import is_owner, owner_of
 
 # The 存在的突出问题 of the sheet each finding kind stands for (reports.models PROBLEMS, WEBSITE_PROBLEMS).
@@ -20,9 +20,17 @@ PROBLEM_OF = {
     Kind.COLUMNS: "链接不可用",
     Kind.TLS: "其他",
     Kind.MARKS: "其他",
+    # the inspection indicators' checks (0045)
+    Kind.HOME_UPDATE: "首页信息超过2周未更新",
+    Kind.KEY_COLUMNS: "栏目不更新",
+    Kind.COLUMN_UPDATE: "栏目不更新",
+    Kind.BLANK_COLUMNS: "空白栏目",
+    Kind.EXPRESSION: "其他",
+    Kind.OUTLINKS: "其他",
+    Kind.INTERACTION: "互动回复不及时",
 }
-assert all(PROBLEM_OF[k] in (WEBSITE_PROBLEMS if k in (Kind.HOMEPAGE, Kind.COLUMNS, Kind.TLS, Kind.MARKS) else PROBLEMS)
-           for k in PROBLEM_OF)
+assert all(PROBLEM_OF[k] in (WEBSITE_PROBLEMS if k in WEBSITE_KINDS and k != Kind.EXPRESSION else PROBLEMS)
+           for k in PROBLEM_OF) and set(PROBLEM_OF) == set(Kind)
 
 
 def open_sheet_for(finding: Finding) -> CheckSheet | None:
