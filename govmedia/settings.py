@@ -382,7 +382,7 @@ NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "300"))
 NOTIFY_FINDING_DIGEST_OVER = int(os.environ.get("NOTIFY_FINDING_DIGEST_OVER", "20"))
 # --- automatic monitoring (monitoring app, issue 18; docs/decisions/0028, docs/deploy.md) ------
 # Checks of websites (homepage, certificate, 备案标识, 栏目 links) and accounts (link, latest post,
-# app download) on the job queue. An intranet deployment switches them off (MONITORING_ENABLED=0),
+# app download) on the job queue, off unless ops set MONITORING_ENABLED=1 (issue 27); ops can switch
 # single checks off (MONITORING_DISABLED_CHECKS=tls,columns) or sends them through a proxy.
 INSTALLED_APPS += ["monitoring"]
 # Off unless ops enable it (issue 27): the demo and a fresh install never fetch real sites (0044).
