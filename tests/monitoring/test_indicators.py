@@ -10,7 +10,7 @@ from django.utils import timezone
 from monitoring import runner
 from monitoring.content import expression_errors, messages, outbound_links, page_dates
 from monitoring.indicators import official_name_rules, period_of, record_verdicts
-from monitoring.models import CheckResult, ExpressionRule, Indicator, Kind, Verdict
+from monitoring.models import CheckResult, ExpressionRule, Finding, Indicator, Kind, Verdict
 from tests.monitoring.test_runs import MARKS, make_site, open_quarter
 
 
@@ -264,3 +264,26 @@ def test_the_bench_measures_the_content_checks(chain, indicators, monkeypatch):
     assert figures["content_sample"] == 2 and figures["dictionary_rules"] >= len(__import__("monitoring.indicators").indicators.STARTER)
     assert figures["content_site_ms"] > 0 and figures["content_account_ms"] >= 0 and figures["content_verdict_ms"] > 0
     assert Verdict.objects.filter(website__name__startswith="基准").exists()   # the sample's verdicts were written
+
+
+def test_a_content_finding_turns_into_its_sheet_problem(client, chain, indicators):
+    from reports.models import CheckSheet
+
+    server = indicators
+    blank = clean_columns(server, "hp")
+    for n in range(5):
+        server.page(f"/hp/zt{n}/", "<html><body><p>暂无内容</p></body></html>")
+    blank["概况信息"] = {"names": "；".join(f"专题{n}" for n in range(5)),
+                     "urls": "；".join(server.url(f"/hp/zt{n}/") for n in range(5))}
+    site = site_with(server, chain, "hp", "1201010002", columns=blank, org="heping")
+    runner.run_now(kinds=(runner.WEBSITES,))
+    site_findings = list(Finding.objects.filter(website=site))
+    assert [f.kind for f in site_findings] == [Kind.BLANK_COLUMNS]
+    finding = site_findings[0]
+    assert finding.label == "空白栏目" and finding.detail.startswith("空白栏目 5 个")
+    # the sheet opened after the run: its prefill marks the row from the verdict; 转入 keeps it so
+    open_quarter(chain["heping"])
+    client.force_login(chain["heping"])
+    client.post(reverse("monitoring:to_sheet", args=[finding.pk]))
+    item = CheckSheet.objects.get(org_unit=chain["heping"].org_unit, filer_unit__isnull=True).items.get(website=site)
+    assert item.passed is False and item.problems == ["空白栏目"]
