@@ -156,6 +156,7 @@ def main():
         settings.MONITORING_CA_BUNDLE = FIXTURE["ca"]
         settings.MONITORING_PLATFORM_ENDPOINTS = {"WB": "https://m.weibo.cn", "BL": "https://api.bilibili.com"}
         settings.MONITORING_HOST_GATE = os.environ.get("BENCH_MONITOR_GATE", settings.MONITORING_HOST_GATE)
+        settings.MONITORING_ENABLED = True     # off by default since issue 27: the bench is ops asking for a run
         settings.MONITORING_CONFIRM_RUNS = 1   # one run: findings written as a confirmed failure would be (0044)
         redis = own_redis()
         sites = ensure_websites(SITES)

@@ -8,7 +8,6 @@ import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from html import unescape
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from .readers import BEIJING
@@ -113,41 +112,22 @@ def _covers(text: str, at: int, length: int, exception: str) -> bool:
     return False
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.links: list[list[str]] = []
-        self._open: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            self._open = [dict(attrs).get("href") or "", ""]
-            self.links.append(self._open)
-
-    def handle_data(self, data):
-        if self._open is not None:
-            self._open[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "a":
-            self._open = None
+_ANCHOR = re.compile(r"<a\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))[^>]*>(.*?)</a\s*>", re.I | re.S)
 
 
-def links(html: str, base: str) -> list[tuple[str, str]]:
-    """(absolute URL, link text) of every http(s) <a href> of the page."""
-    parser = _Links()
-    try:
-        parser.feed(html)
-    except Exception:  # noqa: BLE001 - a broken page still yields the links read so far
-        pass
+def links(html: str, base: str, absolute_only: bool = False) -> list[tuple[str, str]]:
+    """(absolute URL, link text) of every http(s) <a href> of the page. With absolute_only, only
+    links written with a host (http://, https://, //): relative links stay on the site."""
     out = []
-    for href, text in parser.links:
-        href = href.strip()
+    for double, single, bare, inner in _ANCHOR.findall(_SCRIPT.sub(" ", html)):
+        href = unescape(double or single or bare).strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        if absolute_only and not href.lower().startswith(("http://", "https://", "//")):
             continue
         url = urljoin(base, href)
         if url.lower().startswith(("http://", "https://")):
-            out.append((url, _SPACE.sub(" ", text).strip()))
+            out.append((url, _SPACE.sub(" ", unescape(_TAG.sub(" ", inner))).strip()))
     return out
 
 
@@ -166,7 +146,7 @@ def outbound_links(html: str, base: str, own: list[str], allowed: list[str]) -> 
     """Links to a domain that is neither the site's own nor on the allow-list (suffix match:
     "gov.cn" allows every *.gov.cn)."""
     found, seen = [], set()
-    for url, text in links(html, base):
+    for url, text in links(html, base, absolute_only=True):
         host = (urlsplit(url).hostname or "").lower()
         if not host or _domain_allowed(host, own + allowed) or url in seen:
             continue
