@@ -102,6 +102,10 @@ def circular_docx(data: dict, title: str | None = None, body: str | None = None)
             for s in data["children"]])
     doc.add_heading("三、存在的突出问题", level=2)
     _table(doc, ["问题", "数量"], [[p, n] for p, n in data["problems"]])
+    doc.add_paragraph("自动监测按检查指标判定的不合格数量：")   # issue 27 (monitoring.indicators)
+    _table(doc, ["对象", "检查指标", "指标类型", "不合格数量"],
+           [[i["indicator"].get_subject_display(), i["indicator"].name, "单项否决" if i["indicator"].veto else "扣分项",
+             i["count"]] for i in data.get("indicators", [])])
     doc.add_heading("四、不合格的网站和新媒体", level=2)
     _table(doc, ["填报单位", "类型", "名称", "存在的突出问题", "整改情况"],
            [[r.sheet.unit_name, r.type_label, r.name, r.problems_display, r.rectification] for r in data["failing"]])
@@ -115,10 +119,6 @@ def circular_docx(data: dict, title: str | None = None, body: str | None = None)
     _table(doc, ["填报单位", "类型", "名称", "开设时间", "提交日期"],
            [[a.filer_unit.name, a.type_display, a.name, f"{a.opened_on:%Y-%m-%d}", f"{a.submitted_on:%Y-%m-%d}"]
             for a in data["late_accounts"]])
-    doc.add_heading("八、自动监测：检查指标不合格数量", level=2)
-    _table(doc, ["对象", "检查指标", "指标类型", "不合格数量"],
-           [[i["indicator"].get_subject_display(), i["indicator"].name, "单项否决" if i["indicator"].veto else "扣分项",
-             i["count"]] for i in data.get("indicators", [])])
     doc.add_paragraph(data["unit"].name)
     out = io.BytesIO()
     doc.save(out)
