@@ -188,7 +188,7 @@ def accounts_by_month(viewer: Viewer) -> Table:
     added = _totals(_breakdown(viewer), 3)  # per creation month, from the shared scan
     closures = JournalEntry.objects.filter(subject_type="media_account", action="approve_close", at__gte=start)
     if user.role != Role.GB:
-        closures = closures.filter(scope_path__startswith=user.org_unit.path)
+        closures = closures.filter(scope_path__startswith=user.org_unit.path).exclude(scope_path="")  # journal_scope
     closed = {m.date(): n for m, n in closures.annotate(m=TruncMonth("at", tzinfo=tz)).values_list("m").annotate(
         n=Count("id")).order_by()}
     rows, links = [], []
@@ -241,8 +241,10 @@ def _status_moves(viewer: Viewer, since: datetime) -> dict:
     from reviews.models import JournalEntry
 
     code_of = {label: code for code, label in Status.choices if code != Status.DRAFT}
+    # `scope_path <> ''` (always true of an account's entries) lets the planner use the partial
+    # index journal_scope (scope_path prefix, at): a county reads its own rows, not the whole journal.
     entries = (JournalEntry.objects.filter(scope_q(viewer.user.org_unit, "scope_path"), subject_type="media_account",
-                                           at__gte=since).exclude(status_before=F("status_after")))
+                                           at__gte=since).exclude(scope_path="").exclude(status_before=F("status_after")))
     moves: dict = {}
     for month, before, after, n in (entries.annotate(m=TruncMonth("at", tzinfo=timezone.get_current_timezone()))
                                     .values_list("m", "status_before", "status_after").annotate(n=Count("id")).order_by()):
