@@ -55,6 +55,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 DIRECT_DATABASE_URL=$DATABASE_URL
+# Django's one session setting is the time zone: the database's own, as PgBouncer needs (docs/deploy.md).
+psql "$DATABASE_URL" -qc "ALTER DATABASE \"$(psql "$DATABASE_URL" -tAc 'SELECT current_database()')\" SET timezone TO 'UTC'"
 
 # --- PgBouncer (transaction pooling) in front of PostgreSQL, as in production (docs/deploy.md) ---
 # The app servers and the worker connect through it; migrations and the data generator directly.
