@@ -29,7 +29,7 @@ demo: demo-data
 	@echo "后台任务进程（导出、16:00 标识码等定时任务）随网站一同启动，Ctrl+C 一并停止。"
 	$(DEV_ENV) $(PY) manage.py jobs_worker --with-scheduler & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) CONN_MAX_AGE=0 $(PY) manage.py runserver 127.0.0.1:8000  # a thread per request: no connection kept
 
 # `make test` = the linter, the migrations check, then the suite.
 lint: install

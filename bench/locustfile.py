@@ -1,12 +1,14 @@
 """The load test of `make prod-check` (locust, headless): simulated users sign in and browse the
-list pages of their role, 待审核, and approve, each request to app server A or B at random (what a
-load balancer does; the session cookie of 127.0.0.1 holds on both). Users come from
+list pages of their role, 待审核, and write: org units approve what waits for them and start
+export jobs (counties and cities), filer units submit new accounts; each request to app server A or
+B at random (what a load balancer does; the session cookie of 127.0.0.1 holds on both). A run whose
+approve scenario found no review link exits non-zero (it measured reads only). Not in the mix: the
+batch import (an upload, a check job and a confirmation: tests/imports cover it). Users come from
 bench/out/prodcheck/users.json (written by bench.prodcheck_smoke from the national data)."""
 import itertools
 import json
 import os
 import random
-import re
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
@@ -14,13 +16,13 @@ from locust import HttpUser, between, events, task
 SERVERS = [os.environ["PRODCHECK_A"], os.environ["PRODCHECK_B"]]
 PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo@2026")
 USERS = json.loads(Path("bench/out/prodcheck/users.json").read_text())
-REVIEW = {"result": "approve", "reviewer_name": "压测审核", "reviewer_phone": "18812348822"}
-REVIEW_LINK = re.compile(r'href="/media/(\d+)/review/"')
-VERSION = re.compile(r'name="version" value="(\d+)"')
+from bench.patterns import PENDING_COUNT, REVIEW, REVIEW_LINK, VERSION, new_account  # noqa: E402 (tested on the pages)
 _pools = {kind: itertools.cycle(names) for kind, names in USERS.items() if names}
 # Logins happen while users are spawned, before the statistics are reset (--reset-stats): their
 # times are kept here and written to PRODCHECK_LOGIN_FILE when the run ends.
 _login_ms: list[float] = []
+# What the write scenarios did: a run that never found a review link measured reads only and says so.
+_writes = {"review links seen": 0, "approvals posted": 0, "submissions posted": 0, "exports started": 0}
 
 
 @events.request.add_listener
@@ -34,6 +36,10 @@ def _write_logins(environment, **kwargs):
     target = os.environ.get("PRODCHECK_LOGIN_FILE")
     if target:
         Path(target).write_text(json.dumps(_login_ms))
+    print(f"write scenarios: {_writes}")
+    if not _writes["approvals posted"]:
+        print("LOAD TEST FAILED: the approve scenario found no review link to follow: only reads were measured")
+        environment.process_exit_code = 1
 
 
 def server() -> str:
@@ -82,8 +88,18 @@ class OrgUnit(Signed):
 
     @task(3)
     def pending(self):
-        response = self.page("/media/?tab=pending", f"list 待审核 [{self.kind}]")
-        self.to_review = REVIEW_LINK.findall(response.text or "") if response is not None else []
+        with self.client.get(f"{server()}/media/?tab=pending", name=f"list 待审核 [{self.kind}]",
+                             allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}")
+                return
+            self.to_review = REVIEW_LINK.findall(response.text or "")
+            _writes["review links seen"] += len(self.to_review)
+            waiting = PENDING_COUNT.search(response.text or "")
+            if waiting is None:
+                response.failure("no 待审核 tab on the page")
+            elif int(waiting.group(1) or 0) and not self.to_review:  # fail loudly: the links changed shape
+                response.failure(f"待审核 {waiting.group(1)} but no review link matched {REVIEW_LINK.pattern}")
 
     @task(2)
     def filer_units(self):
@@ -108,7 +124,21 @@ class OrgUnit(Signed):
                     response.success()
                 elif response.status_code != 302:
                     response.failure(f"{response.status_code}")
+                else:
+                    _writes["approvals posted"] += 1
             self.to_review = []
+
+    @task(1)
+    def export_job(self):
+        """导出全部 of the unit's accounts: a job for the worker; the list answers with a redirect."""
+        if self.kind not in ("l2", "l3") or not (self.signed_in or self.sign_in()):
+            return  # a province's or GB's export is minutes of the worker's time: not in a one-minute mix
+        with self.client.get(f"{server()}/media/?export=all", name="export job (start)", allow_redirects=False,
+                             catch_response=True) as response:
+            if response.status_code != 302:
+                response.failure(f"{response.status_code}")
+            else:
+                _writes["exports started"] += 1
 
 
 class GB(OrgUnit):
@@ -137,3 +167,17 @@ class Filer(Signed):
     @task(1)
     def drafts(self):
         self.page("/media/?tab=drafts", "list 未提交 [filer]")
+
+    @task(1)
+    def submit(self):
+        """新增新媒体账号 → 提交: a new Weibo account, waiting for the unit's org unit."""
+        if not self.signed_in and not self.sign_in():
+            return
+        serial = random.randint(10**9, 10**10 - 1)
+        with self.client.post(f"{server()}/media/add/", name="submit (POST)", allow_redirects=False,
+                              catch_response=True, headers={"X-CSRFToken": self.client.cookies.get("csrftoken", "")},
+                              data=new_account(serial)) as response:
+            if response.status_code != 302:
+                response.failure(f"{response.status_code}")
+            else:
+                _writes["submissions posted"] += 1

@@ -74,7 +74,9 @@ def main(out: str, low: str, high: str, seconds: str, scale: str):
     load = os.getloadavg()
     lines = [START, "", f"### `make prod-check` — {now} (Asia/Shanghai)", "",
              f"Two gunicorn app servers ({os.environ.get('GUNICORN_WORKERS', '2')} workers × 4 threads each, "
-             f"DEBUG off, govmedia.settings), Redis, PostgreSQL, on this 2-core machine; national data "
+             f"DEBUG off, govmedia.settings), the job worker, Redis, "
+             + (f"PgBouncer (transaction pooling, pool {os.environ.get('PGB_POOL')}) in front of " if os.environ.get("PGB_ACTIVE") else "")
+             + f"PostgreSQL, on this 2-core machine; national data "
              f"`generate_scale_data --scale {scale}`; locust headless, each request sent to server A or B at random; "
              f"users spawned at {os.environ.get('PRODCHECK_SPAWN_RATE', '1')}/s, each signing in, then {seconds} s measured "
              f"(statistics reset after spawning); think time 3–8 s between pages. Load average when this section was written: {load[0]:.1f} / {load[1]:.1f} / "
@@ -96,6 +98,11 @@ def main(out: str, low: str, high: str, seconds: str, scale: str):
             pct = {p: ok[min(len(ok) - 1, int(len(ok) * p / 100))] for p in (50, 95, 99)}
             lines += [f"Sign-ins while the {users} users were spawned (before the statistics above): {len(logins)}, "
                       f"{failed_logins} failed, p50 {pct[50]:.0f} ms, p95 {pct[95]:.0f} ms, p99 {pct[99]:.0f} ms.", ""]
+        approvals = out_dir / f"u{users}_approvals.txt"
+        applied = int(approvals.read_text().strip() or 0) if approvals.exists() else None
+        if applied is not None:
+            lines += [f"Approvals applied in the database during this stage (journal rows of the load test's reviewer): "
+                      f"{applied}.", ""]
         lines += server_side(out_dir, users, int(seconds))
         failures = out_dir / f"u{users}_failures.csv"
         failed = rows_of(failures) if failures.exists() else []
@@ -105,9 +112,19 @@ def main(out: str, low: str, high: str, seconds: str, scale: str):
             lists = [r for r in rows if r["Name"].startswith("list ")]
             worst = max((int(float(r["95%"])) for r in lists), default=0)
             errors = sum(int(r["Failure Count"]) for r in rows if r["Name"] != "Aggregated")
-            met = worst <= TARGET_MS and errors == 0
-            verdicts.append(f"target at {TARGET_USERS} users (list pages p95 ≤ {TARGET_MS} ms, 0 errors): "
-                            f"{'**met**' if met else '**missed**'} — worst list p95 {worst} ms, {errors} errors")
+            met = worst <= TARGET_MS and errors == 0 and bool(applied)
+            verdicts.append(f"target at {TARGET_USERS} users (list pages p95 ≤ {TARGET_MS} ms, 0 errors, approvals "
+                            f"applied): {'**met**' if met else '**missed**'} — worst list p95 {worst} ms, {errors} errors, "
+                            f"{applied} approvals")
+        else:
+            errors = sum(int(r["Failure Count"]) for r in rows if r["Name"] != "Aggregated")
+            verdicts.append(f"{users} users: {errors} errors")
+    samples = out_dir / "pg_connections.txt"
+    counts = [int(x) for x in samples.read_text().split() if x.isdigit()] if samples.exists() else []
+    if counts:
+        pool = os.environ.get("PGB_POOL", "")
+        lines += [f"PostgreSQL connections to the database, sampled each second through both stages: at most "
+                  f"{max(counts)} (PgBouncer pool size {pool or 'n/a'}; the sampler's own excluded).", ""]
     lines += ["Verdict: " + "; ".join(verdicts), "", END]
     text = DOC.read_text(encoding="utf-8")
     section = "\n".join(lines)

@@ -121,6 +121,9 @@ DATABASES = {
         conn_health_checks=True,  # ops: a connection dropped by a PostgreSQL restart is replaced, not a 500
     )
 }
+# Behind PgBouncer in transaction pooling mode (docs/deploy.md): a connection may change between two
+# transactions, so no server-side cursors (`.iterator()` reads in chunks client-side instead).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = os.environ.get("DISABLE_SERVER_SIDE_CURSORS", "0") == "1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -18,8 +18,11 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 
 import tempfile  # noqa: E402
 
-# One media root per run, shared with the worker processes the job tests start (they inherit it).
-MEDIA_ROOT = os.environ.setdefault("GOVMEDIA_TEST_MEDIA_ROOT", tempfile.mkdtemp(prefix="govmedia-test-media-"))
+# One media root per test process (per xdist worker in a parallel run), shared with the worker
+# processes the job tests start (they inherit the environment, worker id included).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+MEDIA_ROOT = os.environ.setdefault("GOVMEDIA_TEST_MEDIA_ROOT" + (f"_{_XDIST_WORKER.upper()}" if _XDIST_WORKER else ""),
+                                   tempfile.mkdtemp(prefix=f"govmedia-test-media-{_XDIST_WORKER}"))
 
 # The suite's own process keeps a fast one-process cache (cleared around every test); the
 # production cache (Redis / the database) is exercised by tests/prod with real server processes.

@@ -31,6 +31,20 @@ if [ -z "${DATABASE_URL:-}" ]; then
   fi
 fi
 export DJANGO_SETTINGS_MODULE=govmedia.settings_bench
+# The production cache: a redis-server of its own on a free port (as prod-check and tests/servers.py
+# start it), unless REDIS_URL is given or redis-server is missing (then the database cache, said so).
+if [ -z "${REDIS_URL:-}" ] && command -v redis-server >/dev/null 2>&1; then
+  REDIS_DIR=$(mktemp -d /tmp/govmedia-bench-redis.XXXXXX)
+  REDIS_PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$REDIS_DIR" \
+    --logfile "$REDIS_DIR/redis.log" --daemonize yes --pidfile "$REDIS_DIR/redis.pid"
+  stop_redis() { kill "$(cat "$REDIS_DIR/redis.pid")" 2>/dev/null || true; rm -rf "$REDIS_DIR"; }
+  trap 'stop_redis; stop_cluster' EXIT
+  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" CACHE_KEY_PREFIX=bench
+  echo "bench: Redis cache on 127.0.0.1:$REDIS_PORT"
+elif [ -z "${REDIS_URL:-}" ]; then
+  echo "bench: redis-server not installed: the database cache (production runs Redis: query counts differ)"
+fi
 # DEBUG is off in the bench: it needs a SECRET_KEY, its own (made once, kept in bench/out, never committed).
 if [ -z "${SECRET_KEY:-}" ]; then
   export SECRET_KEY_FILE=${SECRET_KEY_FILE:-$PWD/bench/out/secret_key}

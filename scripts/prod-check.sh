@@ -54,6 +54,49 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/$DB_NAME"
 fi
 
+DIRECT_DATABASE_URL=$DATABASE_URL
+# Django's one session setting is the time zone: the database's own, as PgBouncer needs (docs/deploy.md).
+psql "$DATABASE_URL" -qc "ALTER DATABASE \"$(psql "$DATABASE_URL" -tAc 'SELECT current_database()')\" SET timezone TO 'UTC'"
+
+# --- PgBouncer (transaction pooling) in front of PostgreSQL, as in production (docs/deploy.md) ---
+# The app servers and the worker connect through it; migrations and the data generator directly.
+# PgBouncer refuses to run as root: it runs as postgres then, from a folder postgres can read.
+PGB_POOL=${PRODCHECK_PGBOUNCER_POOL:-20}
+if command -v pgbouncer >/dev/null 2>&1 && [ "${PRODCHECK_PGBOUNCER:-1}" != 0 ]; then
+  PGB_DIR=$(mktemp -d /tmp/govmedia-pgbouncer.XXXXXX)
+  PGB_PORT=$(free_port)
+  DB_HOST_PORT=$($PY -c 'import os, urllib.parse as u; p = u.urlparse(os.environ["DATABASE_URL"]); print(p.hostname or "127.0.0.1", p.port or 5432, p.path.lstrip("/"), p.username or "postgres")' )
+  read -r DB_HOST DB_PORT DB_NAME_URL DB_USER <<<"$DB_HOST_PORT"
+  echo "\"$DB_USER\" \"\"" > "$PGB_DIR/userlist.txt"
+  cat > "$PGB_DIR/pgbouncer.ini" <<INI
+[databases]
+$DB_NAME_URL = host=$DB_HOST port=$DB_PORT dbname=$DB_NAME_URL
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGB_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $PGB_DIR/userlist.txt
+pool_mode = transaction
+default_pool_size = $PGB_POOL
+max_client_conn = 2000
+server_reset_query =
+ignore_startup_parameters = extra_float_digits,options
+logfile = $PGB_DIR/pgbouncer.log
+INI
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$PGB_DIR"
+  as_postgres pgbouncer "$PGB_DIR/pgbouncer.ini" &
+  PIDS+=($!)
+  for _ in $(seq 1 50); do (echo > "/dev/tcp/127.0.0.1/$PGB_PORT") 2>/dev/null && break; sleep 0.2; done
+  POOLED_DATABASE_URL="postgres://$DB_USER@127.0.0.1:$PGB_PORT/$DB_NAME_URL"
+  export PGB_ACTIVE=1
+  echo "prod-check: PgBouncer (transaction pooling, pool $PGB_POOL) on 127.0.0.1:$PGB_PORT"
+else
+  POOLED_DATABASE_URL=$DATABASE_URL
+  echo "prod-check: PgBouncer not installed (or PRODCHECK_PGBOUNCER=0): app servers connect directly"
+fi
+export PGB_POOL
+
 # --- Redis -------------------------------------------------------------------------------------
 REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" \
@@ -74,11 +117,14 @@ export LOGIN_FAILURE_LIMIT=100000 LOGIN_CAPTCHA_AFTER=100000
 $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py load_orgtree >/dev/null
-$PY manage.py create_org_users >/dev/null
+$PY manage.py create_org_users --demo-password "$DEMO_PASSWORD" >/dev/null  # bench data only: one known password
 $PY manage.py generate_scale_data --scale "$SCALE"
 $PY manage.py shell -v0 -c "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')" >/dev/null
 
 # --- two app servers (and the hook for background workers) -------------------------------------
+# Through PgBouncer: no server-side cursors (a transaction-pooled connection may change between
+# two statements); CONN_MAX_AGE keeps the cheap connections to PgBouncer, not PostgreSQL's.
+export DATABASE_URL=$POOLED_DATABASE_URL DISABLE_SERVER_SIDE_CURSORS=1
 URLS=()
 for name in a b; do
   mkdir -p "$WORK/$name/tmp" "$WORK/$name/media"
@@ -111,12 +157,24 @@ $PY -m bench.prodcheck_smoke
 # Users are spawned at RATE a second (each signs in: PBKDF2, the production hasher, ~0.3 s of CPU);
 # the statistics are reset once all are spawned, then the stage runs SECONDS_EACH more seconds.
 RATE=${PRODCHECK_SPAWN_RATE:-1}
+# PostgreSQL's own connections to the database, sampled each second during the load test (the most
+# seen goes to the report: it must stay at or under PgBouncer's pool size, plus the direct ones).
+( while true; do
+    psql "$DIRECT_DATABASE_URL" -tAc "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" 2>/dev/null
+    sleep 1
+  done > "$OUT/pg_connections.txt" ) &
+PIDS+=($!)
+approvals() {  # reviews the load test applied (its reviewer name is 压测审核), counted in the database
+  psql "$DIRECT_DATABASE_URL" -tAc "SELECT count(*) FROM reviews_journalentry WHERE person_name = '压测审核' AND action LIKE 'approve%'"
+}
 for users in 50 "$USERS"; do
   run_time=$(( users / RATE + 15 + SECONDS_EACH ))
+  before=$(approvals)
   PRODCHECK_LOGIN_FILE="$OUT/u${users}_logins.json" \
   $PY -m locust -f bench/locustfile.py --headless --only-summary -u "$users" -r "$RATE" -t "${run_time}s" \
     --reset-stats --host "$PRODCHECK_A" --csv "$OUT/u$users" --stop-timeout 10 --loglevel WARNING \
     --exit-code-on-error 0 > "$OUT/locust-u$users.log" 2>&1 || true
+  echo $(( $(approvals) - before )) > "$OUT/u${users}_approvals.txt"
 done
 $PY -m bench.prodcheck_report "$OUT" 50 "$USERS" "$SECONDS_EACH" "$SCALE"
 echo "prod-check: 5xx lines in the app servers' logs: $(cat "$OUT"/server-*.log | grep -c 'govmedia.request .* 5[0-9][0-9] ' || true)"

@@ -45,6 +45,18 @@ else
   fi
 fi
 
+# In parallel (pytest-xdist): the whole suite (no arguments, as `make test` runs it) on
+# TEST_WORKERS workers (default 4: most of a test's time is waiting on a browser, a server or the
+# database, so more workers than the 2 cores pay), or any run with TEST_WORKERS set. Each worker
+# has its own test database (test_…_gwN), browser, live server and media root; the tests on the
+# shared pair of app servers run on one worker (--dist loadgroup), which starts them once.
+# TEST_WORKERS=0 runs serially.
+if [ $# -eq 0 ] || [ -n "${TEST_WORKERS:-}" ]; then
+  WORKERS=${TEST_WORKERS:-4}
+  if [ "$WORKERS" != 0 ]; then
+    set -- -n "$WORKERS" --dist loadgroup "$@"
+  fi
+fi
 $PY -m pytest "$@"
 status=$?
 cleanup

@@ -12,8 +12,19 @@ pytest_plugins = ["tests.servers",  # two_app_servers: two real gunicorn servers
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# Fixtures that start one shared thing per test process (a pair of gunicorn servers): every test
+# that uses one goes to the same xdist worker (`--dist loadgroup`), so a run starts it once.
+SHARED_PER_RUN = {"two_app_servers": "two_app_servers", "_app_server_pair": "two_app_servers"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Scale checks run in `make bench` only (selected with -m bench)."""
+    """Scale checks run in `make bench` only (selected with -m bench); tests on the shared app
+    servers are grouped on one worker."""
+    for item in items:
+        groups = {SHARED_PER_RUN[name] for name in getattr(item, "fixturenames", ()) if name in SHARED_PER_RUN}
+        for group in groups:
+            item.add_marker(pytest.mark.xdist_group(group))
     selected = config.getoption("-m") or ""
     if "bench" in selected:
         return

@@ -211,18 +211,32 @@ class TwoAppServers:
         self._sessions.clear()
 
 
+def start_on_free_port(start, log: Path, seconds: float = 60, attempts: int = 4) -> tuple[subprocess.Popen, int]:
+    """`start(port)` → a process listening on a port picked free; tried again on another port when
+    the process exits before it listens (another test process took the port in between)."""
+    for attempt in range(attempts):
+        port = free_port()
+        process = start(port)
+        try:
+            wait_for_port(port, process, log, seconds)
+            return process, port
+        except RuntimeError:
+            if process.poll() is None or attempt == attempts - 1:
+                stop(process)
+                raise
+    raise AssertionError("unreachable")
+
+
 def _start_redis(home: Path) -> tuple[subprocess.Popen, int] | None:
     binary = shutil.which("redis-server")
     if not binary:
         return None
-    port = free_port()
     log = home / "redis.log"
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                "--dir", str(home), "--logfile", str(log)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.STDOUT)
     log.touch()
-    wait_for_port(port, process, log, 20)
-    return process, port
+    return start_on_free_port(
+        lambda port: subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                       "--appendonly", "no", "--dir", str(home), "--logfile", str(log)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT), log, 20)
 
 
 @pytest.fixture(scope="session")
@@ -272,7 +286,6 @@ def _app_server_pair(django_db_setup, django_db_blocker, collected_static, app_s
         for name in ("a", "b"):
             server_home = home / name
             (server_home / "tmp").mkdir(parents=True)
-            port = free_port()
             log = server_home / "server.log"
             env = production_env(
                 SECRET_KEY=settings.SECRET_KEY,
@@ -289,14 +302,16 @@ def _app_server_pair(django_db_setup, django_db_blocker, collected_static, app_s
                 GOVMEDIA_SERVER_NAME=name,
             )
             env.update({k: str(v) for k, v in app_server_extra_env.items()})
-            with open(log, "wb") as out:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "govmedia.wsgi",
-                     "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+            def start(port, env=env, log=log):
+                with open(log, "ab") as out:
+                    return subprocess.Popen(
+                        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "govmedia.wsgi",
+                         "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+            process, port = start_on_free_port(start, log)
             processes.append(process)
             servers.append(AppServer(f"http://127.0.0.1:{port}", process, server_home, log))
-        for server in servers:
-            wait_for_port(int(server.url.rsplit(":", 1)[1]), server.process, server.log)
         yield TwoAppServers(servers, "redis" if redis else "database", cache_settings, sms_file,
                             redis[1] if redis else None, collected_static)
     finally:

@@ -305,7 +305,9 @@ def _whole_result_plan(alias: str):
     from django.db import connections
 
     connection = connections[alias]
-    if connection.vendor != "postgresql":
+    # Without server-side cursors (behind PgBouncer) there is no cursor plan, and a session SET
+    # would stay on whichever pooled connection it landed on.
+    if connection.vendor != "postgresql" or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
         yield
         return
     with connection.cursor() as cursor:

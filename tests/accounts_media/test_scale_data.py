@@ -1,4 +1,5 @@
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from accounts_media.models import COUNTED, MediaAccount, Status
@@ -21,6 +22,23 @@ def test_generate_scale_data_smoke(db, capsys):
         assert extract_platform_id(account.account_type, account.url) == account.platform_id
         assert account.org_path == account.filer_unit.org_unit.path
     assert JournalEntry.objects.count() > 3 * accounts
+    # The journal reads as real use writes it: every step scoped to the account's org path (the
+    # scoped dashboards and 操作日志 read it), labelled, with its acting unit, in order over the
+    # account's history from its creation to its last change.
+    assert not JournalEntry.objects.filter(scope_path="").exists()
+    assert not JournalEntry.objects.filter(subject_label="").exists()
+    assert not JournalEntry.objects.filter(actor_unit_code="").exists()
+    assert JournalEntry.objects.filter(actor__kind="filer").exists()
+    for account in MediaAccount.objects.exclude(status=Status.DRAFT).order_by("?")[:30]:
+        steps = list(JournalEntry.objects.filter(subject_type="media_account", subject_id=account.pk).order_by("at", "id"))
+        assert steps[0].action == "submit" and steps[0].actor_unit_code == account.filer_unit.code
+        assert steps[0].at == account.created_at and steps[-1].at == account.updated_at
+        assert all(step.scope_path == account.org_path for step in steps)
+        assert [s.at for s in steps] == sorted(s.at for s in steps)
+        assert steps[0].position  # waiting at its org unit
+        for earlier, later in zip(steps, steps[1:]):
+            assert earlier.status_after == later.status_before
+    assert not MediaAccount.objects.filter(updated_at__gt=timezone.now()).exists()
     # Counters agree with the rows, and the data is reproducible and not generated twice.
     filer = FilerUnit.objects.filter(account_total__gt=1).first()
     assert filer.media_count == filer.media_accounts.filter(status__in=COUNTED).count()

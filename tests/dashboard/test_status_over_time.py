@@ -132,13 +132,17 @@ def test_the_panel_costs_one_query_whatever_the_history(client, chain, login, hi
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from accounts_media.counts import _bump
+
     with time_machine.travel(NOW, tick=False):
         login(chain["beijing"])
         client.get("/dashboard/")
+        _bump()  # cold: the shared cache of the account scans is for the generation before
         with CaptureQueriesContext(connection) as full:
             client.get("/dashboard/")
         registered = dict(PANELS)
         PANELS.pop(KEY)
+        _bump()
         try:
             with CaptureQueriesContext(connection) as without:
                 client.get("/dashboard/")

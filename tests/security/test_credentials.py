@@ -128,3 +128,28 @@ def test_initial_hashes_use_fewer_rounds_and_are_upgraded_at_first_login(tree, s
     assert attempt(Client(REMOTE_ADDR="10.3.3.4"), "110108", initial).status_code == 302
     haidian.refresh_from_db()
     assert haidian.password.startswith(f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$")
+
+
+def test_many_initial_passwords_are_hashed_in_parallel_processes_each_for_its_own_unit(tree, settings, monkeypatch):
+    """Above PARALLEL_HASHING_FROM passwords the hashing runs in forked processes, one per core;
+    each unit still gets the hash of its own initial password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    from accounts import org_credentials
+
+    monkeypatch.setattr(org_credentials, "PARALLEL_HASHING_FROM", 2)
+    monkeypatch.setattr(org_credentials.os, "cpu_count", lambda: 2)
+    pools = []
+
+    class Pool(org_credentials.ProcessPoolExecutor):
+        def map(self, *args, **kwargs):
+            pools.append(self._max_workers)
+            return super().map(*args, **kwargs)
+
+    monkeypatch.setattr(org_credentials, "ProcessPoolExecutor", Pool)
+    count, root_password = org_credentials.create_org_users()
+    assert count == 12 and pools == [2]
+    users = list(User.objects.exclude(username="GB0000"))
+    for user in users:
+        assert user.password.startswith(f"pbkdf2_sha256${org_credentials.InitialPasswordHasher.iterations}$")
+        assert user.check_password(crypto.decrypt(user.initial_password_encrypted)), user.username
+    assert User.objects.get(username="GB0000").check_password(root_password)

@@ -80,14 +80,17 @@ class Command(BaseCommand):
             call_command("load_orgtree", stdout=self.stdout)
         started = time.monotonic()
         rng = random.Random(seed)
-        with transaction.atomic():
+        with transaction.atomic(), _indexes_built_after(BULK_TABLES):
             filers = self._filers(rng, int(FULL["filers"] * scale))
             accounts, journal = self._accounts(rng, filers, int(FULL["accounts"] * scale))
-            self._refresh_counts()
+        loaded = time.monotonic()
+        self._analyze()
+        with transaction.atomic():
             CodeSequence.objects.create(scope=marker, last=len(accounts))
             bump_generation()
         self.stdout.write(f"规模数据：填报单位 {len(filers)}，新媒体账号 {accounts and len(accounts)}，流水 {journal}，"
-                          f"用时 {time.monotonic() - started:.1f} 秒。")
+                          f"用时 {time.monotonic() - started:.1f} 秒（写入 {loaded - started:.1f} 秒，"
+                          f"其中重建索引 {_indexes_built_after.seconds:.1f} 秒）。")
 
     # --- filer units and their logins -----------------------------------------------------------
     def _filers(self, rng, total):
@@ -96,6 +99,8 @@ class Command(BaseCommand):
         scale = total / sum(weights)
         next_id = (FilerUnit.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
         taken = set(FilerUnit.objects.values_list("name", flat=True))
+        highest = {scope.removeprefix("filer:"): last for scope, last in
+                   CodeSequence.objects.filter(scope__startswith="filer:").values_list("scope", "last")}
         serials = {}
         rows, filers = [], []
         now = timezone.now()
@@ -103,7 +108,7 @@ class Command(BaseCommand):
             expected = weight * scale  # stochastic rounding keeps the total right at small scales
             count = min(int(expected) + (rng.random() < expected - int(expected)), 900)
             for _ in range(count):
-                serial = serials.get(code, self._highest(code)) + 1
+                serial = serials.get(code, highest.get(code, 0)) + 1
                 serials[code] = serial
                 filer_code = f"{code}M{serial:03d}"
                 full_name = f"{name}{rng.choice(DEPARTMENTS)}{serial:03d}"
@@ -113,31 +118,41 @@ class Command(BaseCommand):
                 rows.append((next_id, filer_code, full_name, org_id, "active", now, now, "张伟", "主任",
                              f"138{next_id % 100_000_000:08d}", "010-62750000", "李娜", "科员",
                              f"139{next_id % 100_000_000:08d}", "", now, 0, 0, "", "", None))
-                filers.append((next_id, filer_code, org_id, path))
+                filers.append((next_id, filer_code, org_id, path, full_name))
                 next_id += 1
-        copy_rows(FilerUnit, ["id", "code", "name", "org_unit_id", "status", "created_at", "updated_at", "head_name",
-                          "head_title", "head_mobile", "head_landline", "contact_name", "contact_title",
-                          "contact_mobile", "contact_landline", "info_completed_at", "media_count", "account_total",
-                          "delete_reason", "deleted_by", "deleted_at"], rows)
+        self.filer_rows = rows  # written with their 账号数量 once the accounts are made (_copy_filers)
         _save_serials({f"filer:{code}": last for code, last in serials.items()})
         password = make_password("Demo@2026")
         next_user = (User.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
         copy_rows(User, ["id", "username", "kind", "filer_unit_id", "password", "is_active", "is_staff", "is_superuser",
                      "date_joined", "must_change_password", "preferences", "initial_password_encrypted"],
-              [(next_user + i, code, "filer", fid, password, True, False, False, now, False, "{}", "")
-               for i, (fid, code, _, _) in enumerate(filers)])
+              [(next_user + i, filer[1], "filer", filer[0], password, True, False, False, now, False, "{}", "")
+               for i, filer in enumerate(filers)])
         _reset_sequence(FilerUnit)
         _reset_sequence(User)
-        return filers
+        # (id, code, org unit id, org path, name, login's user id)
+        return [(*filer, next_user + i) for i, filer in enumerate(filers)]
 
-    def _highest(self, org_code):
-        return CodeSequence.objects.filter(scope=f"filer:{org_code}").values_list("last", flat=True).first() or 0
+    def _copy_filers(self, counts: dict) -> None:
+        """The filer units with 账号数量 (accounts in a counted status) and their record total."""
+        copy_rows(FilerUnit, ["id", "code", "name", "org_unit_id", "status", "created_at", "updated_at", "head_name",
+                              "head_title", "head_mobile", "head_landline", "contact_name", "contact_title",
+                              "contact_mobile", "contact_landline", "info_completed_at", "media_count", "account_total",
+                              "delete_reason", "deleted_by", "deleted_at"],
+                  (row[:16] + tuple(counts.get(row[0], (0, 0))) + row[18:] for row in self.filer_rows))
 
     # --- accounts and their journals ------------------------------------------------------------
     def _accounts(self, rng, filers, total):
-        org_parent = dict(OrgUnit.objects.values_list("id", "parent_id"))
-        org_level = dict(OrgUnit.objects.values_list("id", "level"))
+        units = {pk: (code, name, level, parent) for pk, code, name, level, parent in
+                 OrgUnit.objects.values_list("id", "code", "name", "level", "parent_id")}
+        org_parent = {pk: unit[3] for pk, unit in units.items()}
+        org_level = {pk: unit[2] for pk, unit in units.items()}
         root_id = OrgUnit.objects.get(level=0).id
+        # The org units' logins (create_org_users runs first in `make bench`): the reviewers' steps carry them.
+        org_user = dict(User.objects.filter(kind=User.Kind.ORG, org_unit__isnull=False).values_list("org_unit_id", "id"))
+        status_label = dict(Status.choices)
+        chains: dict = {}
+        counts: dict = {}  # filer unit id → [accounts in a counted status, all its accounts]
         types, type_w = zip(*TYPE_WEIGHTS)
         statuses, status_w = zip(*STATUS_WEIGHTS)
         next_id = (MediaAccount.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
@@ -146,7 +161,8 @@ class Command(BaseCommand):
         now = timezone.now()
         number = next_id * 7919
         for index in range(total):
-            filer_id, filer_code, org_id, path = filers[rng.randrange(len(filers))] if index >= len(filers) else filers[index]
+            filer = filers[rng.randrange(len(filers))] if index >= len(filers) else filers[index]
+            filer_id, filer_code, org_id, path, filer_name, filer_user = filer
             code = rng.choices(types, type_w)[0]
             status = rng.choices(statuses, status_w)[0]
             number += 1
@@ -165,22 +181,45 @@ class Command(BaseCommand):
             elif status == Status.RESTORE_PENDING:
                 reviewer = root_id
             created = now - timezone.timedelta(days=rng.randrange(1, 1500), seconds=rng.randrange(86400))
-            updated = created + timezone.timedelta(days=rng.randrange(0, 300))
+            updated = min(created + timezone.timedelta(days=rng.randrange(0, 300), seconds=rng.randrange(86400)), now)
+            steps = _journal_steps(status, org_level[org_id], rng.random() < 0.35)
+            if len(steps) == 1:  # submitted (or saved) once: created then, unchanged since
+                updated = created
             kind = "subscription" if code == "WX" and rng.random() < 0.8 else ("service" if code == "WX" else "")
             pname = "微信小程序" if code == "XC" else ("政务平台" if code == "QT" else "")
+            name = f"{filer_code}发布{index % 97}"
+            count = counts.setdefault(filer_id, [0, 0])
+            count[0] += status in COUNTED
+            count[1] += 1
             accounts.append((
                 next_id, filer_id, path, media_code, code, kind, pname, url, platform_id,
-                f"{filer_code}发布{index % 97}", "开设主体", rng.random() < 0.15, True, rng.random() < 0.4,
+                name, "开设主体", rng.random() < 0.15, True, rng.random() < 0.4,
                 rng.random() < 0.6, False, "", "", "", "", "", status, reviewer, "{}", "{}", "{}",
                 status == Status.RESTORE_PENDING or status == Status.RESTORE_REJECTED, 1, created, updated, None, "", "",
                 min(updated, now) if reviewer else None,  # reviewer_since: waiting since the last step
                 False,
             ))
-            for step in _journal_steps(status, org_level[org_id], rng.random() < 0.35):
-                journal.append((next_journal, "media_account", next_id, updated, None, filer_code, "生成数据", "", "",
-                                step[0], step[1], step[2], step[3], "", "", "[]", "{}", ""))
+            if org_id not in chains:  # the reviewing units of an addition, from the filer's org unit up to level 1
+                chain, unit = [], org_id
+                while unit is not None and org_level[unit] >= 1:
+                    chain.append(unit)
+                    unit = org_parent[unit]
+                chains[org_id] = chain or [root_id]
+            label = f"{name}（{media_code or status_label[status]}）"[:200]
+            span = (updated - created) / max(len(steps) - 1, 1)
+            for i, (actor_unit, next_unit, step) in enumerate(_actors(steps, org_id, root_id, chains[org_id])):
+                if actor_unit is None:
+                    actor, unit_code, unit_name = filer_user, filer_code, filer_name
+                else:
+                    actor, (unit_code, unit_name) = org_user.get(actor_unit), units[actor_unit][:2]
+                position = f"{units[next_unit][1]}（{units[next_unit][0]}）" if next_unit else ""
+                at = updated if i == len(steps) - 1 else created + span * i
+                journal.append((next_journal, "media_account", next_id, at, actor, unit_code, unit_name,
+                                "", "", step[0], step[1], step[2], step[3], "", "", "[]", "{}", position, label,
+                                path))
                 next_journal += 1
             next_id += 1
+        self._copy_filers(counts)
         copy_rows(MediaAccount, ["id", "filer_unit_id", "org_path", "media_code", "account_type", "wechat_kind",
                              "platform_name", "url", "platform_id", "name", "operator", "represents_government",
                              "func_publish", "func_service", "func_interact", "func_other", "func_other_text",
@@ -188,28 +227,22 @@ class Command(BaseCommand):
                              "reviewer_id", "pending_changes", "request_data", "last_review", "restore_requested",
                              "version", "created_at", "updated_at", "removed_at", "removal", "removal_reason",
                              "reviewer_since", "filed_late"], accounts)
-        copy_rows(JournalEntry, ["id", "subject_type", "subject_id", "at", "actor_id", "actor_unit_code",
-                             "actor_unit_name", "person_name", "person_phone", "action", "action_label",
-                             "status_before", "status_after", "result", "reason", "changes", "data", "position"], journal)
+        columns = ["id", "subject_type", "subject_id", "at", "actor_id", "actor_unit_code", "actor_unit_name",
+                   "person_name", "person_phone", "action", "action_label", "status_before", "status_after", "result",
+                   "reason", "changes", "data", "position", "subject_label", "scope_path"]
+        for start in range(0, len(journal), 100_000):  # COPY in slices: the text of a slice, not of a million rows
+            copy_rows(JournalEntry, columns, journal[start:start + 100_000])
         _save_serials({f"media:{key}": last for key, last in media_serial.items()})
         _reset_sequence(MediaAccount)
         _reset_sequence(JournalEntry)
         return accounts, len(journal)
 
-    def _refresh_counts(self):
-        """账号数量 and the record total of every filer unit, from one grouped pass over the accounts."""
-        counted = ",".join(f"'{s}'" for s in COUNTED)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("ANALYZE accounts_media_mediaaccount")
-                cursor.execute("ANALYZE orgtree_filerunit")
-            cursor.execute(f"""
-                UPDATE orgtree_filerunit SET media_count = c.counted, account_total = c.total
-                FROM (SELECT filer_unit_id, count(*) AS total,
-                             sum(CASE WHEN status IN ({counted}) THEN 1 ELSE 0 END) AS counted
-                      FROM accounts_media_mediaaccount WHERE removed_at IS NULL GROUP BY filer_unit_id) AS c
-                WHERE orgtree_filerunit.id = c.filer_unit_id
-            """)
+    def _analyze(self):
+        """Fresh planner statistics for the loaded tables (the bench's pages are planned on them)."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for table in BULK_TABLES:
+                    cursor.execute(f"ANALYZE {table}")
 
 
 def _journal_steps(status, level, modified_once=False):
@@ -239,6 +272,68 @@ def _journal_steps(status, level, modified_once=False):
                                   ("reject_restore", "驳回关停恢复申请", "恢复待审核", "恢复被驳回")],
     }
     return steps + extra.get(status, [])
+
+
+# The tables loaded in bulk: their secondary indexes are dropped before the COPY and built again
+# after it, in the same transaction (one sorted build each instead of a million index insertions).
+BULK_TABLES = ("orgtree_filerunit", "accounts_user", "accounts_media_mediaaccount", "reviews_journalentry")
+
+
+class _indexes_built_after:
+    """Drop the indexes of `tables` that back no constraint, run the block, create them again
+    (PostgreSQL; a no-op elsewhere). Inside the caller's transaction: a failure restores them."""
+
+    seconds = 0.0
+
+    def __init__(self, tables):
+        self.tables, self.definitions = tables, []
+
+    def __enter__(self):
+        if connection.vendor != "postgresql":
+            return self
+        with connection.cursor() as cursor:
+            cursor.execute("""SELECT i.indexname, i.indexdef FROM pg_indexes i
+                              WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+                                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""",
+                           [list(self.tables)])
+            self.definitions = cursor.fetchall()
+            for name, _definition in self.definitions:
+                cursor.execute(f'DROP INDEX "{name}"')
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        if kind is not None or not self.definitions:
+            return False
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign-key checks first (CREATE INDEX waits for none)
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for _name, definition in self.definitions:
+                cursor.execute(definition)
+        type(self).seconds = time.monotonic() - started
+        return False
+
+
+FILER_STEPS = {"save_draft", "submit", "request_modify", "request_close", "request_restore"}
+
+
+def _actors(steps, org_id, root_id, chain):
+    """(acting org unit or None for the filer unit, org unit reviewing next or None, step) of each
+    step: the filer unit submits and requests, the review of an addition climbs `chain` (the filer's
+    org unit up to level 1), a change or a closure is reviewed by the filer's org unit, a restoration
+    by GB (the manual's 关停恢复 goes to 国办)."""
+    approvals = 0
+    for step in steps:
+        action, after = step[0], step[3]
+        if action in FILER_STEPS:
+            following = None if action == "save_draft" else (root_id if action == "request_restore" else org_id)
+            yield None, following, step
+        elif action == "approve_add":
+            unit = chain[min(approvals, len(chain) - 1)]
+            approvals += 1
+            yield unit, (chain[approvals] if after == "添加待审核" and approvals < len(chain) else None), step
+        else:
+            yield (root_id if action.endswith("_restore") else (chain[0] if action == "reject_add" else org_id)), None, step
 
 
 def _save_serials(lasts: dict[str, int]) -> None:
