@@ -9,7 +9,8 @@ from govmedia.common.lists import Column, ListSpec, register
 from orgtree.models import FilerUnit
 from orgtree.selectors import attach_org_names, org_names_lookup
 
-from .filer_services import deletion_refusal, may_rename, password_shown_to_supervisor
+from .filer_services import may_rename, password_shown_to_supervisor
+from .filer_workflow import deletion_refusal
 from .filters import FilerUnitFilter
 from .services import password_column
 

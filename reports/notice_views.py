@@ -5,15 +5,19 @@ from django.core.files.storage import default_storage
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from govmedia.common.uploads import UploadError
+from reviews.buttons import posted_version, refused, render_buttons
+from reviews.engine import TransitionError
 
 from . import services
 from .forms import NoticeForm
 from .models import Notice, NoticeAttachment, NoticeReceipt
 from .selectors import notices_sent_by, notices_visible_to
+from .workflow import NOTICE_WORKFLOW, send_notice
 
 RECEIPTS_SHOWN = 500
 
@@ -93,7 +97,9 @@ def notice_detail(request, pk):
     receipts = notice.receipts.all()[:RECEIPTS_SHOWN] if mine else None
     return render(request, "reports/notice_detail.html", {
         "notice": notice, "receipts": receipts, "mine": mine, "audience": services.audience_text(notice),
-        "receipt_total": notice.receipts.count() if mine else 0, "receipts_shown": RECEIPTS_SHOWN})
+        "receipt_total": notice.receipts.count() if mine else 0, "receipts_shown": RECEIPTS_SHOWN,
+        "send_button": render_buttons(request, NOTICE_WORKFLOW, notice, lambda t, n: reverse("notices:send", args=[n.pk]))
+        if mine else ""})
 
 
 @require_POST
@@ -112,11 +118,10 @@ def notice_attach(request, pk):
 def notice_send(request, pk):
     notice = _own(request, pk)
     try:
-        services.send_notice(notice, request.user)
-    except services.ReportError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "通知已下发。")
+        send_notice(notice, request.user, posted_version(request))
+    except TransitionError as exc:
+        return refused(request, exc, reverse("notices:detail", args=[notice.pk]), "返回通知")
+    messages.success(request, "通知已下发。")
     return redirect("notices:detail", pk=notice.pk)
 
 

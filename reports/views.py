@@ -7,15 +7,20 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from django.urls import reverse
+
 from accounts.roles import Role
 from accounts_media.selectors import accounts_visible_to
 from govmedia.common.uploads import UploadError, read_xlsx_upload
 from govmedia.common.xlsx import workbook_bytes, xlsx_download
+from reviews.buttons import posted_version, refused, render_buttons
+from reviews.engine import TransitionError
 
 from . import items_excel, services
 from .forms import HeaderForm, ItemForm, NewReportForm
 from .models import PROBLEMS, SpotCheckReport, pass_rate, problems_for
 from .selectors import reports_visible_to
+from .workflow import REPORT_WORKFLOW, submit_report
 
 
 def _report(request, pk) -> SpotCheckReport:
@@ -65,6 +70,8 @@ def report_detail(request, pk):
     return render(request, "reports/detail.html", {
         "report": report, "items": report.items.select_related("website"), "editable": editable, "header": header,
         "item_form": ItemForm(), "problems": problems_for(report.kind == SpotCheckReport.Kind.WEBSITE),
+        "submit_button": render_buttons(request, REPORT_WORKFLOW, report, lambda t, r: reverse("reports:submit", args=[r.pk]),
+                                        explain=["report_submit"]),
     })
 
 
@@ -228,11 +235,10 @@ def document_download(request, pk):
 def report_submit(request, pk):
     report = _own_draft(request, pk)
     try:
-        services.submit_report(report)
-    except services.ReportError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已提交，报告不可再修改。")
+        submit_report(report, request.user, posted_version(request))
+    except TransitionError as exc:
+        return refused(request, exc, reverse("reports:detail", args=[report.pk]), "返回报告")
+    messages.success(request, "已提交，报告不可再修改。")
     return redirect("reports:detail", pk=report.pk)
 
 

@@ -7,7 +7,8 @@ import openpyxl
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.filer_services import create_filer_unit, delete_filer_unit, rename_filer_unit, reset_password
+from accounts.filer_services import create_filer_unit, rename_filer_unit, reset_password
+from accounts.filer_workflow import delete_filer_unit
 from orgtree.services import update_org_unit
 from reviews import journal
 from reviews.models import JournalEntry
