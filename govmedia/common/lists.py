@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.shortcuts import render
@@ -69,6 +70,8 @@ class ListSpec:
     # The view and an export job (which rebuilds the request) both read the list through it.
     querysets: Callable[[Any], tuple[Any, Any]] | None = None
     export_context: Callable[[Any], dict] | None = None       # request → ctx given to every Column.fmt
+    # A list that may hold millions of rows (the journal) counts at most this many (CappedCountPaginator).
+    count_cap: int | None = None
     extra: dict = field(default_factory=dict)
 
     def column(self, key: str) -> Column | None:
@@ -190,6 +193,25 @@ def page_rows(page_slice, queryset) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+class CappedCountPaginator(Paginator):
+    """Counts at most CAP rows (a bounded subquery), never a whole table of millions: a count of
+    CAP then means "CAP or more" (`capped`); narrow with the filters to page further."""
+
+    CAP = 10_000
+
+    def __init__(self, *args, cap: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap or self.CAP
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.cap].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count >= self.cap
+
+
 def render_list(request, spec: ListSpec, queryset, template: str, context: dict | None = None,
                 unfiltered_count: int | None = None):
     """`unfiltered_count`: the row count of `queryset` when the caller already knows it (a
@@ -197,7 +219,8 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
     filterset, qs = filtered(request, spec, queryset)
     ordering, sort = ordering_from(request, spec)
     per_page = page_size_from(request)
-    paginator = Paginator(qs.order_by(*ordering), per_page)
+    paginator = (CappedCountPaginator(qs.order_by(*ordering), per_page, cap=spec.count_cap) if spec.count_cap
+                 else Paginator(qs.order_by(*ordering), per_page))
     if unfiltered_count is not None and not any(request.GET.get(name) for name in filterset.filters):
         paginator.count = unfiltered_count  # Paginator.count is a cached_property
     page = paginator.get_page(request.GET.get("page"))
