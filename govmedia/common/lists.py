@@ -66,6 +66,7 @@ class ListSpec:
     prepare_page: Callable[[list, Any], None] | None = None   # batch extras for a page (one query)
     actions: Callable[[Any, Any], str] | None = None          # (row, request) → 操作 (escaped unless format_html)
     row_class: Callable[[Any], str] | None = None             # row → CSS class (e.g. highlight what awaits me)
+    row_attrs: Callable[[Any], str] | None = None             # row → extra attributes (format_html: data-* …)
     # request → (the rows listed: current tab, before filters; the user's whole scope, for 仅导出所选项).
     # The view and an export job (which rebuilds the request) both read the list through it.
     querysets: Callable[[Any], tuple[Any, Any]] | None = None
@@ -133,7 +134,8 @@ def table_body(rows, columns: list[Column], spec: ListSpec, request, first_numbe
         if spec.actions is not None:
             cells.append(f'<td class="text-nowrap col-actions">{conditional_escape(spec.actions(row, request))}</td>')
         css = conditional_escape(spec.row_class(row)) if spec.row_class else ""
-        out.append((f'<tr class="{css}">' if css else "<tr>") + "".join(cells) + "</tr>")
+        attrs = (f' class="{css}"' if css else "") + (f" {conditional_escape(spec.row_attrs(row))}" if spec.row_attrs else "")
+        out.append(f"<tr{attrs}>" + "".join(cells) + "</tr>")
     return mark_safe("".join(out))  # row.pk and number are integers; every other piece is escaped above
 
 
