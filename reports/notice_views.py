@@ -2,20 +2,22 @@
 units); the receiving units open and download them; the sender sees who did (decision 0032)."""
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from govmedia.common.lists import render_list
 from govmedia.common.uploads import UploadError
+from jobs.exports import export_requested
 from reviews.buttons import posted_version, refused, render_buttons
 from reviews.engine import TransitionError
 
 from . import services
 from .forms import NoticeForm
-from .models import Notice, NoticeAttachment, NoticeReceipt
+from .models import Notice, NoticeAttachment
+from .lists import NOTICE_LIST, own_unit_of
 from .selectors import notices_sent_by, notices_visible_to
 from .workflow import NOTICE_WORKFLOW, send_notice
 
@@ -37,24 +39,15 @@ def _own(request, pk) -> Notice:
     return notice
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def notice_list(request):
-    user = request.user
-    own_unit = user.org_unit_id if user.kind == User.Kind.ORG else None
-    opened = services.receipts_of(user).filter(notice_id=OuterRef("pk")).values("opened_at")[:1]
-    notices = list(notices_visible_to(user).prefetch_related("attachments").annotate(my_opened=Subquery(opened)))
-    # 接收单位 / 已查看 / 已下载 of the unit's own notices only (one grouped query; a received
-    # notice's receipts are not the reader's business and may be thousands).
-    own = [n.pk for n in notices if n.sender_id == own_unit]
-    counts = {row["notice_id"]: row for row in NoticeReceipt.objects.filter(notice_id__in=own).values("notice_id").annotate(
-        sent_to=Count("id"), opened=Count("id", filter=Q(opened_at__isnull=False)),
-        downloaded=Count("id", filter=Q(downloaded_at__isnull=False)))}
-    for notice in notices:
-        row = counts.get(notice.pk, {})
-        notice.sent_to, notice.opened, notice.downloaded = row.get("sent_to", 0), row.get("opened", 0), row.get("downloaded", 0)
-    label, unread = services.menu_state(user)
-    return render(request, "reports/notice_list.html", {"notices": notices, "own_unit": own_unit, "title": label,
-                                                         "unread": unread, "may_write": own_unit is not None})
+    export = export_requested(request, NOTICE_LIST)
+    if export is not None:
+        return export
+    listed, _ = NOTICE_LIST.querysets(request)
+    label, unread = services.menu_state(request.user)
+    return render_list(request, NOTICE_LIST, listed, "reports/notice_list.html", {
+        "title": label, "unread": unread, "may_write": own_unit_of(request.user) is not None})
 
 
 def _form(request, notice: Notice):
