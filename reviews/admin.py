@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from govmedia.common.lists import CappedCountPaginator
-from govmedia.common.xlsx import xlsx_response
+from govmedia.common.xlsx import cell_value, table_keys, table_response
 from orgtree.models import OrgUnit
 
 from .journal import SUBJECT_TYPES, action_labels, search_q
@@ -139,12 +139,12 @@ class JournalEntryAdmin(admin.ModelAdmin):
 
     @admin.action(description="导出所选操作日志（Excel）")
     def export_xlsx(self, request, queryset):
+        keys = table_keys(EXPORT_HEADERS)
         rows = (
-            [e.at, e.actor_unit_code, e.actor_unit_name, e.actor.username if e.actor_id else "", e.ip_address or "",
+            dict(zip(keys, map(cell_value, [e.at, e.actor_unit_code, e.actor_unit_name, e.actor.username if e.actor_id else "", e.ip_address or "",
              SUBJECT_TYPES.get(e.subject_type, e.subject_type), e.subject_label, e.action_label, e.status_before,
-             e.status_after, _changes_text(e.changes), e.reason, e.result, e.person_name, e.position]
+             e.status_after, _changes_text(e.changes), e.reason, e.result, e.person_name, e.position])))
             for e in queryset.select_related("actor").order_by("-at", "-id").iterator(chunk_size=2000)
         )
         name = f"操作日志-{timezone.localtime():%Y%m%d%H%M%S}.xlsx"
-        return xlsx_response(name, [{"title": "操作日志", "headers": EXPORT_HEADERS, "rows": rows,
-                                     "widths": [20, 14, 24, 14, 16, 12, 30, 18, 12, 12, 60, 30, 12, 12, 20]}])
+        return table_response(name, "操作日志", EXPORT_HEADERS, rows)  # the one export writer
