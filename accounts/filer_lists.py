@@ -1,13 +1,12 @@
 """The 【填报单位用户管理】 list: columns as the manual's screen, built on the shared list machinery."""
 import django_filters
-from django.db.models import Q
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, register, same_scope
 from orgtree.models import FilerUnit
 from orgtree.selectors import attach_org_names, org_names_lookup
 
@@ -122,16 +121,13 @@ FILER_UNIT_LIST = register(ListSpec(
 
 # --- 用户设置 → 下级组织单位用户: the logins of the org units directly below -------------------
 
-class OrgUserFilter(django_filters.FilterSet):
+class OrgUserFilter(CodeOrNameFilter):
+    code_field, name_field = "username", "org_unit__name"
     q = django_filters.CharFilter(label="组织单位代码或名称", method="filter_q")
 
     class Meta:
         model = User
         fields: list[str] = []
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(username__iexact=value) | Q(org_unit__name__contains=value)) if value else queryset
 
 
 def prepare_org_users(rows, request):
@@ -150,11 +146,6 @@ def org_user_actions(user, request) -> str:
         reverse("accounts:org_user_reset", args=[user.pk]), get_token(request), user.org_unit.name)
 
 
-def org_user_querysets(request):
-    qs = supervised_org_users(request.user)
-    return qs, qs
-
-
 ORG_USER_LIST = register(ListSpec(
     name="org_users",
     filterset_class=OrgUserFilter,
@@ -162,7 +153,7 @@ ORG_USER_LIST = register(ListSpec(
     export_filename="下级组织单位用户.xlsx",
     export_sheet="下级组织单位用户",
     prepare_page=prepare_org_users,
-    querysets=org_user_querysets,
+    querysets=same_scope(lambda request: supervised_org_users(request.user)),
     actions=org_user_actions,
     columns=[
         Column("org_unit", "组织单位", lambda u: u.org_unit.name, sort="org_unit__name", choosable=False),

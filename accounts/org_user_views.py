@@ -5,8 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from govmedia.common.lists import render_list
-from jobs.exports import export_requested
+from jobs.exports import serve_list
 
 from . import org_credentials as rules
 from .filer_lists import ORG_USER_LIST
@@ -15,11 +14,7 @@ from .filer_lists import ORG_USER_LIST
 @never_cache  # the page shows initial passwords
 @require_http_methods(["GET", "POST"])
 def org_user_list(request):
-    export = export_requested(request, ORG_USER_LIST)
-    if export is not None:
-        return export
-    listed, _ = ORG_USER_LIST.querysets(request)
-    return render_list(request, ORG_USER_LIST, listed, "accounts/org_users.html")
+    return serve_list(request, ORG_USER_LIST, "accounts/org_users.html")
 
 
 @require_POST

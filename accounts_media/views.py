@@ -11,6 +11,7 @@ from accounts.roles import Role
 from govmedia.common.lists import render_list
 from jobs.exports import export_requested
 from orgtree.selectors import cascade_options
+from reviews.buttons import refused
 from reviews.engine import AlreadyHandled, NotAllowed, TransitionError, journal_of
 
 from . import services
@@ -30,8 +31,8 @@ def _account(request, pk, include_removed=False):
 
 
 def _refused(request, exc: TransitionError, account=None):
-    return render(request, "accounts_media/refused.html", {"message": exc.message, "account": account},
-                  status=exc.http_status)
+    return refused(request, exc, reverse("media:list"), "返回列表",
+                   reverse("media:detail", args=[account.pk]) if account else "", "查看账号当前状态")
 
 
 def _require(request, account, *names):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import Column, ListSpec, register, same_scope
 
 from .models import Job
 from .selectors import download_center
@@ -49,11 +49,6 @@ def local(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
-def center_querysets(request):
-    qs = download_center(request.user)
-    return qs, qs
-
-
 DOWNLOAD_LIST = register(ListSpec(
     name="downloads",
     filterset_class=JobFilter,
@@ -61,7 +56,7 @@ DOWNLOAD_LIST = register(ListSpec(
     export_filename="下载中心.xlsx",
     export_sheet="下载中心",
     prepare_page=prepare_page,
-    querysets=center_querysets,
+    querysets=same_scope(lambda request: download_center(request.user)),
     row_attrs=lambda job: format_html('data-testid="job-row" data-job-id="{}"', job.pk),
     columns=[
         Column("title", "名称", lambda j: j.title, sort="title", choosable=False,

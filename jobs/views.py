@@ -8,9 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from govmedia.common.xlsx import XLSX_CONTENT_TYPE
 
-from govmedia.common.lists import render_list
 
-from .exports import export_requested
+from .exports import serve_list
 from .lists import DOWNLOAD_LIST, job_state
 from .selectors import jobs_of
 from .services import may_download
@@ -18,11 +17,7 @@ from .services import may_download
 
 @require_http_methods(["GET", "POST"])
 def center(request):
-    export = export_requested(request, DOWNLOAD_LIST)
-    if export is not None:
-        return export
-    listed, _ = DOWNLOAD_LIST.querysets(request)
-    return render_list(request, DOWNLOAD_LIST, listed, "jobs/center.html", {"keep_days": settings.JOBS_EXPORT_KEEP_DAYS})
+    return serve_list(request, DOWNLOAD_LIST, "jobs/center.html", {"keep_days": settings.JOBS_EXPORT_KEEP_DAYS})
 
 
 @require_GET

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import Column, ListSpec, register, same_scope
 from orgtree.models import OrgUnit
 
 from .models import Notice, NoticeAttachment, NoticeReceipt, SpotCheckReport, pass_rate
@@ -40,11 +40,6 @@ class ReportFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-def report_querysets(request):
-    qs = reports_visible_to(request.user)
-    return qs, qs
-
-
 def document_link(r):
     if not r.document:
         return "—"
@@ -58,7 +53,7 @@ REPORT_LIST = register(ListSpec(
     default_ordering=("-year", "-quarter", "kind", "-id"),
     export_filename="上报抽查情况.xlsx",
     export_sheet="上报抽查情况",
-    querysets=report_querysets,
+    querysets=same_scope(lambda request: reports_visible_to(request.user)),
     actions=lambda r, request: format_html('<a href="{}">查看</a>', reverse("reports:detail", args=[r.pk])),
     columns=[
         Column("org_unit", "填报单位", lambda r: r.org_unit.name),
@@ -93,7 +88,7 @@ def period(data) -> tuple[int, int, str]:
 
 
 class OverviewFilter(django_filters.FilterSet):
-    """类别, 年份 and 季度 choose the reports the rows show (read by `overview_querysets`); 填报状态
+    """类别, 年份 and 季度 choose the reports the rows show (read by `overview_rows`); 填报状态
     narrows the units."""
 
     kind = django_filters.ChoiceFilter(label="类别", choices=SpotCheckReport.Kind.choices, method="chosen", empty_label=None)
@@ -124,7 +119,7 @@ class OverviewFilter(django_filters.FilterSet):
         return queryset.filter(report_status=value)
 
 
-def overview_querysets(request):
+def overview_rows(request):
     """The L1 units (provinces, then ministries) with their report of the chosen quarter and the
     pass rates of the year's four quarters (submitted reports only), as subqueries: one query."""
     year, quarter, kind = period(request.GET)
@@ -141,8 +136,7 @@ def overview_querysets(request):
         done = reports.filter(quarter=q, status=RS.SUBMITTED)
         annotations[f"checked{q}"] = Subquery(done.values("checked_count")[:1])
         annotations[f"failed{q}"] = Subquery(done.values("failed_count")[:1])
-    qs = l1_units().annotate(**annotations)
-    return qs, qs
+    return l1_units().annotate(**annotations)
 
 
 def unit_rate(row, q: int | None = None):
@@ -178,7 +172,7 @@ OVERVIEW_LIST = register(ListSpec(
     default_ordering=("-kind", "code"),
     export_filename="抽查上报汇总.xlsx",
     export_sheet="抽查上报汇总",
-    querysets=overview_querysets,
+    querysets=same_scope(overview_rows),
     actions=overview_actions,
     row_attrs=lambda row: format_html('data-unit="{}"', row.code),
     export_context=lambda request: dict(zip(("year", "quarter", "kind"), period(request.GET))),
@@ -212,11 +206,10 @@ def own_unit_of(user):
     return user.org_unit_id if user.kind == "org" else None
 
 
-def notice_querysets(request):
+def notice_rows(request):
     opened = receipts_of(request.user).filter(notice_id=OuterRef("pk")).values("opened_at")[:1]
-    qs = notices_visible_to(request.user).annotate(my_opened=Subquery(opened)).prefetch_related(
+    return notices_visible_to(request.user).annotate(my_opened=Subquery(opened)).prefetch_related(
         Prefetch("attachments", queryset=NoticeAttachment.objects.order_by("id")))
-    return qs, qs
 
 
 def prepare_notices(rows, request):
@@ -262,7 +255,7 @@ NOTICE_LIST = register(ListSpec(
     default_ordering=("-sent_at", "-id"),
     export_filename="通知.xlsx",
     export_sheet="通知",
-    querysets=notice_querysets,
+    querysets=same_scope(notice_rows),
     prepare_page=prepare_notices,
     actions=lambda n, request: format_html('<a href="{}">查看</a>', reverse("notices:detail", args=[n.pk])),
     row_attrs=lambda n: format_html('data-notice="{}"', n.title),

@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from govmedia.common.lists import render_list
 from govmedia.common.uploads import UploadError
-from jobs.exports import export_requested
+from jobs.exports import serve_list
 from reviews.buttons import posted_version, refused, render_buttons
 from reviews.engine import TransitionError
 
@@ -41,12 +40,8 @@ def _own(request, pk) -> Notice:
 
 @require_http_methods(["GET", "POST"])
 def notice_list(request):
-    export = export_requested(request, NOTICE_LIST)
-    if export is not None:
-        return export
-    listed, _ = NOTICE_LIST.querysets(request)
     label, unread = services.menu_state(request.user)
-    return render_list(request, NOTICE_LIST, listed, "reports/notice_list.html", {
+    return serve_list(request, NOTICE_LIST, "reports/notice_list.html", {
         "title": label, "unread": unread, "may_write": own_unit_of(request.user) is not None})
 
 

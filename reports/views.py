@@ -13,7 +13,7 @@ from accounts_media.selectors import accounts_visible_to
 from govmedia.common.uploads import UploadError, read_xlsx_upload
 from govmedia.common.lists import render_list
 from govmedia.common.xlsx import workbook_bytes, xlsx_download
-from jobs.exports import export_requested
+from jobs.exports import export_requested, serve_list
 from reviews.buttons import posted_version, refused, render_buttons
 from reviews.engine import TransitionError
 
@@ -44,11 +44,7 @@ def _own_draft(request, pk) -> SpotCheckReport:
 def report_list(request):
     if request.user.role == Role.GB:
         return redirect("reports:overview")
-    export = export_requested(request, REPORT_LIST)
-    if export is not None:
-        return export
-    listed, _ = REPORT_LIST.querysets(request)
-    return render_list(request, REPORT_LIST, listed, "reports/list.html", {"form": NewReportForm()})
+    return serve_list(request, REPORT_LIST, "reports/list.html", {"form": NewReportForm()})
 
 
 @require_POST

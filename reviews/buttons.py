@@ -77,8 +77,10 @@ def posted_version(request) -> int | None:
         return None
 
 
-def refused(request, exc: TransitionError, back_url: str, back_label: str = "返回"):
+def refused(request, exc: TransitionError, back_url: str, back_label: str = "返回", object_url: str = "",
+            object_label: str = ""):
     """The refusal of a transition as a page with its status: 403 (this user may never), 409
-    (the state moved on: a stale tab), 400 (the form data)."""
-    return render(request, "reviews/refused.html", {"message": exc.message, "back_url": back_url,
-                                                    "back_label": back_label}, status=exc.http_status)
+    (the state moved on: a stale tab), 400 (the form data); a link back, and one to the object."""
+    return render(request, "reviews/refused.html", {"message": exc.message, "back_url": back_url, "back_label": back_label,
+                                                    "object_url": object_url, "object_label": object_label},
+                  status=exc.http_status)

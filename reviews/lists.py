@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import Column, ListSpec, register, same_scope
 from orgtree.selectors import scope_q, unit_in_scope
 
 from .journal import SUBJECT_TYPES
@@ -54,18 +54,13 @@ def changes_html(e):
                                                               c.get("new") or "（空）") for c in e.changes or []))
 
 
-def org_log_querysets(request):
-    qs = org_log_visible_to(request.user)
-    return qs, qs
-
-
 ORG_LOG_LIST = register(ListSpec(
     name="org_log",
     filterset_class=OrgLogFilter,
     default_ordering=("-at", "-id"),
     export_filename="操作日志.xlsx",
     export_sheet="操作日志",
-    querysets=org_log_querysets,
+    querysets=same_scope(lambda request: org_log_visible_to(request.user)),
     count_cap=10_000,
     columns=[
         Column("at", "时间", lambda e: e.at, sort="at", choosable=False,

@@ -1,7 +1,6 @@
 from django.views.decorators.http import require_http_methods
 
-from govmedia.common.lists import render_list
-from jobs.exports import export_requested
+from jobs.exports import serve_list
 
 from .lists import ORG_LOG_LIST
 
@@ -9,8 +8,4 @@ from .lists import ORG_LOG_LIST
 @require_http_methods(["GET", "POST"])
 def org_log(request):
     """操作日志: the journal of the filer units and org units of the viewer's subtree, newest first."""
-    export = export_requested(request, ORG_LOG_LIST)
-    if export is not None:
-        return export
-    listed, _ = ORG_LOG_LIST.querysets(request)
-    return render_list(request, ORG_LOG_LIST, listed, "reviews/org_log.html")
+    return serve_list(request, ORG_LOG_LIST, "reviews/org_log.html")

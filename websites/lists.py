@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from accounts.filters import OrgCascadeMixin
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, register, same_scope
 from orgtree.selectors import attach_org_names
 from orgtree.models import OrgUnit
 from orgtree.selectors import units_under
@@ -113,7 +113,8 @@ WEBSITE_LIST = register(ListSpec(
 
 # --- the org units' pages: 下线审核, 组织单位信息查询 ------------------------------------------------
 
-class OfflineReviewFilter(django_filters.FilterSet):
+class OfflineReviewFilter(CodeOrNameFilter):
+    code_field = "site_code"
     q = django_filters.CharFilter(label="网站名称或标识码", method="filter_q")
     offline_kind = django_filters.ChoiceFilter(label="下线类型", choices=[("temporary", "临时下线"), ("permanent", "永久下线")],
                                                empty_label="全部")
@@ -122,16 +123,11 @@ class OfflineReviewFilter(django_filters.FilterSet):
         model = Website
         fields: list[str] = []
 
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(site_code=value) | Q(name__contains=value)) if value else queryset
 
-
-def offline_querysets(request):
-    """The offline requests waiting at the viewer's org unit, longest waiting first."""
-    qs = (websites_visible_to(request.user).filter(offline_state=Offline.PENDING, offline_reviewer_id=request.user.org_unit_id)
-          .select_related("org_unit"))
-    return qs, qs
+def offline_rows(request):
+    """The offline requests waiting at the viewer's org unit."""
+    return (websites_visible_to(request.user).filter(offline_state=Offline.PENDING, offline_reviewer_id=request.user.org_unit_id)
+            .select_related("org_unit"))
 
 
 def offline_actions(site, request) -> str:
@@ -149,7 +145,7 @@ OFFLINE_REVIEW_LIST = register(ListSpec(
     default_ordering=("offline_reviewer_since", "offline_from", "id"),
     export_filename="下线审核.xlsx",
     export_sheet="下线审核",
-    querysets=offline_querysets,
+    querysets=same_scope(offline_rows),
     actions=offline_actions,
     row_class=lambda site: "table-danger" if is_overdue(site, waiting=OFFLINE_WAITING) else "table-warning",
     columns=[
@@ -167,21 +163,12 @@ OFFLINE_REVIEW_LIST = register(ListSpec(
 ))
 
 
-class OrgContactFilter(django_filters.FilterSet):
+class OrgContactFilter(CodeOrNameFilter):
     q = django_filters.CharFilter(label="组织单位代码或名称", method="filter_q")
 
     class Meta:
         model = OrgUnit
         fields: list[str] = []
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(code__iexact=value) | Q(name__contains=value)) if value else queryset
-
-
-def contact_querysets(request):
-    qs = units_under(request.user.org_unit)
-    return qs, qs
 
 
 ORG_CONTACT_LIST = register(ListSpec(
@@ -190,7 +177,7 @@ ORG_CONTACT_LIST = register(ListSpec(
     default_ordering=("path",),
     export_filename="组织单位信息.xlsx",
     export_sheet="组织单位信息",
-    querysets=contact_querysets,
+    querysets=same_scope(lambda request: units_under(request.user.org_unit)),
     columns=[
         Column("code", "组织单位代码", lambda u: u.code, sort="code", choosable=False),
         Column("name", "单位名称", lambda u: u.name, sort="name", choosable=False),

@@ -5,8 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from govmedia.common.lists import render_list
-from jobs.exports import export_requested
+from jobs.exports import serve_list
 from reviews.buttons import render_buttons
 
 from orgtree.models import OrgUnit
@@ -22,26 +21,18 @@ def offline_reviews(request):
     """下线审核: the offline requests waiting at this org unit (longest waiting first; 超期 ones red
     with their 超期N天 mark, decision 0031), and the sites of its subtree whose 紧急下线 is past its
     expected reopen date (docs/decisions/0016-offline-dates.md), a short notice under the list."""
-    export = export_requested(request, OFFLINE_REVIEW_LIST)
-    if export is not None:
-        return export
     overdue = list(websites_visible_to(request.user).filter(run_status=RunStatus.EMERGENCY_OFFLINE,
                                                             offline_until__lt=timezone.localdate())
                    .select_related("org_unit").order_by("offline_until")[:200])
     for site in overdue:
         site.buttons = render_buttons(request, RUN_WORKFLOW, site, url_for, names=["restore_site"], link_style=True)
-    listed, _ = OFFLINE_REVIEW_LIST.querysets(request)
-    return render_list(request, OFFLINE_REVIEW_LIST, listed, "websites/offline_reviews.html", {"overdue": overdue})
+    return serve_list(request, OFFLINE_REVIEW_LIST, "websites/offline_reviews.html", {"overdue": overdue})
 
 
 @require_http_methods(["GET", "POST"])
 def org_contacts(request):
     """组织单位信息查询: the org units in scope with their contacts."""
-    export = export_requested(request, ORG_CONTACT_LIST)
-    if export is not None:
-        return export
-    listed, _ = ORG_CONTACT_LIST.querysets(request)
-    return render_list(request, ORG_CONTACT_LIST, listed, "websites/org_contacts.html")
+    return serve_list(request, ORG_CONTACT_LIST, "websites/org_contacts.html")
 
 
 def _direct_count(sites, viewer) -> int:

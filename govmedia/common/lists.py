@@ -15,8 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
+import django_filters
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -82,6 +83,28 @@ class ListSpec:
         saved = (getattr(user, "preferences", None) or {}).get("columns", {}).get(self.name)
         keys = set(saved) if saved else {c.key for c in self.columns if c.default}
         return [titled(c, user) for c in self.columns if not c.choosable or c.key in keys]
+
+
+def same_scope(rows: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, Any]]:
+    """`ListSpec.querysets` of a list with no tabs: the rows listed are the user's whole scope."""
+    def querysets(request):
+        qs = rows(request)
+        return qs, qs
+
+    return querysets
+
+
+class CodeOrNameFilter(django_filters.FilterSet):
+    """A search box `q`: the exact code (`code_field`, any case), or part of the name (`name_field`)."""
+
+    code_field, name_field = "code", "name"
+    q = django_filters.CharFilter(label="代码或名称", method="filter_q")
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(**{f"{self.code_field}__iexact": value}) | Q(**{f"{self.name_field}__contains": value}))
 
 
 def titled(column: Column, user) -> Column:
