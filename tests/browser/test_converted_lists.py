@@ -12,9 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = {
     "gb": ["/spot-checks/overview/", "/notices/", "/journal/", "/websites/offline-reviews/", "/websites/org-units/",
-           "/settings/org-users/", "/downloads/"],
+           "/settings/org-users/"],
     "l1": ["/spot-checks/", "/downloads/"],
-    "filer": ["/notices/", "/downloads/"],
+    "filer": ["/notices/"],
 }
 
 
