@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 
+from govmedia.common.forms import BootstrapForm
 from orgtree.models import MINISTRY_TIERS, REGION_TIERS, OrgUnit
 
 from .validators import validate_landline, validate_mobile
@@ -66,7 +67,7 @@ class DeleteFilerForm(forms.Form):
                              error_messages={"required": "删除原因不能为空", "max_length": "删除原因不能超过100字"})
 
 
-class RenameFilerForm(forms.Form):
+class RenameFilerForm(BootstrapForm):
     name = forms.CharField(label="填报单位全称", max_length=100, error_messages={"required": "填报单位全称不能为空"})
 
 

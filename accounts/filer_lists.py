@@ -1,15 +1,19 @@
 """The 【填报单位用户管理】 list: columns as the manual's screen, built on the shared list machinery."""
+import django_filters
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, register, same_scope
 from orgtree.models import FilerUnit
 from orgtree.selectors import attach_org_names, org_names_lookup
 
-from .filer_services import deletion_refusal, may_rename, password_shown_to_supervisor
+from .filer_services import may_rename, password_shown_to_supervisor
+from .models import User
+from .org_credentials import password_state, supervised_org_users
+from .filer_workflow import deletion_refusal
 from .filters import FilerUnitFilter
 from .services import password_column
 
@@ -111,5 +115,50 @@ FILER_UNIT_LIST = register(ListSpec(
         Column("status", "状态", lambda r: r.get_status_display(), sort="status", fields=("status",),
                fmt=lambda ctx, v: STATUS_LABELS.get(v, v)),
         Column("delete_reason", "删除原因", lambda r: r.delete_reason, default=False, fields=("delete_reason",)),
+    ],
+))
+
+
+# --- 用户设置 → 下级组织单位用户: the logins of the org units directly below -------------------
+
+class OrgUserFilter(CodeOrNameFilter):
+    code_field, name_field = "username", "org_unit__name"
+    q = django_filters.CharFilter(label="组织单位代码或名称", method="filter_q")
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+
+def prepare_org_users(rows, request):
+    for user in rows:
+        user.shown_password, user.password_state = password_state(user)
+
+
+def org_user_actions(user, request) -> str:
+    """重置密码 once the unit changed its initial password (until then the unit above reads it)."""
+    if user.shown_password:
+        return ""
+    return format_html(
+        '<form method="post" action="{}" class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<button type="submit" class="btn btn-link btn-sm p-0" data-confirm="确定要重置“{}”的密码吗？重置后原密码立即失效，'
+        '新密码只显示一次。">重置密码</button></form>',
+        reverse("accounts:org_user_reset", args=[user.pk]), get_token(request), user.org_unit.name)
+
+
+ORG_USER_LIST = register(ListSpec(
+    name="org_users",
+    filterset_class=OrgUserFilter,
+    default_ordering=("org_unit__code",),
+    export_filename="下级组织单位用户.xlsx",
+    export_sheet="下级组织单位用户",
+    prepare_page=prepare_org_users,
+    querysets=same_scope(lambda request: supervised_org_users(request.user)),
+    actions=org_user_actions,
+    columns=[
+        Column("org_unit", "组织单位", lambda u: u.org_unit.name, sort="org_unit__name", choosable=False),
+        Column("username", "用户名", lambda u: u.username, sort="username", html=lambda u: format_html("<code>{}</code>", u.username)),
+        # The initial password is shown on the page only, never written to a file.
+        Column("password", "密码", lambda u: u.password_state, html=_password_html, exportable=False),
     ],
 ))

@@ -1,5 +1,5 @@
 """The rules of filer units (填报单位): creation by L1 units, password protection, unit
-info, renaming and deletion. Each public function is one business action, atomic."""
+info and renaming (deletion is a transition: filer_workflow.py). Each public function is one business action, atomic."""
 import re
 
 from django.db import IntegrityError, transaction
@@ -130,40 +130,6 @@ def rename_filer_unit(actor: User, filer: FilerUnit, new_name: str) -> FilerUnit
         filer.save(update_fields=["name", "updated_at"])
         journal.record(filer, "filer_rename", actor, before={"name": old_name}, after={"name": new_name},
                        scope_path=filer.org_unit.path)
-    return filer
-
-
-def deletion_refusal(actor: User, filer: FilerUnit) -> str | None:
-    """Why `actor` may not delete `filer` now (None: it may)."""
-    if actor.kind != User.Kind.ORG or filer.org_unit_id != actor.org_unit_id:
-        return "仅可删除本组织单位直属的填报单位"
-    if not filer.is_active:
-        return "该填报单位已删除"
-    if filer.account_total:
-        return "存在未提交数据或账号，不能删除"
-    return None
-
-
-def delete_filer_unit(actor: User, filer: FilerUnit, reason: str) -> FilerUnit:
-    """删除填报单位: soft, with a reason; its login ends and its code is never reused."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise FilerUnitError("删除原因不能为空。")
-    if len(reason) > 100:
-        raise FilerUnitError("删除原因不能超过100字。")
-    with transaction.atomic():
-        filer = FilerUnit.objects.select_for_update().select_related("org_unit").get(pk=filer.pk)
-        refusal = deletion_refusal(actor, filer)
-        if refusal:
-            raise FilerUnitError(refusal + "。")
-        filer.status = FilerUnit.Status.DELETED
-        filer.deleted_at = timezone.now()
-        filer.delete_reason = reason
-        filer.deleted_by = f"{actor.org_unit.name}（{actor.org_unit.code}）"
-        filer.save(update_fields=["status", "deleted_at", "delete_reason", "deleted_by", "updated_at"])
-        User.objects.filter(filer_unit=filer).update(is_active=False, initial_password_encrypted="")
-        journal.record(filer, "filer_delete", actor, reason=reason, scope_path=filer.org_unit.path,
-                       status=(FilerUnit.Status.ACTIVE.label, filer.get_status_display()))
     return filer
 
 

@@ -2,16 +2,20 @@
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govmedia.common.lists import render_list
 from jobs.exports import export_requested
+from reviews.buttons import posted_version, refused
+from reviews.engine import TransitionError
 
 from orgtree.selectors import cascade_options
 
 from . import crypto
 from . import filer_services as rules
+from .filer_workflow import delete_filer_unit
 from .filer_forms import DeleteFilerForm, FilerAddForm, RenameFilerForm, tier_choices
 from .filer_lists import FILER_UNIT_LIST
 from .selectors import filer_units_visible_to
@@ -109,9 +113,11 @@ def filer_delete(request, pk):
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("filer_units:list")
     try:
-        rules.delete_filer_unit(request.user, filer, form.cleaned_data["reason"])
-    except rules.FilerUnitError as exc:
-        messages.error(request, str(exc))
+        delete_filer_unit(request.user, filer, form.cleaned_data["reason"], posted_version(request))
+    except TransitionError as exc:
+        if exc.http_status != 400:
+            return refused(request, exc, reverse("filer_units:list"), "返回填报单位列表")
+        messages.error(request, exc.message)
     else:
         messages.success(request, f"已删除填报单位“{filer.name}”（{filer.code}）。")
     return redirect("filer_units:list")

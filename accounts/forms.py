@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 
+from govmedia.common.forms import bootstrap
+
 LOGIN_ROLES = [("org", "组织单位"), ("filer", "填报单位")]
 USERNAME_RULES = {
     "org": (re.compile(r"^[A-Za-z0-9]{6}$"), "组织单位用户名为6位数字或字母数字组合，如北京市（110000）。"),
@@ -50,6 +52,7 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         self.fields["new_password1"].label = "新密码"
         self.fields["new_password2"].label = "确认新密码"
         self.fields["new_password1"].help_text = password_validation.password_validators_help_text_html()
+        bootstrap(self)
 
     def clean_new_password1(self):
         new = self.cleaned_data.get("new_password1")

@@ -3,19 +3,18 @@ password until changed (密码保护机制), and resets a password (shown once).
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jobs.exports import serve_list
 
 from . import org_credentials as rules
+from .filer_lists import ORG_USER_LIST
 
 
 @never_cache  # the page shows initial passwords
-@require_GET
+@require_http_methods(["GET", "POST"])
 def org_user_list(request):
-    rows = []
-    for user in rules.supervised_org_users(request.user):
-        shown, state = rules.password_state(user)
-        rows.append({"user": user, "shown": shown, "state": state})
-    return render(request, "accounts/org_users.html", {"rows": rows})
+    return serve_list(request, ORG_USER_LIST, "accounts/org_users.html")
 
 
 @require_POST

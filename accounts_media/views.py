@@ -12,6 +12,7 @@ from govmedia.common.lists import render_list
 from jobs.exports import export_requested
 from monitoring.addresses import warn_inside_urls
 from orgtree.selectors import cascade_options
+from reviews.buttons import refused
 from reviews.engine import AlreadyHandled, NotAllowed, TransitionError, journal_of
 
 from . import services
@@ -31,8 +32,8 @@ def _account(request, pk, include_removed=False):
 
 
 def _refused(request, exc: TransitionError, account=None):
-    return render(request, "accounts_media/refused.html", {"message": exc.message, "account": account},
-                  status=exc.http_status)
+    return refused(request, exc, reverse("media:list"), "返回列表",
+                   reverse("media:detail", args=[account.pk]) if account else "", "查看账号当前状态")
 
 
 def _require(request, account, *names):

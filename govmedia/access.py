@@ -10,6 +10,7 @@ Object-level scope is not checked here: views fetch through their app's selector
 filter by the user's scope, so a foreign id is a 404.
 """
 import logging
+from functools import lru_cache
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -57,6 +58,20 @@ def access_map() -> dict[str, Access | None]:
         for name, entry in iter_patterns()
         if not is_admin_route(name)
     }
+
+
+@lru_cache(maxsize=1)
+def _declared() -> dict[str, Access | None]:
+    return access_map()  # the URLconf is fixed once loaded
+
+
+def may_open(user, url_name: str) -> bool:
+    """Whether the access map lets `user` open the route `url_name` (the menu, and the flags
+    templates test instead of roles: `{% may_open "reports:list" as can_report %}`)."""
+    access = _declared().get(url_name)
+    if not isinstance(access, Access):
+        return False
+    return access.public or (getattr(user, "is_authenticated", False) and access.admits(getattr(user, "role", None)))
 
 
 class AccessMiddleware:

@@ -8,7 +8,7 @@ def navigation(request):
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
     items, unread = [], 0
-    for item in menu_for(user.role):
+    for item in menu_for(user):
         active = current == item.url_name or current.startswith(item.section + "_") or current.startswith(
             item.section + ":"
         )

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "govmedia.context_processors.navigation",
             ],
+            "builtins": ["govmedia.access_tags"],  # {% may_open "url:name" as flag %}: the access map, in templates
         },
     },
 ]

@@ -7,7 +7,7 @@ from .navigation import menu_for
 @require_GET
 def home(request):
     """After login: the first menu of the user's role."""
-    items = menu_for(request.user.role)
+    items = menu_for(request.user)
     return redirect(items[0].url_name if items else "accounts:settings")
 
 

@@ -41,6 +41,15 @@ def export_requested(request, spec: lists.ListSpec):
     return None
 
 
+def serve_list(request, spec: lists.ListSpec, template: str, context: dict | None = None):
+    """A list page: the export the request asks for (a file, or a job), else the page."""
+    export = export_requested(request, spec)
+    if export is not None:
+        return export
+    listed, _ = spec.querysets(request)
+    return lists.render_list(request, spec, listed, template, context)
+
+
 def _start(request, spec, ids):
     query = request.GET.copy()
     for key in ("export", "page"):

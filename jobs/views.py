@@ -3,31 +3,21 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from govmedia.common.xlsx import XLSX_CONTENT_TYPE
 
-from .selectors import download_center, jobs_of
+
+from .exports import serve_list
+from .lists import DOWNLOAD_LIST, job_state
+from .selectors import jobs_of
 from .services import may_download
 
 
-def job_state(job, user) -> dict:
-    return {"id": job.pk, "status": job.status, "status_label": job.status_label,
-            "rows_verb": job.rows_verb, "percent": job.percent,
-            "rows_written": job.rows_written, "rows_total": job.rows_total, "finished": job.finished,
-            "error": job.error if job.status == job.Status.FAILED else "",
-            "retrying": (job.status == job.Status.QUEUED and job.attempts >= 1)
-                        or (job.status == job.Status.RUNNING and job.attempts > 1),
-            "download_url": reverse("jobs:download", args=[job.pk]) if may_download(user, job) else ""}
-
-
-@require_GET
+@require_http_methods(["GET", "POST"])
 def center(request):
-    jobs = list(download_center(request.user).order_by("-created_at", "-id")[:200])
-    return render(request, "jobs/center.html", {"jobs": [(job, job_state(job, request.user)) for job in jobs],
-                                                "keep_days": settings.JOBS_EXPORT_KEEP_DAYS})
+    return serve_list(request, DOWNLOAD_LIST, "jobs/center.html", {"keep_days": settings.JOBS_EXPORT_KEEP_DAYS})
 
 
 @require_GET

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.validators import validate_phone
+from govmedia.common.forms import bootstrap
 from orgtree.models import FilerUnit, OrgUnit
 
 from .models import PROBLEMS, Notice, SpotCheckReport
@@ -76,6 +77,7 @@ class NoticeForm(forms.Form):
         if root:  # GB: its direct children are the L1 units (the manual's 全部省、国务院部门组织单位)
             self.fields["audience"].choices = [(k, "全部省、国务院部门组织单位" if k == Notice.Audience.CHILDREN else v)
                                                for k, v in Notice.Audience.choices]
+        bootstrap(self)
 
     def clean_audience(self):
         return self.cleaned_data.get("audience") or Notice.Audience.CHOSEN

@@ -2,18 +2,23 @@
 units); the receiving units open and download them; the sender sees who did (decision 0032)."""
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from govmedia.common.uploads import UploadError
+from jobs.exports import serve_list
+from reviews.buttons import posted_version, refused, render_buttons
+from reviews.engine import TransitionError
 
 from . import services
 from .forms import NoticeForm
-from .models import Notice, NoticeAttachment, NoticeReceipt
+from .models import Notice, NoticeAttachment
+from .lists import NOTICE_LIST, own_unit_of
 from .selectors import notices_sent_by, notices_visible_to
+from .workflow import NOTICE_WORKFLOW, send_notice
 
 RECEIPTS_SHOWN = 500
 
@@ -33,24 +38,11 @@ def _own(request, pk) -> Notice:
     return notice
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def notice_list(request):
-    user = request.user
-    own_unit = user.org_unit_id if user.kind == User.Kind.ORG else None
-    opened = services.receipts_of(user).filter(notice_id=OuterRef("pk")).values("opened_at")[:1]
-    notices = list(notices_visible_to(user).prefetch_related("attachments").annotate(my_opened=Subquery(opened)))
-    # 接收单位 / 已查看 / 已下载 of the unit's own notices only (one grouped query; a received
-    # notice's receipts are not the reader's business and may be thousands).
-    own = [n.pk for n in notices if n.sender_id == own_unit]
-    counts = {row["notice_id"]: row for row in NoticeReceipt.objects.filter(notice_id__in=own).values("notice_id").annotate(
-        sent_to=Count("id"), opened=Count("id", filter=Q(opened_at__isnull=False)),
-        downloaded=Count("id", filter=Q(downloaded_at__isnull=False)))}
-    for notice in notices:
-        row = counts.get(notice.pk, {})
-        notice.sent_to, notice.opened, notice.downloaded = row.get("sent_to", 0), row.get("opened", 0), row.get("downloaded", 0)
-    label, unread = services.menu_state(user)
-    return render(request, "reports/notice_list.html", {"notices": notices, "own_unit": own_unit, "title": label,
-                                                         "unread": unread, "may_write": own_unit is not None})
+    label, unread = services.menu_state(request.user)
+    return serve_list(request, NOTICE_LIST, "reports/notice_list.html", {
+        "title": label, "unread": unread, "may_write": own_unit_of(request.user) is not None})
 
 
 def _form(request, notice: Notice):
@@ -93,7 +85,9 @@ def notice_detail(request, pk):
     receipts = notice.receipts.all()[:RECEIPTS_SHOWN] if mine else None
     return render(request, "reports/notice_detail.html", {
         "notice": notice, "receipts": receipts, "mine": mine, "audience": services.audience_text(notice),
-        "receipt_total": notice.receipts.count() if mine else 0, "receipts_shown": RECEIPTS_SHOWN})
+        "receipt_total": notice.receipts.count() if mine else 0, "receipts_shown": RECEIPTS_SHOWN,
+        "send_button": render_buttons(request, NOTICE_WORKFLOW, notice, lambda t, n: reverse("notices:send", args=[n.pk]))
+        if mine else ""})
 
 
 @require_POST
@@ -112,11 +106,10 @@ def notice_attach(request, pk):
 def notice_send(request, pk):
     notice = _own(request, pk)
     try:
-        services.send_notice(notice, request.user)
-    except services.ReportError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "通知已下发。")
+        send_notice(notice, request.user, posted_version(request))
+    except TransitionError as exc:
+        return refused(request, exc, reverse("notices:detail", args=[notice.pk]), "返回通知")
+    messages.success(request, "通知已下发。")
     return redirect("notices:detail", pk=notice.pk)
 
 

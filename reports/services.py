@@ -47,11 +47,15 @@ def _editable(report: SpotCheckReport) -> SpotCheckReport:
     return report
 
 
+REPORT_HEADER = ("filler_name", "filler_phone", "checked_count", "failed_count")
+
+
 @transaction.atomic
 def update_report(report: SpotCheckReport, *, filler_name: str, filler_phone: str,
                   checked_count: int | None = None, failed_count: int | None = None) -> SpotCheckReport:
     """The header (填表人, 联系电话) and, for a report without detail rows, the two counts."""
     report = _editable(report)
+    before = {name: getattr(report, name) for name in REPORT_HEADER}
     report.filler_name, report.filler_phone = filler_name, filler_phone
     if not report.items.exists() and checked_count is not None:
         failed_count = failed_count or 0
@@ -59,6 +63,9 @@ def update_report(report: SpotCheckReport, *, filler_name: str, filler_phone: st
             raise ReportError("不合格数量不能大于抽查数量。")
         report.checked_count, report.failed_count = checked_count, failed_count
     report.save()
+    after = {name: getattr(report, name) for name in REPORT_HEADER}
+    if before != after:
+        journal.record(report, "report_edit", before=before, after=after, scope_path=report.org_unit.path)
     return report
 
 
@@ -103,6 +110,8 @@ def add_item(report: SpotCheckReport, subject, *, passed: bool, problems: list[s
     item = SpotCheckItem.objects.create(report=report, passed=passed, problems=problems, problem_other=problem_other,
                                         rectification=rectification.strip(), **fields)
     _recount(report)
+    journal.record(report, "report_item_add", scope_path=report.org_unit.path, changes=[
+        {"field": "items", "label": "检查结果", "old": "", "new": f"{item.name}（{item.media_code}）{'合格' if passed else '不合格'}"}])
     return item
 
 
@@ -112,14 +121,21 @@ def add_items(report: SpotCheckReport, rows: list[dict]) -> int:
     report = _editable(report)
     SpotCheckItem.objects.bulk_create([SpotCheckItem(report=report, **row) for row in rows])
     _recount(report)
+    journal.record(report, "report_item_import", scope_path=report.org_unit.path, data={"rows": len(rows)},
+                   changes=[{"field": "items", "label": "检查结果", "old": "", "new": f"导入{len(rows)}条"}])
     return len(rows)
 
 
 @transaction.atomic
 def delete_item(report: SpotCheckReport, item_id: int) -> None:
     report = _editable(report)
-    report.items.filter(pk=item_id).delete()
+    item = report.items.filter(pk=item_id).first()
+    if item is None:
+        return
+    item.delete()
     _recount(report)
+    journal.record(report, "report_item_delete", scope_path=report.org_unit.path, changes=[
+        {"field": "items", "label": "检查结果", "old": f"{item.name}（{item.media_code}）", "new": ""}])
 
 
 @transaction.atomic
@@ -139,21 +155,6 @@ def attach_document(report: SpotCheckReport, upload) -> SpotCheckReport:
         raise ReportError(exc.message) from exc
     journal.record(report, "report_document", before={"document_name": previous_name}, after={"document_name": report.document_name},
                    label="替换季度报告" if previous_name else "上传季度报告", scope_path=report.org_unit.path)
-    return report
-
-
-@transaction.atomic
-def submit_report(report: SpotCheckReport) -> SpotCheckReport:
-    """提交: after this the report is read-only."""
-    report = _editable(report)
-    if not report.filler_name or not report.filler_phone:
-        raise ReportError("请先填写填表人和联系电话。")
-    report.status = SpotCheckReport.Status.SUBMITTED
-    report.submitted_at = timezone.now()
-    report.save(update_fields=["status", "submitted_at"])
-    journal.record(report, "report_submit", status=(SpotCheckReport.Status.DRAFT.label, report.get_status_display()),
-                   after={"checked_count": report.checked_count, "failed_count": report.failed_count},
-                   scope_path=report.org_unit.path)
     return report
 
 
@@ -181,20 +182,30 @@ def own_filers(sender: OrgUnit):
     return FilerUnit.objects.filter(org_unit=sender, status=FilerUnit.Status.ACTIVE).order_by("code")
 
 
-def audience_units(notice: Notice) -> tuple[list, list]:
-    """(org units, filer units) a notice goes to, by its 接收范围."""
+def audience_querysets(notice: Notice) -> tuple:
+    """(org units, filer units) a notice goes to, by its 接收范围, as querysets."""
     from orgtree.models import FilerUnit
     from orgtree.selectors import scope_q, units_under
 
     sender, audience = notice.sender, notice.audience
     if audience == Notice.Audience.CHOSEN:
-        return list(notice.recipients.filter(is_active=True)), list(notice.filer_recipients.filter(status=FilerUnit.Status.ACTIVE))
+        return notice.recipients.filter(is_active=True), notice.filer_recipients.filter(status=FilerUnit.Status.ACTIVE)
     if audience == Notice.Audience.CHILDREN:
-        return list(child_units(sender)), list(own_filers(sender))
-    filers = list(FilerUnit.objects.filter(status=FilerUnit.Status.ACTIVE).filter(scope_q(sender, "org_unit__path")))
+        return child_units(sender), own_filers(sender)
+    filers = FilerUnit.objects.filter(status=FilerUnit.Status.ACTIVE).filter(scope_q(sender, "org_unit__path"))
     if audience == Notice.Audience.FILERS:
-        return [], filers
-    return list(units_under(sender, include_self=False).filter(is_active=True)), filers
+        return OrgUnit.objects.none(), filers
+    return units_under(sender, include_self=False).filter(is_active=True), filers
+
+
+def audience_units(notice: Notice) -> tuple[list, list]:
+    """(org units, filer units) a notice goes to, by its 接收范围."""
+    orgs, filers = audience_querysets(notice)
+    return list(orgs), list(filers)
+
+
+def has_audience(notice: Notice) -> bool:
+    return any(qs.exists() for qs in audience_querysets(notice))
 
 
 def _sender_of(user: User) -> OrgUnit:
@@ -218,13 +229,25 @@ def save_notice(notice: Notice, user: User, *, title: str, menu_label: str, body
     allowed_filers = set(own_filers(sender).values_list("pk", flat=True))
     if any(u.pk not in allowed_orgs for u in recipients) or any(f.pk not in allowed_filers for f in filer_recipients):
         raise ReportError("接收单位须为本单位的直属下级单位。")
+    before = _draft_fields(notice) if notice.pk else {}
     notice.sender = sender
     notice.title, notice.menu_label, notice.body, notice.audience = title, menu_label or "待核查账号", body, audience
     notice.save()
     chosen = audience == Notice.Audience.CHOSEN
     notice.recipients.set(recipients if chosen else [])
     notice.filer_recipients.set(filer_recipients if chosen else [])
+    after = _draft_fields(notice)
+    if before != after:
+        journal.record(notice, "notice_draft", user, before=before, after=after, scope_path=sender.path,
+                       label="修改通知草稿" if before else "新建通知草稿")
     return notice
+
+
+def _draft_fields(notice: Notice) -> dict:
+    """A draft as its journal rows show it (接收单位 by name, the chosen ones only)."""
+    return {"title": notice.title, "menu_label": notice.menu_label, "body": notice.body,
+            "audience": notice.get_audience_display(), "recipients": audience_text(notice)
+            if notice.audience == Notice.Audience.CHOSEN else ""}
 
 
 @transaction.atomic
@@ -232,7 +255,10 @@ def add_attachment(notice: Notice, upload) -> NoticeAttachment:
     if notice.status == Notice.Status.SENT:
         raise ReportError("通知已下发，不能修改附件。")
     content, name = check_document(upload, upload_limit())
-    return attach_bytes(notice, name, content)
+    attachment = attach_bytes(notice, name, content)
+    journal.record(notice, "notice_attach", scope_path=notice.sender.path, changes=[
+        {"field": "attachments", "label": "附件", "old": "", "new": attachment.name}])
+    return attachment
 
 
 def attach_bytes(notice: Notice, name: str, content: bytes) -> NoticeAttachment:
@@ -259,43 +285,6 @@ def audience_text(notice: Notice, orgs=None, filers=None) -> str:
     return notice.get_audience_display()
 
 
-@transaction.atomic
-def send_notice(notice: Notice, user: User) -> Notice:
-    """下发: one receipt per receiving unit; from now on read-only."""
-    sender = _sender_of(user)
-    notice = Notice.objects.select_for_update().select_related("sender").get(pk=notice.pk)
-    if notice.sender_id != sender.pk:
-        raise ReportError("只能下发本单位的通知。")
-    if notice.status == Notice.Status.SENT:
-        raise ReportError("通知已下发。")
-    orgs, filers = audience_units(notice)
-    if not orgs and not filers:
-        raise ReportError("请选择接收单位。")
-    if notice.is_circular:  # 季度通报: the .docx regenerated from the edited text and today's figures
-        from .circular import notice_docx
-
-        attach_bytes(notice, *notice_docx(user, notice))
-    NoticeReceipt.objects.bulk_create([NoticeReceipt(notice=notice, org_unit=u, unit_name=u.name) for u in orgs]
-                                      + [NoticeReceipt(notice=notice, filer_unit=f, unit_name=f.name) for f in filers],
-                                      batch_size=2000)
-    notice.status, notice.sent_at = Notice.Status.SENT, timezone.now()
-    notice.save(update_fields=["status", "sent_at"])
-    codes = [u.code for u in orgs] + [f.code for f in filers]
-    journal.record(notice, "notice_send", user, status=(Notice.Status.DRAFT.label, notice.get_status_display()),
-                   data={"recipients": codes[:200], **({"count": len(codes)} if len(codes) > 200 else {})}, scope_path=sender.path, changes=[
-                       {"field": "recipients", "label": "接收单位", "old": "", "new": audience_text(notice, orgs, filers)}])
-    from django.urls import reverse
-
-    from notifications.services import notify_units
-
-    notify_units([u.pk for u in orgs], [f.pk for f in filers], "notice",  # 消息中心: a notice received
-                 f"收到通知：{notice.title}", f"{notice.sender.name}下发通知“{notice.title}”，请在【{notice.menu_label}】中查看。",
-                 reverse("notices:detail", args=[notice.pk]))
-    _bump_menus()
-    transaction.on_commit(_bump_menus)  # again at commit: no stale menu re-cached meanwhile
-    return notice
-
-
 def receipts_of(user: User):
     """The user's unit's receipts: an org unit's or a filer unit's."""
     if user.kind == User.Kind.FILER and user.filer_unit_id:
@@ -316,7 +305,7 @@ def mark(user: User, notice: Notice, field: str) -> None:
         journal.record(notice, "notice_open" if field == "opened_at" else "notice_download", user, scope_path=scope)
 
 
-def _bump_menus() -> None:
+def bump_menus() -> None:
     from django.core.cache import cache
 
     cache.set("notices:generation", timezone.now().timestamp(), None)

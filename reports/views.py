@@ -4,18 +4,25 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from django.urls import reverse
 
 from accounts.roles import Role
 from accounts_media.selectors import accounts_visible_to
 from govmedia.common.uploads import UploadError, read_xlsx_upload
+from govmedia.common.lists import render_list
 from govmedia.common.xlsx import workbook_bytes, xlsx_download
+from jobs.exports import export_requested, serve_list
+from reviews.buttons import posted_version, refused, render_buttons
+from reviews.engine import TransitionError
 
 from . import items_excel, services
 from .forms import HeaderForm, ItemForm, NewReportForm
 from .models import PROBLEMS, SpotCheckReport, pass_rate, problems_for
+from .lists import OVERVIEW_LIST, REPORT_LIST, period, unit_rate
 from .selectors import reports_visible_to
+from .workflow import REPORT_WORKFLOW, submit_report
 
 
 def _report(request, pk) -> SpotCheckReport:
@@ -33,12 +40,11 @@ def _own_draft(request, pk) -> SpotCheckReport:
     return report
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def report_list(request):
     if request.user.role == Role.GB:
         return redirect("reports:overview")
-    reports = reports_visible_to(request.user).order_by("-year", "-quarter", "kind")
-    return render(request, "reports/list.html", {"reports": reports, "form": NewReportForm()})
+    return serve_list(request, REPORT_LIST, "reports/list.html", {"form": NewReportForm()})
 
 
 @require_POST
@@ -65,6 +71,8 @@ def report_detail(request, pk):
     return render(request, "reports/detail.html", {
         "report": report, "items": report.items.select_related("website"), "editable": editable, "header": header,
         "item_form": ItemForm(), "problems": problems_for(report.kind == SpotCheckReport.Kind.WEBSITE),
+        "submit_button": render_buttons(request, REPORT_WORKFLOW, report, lambda t, r: reverse("reports:submit", args=[r.pk]),
+                                        explain=["report_submit"]),
     })
 
 
@@ -228,11 +236,10 @@ def document_download(request, pk):
 def report_submit(request, pk):
     report = _own_draft(request, pk)
     try:
-        services.submit_report(report)
-    except services.ReportError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已提交，报告不可再修改。")
+        submit_report(report, request.user, posted_version(request))
+    except TransitionError as exc:
+        return refused(request, exc, reverse("reports:detail", args=[report.pk]), "返回报告")
+    messages.success(request, "已提交，报告不可再修改。")
     return redirect("reports:detail", pk=report.pk)
 
 
@@ -241,40 +248,21 @@ def guide(request):
     return render(request, "reports/guide.html", {"problems": PROBLEMS})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def overview(request):
     """GB: every L1 unit's report for a quarter, who has not submitted, pass rates by unit and quarter."""
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-        quarter = int(request.GET.get("quarter", (today.month - 1) // 3 + 1))
-    except ValueError:
-        year, quarter = today.year, (today.month - 1) // 3 + 1
-    kind = request.GET.get("kind", "media") if request.GET.get("kind") in ("media", "website") else "media"
-    units = list(services.l1_units())
-    reports = {(r.org_unit_id, r.quarter): r for r in SpotCheckReport.objects.filter(kind=kind, year=year)}
-    rows = []
-    for unit in units:
-        current = reports.get((unit.pk, quarter))
-        submitted = current if current and current.is_submitted else None
-        rates = [(q, reports[(unit.pk, q)].pass_rate if (unit.pk, q) in reports and reports[(unit.pk, q)].is_submitted else None)
-                 for q in (1, 2, 3, 4)]
-        rows.append({"unit": unit, "report": current, "submitted": submitted, "rates": rates})
-    submitted = [r for r in rows if r["submitted"]]
-    totals = (sum(r["submitted"].checked_count for r in submitted), sum(r["submitted"].failed_count for r in submitted))
-    if request.GET.get("export"):
-        data = ([r["unit"].name, r["unit"].code, year, quarter,
-                 r["submitted"].checked_count if r["submitted"] else None,
-                 r["submitted"].failed_count if r["submitted"] else None,
-                 float(r["submitted"].pass_rate) if r["submitted"] and r["submitted"].pass_rate is not None else None,
-                 "已提交" if r["submitted"] else ("未提交" if r["report"] else "未填报")] for r in rows)
-        return xlsx_download(workbook_bytes([{"title": "抽查上报汇总", "headers": ["填报单位", "代码", "年份", "季度", "抽查数量",
-                                                                      "不合格数量", "合格率(%)", "填报状态"], "rows": data,
-                                      "widths": [28, 10, 8, 8, 10, 10, 10, 10]}]), f"抽查上报汇总-{year}Q{quarter}.xlsx")
-    chart = {"labels": [r["unit"].name for r in submitted],
-             "rates": [float(r["submitted"].pass_rate or 0) for r in submitted], "label": "合格率(%)", "max": 100}
-    return render(request, "reports/overview.html", {
-        "rows": rows, "year": year, "quarter": quarter, "kind": kind, "years": range(today.year, 2018, -1),
-        "missing": [r for r in rows if not r["submitted"]], "chart": chart, "submitted_count": len(submitted),
-        "total_rate": pass_rate(*totals), "totals": totals, "kinds": SpotCheckReport.Kind.choices,
+    export = export_requested(request, OVERVIEW_LIST)
+    if export is not None:
+        return export
+    listed, _ = OVERVIEW_LIST.querysets(request)
+    year, quarter, kind = period(request.GET)
+    units = list(listed.order_by("-kind", "code"))  # the L1 units: a bounded list (provinces, ministries)
+    submitted = [u for u in units if u.report_status == SpotCheckReport.Status.SUBMITTED]
+    totals = (sum(u.checked for u in submitted), sum(u.failed for u in submitted))
+    chart = {"labels": [u.name for u in submitted], "rates": [float(unit_rate(u) or 0) for u in submitted],
+             "label": "合格率(%)", "max": 100}
+    return render_list(request, OVERVIEW_LIST, listed, "reports/overview.html", {
+        "year": year, "quarter": quarter, "kind": kind, "unit_count": len(units),
+        "missing": [u for u in units if u.report_status != SpotCheckReport.Status.SUBMITTED], "chart": chart,
+        "submitted_count": len(submitted), "total_rate": pass_rate(*totals), "totals": totals,
     })

@@ -3,14 +3,13 @@ type, action, acting unit, subtree and date, searched by subject, unit or addres
 Excel. Every filter is served by an index of `JournalEntry` (millions of rows: no full counts,
 no DISTINCT over the table)."""
 from django.contrib import admin
-from django.core.paginator import Paginator
 from django.utils import timezone
-from django.utils.functional import cached_property
 
-from govmedia.common.xlsx import xlsx_response
+from govmedia.common.lists import CappedCountPaginator
+from govmedia.common.xlsx import cell_value, table_keys, table_response
 from orgtree.models import OrgUnit
 
-from .journal import ACTIONS, SUBJECT_TYPES, search_q
+from .journal import SUBJECT_TYPES, action_labels, search_q
 from .models import JournalEntry
 
 
@@ -26,14 +25,14 @@ class SubjectTypeFilter(admin.SimpleListFilter):
 
 
 class ActionFilter(admin.SimpleListFilter):
-    """The actions recorded through `journal.record` (the engine's transitions are found by
-    对象类型 and the search box: 同意添加, 审核通过 …)."""
+    """Every action of the closed registry: those recorded through `journal.record` and the
+    engine's transitions (同意添加, 审核通过 …), by label."""
 
     title = "操作"
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
-        return list(ACTIONS.items())
+        return sorted(action_labels().items(), key=lambda item: (item[1], item[0]))
 
     def queryset(self, request, queryset):
         return queryset.filter(action=self.value()) if self.value() else queryset
@@ -77,17 +76,6 @@ class ScopeFilter(InputFilter):
         if unit is None:
             return queryset.none()
         return queryset.exclude(scope_path="").filter(scope_path__startswith=unit.path)
-
-
-class CappedCountPaginator(Paginator):
-    """The changelist counts at most CAP rows (a bounded subquery), never the whole journal:
-    "10000 条结果" then means "10000 or more"; narrow with the filters to page further."""
-
-    CAP = 10_000
-
-    @cached_property
-    def count(self):
-        return self.object_list.order_by()[: self.CAP].count()
 
 
 EXPORT_HEADERS = ["时间", "操作单位代码", "操作单位", "操作用户", "来源地址", "对象类型", "对象", "操作", "操作前",
@@ -151,12 +139,12 @@ class JournalEntryAdmin(admin.ModelAdmin):
 
     @admin.action(description="导出所选操作日志（Excel）")
     def export_xlsx(self, request, queryset):
+        keys = table_keys(EXPORT_HEADERS)
         rows = (
-            [e.at, e.actor_unit_code, e.actor_unit_name, e.actor.username if e.actor_id else "", e.ip_address or "",
+            dict(zip(keys, map(cell_value, [e.at, e.actor_unit_code, e.actor_unit_name, e.actor.username if e.actor_id else "", e.ip_address or "",
              SUBJECT_TYPES.get(e.subject_type, e.subject_type), e.subject_label, e.action_label, e.status_before,
-             e.status_after, _changes_text(e.changes), e.reason, e.result, e.person_name, e.position]
+             e.status_after, _changes_text(e.changes), e.reason, e.result, e.person_name, e.position])))
             for e in queryset.select_related("actor").order_by("-at", "-id").iterator(chunk_size=2000)
         )
         name = f"操作日志-{timezone.localtime():%Y%m%d%H%M%S}.xlsx"
-        return xlsx_response(name, [{"title": "操作日志", "headers": EXPORT_HEADERS, "rows": rows,
-                                     "widths": [20, 14, 24, 14, 16, 12, 30, 18, 12, 12, 60, 30, 12, 12, 20]}])
+        return table_response(name, "操作日志", EXPORT_HEADERS, rows)  # the one export writer

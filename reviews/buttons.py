@@ -8,10 +8,11 @@ stale tab is told the request was already handled (AlreadyHandled), never "no pe
 from typing import Callable, Iterable
 
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from .engine import NotAllowed, Transition, Workflow
+from .engine import NotAllowed, Transition, TransitionError, Workflow
 
 INPUTS = {
     "": "",
@@ -74,3 +75,12 @@ def posted_version(request) -> int | None:
         return int(request.POST.get("version", ""))
     except ValueError:
         return None
+
+
+def refused(request, exc: TransitionError, back_url: str, back_label: str = "返回", object_url: str = "",
+            object_label: str = ""):
+    """The refusal of a transition as a page with its status: 403 (this user may never), 409
+    (the state moved on: a stale tab), 400 (the form data); a link back, and one to the object."""
+    return render(request, "reviews/refused.html", {"message": exc.message, "back_url": back_url, "back_label": back_label,
+                                                    "object_url": object_url, "object_label": object_label},
+                  status=exc.http_status)

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from govmedia.common.bulk import copy_objects
 
-from .journal import current_ip
+from .journal import current_ip, register_transitions
 from .models import JournalEntry
 
 NEW = ""  # the status of an object not yet saved
@@ -56,6 +56,7 @@ class AlreadyHandled(StateConflict):
 
 
 HANDLED = "该申请已被处理，请刷新后查看最新状态。"
+DENIED = "您没有权限进行该操作。"
 
 
 class SystemActor:
@@ -128,9 +129,13 @@ class Transition:
     button_label: str = ""      # the button's text when it is not the label (审核, 编辑 …)
     confirm: str = ""           # the confirmation dialog's text (irreversible steps)
     form: str = ""              # "" a plain POST; "reason" / "reason_required" / "until" inputs; "page" a link
+    denied: str = ""            # the refusal when `actor` fails (default: 您没有权限进行该操作。)
 
     def target_for(self, obj) -> str:
         return self.target(obj) if callable(self.target) else self.target
+
+
+WORKFLOWS: list["Workflow"] = []  # every declared table (the tests walk them all)
 
 
 @dataclass
@@ -152,12 +157,16 @@ class Workflow:
     # (reviewer attribute, its "since" attribute): the engine stamps the time a request reaches
     # a unit (审核定位 changes), so its waiting time is one column (review ageing, decision 0031).
     waiting: tuple[str, str] | None = None
+    # The org path under which the journal row is scoped (the units whose 操作日志 shows it).
+    scope_of: Callable[[Any], str] = lambda obj: getattr(obj, "org_path", "") or ""
     by_name: dict = field(init=False)
 
     def __post_init__(self):
         self.by_name = {t.name: t for t in self.transitions}
         if len(self.by_name) != len(self.transitions):
             raise ValueError("duplicate transition names")
+        register_transitions(self.subject_type, self.transitions)
+        WORKFLOWS.append(self)
 
     def get(self, name: str) -> Transition:
         try:
@@ -178,7 +187,7 @@ class Workflow:
     def check(self, obj, user, transition: Transition, today: date | None = None) -> TransitionError | None:
         """Why `user` may not apply `transition` to `obj` now, or None when it may."""
         if not transition.actor(user, obj):
-            return NotAllowed("您没有权限进行该操作。")
+            return NotAllowed(transition.denied or DENIED)
         if obj.pk and not getattr(obj, "is_live", True):
             return AlreadyHandled("该记录已删除或已放弃。")
         if self.state(obj) not in transition.source:
@@ -204,7 +213,7 @@ class Workflow:
         transition = self.get(name)
         ctx = Context(user=user, data=dict(data or {}), today=today or timezone.localdate())
         if not transition.actor(user, obj):  # who may act never depends on the state: no lock needed
-            raise NotAllowed("您没有权限进行该操作。")
+            raise NotAllowed(transition.denied or DENIED)
         with transaction.atomic():
             if self.lock_first is not None:
                 self.lock_first(obj)
@@ -270,7 +279,7 @@ def _journal_entry(workflow, obj, transition, user, ctx, before) -> JournalEntry
         status_after=transition.after_label or workflow.status_labels.get(getattr(obj, workflow.status_attr), ""),
         result=ctx.result or transition.result, reason=ctx.reason, changes=ctx.changes, data=ctx.journal_data,
         position=workflow.position_of(obj), ip_address=current_ip(), subject_label=str(obj)[:200],
-        scope_path=getattr(obj, "org_path", "") or "",
+        scope_path=workflow.scope_of(obj),
     )
 
 

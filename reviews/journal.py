@@ -28,13 +28,14 @@ from django.db.models.functions import Concat, Substr
 
 from .models import JournalEntry
 
-# Actions recorded through `record()`, with the label the journal shows. (The review engine's
-# transitions carry their own labels: 同意添加, 审核通过 …)
+# The closed registry of journal actions: one line per code, with the Chinese label the journal
+# and the admin's 操作 filter show. `record()` refuses a code not listed here (a free string would
+# drift from the filter); the review engine's transitions register theirs (name → label) when
+# their table is declared (`register_transitions`), so every code in the table is selectable.
 ACTIONS = {
     "filer_create": "添加填报单位",
     "filer_rename": "修改填报单位全称",
     "filer_password_reset": "重置密码",
-    "filer_delete": "删除填报单位",
     "filer_info": "修改填报单位信息",
     "org_create": "新增组织单位",
     "org_rename": "修改组织单位名称",
@@ -49,18 +50,28 @@ ACTIONS = {
     "login_failure": "登录失败",
     "login_lockout": "登录锁定",
     "site_verification_reset": "重置校验码",
-    "report_submit": "提交抽查报告",
+    "report_edit": "修改抽查报告",
+    "report_item_add": "添加检查结果",
+    "report_item_import": "导入检查结果",
+    "report_item_delete": "删除检查结果",
     "report_document": "上传季度报告",
-    "notice_send": "下发通知",
+    "notice_draft": "保存通知草稿",
+    "notice_attach": "上传通知附件",
     "notice_open": "查看通知",
     "notice_download": "下载通知附件",
     # monitoring (issue 27)
     "monitoring_to_sheet": "监测发现转入检查结果",
     "monitoring_prefill": "监测结果预填检查结果",
     "monitoring_dictionary_sync": "词库同步组织机构名称",
+    "notification_preferences": "修改消息提醒设置",
+    "check_open": "发起检查",
+    "check_unregistered_register": "未备案账号去备案",
+    "check_submit": "报送检查结果",
+    "check_return": "退回检查结果",
+    "check_accept": "审核通过检查结果",
 }
 
-# The subject types, as the admin's filter names them.
+# The closed registry of subject types, as the admin's filter names them.
 SUBJECT_TYPES = {
     "media_account": "新媒体账号",
     "website": "政府网站",
@@ -69,9 +80,11 @@ SUBJECT_TYPES = {
     "user": "用户",
     "report": "抽查上报",
     "notice": "通知",
+    "check_round": "检查任务",
+    "check_sheet": "检查结果信息表",
 }
 
-# model label → subject type (the engine's two and ours); any other model uses its model name.
+# model label → subject type
 _TYPE_OF_MODEL = {
     "accounts_media.mediaaccount": "media_account",
     "websites.website": "website",
@@ -80,7 +93,30 @@ _TYPE_OF_MODEL = {
     "accounts.user": "user",
     "reports.spotcheckreport": "report",
     "reports.notice": "notice",
+    "reports.checkround": "check_round",
+    "reports.checksheet": "check_sheet",
 }
+
+# code → label of the review engine's transitions (filled as their tables are declared).
+TRANSITION_ACTIONS: dict[str, str] = {}
+
+
+class UnknownAction(ValueError):
+    """An action code or subject type not in the registry: a programming error, never shown."""
+
+
+def register_transitions(subject_type: str, transitions) -> None:
+    """The engine declares a table's transitions here: their names become journal actions."""
+    if subject_type not in SUBJECT_TYPES:
+        raise UnknownAction(f"subject type {subject_type!r} is not in journal.SUBJECT_TYPES")
+    for t in transitions:
+        TRANSITION_ACTIONS.setdefault(t.name, t.label)
+
+
+def action_labels() -> dict[str, str]:
+    """Every action code the journal can hold, with its label (record()'s and the engine's)."""
+    return {**TRANSITION_ACTIONS, **ACTIONS}
+
 
 _current_request: contextvars.ContextVar = contextvars.ContextVar("journal_request", default=None)
 
@@ -179,11 +215,15 @@ def record(subject: models.Model | None, action: str, user=None, *, label: str =
         user = getattr(request, "user", None)
     if ip is None:
         ip = client_ip(request)
+    if action not in ACTIONS:
+        raise UnknownAction(f"journal action {action!r} is not in journal.ACTIONS")
     code, unit_name = unit_of(user)
     if subject is not None:
         subject_type = subject_type or subject_type_of(subject)
         subject_id = subject.pk or 0
         subject_label = subject_label or str(subject)
+    if subject_type not in SUBJECT_TYPES:
+        raise UnknownAction(f"subject type {subject_type!r} is not in journal.SUBJECT_TYPES")
     if changes is None:
         labels = field_labels(type(subject)) if subject is not None else {}
         changes = diff(before or {}, after or {}, labels)
@@ -191,7 +231,7 @@ def record(subject: models.Model | None, action: str, user=None, *, label: str =
         subject_type=subject_type, subject_id=subject_id or 0, subject_label=subject_label[:200],
         actor=user if getattr(user, "pk", None) and getattr(user, "is_authenticated", False) else None,
         actor_unit_code=code[:30], actor_unit_name=unit_name[:120], action=action,
-        action_label=(label or ACTIONS.get(action, action))[:40], status_before=status[0][:30],
+        action_label=(label or ACTIONS[action])[:40], status_before=status[0][:30],
         status_after=status[1][:30], reason=reason or "", changes=changes, data=data or {},
         ip_address=ip, scope_path=scope_path,
     )
@@ -235,6 +275,6 @@ def move_scope(old_prefix: str, new_prefix: str) -> int:
         scope_path=Concat(Value(new_prefix), Substr("scope_path", len(old_prefix) + 1)))
 
 
-__all__ = ["ACTIONS", "SUBJECT_TYPES", "JournalMiddleware", "client_ip", "current_ip", "diff", "move_scope",
+__all__ = ["ACTIONS", "SUBJECT_TYPES", "JournalMiddleware", "UnknownAction", "action_labels", "register_transitions", "client_ip", "current_ip", "diff", "move_scope",
            "record", "register_search", "search_q", "show", "unit_of"]
 

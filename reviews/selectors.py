@@ -4,12 +4,18 @@ from django.db.models import QuerySet
 from orgtree.models import OrgUnit
 from orgtree.selectors import scope_q, unit_in_scope
 
-from .journal import ACTIONS
+from .journal import action_labels
 from .models import JournalEntry
 
 # The org units' page lists the entries about filer units and org units of their subtree.
 ORG_LOG_TYPES = ("filer_unit", "org_unit")
-ORG_LOG_ACTIONS = {code: label for code, label in ACTIONS.items() if code.startswith(("filer_", "org_", "ops_"))}
+ORG_LOG_PREFIXES = ("filer_", "org_", "ops_")
+
+
+def org_log_actions() -> dict[str, str]:
+    """The actions the page's 操作 filter offers (read when asked: the engine's tables register
+    theirs as they are declared)."""
+    return {code: label for code, label in action_labels().items() if code.startswith(ORG_LOG_PREFIXES)}
 
 
 def org_log_visible_to(user) -> QuerySet[JournalEntry]:
@@ -31,7 +37,7 @@ def org_log_filtered(user, *, unit_code: str = "", action: str = "", keyword: st
         if unit is None:
             return qs.none(), None
         qs = qs.filter(scope_q(unit, "scope_path"))
-    if action in ORG_LOG_ACTIONS:
+    if action in org_log_actions():
         qs = qs.filter(action=action)
     if keyword.strip():
         qs = qs.filter(subject_label__icontains=keyword.strip())

@@ -31,6 +31,7 @@ def build() -> dict:
     from jobs.models import Job
     from jobs.services import start_job
     from reports import check_services, services as report_services
+    from reports.workflow import send_notice
     from reports.models import Notice
     from tests.accounts_media.conftest import normal_account, reject, submit
 
@@ -57,10 +58,10 @@ def build() -> dict:
     filer_sheet = CheckSheet.objects.filter(filer_unit=filer.filer_unit).first()
     notice = report_services.save_notice(Notice(), gb, title="关于核查部分账号的通知", menu_label="", body="请核查附件所列账号。",
                                          audience=Notice.Audience.CHILDREN)
-    report_services.send_notice(notice, gb)
+    send_notice(notice, gb)
     notice_to_filer = report_services.save_notice(Notice(), org, title="关于开展季度自查的通知", menu_label="",
                                                   body="请各单位自查。", audience=Notice.Audience.FILERS)
-    report_services.send_notice(notice_to_filer, org)
+    send_notice(notice_to_filer, org)
     job = start_job(l1, Job.Kind.EXPORT, "新媒体账号信息（导出全部）",
                     {"spec": "media_accounts", "query": "", "ids": None, "path": "/media/"})
     assert MediaAccount.objects.count() == 3

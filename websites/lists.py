@@ -2,15 +2,22 @@
 import django_filters
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from accounts.filters import OrgCascadeMixin
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, register, same_scope
 from orgtree.selectors import attach_org_names
+from orgtree.models import OrgUnit
+from orgtree.selectors import units_under
 from reviews.ageing import is_overdue, overdue_badge  # review ageing (decision 0031)
+from reviews.buttons import render_buttons
 
-from .models import Filing, RunStatus, Website
+from .buttons import url_for
+from .models import OFFLINE_WAITING, Filing, Offline, RunStatus, Website
+from .offline import OFFLINE_WORKFLOW
+from .selectors import websites_visible_to
 
 
 class WebsiteFilter(OrgCascadeMixin):
@@ -65,8 +72,6 @@ def actions_html(row, request) -> str:
 
 
 def website_querysets(request):
-    from .selectors import websites_visible_to
-
     qs = websites_visible_to(request.user).select_related("org_unit", "reviewer")
     return qs, qs
 
@@ -102,5 +107,83 @@ WEBSITE_LIST = register(ListSpec(
         Column("contact", "联系人", lambda r: f"{r.contact_name} {r.contact_mobile}", default=False),
         Column("columns", "栏目信息", lambda r: "；".join(f"{k}：{v.get('names', '')}" for k, v in r.columns.items()),
                default=False),
+    ],
+))
+
+
+# --- the org units' pages: 下线审核, 组织单位信息查询 ------------------------------------------------
+
+class OfflineReviewFilter(CodeOrNameFilter):
+    code_field = "site_code"
+    q = django_filters.CharFilter(label="网站名称或标识码", method="filter_q")
+    offline_kind = django_filters.ChoiceFilter(label="下线类型", choices=[("temporary", "临时下线"), ("permanent", "永久下线")],
+                                               empty_label="全部")
+
+    class Meta:
+        model = Website
+        fields: list[str] = []
+
+
+def offline_rows(request):
+    """The offline requests waiting at the viewer's org unit."""
+    return (websites_visible_to(request.user).filter(offline_state=Offline.PENDING, offline_reviewer_id=request.user.org_unit_id)
+            .select_related("org_unit"))
+
+
+def offline_actions(site, request) -> str:
+    return format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">查看</a>{}{}',
+                       reverse("websites:review_detail", args=[site.pk]),
+                       render_buttons(request, OFFLINE_WORKFLOW, site, url_for, names=["approve_offline"], link_style=True),
+                       overdue_badge(site, waiting=OFFLINE_WAITING))  # review ageing (decision 0031)
+
+
+OFFLINE_KINDS = {"temporary": "临时下线", "permanent": "永久下线"}
+
+OFFLINE_REVIEW_LIST = register(ListSpec(
+    name="offline_reviews",
+    filterset_class=OfflineReviewFilter,
+    default_ordering=("offline_reviewer_since", "offline_from", "id"),
+    export_filename="下线审核.xlsx",
+    export_sheet="下线审核",
+    querysets=same_scope(offline_rows),
+    actions=offline_actions,
+    row_class=lambda site: "table-danger" if is_overdue(site, waiting=OFFLINE_WAITING) else "table-warning",
+    columns=[
+        Column("name", "网站名称", lambda s: s.name, sort="name", choosable=False),
+        Column("site_code", "网站标识码", lambda s: s.site_code or "", sort="site_code"),
+        Column("org_unit", "组织单位", lambda s: s.org_unit.name, sort="org_path"),
+        Column("offline_kind", "下线类型", lambda s: OFFLINE_KINDS.get(s.offline_kind, "")),
+        Column("offline_from", "下线日期", lambda s: s.offline_from, sort="offline_from"),
+        Column("offline_until", "恢复开通时间", lambda s: s.offline_until, html=lambda s: s.offline_until or "—"),
+        Column("offline_reason", "原因", lambda s: s.offline_reason),
+        Column("offline_reviewer_since", "到达审核单位时间", lambda s: s.offline_reviewer_since, sort="offline_reviewer_since",
+               html=lambda s: timezone.localtime(s.offline_reviewer_since).strftime("%Y-%m-%d %H:%M")
+               if s.offline_reviewer_since else "—"),
+    ],
+))
+
+
+class OrgContactFilter(CodeOrNameFilter):
+    q = django_filters.CharFilter(label="组织单位代码或名称", method="filter_q")
+
+    class Meta:
+        model = OrgUnit
+        fields: list[str] = []
+
+
+ORG_CONTACT_LIST = register(ListSpec(
+    name="org_contacts",
+    filterset_class=OrgContactFilter,
+    default_ordering=("path",),
+    export_filename="组织单位信息.xlsx",
+    export_sheet="组织单位信息",
+    querysets=same_scope(lambda request: units_under(request.user.org_unit)),
+    columns=[
+        Column("code", "组织单位代码", lambda u: u.code, sort="code", choosable=False),
+        Column("name", "单位名称", lambda u: u.name, sort="name", choosable=False),
+        Column("tier", "级别", lambda u: u.org_tier_label),
+        Column("contact_person", "联系人", lambda u: u.contact_person or "—"),
+        Column("contact_phone", "联系电话", lambda u: u.contact_phone or "—"),
+        Column("contact_email", "电子邮箱", lambda u: u.contact_email or "—"),
     ],
 ))

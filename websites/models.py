@@ -175,12 +175,3 @@ class Website(models.Model):
         if self.filing == Filing.DONE and self.last_review.get("kind") != "change":
             return "已办结"
         return OPERATOR_LABELS.get(self.filing, self.get_filing_display())
-
-    @property
-    def status(self) -> str:
-        """The review engine reads and writes `status`: for a website, its 申报状态."""
-        return self.filing
-
-    @status.setter
-    def status(self, value: str) -> None:
-        self.filing = value

@@ -1,52 +1,38 @@
 """Org-unit pages of the website system: 下线审核, 组织单位信息查询, 基本信息统计, export."""
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jobs.exports import serve_list
+from reviews.buttons import render_buttons
 
 from orgtree.models import OrgUnit
-from orgtree.selectors import units_under
 
-from .models import Filing, Offline, RunStatus
+from .buttons import url_for
+from .lists import OFFLINE_REVIEW_LIST, ORG_CONTACT_LIST
+from .models import Filing, RunStatus
+from .offline import RUN_WORKFLOW
 from .selectors import websites_visible_to
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def offline_reviews(request):
     """下线审核: the offline requests waiting at this org unit (longest waiting first; 超期 ones red
     with their 超期N天 mark, decision 0031), and the sites of its subtree whose 紧急下线 is past its
-    expected reopen date (docs/decisions/0016-offline-dates.md)."""
-    from django.utils import timezone
-
-    from reviews.ageing import overdue_badge
-    from reviews.buttons import render_buttons
-
-    from .buttons import url_for
-    from .offline import OFFLINE_WORKFLOW, RUN_WORKFLOW
-
-    sites = list(websites_visible_to(request.user).filter(offline_state=Offline.PENDING,
-                                                          offline_reviewer_id=request.user.org_unit_id)
-                 .select_related("org_unit").order_by("offline_reviewer_since", "offline_from", "id"))
+    expected reopen date (docs/decisions/0016-offline-dates.md), a short notice under the list."""
     overdue = list(websites_visible_to(request.user).filter(run_status=RunStatus.EMERGENCY_OFFLINE,
                                                             offline_until__lt=timezone.localdate())
                    .select_related("org_unit").order_by("offline_until")[:200])
-    for site in sites:
-        site.buttons = render_buttons(request, OFFLINE_WORKFLOW, site, url_for, names=["approve_offline"], link_style=True)
-        site.overdue = overdue_badge(site, waiting=OFFLINE_WORKFLOW.waiting)  # review ageing (decision 0031)
     for site in overdue:
         site.buttons = render_buttons(request, RUN_WORKFLOW, site, url_for, names=["restore_site"], link_style=True)
-    return render(request, "websites/offline_reviews.html", {"sites": sites, "overdue": overdue})
+    return serve_list(request, OFFLINE_REVIEW_LIST, "websites/offline_reviews.html", {"overdue": overdue})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def org_contacts(request):
     """组织单位信息查询: the org units in scope with their contacts."""
-    q = request.GET.get("q", "").strip()
-    units = units_under(request.user.org_unit).order_by("path")
-    if q:
-        units = units.filter(Q(code__iexact=q) | Q(name__contains=q))
-    page = Paginator(units, 50).get_page(request.GET.get("page"))
-    return render(request, "websites/org_contacts.html", {"page": page, "q": q})
+    return serve_list(request, ORG_CONTACT_LIST, "websites/org_contacts.html")
 
 
 def _direct_count(sites, viewer) -> int:

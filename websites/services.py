@@ -5,22 +5,19 @@ import secrets
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts import crypto
-from accounts.models import User
-from orgtree.codes import next_serial
-from reviews.engine import NEW, StateConflict, TransitionError
+from reviews.engine import NEW, SYSTEM, StateConflict, TransitionError
 
+from .codes import SITE_CODE_WORKFLOW, TRACKING_ALPHABET
 from .models import Filing, Website
 from .workflow import WORKFLOW  # noqa: F401  (views ask it which actions are allowed)
 
 log = logging.getLogger(__name__)
 CODE_HOUR = 16  # the job gives codes to what was finally approved before 16:00
-TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def normalise_homepage(url: str) -> str:
@@ -214,31 +211,18 @@ def code_due_text(site: Website, now: datetime | None = None) -> str:
 
 
 def generate_site_codes(now: datetime | None = None) -> int:
-    """The 16:00 job: a site code `<org code><4 digits>` and a verification code (hashed for the
-    login, encrypted until shown once) for every site approved before the cut-off. Each site is
-    locked and checked again, so running twice, or in two processes at once, gives one code."""
-    cutoff = code_cutoff(now)
+    """The 16:00 job: the code transition (websites/codes.py) for every site approved before the
+    cut-off. The engine locks each site and checks it again, so running twice, or in two
+    processes at once, gives one code."""
     count = 0
-    candidates = list(Website.objects.filter(filing=Filing.DONE, site_code__isnull=True, final_approved_at__lt=cutoff)
-                      .values_list("pk", flat=True))
-    for pk in candidates:
-        with transaction.atomic():
-            site = Website.objects.select_for_update(skip_locked=True, of=("self",)).select_related("org_unit").filter(
-                pk=pk, site_code__isnull=True).first()
-            if site is None:
-                continue
-            org = site.org_unit
-            existing = list(Website.objects.filter(site_code__startswith=org.code).values_list("site_code", flat=True))
-            existing += User.objects.filter(username__startswith=org.code, kind=User.Kind.SITE).values_list("username", flat=True)
-            floor = max((int(c[6:]) for c in existing if c and len(c) == 10 and c[6:].isdigit()), default=0)
-            site.site_code = f"{org.code}{next_serial(f'site:{org.code}', floor=floor, maximum=9999):04d}"
-            verification = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
-            site.verification_encrypted = crypto.encrypt(verification)
-            user = User(username=site.site_code, kind=User.Kind.SITE, password=make_password(verification))
-            user.save()
-            site.operator_user = user
-            site.save(update_fields=["site_code", "verification_encrypted", "operator_user", "updated_at"])
-            count += 1
+    candidates = list(Website.objects.filter(filing=Filing.DONE, site_code__isnull=True,
+                                             final_approved_at__lt=code_cutoff(now)).values_list("pk", flat=True))
+    for site in Website.objects.filter(pk__in=candidates).select_related("org_unit").order_by("pk"):
+        try:
+            SITE_CODE_WORKFLOW.apply(site, "site_code_issue", SYSTEM)
+        except StateConflict:
+            continue  # another run gave it its code meanwhile
+        count += 1
     return count
 
 

@@ -267,6 +267,6 @@ def lock_org_unit(obj):
     list(OrgUnit.objects.select_for_update(no_key=True).filter(pk=obj.org_unit_id).values_list("pk", flat=True))
 
 
-WORKFLOW = Workflow(model=Website, subject_type="website", transitions=TRANSITIONS,
+WORKFLOW = Workflow(model=Website, subject_type="website", transitions=TRANSITIONS, status_attr="filing",
                     status_labels={NEW: "", **dict(Filing.choices)}, unit_of=unit_of, position_of=position_of,
                     lock_first=lock_org_unit, waiting=("reviewer", "reviewer_since"))

@@ -15,8 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
+import django_filters
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.shortcuts import render
@@ -65,10 +67,13 @@ class ListSpec:
     prepare_page: Callable[[list, Any], None] | None = None   # batch extras for a page (one query)
     actions: Callable[[Any, Any], str] | None = None          # (row, request) → 操作 (escaped unless format_html)
     row_class: Callable[[Any], str] | None = None             # row → CSS class (e.g. highlight what awaits me)
+    row_attrs: Callable[[Any], str] | None = None             # row → extra attributes (format_html: data-* …)
     # request → (the rows listed: current tab, before filters; the user's whole scope, for 仅导出所选项).
     # The view and an export job (which rebuilds the request) both read the list through it.
     querysets: Callable[[Any], tuple[Any, Any]] | None = None
     export_context: Callable[[Any], dict] | None = None       # request → ctx given to every Column.fmt
+    # A list that may hold millions of rows (the journal) counts at most this many (CappedCountPaginator).
+    count_cap: int | None = None
     extra: dict = field(default_factory=dict)
 
     def column(self, key: str) -> Column | None:
@@ -78,6 +83,28 @@ class ListSpec:
         saved = (getattr(user, "preferences", None) or {}).get("columns", {}).get(self.name)
         keys = set(saved) if saved else {c.key for c in self.columns if c.default}
         return [titled(c, user) for c in self.columns if not c.choosable or c.key in keys]
+
+
+def same_scope(rows: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, Any]]:
+    """`ListSpec.querysets` of a list with no tabs: the rows listed are the user's whole scope."""
+    def querysets(request):
+        qs = rows(request)
+        return qs, qs
+
+    return querysets
+
+
+class CodeOrNameFilter(django_filters.FilterSet):
+    """A search box `q`: the exact code (`code_field`, any case), or part of the name (`name_field`)."""
+
+    code_field, name_field = "code", "name"
+    q = django_filters.CharFilter(label="代码或名称", method="filter_q")
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(**{f"{self.code_field}__iexact": value}) | Q(**{f"{self.name_field}__contains": value}))
 
 
 def titled(column: Column, user) -> Column:
@@ -130,7 +157,8 @@ def table_body(rows, columns: list[Column], spec: ListSpec, request, first_numbe
         if spec.actions is not None:
             cells.append(f'<td class="text-nowrap col-actions">{conditional_escape(spec.actions(row, request))}</td>')
         css = conditional_escape(spec.row_class(row)) if spec.row_class else ""
-        out.append((f'<tr class="{css}">' if css else "<tr>") + "".join(cells) + "</tr>")
+        attrs = (f' class="{css}"' if css else "") + (f" {conditional_escape(spec.row_attrs(row))}" if spec.row_attrs else "")
+        out.append(f"<tr{attrs}>" + "".join(cells) + "</tr>")
     return mark_safe("".join(out))  # row.pk and number are integers; every other piece is escaped above
 
 
@@ -190,6 +218,25 @@ def page_rows(page_slice, queryset) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+class CappedCountPaginator(Paginator):
+    """Counts at most CAP rows (a bounded subquery), never a whole table of millions: a count of
+    CAP then means "CAP or more" (`capped`); narrow with the filters to page further."""
+
+    CAP = 10_000
+
+    def __init__(self, *args, cap: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap or self.CAP
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.cap].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count >= self.cap
+
+
 def render_list(request, spec: ListSpec, queryset, template: str, context: dict | None = None,
                 unfiltered_count: int | None = None):
     """`unfiltered_count`: the row count of `queryset` when the caller already knows it (a
@@ -197,7 +244,8 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
     filterset, qs = filtered(request, spec, queryset)
     ordering, sort = ordering_from(request, spec)
     per_page = page_size_from(request)
-    paginator = Paginator(qs.order_by(*ordering), per_page)
+    paginator = (CappedCountPaginator(qs.order_by(*ordering), per_page, cap=spec.count_cap) if spec.count_cap
+                 else Paginator(qs.order_by(*ordering), per_page))
     if unfiltered_count is not None and not any(request.GET.get(name) for name in filterset.filters):
         paginator.count = unfiltered_count  # Paginator.count is a cached_property
     page = paginator.get_page(request.GET.get("page"))

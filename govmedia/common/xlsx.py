@@ -8,6 +8,7 @@ any row count; `strings_to_formulas`, `strings_to_urls` and `strings_to_numbers`
 cell that begins with = + - @ is stored as the text it is, never as a formula (formula injection)
 and long URL columns never hit Excel's hyperlink limit.
 """
+import itertools
 import tempfile
 from datetime import date, datetime
 
@@ -76,14 +77,12 @@ def xlsx_response(filename: str, sheets: list[dict]) -> FileResponse:
 
 
 def cell_value(value):
-    """A value as an export cell: text stays text ('' a blank cell), a datetime the text the
-    list shows (Beijing time), never a date-typed cell."""
+    """A value as an export cell: text stays text ('' a blank cell); a datetime a date cell in
+    Beijing time (yyyy-mm-dd hh:mm:ss), a date a date cell (yyyy-mm-dd): sortable and filterable in Excel."""
     if type(value) is str:
         return value or None
     if isinstance(value, datetime):
-        return plain(value).strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
+        return plain(value)
     return value
 
 
@@ -104,22 +103,28 @@ def write_table(target, title: str, headers: list[str], records, on_rows=None, e
                 on_rows(count)
 
     header_format = Format().set_bold().set_background_color("#DDE6F5").set_align("center").set_border("thin")
-    write_worksheet(_with_header_row(counted(), table_keys(headers)), target, sheet_name=title[:31],
-                    header_format=header_format, column_width=18)
+    rows, date_keys = _with_header_row(counted(), table_keys(headers))
+    # The header row frozen and filterable; datetimes and dates as date cells (issue #30).
+    write_worksheet(rows, target, sheet_name=title[:31], header_format=header_format, column_width=18,
+                    freeze_row=1, autofilter=True, datetime_format="yyyy-mm-dd hh:mm:ss",
+                    column_formats={key: Format().set_num_format("yyyy-mm-dd") for key in date_keys})
     if on_rows is not None:
         on_rows(count)
     return count
 
 
-def _with_header_row(records, keys):
-    """The writer takes its header from the first record's keys: an export with no rows gets one
-    record of blanks (no cell is written for a blank), so the sheet still has its header row."""
-    first = next(records, None)
-    if first is None:
-        yield dict.fromkeys(keys)
-        return
-    yield first
-    yield from records
+DATE_SAMPLE = 200  # the first rows read to tell the columns of dates (no time) from the others
+
+
+def _with_header_row(records, keys) -> tuple:
+    """(the records, the keys of the date-only columns). The writer takes its header from the first
+    record's keys: an export with no rows gets one record of blanks (no cell is written for a
+    blank), so the sheet still has its header row."""
+    head = list(itertools.islice(records, DATE_SAMPLE))
+    if not head:
+        return iter([dict.fromkeys(keys)]), []
+    dates = [key for key in keys if any(type(r.get(key)) is date for r in head)]
+    return itertools.chain(head, records), dates
 
 
 def table_keys(headers: list[str]) -> list[str]:

@@ -5,7 +5,8 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from accounts import crypto
-from accounts.filer_services import FilerUnitError, create_filer_unit, delete_filer_unit
+from accounts.filer_services import FilerUnitError, create_filer_unit
+from accounts.filer_workflow import delete_filer_unit
 from accounts.models import User
 from orgtree.models import FilerUnit
 from tests.conftest import requires_postgres

@@ -119,7 +119,8 @@ def test_the_centre_lists_marks_read_and_the_header_counts_unread_for_the_user_o
 
 def test_a_notice_received_reaches_the_chosen_units_logins(chain, tree):
     from reports.models import Notice
-    from reports.services import save_notice, send_notice
+    from reports.services import save_notice
+    from reports.workflow import send_notice
 
     notice = save_notice(Notice(), chain["gb"], title="关于核查账号的通知", menu_label="", body="请核查",
                          audience=Notice.Audience.CHOSEN, recipients=[tree["110000"]])
@@ -132,7 +133,8 @@ def test_a_notice_received_reaches_the_chosen_units_logins(chain, tree):
 
 def test_a_county_notice_reaches_its_filer_units_logins_and_no_one_else(chain):
     from reports.models import Notice
-    from reports.services import save_notice, send_notice
+    from reports.services import save_notice
+    from reports.workflow import send_notice
 
     notice = save_notice(Notice(), chain["haidian"], title="关于开展自查的通知", menu_label="", body="请自查",
                          audience=Notice.Audience.FILERS)

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from reports.models import SpotCheckReport, pass_rate
 from tests.accounts_media.conftest import normal_account
+from tests.jobs_helpers import export_file
 
 
 def docx_bytes(text="季度报告"):
@@ -67,15 +68,17 @@ def test_beijing_reports_q3_with_three_rows_and_gb_reads_it(client, chain, login
     login(chain["gb"])
     response = client.get("/spot-checks/overview/", {"year": 2026, "quarter": 3, "kind": "media"})
     html = response.content.decode()
-    assert any(r["unit"].code == "bm2900" for r in response.context["missing"])
-    assert not any(r["unit"].code == "110000" for r in response.context["missing"])
+    assert response.context["spec"].name == "spot_check_overview"  # on the shared list machinery
+    assert any(u.code == "bm2900" for u in response.context["missing"])
+    assert not any(u.code == "110000" for u in response.context["missing"])
     assert "66.67" in html
     download = client.get(f"/spot-checks/{report.pk}/document/download/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == document
-    exported = load_workbook(io.BytesIO(client.get("/spot-checks/overview/", {"year": 2026, "quarter": 3,
-                                                                              "export": "1"}).content)).active
+    exported = load_workbook(io.BytesIO(export_file(client, "/spot-checks/overview/", {"year": 2026, "quarter": 3}))).active
+    header = [c.value for c in exported[1]]  # an export job through the one writer, every column
+    assert header[:6] == ["填报单位", "代码", "抽查数量", "不合格数量", "合格率(%)", "填报状态"]
     beijing = [r for r in exported.iter_rows(min_row=2, values_only=True) if r[1] == "110000"][0]
-    assert beijing[4:8] == (3, 1, 66.67, "已提交")
+    assert beijing[2:6] == (3, 1, 66.67, "已提交") and beijing[header.index("第3季度合格率")] == 66.67
 
     # Another province: refused on every URL of the report.
     login(chain["tianjin"])
@@ -105,7 +108,7 @@ def test_one_report_per_quarter_and_a_zero_check_report_works(client, chain, log
     report.refresh_from_db()
     assert report.status == "submitted" and report.pass_rate is None
     assert client.get(f"/spot-checks/{report.pk}/").status_code == 200
-    assert re.search(r'<td data-testid="rate">—</td>', client.get("/spot-checks/").content.decode())
+    assert re.search(r'<span data-testid="rate">—</span>', client.get("/spot-checks/").content.decode())
     login(chain["gb"])
     assert client.get("/spot-checks/overview/", {"year": 2026, "quarter": 1}).status_code == 200
 

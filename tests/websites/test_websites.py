@@ -81,8 +81,11 @@ def test_public_application_review_chain_job_and_operator_login(client, chain, l
     page = operator.get("/websites/mine/").content.decode()
     assert "海淀区人民政府网" in page and "1101080001" in page
     assert operator.get("/websites/review/").status_code == 403
-    labels = list(JournalEntry.objects.filter(subject_type="website").values_list("action_label", flat=True))
-    assert labels == ["新增网站申请", "提交", "审核通过", "审核通过"]
+    labels = list(JournalEntry.objects.filter(subject_type="website").order_by("id").values_list("action_label", flat=True))
+    assert labels == ["新增网站申请", "提交", "审核通过", "审核通过", "生成网站标识码"]
+    issued = JournalEntry.objects.get(subject_type="website", action="site_code_issue")  # the code and the login, journaled
+    assert {c["field"]: c["new"] for c in issued.changes}["site_code"] == "1101080001"
+    assert issued.actor is None and issued.actor_unit_name == "系统" and issued.status_after == "已办结"
 
 
 def test_approval_after_four_waits_for_tomorrow(chain):
