@@ -11,6 +11,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         EXPORT = "export", "导出"
         IMPORT = "import", "导入"   # 批量导入: the check of an uploaded file, or the write of a checked one
+        CHECK_ROUND = "check_round", "发起检查"  # a 检查季度's sheets, made set-wise (reports.check_rounds)
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
