@@ -70,7 +70,13 @@ class Job(models.Model):
     @property
     def rows_verb(self) -> str:
         checking = self.params.get("phase") == "check" or self.status != self.Status.DONE
+        if self.kind == self.Kind.CHECK_ROUND:
+            return "已生成"
         return "已校验" if self.kind == self.Kind.IMPORT and checking else "已写入"
+
+    @property
+    def rows_unit(self) -> str:
+        return "份" if self.kind == self.Kind.CHECK_ROUND else "行"
 
     @property
     def finished(self) -> bool:

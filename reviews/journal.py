@@ -54,6 +54,16 @@ ACTIONS = {
     "notice_send": "下发通知",
     "notice_open": "查看通知",
     "notice_download": "下载通知附件",
+    "check_open": "发起检查",
+    "check_sheet_edit": "修改检查结果信息表",
+    "check_unregistered_add": "登记未备案账号",
+    "check_unregistered_edit": "修改未备案账号处理情况",
+    "check_unregistered_delete": "删除未备案账号",
+    "check_unregistered_register": "未备案账号去备案",
+    "check_submit": "提交检查结果",
+    "check_report_up": "上报检查结果",
+    "check_accept": "审核通过检查结果",
+    "check_return": "退回检查结果",
 }
 
 # The subject types, as the admin's filter names them.
@@ -65,6 +75,8 @@ SUBJECT_TYPES = {
     "user": "用户",
     "report": "抽查上报",
     "notice": "通知",
+    "checksheet": "检查结果信息表",
+    "checkround": "检查季度",
 }
 
 # model label → subject type (the engine's two and ours); any other model uses its model name.
