@@ -152,8 +152,12 @@ def circular_notice(request, year, quarter):
 
 def _refused(request, exc: TransitionError, sheet=None):
     """A refusal as its own page: 403 (never allowed), 409 (the state moved on: a stale tab), 400."""
-    return render(request, "reports/checks/refused.html", {"message": exc.message, "sheet": sheet},
-                  status=exc.http_status)
+    from reviews import engine
+
+    from .check_workflow import HANDLED
+
+    message = HANDLED if exc.message == engine.HANDLED else exc.message  # the engine's version check, in our words
+    return render(request, "reports/checks/refused.html", {"message": message, "sheet": sheet}, status=exc.http_status)
 
 
 def _buttons(request, sheet):
@@ -164,7 +168,7 @@ def _buttons(request, sheet):
     urls = {"check_submit": "checks:sheet_submit", "check_report_up": "checks:sheet_submit",
             "check_accept": "checks:sheet_accept", "check_return": "checks:sheet_return"}
     return render_buttons(request, WORKFLOW, sheet, lambda t, obj: reverse(urls[t.name], args=[obj.pk]),
-                          explain=("check_submit", "check_report_up", "check_accept"))
+                          explain=("check_submit", "check_report_up") if sheet.editable else ("check_accept",))
 
 
 @require_GET
