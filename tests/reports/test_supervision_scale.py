@@ -412,3 +412,36 @@ def test_reminders_with_the_clock_moved_early_at_once_due_and_every_n_days_overd
     sent = len(messages_of(yanyuan))
     run_reminders(at(2026, 3, 29, 8, 30))
     assert len(messages_of(yanyuan)) == sent and len(messages_of(town)) == 6
+
+
+# --- the table: allowed() offers exactly what apply() accepts -------------------------------------
+
+@time_machine.travel(at(2026, 3, 11), tick=False)
+def test_the_sheets_allowed_buttons_are_exactly_what_apply_accepts(client, chain, login):
+    from reports.check_workflow import WORKFLOW
+    from tests.reviews.test_guards import assert_same
+
+    normal_account(chain, name="上庄发布")
+    open_round(client, login, chain["beijing"], **{"1": "2026-03-25", "2": "2026-03-20", "filer": "2026-03-17"})
+    run_queued_jobs()
+    users = {k: chain[k] for k in ("shangzhuang", "yanyuan", "haidian", "beijing", "chaoyang", "gb", "tianjin")}
+    today, failures = date(2026, 3, 11), []
+    for name in ("海淀区上庄镇政府", "海淀区"):
+        sheet = sheet_of(name)
+        for status in CheckSheet.Status.values:
+            for header in (True, False):
+                for marked in (True, False):
+                    for child_waiting in (False, True):
+                        for reviewer_reported in (False, True):
+                            CheckSheet.objects.filter(pk=sheet.pk).update(
+                                status=status, filler_name="李" if header else "", filler_phone="010-1" if header else "")
+                            SpotCheckItem.objects.filter(sheet=sheet, unregistered=False).update(passed=True if marked else None)
+                            CheckSheet.objects.filter(unit_name="海淀区燕园街道办事处").update(
+                                status="submitted" if child_waiting else "draft")
+                            CheckSheet.objects.filter(unit_name="海淀区" if name != "海淀区" else "北京市").update(
+                                status="submitted" if reviewer_reported else "draft")
+                            label = f"{name} · {status} · header={header} marked={marked} waiting={child_waiting} " \
+                                    f"reported={reviewer_reported}"
+                            assert_same(WORKFLOW, CheckSheet, sheet.pk, users, lambda n: {"reason": "请补充"}, today, label,
+                                        failures)
+    assert failures == []
