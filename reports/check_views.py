@@ -44,7 +44,7 @@ def home(request):
     """检查任务: what the unit has to report (due, overdue) and, for org units, the quarters."""
     user, today = request.user, timezone.localdate()
     own = list(_own_sheets(user).order_by("-year", "-quarter"))
-    context = {"own": own, "today": today, "rounds": rounds_visible_to(user).select_related("opened_by")}
+    context = {"own": own, "today": today, "rounds": rounds_visible_to(user).select_related("opened_by").order_by("-opened_at")[:50]}
     if user.kind == User.Kind.ORG:
         context["tiers"] = checks.deadline_tiers(user.org_unit)
         context["this_year"] = today.year

@@ -31,11 +31,14 @@ def overdue_sheets(unit, year: int, quarter: int, today):
 
 def problem_counts(unit, year: int, quarter: int) -> list[tuple[str, int]]:
     """存在的突出问题 of the reported failing rows, counted in the database."""
-    rows = reported_items(unit, year, quarter).filter(unregistered=False, passed=False)
-    sql, params = rows.values("id").query.sql_with_params()
+    where, params = "", [year, quarter]
+    if not unit.is_root:
+        where, params = " AND s.org_path LIKE %s", params + [unit.path + "%"]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT p, count(*) FROM reports_spotcheckitem i, jsonb_array_elements_text(i.problems) p "
-                       f"WHERE i.id IN ({sql}) GROUP BY p ORDER BY count(*) DESC, p", params)
+        cursor.execute("SELECT p, count(*) FROM reports_checksheet s JOIN reports_spotcheckitem i ON i.sheet_id = s.id, "
+                       "jsonb_array_elements_text(i.problems) p WHERE s.year = %s AND s.quarter = %s "
+                       "AND s.status IN ('submitted', 'accepted') AND NOT i.unregistered AND i.passed = false" + where +
+                       " GROUP BY p ORDER BY count(*) DESC, p", params)
         return [(p, n) for p, n in cursor.fetchall()]
 
 
@@ -48,11 +51,15 @@ def circular_data(unit, year: int, quarter: int) -> dict:
     reported = reported_items(unit, year, quarter)
     by_type = (reported.filter(unregistered=False).values("type_label")
                .annotate(checked=Count("id"), failed=Count("id", filter=Q(passed=False))).order_by("type_label"))
-    failing, failing_count = _capped(reported.filter(unregistered=False, passed=False).select_related("sheet")
-                                     .order_by("sheet__org_path", "sheet_id", "id"), LISTED)
-    unregistered, unregistered_count = _capped(reported.filter(unregistered=True).select_related("sheet")
-                                               .order_by("sheet__org_path", "sheet_id", "id"), LISTED)
-    overdue, overdue_count = _capped(overdue_sheets(unit, year, quarter, today), LISTED)
+    # The lists capped; their counts are the headline's (the same rows, counted by the aggregates).
+    failing = list(reported.filter(unregistered=False, passed=False).select_related("sheet")
+                   .order_by("sheet__org_path", "sheet_id", "id")[:LISTED])
+    unregistered = list(reported.filter(unregistered=True).select_related("sheet")
+                        .order_by("sheet__org_path", "sheet_id", "id")[:LISTED])
+    overdue = list(overdue_sheets(unit, year, quarter, today)[:LISTED])
+    own = next((r for r in rows if r.kind == "本单位"), None)
+    failing_count, unregistered_count = total.failed, total.unregistered
+    overdue_count = total.overdue - (own.overdue if own else 0)
     late, late_count = _capped(late_filings(unit, year, quarter), LATE_LISTED)
     return {
         "unit": unit, "year": year, "quarter": quarter, "today": today, "rows": rows, "total": total,

@@ -275,7 +275,11 @@ class CheckSheet(models.Model):
             models.UniqueConstraint(fields=["org_unit", "year", "quarter"], condition=models.Q(filer_unit__isnull=True),
                                     name="sheet_one_per_org_quarter"),
         ]
-        indexes = [models.Index(fields=["year", "quarter", "org_path"], name="sheet_quarter_path")]
+        indexes = [models.Index(fields=["year", "quarter", "org_path"], name="sheet_quarter_path"),
+                   # A subtree's sheets of a quarter (org_path LIKE 'prefix%' is an index condition only
+                   # with the pattern operator class under a non-C collation such as C.UTF-8).
+                   models.Index(fields=["year", "quarter", "org_path"], opclasses=["int2_ops", "int2_ops", "varchar_pattern_ops"],
+                                name="sheet_quarter_path_like")]
 
     def __str__(self) -> str:
         return f"{self.unit_name} {self.year}年第{self.quarter}季度检查结果"

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from openpyxl import load_workbook
 
 from reports.models import CheckRound, CheckSheet, SpotCheckItem, SpotCheckReport
 from tests.accounts_media.conftest import normal_account
