@@ -76,7 +76,7 @@ def _done(value_of):
 SHEET_LIST = register(ListSpec(
     name="check_sheets",
     filterset_class=SheetFilter,
-    default_ordering=("org_path", "id"),
+    default_ordering=("due_date", "id"),  # (not org_path: its ordered index walk reads the whole country)
     export_filename="检查结果信息表报送情况.xlsx",
     export_sheet="报送情况",
     querysets=sheet_querysets,
