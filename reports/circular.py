@@ -52,10 +52,11 @@ def circular_data(unit, year: int, quarter: int) -> dict:
     by_type = (reported.filter(unregistered=False).values("type_label")
                .annotate(checked=Count("id"), failed=Count("id", filter=Q(passed=False))).order_by("type_label"))
     # The lists capped; their counts are the headline's (the same rows, counted by the aggregates).
-    # (ordered by sheet, not by path: an ordered walk of the path index would read the whole country)
+    # (ordered by unit name: an ordered walk of an index (path, id) would read the whole country)
     failing = list(reported.filter(unregistered=False, passed=False).select_related("sheet")
-                   .order_by("sheet_id", "id")[:LISTED])
-    unregistered = list(reported.filter(unregistered=True).select_related("sheet").order_by("sheet_id", "id")[:LISTED])
+                   .order_by("sheet__unit_name", "sheet_id", "id")[:LISTED])
+    unregistered = list(reported.filter(unregistered=True).select_related("sheet")
+                        .order_by("sheet__unit_name", "sheet_id", "id")[:LISTED])
     overdue = list(overdue_sheets(unit, year, quarter, today)[:LISTED])
     own = next((r for r in rows if r.kind == "本单位"), None)
     failing_count, unregistered_count = total.failed, total.unregistered
