@@ -1,9 +1,10 @@
 """Prefilling 检查结果信息表 from the registry, set-wise (decision 0021, "which subjects are on a sheet").
 
-`prefill_sheets(sheet_ids)` fills every listed sheet not yet prefilled with one INSERT … SELECT per
-kind of subject, whatever their number (one sheet when a unit opens it, a province's thousands
-inside a round's job), and marks them prefilled in the same transaction; a sheet already prefilled
-is skipped, so running it twice adds nothing.
+`fill_rows(cursor, sheet_ids)` inserts the rows of many sheets with one INSERT … SELECT per kind of
+subject, whatever their number: a round's job calls it for the sheets it has just inserted (already
+marked prefilled, in the same transaction); `prefill_sheets(sheet_ids)` locks the listed sheets not
+yet prefilled (one a unit opens, sheets made before rows came with them), fills and marks them; a
+sheet already prefilled is skipped, so running either twice adds nothing.
 
 The rule:
 - a filer unit's sheet: every account of the unit that has a 新媒体标识码, is not deleted and is
@@ -72,7 +73,7 @@ def _insert_accounts(cursor, sheet_ids: list[int]) -> None:
         SELECT s.id, a.id, NULL, a.media_code, {_type_label_sql('a')}, a.name, a.operator, NULL, false, '',
                '[]'::jsonb, '', '', {_labels_sql('a.status', states)}, false
         FROM reports_checksheet s JOIN accounts_media_mediaaccount a ON a.filer_unit_id = s.filer_unit_id
-        WHERE s.id = ANY(%s) AND NOT s.prefilled AND a.media_code IS NOT NULL AND a.removed_at IS NULL
+        WHERE s.id = ANY(%s) AND a.media_code IS NOT NULL AND a.removed_at IS NULL
           AND a.status = ANY(%s)
         ORDER BY s.id, a.media_code""", [sheet_ids, list(LIVE_MEDIA)])
 
@@ -85,14 +86,14 @@ def _insert_sites(cursor, sheet_ids: list[int]) -> None:
         WITH sites AS (
             SELECT w.*, {SITE_FILER} AS filer_id FROM websites_website w
             WHERE w.site_code IS NOT NULL AND w.run_status = ANY(%s)
-              AND w.org_unit_id IN (SELECT org_unit_id FROM reports_checksheet WHERE id = ANY(%s) AND NOT prefilled))
+              AND w.org_unit_id IN (SELECT org_unit_id FROM reports_checksheet WHERE id = ANY(%s)))
         INSERT INTO reports_spotcheckitem ({ITEM_COLUMNS})
         SELECT s.id, NULL, w.id, w.site_code, '政府网站', w.name, w.sponsor, NULL, false, w.homepage,
                '[]'::jsonb, '', '', {state},
                s.filer_unit_id IS NULL AND w.sponsor <> o.name AND w.sponsor <> ''
         FROM reports_checksheet s JOIN sites w ON w.org_unit_id = s.org_unit_id
              JOIN orgtree_orgunit o ON o.id = s.org_unit_id
-        WHERE s.id = ANY(%s) AND NOT s.prefilled
+        WHERE s.id = ANY(%s)
           AND ((s.filer_unit_id IS NOT NULL AND w.filer_id = s.filer_unit_id)
                OR (s.filer_unit_id IS NULL AND w.filer_id IS NULL))
         ORDER BY s.id, w.site_code""", [list(LIVE_SITES), sheet_ids, sheet_ids])
@@ -110,9 +111,15 @@ def prefill_sheets(sheet_ids: list[int]) -> int:
         todo = [row[0] for row in cursor.fetchall()]
         if not todo:
             return 0
-        _insert_accounts(cursor, todo)
-        _insert_sites(cursor, todo)
-        for step in PREFILL_STEPS:
-            step(cursor, todo)
+        fill_rows(cursor, todo)
         cursor.execute("UPDATE reports_checksheet SET prefilled = true WHERE id = ANY(%s)", [todo])
     return len(todo)
+
+
+def fill_rows(cursor, sheet_ids: list[int]) -> None:
+    """Insert the registry's rows of these sheets (the caller holds them: new in its transaction,
+    or locked and not yet prefilled) and run the other apps' steps."""
+    _insert_accounts(cursor, sheet_ids)
+    _insert_sites(cursor, sheet_ids)
+    for step in PREFILL_STEPS:
+        step(cursor, sheet_ids)

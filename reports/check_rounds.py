@@ -1,6 +1,7 @@
 """发起检查 as a job (decision 0038): the request records the round and starts a job; the job makes
 the sheets set-wise, one transaction per direct child of the opener (a province of GB, a city of a
-province …), with INSERT … SELECT … ON CONFLICT DO NOTHING, then prefills their rows in bulk.
+province …), with INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING id, and their rows in bulk in
+the same transaction.
 
 Idempotent and resumable: a sheet is unique per unit and quarter, so a chunk run twice (the job
 started twice, or retried after its worker died) inserts nothing new; prefill skips sheets already
@@ -17,7 +18,7 @@ from orgtree.models import FilerUnit, OrgUnit
 from orgtree.selectors import scope_q, units_under
 from reviews import journal
 
-from .check_prefill import prefill_sheets
+from .check_prefill import fill_rows, prefill_sheets
 from .models import CheckRound, CheckSheet
 from .services import ReportError
 
@@ -78,16 +79,17 @@ SHEET_INSERT = """
         status, filler_name, filler_phone, return_reason, checked_count, failed_count, unregistered_count, prefilled,
         own_checked_count, own_failed_count, own_unregistered_count, version)
     {select}
-    ON CONFLICT DO NOTHING"""
+    ON CONFLICT DO NOTHING
+    RETURNING id"""
 ORG_SELECT = """
     SELECT %(round)s, %(year)s, %(quarter)s, NULL, o.id, o.path, o.name, COALESCE(d.due, %(filer_due)s), 'draft', '', '',
-           '', 0, 0, 0, false, 0, 0, 0, 0
+           '', 0, 0, 0, true, 0, 0, 0, 0
     FROM orgtree_orgunit o LEFT JOIN (SELECT key::int AS level, value::date AS due FROM jsonb_each_text(%(tiers)s::jsonb)
                                       WHERE key ~ '^[0-9]+$') d ON d.level = o.level
     WHERE o.is_active AND {where} ORDER BY o.path"""
 FILER_SELECT = """
     SELECT %(round)s, %(year)s, %(quarter)s, f.id, f.org_unit_id, o.path, f.name, %(filer_due)s, 'draft', '', '', '',
-           0, 0, 0, false, 0, 0, 0, 0
+           0, 0, 0, true, 0, 0, 0, 0
     FROM orgtree_filerunit f JOIN orgtree_orgunit o ON o.id = f.org_unit_id
     WHERE f.status = 'active' AND {where} ORDER BY o.path, f.id"""
 # A sheet a wider or narrower round made first keeps its place and takes the earlier 截止日期.
@@ -111,17 +113,22 @@ def chunks(opener: OrgUnit) -> list[tuple[str, str]]:
 
 
 def make_chunk(round_: CheckRound, condition: str, path: str) -> list[int]:
-    """One part of a round: its sheets (new ones inserted, others' earlier 截止日期 kept), then the
-    ids of its sheets of the quarter still to prefill."""
+    """One part of a round: its new sheets with their rows, others' earlier 截止日期 kept; returns
+    the ids of the part's sheets of the quarter still without rows (made before rows came with them)."""
     opener = round_.opened_by
     params = {"round": round_.pk, "year": round_.year, "quarter": round_.quarter, "path": path,
               "filer_due": round_.deadlines[FILER_TIER], "tiers": _json(round_.deadlines)}
     own_sheet = "o.id <> %(root)s" if opener.is_root else "TRUE"
     params["root"] = opener.pk
     with transaction.atomic(), connection.cursor() as cursor:
+        # New sheets come with their rows in the same transaction (marked prefilled as inserted): a
+        # worker dying here leaves neither.
         cursor.execute(SHEET_INSERT.format(select=ORG_SELECT.format(
             where=condition.format(col="o.path") + f" AND {own_sheet}")), params)
+        new = [row[0] for row in cursor.fetchall()]
         cursor.execute(SHEET_INSERT.format(select=FILER_SELECT.format(where=condition.format(col="o.path"))), params)
+        new += [row[0] for row in cursor.fetchall()]
+        fill_rows(cursor, new)
         cursor.execute(EARLIER_DUE.format(where=condition.format(col="s.org_path")), params)
         cursor.execute("SELECT id FROM reports_checksheet s WHERE s.year = %(year)s AND s.quarter = %(quarter)s "
                        "AND NOT s.prefilled AND " + condition.format(col="s.org_path") + " ORDER BY id", params)
