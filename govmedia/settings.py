@@ -315,6 +315,9 @@ JOBS_EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "3"))        # �
 JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))  # a running job's lease renewal
 JOBS_LEASE_SECONDS = float(os.environ.get("JOBS_LEASE_SECONDS", "90"))          # no heartbeat this long: worker died
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "2"))             # then 失败 with a Chinese message
+# 检查结果信息表 reminders (decision 0039): the early one from N days before the 截止日期, then every N days overdue.
+CHECK_REMIND_DAYS_BEFORE = int(os.environ.get("CHECK_REMIND_DAYS_BEFORE", "3"))
+CHECK_OVERDUE_REMIND_EVERY_DAYS = int(os.environ.get("CHECK_OVERDUE_REMIND_EVERY_DAYS", "3"))
 EXPORT_IMMEDIATE_MAX_ROWS = int(os.environ.get("EXPORT_IMMEDIATE_MAX_ROWS", "5000"))  # larger selections: a job
 # The ops admin: a second factor (django-otp TOTP), the login page's throttling, and optionally
 # only from OPS_ADMIN_ALLOWED_NETWORKS (comma-separated addresses or CIDR networks).

@@ -16,7 +16,7 @@ from .services import may_download
 
 def job_state(job, user) -> dict:
     return {"id": job.pk, "status": job.status, "status_label": job.status_label,
-            "rows_verb": job.rows_verb, "percent": job.percent,
+            "rows_verb": job.rows_verb, "rows_unit": job.rows_unit, "percent": job.percent,
             "rows_written": job.rows_written, "rows_total": job.rows_total, "finished": job.finished,
             "error": job.error if job.status == job.Status.FAILED else "",
             "retrying": (job.status == job.Status.QUEUED and job.attempts >= 1)

@@ -11,6 +11,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         EXPORT = "export", "导出"
         IMPORT = "import", "导入"   # 批量导入: the check of an uploaded file, or the write of a checked one
+        CHECK_ROUND = "check_round", "发起检查"  # a 检查季度's sheets, made set-wise (reports.check_rounds)
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -69,7 +70,13 @@ class Job(models.Model):
     @property
     def rows_verb(self) -> str:
         checking = self.params.get("phase") == "check" or self.status != self.Status.DONE
+        if self.kind == self.Kind.CHECK_ROUND:
+            return "已生成"
         return "已校验" if self.kind == self.Kind.IMPORT and checking else "已写入"
+
+    @property
+    def rows_unit(self) -> str:
+        return "份" if self.kind == self.Kind.CHECK_ROUND else "行"
 
     @property
     def finished(self) -> bool:

@@ -136,7 +136,7 @@ def prune_records(now: datetime, keep_days: int = 14) -> str:
     tasks, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return f"清理定时任务记录 {runs} 条、队列记录 {tasks} 条"
 schedule("check_reminders", "reports.check_services.send_reminders", daily_at=time(8, 30), arg="today",
-         label="检查结果信息表截止日期提醒（提前3天及当天）")
+         label="检查结果信息表报送提醒（提前、当日、逾期）")
 schedule("monitoring", "monitoring.runner.start_run", daily_at=time(1, 0), arg="now",
          label="自动监测：网站和新媒体账号（分块排队）")
 schedule("notification_delivery", "notifications.delivery.sweep", every=timedelta(minutes=5), arg="now", inline=True,

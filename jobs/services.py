@@ -25,11 +25,20 @@ IMPORT_STALLED_MESSAGE = ("导入中断：处理该任务的后台进程意外�
                           "请重新导入；如多次出现请联系运维人员。")
 
 
+ROUND_FAILED_MESSAGE = "生成检查表失败：服务器处理出错，已生成的检查表保留，请联系运维人员重试该任务。"
+ROUND_STALLED_MESSAGE = ("生成检查表中断：处理该任务的后台进程意外退出，已自动重试 {n} 次仍未完成，已生成的检查表保留。"
+                         "请联系运维人员。")
+
+
 def failed_message(job: Job) -> str:
+    if job.kind == Job.Kind.CHECK_ROUND:
+        return ROUND_FAILED_MESSAGE
     return IMPORT_FAILED_MESSAGE if job.kind == Job.Kind.IMPORT else FAILED_MESSAGE
 
 
 def stalled_message(job: Job) -> str:
+    if job.kind == Job.Kind.CHECK_ROUND:
+        return ROUND_STALLED_MESSAGE
     return IMPORT_STALLED_MESSAGE if job.kind == Job.Kind.IMPORT else STALLED_MESSAGE
 
 
@@ -127,6 +136,7 @@ def _claim(job_id: int) -> Job | None:
 def execute(job_id: int) -> str:
     """Run one job (called by the queue's worker through jobs.tasks.run_job)."""
     from accounts_media.import_jobs import run_import
+    from reports.check_rounds import run_round_job
 
     from .exports import run_export
 
@@ -136,7 +146,7 @@ def execute(job_id: int) -> str:
     lease = Lease(job)
     lease.start()
     try:
-        {Job.Kind.EXPORT: run_export, Job.Kind.IMPORT: run_import}[job.kind](job, lease)
+        {Job.Kind.EXPORT: run_export, Job.Kind.IMPORT: run_import, Job.Kind.CHECK_ROUND: run_round_job}[job.kind](job, lease)
     except LeaseLost:
         logger.warning("job %s attempt %s lost its lease; the retry carries on", job.pk, lease.attempt)
         return "lease lost"

@@ -7,4 +7,11 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from reports.check_prefill import PREFILL_STEPS
+        from reports.circular import CIRCULAR_STEPS
+
         from . import notify  # noqa: F401 - connects the finding notification (消息中心)
+        from .indicators import circular_step, prefill_step
+
+        PREFILL_STEPS.append(prefill_step)     # failed indicators prefill the 检查结果信息表 rows
+        CIRCULAR_STEPS.append(circular_step)   # the 通报 counts failures per indicator

@@ -225,7 +225,7 @@ def prefill_from_verdicts(sheet) -> int:
     """The rows of a freshly prefilled 检查结果信息表 whose object failed indicators in the sheet's
     quarter: 不合格, with the indicators' problems preselected and, for 其他, the indicators and
     their evidence as 问题说明. The unit confirms or corrects them before saving. Returns rows
-    marked. Called by reports.check_services.prefill (one call)."""
+    marked. Called by prefill_step (reports.check_prefill.PREFILL_STEPS)."""
     from reports.models import PROBLEMS, WEBSITE_PROBLEMS
 
     period = quarter_period(sheet.year, sheet.quarter)
@@ -258,6 +258,28 @@ def prefill_from_verdicts(sheet) -> int:
                        data={"rows": [{"object": i.name, "problems": i.problems} for i in changed[:200]],
                              "period": period})
     return len(changed)
+
+
+def prefill_step(cursor, sheet_ids: list[int]) -> None:
+    """reports.check_prefill's step: after the registry's rows are in, mark those of objects with
+    verdicts in the sheet's quarter. One query finds the sheets concerned (most have none)."""
+    from reports.models import CheckSheet, SpotCheckItem
+
+    sheets = CheckSheet.objects.filter(pk__in=sheet_ids)
+    for year, quarter in sheets.values_list("year", "quarter").distinct():
+        period = quarter_period(year, quarter)
+        hit = (SpotCheckItem.objects.filter(sheet_id__in=sheet_ids, sheet__year=year, sheet__quarter=quarter,
+                                            unregistered=False)
+               .filter(Q(account_id__in=Verdict.objects.filter(period=period, account_id__isnull=False).values("account_id"))
+                       | Q(website_id__in=Verdict.objects.filter(period=period, website_id__isnull=False).values("website_id")))
+               .values("sheet_id").distinct())
+        for sheet in CheckSheet.objects.filter(pk__in=hit):
+            prefill_from_verdicts(sheet)
+
+
+def circular_step(unit, year: int, quarter: int) -> dict:
+    """reports.circular's step: the 通报 counts the failures per indicator."""
+    return {"indicators": failures_by_indicator(unit, quarter_period(year, quarter))}
 
 
 def failures_by_indicator(unit, period: str) -> list[dict]:

@@ -7,3 +7,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (subtree moves rewrite the self-check sheets' org_path)
+        from . import check_lists  # noqa: F401  (检查季度's list: registered for export jobs)

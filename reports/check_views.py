@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.validators import validate_phone
-from govmedia.common.xlsx import workbook_bytes, xlsx_download
+from govmedia.common.xlsx import xlsx_download
+from reviews.engine import TransitionError
 
 from . import check_services as checks
 from .models import CheckSheet, problems_for
@@ -43,12 +44,12 @@ def home(request):
     """检查任务: what the unit has to report (due, overdue) and, for org units, the quarters."""
     user, today = request.user, timezone.localdate()
     own = list(_own_sheets(user).order_by("-year", "-quarter"))
-    context = {"own": own, "today": today, "rounds": rounds_visible_to(user).select_related("opened_by")}
+    context = {"own": own, "today": today, "rounds": rounds_visible_to(user).select_related("opened_by").order_by("-opened_at")[:50]}
     if user.kind == User.Kind.ORG:
         context["tiers"] = checks.deadline_tiers(user.org_unit)
         context["this_year"] = today.year
         context["this_quarter"] = (today.month - 1) // 3 + 1
-        quarters = sheets_visible_to(user).values_list("year", "quarter").distinct().order_by("-year", "-quarter")
+        quarters = rounds_visible_to(user).values_list("year", "quarter").distinct().order_by("-year", "-quarter")
         context["quarters"] = list(quarters)
     return render(request, "reports/checks/home.html", context)
 
@@ -67,41 +68,71 @@ def open_round(request):
     except ReportError as exc:
         messages.error(request, exc.message)
         return redirect("checks:home")
-    messages.success(request, f"已发起“{round_.title}”。")
+    messages.success(request, f"已发起“{round_.title}”，正在生成 {round_.sheets_total} 份检查结果信息表。")
     return redirect("checks:quarter", year=year, quarter=quarter)
 
 
-def _overview(user: User, year: int, quarter: int) -> dict:
-    from .circular import quarter_overview
+def _viewed_unit(request):
+    """The unit whose quarter is shown: the user's own, or (drill-down) a unit of its subtree."""
+    from orgtree.selectors import unit_in_scope
 
-    return quarter_overview(user, year, quarter)
+    code = request.GET.get("unit", "").strip()
+    if not code:
+        return request.user.org_unit
+    unit = unit_in_scope(request.user.org_unit, code)
+    if unit is None:
+        raise PermissionDenied("您没有访问该单位检查情况的权限。")
+    return unit
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def quarter(request, year, quarter):
-    return render(request, "reports/checks/quarter.html", _overview(request.user, year, quarter))
+    """检查季度: the rounds and their progress, counts per direct child (drill down into a child),
+    and the paged list of the quarter's sheets (filters, columns, 导出 as a job)."""
+    from govmedia.common.lists import render_list
+    from jobs.exports import export_requested
+    from orgtree.selectors import ancestors_of
+
+    from .check_lists import SHEET_LIST
+    from .check_overview import headline, rounds_of, unit_rows
+
+    unit, today = _viewed_unit(request), timezone.localdate()
+    request.GET = request.GET.copy()
+    request.GET["year"], request.GET["quarter"] = str(year), str(quarter)
+    export = export_requested(request, SHEET_LIST)
+    if export is not None:
+        return export
+    listed, _ = SHEET_LIST.querysets(request)
+    rows = unit_rows(unit, year, quarter, today)
+    total = headline(rows)
+    rounds = rounds_of(request.user.org_unit, year, quarter)
+    trail = [u for u in ancestors_of(unit, include_self=True) if u.path.startswith(request.user.org_unit.path)]
+    own = next((r.sheet for r in rows if r.kind == "本单位"), None)
+    scoped = unit != request.user.org_unit
+    return render_list(request, SHEET_LIST, listed, "reports/checks/quarter.html", {
+        "year": year, "quarter": quarter, "unit": unit, "unit_rows": rows, "total": total, "rounds": rounds,
+        "trail": trail, "own": own, "today": today, "drilled": scoped,
+        "overdue_query": f"year={year}&quarter={quarter}&overdue=1" + (f"&unit={unit.code}" if scoped else ""),
+    }, unfiltered_count=None if scoped else total.due)
 
 
 @require_GET
 def overdue_export(request, year, quarter):
-    """逾期未报送单位 as xlsx: every sheet of the subtree past its 截止日期 and not reported."""
-    data = _overview(request.user, year, quarter)
-    rows = [[i, s.unit_name, "填报单位" if s.is_filer_sheet else "组织单位", s.supervisor_name, s.due_date,
-             s.get_status_display(), (data["today"] - s.due_date).days] for i, s in enumerate(data["overdue"], 1)]
-    content = workbook_bytes([{"title": "逾期未报送", "headers": ["序号", "单位名称", "单位类别", "所属组织单位", "截止日期", "状态", "逾期天数"],
-                               "rows": rows, "widths": [6, 30, 10, 20, 12, 14, 10],
-                               "preamble": [f"{request.user.org_unit.name}{year}年第{quarter}季度检查逾期未报送单位"]}])
-    return xlsx_download(content, f"逾期未报送-{year}Q{quarter}.xlsx")
+    """逾期未报送单位: the list's export (a job) with the overdue filter."""
+    return redirect(reverse("checks:quarter", args=[year, quarter]) + "?overdue=1&export=all")
 
 
 @require_GET
 def circular(request, year, quarter):
-    """季度通报 of the unit's subtree: the page, or (?format=docx) the .docx."""
-    from .circular import circular_data, circular_docx
+    """季度通报 of the unit's subtree: the page, or (?format=docx) the .docx, or (?format=xlsx) the
+    full lists the page caps."""
+    from .circular import circular_data, circular_docx, circular_xlsx
 
-    data = circular_data(request.user.org_unit, _overview(request.user, year, quarter))
+    data = circular_data(request.user.org_unit, year, quarter)
     if request.GET.get("format") == "docx":
         return xlsx_download(circular_docx(data), data["title"] + ".docx", content_type=DOCX_TYPE)
+    if request.GET.get("format") == "xlsx":
+        return circular_xlsx(request.user.org_unit, data)
     return render(request, "reports/checks/circular.html", data)
 
 
@@ -117,6 +148,27 @@ def circular_notice(request, year, quarter):
     notice = start_circular_notice(request.user, year, quarter)
     messages.success(request, "已生成通报草稿：可修改标题和正文、选择接收范围后下发，下发时附上通报（.docx）。")
     return redirect("notices:edit", pk=notice.pk)
+
+
+def _refused(request, exc: TransitionError, sheet=None):
+    """A refusal as its own page: 403 (never allowed), 409 (the state moved on: a stale tab), 400."""
+    from reviews import engine
+
+    from .check_workflow import HANDLED
+
+    message = HANDLED if exc.message == engine.HANDLED else exc.message  # the engine's version check, in our words
+    return render(request, "reports/checks/refused.html", {"message": message, "sheet": sheet}, status=exc.http_status)
+
+
+def _buttons(request, sheet):
+    from reviews.buttons import render_buttons
+
+    from .check_workflow import WORKFLOW
+
+    urls = {"check_submit": "checks:sheet_submit", "check_report_up": "checks:sheet_submit",
+            "check_accept": "checks:sheet_accept", "check_return": "checks:sheet_return"}
+    return render_buttons(request, WORKFLOW, sheet, lambda t, obj: reverse(urls[t.name], args=[obj.pk]),
+                          explain=("check_submit", "check_report_up") if sheet.editable else ("check_accept",))
 
 
 @require_GET
@@ -138,7 +190,8 @@ def sheet_detail(request, pk):
     context = {"sheet": sheet, "items": checked, "groups": groups,
                "unregistered": [i for i in items if i.unregistered], "owner": owner,
                "editable": owner and sheet.editable, "reviewer": checks.may_review(request.user, sheet),
-               "media_types": checks.MEDIA_TYPES, "today": timezone.localdate()}
+               "media_types": checks.MEDIA_TYPES, "today": timezone.localdate(), "buttons": _buttons(request, sheet),
+               "unmatched": sum(1 for i in checked if i.sponsor_unmatched)}
     if not sheet.is_filer_sheet:
         context["children"] = checks.children_sheets(sheet).select_related("org_unit").order_by("filer_unit_id", "org_path")
     return render(request, "reports/checks/sheet.html", context)
@@ -146,6 +199,8 @@ def sheet_detail(request, pk):
 
 @require_POST
 def sheet_save(request, pk):
+    from reviews.buttons import posted_version
+
     sheet = _own(request, pk)
     name, phone = request.POST.get("filler_name", "").strip(), request.POST.get("filler_phone", "").strip()
     try:
@@ -165,7 +220,10 @@ def sheet_save(request, pk):
                           "problem_other": request.POST.get(f"other_{item_id}", ""),
                           "rectification": request.POST.get(f"rect_{item_id}", "")}
     try:
-        checks.save_sheet(sheet, filler_name=name, filler_phone=phone, marks=marks)
+        checks.save_sheet(sheet, filler_name=name, filler_phone=phone, marks=marks, user=request.user,
+                          version=posted_version(request))
+    except TransitionError as exc:
+        return _refused(request, exc, sheet)
     except ReportError as exc:
         messages.error(request, exc.message + "（本次填写未保存）")
     else:
@@ -179,7 +237,9 @@ def unregistered_add(request, pk):
     try:
         checks.add_unregistered(sheet, type_label=request.POST.get("type_label", ""), name=request.POST.get("name", ""),
                                 link=request.POST.get("link", ""), operator=request.POST.get("operator", ""),
-                                rectification=request.POST.get("rectification", ""))
+                                rectification=request.POST.get("rectification", ""), user=request.user)
+    except TransitionError as exc:
+        return _refused(request, exc, sheet)
     except ReportError as exc:
         messages.error(request, exc.message)
     else:
@@ -191,7 +251,9 @@ def unregistered_add(request, pk):
 def unregistered_update(request, pk, item_id):
     sheet = _own(request, pk)
     try:
-        checks.update_unregistered(sheet, item_id, request.POST.get("rectification", ""))
+        checks.update_unregistered(sheet, item_id, request.POST.get("rectification", ""), user=request.user)
+    except TransitionError as exc:
+        return _refused(request, exc, sheet)
     except ReportError as exc:
         messages.error(request, exc.message)
     else:
@@ -231,7 +293,9 @@ def unregistered_register(request, pk, item_id):
 def unregistered_delete(request, pk, item_id):
     sheet = _own(request, pk)
     try:
-        checks.delete_unregistered(sheet, item_id)
+        checks.delete_unregistered(sheet, item_id, user=request.user)
+    except TransitionError as exc:
+        return _refused(request, exc, sheet)
     except ReportError as exc:
         messages.error(request, exc.message)
     return redirect("checks:sheet", pk=sheet.pk)
@@ -239,35 +303,50 @@ def unregistered_delete(request, pk, item_id):
 
 @require_POST
 def sheet_submit(request, pk):
-    sheet = _own(request, pk)
+    """提交 / 上报. An org unit reporting upward while children are still 未报送 (or 已退回) is first
+    asked to confirm, the page naming them."""
+    from reviews.buttons import posted_version
+
+    from .check_workflow import unreported_children
+
+    sheet = _sheet(request, pk)
+    if not sheet.is_filer_sheet and checks.owns(request.user, sheet) and request.POST.get("confirmed") != "1":
+        names, count = unreported_children(sheet)
+        if count:
+            return render(request, "reports/checks/confirm_report.html",
+                          {"sheet": sheet, "names": names, "count": count, "version": request.POST.get("version", "")})
     try:
-        checks.submit_sheet(request.user, sheet)
-    except ReportError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "检查结果已报送上级组织单位。")
+        checks.submit_sheet(request.user, sheet, version=posted_version(request))
+    except TransitionError as exc:
+        return _refused(request, exc, sheet)
+    messages.success(request, "检查结果已报送上级组织单位。")
     return redirect("checks:sheet", pk=sheet.pk)
 
 
 @require_POST
 def sheet_accept(request, pk):
+    from reviews.buttons import posted_version
+
     sheet = _sheet(request, pk)
     try:
-        checks.accept_sheet(request.user, sheet)
-    except ReportError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已审核通过“{sheet.unit_name}”的检查结果。")
+        checks.accept_sheet(request.user, sheet, version=posted_version(request))
+    except TransitionError as exc:
+        return _refused(request, exc, sheet)
+    messages.success(request, f"已审核通过“{sheet.unit_name}”的检查结果。")
     return redirect("checks:sheet", pk=sheet.pk)
 
 
 @require_POST
 def sheet_return(request, pk):
+    from reviews.buttons import posted_version
+
     sheet = _sheet(request, pk)
     try:
-        checks.return_sheet(request.user, sheet, request.POST.get("reason", ""))
-    except ReportError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已退回“{sheet.unit_name}”的检查结果。")
+        checks.return_sheet(request.user, sheet, request.POST.get("reason", ""), version=posted_version(request))
+    except TransitionError as exc:
+        if exc.http_status == 400:
+            messages.error(request, exc.message)
+            return redirect("checks:sheet", pk=sheet.pk)
+        return _refused(request, exc, sheet)
+    messages.success(request, f"已退回“{sheet.unit_name}”的检查结果。")
     return redirect("checks:sheet", pk=sheet.pk)

@@ -2,61 +2,104 @@
 and as a .docx (python-docx); 生成通报 makes it a draft notice whose text the unit edits before
 sending it to the subtree with the .docx attached (decision 0032)."""
 import io
-from collections import Counter
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from .check_overview import headline, unit_rows
 from .models import CheckSheet, Notice, pass_rate
-from .selectors import late_filings, reported_items, sheets_visible_to
+from .selectors import late_filings, reported_items
 
-
-def quarter_overview(user, year: int, quarter: int) -> dict:
-    """The unit's view of a quarter: its direct children's sheets, rates by type over the subtree,
-    every sheet of the subtree not yet reported, and the accounts filed late."""
-    from .check_services import children_q
-
-    unit, today = user.org_unit, timezone.localdate()
-    sheets = sheets_visible_to(user).filter(year=year, quarter=quarter).select_related("org_unit__parent")
-    children = list(sheets.filter(children_q(unit.pk)).order_by("filer_unit_id", "org_path"))
-    by_type = (reported_items(unit, year, quarter).filter(unregistered=False).values("type_label")
-               .annotate(checked=Count("id"), failed=Count("id", filter=Q(passed=False))).order_by("type_label"))
-    types = [{**row, "rate": pass_rate(row["checked"], row["failed"])} for row in by_type]
-    pending = [s for s in sheets.exclude(status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED])
-               .exclude(filer_unit__isnull=True, org_unit_id=unit.pk).order_by("due_date", "org_path")]
-    own = sheets.filter(filer_unit__isnull=True, org_unit_id=unit.pk).first()
-    late = late_filings(unit, year, quarter)
-    late_accounts = list(late[:LATE_LISTED])
-    return {"year": year, "quarter": quarter, "children": children, "types": types, "pending": pending, "own": own,
-            "today": today, "overdue": [s for s in pending if s.is_overdue(today)], "late_accounts": late_accounts,
-            "late_count": len(late_accounts) if len(late_accounts) < LATE_LISTED else late.count()}
-
-
+LISTED = 200      # failing rows, 未备案账号 and overdue units shown on the page and in the .docx
 LATE_LISTED = 500  # 逾期备案 accounts listed on the page and in the .docx (the count covers all)
 
+# Other apps add figures to the 通报 here: each is called as step(unit, year, quarter) and returns
+# a dict merged into the data (monitoring adds "indicators", the failures per inspection indicator).
+CIRCULAR_STEPS: list = []
 
-def circular_data(unit, overview: dict) -> dict:
-    """Overview figures, problems by kind, per child unit, the failing accounts and the overdue units."""
 
-    year, quarter = overview["year"], overview["quarter"]
-    reported = reported_items(unit, year, quarter).select_related("sheet")
-    rows = list(reported)
-    checked = [r for r in rows if not r.unregistered]
-    failed = [r for r in checked if r.passed is False]
-    problems = Counter(p for r in failed for p in r.problems)
-    from monitoring.indicators import failures_by_indicator, quarter_period  # issue 27: the monitored indicators
+def _capped(qs, limit: int) -> tuple[list, int]:
+    rows = list(qs[:limit])
+    return rows, (len(rows) if len(rows) < limit else qs.count())
 
+
+def overdue_sheets(unit, year: int, quarter: int, today):
+    from orgtree.selectors import scope_q
+
+    return (CheckSheet.objects.filter(year=year, quarter=quarter, status__in=[CheckSheet.Status.DRAFT, CheckSheet.Status.RETURNED],
+                                      due_date__lt=today).filter(scope_q(unit, "org_path"))
+            .exclude(filer_unit__isnull=True, org_unit_id=unit.pk).select_related("org_unit__parent")
+            .order_by("due_date", "id"))
+
+
+def problem_counts(unit, year: int, quarter: int) -> list[tuple[str, int]]:
+    """存在的突出问题 of the reported failing rows, counted in the database."""
+    where, params = "", [year, quarter]
+    if not unit.is_root:
+        where, params = " AND s.org_path LIKE %s", params + [unit.path + "%"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT p, count(*) FROM reports_checksheet s JOIN reports_spotcheckitem i ON i.sheet_id = s.id, "
+                       "jsonb_array_elements_text(i.problems) p WHERE s.year = %s AND s.quarter = %s "
+                       "AND s.status IN ('submitted', 'accepted') AND NOT i.unregistered AND i.passed = false" + where +
+                       " GROUP BY p ORDER BY count(*) DESC, p", params)
+        return [(p, n) for p, n in cursor.fetchall()]
+
+
+def circular_data(unit, year: int, quarter: int) -> dict:
+    """The 通报's figures, all from aggregates: the headline, per unit (rows that add up to it),
+    by type, by problem; the long lists capped with their counts (the full lists as .xlsx)."""
+    today = timezone.localdate()
+    rows = unit_rows(unit, year, quarter, today)
+    total = headline(rows)
+    reported = reported_items(unit, year, quarter)
+    by_type = (reported.filter(unregistered=False).values("type_label")
+               .annotate(checked=Count("id"), failed=Count("id", filter=Q(passed=False))).order_by("type_label"))
+    # The lists capped; their counts are the headline's (the same rows, counted by the aggregates).
+    # (ordered by unit name: an ordered walk of an index (path, id) would read the whole country)
+    failing = list(reported.filter(unregistered=False, passed=False).select_related("sheet")
+                   .order_by("sheet__unit_name", "sheet_id", "id")[:LISTED])
+    unregistered = list(reported.filter(unregistered=True).select_related("sheet")
+                        .order_by("sheet__unit_name", "sheet_id", "id")[:LISTED])
+    overdue = list(overdue_sheets(unit, year, quarter, today)[:LISTED])
+    own = next((r for r in rows if r.kind == "本单位"), None)
+    failing_count, unregistered_count = total.failed, total.unregistered
+    overdue_count = total.overdue - (own.overdue if own else 0)
+    late, late_count = _capped(late_filings(unit, year, quarter), LATE_LISTED)
     return {
-        "indicators": failures_by_indicator(unit, quarter_period(year, quarter)),
-        "unit": unit, "year": year, "quarter": quarter,
-        "checked": len(checked), "failed": len(failed), "rate": pass_rate(len(checked), len(failed)),
-        "unregistered": [r for r in rows if r.unregistered],
-        "types": overview["types"], "problems": problems.most_common(), "children": overview["children"],
-        "failing": failed, "overdue": overview["overdue"], "late_accounts": overview["late_accounts"],
-        "late_count": overview["late_count"],
+        "unit": unit, "year": year, "quarter": quarter, "today": today, "rows": rows, "total": total,
+        "checked": total.checked, "failed": total.failed, "rate": pass_rate(total.checked, total.failed),
+        "unregistered_count": total.unregistered, "unregistered": unregistered, "unregistered_listed": unregistered_count,
+        "types": [{**t, "rate": pass_rate(t["checked"], t["failed"])} for t in by_type],
+        "problems": problem_counts(unit, year, quarter), "failing": failing, "failing_count": failing_count,
+        "overdue": overdue, "overdue_count": overdue_count, "late_accounts": late, "late_count": late_count,
+        "listed": LISTED, "issued_on": today,
         "title": f"关于{year}年第{quarter}季度政府网站和政务新媒体检查情况的通报",
-    }
+        "indicators": [],
+    } | {key: value for step in CIRCULAR_STEPS for key, value in step(unit, year, quarter).items()}
+
+
+def circular_xlsx(unit, data: dict):
+    """The full lists the page caps: every failing row, every 未备案账号, every overdue unit."""
+    from govmedia.common.xlsx import workbook_bytes, xlsx_download
+
+    year, quarter = data["year"], data["quarter"]
+    reported = reported_items(unit, year, quarter).order_by("sheet_id", "id")
+    failing = reported.filter(unregistered=False, passed=False).values_list(
+        "sheet__unit_name", "type_label", "name", "media_code", "problems", "problem_other", "rectification")
+    unregistered = reported.filter(unregistered=True).values_list("sheet__unit_name", "type_label", "name", "link",
+                                                                  "rectification")
+    overdue = overdue_sheets(unit, year, quarter, data["today"]).values_list("unit_name", "due_date", "status")
+    labels = dict(CheckSheet.Status.choices)
+    sheets = [
+        {"title": "不合格的网站和新媒体", "headers": ["填报单位", "类型", "名称", "标识码", "存在的突出问题", "整改情况"],
+         "rows": [[u, t, n, c, "；".join(p) + (f"（{o}）" if o else ""), r] for u, t, n, c, p, o, r in failing.iterator()]},
+        {"title": "未备案账号", "headers": ["填报单位", "类型", "名称", "链接", "处理情况"],
+         "rows": [list(r) for r in unregistered.iterator()]},
+        {"title": "逾期未报送单位", "headers": ["单位名称", "截止日期", "状态", "逾期天数"],
+         "rows": [[n, d, labels.get(s, s), (data["today"] - d).days] for n, d, s in overdue.iterator()]},
+    ]
+    return xlsx_download(workbook_bytes(sheets), f"{data['title']}（完整名单）.xlsx")
 
 
 def circular_body(data: dict) -> str:
@@ -65,8 +108,8 @@ def circular_body(data: dict) -> str:
     return "\n".join([
         f"{data['unit'].name}管理范围内各单位：",
         f"{data['year']}年第{data['quarter']}季度，共检查政府网站和政务新媒体 {data['checked']} 个，"
-        f"不合格 {data['failed']} 个，合格率 {rate}%；检查中发现未备案账号 {len(data['unregistered'])} 个；"
-        f"逾期未报送单位 {len(data['overdue'])} 个；开设后超过3个工作日才提交备案的账号 {data['late_count']} 个。"
+        f"不合格 {data['failed']} 个，合格率 {rate}%；检查中发现未备案账号 {data['unregistered_count']} 个；"
+        f"逾期未报送单位 {data['overdue_count']} 个；开设后超过3个工作日才提交备案的账号 {data['late_count']} 个。"
         "现将有关情况通报如下。",
         "请各单位对照检查指标，对存在的问题立即整改，未备案账号及时备案或关停。",
     ])
@@ -96,37 +139,43 @@ def circular_docx(data: dict, title: str | None = None, body: str | None = None)
     _table(doc, ["类型", "检查数量", "不合格数量", "合格率(%)"],
            [[t["type_label"], t["checked"], t["failed"], t["rate"] if t["rate"] is not None else "—"] for t in data["types"]])
     doc.add_heading("二、各单位情况", level=2)
-    _table(doc, ["单位名称", "状态", "检查数量", "不合格数量", "合格率(%)", "未备案账号"],
-           [[s.unit_name, s.get_status_display(), s.checked_count if s.is_done else "—", s.failed_count if s.is_done else "—",
-             (s.pass_rate if s.pass_rate is not None else "—") if s.is_done else "—", s.unregistered_count if s.is_done else "—"]
-            for s in data["children"]])
+    rows = data["rows"] + [data["total"]]
+    _table(doc, ["单位名称", "类别", "应报", "已报送", "已逾期", "检查数量", "不合格数量", "合格率(%)", "未备案账号"],
+           [[r.name, r.kind, r.due, r.reported, r.overdue, r.checked, r.failed, r.rate if r.rate is not None else "—",
+             r.unregistered] for r in rows])
     doc.add_heading("三、存在的突出问题", level=2)
     _table(doc, ["问题", "数量"], [[p, n] for p, n in data["problems"]])
-    doc.add_paragraph("自动监测按检查指标判定的不合格数量：")   # issue 27 (monitoring.indicators)
-    _table(doc, ["对象", "检查指标", "指标类型", "不合格数量"],
-           [[i["indicator"].get_subject_display(), i["indicator"].name, "单项否决" if i["indicator"].veto else "扣分项",
-             i["count"]] for i in data.get("indicators", [])])
-    doc.add_heading("四、不合格的网站和新媒体", level=2)
+    if data["indicators"]:  # the monitored inspection indicators (monitoring.indicators, issue 27)
+        doc.add_paragraph("自动监测按检查指标判定的不合格数量：")
+        _table(doc, ["对象", "检查指标", "指标类型", "不合格数量"],
+               [[i["indicator"].get_subject_display(), i["indicator"].name, "单项否决" if i["indicator"].veto else "扣分项",
+                 i["count"]] for i in data["indicators"]])
+    doc.add_heading("四、不合格的网站和新媒体" + _more(data["failing"], data["failing_count"]), level=2)
     _table(doc, ["填报单位", "类型", "名称", "存在的突出问题", "整改情况"],
            [[r.sheet.unit_name, r.type_label, r.name, r.problems_display, r.rectification] for r in data["failing"]])
-    doc.add_heading("五、未备案账号", level=2)
+    doc.add_heading("五、未备案账号" + _more(data["unregistered"], data["unregistered_listed"]), level=2)
     _table(doc, ["填报单位", "类型", "名称", "链接", "处理情况"],
            [[r.sheet.unit_name, r.type_label, r.name, r.link, r.rectification] for r in data["unregistered"]])
-    doc.add_heading("六、逾期未报送单位", level=2)
+    doc.add_heading("六、逾期未报送单位" + _more(data["overdue"], data["overdue_count"]), level=2)
     _table(doc, ["单位名称", "所属组织单位", "截止日期"],
            [[s.unit_name, s.supervisor_name, f"{s.due_date:%Y-%m-%d}"] for s in data["overdue"]])
-    doc.add_heading("七、逾期备案账号（开设后超过3个工作日提交备案）", level=2)
+    doc.add_heading("七、逾期备案账号（开设后超过3个工作日提交备案）" + _more(data["late_accounts"], data["late_count"]), level=2)
     _table(doc, ["填报单位", "类型", "名称", "开设时间", "提交日期"],
            [[a.filer_unit.name, a.type_display, a.name, f"{a.opened_on:%Y-%m-%d}", f"{a.submitted_on:%Y-%m-%d}"]
             for a in data["late_accounts"]])
-    doc.add_paragraph(data["unit"].name)
+    doc.add_paragraph(data["unit"].name).alignment = 2  # right: the issuing unit …
+    doc.add_paragraph(f"{data['issued_on']:%Y年%-m月%-d日}").alignment = 2  # … and the issue date
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
+def _more(listed: list, count: int) -> str:
+    return f"（共 {count} 个，列出前 {len(listed)} 个，完整名单见附表）" if count > len(listed) else f"（{count} 个）"
+
+
 def circular_for(user, year: int, quarter: int) -> dict:
-    return circular_data(user.org_unit, quarter_overview(user, year, quarter))
+    return circular_data(user.org_unit, year, quarter)
 
 
 def notice_docx(user, notice: Notice) -> tuple[str, bytes]:

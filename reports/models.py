@@ -80,6 +80,11 @@ class SpotCheckItem(models.Model):
     problems = models.JSONField("存在的突出问题", default=list, blank=True)
     problem_other = models.CharField("其他问题说明", max_length=200, blank=True)
     rectification = models.CharField("整改情况", max_length=500, blank=True)
+    # A prefilled row's state in the registry when the sheet was made, when it is not 正常
+    # (修改待审核, 关停被驳回, 临时下线 …), so the unit sees why a live subject is on its sheet.
+    subject_state = models.CharField("状态", max_length=20, blank=True)
+    # A website on an org unit's sheet whose 主办单位 matched no filer unit (decision 0021).
+    sponsor_unmatched = models.BooleanField("主办单位未匹配填报单位", default=False)
 
     class Meta:
         verbose_name = "检查结果"
@@ -203,6 +208,16 @@ class CheckRound(models.Model):
     deadlines = models.JSONField("截止日期", default=dict)
     opened_at = models.DateTimeField("发起时间", auto_now_add=True)
 
+    class Status(models.TextChoices):
+        GENERATING = "generating", "正在生成检查表"
+        READY = "ready", "已生成"
+
+    # The sheets are made by a job (decision 0038): the round is 正在生成 until the job is done.
+    status = models.CharField("生成状态", max_length=12, choices=Status.choices, default=Status.READY)
+    job = models.ForeignKey("jobs.Job", verbose_name="生成任务", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+")
+    sheets_total = models.PositiveIntegerField("应生成检查表", default=0)
+
     class Meta:
         verbose_name = "检查季度"
         verbose_name_plural = "检查季度"
@@ -245,6 +260,12 @@ class CheckSheet(models.Model):
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     prefilled = models.BooleanField("已从备案信息生成", default=False)
     reminded_on = models.DateField("最近提醒日期", null=True, blank=True)
+    # The sheet's own rows when it was reported (an org sheet's checked_count adds its accepted
+    # children): summing these over a subtree counts every reported row once (季度通报).
+    own_checked_count = models.PositiveIntegerField("本表检查数量", default=0)
+    own_failed_count = models.PositiveIntegerField("本表不合格数量", default=0)
+    own_unregistered_count = models.PositiveIntegerField("本表未备案账号数量", default=0)
+    version = models.PositiveIntegerField(default=0, editable=False)  # the review engine's stale-tab check
 
     class Meta:
         verbose_name = "检查结果信息表"
@@ -256,7 +277,11 @@ class CheckSheet(models.Model):
             models.UniqueConstraint(fields=["org_unit", "year", "quarter"], condition=models.Q(filer_unit__isnull=True),
                                     name="sheet_one_per_org_quarter"),
         ]
-        indexes = [models.Index(fields=["year", "quarter", "org_path"], name="sheet_quarter_path")]
+        indexes = [models.Index(fields=["year", "quarter", "org_path"], name="sheet_quarter_path"),
+                   # A subtree's sheets of a quarter (org_path LIKE 'prefix%' is an index condition only
+                   # with the pattern operator class under a non-C collation such as C.UTF-8).
+                   models.Index(fields=["year", "quarter", "org_path"], opclasses=["int2_ops", "int2_ops", "varchar_pattern_ops"],
+                                name="sheet_quarter_path_like")]
 
     def __str__(self) -> str:
         return f"{self.unit_name} {self.year}年第{self.quarter}季度检查结果"
@@ -286,3 +311,16 @@ class CheckSheet(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.due_date is not None and not self.is_done and today > self.due_date
+
+
+class SheetReminder(models.Model):
+    """One reminder of a sheet for one period (提前 / 当日 / 逾期第 n 轮): the row is the claim, so a
+    reminder goes out once per sheet and period whichever node runs the job (decision 0039)."""
+
+    sheet = models.ForeignKey(CheckSheet, on_delete=models.CASCADE, related_name="reminders")
+    period = models.CharField("提醒周期", max_length=20)
+    sent_at = models.DateTimeField("提醒时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查表提醒"
+        constraints = [models.UniqueConstraint(fields=["sheet", "period"], name="sheet_reminder_once")]

@@ -66,9 +66,14 @@ ACTIONS = {
     "notification_preferences": "修改消息提醒设置",
     "check_open": "发起检查",
     "check_unregistered_register": "未备案账号去备案",
-    "check_submit": "报送检查结果",
+    "check_submit": "提交检查结果",
     "check_return": "退回检查结果",
     "check_accept": "审核通过检查结果",
+    "check_sheet_edit": "修改检查结果信息表",
+    "check_unregistered_add": "登记未备案账号",
+    "check_unregistered_edit": "修改未备案账号处理情况",
+    "check_unregistered_delete": "删除未备案账号",
+    "check_report_up": "上报检查结果",
 }
 
 # The closed registry of subject types, as the admin's filter names them.
@@ -80,8 +85,8 @@ SUBJECT_TYPES = {
     "user": "用户",
     "report": "抽查上报",
     "notice": "通知",
-    "check_round": "检查任务",
-    "check_sheet": "检查结果信息表",
+    "checksheet": "检查结果信息表",
+    "checkround": "检查季度",
 }
 
 # model label → subject type
@@ -93,8 +98,8 @@ _TYPE_OF_MODEL = {
     "accounts.user": "user",
     "reports.spotcheckreport": "report",
     "reports.notice": "notice",
-    "reports.checkround": "check_round",
-    "reports.checksheet": "check_sheet",
+    "reports.checkround": "checkround",
+    "reports.checksheet": "checksheet",
 }
 
 # code → label of the review engine's transitions (filled as their tables are declared).

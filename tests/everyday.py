@@ -53,6 +53,9 @@ def build() -> dict:
     quarter = (today.month - 1) // 3 + 1
     check_services.open_round(org, today.year, quarter,
                               {key: today + timedelta(days=7) for key, _ in check_services.deadline_tiers(org.org_unit)})
+    from tests.jobs_helpers import run_queued_jobs
+
+    run_queued_jobs()  # 发起检查 is a job: its sheets are made by the worker
     from reports.models import CheckSheet
 
     filer_sheet = CheckSheet.objects.filter(filer_unit=filer.filer_unit).first()

@@ -55,6 +55,10 @@ class Website(models.Model):
     org_unit = models.ForeignKey("orgtree.OrgUnit", verbose_name="网站组织单位", on_delete=models.PROTECT, related_name="+")
     org_path = models.CharField("组织路径", max_length=200, db_index=True, editable=False)
     sponsor = models.CharField("主办单位", max_length=100)
+    # The 主办单位 as a filer unit, where known: the quarterly self-check puts the site on that
+    # unit's sheet by id; a site with only the text is matched by name (decision 0021).
+    sponsor_filer_unit = models.ForeignKey("orgtree.FilerUnit", verbose_name="主办单位（填报单位）", null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+")
     operator_unit = models.CharField("承办单位", max_length=100)
     icp_number = models.CharField("ICP备案编号", max_length=50)
     police_record = models.CharField("公安机关备案标识", max_length=50, blank=True)

@@ -198,7 +198,7 @@ document.addEventListener("input", function (event) {
     if (!state.status) return;
     box.querySelector("[data-job-status]").textContent = state.status_label;
     box.querySelector("[data-job-rows]").textContent =
-      state.rows_total === null ? "" : (state.rows_verb || "已写入") + " " + state.rows_written + " / " + state.rows_total + " 行";
+      state.rows_total === null ? "" : (state.rows_verb || "已写入") + " " + state.rows_written + " / " + state.rows_total + " " + (state.rows_unit || "行");
     box.querySelector("[data-job-retrying]").hidden = !state.retrying;
     var error = box.querySelector("[data-job-error]");
     error.textContent = state.error;

@@ -13,6 +13,7 @@ import time_machine
 
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, make_filer, make_org_user, make_small_tree, make_website
+from tests.jobs_helpers import run_queued_jobs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -47,7 +48,10 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     page.locator("#id_due_2").fill("2026-03-20")
     page.locator("#id_due_filer").fill("2026-03-17")
     page.get_by_role("button", name="发起检查").click()
-    assert "朝阳区" in page.get_by_test_id("pending").inner_text()
+    page.wait_for_url("**/self-checks/2026/1/")
+    run_queued_jobs()  # 发起检查 is a job: the worker makes the sheets
+    page.reload()
+    assert "朝阳区" in page.get_by_test_id("children").inner_text()
     page.get_by_role("button", name="退出").click()
 
     # 海淀区 opens it for its own subtree, asking its towns earlier (the county notice: 3月17日前).
@@ -58,7 +62,10 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     page.locator("#id_due_2").fill("2026-03-16")
     page.locator("#id_due_filer").fill("2026-03-12")
     page.get_by_role("button", name="发起检查").click()
-    assert "海淀区上庄镇政府" in page.get_by_test_id("pending").inner_text()
+    page.wait_for_url("**/self-checks/2026/1/")
+    run_queued_jobs()
+    page.reload()
+    assert "海淀区上庄镇政府" in page.get_by_test_id("children").inner_text()
     page.get_by_role("button", name="退出").click()
 
     log_in(page, "填报单位", "110108M001", PASSWORD)
@@ -78,7 +85,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     page.locator("#id_un_link").fill("https://www.douyin.com/user/abc")
     page.get_by_role("button", name="登记").click()
     assert "上庄镇文旅" in page.get_by_test_id("unregistered").inner_text()
-    page.get_by_role("button", name="报送上级").click()
+    page.get_by_role("button", name="提交", exact=True).click()
     assert page.get_by_test_id("sheet-status").inner_text() == "已报送待审核"
     assert page.get_by_test_id("rate").inner_text() == "50.00"
     page.get_by_role("button", name="退出").click()
@@ -86,7 +93,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     log_in(page, "组织单位", "110108", PASSWORD)
     page.goto(f"/self-checks/2026/{quarter}/")
     page.locator("tr[data-unit='海淀区上庄镇政府']").get_by_role("link", name="审核").click()
-    page.locator("#id_reason").fill("请补充未备案账号的处理情况")
+    page.get_by_placeholder("退回原因").fill("请补充未备案账号的处理情况")
     page.get_by_role("button", name="退回").click()
     assert page.get_by_test_id("sheet-status").inner_text() == "已退回"
     page.get_by_role("button", name="退出").click()
@@ -100,7 +107,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     unregistered.get_by_label("处理情况").fill("已通知开设单位去备案")
     unregistered.get_by_role("button", name="保存处理情况").click()
     assert page.locator("tr[data-unregistered='上庄镇文旅'] input[name='rectification']").input_value() == "已通知开设单位去备案"
-    page.get_by_role("button", name="报送上级").click()
+    page.get_by_role("button", name="提交", exact=True).click()
     assert page.get_by_test_id("sheet-status").inner_text() == "已报送待审核"
     page.get_by_role("button", name="退出").click()
 
@@ -124,11 +131,11 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
         page.get_by_role("link", name="检查结果信息表").click()
         page.get_by_role("link", name="2026年第1季度").click()
         row = page.locator("[data-testid='children'] tr[data-unit='海淀区']")
-        assert "已报送待审核" in row.inner_text() and "50.00" in row.inner_text()
+        assert row.locator("td").all_inner_texts()[2:9] == ["2", "2", "0", "0", "2", "1", "50.00"]
         chaoyang = page.locator("[data-testid='children'] tr[data-unit='朝阳区']")
-        assert "未报送" in chaoyang.inner_text() and "已逾期" in chaoyang.inner_text()
-        assert "已逾期" in page.locator("[data-testid='pending'] tr[data-unit='朝阳区']").inner_text()
-        row.get_by_role("link", name="审核").click()
+        assert chaoyang.get_by_test_id("overdue").inner_text() == "1"
+        assert "已逾期" in page.locator(".list-table tr", has_text="朝阳区").inner_text()
+        page.locator(".list-table").get_by_role("link", name="审核").click()
         page.get_by_role("button", name="审核通过").click()
         assert page.get_by_test_id("sheet-status").inner_text() == "已审核"
         page.goto("/self-checks/2026/1/")
@@ -137,6 +144,8 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
         page.locator("#id_filler_phone").fill("010-66666666")
         page.get_by_role("button", name="保存", exact=True).click()
         page.get_by_role("button", name="报送上级").click()
+        assert "朝阳区" in page.get_by_test_id("unreported").inner_text()  # reported upward only once confirmed
+        page.get_by_role("button", name="仍然报送上级").click()
         assert page.get_by_test_id("sheet-status").inner_text() == "已报送待审核"
         assert page.get_by_test_id("rate").inner_text() == "50.00"
         page.get_by_role("button", name="退出").click()
@@ -146,8 +155,8 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
         page.goto("/self-checks/2026/1/")
         beijing = page.locator("[data-testid='children'] tr[data-unit='北京市']")
         cells = beijing.locator("td").all_inner_texts()
-        assert "已报送待审核" in cells[3] and cells[4:8] == ["2", "1", "50.00", "1"]
-        assert "政府网站" in page.get_by_test_id("types").inner_text()
+        assert cells[2:9] == ["4", "3", "0", "1", "2", "1", "50.00"]
+        assert "已报送待审核" in page.locator(".list-table tr", has_text="北京市").first.inner_text()
         page.get_by_role("button", name="退出").click()
 
         # 海淀区 downloads its 通报 .docx, then sends it, edited, to its units as a notice.

@@ -228,8 +228,7 @@ def test_verdicts_prefill_the_sheet_count_in_the_circular_and_on_the_dashboard(c
     assert JournalEntry.objects.filter(action="monitoring_prefill", subject_id=sheet.pk).exists()
 
     today = timezone.localdate()
-    data = circular.circular_data(chain["tianjin"].org_unit, circular.quarter_overview(chain["tianjin"], today.year,
-                                                                                       (today.month - 1) // 3 + 1))
+    data = circular.circular_data(chain["tianjin"].org_unit, today.year, (today.month - 1) // 3 + 1)
     counted = {i["indicator"].code: i["count"] for i in data["indicators"]}
     assert counted["W_HOME_STALE"] == 1 and counted["W_EXPRESSION"] == 1 and counted["W_BLANK"] == 0
     import io
@@ -240,8 +239,7 @@ def test_verdicts_prefill_the_sheet_count_in_the_circular_and_on_the_dashboard(c
     table = next(t for t in doc.tables if t.rows[0].cells[1].text == "检查指标")
     rows = {(r.cells[1].text, r.cells[3].text) for r in table.rows[1:]}
     assert ("严重表述错误", "1") in rows and ("首页栏目不更新", "1") in rows
-    other = circular.circular_data(chain["beijing"].org_unit, circular.quarter_overview(chain["beijing"], today.year,
-                                                                                        (today.month - 1) // 3 + 1))
+    other = circular.circular_data(chain["beijing"].org_unit, today.year, (today.month - 1) // 3 + 1)
     assert all(i["count"] == 0 for i in other["indicators"])      # another subtree counts nothing of 天津's
 
     client.force_login(chain["tianjin"])

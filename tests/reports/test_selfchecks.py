@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from openpyxl import load_workbook
 
 from reports.models import CheckRound, CheckSheet, SpotCheckItem, SpotCheckReport
 from tests.accounts_media.conftest import normal_account
 from tests.factories import make_website
+from tests.jobs_helpers import export_all, run_queued_jobs
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -31,7 +31,9 @@ def registry(chain, tree):
 def open_q1(client, login, user, **dues):
     login(user)
     data = {"year": 2026, "quarter": 1, **{f"due_{k}": v for k, v in dues.items()}}
-    return client.post("/self-checks/open/", data, follow=True)
+    response = client.post("/self-checks/open/", data)
+    run_queued_jobs()  # 发起检查 is a job: the worker makes the sheets
+    return client.get(response.url, follow=True) if response.status_code == 302 else response
 
 
 def sheet_of(unit_name):
@@ -86,7 +88,7 @@ def test_county_quarter_filled_returned_accepted_and_reported_upward(client, cha
     login(chain["haidian"])
     own = sheet_of("海淀区")
     client.post(f"/self-checks/sheets/{own.pk}/save/", {"filler_name": "王区", "filler_phone": "010-88888888"})
-    html = client.post(f"/self-checks/sheets/{own.pk}/submit/", follow=True).content.decode()
+    html = client.post(f"/self-checks/sheets/{own.pk}/submit/", {"confirmed": "1"}, follow=True).content.decode()
     assert "待审核" in html
     html = client.post(f"/self-checks/sheets/{town.pk}/return/", {"reason": ""}, follow=True).content.decode()
     assert "请填写退回原因" in html
@@ -109,7 +111,11 @@ def test_county_quarter_filled_returned_accepted_and_reported_upward(client, cha
     portal = own.items.get()
     client.post(f"/self-checks/sheets/{own.pk}/save/", {"filler_name": "王区", "filler_phone": "010-88888888",
                                                         f"passed_{portal.pk}": "1"})
-    client.post(f"/self-checks/sheets/{own.pk}/submit/")
+    # 燕园 has not reported: reporting upward first asks for a confirmation that names it.
+    html = client.post(f"/self-checks/sheets/{own.pk}/submit/").content.decode()
+    assert "确认报送上级" in html and "海淀区燕园街道办事处" in html and "1 个下级单位" in html
+    assert sheet_of("海淀区").status == "draft"
+    client.post(f"/self-checks/sheets/{own.pk}/submit/", {"confirmed": "1"})
     own.refresh_from_db()
     assert (own.status, own.checked_count, own.failed_count, own.unregistered_count) == ("submitted", 3, 1, 1)
     # After reporting upward the county can no longer change its children's results.
@@ -165,20 +171,21 @@ def test_deadlines_due_and_overdue_with_the_clock_moved_and_the_overdue_export(c
         assert "已逾期" in html
         login(chain["beijing"])
         html = client.get("/self-checks/2026/1/").content.decode()
-        assert "其中逾期 3" in html  # 北京市商务局 and the two 海淀区 filers (due 3-17), not the districts (3-20)
+        assert 'data-testid="overdue-total">3<' in html  # 北京市商务局 and the two 海淀区 filers (due 3-17), not the districts (3-20)
     with time_machine.travel(at(2026, 3, 21), tick=False):
         login(chain["beijing"])  # a new session: the last one ended with the clock moved
         html = client.get("/self-checks/2026/1/").content.decode()
-        assert "其中逾期 5" in html  # now 海淀区 and 朝阳区 too
+        assert 'data-testid="overdue-total">5<' in html  # now 海淀区 and 朝阳区 too
+        # 导出逾期未报送单位: the list's export as a job, with the overdue filter.
         response = client.get("/self-checks/2026/1/overdue.xlsx")
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)).active
-    values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "北京市2026年第1季度检查逾期未报送单位"
-    assert values[1] == ["序号", "单位名称", "单位类别", "所属组织单位", "截止日期", "状态", "逾期天数"]
-    rows = {row[1]: row for row in values[2:]}
+        assert response.status_code == 302 and "overdue=1" in response.url
+        book = export_all(client, "/self-checks/2026/1/", {"overdue": "1"})
+    values = [[c.value for c in row] for row in book.active.iter_rows()]
+    head = values[0]
+    rows = {row[head.index("单位名称")]: dict(zip(head, row)) for row in values[1:]}
     assert sorted(rows) == sorted(["北京市商务局", "海淀区上庄镇政府", "海淀区燕园街道办事处", "海淀区", "朝阳区"])
-    assert rows["朝阳区"][2:] == ["组织单位", "北京市", datetime(2026, 3, 20), "未报送", 1]
-    assert rows["海淀区上庄镇政府"][2:] == ["填报单位", "海淀区", datetime(2026, 3, 17), "未报送", 4]
+    assert [rows["朝阳区"][k] for k in ("单位类别", "所属组织单位", "状态", "逾期天数")] == ["组织单位", "北京市", "未报送", "1"]
+    assert [rows["海淀区上庄镇政府"][k] for k in ("单位类别", "所属组织单位", "状态", "逾期天数")] == ["填报单位", "海淀区", "未报送", "4"]
 
 
 def test_a_nested_round_keeps_the_sheets_and_takes_the_earlier_deadline(client, chain, login, registry):
@@ -252,7 +259,7 @@ def test_reminders_three_days_before_and_on_the_day_once_each_with_the_clock_mov
         call_command("send_check_reminders", stdout=io.StringIO())  # twice the same day: once
         run_queued_jobs()  # the SMS and e-mail go out as a job (notifications)
     assert [m.mobile for m in sms.outbox] == ["13900000002", "13900000002"]  # each filer's 联系人
-    assert all("03月17日截止" in m.message for m in sms.outbox) and len(sms.outbox) == 2
+    assert all("将于2026-03-17截止（还有 3 天）" in m.message for m in sms.outbox) and len(sms.outbox) == 2
     login(chain["shangzhuang"])
     client.post(f"/self-checks/sheets/{town.pk}/submit/")  # no rows in the registry: reported at once
     assert sheet_of("海淀区上庄镇政府").status == "submitted"
@@ -265,7 +272,8 @@ def test_reminders_three_days_before_and_on_the_day_once_each_with_the_clock_mov
     with time_machine.travel(at(2026, 3, 20, 8), tick=False):  # the county's own date: SMS and e-mail
         call_command("send_check_reminders", stdout=io.StringIO())
         run_queued_jobs()
-    assert sms.outbox[-1].mobile == "13700001111" and "海淀区：" in sms.outbox[-1].message
+    county = [m for m in sms.outbox if m.mobile == "13700001111"]
+    assert len(county) == 2 and "海淀区：" in county[-1].message and "今日截止" in county[-1].message
     assert mail.outbox[-1].to == ["gk@haidian.gov.cn"] and "今日截止" in mail.outbox[-1].body
 
 

@@ -1,0 +1,103 @@
+"""检查季度's list of sheets on the shared list machinery: paged, sortable, filterable, the columns
+chosen, 导出 (all, or the overdue ones) as a job (decision 0038)."""
+import django_filters
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from govmedia.common.lists import Column, ListSpec, register
+from orgtree.selectors import unit_in_scope
+
+from .models import CheckSheet
+from .selectors import sheets_visible_to
+
+S = CheckSheet.Status
+
+
+class SheetFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="单位名称", method="filter_q")
+    status = django_filters.ChoiceFilter(label="状态", choices=S.choices, empty_label="全部")
+    overdue = django_filters.ChoiceFilter(label="是否逾期", choices=[("1", "已逾期未报送")], empty_label="全部",
+                                          method="filter_overdue")
+    kind = django_filters.ChoiceFilter(label="单位类别", choices=[("filer", "填报单位"), ("org", "组织单位")],
+                                       empty_label="全部", method="filter_kind")
+    unit = django_filters.CharFilter(label="组织单位代码", method="filter_unit")
+
+    class Meta:
+        model = CheckSheet
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(unit_name__contains=value.strip())
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(status__in=[S.DRAFT, S.RETURNED], due_date__lt=timezone.localdate())
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(filer_unit__isnull=value == "org")
+
+    def filter_unit(self, queryset, name, value):
+        viewer = getattr(self.request.user, "org_unit", None)
+        unit = unit_in_scope(viewer, value) if viewer else None
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(org_path__startswith=unit.path)
+
+
+def sheet_querysets(request):
+    """The quarter's sheets of the user's subtree (year and quarter from the query string)."""
+    try:
+        year, quarter = int(request.GET.get("year", "")), int(request.GET.get("quarter", ""))
+    except ValueError:
+        return CheckSheet.objects.none(), CheckSheet.objects.none()
+    qs = sheets_visible_to(request.user).filter(year=year, quarter=quarter).select_related("org_unit__parent")
+    return qs, qs
+
+
+def _supervisor(row) -> str:
+    return row.supervisor_name
+
+
+def _overdue_days(row) -> str:
+    today = timezone.localdate()
+    return str((today - row.due_date).days) if row.is_overdue(today) else ""
+
+
+def _status_html(row):
+    if row.is_overdue(timezone.localdate()):
+        return format_html('{} <span class="badge text-bg-danger">已逾期</span>', row.get_status_display())
+    return row.get_status_display()
+
+
+def _done(value_of):
+    return lambda row: value_of(row) if row.is_done else "—"
+
+
+SHEET_LIST = register(ListSpec(
+    name="check_sheets",
+    filterset_class=SheetFilter,
+    default_ordering=("due_date", "id"),  # (not org_path: its ordered index walk reads the whole country)
+    export_filename="检查结果信息表报送情况.xlsx",
+    export_sheet="报送情况",
+    querysets=sheet_querysets,
+    row_class=lambda row: "table-warning" if row.is_overdue(timezone.localdate()) else "",
+    actions=lambda row, request: format_html('<a class="btn btn-link btn-sm p-0" href="{}">{}</a>',
+                                             reverse("checks:sheet", args=[row.pk]),
+                                             "审核" if row.status == S.SUBMITTED else "查看"),
+    columns=[
+        Column("name", "单位名称", lambda r: r.unit_name, sort="unit_name", choosable=False),
+        Column("kind", "单位类别", lambda r: "填报单位" if r.is_filer_sheet else "组织单位"),
+        Column("supervisor", "所属组织单位", _supervisor),
+        Column("due", "截止日期", lambda r: r.due_date, sort="due_date"),
+        Column("status", "状态", lambda r: r.get_status_display(), sort="status", html=_status_html),
+        Column("overdue_days", "逾期天数", _overdue_days),
+        Column("checked", "检查数量", _done(lambda r: r.checked_count), sort="checked_count"),
+        Column("failed", "不合格数量", _done(lambda r: r.failed_count), sort="failed_count"),
+        Column("rate", "合格率(%)", _done(lambda r: r.pass_rate if r.pass_rate is not None else "—")),
+        Column("unregistered", "未备案账号", _done(lambda r: r.unregistered_count), default=False),
+        Column("submitted", "报送时间", lambda r: timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M")
+               if r.submitted_at else "", sort="submitted_at", nulls_last=True),
+        Column("filler", "填表人", lambda r: r.filler_name, default=False),
+        Column("phone", "联系电话", lambda r: r.filler_phone, default=False),
+    ],
+))

@@ -1,0 +1,108 @@
+"""检查季度 figures from database aggregates (decision 0038): one row per direct child of a unit —
+the unit's own sheet, each of its own filer units' sheets, each child org unit with its whole
+subtree summed — so the page costs a few GROUP BY queries whatever the subtree's size, and the
+rows add up to the headline (every reported row counted once, through each sheet's own counts).
+"""
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from orgtree.models import OrgUnit
+
+from .models import CheckRound, CheckSheet, pass_rate
+
+DONE = ("submitted", "accepted")
+
+
+@dataclass
+class Row:
+    """One line of the per-unit table: a sheet (本单位 / a filer unit) or a child org unit's subtree."""
+
+    name: str
+    kind: str                       # 本单位 / 填报单位 / 下级组织单位
+    due: int = 0                    # 应报
+    reported: int = 0               # 已报送 (submitted or accepted)
+    returned: int = 0               # 已退回
+    overdue: int = 0                # 已逾期
+    checked: int = 0
+    failed: int = 0
+    unregistered: int = 0
+    code: str = ""                  # a child org unit: drill down
+    sheet: CheckSheet | None = None  # a single sheet
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def rate(self):
+        return pass_rate(self.checked, self.failed)
+
+    @property
+    def pending(self) -> int:
+        return self.due - self.reported
+
+
+AGGREGATE = """
+    SELECT {key} AS key, count(*),
+           count(*) FILTER (WHERE status IN ('submitted', 'accepted')),
+           count(*) FILTER (WHERE status = 'returned'),
+           count(*) FILTER (WHERE status IN ('draft', 'returned') AND due_date < %(today)s),
+           coalesce(sum(own_checked_count) FILTER (WHERE status IN ('submitted', 'accepted')), 0),
+           coalesce(sum(own_failed_count) FILTER (WHERE status IN ('submitted', 'accepted')), 0),
+           coalesce(sum(own_unregistered_count) FILTER (WHERE status IN ('submitted', 'accepted')), 0)
+    FROM reports_checksheet
+    WHERE year = %(year)s AND quarter = %(quarter)s AND {where}
+    GROUP BY 1"""
+
+
+def _fill(row: Row, values) -> Row:
+    row.due, row.reported, row.returned, row.overdue, row.checked, row.failed, row.unregistered = values
+    return row
+
+
+def unit_rows(unit: OrgUnit, year: int, quarter: int, today) -> list[Row]:
+    """The per-unit table of `unit` for a quarter: its own sheet, its filer units' sheets, its
+    child org units (each summed over its subtree). Two queries."""
+    params = {"year": year, "quarter": quarter, "today": today, "path": unit.path, "like": unit.path + "_%"}
+    depth = len(unit.ancestor_codes) + 2  # '/GB0000/110000/' split on '/': the child's code is the next part
+    child_code = f"split_part(org_path, '/', {depth})"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT a.*, o.name FROM ({AGGREGATE.format(key=child_code, where='org_path LIKE %(like)s')}) a "
+                       "LEFT JOIN orgtree_orgunit o ON o.code = a.key", params)
+        found = cursor.fetchall()
+    by_child = {row[0]: row[1:-1] for row in found}
+    names = {row[0]: row[-1] for row in found}
+    own = list(CheckSheet.objects.filter(year=year, quarter=quarter, org_path=unit.path).select_related("org_unit")
+               .order_by("filer_unit_id", "unit_name", "id"))
+    rows = []
+    for sheet in own:
+        done = sheet.status in DONE
+        kind = "填报单位" if sheet.filer_unit_id else "本单位"
+        rows.append(Row(sheet.unit_name, kind, 1, int(done), int(sheet.status == CheckSheet.Status.RETURNED),
+                        int(sheet.is_overdue(today)), sheet.own_checked_count if done else 0,
+                        sheet.own_failed_count if done else 0, sheet.own_unregistered_count if done else 0, sheet=sheet))
+    rows.sort(key=lambda r: r.kind != "本单位")
+    for code in sorted(by_child):
+        rows.append(_fill(Row(names.get(code) or code, "下级组织单位", code=code), by_child[code]))
+    return rows
+
+
+def headline(rows: list[Row]) -> Row:
+    total = Row("合计", "")
+    for row in rows:
+        for name in ("due", "reported", "returned", "overdue", "checked", "failed", "unregistered"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return total
+
+
+def subtree_totals(unit: OrgUnit, year: int, quarter: int, today) -> Row:
+    """The headline straight from the sheets of the subtree (one query), whatever the rows say."""
+    params = {"year": year, "quarter": quarter, "today": today, "like": unit.path + "%"}
+    with connection.cursor() as cursor:
+        cursor.execute(AGGREGATE.format(key="1", where="org_path LIKE %(like)s"), params)
+        found = cursor.fetchone()
+    return _fill(Row("合计", ""), found[1:]) if found else Row("合计", "")
+
+
+def rounds_of(unit: OrgUnit, year: int, quarter: int):
+    """The rounds covering `unit` this quarter: opened by it or an ancestor (with their job)."""
+    return list(CheckRound.objects.filter(year=year, quarter=quarter, opened_by__code__in=unit.ancestor_codes)
+                .select_related("job", "opened_by").order_by("opened_by__path"))
