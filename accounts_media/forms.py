@@ -33,6 +33,12 @@ class LimitedCharField(forms.CharField):
         if "maxlength" in attrs:
             attrs["data-maxlength"] = attrs.pop("maxlength")
         return attrs
+def no_formula(value: str) -> None:
+    """A name that begins with = is a spreadsheet formula wherever it is opened (issue 29)."""
+    if value.lstrip().startswith("="):
+        raise forms.ValidationError("名称不能以“=”开头。")
+
+
 NEEDS_PLATFORM_NAME = {t.code for t in ACCOUNT_TYPES if t.needs_platform_name}
 NEEDS_WECHAT_KIND = {t.code for t in ACCOUNT_TYPES if t.has_wechat_kind}
 
@@ -51,7 +57,8 @@ class AccountForm(forms.Form):
     wechat_kind = forms.ChoiceField(label="微信公众号类型", choices=WECHAT_KIND_CHOICES, required=False, widget=forms.RadioSelect)
     platform_name = LimitedCharField(label="其他账号类型/平台名称", max_length=50, required=False)
     url = LimitedCharField(label="文章链接/主页链接/下载链接", max_length=1000, error_messages={"required": "链接不能为空"})
-    name = LimitedCharField(label="名称", max_length=100, error_messages={"required": "名称不能为空"})
+    name = LimitedCharField(label="名称", max_length=100, error_messages={"required": "名称不能为空"},
+                            validators=[no_formula])
     represents_government = forms.TypedChoiceField(
         label="账号是否代表省/市/县（区）人民政府或国务院部门", choices=YES_NO, coerce=lambda v: v == "1",
         widget=forms.RadioSelect, error_messages={"required": "请选择账号是否代表省/市/县（区）人民政府或国务院部门"})

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "govmedia.ops.middleware.RequestLogMiddleware",  # ops: request id and one log line per request
+    "govmedia.common.input_guard.InputGuardMiddleware",  # NUL in a path or parameter: 400 (issue 29)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from govmedia.common.ratelimit import over_limit
 
+from . import records as R
 from . import selectors
 
 TITLE = "全国政务新媒体与政府网站 · 变更记录"
@@ -121,7 +122,7 @@ def json_feed(request):
             "content_text": _text(item),
             "date_published": item["at"].isoformat(),
             "tags": [item["event_label"]],
-            "_govmedia": {"event": item["event"], "record": item["record"]},
+            "_govmedia": {"event": item["event"], "record": R.public(item["record"])},
         } for item in data["items"]],
     }
     if data["has_next"]:

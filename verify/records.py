@@ -63,7 +63,8 @@ def _latest_event(subject_type: str, events: Q):
 
 # --- querysets ----------------------------------------------------------------------------
 ACCOUNT_FIELDS = ("id", "media_code", "name", "account_type", "wechat_kind", "platform_name", "platform_id",
-                  "org_path", "status", "removed_at", "removal", "created_at", "updated_at", "filer_unit__name")
+                  "org_path", "status", "removed_at", "removal", "created_at", "updated_at", "url", "filer_unit__name",
+                  "filer_unit__updated_at")
 WEBSITE_FIELDS = ("id", "site_code", "name", "homepage", "homepage_key", "other_domains", "sponsor", "org_path",
                   "run_status", "final_approved_at", "created_at", "updated_at")
 
@@ -119,8 +120,20 @@ def org_chain(path: str, names: dict[str, str]) -> list[str]:
     return [names[code] for code in cascade_codes(path) if code and code in names]
 
 
+def _changed(*moments):
+    """The record's last change: the latest of its row's, its holder's and its public event's time
+    (the API's Last-Modified; a rename moves it, unlike the status date)."""
+    return max((m for m in moments if m is not None), default=None)
+
+
+def public(record: dict) -> dict:
+    """The record without its internal keys (`_changed`): what open data and feeds write."""
+    return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
 def account_record(account, names: dict[str, str]) -> dict:
     status = account_status(account)
+    since = getattr(account, "since", None)
     return {
         "kind": "account",
         "media_code": account.media_code,
@@ -128,16 +141,19 @@ def account_record(account, names: dict[str, str]) -> dict:
         "type": display_type(account.account_type, account.wechat_kind or None, account.platform_name),
         "type_code": account.account_type,
         "platform_id": account.platform_id,
+        "url": account.url,
         "holder": account.filer_unit.name,
         "org_chain": org_chain(account.org_path, names),
         "status": status,
         "status_label": ACCOUNT_STATUS_LABELS[status],
-        "since": _day(getattr(account, "since", None) or account.created_at),
+        "since": _day(since or account.created_at),
         "page": f"/verify/{account.media_code}/",
+        "_changed": _changed(account.updated_at, account.filer_unit.updated_at, since),
     }
 
 
 def website_record(site, names: dict[str, str]) -> dict:
+    since = getattr(site, "since", None)
     return {
         "kind": "website",
         "site_code": site.site_code,
@@ -147,8 +163,9 @@ def website_record(site, names: dict[str, str]) -> dict:
         "org_chain": org_chain(site.org_path, names),
         "status": site.run_status,
         "status_label": WEBSITE_STATUS_LABELS.get(site.run_status, site.run_status),
-        "since": _day(getattr(site, "since", None) or site.final_approved_at or site.created_at),
+        "since": _day(since or site.final_approved_at or site.created_at),
         "page": f"/verify/{site.site_code}/",
+        "_changed": _changed(site.updated_at, since),
     }
 
 

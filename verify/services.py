@@ -25,11 +25,24 @@ CHUNK = 2000
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ACCOUNT_COLUMNS = [("media_code", "新媒体标识码"), ("name", "账号名称"), ("type", "账号类型"), ("platform_id", "账号ID"),
                    ("holder", "填报单位全称"), ("org1", "省/部"), ("org2", "市/省局"), ("org3", "区县"),
-                   ("status_label", "状态"), ("since", "起始日期")]
+                   ("status_label", "状态"), ("since", "起始日期"), ("url", "账号链接")]
 WEBSITE_COLUMNS = [("site_code", "网站标识码"), ("name", "网站名称"), ("homepage", "首页网址"), ("holder", "主办单位"),
                    ("org1", "省/部"), ("org2", "市/省局"), ("org3", "区县"), ("status_label", "运行状态"),
                    ("since", "起始日期")]
 FILES = {"accounts": ACCOUNT_COLUMNS, "websites": WEBSITE_COLUMNS}
+
+
+# A cell a spreadsheet would read as a formula (= + - @, or a tab / carriage return before one)
+# is written with a leading apostrophe, as OWASP advises for CSV; a plain number stays as it is.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START) and not NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 def folder(day: date | str) -> str:
@@ -91,8 +104,8 @@ def _write(kind: str, day: date, names: dict[str, str]) -> dict:
     for record in _records(kind, names):
         chain = record["org_chain"] + ["", "", ""]
         row = {**record, "org1": chain[0], "org2": chain[1], "org3": chain[2]}
-        writer.writerow([row[key] for key, _ in columns])
-        json_sink.write(((", " if count else "\n") + json.dumps(record, ensure_ascii=False)).encode())
+        writer.writerow([safe_cell(row[key]) for key, _ in columns])
+        json_sink.write(((", " if count else "\n") + json.dumps(R.public(record), ensure_ascii=False)).encode())
         count += 1
     json_sink.write(('\n], "count": %d}\n' % count).encode())
     csv_text.flush()

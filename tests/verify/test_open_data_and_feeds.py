@@ -40,7 +40,7 @@ def test_the_daily_snapshot_holds_every_normal_account_and_website(storage, ping
     raw = read(f"{folder}/accounts.csv")
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["新媒体标识码", "账号名称", "账号类型", "账号ID", "填报单位全称", "省/部", "市/省局", "区县", "状态", "起始日期"]
+    assert rows[0] == ["新媒体标识码", "账号名称", "账号类型", "账号ID", "填报单位全称", "省/部", "市/省局", "区县", "状态", "起始日期", "账号链接"]
     assert sorted(r[1] for r in rows[1:]) == ["平安北京", "平安北京交警"]
     assert {r[4] for r in rows[1:]} == {"北京市商务局"} and {r[5] for r in rows[1:]} == {"北京市"}
     sites_rows = list(csv.DictReader(io.StringIO(read(f"{folder}/websites.csv").decode("utf-8-sig"))))
