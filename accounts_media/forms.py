@@ -2,7 +2,7 @@ from django import forms
 
 from accounts.validators import validate_landline, validate_mobile, validate_phone
 
-from .models import MediaAccount
+from .models import MediaAccount, Status
 from .platforms import ACCOUNT_TYPES, TYPE_BY_CODE, WECHAT_KIND_CHOICES, PlatformIdError, extract_platform_id
 from .services import holder_of
 
@@ -180,6 +180,19 @@ class CloseForm(forms.Form):
                                   error_messages={"required": "注销日期不能为空", "invalid": "请输入正确的日期"})
     detail = LimitedCharField(label="详细说明", max_length=500, widget=forms.Textarea(attrs={"rows": 4}),
                              error_messages={"required": "详细说明不能为空", "max_length": "详细说明不能超过500字"})
+    # 继任账号 (issue 29): the registered account its followers should follow; 官方账号查询 and the
+    # badge then say 已关停，请关注 X (verify.continuity sets it when the closure is approved).
+    successor = forms.CharField(label="继任账号的新媒体标识码（选填）", max_length=20, required=False, strip=True,
+                                help_text="如有接替该账号的新账号，填写其新媒体标识码，公众查询时将提示关注继任账号")
+
+    def clean_successor(self):
+        code = self.cleaned_data.get("successor", "").upper()
+        if not code:
+            return ""
+        found = MediaAccount.objects.filter(media_code=code, removed_at__isnull=True, status=Status.NORMAL).first()
+        if found is None:
+            raise forms.ValidationError("未找到该新媒体标识码对应的正常账号，请核对。")
+        return code
 
     def clean_cancel_date(self):
         from django.utils import timezone

@@ -54,6 +54,17 @@ ACTIONS = {
     "notice_send": "下发通知",
     "notice_open": "查看通知",
     "notice_download": "下载通知附件",
+    # the public side (verify, issue 29): 举报仿冒账号 (transitions of verify.imitation.WORKFLOW),
+    # 继任账号, and the reuse watch of closed accounts
+    "imitation_report": "举报仿冒账号",
+    "imitation_surface": "多次查询未登记",
+    "imitation_again": "再次举报",
+    "imitation_lookups": "累计查询次数",
+    "imitation_confirm": "确认仿冒",
+    "imitation_genuine": "确认非仿冒",
+    "imitation_handled": "已处置",
+    "account_successor": "设定继任账号",
+    "account_reuse": "关停账号链接重新可访问",
 }
 
 # The subject types, as the admin's filter names them.
@@ -65,6 +76,7 @@ SUBJECT_TYPES = {
     "user": "用户",
     "report": "抽查上报",
     "notice": "通知",
+    "imitation_report": "举报仿冒账号",
 }
 
 # model label → subject type (the engine's two and ours); any other model uses its model name.

@@ -64,7 +64,8 @@ def _latest_event(subject_type: str, events: Q):
 # --- querysets ----------------------------------------------------------------------------
 ACCOUNT_FIELDS = ("id", "media_code", "name", "account_type", "wechat_kind", "platform_name", "platform_id",
                   "org_path", "status", "removed_at", "removal", "created_at", "updated_at", "url", "filer_unit__name",
-                  "filer_unit__updated_at")
+                  "filer_unit__updated_at", "succession__successor__name", "succession__successor__media_code",
+                  "succession__successor__status", "succession__successor__removed_at")
 WEBSITE_FIELDS = ("id", "site_code", "name", "homepage", "homepage_key", "other_domains", "sponsor", "org_path",
                   "run_status", "final_approved_at", "created_at", "updated_at")
 
@@ -73,7 +74,7 @@ def registered_accounts() -> QuerySet:
     """Accounts that were ever registered (they carry a 新媒体标识码), with only the public columns."""
     return (MediaAccount.objects.filter(media_code__isnull=False)
             .annotate(since=Coalesce(_latest_event("media_account", ACCOUNT_EVENTS), F("created_at")))
-            .select_related("filer_unit").only(*ACCOUNT_FIELDS))
+            .select_related("filer_unit", "succession__successor").only(*ACCOUNT_FIELDS))
 
 
 def registered_websites() -> QuerySet:
@@ -131,6 +132,28 @@ def public(record: dict) -> dict:
     return {k: v for k, v in record.items() if not k.startswith("_")}
 
 
+def successor_of(account) -> dict | None:
+    """继任账号 of a closed account, when it names one that is registered (and not deleted)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        successor = account.succession.successor
+    except ObjectDoesNotExist:
+        return None
+    if successor is None or not successor.media_code or successor.removed_at is not None:
+        return None
+    return {"name": successor.name, "media_code": successor.media_code, "page": f"/verify/{successor.media_code}/"}
+
+
+def answer_text(record: dict, answer: str) -> str:
+    """The plain answer; a closed account with a successor says whom to follow (已关停，请关注 X)."""
+    text = ACCOUNT_ANSWERS[answer] if record is None or record.get("kind") == "account" else WEBSITE_ANSWERS[answer]
+    successor = (record or {}).get("successor")
+    if answer == CLOSED and successor:
+        return f"已关停，请关注“{successor['name']}”"
+    return text
+
+
 def account_record(account, names: dict[str, str]) -> dict:
     status = account_status(account)
     since = getattr(account, "since", None)
@@ -148,6 +171,7 @@ def account_record(account, names: dict[str, str]) -> dict:
         "status_label": ACCOUNT_STATUS_LABELS[status],
         "since": _day(since or account.created_at),
         "page": f"/verify/{account.media_code}/",
+        "successor": successor_of(account) if status == PUBLIC_CLOSED else None,
         "_changed": _changed(account.updated_at, account.filer_unit.updated_at, since),
     }
 

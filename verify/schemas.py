@@ -8,6 +8,12 @@ from ninja import Schema
 from pydantic import Field
 
 
+class SuccessorOut(Schema):
+    name: str = Field(description="继任账号名称")
+    media_code: str = Field(description="继任账号的新媒体标识码")
+    page: str = Field(description="继任账号的公开核验页面")
+
+
 class AccountOut(Schema):
     kind: Literal["account"]
     media_code: str = Field(description="新媒体标识码")
@@ -22,6 +28,7 @@ class AccountOut(Schema):
     status_label: str = Field(description="状态（中文）")
     since: str = Field(description="该状态的起始日期（YYYY-MM-DD）")
     page: str = Field(description="公开核验页面的路径")
+    successor: Optional[SuccessorOut] = Field(None, description="已关停账号的继任账号（关停时指定），请关注它")
 
 
 class WebsiteOut(Schema):

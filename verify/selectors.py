@@ -87,7 +87,7 @@ def verify_link(link: str) -> Answer:
     (record,) = R.account_records(found)
     answer = R.account_answer(found[0])
     note = f"该账号已于 {record['since']} 删除（退出监管）。" if record["status"] == R.PUBLIC_DELETED else ""
-    return Answer(link, answer, R.ACCOUNT_ANSWERS[answer], note, record)
+    return Answer(link, answer, R.answer_text(record, answer), note, record)
 
 
 def _key_expression():
@@ -135,7 +135,7 @@ def search_accounts(name: str, limit: int = SEARCH_LIMIT) -> Answer:
     best = next((r for r in exact if r["status"] == R.PUBLIC_NORMAL), exact[0])
     answer = R.REGISTERED if best["status"] == R.PUBLIC_NORMAL else R.CLOSED
     note = f"共有 {len(exact)} 个同名账号，请核对平台与填报单位。" if len(exact) > 1 else ""
-    return Answer(name, answer, R.ACCOUNT_ANSWERS[answer], note, best, [r for r in found if r is not best])
+    return Answer(name, answer, R.answer_text(best, answer), note, best, [r for r in found if r is not best])
 
 
 def search_websites(name: str, limit: int = SEARCH_LIMIT) -> Answer:

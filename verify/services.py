@@ -118,6 +118,51 @@ def _write(kind: str, day: date, names: dict[str, str]) -> dict:
     return {"count": count, "files": files}
 
 
+def _write_accountability(day: date) -> dict:
+    """accountability.csv: the figures per org unit and quarter (verify.accountability)."""
+    from . import accountability
+
+    rows = accountability.rebuild(day)
+    sink = _Hashing()
+    text = io.TextIOWrapper(sink, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text)
+    writer.writerow([title for _, title, _ in accountability.COLUMNS])
+    for row in rows:
+        writer.writerow([safe_cell("" if row[key] is None else row[key]) for key, _, _ in accountability.COLUMNS])
+    text.flush()
+    info = {"size": sink.size, "sha256": sink.sha.hexdigest()}
+    _save(f"{folder(day)}/accountability.csv", sink)
+    text.detach()
+    return {"count": len(rows), "files": {"accountability.csv": info}}
+
+
+def _string_schema(columns, dates=("since",)) -> dict:
+    return {"fields": [{"name": title, "title": key, "type": "date" if key in dates else "string"}
+                       for key, title in columns], "missingValues": [""]}
+
+
+def datapackage(day: date, files: dict) -> dict:
+    """The Frictionless Data Package descriptor of the day's CSV files (with their sizes and hashes)."""
+    from . import accountability
+
+    def resource(name, title, schema):
+        info = files[name]
+        return {"name": name.split(".")[0], "path": name, "title": title, "format": "csv", "mediatype": "text/csv",
+                "encoding": "utf-8-sig", "bytes": info["size"], "hash": f"sha256:{info['sha256']}", "schema": schema}
+
+    return {
+        "name": f"govmedia-{day}", "title": f"全国政务新媒体与政府网站开放数据（{day}）",
+        "description": "正常状态的政务新媒体账号与政府网站（公开字段），以及各组织单位按季度的履职数据。见 docs/api.md。",
+        "created": timezone.localtime().isoformat(timespec="seconds"),
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "resources": [
+            resource("accounts.csv", "政务新媒体账号", _string_schema(ACCOUNT_COLUMNS)),
+            resource("websites.csv", "政府网站", _string_schema(WEBSITE_COLUMNS)),
+            resource("accountability.csv", "各组织单位履职数据（按季度）", accountability.table_schema()),
+        ],
+    }
+
+
 def publish_open_data(today: date | None = None) -> dict:
     """Write the snapshot of `today` (Beijing date) and drop the days past the kept window.
 
@@ -130,10 +175,15 @@ def publish_open_data(today: date | None = None) -> dict:
         written = _write(kind, today, names)
         manifest["counts"][kind] = written["count"]
         manifest["files"].update(written["files"])
-    for kind in FILES:
-        body = json.dumps(open_data_schema(kind), ensure_ascii=False, indent=1).encode()
-        manifest["files"][f"{kind}.schema.json"] = {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
-        _replace(f"{folder(today)}/{kind}.schema.json", body)
+    written = _write_accountability(today)
+    manifest["counts"]["accountability"] = written["count"]
+    manifest["files"].update(written["files"])
+    extra = {f"{kind}.schema.json": open_data_schema(kind) for kind in FILES}
+    extra["datapackage.json"] = datapackage(today, manifest["files"])
+    for name, content in extra.items():
+        body = json.dumps(content, ensure_ascii=False, indent=1).encode()
+        manifest["files"][name] = {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+        _replace(f"{folder(today)}/{name}", body)
     # The manifest is written last: a day is listed only once all its files are in place.
     _replace(f"{folder(today)}/manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
     prune(today)
@@ -155,6 +205,11 @@ def days() -> list[str]:
     except FileNotFoundError:
         return []
     return sorted((d for d in folders if DAY.match(d)), reverse=True)
+
+
+def latest_day() -> str | None:
+    """The newest day whose files are all written (its manifest exists)."""
+    return next((d for d in days() if default_storage.exists(f"{folder(d)}/manifest.json")), None)
 
 
 def manifest_of(day: str) -> dict | None:

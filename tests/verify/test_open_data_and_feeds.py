@@ -32,7 +32,7 @@ def read(name):
 def test_the_daily_snapshot_holds_every_normal_account_and_website(storage, pingan, sites, client):
     today = timezone.localdate()
     manifest = publish_open_data(today)
-    assert manifest["counts"] == {"accounts": 2, "websites": 2}  # the closed account, the offline and uncoded sites are out
+    assert manifest["counts"] == {"accounts": 2, "websites": 2, "accountability": 1}  # the closed account, the offline and uncoded sites are out
     folder = f"opendata/{today}"
     for name, info in manifest["files"].items():
         body = read(f"{folder}/{name}")
@@ -75,7 +75,8 @@ def test_a_second_run_replaces_the_day_and_thirty_days_are_kept(storage, pingan)
     kept = days()
     assert kept[0] == str(today) and kept[-1] == str(today - timedelta(days=30)) and len(kept) == 31
     _, files = default_storage.listdir(f"opendata/{today}")
-    assert sorted(files) == ["accounts.csv", "accounts.json", "accounts.schema.json", "manifest.json",
+    assert sorted(files) == ["accountability.csv", "accounts.csv", "accounts.json", "accounts.schema.json",
+                             "datapackage.json", "manifest.json",
                              "websites.csv", "websites.json", "websites.schema.json"]
 
 
