@@ -61,9 +61,12 @@ def watch_reuse(limit: int | None = None, fetcher=None) -> dict:
     """One run of the reuse watch (scheduled daily): fetch up to VERIFY_REUSE_BATCH closed
     accounts' links; a link that turns active is journaled and told to the org unit once
     (again only after it went quiet in between)."""
+    from monitoring import conf
     from monitoring.fetchers import make_fetcher
     from notifications.services import notify_org_units
 
+    if not conf.get("MONITORING_ENABLED"):  # an intranet without outside access: nothing is fetched
+        return {"checked": 0, "told": 0}
     own_fetcher = fetcher is None
     fetcher = fetcher or make_fetcher()
     limit = limit or settings.VERIFY_REUSE_BATCH
