@@ -8,11 +8,10 @@ from datetime import timedelta
 import feedparser
 import pytest
 import time_machine
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from tests.conftest import requires_postgres
-from tests.verify.conftest import registered
+from tests.verify.conftest import day_on_disk, registered
 from verify.services import publish_open_data
 
 NUL_URLS = ["/api/v1/search/accounts?name=a%00b", "/api/v1/search/websites?name=a%00b", "/api/v1/accounts/a%00b",
@@ -69,13 +68,7 @@ def test_open_data_is_a_valid_data_package_with_the_account_url(client, pingan, 
     registered(chain, '=HYPERLINK("http://evil.example/","点击核验")', "BL", "https://space.bilibili.com/476725595")
     today = timezone.localdate()
     publish_open_data(today)
-    folder = tmp_path / "opendata" / str(today)
-    if not folder.exists():  # the database storage: copy the day out to validate it as files
-        folder.mkdir(parents=True)
-        _, names = default_storage.listdir(f"opendata/{today}")
-        for name in names:
-            with default_storage.open(f"opendata/{today}/{name}", "rb") as fh:
-                (folder / name).write_bytes(fh.read())
+    folder = day_on_disk(tmp_path, today)
     report = validate(str(folder / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = Package(str(folder / "datapackage.json"))
