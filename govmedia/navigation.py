@@ -22,7 +22,6 @@ MENU = (
     MenuItem("政府网站", "websites:review_list", ORG_UNITS, "websites"),
     MenuItem("政府网站信息", "websites:site_home", SITES, "websites"),
     MenuItem("数据看板", "dashboard:home", ORG_UNITS, "dashboard"),
-    MenuItem("举报仿冒账号", "imitation:list", ORG_UNITS, "imitation"),
     MenuItem("下载中心", "jobs:center", ORG_UNITS | FILERS, "jobs"),
     MenuItem("操作日志", "journal:org_log", ORG_UNITS, "journal"),
     MenuItem("消息中心", "notifications:center", SIGNED_IN, "notifications"),

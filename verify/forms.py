@@ -18,6 +18,8 @@ class VerifyForm(forms.Form):
 class ReportForm(forms.Form):
     """举报仿冒账号 (public, no login): always with the image 验证码."""
 
+    use_required_attribute = False  # the page checks on the server (novalidate), like every form of ours
+
     link = forms.CharField(label="账号链接", max_length=1000, strip=True,
                            help_text="粘贴疑似仿冒账号的主页链接或文章链接（也可粘贴分享文字）",
                            error_messages={"required": "请粘贴疑似仿冒账号的链接。", "max_length": "链接过长，请只粘贴链接本身。"})

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, CharField, F, Func, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 
 from accounts_media.platforms import PlatformIdError, extract_platform_id, platform_of
 from reviews.models import JournalEntry
@@ -90,10 +91,9 @@ def verify_link(link: str) -> Answer:
     return Answer(link, answer, R.answer_text(record, answer), note, record)
 
 
-def _key_expression():
-    """names.KEY_SQL as an ORM expression: the expression of the trigram index (migration 0002)."""
-    return Func(F("name"), Value(names.FILLER), Value(""), Value("g"), function="regexp_replace",
-                output_field=CharField())
+def _key_column(model):
+    """The stored folded key (names.KEY_SQL, a generated column of migration 0004, PostgreSQL only)."""
+    return RawSQL(f'"{model._meta.db_table}"."name_key"', [], output_field=CharField())
 
 
 def _near(qs, name: str):
@@ -110,7 +110,7 @@ def _near(qs, name: str):
         return qs.filter(near).order_by(exact, "-id")
     from django.contrib.postgres.search import TrigramSimilarity
 
-    qs = qs.annotate(key=_key_expression())
+    qs = qs.annotate(key=_key_column(qs.model))
     near = Q(name__in={name, simplified})
     if key:
         near |= Q(key__trigram_similar=key)
