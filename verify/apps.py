@@ -8,6 +8,9 @@ class VerifyConfig(AppConfig):
 
     def ready(self):
         from . import continuity  # noqa: F401  (the engine observer of approve_close: 继任账号)
+        from .imitation import connect_signals
+
+        connect_signals()  # 举报 items move with a moved subtree
         from notifications.kinds import KINDS, register
 
         if "imitation" not in KINDS:

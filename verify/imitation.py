@@ -192,3 +192,19 @@ def public_counts() -> dict:
         counts[row["status"]] = row["items"]
     return {"by_status": [{"status": s.value, "label": s.label, "count": counts[s.value]} for s in S],
             "total": sum(counts.values())}
+
+
+def _move_paths(sender, old_prefix, new_prefix, **kwargs):
+    """挂接关系: a moved subtree takes its 举报 items along (decision 0014), so the new chain above
+    settles them and the old one no longer sees them."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Substr
+
+    ImitationReport.objects.filter(org_path__startswith=old_prefix).update(
+        org_path=Concat(Value(new_prefix), Substr("org_path", len(old_prefix) + 1)))
+
+
+def connect_signals() -> None:
+    from orgtree.signals import subtree_moved
+
+    subtree_moved.connect(_move_paths, dispatch_uid="verify_imitation_move_paths")

@@ -116,3 +116,17 @@ def test_every_transition_is_a_registered_journal_action():
 def test_filers_and_sites_have_no_queue(client, users, user_key):
     client.force_login(users[user_key])
     assert client.get(reverse("imitation:list")).status_code == 403
+
+
+def test_items_move_with_a_moved_subtree(client, pingan, chain, tree):
+    from orgtree.services import move_org_unit
+
+    citizen_report(client, "https://www.douyin.com/user/MS4wLjABAAAAxxxxxxxxxxxxxxxxxxxxxxxxx", "平安北京交警")
+    item = ImitationReport.objects.get()
+    assert item.org_unit.code == "110000"
+    item.org_path = tree["110108"].path  # as if routed to 海淀区
+    item.org_unit = tree["110108"]
+    item.save()
+    move_org_unit(tree["110108"], tree["120000"])
+    item.refresh_from_db()
+    assert item.org_path == "/GB0000/120000/110108/"
