@@ -7,18 +7,19 @@ class NoStoreMiddleware:
     and every JSON answer: they carry personal data (names, mobiles, initial passwords).
 
     A public endpoint that declares itself cacheable (`Cache-Control: public`: the API, the open
-    data, the badge's QR code) keeps its header as long as it sets no cookie: it carries only the
-    public fields of decision 0020, the same for everyone (issue 29)."""
+    data, the badge's QR code) keeps its header for an anonymous request that sets no cookie: it
+    carries only the public fields of decision 0020, the same for everyone (issue 29). Signed in,
+    everything stays no-store (issue 19)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if _declared_public(response):
-            return response
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
+        if not signed_in and _declared_public(response):
+            return response
         content_type = response.get("Content-Type", "")
         attachment = "attachment" in response.get("Content-Disposition", "")
         if signed_in or attachment or content_type.startswith("application/json"):
