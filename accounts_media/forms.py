@@ -2,7 +2,7 @@ from django import forms
 
 from accounts.validators import validate_landline, validate_mobile, validate_phone
 
-from .models import MediaAccount
+from .models import MediaAccount, Status
 from .platforms import ACCOUNT_TYPES, TYPE_BY_CODE, WECHAT_KIND_CHOICES, PlatformIdError, extract_platform_id
 from .services import holder_of
 
@@ -33,6 +33,12 @@ class LimitedCharField(forms.CharField):
         if "maxlength" in attrs:
             attrs["data-maxlength"] = attrs.pop("maxlength")
         return attrs
+def no_formula(value: str) -> None:
+    """A name that begins with = is a spreadsheet formula wherever it is opened (issue 29)."""
+    if value.lstrip().startswith("="):
+        raise forms.ValidationError("名称不能以“=”开头。")
+
+
 NEEDS_PLATFORM_NAME = {t.code for t in ACCOUNT_TYPES if t.needs_platform_name}
 NEEDS_WECHAT_KIND = {t.code for t in ACCOUNT_TYPES if t.has_wechat_kind}
 
@@ -51,7 +57,8 @@ class AccountForm(forms.Form):
     wechat_kind = forms.ChoiceField(label="微信公众号类型", choices=WECHAT_KIND_CHOICES, required=False, widget=forms.RadioSelect)
     platform_name = LimitedCharField(label="其他账号类型/平台名称", max_length=50, required=False)
     url = LimitedCharField(label="文章链接/主页链接/下载链接", max_length=1000, error_messages={"required": "链接不能为空"})
-    name = LimitedCharField(label="名称", max_length=100, error_messages={"required": "名称不能为空"})
+    name = LimitedCharField(label="名称", max_length=100, error_messages={"required": "名称不能为空"},
+                            validators=[no_formula])
     represents_government = forms.TypedChoiceField(
         label="账号是否代表省/市/县（区）人民政府或国务院部门", choices=YES_NO, coerce=lambda v: v == "1",
         widget=forms.RadioSelect, error_messages={"required": "请选择账号是否代表省/市/县（区）人民政府或国务院部门"})
@@ -173,6 +180,19 @@ class CloseForm(forms.Form):
                                   error_messages={"required": "注销日期不能为空", "invalid": "请输入正确的日期"})
     detail = LimitedCharField(label="详细说明", max_length=500, widget=forms.Textarea(attrs={"rows": 4}),
                              error_messages={"required": "详细说明不能为空", "max_length": "详细说明不能超过500字"})
+    # 继任账号 (issue 29): the registered account its followers should follow; 官方账号查询 and the
+    # badge then say 已关停，请关注 X (verify.continuity sets it when the closure is approved).
+    successor = forms.CharField(label="继任账号的新媒体标识码（选填）", max_length=20, required=False, strip=True,
+                                help_text="如有接替该账号的新账号，填写其新媒体标识码，公众查询时将提示关注继任账号")
+
+    def clean_successor(self):
+        code = self.cleaned_data.get("successor", "").upper()
+        if not code:
+            return ""
+        found = MediaAccount.objects.filter(media_code=code, removed_at__isnull=True, status=Status.NORMAL).first()
+        if found is None:
+            raise forms.ValidationError("未找到该新媒体标识码对应的正常账号，请核对。")
+        return code
 
     def clean_cancel_date(self):
         from django.utils import timezone

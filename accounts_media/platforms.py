@@ -170,6 +170,8 @@ _PLATFORMS: dict[str, _Platform] = {
         patterns=(
             (_rx(_SUB + r"toutiao\.com/c/user/token/([A-Za-z0-9_-]{20,})"), "token:"),
             (_rx(_SUB + r"toutiao\.com/c/user/(\d{5,20})" + _END), "uid:"),
+            # the phone page of the same numeric user id (m.toutiao.com/profile/<uid>/)
+            (_rx(_SUB + r"toutiao\.com/profile/(\d{5,20})" + _END), "uid:"),
         ),
         refusals=((_rx(r"^mp\.toutiao\.com/profile_v4"), "这是头条号创作者后台（mp.toutiao.com）的链接，不是账号主页"),),
     ),
@@ -179,9 +181,13 @@ _PLATFORMS: dict[str, _Platform] = {
         patterns=(
             (_rx(_SUB + r"douyin\.com/user/(MS4wLjABAAAA[A-Za-z0-9_-]+)"), ""),
             (_rx(r"[?&]sec_(?:uid|user_id)=(MS4w[A-Za-z0-9_-]+)"), ""),
+            # the share page phones copy: iesdouyin.com/share/user/<sec_uid>
+            (_rx(_SUB + r"iesdouyin\.com/share/user/(MS4wLjABAAAA[A-Za-z0-9_-]+)"), ""),
         ),
         refusals=((_rx(_SUB + r"douyin\.com/user/self" + _END),
-                   "这是“我的主页”链接（douyin.com/user/self），只对登录者本人有效，不含账号标识"),),
+                   "这是“我的主页”链接（douyin.com/user/self），只对登录者本人有效，不含账号标识"),
+                  (_rx(_SUB + r"iesdouyin\.com/share/user/\d+" + _END),
+                   "这是只含数字编号的抖音分享链接（没有 sec_uid），数字编号不能换算为账号标识"),),
     ),
     "KS": _Platform(
         hosts=("kuaishou.com",),

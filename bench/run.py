@@ -21,6 +21,7 @@ from accounts.models import User  # noqa: E402
 from accounts_media import imports, services  # noqa: E402
 from accounts_media.models import MediaAccount  # noqa: E402
 from bench.measure import child, median_ms, queries_of, run_bare  # noqa: E402
+from bench.verify import bench_verify  # noqa: E402  (官方账号查询 and /api/v1/, issue 26 item 4)
 from orgtree.models import FilerUnit, OrgUnit  # noqa: E402
 from orgtree.selectors import scope_q  # noqa: E402
 from tests.accounts_media.conftest import REVIEW_OK  # noqa: E402
@@ -270,49 +271,6 @@ def _p95(samples):
     return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
 
 
-def bench_verify():
-    """官方账号查询 and /api/v1/ at national scale: one link and one name, through the test client."""
-    from django.conf import settings
-
-    settings.PUBLIC_CAPTCHA_AFTER = settings.VERIFY_PAGE_LIMIT = settings.VERIFY_API_LIMIT = 10**9
-    client = Client()
-    live = MediaAccount.objects.filter(media_code__isnull=False, removed_at__isnull=True, status="normal")
-    # A Weibo account where the data has one (its links carry the uid), else any live account.
-    candidates = live.filter(account_type="WB") if live.filter(account_type="WB").exists() else live
-    count = candidates.count()
-    if not count:
-        record("官方账号查询", "skipped: no 正常 account with a media code in the data", "", None, "")
-        return
-    account = candidates.order_by("id")[count // 3]
-    named = live.order_by("-id").first()
-    scenarios = (
-        ("page without a query (floor: layout, limiter, no SQL)", "/verify/", {}),
-        ("verify by link, page", "/verify/", {"q": account.url}),
-        ("verify by link, API", "/api/v1/verify/account", {"link": account.url}),
-        ("verify unknown link, API", "/api/v1/verify/account", {"link": "https://weibo.com/u/99999999999"}),
-        ("name search, page", "/verify/", {"q": named.name}),
-        ("name search, API", "/api/v1/search/accounts", {"name": named.name}),
-        ("name search, no such name, API", "/api/v1/search/accounts", {"name": "平安北京不存在的账号"}),
-    )
-    runs = max(RUNS, 60)
-    for what, url, params in scenarios:
-        def fetch():
-            response = client.get(url, params)
-            assert response.status_code == 200, (url, response.status_code)
-        for _ in range(3):
-            fetch()
-        samples = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            fetch()
-            samples.append((time.perf_counter() - started) * 1000)
-        sqls = queries_of(fetch)
-        p95 = _p95(samples)
-        floor = not params
-        record(f"官方账号查询 {what}", f"p95 {p95:.1f} ms, {len(sqls)} queries", "reference" if floor else "≤20 ms p95, ≤3 q",
-               None if floor else p95 <= 20 and len(sqls) <= 3, f"median {statistics.median(samples):.1f} ms over {runs} requests")
-
-
 def bench_open_data():
     """The daily open-data snapshot over every 正常 account and website (into a temporary storage)."""
     import shutil
@@ -361,7 +319,7 @@ def write_doc():
 if __name__ == "__main__":
     only = os.environ.get("BENCH_ONLY", "")
     for name, fn in (("lists", bench_lists), ("scope", bench_scope), ("approvals", bench_approvals),
-                     ("import", bench_import), ("export", bench_export), ("verify", bench_verify),
+                     ("import", bench_import), ("export", bench_export), ("verify", lambda: bench_verify(record)),
                      ("opendata", bench_open_data), ("dashboard", bench_dashboard)):
         if not only or name in only.split(","):
             fn()

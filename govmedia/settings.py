@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "govmedia.ops.middleware.RequestLogMiddleware",  # ops: request id and one log line per request
+    "govmedia.common.input_guard.InputGuardMiddleware",  # NUL in a path or parameter: 400 (issue 29)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -369,7 +370,14 @@ if SENTRY_DSN:
 # lookups (pg_trgm; the SQLite demo falls back to icontains). Limits count per address in the cache
 # (govmedia.common.ratelimit), per hour.
 INSTALLED_APPS += ["django.contrib.postgres", "ninja", "verify"]
-VERIFY_PAGE_LIMIT = int(os.environ.get("VERIFY_PAGE_LIMIT", "120"))     # 官方账号查询 page, per address and hour
+# An office network shares one address: the 验证码 comes after VERIFY_CAPTCHA_AFTER look-ups of an
+# address in an hour (not PUBLIC_CAPTCHA_AFTER), the hard limit after VERIFY_PAGE_LIMIT (issue 29).
+VERIFY_PAGE_LIMIT = int(os.environ.get("VERIFY_PAGE_LIMIT", "600"))     # 官方账号查询 page, per address and hour
+VERIFY_CAPTCHA_AFTER = int(os.environ.get("VERIFY_CAPTCHA_AFTER", "60"))  # then the 验证码, per address and hour
+VERIFY_REPORT_LIMIT = int(os.environ.get("VERIFY_REPORT_LIMIT", "20"))    # 举报仿冒账号, per address and hour
+VERIFY_LOOKUP_QUEUE_AFTER = int(os.environ.get("VERIFY_LOOKUP_QUEUE_AFTER", "5"))  # unknown link looked up N times → 待核查
+VERIFY_LOOKUP_WINDOW_DAYS = int(os.environ.get("VERIFY_LOOKUP_WINDOW_DAYS", "30"))  # … within this many days
+VERIFY_REUSE_BATCH = int(os.environ.get("VERIFY_REUSE_BATCH", "500"))  # closed accounts' links checked per daily run
 VERIFY_API_LIMIT = int(os.environ.get("VERIFY_API_LIMIT", "1200"))      # /api/v1/ requests, per address and hour
 OPEN_DATA_KEEP_DAYS = int(os.environ.get("OPEN_DATA_KEEP_DAYS", "30"))  # daily snapshots kept besides today's
 OPEN_DATA_PREFIX = "opendata"                                            # folder in default_storage

@@ -81,6 +81,8 @@ schedule("captchas", "govmedia.common.captcha.cleanup_stale_captchas", every=tim
          label="删除过期的图片验证码")
 schedule("open_data", "verify.services.publish_open_data", daily_at=time(2, 0), arg="today",
          label="发布当日开放数据")
+schedule("reuse_watch", "verify.continuity.watch_reuse", daily_at=time(4, 10),
+         label="已关停账号链接复用监测")
 schedule("review_ageing", "dashboard.ageing.remind_overdue", daily_at=time(9, 0), arg="now",
          label="超期待审核提醒（每单位每日一次）")
 

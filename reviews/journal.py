@@ -74,6 +74,17 @@ ACTIONS = {
     "check_unregistered_edit": "修改未备案账号处理情况",
     "check_unregistered_delete": "删除未备案账号",
     "check_report_up": "上报检查结果",
+    # the public side (verify, issue 29): 举报仿冒账号 (transitions of verify.imitation.WORKFLOW),
+    # 继任账号, and the reuse watch of closed accounts
+    "imitation_report": "举报仿冒账号",
+    "imitation_surface": "多次查询未登记",
+    "imitation_again": "再次举报",
+    "imitation_lookups": "累计查询次数",
+    "imitation_confirm": "确认仿冒",
+    "imitation_genuine": "确认非仿冒",
+    "imitation_handled": "已处置",
+    "account_successor": "设定继任账号",
+    "account_reuse": "关停账号链接重新可访问",
 }
 
 # The closed registry of subject types, as the admin's filter names them.
@@ -87,6 +98,7 @@ SUBJECT_TYPES = {
     "notice": "通知",
     "checksheet": "检查结果信息表",
     "checkround": "检查季度",
+    "imitation_report": "举报仿冒账号",
 }
 
 # model label → subject type

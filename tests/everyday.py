@@ -14,6 +14,9 @@ PUBLIC_PAGES = [
     ("忘记密码", "/forgot-password/"),
     ("官方账号查询", "/verify/"),
     ("开放数据", "/open-data/"),
+    ("举报仿冒账号", "/verify/report/"),
+    ("举报处理情况", "/verify/reports/"),
+    ("各单位履职数据", "/verify/accountability/"),
     ("新增网站", "/websites/apply/"),
     ("新增网站", "/websites/apply/form/"),
     ("查询进度", "/websites/progress/"),
@@ -90,6 +93,7 @@ def build() -> dict:
             ("数据看板", "/dashboard/"),
             ("超期待审核", "/dashboard/overdue/"),
             ("监测发现", "/monitoring/"),
+            ("举报仿冒账号", "/imitation-reports/"),
             ("组织单位信息", "/settings/org-unit/"),
         ] + NOTIFICATIONS
         return pages

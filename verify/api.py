@@ -4,6 +4,7 @@ at /api/v1/openapi.json and the interactive docs at /api/v1/docs.
 Public fields only (verify.schemas); per-address limits through govmedia.common.ratelimit (the
 cache, shared by every app server once REDIS_URL is set); ETag / Last-Modified on every answer
 (verify.urls wraps the views with Django's conditional GET)."""
+import time as clock
 from datetime import date, datetime, time
 from typing import Optional
 
@@ -15,20 +16,42 @@ from ninja import NinjaAPI, Path, Query, Status
 from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.throttling import BaseThrottle
 
-from govmedia.common.ratelimit import over_limit
+from govmedia.common.ratelimit import count_use
 
 from . import selectors
 from .schemas import AccountAnswerOut, AccountOut, ChangesOut, ErrorOut, WebsiteAnswerOut, WebsiteOut
 
 
+WINDOW = 3600
+
+
 class AddressLimit(BaseThrottle):
-    """VERIFY_API_LIMIT requests per address and hour, counted in the shared cache."""
+    """VERIFY_API_LIMIT requests per address and clock hour, counted in the shared cache. The
+    figures go out as RateLimit-* headers (verify.urls) so that a client can pace itself."""
 
     def allow_request(self, request: HttpRequest) -> bool:
-        return not over_limit(request, "api", settings.VERIFY_API_LIMIT, 3600)
+        now = int(clock.time())
+        window = now // WINDOW
+        used = count_use(request, f"api:{window}", WINDOW)
+        limit = settings.VERIFY_API_LIMIT
+        request.rate_limit = {"limit": limit, "remaining": max(0, limit - used),
+                              "reset": (window + 1) * WINDOW - now}
+        return used <= limit
 
     def wait(self):
-        return 3600
+        return WINDOW
+
+
+def rate_limit_headers(request, response) -> None:
+    """RateLimit-Limit / -Remaining / -Reset (seconds) and RateLimit-Policy, as the IETF
+    httpapi rate-limit draft names them."""
+    figures = getattr(request, "rate_limit", None)
+    if not figures:
+        return
+    response["RateLimit-Limit"] = str(figures["limit"])
+    response["RateLimit-Remaining"] = str(figures["remaining"])
+    response["RateLimit-Reset"] = str(figures["reset"])
+    response["RateLimit-Policy"] = f'{figures["limit"]};w={WINDOW}'
 
 
 api = NinjaAPI(
@@ -44,7 +67,7 @@ ERRORS = {400: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 @api.exception_handler(Throttled)
 def throttled(request, exc):
     response = api.create_response(request, {"detail": "请求过于频繁，请稍后再试。"}, status=429)
-    response["Retry-After"] = "3600"
+    response["Retry-After"] = str(getattr(request, "rate_limit", {}).get("reset", WINDOW))
     return response
 
 
@@ -60,10 +83,11 @@ def http_error(request, exc):
 
 
 def _last_modified(response: HttpResponse, *records) -> None:
-    days = [r["since"] for r in records if r and r.get("since")]
-    if days:
-        moment = timezone.make_aware(datetime.combine(date.fromisoformat(max(days)), time.min))
-        response["Last-Modified"] = http_date(moment.timestamp())
+    """The latest change of the records in the answer (their row, holder or public event), so an
+    If-Modified-Since after a rename is answered 200, not a stale 304."""
+    moments = [r["_changed"] for r in records if r and r.get("_changed")]
+    if moments:
+        response["Last-Modified"] = http_date(max(moments).timestamp())
 
 
 

@@ -63,7 +63,9 @@ def _latest_event(subject_type: str, events: Q):
 
 # --- querysets ----------------------------------------------------------------------------
 ACCOUNT_FIELDS = ("id", "media_code", "name", "account_type", "wechat_kind", "platform_name", "platform_id",
-                  "org_path", "status", "removed_at", "removal", "created_at", "updated_at", "filer_unit__name")
+                  "org_path", "status", "removed_at", "removal", "created_at", "updated_at", "url", "filer_unit__name",
+                  "filer_unit__updated_at", "succession__successor__name", "succession__successor__media_code",
+                  "succession__successor__status", "succession__successor__removed_at")
 WEBSITE_FIELDS = ("id", "site_code", "name", "homepage", "homepage_key", "other_domains", "sponsor", "org_path",
                   "run_status", "final_approved_at", "created_at", "updated_at")
 
@@ -72,7 +74,7 @@ def registered_accounts() -> QuerySet:
     """Accounts that were ever registered (they carry a 新媒体标识码), with only the public columns."""
     return (MediaAccount.objects.filter(media_code__isnull=False)
             .annotate(since=Coalesce(_latest_event("media_account", ACCOUNT_EVENTS), F("created_at")))
-            .select_related("filer_unit").only(*ACCOUNT_FIELDS))
+            .select_related("filer_unit", "succession__successor").only(*ACCOUNT_FIELDS))
 
 
 def registered_websites() -> QuerySet:
@@ -119,8 +121,42 @@ def org_chain(path: str, names: dict[str, str]) -> list[str]:
     return [names[code] for code in cascade_codes(path) if code and code in names]
 
 
+def _changed(*moments):
+    """The record's last change: the latest of its row's, its holder's and its public event's time
+    (the API's Last-Modified; a rename moves it, unlike the status date)."""
+    return max((m for m in moments if m is not None), default=None)
+
+
+def public(record: dict) -> dict:
+    """The record without its internal keys (`_changed`): what open data and feeds write."""
+    return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
+def successor_of(account) -> dict | None:
+    """继任账号 of a closed account, when it names one that is registered (and not deleted)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        successor = account.succession.successor
+    except ObjectDoesNotExist:
+        return None
+    if successor is None or not successor.media_code or successor.removed_at is not None:
+        return None
+    return {"name": successor.name, "media_code": successor.media_code, "page": f"/verify/{successor.media_code}/"}
+
+
+def answer_text(record: dict, answer: str) -> str:
+    """The plain answer; a closed account with a successor says whom to follow (已关停，请关注 X)."""
+    text = ACCOUNT_ANSWERS[answer] if record is None or record.get("kind") == "account" else WEBSITE_ANSWERS[answer]
+    successor = (record or {}).get("successor")
+    if answer == CLOSED and successor:
+        return f"已关停，请关注“{successor['name']}”"
+    return text
+
+
 def account_record(account, names: dict[str, str]) -> dict:
     status = account_status(account)
+    since = getattr(account, "since", None)
     return {
         "kind": "account",
         "media_code": account.media_code,
@@ -128,16 +164,20 @@ def account_record(account, names: dict[str, str]) -> dict:
         "type": display_type(account.account_type, account.wechat_kind or None, account.platform_name),
         "type_code": account.account_type,
         "platform_id": account.platform_id,
+        "url": account.url,
         "holder": account.filer_unit.name,
         "org_chain": org_chain(account.org_path, names),
         "status": status,
         "status_label": ACCOUNT_STATUS_LABELS[status],
-        "since": _day(getattr(account, "since", None) or account.created_at),
+        "since": _day(since or account.created_at),
         "page": f"/verify/{account.media_code}/",
+        "successor": successor_of(account) if status == PUBLIC_CLOSED else None,
+        "_changed": _changed(account.updated_at, account.filer_unit.updated_at, since),
     }
 
 
 def website_record(site, names: dict[str, str]) -> dict:
+    since = getattr(site, "since", None)
     return {
         "kind": "website",
         "site_code": site.site_code,
@@ -147,8 +187,9 @@ def website_record(site, names: dict[str, str]) -> dict:
         "org_chain": org_chain(site.org_path, names),
         "status": site.run_status,
         "status_label": WEBSITE_STATUS_LABELS.get(site.run_status, site.run_status),
-        "since": _day(getattr(site, "since", None) or site.final_approved_at or site.created_at),
+        "since": _day(since or site.final_approved_at or site.created_at),
         "page": f"/verify/{site.site_code}/",
+        "_changed": _changed(site.updated_at, since),
     }
 
 

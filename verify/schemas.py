@@ -8,6 +8,12 @@ from ninja import Schema
 from pydantic import Field
 
 
+class SuccessorOut(Schema):
+    name: str = Field(description="继任账号名称")
+    media_code: str = Field(description="继任账号的新媒体标识码")
+    page: str = Field(description="继任账号的公开核验页面")
+
+
 class AccountOut(Schema):
     kind: Literal["account"]
     media_code: str = Field(description="新媒体标识码")
@@ -15,12 +21,14 @@ class AccountOut(Schema):
     type: str = Field(description="账号类型（如 微信订阅号、新浪微博）")
     type_code: str = Field(description="账号类型代码（WX 微信公众号、WB 新浪微博、DY 抖音 …）")
     platform_id: str = Field(description="平台上的账号标识（biz、uid、sec_uid …；无法识别时为 url: 加规范化链接）")
+    url: str = Field(description="填报时的文章链接/主页链接/下载链接")
     holder: str = Field(description="填报单位全称")
     org_chain: list[str] = Field(description="所属组织单位：省/部 · 市/省局 · 区县")
     status: Literal["normal", "closed", "deleted"] = Field(description="normal 正常 / closed 已关停 / deleted 已删除")
     status_label: str = Field(description="状态（中文）")
     since: str = Field(description="该状态的起始日期（YYYY-MM-DD）")
     page: str = Field(description="公开核验页面的路径")
+    successor: Optional[SuccessorOut] = Field(None, description="已关停账号的继任账号（关停时指定），请关注它")
 
 
 class WebsiteOut(Schema):

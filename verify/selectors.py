@@ -1,23 +1,28 @@
 """The public reads: verify a link or a domain, search by name, fetch by code, the change feed.
 
-Each answer costs at most three queries (the rows with their "since", the org names, and for
-a link answered "not registered" the similar names), whatever the size of the registry.
+Each answer costs at most two queries (the rows with their "since", holder and successor; the
+org names), whatever the size of the registry (issue 26: tests/verify/test_queries.py).
 """
 import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 
 from accounts_media.platforms import PlatformIdError, extract_platform_id, platform_of
 from reviews.models import JournalEntry
 from websites.services import normalise_homepage
 
+from . import names
 from . import records as R
 
 SEARCH_LIMIT = 10
 MAX_QUERY = 100
 _LINKISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w-]+(?:\.[\w-]+)+(?:[/?#:]|$))", re.I)
+# A link inside pasted share text (【上庄发布】… https://… 复制此链接…): it ends at a space or at the
+# first character no URL holds unencoded (CJK, full-width punctuation, brackets).
+_LINK_IN_TEXT = re.compile(r"(?:https?|weixin)://[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef<>\"'【】]+", re.I)
 
 
 @dataclass
@@ -35,7 +40,16 @@ class Answer:
 
 
 def looks_like_link(text: str) -> bool:
-    return bool(_LINKISH.match((text or "").strip()))
+    return bool(_LINKISH.match((text or "").strip()) or _LINK_IN_TEXT.search(text or ""))
+
+
+def link_in(text: str) -> str:
+    """The link itself: the whole text when it is one, else the first link in pasted share text."""
+    text = (text or "").strip()
+    if _LINKISH.match(text) and not re.search(r"\s", text):
+        return text
+    found = _LINK_IN_TEXT.search(text)
+    return found.group(0).rstrip(".,;:!?)") if found else text
 
 
 def _ids_of(link: str) -> tuple[list[tuple[str, str]], str]:
@@ -58,51 +72,62 @@ def _ids_of(link: str) -> tuple[list[tuple[str, str]], str]:
 
 
 def verify_link(link: str) -> Answer:
-    link = (link or "").strip()[:1000]
+    link = link_in((link or "")[:2000])[:1000]
     pairs, message = _ids_of(link)
     if not pairs:
         return Answer(link, R.UNRECOGNISED, R.ACCOUNT_ANSWERS[R.UNRECOGNISED], message)
     match = Q()
     for code, platform_id in pairs:
         match |= Q(account_type=code, platform_id=platform_id)
-    # The live account (the unique index of live type + id); else a deleted one (this app's
-    # partial index), which only tells that the account left the registry.
-    found = list(R.registered_accounts().filter(match, removed_at__isnull=True)[:1])
-    if not found:
-        found = list(R.registered_accounts().filter(match, removed_at__isnull=False).order_by("-removed_at")[:1])
+    # The live account (the unique index of live type + id) before a deleted one (this app's
+    # partial index), which only tells that the account left the registry: one query.
+    found = list(R.registered_accounts().filter(match).order_by(F("removed_at").desc(nulls_first=True))[:1])
     if not found:
         return Answer(link, R.NOT_REGISTERED, R.ACCOUNT_ANSWERS[R.NOT_REGISTERED],
                       "该链接对应的账号未在全国政务新媒体系统中登记，请谨慎辨别。")
     (record,) = R.account_records(found)
     answer = R.account_answer(found[0])
     note = f"该账号已于 {record['since']} 删除（退出监管）。" if record["status"] == R.PUBLIC_DELETED else ""
-    return Answer(link, answer, R.ACCOUNT_ANSWERS[answer], note, record)
+    return Answer(link, answer, R.answer_text(record, answer), note, record)
 
 
-def _name_filter(name: str) -> Q:
-    if connection.vendor == "postgresql":
-        # Both operators are served by the pg_trgm GIN index of this app's migration.
-        return Q(name__trigram_similar=name) | Q(name__contains=name)
-    return Q(name__icontains=name)
+def _key_column(model):
+    """The stored folded key (names.KEY_SQL, a generated column of migration 0004, PostgreSQL only)."""
+    return RawSQL(f'"{model._meta.db_table}"."name_key"', [], output_field=CharField())
 
 
-def _ranked(qs, name: str):
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramSimilarity
+def _near(qs, name: str):
+    """Rows named `name`, or near it by the folded key (traditional characters, filler words and
+    a shortened name fold away), best first. PostgreSQL: the btree on name and the trigram index
+    on the key; SQLite (the demo): substrings of the name or the key."""
+    key = names.name_key(name)
+    simplified = names.to_simplified(name)
+    exact = Case(When(name__in={name, simplified}, then=Value(0)), default=Value(1), output_field=IntegerField())
+    if connection.vendor != "postgresql":
+        near = Q(name__icontains=name) | Q(name__icontains=simplified)
+        if key:
+            near |= Q(name__icontains=key)
+        return qs.filter(near).order_by(exact, "-id")
+    from django.contrib.postgres.search import TrigramSimilarity
 
-        qs = qs.annotate(similarity=TrigramSimilarity("name", name))
-        exact = Case(When(name=name, then=Value(0)), default=Value(1), output_field=IntegerField())
-        return qs.order_by(exact, "-similarity", "-id")
-    exact = Case(When(name=name, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return qs.order_by(exact, "-id")
+    qs = qs.annotate(key=_key_column(qs.model))
+    near = Q(name__in={name, simplified})
+    if key:
+        near |= Q(key__trigram_similar=key)
+        if len(key) >= names.MIN_CONTAINS:
+            near |= Q(key__contains=key)
+        qs = qs.annotate(similarity=TrigramSimilarity("key", key))
+        return qs.filter(near).order_by(exact, "-similarity", "-id")
+    return qs.filter(near).order_by(exact, "-id")
 
 
 def search_accounts(name: str, limit: int = SEARCH_LIMIT) -> Answer:
     """Registered accounts named like `name` (closed ones too, so an imitation is easy to tell)."""
     name = (name or "").strip()[:MAX_QUERY]
-    rows = list(_ranked(R.registered_accounts().filter(_name_filter(name), removed_at__isnull=True), name)[:limit])
+    rows = list(_near(R.registered_accounts().filter(removed_at__isnull=True), name)[:limit])
     found = R.account_records(rows)
-    exact = [r for r in found if r["name"] == name]
+    wanted = {name, names.to_simplified(name)}
+    exact = [r for r in found if r["name"] in wanted]
     if not exact:
         return Answer(name, R.NOT_REGISTERED, R.ACCOUNT_ANSWERS[R.NOT_REGISTERED],
                       "未找到该名称的政务新媒体账号。" if not found else "未找到名称完全相同的账号，请核对下列相近名称。",
@@ -110,14 +135,15 @@ def search_accounts(name: str, limit: int = SEARCH_LIMIT) -> Answer:
     best = next((r for r in exact if r["status"] == R.PUBLIC_NORMAL), exact[0])
     answer = R.REGISTERED if best["status"] == R.PUBLIC_NORMAL else R.CLOSED
     note = f"共有 {len(exact)} 个同名账号，请核对平台与填报单位。" if len(exact) > 1 else ""
-    return Answer(name, answer, R.ACCOUNT_ANSWERS[answer], note, best, [r for r in found if r is not best])
+    return Answer(name, answer, R.answer_text(best, answer), note, best, [r for r in found if r is not best])
 
 
 def search_websites(name: str, limit: int = SEARCH_LIMIT) -> Answer:
     name = (name or "").strip()[:MAX_QUERY]
-    rows = list(_ranked(R.registered_websites().filter(_name_filter(name)).exclude(run_status="deleted"), name)[:limit])
+    rows = list(_near(R.registered_websites().exclude(run_status="deleted"), name)[:limit])
     found = R.website_records(rows)
-    exact = [r for r in found if r["name"] == name]
+    wanted = {name, names.to_simplified(name)}
+    exact = [r for r in found if r["name"] in wanted]
     if not exact:
         return Answer(name, R.NOT_REGISTERED, R.WEBSITE_ANSWERS[R.NOT_REGISTERED],
                       "未找到该名称的政府网站。" if not found else "未找到名称完全相同的网站，请核对下列相近名称。",

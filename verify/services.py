@@ -25,11 +25,24 @@ CHUNK = 2000
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ACCOUNT_COLUMNS = [("media_code", "新媒体标识码"), ("name", "账号名称"), ("type", "账号类型"), ("platform_id", "账号ID"),
                    ("holder", "填报单位全称"), ("org1", "省/部"), ("org2", "市/省局"), ("org3", "区县"),
-                   ("status_label", "状态"), ("since", "起始日期")]
+                   ("status_label", "状态"), ("since", "起始日期"), ("url", "账号链接")]
 WEBSITE_COLUMNS = [("site_code", "网站标识码"), ("name", "网站名称"), ("homepage", "首页网址"), ("holder", "主办单位"),
                    ("org1", "省/部"), ("org2", "市/省局"), ("org3", "区县"), ("status_label", "运行状态"),
                    ("since", "起始日期")]
 FILES = {"accounts": ACCOUNT_COLUMNS, "websites": WEBSITE_COLUMNS}
+
+
+# A cell a spreadsheet would read as a formula (= + - @, or a tab / carriage return before one)
+# is written with a leading apostrophe, as OWASP advises for CSV; a plain number stays as it is.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START) and not NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 def folder(day: date | str) -> str:
@@ -91,8 +104,8 @@ def _write(kind: str, day: date, names: dict[str, str]) -> dict:
     for record in _records(kind, names):
         chain = record["org_chain"] + ["", "", ""]
         row = {**record, "org1": chain[0], "org2": chain[1], "org3": chain[2]}
-        writer.writerow([row[key] for key, _ in columns])
-        json_sink.write(((", " if count else "\n") + json.dumps(record, ensure_ascii=False)).encode())
+        writer.writerow([safe_cell(row[key]) for key, _ in columns])
+        json_sink.write(((", " if count else "\n") + json.dumps(R.public(record), ensure_ascii=False)).encode())
         count += 1
     json_sink.write(('\n], "count": %d}\n' % count).encode())
     csv_text.flush()
@@ -103,6 +116,51 @@ def _write(kind: str, day: date, names: dict[str, str]) -> dict:
         _save(f"{folder(day)}/{name}", sink)
     csv_text.detach()
     return {"count": count, "files": files}
+
+
+def _write_accountability(day: date) -> dict:
+    """accountability.csv: the figures per org unit and quarter (verify.accountability)."""
+    from . import accountability
+
+    rows = accountability.rebuild(day)
+    sink = _Hashing()
+    text = io.TextIOWrapper(sink, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text)
+    writer.writerow([title for _, title, _ in accountability.COLUMNS])
+    for row in rows:
+        writer.writerow([safe_cell("" if row[key] is None else row[key]) for key, _, _ in accountability.COLUMNS])
+    text.flush()
+    info = {"size": sink.size, "sha256": sink.sha.hexdigest()}
+    _save(f"{folder(day)}/accountability.csv", sink)
+    text.detach()
+    return {"count": len(rows), "files": {"accountability.csv": info}}
+
+
+def _string_schema(columns, dates=("since",)) -> dict:
+    return {"fields": [{"name": title, "title": key, "type": "date" if key in dates else "string"}
+                       for key, title in columns], "missingValues": [""]}
+
+
+def datapackage(day: date, files: dict) -> dict:
+    """The Frictionless Data Package descriptor of the day's CSV files (with their sizes and hashes)."""
+    from . import accountability
+
+    def resource(name, title, schema):
+        info = files[name]
+        return {"name": name.split(".")[0], "path": name, "title": title, "format": "csv", "mediatype": "text/csv",
+                "encoding": "utf-8-sig", "bytes": info["size"], "hash": f"sha256:{info['sha256']}", "schema": schema}
+
+    return {
+        "name": f"govmedia-{day}", "title": f"全国政务新媒体与政府网站开放数据（{day}）",
+        "description": "正常状态的政务新媒体账号与政府网站（公开字段），以及各组织单位按季度的履职数据。见 docs/api.md。",
+        "created": timezone.localtime().isoformat(timespec="seconds"),
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "resources": [
+            resource("accounts.csv", "政务新媒体账号", _string_schema(ACCOUNT_COLUMNS)),
+            resource("websites.csv", "政府网站", _string_schema(WEBSITE_COLUMNS)),
+            resource("accountability.csv", "各组织单位履职数据（按季度）", accountability.table_schema()),
+        ],
+    }
 
 
 def publish_open_data(today: date | None = None) -> dict:
@@ -117,10 +175,15 @@ def publish_open_data(today: date | None = None) -> dict:
         written = _write(kind, today, names)
         manifest["counts"][kind] = written["count"]
         manifest["files"].update(written["files"])
-    for kind in FILES:
-        body = json.dumps(open_data_schema(kind), ensure_ascii=False, indent=1).encode()
-        manifest["files"][f"{kind}.schema.json"] = {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
-        _replace(f"{folder(today)}/{kind}.schema.json", body)
+    written = _write_accountability(today)
+    manifest["counts"]["accountability"] = written["count"]
+    manifest["files"].update(written["files"])
+    extra = {f"{kind}.schema.json": open_data_schema(kind) for kind in FILES}
+    extra["datapackage.json"] = datapackage(today, manifest["files"])
+    for name, content in extra.items():
+        body = json.dumps(content, ensure_ascii=False, indent=1).encode()
+        manifest["files"][name] = {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+        _replace(f"{folder(today)}/{name}", body)
     # The manifest is written last: a day is listed only once all its files are in place.
     _replace(f"{folder(today)}/manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
     prune(today)
@@ -142,6 +205,11 @@ def days() -> list[str]:
     except FileNotFoundError:
         return []
     return sorted((d for d in folders if DAY.match(d)), reverse=True)
+
+
+def latest_day() -> str | None:
+    """The newest day whose files are all written (its manifest exists)."""
+    return next((d for d in days() if default_storage.exists(f"{folder(d)}/manifest.json")), None)
 
 
 def manifest_of(day: str) -> dict | None:

@@ -7,12 +7,16 @@ from accounts.roles import PUBLIC
 from govmedia.access import ACCESS_KWARG, route
 
 from . import feeds, views
-from .api import api
+from .api import api, rate_limit_headers
 
 app_name = "verify"
 
 urlpatterns = [
     route("verify/", views.search, name="search", access=PUBLIC),
+    route("verify/report/", views.report, name="report", access=PUBLIC),
+    route("verify/report/done/", views.report_done, name="report_done", access=PUBLIC),
+    route("verify/reports/", views.reports_public, name="reports_public", access=PUBLIC),
+    route("verify/accountability/", views.accountability, name="accountability", access=PUBLIC),
     route("verify/<str:code>/", views.detail, name="detail", access=PUBLIC),
     route("verify/<str:code>/qr.svg", views.qr_code, name="qr", access=PUBLIC),
     route("open-data/", views.open_data, name="open_data", access=PUBLIC),
@@ -32,6 +36,7 @@ def _public_api_view(view):
         response = conditional(request, *args, **kwargs)
         if response.status_code in (200, 304):
             patch_cache_control(response, public=True, max_age=60)
+        rate_limit_headers(request, response)
         return response
 
     wrapped.csrf_exempt = True

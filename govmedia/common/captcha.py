@@ -1,13 +1,24 @@
 """When to ask for the image 验证码 (django-simple-captcha)."""
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaAnswerInput, CaptchaField
 from django.conf import settings
 
 from .ratelimit import uses
 
 
+class _AnswerInput(CaptchaAnswerInput):
+    """The answer box without `autocorrect` (Safari-only, not HTML: the Nu checker refuses it)."""
+
+    def build_attrs(self, *args, **kwargs):
+        attrs = super().build_attrs(*args, **kwargs)
+        attrs.pop("autocorrect", None)
+        return attrs
+
+
 def captcha_field() -> CaptchaField:
-    return CaptchaField(label="验证码", error_messages={"invalid": "验证码错误，请重新输入。",
-                                                       "required": "请输入验证码。"})
+    field = CaptchaField(label="验证码", error_messages={"invalid": "验证码错误，请重新输入。",
+                                                        "required": "请输入验证码。"})
+    field.widget.widgets[1] = _AnswerInput(field.widget.widgets[1].attrs)
+    return field
 
 
 def needs_public_captcha(request, bucket: str) -> bool:

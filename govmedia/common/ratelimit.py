@@ -17,4 +17,9 @@ def uses(request, bucket: str) -> int:
 def over_limit(request, bucket: str, limit: int, seconds: int = 3600) -> bool:
     """Count one use of `bucket` by this address; True once it is over `limit` in the window
     (the window starts at the first use)."""
-    return counters.incr(_key(request, bucket), seconds) > limit
+    return count_use(request, bucket, seconds) > limit
+
+
+def count_use(request, bucket: str, seconds: int = 3600) -> int:
+    """Count one use of `bucket` by this address and return the uses in the window so far."""
+    return counters.incr(_key(request, bucket), seconds)

@@ -57,11 +57,13 @@ EXAMPLES = [
     ("WB", "https://www.weibo.com/2265830070?refer_flag=1001030103_", "2265830070"),
     ("TT", f"https://www.toutiao.com/c/user/token/{TT_TOKEN}/?tab=article", f"token:{TT_TOKEN}"),
     ("TT", "https://www.toutiao.com/c/user/1090304683804520/", "uid:1090304683804520"),
+    ("TT", "https://m.toutiao.com/profile/1090304683804520/", "uid:1090304683804520"),  # the phone page (issue 29)
     ("DY", f"https://www.douyin.com/user/{DY_SEC_UID}?from_tab_name=main", DY_SEC_UID),
     ("DY", "https://www.iesdouyin.com/share/user/93763913776?sec_uid="
            "MS4wLjABAAAAnzRLpvV9w2jXzWhHSsG5D4SoqfYazU1-fvgm4joaHXQ",
      "MS4wLjABAAAAnzRLpvV9w2jXzWhHSsG5D4SoqfYazU1-fvgm4joaHXQ"),
     ("DY", f"HTTPS://WWW.DOUYIN.COM/user/{DY_SEC_UID}", DY_SEC_UID),
+    ("DY", f"https://www.iesdouyin.com/share/user/{DY_SEC_UID}?u_code=abc", DY_SEC_UID),  # share page (issue 29)
     ("KS", "https://www.kuaishou.com/profile/3x84qugg4ch9zhs", "eid:3x84qugg4ch9zhs"),
     ("KS", "https://live.kuaishou.com/profile/3xcuu5habgc8z29?fid=2357689552", "eid:3xcuu5habgc8z29"),
     ("KS", "https://live.kuaishou.com/u/yall1102", "alias:yall1102"),

@@ -68,3 +68,17 @@ def _generous_limits(settings):
     settings.PUBLIC_CAPTCHA_AFTER = 10_000
     settings.VERIFY_PAGE_LIMIT = 10_000
     settings.VERIFY_API_LIMIT = 100_000
+
+
+def day_on_disk(tmp_path, day):
+    """The open-data files of `day` as a folder (copied out of the database storage when that is
+    where they live), for tools that read files: frictionless."""
+    from django.core.files.storage import default_storage
+
+    folder = tmp_path / "opendata-copy" / str(day)
+    folder.mkdir(parents=True, exist_ok=True)
+    _, names = default_storage.listdir(f"opendata/{day}")
+    for name in names:
+        with default_storage.open(f"opendata/{day}/{name}", "rb") as fh:
+            (folder / name).write_bytes(fh.read())
+    return folder

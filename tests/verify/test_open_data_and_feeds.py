@@ -32,7 +32,7 @@ def read(name):
 def test_the_daily_snapshot_holds_every_normal_account_and_website(storage, pingan, sites, client):
     today = timezone.localdate()
     manifest = publish_open_data(today)
-    assert manifest["counts"] == {"accounts": 2, "websites": 2}  # the closed account, the offline and uncoded sites are out
+    assert manifest["counts"] == {"accounts": 2, "websites": 2, "accountability": 1}  # the closed account, the offline and uncoded sites are out
     folder = f"opendata/{today}"
     for name, info in manifest["files"].items():
         body = read(f"{folder}/{name}")
@@ -40,7 +40,7 @@ def test_the_daily_snapshot_holds_every_normal_account_and_website(storage, ping
     raw = read(f"{folder}/accounts.csv")
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["新媒体标识码", "账号名称", "账号类型", "账号ID", "填报单位全称", "省/部", "市/省局", "区县", "状态", "起始日期"]
+    assert rows[0] == ["新媒体标识码", "账号名称", "账号类型", "账号ID", "填报单位全称", "省/部", "市/省局", "区县", "状态", "起始日期", "账号链接"]
     assert sorted(r[1] for r in rows[1:]) == ["平安北京", "平安北京交警"]
     assert {r[4] for r in rows[1:]} == {"北京市商务局"} and {r[5] for r in rows[1:]} == {"北京市"}
     sites_rows = list(csv.DictReader(io.StringIO(read(f"{folder}/websites.csv").decode("utf-8-sig"))))
@@ -75,7 +75,8 @@ def test_a_second_run_replaces_the_day_and_thirty_days_are_kept(storage, pingan)
     kept = days()
     assert kept[0] == str(today) and kept[-1] == str(today - timedelta(days=30)) and len(kept) == 31
     _, files = default_storage.listdir(f"opendata/{today}")
-    assert sorted(files) == ["accounts.csv", "accounts.json", "accounts.schema.json", "manifest.json",
+    assert sorted(files) == ["accountability.csv", "accounts.csv", "accounts.json", "accounts.schema.json",
+                             "datapackage.json", "manifest.json",
                              "websites.csv", "websites.json", "websites.schema.json"]
 
 

@@ -143,7 +143,7 @@ def test_websites_by_domain_and_by_name(client, sites):
 def test_the_captcha_after_repeated_use_and_the_limit(client, pingan, settings):
     from tests.factories import solve_captcha
 
-    settings.PUBLIC_CAPTCHA_AFTER = 2
+    settings.VERIFY_CAPTCHA_AFTER = 2
     settings.VERIFY_PAGE_LIMIT = 4
     for _ in range(2):
         assert "是政务新媒体账号" in ask(client, "平安北京")
