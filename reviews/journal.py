@@ -112,6 +112,7 @@ _TYPE_OF_MODEL = {
     "reports.notice": "notice",
     "reports.checkround": "checkround",
     "reports.checksheet": "checksheet",
+    "verify.imitationreport": "imitation_report",
 }
 
 # code → label of the review engine's transitions (filled as their tables are declared).
