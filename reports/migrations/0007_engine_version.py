@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_notices_from_any_unit'),
+        ('reports', '0006_sheet_subtree_index'),
     ]
 
     operations = [
