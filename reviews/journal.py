@@ -99,6 +99,8 @@ SUBJECT_TYPES = {
     "checksheet": "检查结果信息表",
     "checkround": "检查季度",
     "imitation_report": "举报仿冒账号",
+    "expressionrule": "严重表述错误词库",
+    "indicator": "检查指标",
 }
 
 # model label → subject type
