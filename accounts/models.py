@@ -5,6 +5,8 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
+from govmedia.common import gm
+
 from .roles import Role
 
 
@@ -42,7 +44,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     filer_unit = models.OneToOneField(
         "orgtree.FilerUnit", verbose_name="填报单位", null=True, blank=True, on_delete=models.PROTECT, related_name="user"
     )
-    # The initial (or reset) password, Fernet-encrypted, readable by the supervising org units
+    # The initial (or reset) password, SM4-GCM encrypted (accounts.crypto), readable by the supervising org units
     # until the filer unit changes it (密码保护机制); wiped at the change.
     initial_password_encrypted = models.TextField("初始密码（加密）", blank=True, editable=False)
     is_active = models.BooleanField("有效", default=True)
@@ -118,6 +120,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_absolute_url(self):
         return reverse("home")
+
+
+gm.register_column("accounts.user", "initial_password_encrypted", legacy="accounts.crypto.plain_of_legacy")
 
 
 class SmsCode(models.Model):

@@ -131,7 +131,8 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "accounts.hashers.PBKDF2SM3PasswordHasher",  # 商用密码: PBKDF2-HMAC-SM3 (decision 0052)
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # hashes stored before: upgraded at the next login
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

@@ -116,15 +116,15 @@ def test_the_demo_alone_shares_the_demo_password(tree):
 
 def test_initial_hashes_use_fewer_rounds_and_are_upgraded_at_first_login(tree, settings):
     """3,656 units hashed at installation in seconds; the full rounds come with the first login."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+    settings.PASSWORD_HASHERS = ["accounts.hashers.PBKDF2SM3PasswordHasher"]
+    from accounts.hashers import PBKDF2SM3PasswordHasher
 
     from accounts.org_credentials import InitialPasswordHasher, create_org_users
 
     create_org_users()
     haidian = User.objects.get(username="110108")
-    assert haidian.password.startswith(f"pbkdf2_sha256${InitialPasswordHasher.iterations}$")
+    assert haidian.password.startswith(f"pbkdf2_sm3${InitialPasswordHasher.iterations}$")
     initial = crypto.decrypt(haidian.initial_password_encrypted)
     assert attempt(Client(REMOTE_ADDR="10.3.3.4"), "110108", initial).status_code == 302
     haidian.refresh_from_db()
-    assert haidian.password.startswith(f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$")
+    assert haidian.password.startswith(f"pbkdf2_sm3${PBKDF2SM3PasswordHasher.iterations}$")
