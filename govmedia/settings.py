@@ -245,8 +245,15 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024
 # Saturdays and Sundays: ISO dates separated by commas, e.g. "2026-10-01,2026-10-02".
 PUBLIC_HOLIDAYS = [d.strip() for d in os.environ.get("PUBLIC_HOLIDAYS", "").split(",") if d.strip()]
 
-# Key that encrypts the initial passwords of filer units (Fernet, derived from this secret).
+# Key that encrypted the initial passwords of filer units before SM4 (Fernet; still read), and the
+# seed of the data key "k0".
 INITIAL_PASSWORD_KEY = os.environ.get("INITIAL_PASSWORD_KEY", SECRET_KEY)
+# 商用密码 (decision 0052): the SM4 data keys (govmedia.common.gm). DATA_KEYS="k2=<32 hex>,k1=<32 hex>"
+# (first = current) or the file DATA_KEYS_FILE (`manage.py rotate_keys --new-key`; last line = current).
+DATA_KEYS = os.environ.get("DATA_KEYS", "")
+DATA_KEYS_FILE = os.environ.get("DATA_KEYS_FILE", str(BASE_DIR / "var" / "data_keys"))
+# HMAC-SM3 key of the journal's chain (reviews/chain.py); derived from SECRET_KEY when unset.
+JOURNAL_MAC_KEY = os.environ.get("JOURNAL_MAC_KEY", "")
 
 # SMS verification backend (accounts.sms); the console backend logs the message and is refused
 # with DEBUG off, so are the test outboxes unless SMS_ALLOW_TEST_BACKEND=1 (test runs only).

@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
 
+from . import chain
 from .models import JournalEntry
 
 # Actions recorded through `record()`, with the label the journal shows. (The review engine's
@@ -183,14 +184,14 @@ def record(subject: models.Model | None, action: str, user=None, *, label: str =
     if changes is None:
         labels = field_labels(type(subject)) if subject is not None else {}
         changes = diff(before or {}, after or {}, labels)
-    return JournalEntry.objects.create(
+    return chain.append(JournalEntry(
         subject_type=subject_type, subject_id=subject_id or 0, subject_label=subject_label[:200],
         actor=user if getattr(user, "pk", None) and getattr(user, "is_authenticated", False) else None,
         actor_unit_code=code[:30], actor_unit_name=unit_name[:120], action=action,
         action_label=(label or ACTIONS.get(action, action))[:40], status_before=status[0][:30],
         status_after=status[1][:30], reason=reason or "", changes=changes, data=data or {},
         ip_address=ip, scope_path=scope_path,
-    )
+    ))
 
 
 def current_ip() -> str | None:
