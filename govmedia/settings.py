@@ -127,6 +127,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.RoleBackend",
+    "accounts.ops_roles.OpsRoleBackend",  # 三员分立: an ops user's permissions come from its role (decision 0054)
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -413,3 +414,27 @@ MONITORING_STALE_DAYS = int(os.environ.get("MONITORING_STALE_DAYS", "14"))   # �
 MONITORING_KEEP_RESULTS_DAYS = int(os.environ.get("MONITORING_KEEP_RESULTS_DAYS", "30"))
 # httpx logs every request at INFO: hundreds of thousands of lines per run. Results are in CheckResult.
 LOGGING["loggers"].update({"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}})
+
+# --- 等保 2.0 level 3 / 商用密码 (issue 31; decisions 0052, 0053, 0054; docs/compliance.md) ------------
+# Sessions per role (roles: gb, l1, org, filer, site, ops; "default" for the rest): idle and absolute
+# timeouts in minutes, e.g. SESSION_IDLE_MINUTES="ops=10,default=30".
+def _per_role(name: str, default: str) -> dict[str, int]:
+    return {key.strip(): int(value) for key, _, value in (item.partition("=") for item in env_list(name, default))}
+
+
+SESSION_IDLE_MINUTES = _per_role("SESSION_IDLE_MINUTES", "ops=15,default=30")
+SESSION_ABSOLUTE_MINUTES = _per_role("SESSION_ABSOLUTE_MINUTES", "ops=240,default=480")
+MAX_CONCURRENT_SESSIONS = int(os.environ.get("MAX_CONCURRENT_SESSIONS", "2"))  # per login; the oldest is ended
+# Passwords of org units and ops staff expire after this many days (0 = off); the last N are refused.
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
+PASSWORD_HISTORY = int(os.environ.get("PASSWORD_HISTORY", "5"))
+AUTH_PASSWORD_VALIDATORS.append({"NAME": "accounts.password_policy.NotRecentlyUsedValidator"})
+MIDDLEWARE.insert(MIDDLEWARE.index("reviews.journal.JournalMiddleware") + 1, "accounts.session_policy.SessionPolicyMiddleware")
+# The journal's chain: partitions (concurrent writers on different partitions never wait for each other).
+JOURNAL_CHAIN_PARTITIONS = int(os.environ.get("JOURNAL_CHAIN_PARTITIONS", "8"))
+# Audit logs kept at least this many days (网络安全法 第二十一条: ≥ 180; less is refused, ops.E012);
+# the daily verification mails a broken chain to AUDIT_NOTIFY_EMAILS as well as showing it in the admin.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
+AUDIT_NOTIFY_EMAILS = env_list("AUDIT_NOTIFY_EMAILS")
+# With DEBUG off the superuser cannot use the ops admin (三员分立); only the test suite sets this.
+OPS_ALLOW_SUPERUSER = False

@@ -160,3 +160,4 @@ class JournalEntryAdmin(admin.ModelAdmin):
         name = f"操作日志-{timezone.localtime():%Y%m%d%H%M%S}.xlsx"
         return xlsx_response(name, [{"title": "操作日志", "headers": EXPORT_HEADERS, "rows": rows,
                                      "widths": [20, 14, 24, 14, 16, 12, 30, 18, 12, 12, 60, 30, 12, 12, 20]}])
+from . import audit_admin  # noqa: E402,F401  (the 审计管理员's pages: checks, archives, export)

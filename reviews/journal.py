@@ -55,6 +55,14 @@ ACTIONS = {
     "notice_send": "下发通知",
     "notice_open": "查看通知",
     "notice_download": "下载通知附件",
+    # 等保/商用密码 (issue 31; decisions 0052-0054)
+    "ops_user_create": "新增运维人员",
+    "login_totp_failure": "动态验证码错误",
+    "keys_rotate": "轮换数据密钥",
+    "personal_data_reveal": "查看完整联系方式",
+    "audit_export": "导出审计日志",
+    "audit_archive": "归档审计日志",
+    "journal_verify_failed": "审计日志完整性校验失败",
 }
 
 # The subject types, as the admin's filter names them.
@@ -66,6 +74,7 @@ SUBJECT_TYPES = {
     "user": "用户",
     "report": "抽查上报",
     "notice": "通知",
+    "system": "系统（审计与密钥）",
 }
 
 # model label → subject type (the engine's two and ours); any other model uses its model name.
@@ -122,8 +131,9 @@ def unit_of(user) -> tuple[str, str]:
     if kind == "site":
         site = getattr(user, "website", None)
         return user.username, site.name if site else "网站"
-    if kind == "ops":
-        return user.username, "运维人员"
+    if kind == "ops":  # 三员分立: the role acted in is part of every ops entry (accounts/ops_roles.py)
+        role = {"sysadmin": "系统管理员", "secadmin": "安全管理员", "auditor": "审计管理员"}.get(getattr(user, "ops_role", ""))
+        return user.username, f"运维人员（{role}）" if role else "运维人员"
     return user.username, ""
 
 

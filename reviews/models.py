@@ -73,3 +73,46 @@ class JournalChainHead(models.Model):
     class Meta:
         verbose_name = "流水链头"
         verbose_name_plural = "流水链头"
+
+
+class JournalCheck(models.Model):
+    """One verification of the journal's chain (`verify_journal`, the daily scheduled check)."""
+
+    at = models.DateTimeField("校验时间", default=timezone.now, db_index=True)
+    ok = models.BooleanField("完整")
+    checked = models.BigIntegerField("校验条数", default=0)
+    unsealed = models.BigIntegerField("启用链前的记录", default=0)
+    problems = models.TextField("发现的问题", blank=True)
+
+    class Meta:
+        verbose_name = "审计日志完整性校验"
+        verbose_name_plural = "审计日志完整性校验"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {'完整' if self.ok else '发现篡改'}"
+
+
+class JournalArchive(models.Model):
+    """One month of the journal or of the login access log, archived to a stored file (retention)."""
+
+    class Kind(models.TextChoices):
+        JOURNAL = "journal", "操作日志（流水）"
+        ACCESS = "access", "登录访问日志"
+
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    month = models.CharField("月份", max_length=7)  # YYYY-MM, Beijing time
+    file_name = models.CharField("存储文件", max_length=255)
+    rows = models.BigIntegerField("条数", default=0)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    sm3 = models.CharField("SM3", max_length=64)
+    created_at = models.DateTimeField("归档时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "审计日志归档"
+        verbose_name_plural = "审计日志归档"
+        ordering = ["-month", "kind"]
+        constraints = [models.UniqueConstraint(fields=["kind", "month"], name="journal_archive_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.month}"
