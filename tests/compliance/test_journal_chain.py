@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from reviews import audit, chain, journal
+from reviews import audit, journal
 from reviews.models import JournalArchive, JournalCheck, JournalEntry
 from tests.conftest import requires_postgres
 
