@@ -429,7 +429,8 @@ MAX_CONCURRENT_SESSIONS = int(os.environ.get("MAX_CONCURRENT_SESSIONS", "2"))  #
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
 PASSWORD_HISTORY = int(os.environ.get("PASSWORD_HISTORY", "5"))
 AUTH_PASSWORD_VALIDATORS.append({"NAME": "accounts.password_policy.NotRecentlyUsedValidator"})
-MIDDLEWARE.insert(MIDDLEWARE.index("reviews.journal.JournalMiddleware") + 1, "accounts.session_policy.SessionPolicyMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "accounts.session_policy.SessionPolicyMiddleware")
 # The journal's chain: partitions (concurrent writers on different partitions never wait for each other).
 JOURNAL_CHAIN_PARTITIONS = int(os.environ.get("JOURNAL_CHAIN_PARTITIONS", "8"))
 # Audit logs kept at least this many days (网络安全法 第二十一条: ≥ 180; less is refused, ops.E012);
