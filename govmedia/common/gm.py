@@ -1,6 +1,6 @@
 """商用密码 (GM/T) primitives for govmedia, through `cryptography` (decision record 0052).
 
-- SM3 (GB/T 32905) hashes, HMAC-SM3 for the app's own tokens and the journal chain;
+- SM3 (GB/T 32905) hashes, HMAC-SM3 for the app's own tokens (SMS code digests) and the journal chain;
 - SM4-GCM (GB/T 32907, RFC 8998) for secrets and personal data at rest, under a key ring with
   key ids, so keys rotate (`manage.py rotate_keys`);
 - PBKDF2-HMAC-SM3 for passwords (accounts.hashers).
@@ -14,7 +14,6 @@ INITIAL_PASSWORD_KEY, is always readable (the demo and installations that never 
 This module imports nothing of ours: every app may call it.
 """
 import base64
-import hmac as std_hmac
 import os
 import secrets
 from functools import lru_cache
@@ -46,18 +45,6 @@ def hmac_sm3(key: bytes, data: bytes) -> bytes:
 def derive_key(secret: str, purpose: str, length: int = 16) -> bytes:
     """A key for one purpose from a configured secret (HMAC-SM3 as the KDF)."""
     return hmac_sm3(secret.encode(), f"govmedia {purpose} v1".encode())[:length]
-
-
-def sign(value: str, purpose: str) -> str:
-    """`value` signed with HMAC-SM3 under a key derived from SECRET_KEY for `purpose`."""
-    mac = hmac_sm3(derive_key(settings.SECRET_KEY, "token " + purpose, 32), value.encode())
-    return f"{value}:{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
-
-
-def unsign(signed: str, purpose: str) -> str | None:
-    """The value of a `sign()`ed string, or None when the signature does not match."""
-    value, _, _mac = signed.rpartition(":")
-    return value if value and std_hmac.compare_digest(sign(value, purpose), signed) else None
 
 
 # --- SM4-GCM ---------------------------------------------------------------------------------------
@@ -199,5 +186,5 @@ class EncryptedEmailField(EncryptedMixin, models.EmailField):
     pass
 
 __all__ = ["EncryptedCharField", "EncryptedEmailField", "KeyMissing", "current_key_id", "decrypt", "derive_key",
-           "encrypt", "hmac_sm3", "is_token", "key_fingerprints", "key_id_of", "key_ring", "sign", "sm3",
-           "sm4_gcm_decrypt", "sm4_gcm_encrypt", "unsign"]
+           "encrypt", "hmac_sm3", "is_token", "key_fingerprints", "key_id_of", "key_ring", "sm3",
+           "sm4_gcm_decrypt", "sm4_gcm_encrypt"]
