@@ -79,6 +79,9 @@ def test_personal_data_and_secrets_rotate_and_read_back(tree, settings):
     out = StringIO()
     call_command("rotate_keys", batch=1, stdout=out)
     assert "全部加密数据已使用当前密钥" in out.getvalue()
+    from reviews.models import JournalEntry
+
+    assert JournalEntry.objects.get(action="keys_rotate").data["current"] == "k2"
     assert _raw("orgtree_filerunit", "contact_mobile", filer.pk).startswith("sm4:k2:")
     assert _raw("orgtree_filerunit", "head_mobile", filer.pk).startswith("sm4:k2:")
     assert _raw("accounts_user", "initial_password_encrypted", user.pk).startswith("sm4:k2:")

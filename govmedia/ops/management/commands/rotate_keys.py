@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from govmedia.common import gm
 from govmedia.ops import keys
+from reviews import journal
 
 
 class Command(BaseCommand):
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         if not status:
             done = keys.rotate(batch, log=lambda line: self.stdout.write(line) if options.get("verbosity", 1) > 1 else None)
             self.stdout.write(f"重新加密 {done} 条")
+            journal.record(None, "keys_rotate", None, subject_type="system", subject_label="数据密钥",
+                           data={"current": gm.current_key_id(), "re_encrypted": done, "new_key": new_key})
         left = keys.pending()
         if left:
             for column, n in left.items():
