@@ -105,3 +105,15 @@ class OpsAdminSite(OTPAdminSite):
         if not address_allowed(request):
             raise Http404
         return super().login(request, extra_context)
+
+    def index(self, request, extra_context=None):
+        """The 审计管理员 is told on arrival when the latest check of the journal's chain failed."""
+        if getattr(request.user, "ops_role", "") == "auditor":
+            from django.contrib import messages
+
+            from reviews.audit import latest_check
+
+            check = latest_check()
+            if check is not None and not check.ok:
+                messages.error(request, f"审计日志完整性校验发现问题（{check}）：{check.problems}")
+        return super().index(request, extra_context)

@@ -151,3 +151,19 @@ def test_months_are_archived_to_stored_files_and_retention_is_refused_below_180(
     assert JournalEntry.objects.filter(action="filer_info").count() == 3  # the rows stay
     settings.AUDIT_RETENTION_DAYS = 90
     assert [e.id for e in audit_retention_check(None)] == ["ops.E012"]
+
+
+def test_the_auditor_sees_a_failed_check_on_arrival(users):
+    from django.test import Client
+
+    from accounts.models import User
+    from tests.factories import make_user, verify_otp
+
+    auditor = make_user("ops_audit", User.Kind.OPS, is_staff=True, ops_role="auditor")
+    client = Client()
+    client.force_login(auditor)
+    verify_otp(client, auditor)
+    entries = _entries(users, 2)
+    _maintenance("DELETE FROM reviews_journalentry WHERE id = %s", [entries[0].pk])
+    audit.daily_verification(timezone.now())
+    assert "审计日志完整性校验发现问题" in client.get("/ops-admin/").content.decode()
