@@ -44,3 +44,16 @@ def record_reveal(user, what: str, count: int, **data) -> None:
     if count:
         journal.record(None, "personal_data_reveal", user, subject_type="system", subject_label=what,
                        data={"rows": count, **data})
+
+
+class RevealJournaledAdminMixin:
+    """Ops staff see a row's contacts in full on its admin page (their task: correct them); each
+    opening of such a page is journaled as 查看完整联系方式, naming the row (decision 0052)."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", 200) == 200:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                journal.record(obj, "personal_data_reveal", request.user, reason="运维管理后台查看或修改联系方式")
+        return response

@@ -58,3 +58,19 @@ def test_personal_data_is_encrypted_at_rest(tree):
         cursor.execute("SELECT contact_mobile, head_mobile FROM orgtree_filerunit WHERE id = %s", [filer.pk])
         stored = cursor.fetchone()
     assert all(value.startswith("sm4:") for value in stored) and "13600001111" not in stored[0]
+
+
+def test_ops_opening_a_row_with_contacts_is_journaled(tree):
+    from django.test import Client
+
+    from tests.factories import make_user, verify_otp
+
+    filer = make_filer(tree["110108"], "海淀区上庄镇政府", contact_mobile="13512345678")
+    sysadmin = make_user("ops_sys", User.Kind.OPS, is_staff=True, ops_role="sysadmin")
+    client = Client()
+    client.force_login(sysadmin)
+    verify_otp(client, sysadmin)
+    page = client.get(f"/ops-admin/orgtree/filerunit/{filer.pk}/change/").content.decode()
+    assert "13512345678" in page  # the ops task: correct the contacts
+    entry = JournalEntry.objects.get(action="personal_data_reveal", subject_type="filer_unit", subject_id=filer.pk)
+    assert entry.actor_unit_name == "运维人员（系统管理员）" and entry.reason
