@@ -54,7 +54,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     preferences = models.JSONField("个人设置", default=dict, blank=True)
     # 三员分立 (accounts/ops_roles.py): one role per ops login, so the three are mutually exclusive.
-    ops_role = models.CharField("运维角色", max_length=10, choices=OpsRole.choices, blank=True, default="")
+    ops_role = models.CharField("运维角色", max_length=10, choices=OpsRole.choices, blank=True, default="",
+                                db_default="")  # rows COPYed in bulk (generate_scale_data) get "" too
 
     objects = UserManager()
 

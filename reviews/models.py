@@ -32,7 +32,8 @@ class JournalEntry(models.Model):
     # The tamper evidence (reviews/chain.py, decision 0053): partition, place and HMAC-SM3 of the chain.
     chain_partition = models.SmallIntegerField("链分区", null=True, blank=True, editable=False)
     chain_seq = models.BigIntegerField("链序号", null=True, blank=True, editable=False)
-    chain_mac = models.CharField("链校验值（HMAC-SM3）", max_length=64, blank=True, default="", editable=False)
+    chain_mac = models.CharField("链校验值（HMAC-SM3）", max_length=64, blank=True, default="", db_default="",
+                                 editable=False)
 
     class Meta:
         verbose_name = "流水（操作日志）"

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='ops_role',
-            field=models.CharField(blank=True, choices=[('sysadmin', '系统管理员'), ('secadmin', '安全管理员'), ('auditor', '审计管理员')], default='', max_length=10, verbose_name='运维角色'),
+            field=models.CharField(blank=True, choices=[('sysadmin', '系统管理员'), ('secadmin', '安全管理员'), ('auditor', '审计管理员')], db_default='', default='', max_length=10, verbose_name='运维角色'),
         ),
         migrations.AddConstraint(
             model_name='user',

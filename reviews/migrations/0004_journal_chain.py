@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='journalentry',
             name='chain_mac',
-            field=models.CharField(blank=True, default='', editable=False, max_length=64, verbose_name='链校验值（HMAC-SM3）'),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=64, verbose_name='链校验值（HMAC-SM3）'),
         ),
         migrations.AddField(
             model_name='journalentry',
