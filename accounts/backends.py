@@ -26,6 +26,16 @@ class RoleBackend(ModelBackend):
             return user
         return None
 
+    def _role_decides(self, user_obj) -> bool:
+        """三员分立: an ops user with a role gets its permissions from the role only (ops_roles)."""
+        return bool(getattr(user_obj, "ops_role", ""))
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return set() if self._role_decides(user_obj) else super().get_user_permissions(user_obj, obj)
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set() if self._role_decides(user_obj) else super().get_group_permissions(user_obj, obj)
+
     def get_user(self, user_id):
         user = User.objects.select_related("org_unit", "filer_unit", "website").filter(pk=user_id).first()
         return user if user and self.user_can_authenticate(user) and user.can_log_in() else None

@@ -1,4 +1,6 @@
-"""Encryption of the initial passwords that supervising org units may read (密码保护机制)."""
+"""Encryption of the initial passwords that supervising org units may read (密码保护机制) and of
+the websites' 校验码: SM4-GCM under the key ring of govmedia.common.gm (decision record 0052).
+Tokens written before (Fernet, from INITIAL_PASSWORD_KEY) are still read; `rotate_keys` re-encrypts them."""
 import base64
 import hashlib
 import logging
@@ -7,6 +9,8 @@ from typing import NamedTuple
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+
+from govmedia.common import gm
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +21,7 @@ def _fernet() -> Fernet:
 
 
 def encrypt(plain: str) -> str:
-    return _fernet().encrypt(plain.encode()).decode()
+    return gm.encrypt(plain)
 
 
 def decrypt(token: str) -> str | None:
@@ -35,11 +39,22 @@ def reveal(token: str) -> Revealed:
     The caller keeps the token (never wipes it) and shows key_changed_message()."""
     if not token:
         return Revealed(None, False)
-    try:
+    if gm.is_token(token):
+        try:
+            return Revealed(gm.decrypt(token), False)
+        except gm.KeyMissing:
+            logger.warning("a stored secret names a data key the key ring cannot open (key changed?)")
+            return Revealed(None, True)
+    try:  # written before SM4 (Fernet)
         return Revealed(_fernet().decrypt(token.encode()).decode(), False)
     except InvalidToken:
         logger.warning("a stored secret cannot be decrypted with the current INITIAL_PASSWORD_KEY (key changed?)")
         return Revealed(None, True)
+
+
+def plain_of_legacy(token: str) -> str | None:
+    """The plain text of any stored secret (SM4 or Fernet), for rotate_keys; None if unreadable."""
+    return reveal(token).plain
 
 
 def key_changed_message(what: str = "初始密码", remedy: str = "请重置密码") -> str:

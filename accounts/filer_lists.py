@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from govmedia.common import masking
 from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, register, same_scope
 from orgtree.models import FilerUnit
 from orgtree.selectors import attach_org_names, org_names_lookup
@@ -19,8 +20,17 @@ from .services import password_column
 
 
 def prepare_page(rows, request):
-    """Per page, in one query each: the org names of the cascade columns, password states."""
+    """Per page, in one query each: the org names of the cascade columns, password states; the
+    contacts in full only for the unit directly above (masking, journaled)."""
     attach_org_names(rows, lambda row: row.org_unit.path)
+    ctx = masking.viewer(request.user)
+    revealed = 0
+    for row in rows:
+        row.head_mobile_shown = masking.shown(ctx, row.head_mobile, row.org_unit_id)
+        row.contact_mobile_shown = masking.shown(ctx, row.contact_mobile, row.org_unit_id)
+        revealed += row.contact_mobile_shown != masking.mask_phone(row.contact_mobile) and bool(row.contact_mobile)
+    if revealed and {"head_mobile", "contact_mobile"} & {c.key for c in FILER_UNIT_LIST.chosen_columns(request.user)}:
+        masking.record_reveal(request.user, "填报单位用户管理（列表）", revealed)
     for row in rows:
         user = getattr(row, "user", None)
         row.shown_password = password_shown_to_supervisor(user) if user else None
@@ -75,6 +85,13 @@ def actions_html(row, request) -> str:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
+def export_context(request) -> dict:
+    ctx = {"org": org_names_lookup(), "tz": timezone.get_default_timezone(), **masking.viewer(request.user)}
+    if ctx["reveal_org"] and {"head_mobile", "contact_mobile"} & {c.key for c in FILER_UNIT_LIST.chosen_columns(request.user)}:
+        masking.record_reveal(request.user, "填报单位用户信息（导出）", 1, note="导出本单位直属填报单位的完整手机号")
+    return ctx
+
+
 def _local(dt):
     return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M:%S") if dt else ""
 
@@ -88,7 +105,7 @@ FILER_UNIT_LIST = register(ListSpec(
     prepare_page=prepare_page,
     actions=actions_html,
     querysets=filer_querysets,
-    export_context=lambda request: {"org": org_names_lookup(), "tz": timezone.get_default_timezone()},
+    export_context=lambda request: export_context(request),
     columns=[
         Column("name", "部门", lambda r: r.name, sort="name", choosable=False, fields=("name",)),
         Column("org_unit", "所属组织单位", lambda r: r.org_unit.name, sort="org_unit__path", fields=("org_unit__name",)),
@@ -101,11 +118,13 @@ FILER_UNIT_LIST = register(ListSpec(
         Column("media_count", "账号数量", lambda r: r.media_count, sort="media_count", fields=("media_count",)),
         Column("head_name", "姓名", lambda r: r.head_name, group="新媒体工作负责人", fields=("head_name",)),
         Column("head_title", "职务", lambda r: r.head_title, group="新媒体工作负责人", fields=("head_title",)),
-        Column("head_mobile", "手机号", lambda r: r.head_mobile, group="新媒体工作负责人", fields=("head_mobile",)),
+        Column("head_mobile", "手机号", lambda r: r.head_mobile_shown, group="新媒体工作负责人",
+               fields=("head_mobile", "org_unit_id"), fmt=lambda ctx, v, org: masking.shown(ctx, v, org)),
         Column("head_landline", "座机号", lambda r: r.head_landline, group="新媒体工作负责人", fields=("head_landline",)),
         Column("contact_name", "姓名", lambda r: r.contact_name, group="新媒体工作联系人", fields=("contact_name",)),
         Column("contact_title", "职务", lambda r: r.contact_title, group="新媒体工作联系人", fields=("contact_title",)),
-        Column("contact_mobile", "手机号", lambda r: r.contact_mobile, group="新媒体工作联系人", fields=("contact_mobile",)),
+        Column("contact_mobile", "手机号", lambda r: r.contact_mobile_shown, group="新媒体工作联系人",
+               fields=("contact_mobile", "org_unit_id"), fmt=lambda ctx, v, org: masking.shown(ctx, v, org)),
         Column("contact_landline", "座机号", lambda r: r.contact_landline, group="新媒体工作联系人",
                fields=("contact_landline",)),
         Column("created_at", "时间", lambda r: _local(r.created_at), sort="created_at", fields=("created_at",),

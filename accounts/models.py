@@ -5,7 +5,9 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
-from .roles import Role
+from govmedia.common import gm
+
+from .roles import OpsRole, Role
 
 
 class UserManager(BaseUserManager):
@@ -42,7 +44,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     filer_unit = models.OneToOneField(
         "orgtree.FilerUnit", verbose_name="填报单位", null=True, blank=True, on_delete=models.PROTECT, related_name="user"
     )
-    # The initial (or reset) password, Fernet-encrypted, readable by the supervising org units
+    # The initial (or reset) password, SM4-GCM encrypted (accounts.crypto), readable by the supervising org units
     # until the filer unit changes it (密码保护机制); wiped at the change.
     initial_password_encrypted = models.TextField("初始密码（加密）", blank=True, editable=False)
     is_active = models.BooleanField("有效", default=True)
@@ -51,6 +53,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     must_change_password = models.BooleanField("下次登录须修改密码", default=False)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     preferences = models.JSONField("个人设置", default=dict, blank=True)
+    # 三员分立 (accounts/ops_roles.py): one role per ops login, so the three are mutually exclusive.
+    ops_role = models.CharField("运维角色", max_length=10, choices=OpsRole.choices, blank=True, default="",
+                                db_default="")  # rows COPYed in bulk (generate_scale_data) get "" too
 
     objects = UserManager()
 
@@ -68,6 +73,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=~models.Q(kind="filer") | models.Q(filer_unit__isnull=False), name="filer_user_has_filer_unit"
             ),
+            models.CheckConstraint(condition=models.Q(ops_role="") | models.Q(kind="ops"), name="ops_role_only_for_ops"),
         ]
 
     def __str__(self) -> str:
@@ -120,6 +126,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return reverse("home")
 
 
+gm.register_column("accounts.user", "initial_password_encrypted", legacy="accounts.crypto.plain_of_legacy")
+
+
 class SmsCode(models.Model):
     """One SMS verification code; only its keyed hash is stored."""
 
@@ -135,3 +144,39 @@ class SmsCode(models.Model):
         verbose_name = "短信验证码"
         verbose_name_plural = "短信验证码"
         indexes = [models.Index(fields=["mobile", "purpose", "-created_at"], name="smscode_lookup")]
+
+
+class UserSession(models.Model):
+    """One signed-in session of a login (accounts/session_policy.py): the concurrent-session limit,
+    上次登录时间/地址, and telling a user why a session ended."""
+
+    class Ended(models.TextChoices):
+        LOGOUT = "logout", "已退出"
+        IDLE = "idle", "超时未操作"
+        ABSOLUTE = "absolute", "登录时间过长"
+        REPLACED = "replaced", "账号在其他地方登录"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions_held")
+    session_key = models.CharField(max_length=40, db_index=True)
+    ip_address = models.GenericIPAddressField("登录地址", null=True, blank=True)
+    started_at = models.DateTimeField("登录时间", default=timezone.now)
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+    ended = models.CharField("结束原因", max_length=10, choices=Ended.choices, blank=True)
+
+    class Meta:
+        verbose_name = "登录会话"
+        verbose_name_plural = "登录会话"
+        indexes = [models.Index(fields=["user", "-started_at"], name="usersession_user")]
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a login's previous passwords (the last PASSWORD_HISTORY are refused)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        indexes = [models.Index(fields=["user", "-changed_at"], name="passwordhistory_user")]

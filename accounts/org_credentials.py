@@ -1,6 +1,6 @@
 """Initial credentials of org units (issue 19, docs/decisions/0018-credentials-and-admin.md).
 
-Every org unit gets its own random initial password, kept Fernet-encrypted (the filer units'
+Every org unit gets its own random initial password, kept SM4-encrypted (the filer units'
 密码保护机制, accounts.crypto) and shown to the unit directly above until the unit changes it;
 the unit above can reset it (a one-time password shown once). GB0000 has no unit above: its
 first password is printed once by the installation command and can be issued anew by ops staff
@@ -10,22 +10,23 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.db import transaction
 
 from orgtree.models import OrgUnit
 
 from . import crypto
+from .hashers import PBKDF2SM3PasswordHasher
 from .models import User
 from .services import issue_one_time_password, password_column
 
 
-class InitialPasswordHasher(PBKDF2PasswordHasher):
+class InitialPasswordHasher(PBKDF2SM3PasswordHasher):
     """PBKDF2 with fewer rounds, for the random initial passwords of thousands of units at once
     (≈ 58 bits each: rounds add little). The stored hash names its rounds, and Django re-hashes
     with the full count at the first successful login (must_update); the unit then changes it."""
 
-    iterations = 20_000
+    iterations = 5_000  # SM3: the time of the 20,000 SHA-256 rounds before
 
 
 class OrgCredentialError(Exception):
@@ -33,7 +34,7 @@ class OrgCredentialError(Exception):
 
 
 def _initial_hasher():
-    """The fewer-rounds PBKDF2 when PBKDF2 is the configured hasher (production), else it."""
+    """The fewer-rounds PBKDF2-HMAC-SM3 when it is the configured hasher (production), else it."""
     default = get_hasher("default")
     return InitialPasswordHasher() if default.algorithm == InitialPasswordHasher.algorithm else default
 

@@ -6,6 +6,8 @@ use the Django admin only.
 """
 from enum import StrEnum
 
+from django.db import models
+
 
 class Role(StrEnum):
     GB = "gb"          # 国务院办公厅, root of the tree
@@ -14,6 +16,14 @@ class Role(StrEnum):
     FILER = "filer"    # 填报单位
     SITE = "site"      # 网站（标识码登录）
     OPS = "ops"        # 运维人员 (Django admin)
+
+
+class OpsRole(models.TextChoices):
+    """三员分立: the three roles of ops staff (accounts/ops_roles.py, decision 0054)."""
+
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITOR = "auditor", "审计管理员"
 
 
 ROLE_LABELS = {

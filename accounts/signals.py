@@ -43,7 +43,8 @@ def journal_login(sender, request, user, **kwargs):
 def journal_login_failure(sender, credentials, request=None, **kwargs):
     if getattr(request, "axes_locked_out", False):
         return  # journaled as 登录锁定 by the handler below
-    _record_attempt("login_failure", request, (credentials or {}).get("username", ""))
+    action = "login_totp_failure" if (credentials or {}).get("otp_step") else "login_failure"  # the ops admin's 2nd step
+    _record_attempt(action, request, (credentials or {}).get("username", ""))
 
 
 @receiver(user_locked_out)

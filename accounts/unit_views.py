@@ -1,5 +1,6 @@
 """Filer-unit side: 【用户设置】→【填报单位信息】 (first-login and later edits, SMS-checked),
 the SMS code endpoint, and 忘记密码 on the login page."""
+import hmac
 import time
 
 from django.contrib import messages
@@ -109,12 +110,13 @@ def forgot_password(request):
 
 
 def _filer_user_matching(username: str, mobile: str) -> User | None:
-    return (
-        User.objects.filter(
-            username__iexact=username, kind=User.Kind.FILER, is_active=True,
-            filer_unit__status=FilerUnit.Status.ACTIVE, filer_unit__contact_mobile=mobile,
-        ).first()
-    )
+    """The contact mobile is encrypted at rest (SM4, decision 0052): compared once decrypted."""
+    user = (User.objects.select_related("filer_unit")
+            .filter(username__iexact=username, kind=User.Kind.FILER, is_active=True,
+                    filer_unit__status=FilerUnit.Status.ACTIVE).first())
+    if user is None or not hmac.compare_digest(user.filer_unit.contact_mobile.encode(), mobile.encode()):
+        return None
+    return user
 
 
 @require_POST

@@ -1,5 +1,4 @@
 """One-time SMS codes: hashed, 10-minute expiry, re-send after 60 s, locked after 5 wrong tries."""
-import hashlib
 import hmac
 import secrets
 from datetime import timedelta
@@ -7,6 +6,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+
+from govmedia.common import gm
 
 from .sms import send_sms
 
@@ -29,8 +30,9 @@ class Purpose(models.TextChoices):
 
 
 def _digest(mobile: str, purpose: str, code: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"{purpose}:{mobile}:{code}".encode(), hashlib.sha256).hexdigest()
+    """HMAC-SM3 of the code (商用密码, decision 0052): only this is stored."""
+    key = gm.derive_key(settings.SECRET_KEY, "sms code", 32)
+    return gm.hmac_sm3(key, f"{purpose}:{mobile}:{code}".encode()).hex()
 
 
 def send_code(mobile: str, purpose: str) -> int:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
+from govmedia.common import masking
 from reviews import journal
 from reviews.engine import TransitionError
 from reviews.journal_admin import JournaledAdminMixin
@@ -18,7 +19,7 @@ class DeleteForm(forms.Form):
 
 
 @admin.register(MediaAccount)
-class MediaAccountAdmin(JournaledAdminMixin, admin.ModelAdmin):
+class MediaAccountAdmin(masking.RevealJournaledAdminMixin, JournaledAdminMixin, admin.ModelAdmin):
     """Read-only for ops staff, but for 删除（退出监管）, which goes through the same rule as GB's."""
 
     list_display = ["media_code", "name", "account_type", "status", "filer_unit", "updated_at", "removal"]

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.filters import OrgCascadeMixin
 from accounts.roles import Role
+from govmedia.common import masking
 from govmedia.common.lists import Column, ListSpec, register
 from orgtree.models import LEVEL_LABELS, level_path_regex
 from orgtree.selectors import attach_org_names, org_names_lookup
@@ -23,6 +24,13 @@ from .workflow import WORKFLOW
 
 def prepare_page(rows, request):
     attach_org_names(rows, lambda row: row.org_path)
+    ctx = masking.viewer(request.user)
+    revealed = 0
+    for row in rows:
+        row.contact_mobile_shown = masking.shown(ctx, row.contact_mobile, row.filer_unit.org_unit_id, row.filer_unit_id)
+        revealed += bool(row.contact_mobile) and row.contact_mobile_shown == row.contact_mobile
+    if revealed and "contact_mobile" in {c.key for c in MEDIA_LIST.chosen_columns(request.user)}:
+        masking.record_reveal(request.user, "新媒体账号信息（列表）", revealed)
 
 
 def media_querysets(request):
@@ -35,7 +43,10 @@ def media_querysets(request):
 
 
 def export_context(request) -> dict:
-    return {"org": org_names_lookup(), "tz": timezone.get_default_timezone()}
+    ctx = {"org": org_names_lookup(), "tz": timezone.get_default_timezone(), **masking.viewer(request.user)}
+    if "contact_mobile" in {c.key for c in MEDIA_LIST.chosen_columns(request.user)}:
+        masking.record_reveal(request.user, "新媒体账号信息（导出）", 1, note="导出含账号联系人手机号（仅本单位及直属单位的完整显示）")
+    return ctx
 
 
 @lru_cache(maxsize=4096)
@@ -211,8 +222,9 @@ MEDIA_LIST = register(ListSpec(
         Column("platform_id", "biz/oid/ID", lambda r: r.platform_id, default=False, fields=("platform_id",)),
         Column("contact_name", "账号联系人姓名", lambda r: r.contact_name, default=False, fields=("contact_name",)),
         Column("contact_title", "账号联系人职务", lambda r: r.contact_title, default=False, fields=("contact_title",)),
-        Column("contact_mobile", "账号联系人手机号", lambda r: r.contact_mobile, default=False,
-               fields=("contact_mobile",)),
+        Column("contact_mobile", "账号联系人手机号", lambda r: r.contact_mobile_shown, default=False,
+               fields=("contact_mobile", "filer_unit__org_unit_id", "filer_unit_id"),
+               fmt=lambda ctx, v, org, filer: masking.shown(ctx, v, org, filer)),
         Column("contact_landline", "账号联系人座机号", lambda r: r.contact_landline, default=False,
                fields=("contact_landline",)),
     ],

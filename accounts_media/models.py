@@ -1,5 +1,7 @@
 from django.db import models
 
+from govmedia.common import gm
+
 from .platforms import WECHAT_KIND_CHOICES, display_type, type_choices
 
 
@@ -60,7 +62,7 @@ class MediaAccount(models.Model):
     func_other_text = models.CharField("其他功能说明", max_length=100, blank=True)
     contact_name = models.CharField("账号联系人姓名", max_length=30, blank=True)
     contact_title = models.CharField("账号联系人职务", max_length=50, blank=True)
-    contact_mobile = models.CharField("账号联系人手机号", max_length=11, blank=True)
+    contact_mobile = gm.EncryptedCharField("账号联系人手机号", max_length=11, blank=True)
     contact_landline = models.CharField("账号联系人座机号", max_length=30, blank=True)
     # 开设时间 (optional): when the account was opened on its platform. New accounts must be filed
     # within 3 working days of it (the county notice); `submitted_on` is the first 提交 and

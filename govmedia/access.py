@@ -14,10 +14,12 @@ from functools import lru_cache
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import URLPattern, URLResolver, get_resolver, path
 
 from accounts.roles import Access
+from govmedia.common.client_ip import ops_address_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +85,8 @@ class AccessMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
+        if match is not None and is_admin_route(match.view_name) and not ops_address_allowed(request):
+            raise Http404  # every admin URL, not only its login: its existence does not show
         if match is None or is_admin_route(match.view_name):
             return None  # the admin site checks is_staff itself
         access = view_kwargs.pop(ACCESS_KWARG, None)

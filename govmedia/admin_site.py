@@ -8,32 +8,26 @@ optional address restriction (issue 19; docs/decisions/0018-credentials-and-admi
 - OPS_ADMIN_ALLOWED_NETWORKS (addresses or CIDR networks, comma-separated): when set, the admin,
   its login page included, answers 404 to every other address.
 """
-import ipaddress
-
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from .common import throttle
+from .common.client_ip import ops_address_allowed
 from .common.captcha import captcha_field, needs_login_captcha
 
 
 def address_allowed(request) -> bool:
-    networks = getattr(settings, "OPS_ADMIN_ALLOWED_NETWORKS", [])
-    if not networks:
-        return True
-    try:
-        address = ipaddress.ip_address(throttle.client_address(request))
-    except ValueError:
-        return False
-    return any(address in ipaddress.ip_network(net, strict=False) for net in networks)
+    return ops_address_allowed(request)
 
 
 class OpsLoginForm(OTPAdminAuthenticationForm):
     error_messages = {
         **OTPAdminAuthenticationForm.error_messages,
-        "invalid_login": "用户名或密码错误，请重新输入。",
+        # one answer for a wrong password and a wrong or missing TOTP code (issue 31)
+        "invalid_login": "用户名、密码或动态验证码错误，请重新输入。",
         "inactive": "该用户已停用。",
     }
     otp_error_messages = {
@@ -62,6 +56,22 @@ class OpsLoginForm(OTPAdminAuthenticationForm):
         if request is not None and needs_login_captcha(request, typed):
             self.fields["captcha"] = captcha_field()
 
+    def clean_otp(self, user):
+        """A right password with a missing or wrong TOTP code is answered like a wrong password and
+        counted by the login throttling (django-axes hears a failed login); journaled as
+        动态验证码错误 (issue 31)."""
+        try:
+            return super().clean_otp(user)
+        except ValidationError:
+            user_login_failed.send(sender=__name__, request=self.request,
+                                   credentials={"username": self.cleaned_data.get("username", ""), "otp_step": True})
+            if getattr(self.request, "axes_locked_out", False):
+                from accounts.views import LOCKED_OUT
+
+                raise ValidationError(LOCKED_OUT, code="locked_out") from None
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login",
+                                  params={"username": self.username_field.verbose_name}) from None
+
     def clean(self):
         if "captcha" in self.errors:  # a missing or wrong 验证码: the password is not looked at
             return self.cleaned_data
@@ -86,9 +96,24 @@ class OpsAdminSite(OTPAdminSite):
         super().__init__(name)
 
     def has_permission(self, request):
+        user = request.user
+        if user.is_active and user.is_superuser and not settings.DEBUG and not getattr(settings, "OPS_ALLOW_SUPERUSER", False):
+            return False  # 三员分立: the superuser is refused in production (ops.E010, decision 0054)
         return address_allowed(request) and super().has_permission(request)
 
     def login(self, request, extra_context=None):
         if not address_allowed(request):
             raise Http404
         return super().login(request, extra_context)
+
+    def index(self, request, extra_context=None):
+        """The 审计管理员 is told on arrival when the latest check of the journal's chain failed."""
+        if getattr(request.user, "ops_role", "") == "auditor":
+            from django.contrib import messages
+
+            from reviews.audit import latest_check
+
+            check = latest_check()
+            if check is not None and not check.ok:
+                messages.error(request, f"审计日志完整性校验发现问题（{check}）：{check.problems}")
+        return super().index(request, extra_context)

@@ -15,3 +15,43 @@ def proxy_count_check(app_configs, **kwargs):
             id="govmedia.W001",
         )]
     return []
+
+
+@register("security", deploy=True)
+def separation_of_duties_check(app_configs, **kwargs):
+    """三员分立 (decision 0054): with DEBUG off no active superuser (who would hold all three
+    roles) and no ops login able to reach the admin without one of the three roles."""
+    from django.core.checks import Error
+    from django.db import DatabaseError
+
+    if settings.DEBUG:
+        return []
+    from accounts.models import User
+
+    try:
+        superusers = list(User.objects.filter(is_superuser=True, is_active=True).values_list("username", flat=True)[:5])
+        roleless = list(User.objects.filter(is_staff=True, is_active=True, is_superuser=False, ops_role="")
+                        .values_list("username", flat=True)[:5])
+    except DatabaseError:  # not migrated yet
+        return []
+    errors = []
+    if superusers:
+        errors.append(Error(
+            f"Active superusers in production: {', '.join(superusers)}. 三员分立: give each ops login one role "
+            "(系统管理员 / 安全管理员 / 审计管理员) with `manage.py create_ops_user` and switch the superuser off.",
+            id="ops.E010"))
+    if roleless:
+        errors.append(Error(f"Ops logins without a 三员 role: {', '.join(roleless)} (set 运维角色 or is_staff off).",
+                            id="ops.E011"))
+    return errors
+
+
+@register("security")
+def audit_retention_check(app_configs, **kwargs):
+    """Audit logs are kept ≥ 180 days (网络安全法 第二十一条; decision 0053): less is refused."""
+    from django.core.checks import Error
+
+    if int(getattr(settings, "AUDIT_RETENTION_DAYS", 180)) < 180:
+        return [Error(f"AUDIT_RETENTION_DAYS={settings.AUDIT_RETENTION_DAYS}: audit logs must be kept at least 180 days.",
+                      id="ops.E012")]
+    return []

@@ -2,7 +2,10 @@
 
 Variables: DEBUG, SECRET_KEY / SECRET_KEY_FILE, ALLOWED_HOSTS, DATABASE_URL, CSRF_TRUSTED_ORIGINS,
 SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, INITIAL_PASSWORD_KEY, SMS_BACKEND, REDIS_URL,
-CACHE_KEY_PREFIX, STATIC_ROOT, MEDIA_ROOT, LOG_LEVEL, ADMINS, EMAIL_*, SENTRY_DSN. See docs/deploy.md.
+CACHE_KEY_PREFIX, STATIC_ROOT, MEDIA_ROOT, LOG_LEVEL, ADMINS, EMAIL_*, SENTRY_DSN; 等保/商用密码: DATA_KEYS,
+DATA_KEYS_FILE, JOURNAL_MAC_KEY, JOURNAL_CHAIN_PARTITIONS, AUDIT_RETENTION_DAYS, AUDIT_NOTIFY_EMAILS,
+SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_MINUTES, MAX_CONCURRENT_SESSIONS, PASSWORD_MAX_AGE_DAYS,
+PASSWORD_HISTORY. See docs/deploy.md.
 """
 import os
 from datetime import timedelta
@@ -132,11 +135,13 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.RoleBackend",
+    "accounts.ops_roles.OpsRoleBackend",  # 三员分立: an ops user's permissions come from its role (decision 0054)
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "accounts.hashers.PBKDF2SM3PasswordHasher",  # 商用密码: PBKDF2-HMAC-SM3 (decision 0052)
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # hashes stored before: upgraded at the next login
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -249,8 +254,15 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024
 # Saturdays and Sundays: ISO dates separated by commas, e.g. "2026-10-01,2026-10-02".
 PUBLIC_HOLIDAYS = [d.strip() for d in os.environ.get("PUBLIC_HOLIDAYS", "").split(",") if d.strip()]
 
-# Key that encrypts the initial passwords of filer units (Fernet, derived from this secret).
+# Key that encrypted the initial passwords of filer units before SM4 (Fernet; still read), and the
+# seed of the data key "k0".
 INITIAL_PASSWORD_KEY = os.environ.get("INITIAL_PASSWORD_KEY", SECRET_KEY)
+# 商用密码 (decision 0052): the SM4 data keys (govmedia.common.gm). DATA_KEYS="k2=<32 hex>,k1=<32 hex>"
+# (first = current) or the file DATA_KEYS_FILE (`manage.py rotate_keys --new-key`; last line = current).
+DATA_KEYS = os.environ.get("DATA_KEYS", "")
+DATA_KEYS_FILE = os.environ.get("DATA_KEYS_FILE", str(BASE_DIR / "var" / "data_keys"))
+# HMAC-SM3 key of the journal's chain (reviews/chain.py); derived from SECRET_KEY when unset.
+JOURNAL_MAC_KEY = os.environ.get("JOURNAL_MAC_KEY", "")
 
 # SMS verification backend (accounts.sms); the console backend logs the message and is refused
 # with DEBUG off, so are the test outboxes unless SMS_ALLOW_TEST_BACKEND=1 (test runs only).
@@ -426,3 +438,28 @@ MONITORING_STALE_DAYS = int(os.environ.get("MONITORING_STALE_DAYS", "14"))   # �
 MONITORING_KEEP_RESULTS_DAYS = int(os.environ.get("MONITORING_KEEP_RESULTS_DAYS", "30"))
 # httpx logs every request at INFO: hundreds of thousands of lines per run. Results are in CheckResult.
 LOGGING["loggers"].update({"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}})
+
+# --- 等保 2.0 level 3 / 商用密码 (issue 31; decisions 0052, 0053, 0054; docs/compliance.md) ------------
+# Sessions per role (roles: gb, l1, org, filer, site, ops; "default" for the rest): idle and absolute
+# timeouts in minutes, e.g. SESSION_IDLE_MINUTES="ops=10,default=30".
+def _per_role(name: str, default: str) -> dict[str, int]:
+    return {key.strip(): int(value) for key, _, value in (item.partition("=") for item in env_list(name, default))}
+
+
+SESSION_IDLE_MINUTES = _per_role("SESSION_IDLE_MINUTES", "ops=15,default=30")
+SESSION_ABSOLUTE_MINUTES = _per_role("SESSION_ABSOLUTE_MINUTES", "ops=240,default=480")
+MAX_CONCURRENT_SESSIONS = int(os.environ.get("MAX_CONCURRENT_SESSIONS", "2"))  # per login; the oldest is ended
+# Passwords of org units and ops staff expire after this many days (0 = off); the last N are refused.
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
+PASSWORD_HISTORY = int(os.environ.get("PASSWORD_HISTORY", "5"))
+AUTH_PASSWORD_VALIDATORS.append({"NAME": "accounts.password_policy.NotRecentlyUsedValidator"})
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "accounts.session_policy.SessionPolicyMiddleware")
+# The journal's chain: partitions (concurrent writers on different partitions never wait for each other).
+JOURNAL_CHAIN_PARTITIONS = int(os.environ.get("JOURNAL_CHAIN_PARTITIONS", "8"))
+# Audit logs kept at least this many days (网络安全法 第二十一条: ≥ 180; less is refused, ops.E012);
+# the daily verification mails a broken chain to AUDIT_NOTIFY_EMAILS as well as showing it in the admin.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
+AUDIT_NOTIFY_EMAILS = env_list("AUDIT_NOTIFY_EMAILS")
+# With DEBUG off the superuser cannot use the ops admin (三员分立); only the test suite sets this.
+OPS_ALLOW_SUPERUSER = False

@@ -32,3 +32,12 @@ ALLOW_PROCESS_LOCAL_CACHE = True
 # The suite never goes on the network: monitoring is off (as on an intranet) unless a test turns it
 # on against the local fixture server (tests/monitoring/fixtures.py).
 MONITORING_ENABLED = False
+
+# The suite's admin tests sign in as a superuser; production refuses one (三员分立, ops.E010, decision 0054).
+OPS_ALLOW_SUPERUSER = True
+# Session and password policies (decision 0054) are off in the suite, whose tests move the clock by
+# days with signed-in clients; tests/compliance switches each on where it is tested.
+SESSION_IDLE_MINUTES = {"default": 0}
+SESSION_ABSOLUTE_MINUTES = {"default": 0}
+MAX_CONCURRENT_SESSIONS = 0
+PASSWORD_MAX_AGE_DAYS = 0

@@ -87,6 +87,13 @@ schedule("review_ageing", "dashboard.ageing.remind_overdue", daily_at=time(9, 0)
          label="超期待审核提醒（每单位每日一次）")
 
 
+# 等保 (decision 0053): the journal's chain checked daily for the 审计管理员; monthly audit archives.
+schedule("journal_verify", "reviews.audit.daily_verification", daily_at=time(4, 10), arg="now",
+         label="审计日志完整性校验（HMAC-SM3 链）")
+schedule("audit_archive", "reviews.audit.archive_and_prune", daily_at=time(4, 40), arg="now",
+         label="审计日志按月归档、清理超过保留期的登录访问日志")
+
+
 def tick(now: datetime | None = None) -> list[str]:
     """Enqueue (or run, if inline) every entry due in its current period, once across all nodes."""
     from .tasks import run_scheduled_entry

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
 
+from govmedia.common import masking
 from reviews import journal
 from reviews.journal_admin import JournaledAdminMixin
 
@@ -46,7 +47,7 @@ class OrgUnitAdminForm(forms.ModelForm):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(masking.RevealJournaledAdminMixin, admin.ModelAdmin):
     form = OrgUnitAdminForm
     list_display = ["code", "name", "level", "kind", "parent_display", "is_active"]
     list_filter = ["level", "kind", "is_active"]
@@ -92,7 +93,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(FilerUnit)
-class FilerUnitAdmin(JournaledAdminMixin, admin.ModelAdmin):
+class FilerUnitAdmin(masking.RevealJournaledAdminMixin, JournaledAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "org_unit", "status", "media_count", "created_at"]
     list_filter = ["status", "org_unit__level", "org_unit__kind"]
     search_fields = ["=code", "name", "=org_unit__code"]

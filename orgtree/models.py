@@ -7,6 +7,8 @@ to an indexed CharField on PostgreSQL).
 """
 from django.db import models
 
+from govmedia.common import gm
+
 ROOT_CODE = "GB0000"
 CODE_REGEX = r"^[A-Za-z0-9]{6}$"
 
@@ -37,8 +39,8 @@ class OrgUnit(models.Model):
     path = models.CharField("路径", max_length=200, db_index=True, editable=False)
     is_active = models.BooleanField("启用", default=True)
     contact_person = models.CharField("联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
-    contact_email = models.EmailField("电子邮箱", blank=True)
+    contact_phone = gm.EncryptedCharField("联系电话", max_length=30, blank=True)
+    contact_email = gm.EncryptedEmailField("电子邮箱", blank=True)
 
     class Meta:
         verbose_name = "组织单位"
@@ -114,12 +116,12 @@ class FilerUnit(models.Model):
     # 新媒体工作负责人 (all required once filled in)
     head_name = models.CharField("负责人姓名", max_length=30, blank=True)
     head_title = models.CharField("负责人职务", max_length=50, blank=True)
-    head_mobile = models.CharField("负责人手机号", max_length=11, blank=True)
+    head_mobile = gm.EncryptedCharField("负责人手机号", max_length=11, blank=True)
     head_landline = models.CharField("负责人座机号", max_length=30, blank=True)
     # 新媒体工作联系人 (landline optional)
     contact_name = models.CharField("联系人姓名", max_length=30, blank=True)
     contact_title = models.CharField("联系人职务", max_length=50, blank=True)
-    contact_mobile = models.CharField("联系人手机号", max_length=11, blank=True)
+    contact_mobile = gm.EncryptedCharField("联系人手机号", max_length=11, blank=True)
     contact_landline = models.CharField("联系人座机号", max_length=30, blank=True)
     info_completed_at = models.DateTimeField("单位信息补填时间", null=True, blank=True)
     # Maintained by the media-account rules on every change of an account's status:

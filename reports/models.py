@@ -2,6 +2,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 
+from govmedia.common import gm
+
 # 存在的突出问题: the national indicators (国办秘函〔2019〕19号), as the 检查结果信息表 lists them.
 PROBLEMS = ["发生安全泄密事故的严重问题", "监测时间点前2周无更新", "移动客户端（APP）无法下载或使用", "未提供有效互动功能", "其他"]
 
@@ -24,7 +26,7 @@ class SpotCheckReport(models.Model):
     checked_count = models.PositiveIntegerField("抽查数量", default=0)
     failed_count = models.PositiveIntegerField("不合格数量", default=0)
     filler_name = models.CharField("填表人", max_length=30, blank=True)
-    filler_phone = models.CharField("联系电话", max_length=30, blank=True)
+    filler_phone = gm.EncryptedCharField("联系电话", max_length=30, blank=True)
     status = models.CharField("填报状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=0, editable=False)  # the review engine's version check
     created_at = models.DateTimeField("创建日期", auto_now_add=True)
@@ -251,7 +253,7 @@ class CheckSheet(models.Model):
     due_date = models.DateField("截止日期", null=True, blank=True)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
     filler_name = models.CharField("填表人", max_length=30, blank=True)
-    filler_phone = models.CharField("联系电话", max_length=30, blank=True)
+    filler_phone = gm.EncryptedCharField("联系电话", max_length=30, blank=True)
     return_reason = models.CharField("退回原因", max_length=500, blank=True)
     checked_count = models.PositiveIntegerField("检查数量", default=0)
     failed_count = models.PositiveIntegerField("不合格数量", default=0)

@@ -148,3 +148,6 @@ class JournalEntryAdmin(admin.ModelAdmin):
         )
         name = f"操作日志-{timezone.localtime():%Y%m%d%H%M%S}.xlsx"
         return table_response(name, "操作日志", EXPORT_HEADERS, rows)  # the one export writer
+
+
+from . import audit_admin  # noqa: E402,F401  (the 审计管理员's pages: checks, archives, export)

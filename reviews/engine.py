@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from govmedia.common.bulk import copy_objects
 
+from . import chain
 from .journal import current_ip, register_transitions
 from .models import JournalEntry
 
@@ -236,7 +237,7 @@ class Workflow:
             current.save()
             for hook in self.after_save:
                 hook(current, transition)
-            _journal_entry(self, current, transition, user, ctx, before).save()
+            chain.append(_journal_entry(self, current, transition, user, ctx, before))
             _tell_observers([Applied(self, current, transition, user, ctx, before, reviewer_before)])
         return current
 
@@ -308,7 +309,8 @@ def create_many(workflow: "Workflow", objs: list, name: str, user, data_list: li
         copy_objects(objs)
         for hook in workflow.after_bulk:
             hook(objs, transition)
-        copy_objects([_journal_entry(workflow, obj, transition, user, ctx, NEW) for obj, ctx in zip(objs, contexts)])
+        copy_objects(chain.seal([_journal_entry(workflow, obj, transition, user, ctx, NEW)
+                                 for obj, ctx in zip(objs, contexts)]))
         _tell_observers([Applied(workflow, obj, transition, user, ctx, NEW, None) for obj, ctx in zip(objs, contexts)])
     return objs
 

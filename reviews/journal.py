@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
 
+from . import chain
 from .models import JournalEntry
 
 # The closed registry of journal actions: one line per code, with the Chinese label the journal
@@ -85,6 +86,14 @@ ACTIONS = {
     "imitation_handled": "已处置",
     "account_successor": "设定继任账号",
     "account_reuse": "关停账号链接重新可访问",
+    # 等保/商用密码 (issue 31; decisions 0052-0054)
+    "ops_user_create": "新增运维人员",
+    "login_totp_failure": "动态验证码错误",
+    "keys_rotate": "轮换数据密钥",
+    "personal_data_reveal": "查看完整联系方式",
+    "audit_export": "导出审计日志",
+    "audit_archive": "归档审计日志",
+    "journal_verify_failed": "审计日志完整性校验失败",
 }
 
 # The closed registry of subject types, as the admin's filter names them.
@@ -101,6 +110,7 @@ SUBJECT_TYPES = {
     "imitation_report": "举报仿冒账号",
     "expressionrule": "严重表述错误词库",
     "indicator": "检查指标",
+    "system": "系统（审计与密钥）",
 }
 
 # model label → subject type
@@ -181,8 +191,9 @@ def unit_of(user) -> tuple[str, str]:
     if kind == "site":
         site = getattr(user, "website", None)
         return user.username, site.name if site else "网站"
-    if kind == "ops":
-        return user.username, "运维人员"
+    if kind == "ops":  # 三员分立: the role acted in is part of every ops entry (accounts/ops_roles.py)
+        role = {"sysadmin": "系统管理员", "secadmin": "安全管理员", "auditor": "审计管理员"}.get(getattr(user, "ops_role", ""))
+        return user.username, f"运维人员（{role}）" if role else "运维人员"
     return user.username, ""
 
 
@@ -247,14 +258,14 @@ def record(subject: models.Model | None, action: str, user=None, *, label: str =
     if changes is None:
         labels = field_labels(type(subject)) if subject is not None else {}
         changes = diff(before or {}, after or {}, labels)
-    return JournalEntry.objects.create(
+    return chain.append(JournalEntry(
         subject_type=subject_type, subject_id=subject_id or 0, subject_label=subject_label[:200],
         actor=user if getattr(user, "pk", None) and getattr(user, "is_authenticated", False) else None,
         actor_unit_code=code[:30], actor_unit_name=unit_name[:120], action=action,
         action_label=(label or ACTIONS[action])[:40], status_before=status[0][:30],
         status_after=status[1][:30], reason=reason or "", changes=changes, data=data or {},
         ip_address=ip, scope_path=scope_path,
-    )
+    ))
 
 
 def current_ip() -> str | None:

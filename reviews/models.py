@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class JournalEntry(models.Model):
@@ -7,7 +8,7 @@ class JournalEntry(models.Model):
 
     subject_type = models.CharField("对象类型", max_length=30)
     subject_id = models.BigIntegerField("对象编号")
-    at = models.DateTimeField("时间", auto_now_add=True)
+    at = models.DateTimeField("时间", default=timezone.now)  # set before sealing: the chain's mac covers it
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作用户", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     actor_unit_code = models.CharField("操作单位代码", max_length=30, blank=True)
@@ -28,6 +29,11 @@ class JournalEntry(models.Model):
     subject_label = models.CharField("对象", max_length=200, blank=True, default="", db_default="")
     ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
     scope_path = models.CharField("管理范围路径", max_length=200, blank=True, default="", db_default="")
+    # The tamper evidence (reviews/chain.py, decision 0053): partition, place and HMAC-SM3 of the chain.
+    chain_partition = models.SmallIntegerField("链分区", null=True, blank=True, editable=False)
+    chain_seq = models.BigIntegerField("链序号", null=True, blank=True, editable=False)
+    chain_mac = models.CharField("链校验值（HMAC-SM3）", max_length=64, blank=True, default="", db_default="",
+                                 editable=False)
 
     class Meta:
         verbose_name = "流水（操作日志）"
@@ -48,6 +54,66 @@ class JournalEntry(models.Model):
                          condition=models.Q(subject_type__in=["filer_unit", "org_unit"])),
             models.Index(fields=["ip_address", "-at"], name="journal_address"),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain_partition", "chain_seq"], name="journal_chain_place",
+                                    condition=models.Q(chain_seq__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_unit_name} {self.action_label}"
+
+
+class JournalChainHead(models.Model):
+    """The newest link of one partition of the journal's chain (reviews/chain.py); locked while a
+    transaction appends to that partition."""
+
+    partition = models.SmallIntegerField("链分区", primary_key=True)
+    seq = models.BigIntegerField("链序号", default=0)
+    mac = models.CharField("链校验值", max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = "流水链头"
+        verbose_name_plural = "流水链头"
+
+
+class JournalCheck(models.Model):
+    """One verification of the journal's chain (`verify_journal`, the daily scheduled check)."""
+
+    at = models.DateTimeField("校验时间", default=timezone.now, db_index=True)
+    ok = models.BooleanField("完整")
+    checked = models.BigIntegerField("校验条数", default=0)
+    unsealed = models.BigIntegerField("启用链前的记录", default=0)
+    problems = models.TextField("发现的问题", blank=True)
+
+    class Meta:
+        verbose_name = "审计日志完整性校验"
+        verbose_name_plural = "审计日志完整性校验"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {'完整' if self.ok else '发现篡改'}"
+
+
+class JournalArchive(models.Model):
+    """One month of the journal or of the login access log, archived to a stored file (retention)."""
+
+    class Kind(models.TextChoices):
+        JOURNAL = "journal", "操作日志（流水）"
+        ACCESS = "access", "登录访问日志"
+
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    month = models.CharField("月份", max_length=7)  # YYYY-MM, Beijing time
+    file_name = models.CharField("存储文件", max_length=255)
+    rows = models.BigIntegerField("条数", default=0)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    sm3 = models.CharField("SM3", max_length=64)
+    created_at = models.DateTimeField("归档时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "审计日志归档"
+        verbose_name_plural = "审计日志归档"
+        ordering = ["-month", "kind"]
+        constraints = [models.UniqueConstraint(fields=["kind", "month"], name="journal_archive_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.month}"

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from accounts.filters import OrgCascadeMixin
+from govmedia.common import masking
 from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, register, same_scope
 from orgtree.selectors import attach_org_names
 from orgtree.models import OrgUnit
@@ -48,6 +49,7 @@ def prepare_page(rows, request):
         row.is_mine = me is not None and row.reviewer_id == me
         row.offline_mine = me is not None and row.offline_reviewer_id == me
         row.is_overdue = is_overdue(row)
+        row.contact_shown = masking.shown(masking.viewer(request.user), row.contact_mobile, row.org_unit_id)
 
 
 def actions_html(row, request) -> str:
@@ -104,7 +106,7 @@ WEBSITE_LIST = register(ListSpec(
         Column("filing", "申报状态", lambda r: r.get_filing_display(), sort="filing"),
         Column("run_status", "运行状态", lambda r: r.run_status_label, sort="run_status"),
         Column("reviewer", "审核定位", lambda r: r.reviewer.name if r.reviewer_id else ""),
-        Column("contact", "联系人", lambda r: f"{r.contact_name} {r.contact_mobile}", default=False),
+        Column("contact", "联系人", lambda r: f"{r.contact_name} {r.contact_shown}", default=False),
         Column("columns", "栏目信息", lambda r: "；".join(f"{k}：{v.get('names', '')}" for k, v in r.columns.items()),
                default=False),
     ],

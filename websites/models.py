@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from govmedia.common import gm
+
 
 class Filing(models.TextChoices):
     """申报状态 (the manual's 六、报送系统状态解释), as the org units see it."""
@@ -67,14 +69,14 @@ class Website(models.Model):
     is_service_platform = models.BooleanField("政务服务平台", default=False)
     head_name = models.CharField("负责人姓名", max_length=30)
     head_title = models.CharField("负责人职务", max_length=50)
-    head_mobile = models.CharField("负责人手机", max_length=11)
+    head_mobile = gm.EncryptedCharField("负责人手机", max_length=11)
     head_landline = models.CharField("负责人座机", max_length=30, blank=True)
-    head_email = models.EmailField("负责人邮箱", blank=True)
+    head_email = gm.EncryptedEmailField("负责人邮箱", blank=True)
     contact_name = models.CharField("联系人姓名", max_length=30)
     contact_title = models.CharField("联系人职务", max_length=50)
-    contact_mobile = models.CharField("联系人手机", max_length=11)
+    contact_mobile = gm.EncryptedCharField("联系人手机", max_length=11)
     contact_landline = models.CharField("联系人座机", max_length=30, blank=True)
-    contact_email = models.EmailField("联系人邮箱")
+    contact_email = gm.EncryptedEmailField("联系人邮箱")
     other_domains = models.JSONField("其他域名", default=list, blank=True)
     columns = models.JSONField("栏目信息", default=dict, blank=True)
 
@@ -179,3 +181,6 @@ class Website(models.Model):
         if self.filing == Filing.DONE and self.last_review.get("kind") != "change":
             return "已办结"
         return OPERATOR_LABELS.get(self.filing, self.get_filing_display())
+
+
+gm.register_column("websites.website", "verification_encrypted", legacy="accounts.crypto.plain_of_legacy")

@@ -59,6 +59,8 @@ def copy_objects(objs: list[models.Model]) -> list[models.Model]:
             converters.append((field.attname, "now"))
         elif isinstance(field, models.JSONField):
             converters.append((field.attname, "json"))
+        elif getattr(field, "encrypted", False):  # personal data: SM4 at rest (govmedia.common.gm)
+            converters.append((field.attname, field))
         else:
             converters.append((field.attname, None))
     rows = []
@@ -71,6 +73,8 @@ def copy_objects(objs: list[models.Model]) -> list[models.Model]:
             value = getattr(obj, attname)
             if kind == "json":
                 value = json.dumps(value, ensure_ascii=False)
+            elif isinstance(kind, models.Field):
+                value = kind.get_prep_value(value)
             row.append(value)
         obj._state.adding = False
         rows.append(row)

@@ -36,3 +36,16 @@ def client_ip(request) -> str | None:
     if len(forwarded) < count:
         return remote
     return _valid(forwarded[-count]) or remote
+
+
+def ops_address_allowed(request) -> bool:
+    """Whether the client may see the ops admin at all (OPS_ADMIN_ALLOWED_NETWORKS; empty: everyone).
+    Every admin URL answers 404 to the others, so the admin's existence does not show (issue 31)."""
+    networks = getattr(settings, "OPS_ADMIN_ALLOWED_NETWORKS", [])
+    if not networks:
+        return True
+    address = client_ip(request)
+    if address is None:
+        return False
+    ip = ipaddress.ip_address(address)
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in networks)

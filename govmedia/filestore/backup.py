@@ -142,6 +142,7 @@ def make_backup(output: Path, using: str = "default") -> dict:
             "migrations": applied_migrations(using),
             "counts": row_counts(using),
             "key_fingerprints": current_fingerprints(),
+            "data_keys": data_key_manifest(),  # the SM4 key ids the data uses (decision 0052)
         }
         (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
         partial = output.with_name(output.name + ".partial")
@@ -183,6 +184,27 @@ def read_manifest(archive_path: Path) -> dict:
 def check_keys(manifest: dict) -> list[KeyCheck]:
     current = current_fingerprints()
     return [KeyCheck(name, manifest["key_fingerprints"].get(name) == current[name]) for name in KEYS]
+
+
+def data_key_manifest() -> dict:
+    """The SM4 data keys the stored tokens name, with their fingerprints (never the keys)."""
+    from govmedia.common import gm
+    from govmedia.ops import keys
+
+    prints = gm.key_fingerprints()
+    in_use = keys.key_ids_in_use()
+    return {"current": gm.current_key_id(), "in_use": in_use,
+            "fingerprints": {kid: prints[kid] for kid in in_use if kid in prints}}
+
+
+def missing_data_keys(manifest: dict) -> list[str]:
+    """Key ids the backup's data needs that the current key ring lacks (or holds another key under)."""
+    from govmedia.common import gm
+
+    prints = gm.key_fingerprints()
+    wanted = manifest.get("data_keys", {})
+    return sorted({kid for kid, fp in wanted.get("fingerprints", {}).items() if prints.get(kid) != fp}
+                  | ({"?"} if "?" in wanted.get("in_use", []) else set()))
 
 
 KEY_CONSEQUENCES = {

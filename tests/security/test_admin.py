@@ -129,23 +129,26 @@ def test_every_admin_url_refuses_a_staff_user_without_permissions(client, chain,
 
 
 def test_the_admin_asks_for_a_second_factor(users, password):
+    """A right password without the right TOTP code is refused in the words of a wrong password
+    (issue 31: the answer must not tell that the password was right); the right code enters."""
     ops = users["ops"]
     device = TOTPDevice.objects.create(user=ops, name="运维管理", confirmed=True)
     client = Client(REMOTE_ADDR="10.8.1.1")
     response = client.post(ADMIN_LOGIN, {"username": "ops", "password": password, "next": "/ops-admin/"})
-    assert response.status_code == 200 and "请输入动态验证码" in response.content.decode()
+    assert response.status_code == 200 and "用户名、密码或动态验证码错误" in response.content.decode()
     assert client.get("/ops-admin/").status_code == 302  # a password alone is not enough
-    response = client.post(ADMIN_LOGIN, {"username": "ops", "password": password, "otp_token": "000000"
-                                         if totp(device.bin_key) != 0 else "111111", "next": "/ops-admin/"})
-    import re
-    assert "动态验证码错误" in response.content.decode(), re.findall(r'errornote">([^<]*)<|errorlist[^>]*><li>([^<]*)<', response.content.decode())
+    data = {"username": "ops", "password": password, "otp_token": "000000" if totp(device.bin_key) != 0 else "111111",
+            "next": "/ops-admin/"}
+    data.update(captcha_answer(client.get(ADMIN_LOGIN).content.decode()))
+    response = client.post(ADMIN_LOGIN, data)
+    assert "用户名、密码或动态验证码错误" in response.content.decode()
     device.refresh_from_db()
     device.throttling_failure_count = 0
     device.throttling_failure_timestamp = None
     device.save()
-    token = totp_token(device)
-    response = client.post(ADMIN_LOGIN, {"username": "ops", "password": password, "otp_token": token,
-                                         "next": "/ops-admin/"})
+    data = {"username": "ops", "password": password, "otp_token": totp_token(device), "next": "/ops-admin/"}
+    data.update(captcha_answer(client.get(ADMIN_LOGIN).content.decode()))
+    response = client.post(ADMIN_LOGIN, data)
     assert response.status_code == 302
     assert client.get("/ops-admin/").status_code == 200
 

@@ -116,24 +116,24 @@ def test_the_demo_alone_shares_the_demo_password(tree):
 
 def test_initial_hashes_use_fewer_rounds_and_are_upgraded_at_first_login(tree, settings):
     """3,656 units hashed at installation in seconds; the full rounds come with the first login."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+    settings.PASSWORD_HASHERS = ["accounts.hashers.PBKDF2SM3PasswordHasher"]
+    from accounts.hashers import PBKDF2SM3PasswordHasher
 
     from accounts.org_credentials import InitialPasswordHasher, create_org_users
 
     create_org_users()
     haidian = User.objects.get(username="110108")
-    assert haidian.password.startswith(f"pbkdf2_sha256${InitialPasswordHasher.iterations}$")
+    assert haidian.password.startswith(f"pbkdf2_sm3${InitialPasswordHasher.iterations}$")
     initial = crypto.decrypt(haidian.initial_password_encrypted)
     assert attempt(Client(REMOTE_ADDR="10.3.3.4"), "110108", initial).status_code == 302
     haidian.refresh_from_db()
-    assert haidian.password.startswith(f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$")
+    assert haidian.password.startswith(f"pbkdf2_sm3${PBKDF2SM3PasswordHasher.iterations}$")
 
 
 def test_many_initial_passwords_are_hashed_in_parallel_processes_each_for_its_own_unit(tree, settings, monkeypatch):
     """Above PARALLEL_HASHING_FROM passwords the hashing runs in forked processes, one per core;
     each unit still gets the hash of its own initial password."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["accounts.hashers.PBKDF2SM3PasswordHasher"]
     from accounts import org_credentials
 
     monkeypatch.setattr(org_credentials, "PARALLEL_HASHING_FROM", 2)
@@ -150,6 +150,6 @@ def test_many_initial_passwords_are_hashed_in_parallel_processes_each_for_its_ow
     assert count == 12 and pools == [2]
     users = list(User.objects.exclude(username="GB0000"))
     for user in users:
-        assert user.password.startswith(f"pbkdf2_sha256${org_credentials.InitialPasswordHasher.iterations}$")
+        assert user.password.startswith(f"pbkdf2_sm3${org_credentials.InitialPasswordHasher.iterations}$")
         assert user.check_password(crypto.decrypt(user.initial_password_encrypted)), user.username
     assert User.objects.get(username="GB0000").check_password(root_password)

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from govmedia.filestore.backup import (KEY_CONSEQUENCES, BackupError, check_keys, check_migrations, read_manifest,
-                                       restore_backup, row_counts)
+from govmedia.filestore.backup import (KEY_CONSEQUENCES, BackupError, check_keys, check_migrations, missing_data_keys,
+                                       read_manifest, restore_backup, row_counts)
 
 
 class Command(BaseCommand):
@@ -36,6 +36,13 @@ class Command(BaseCommand):
                                    f"（环境变量或 var/secret_key 文件）后重试。若确实要更换密钥，后果为——{consequences}；"
                                    "确认后加 --allow-key-change 重新执行。")
             self.stderr.write(f"警告：密钥与备份时不同（{'、'.join(mismatched)}），继续恢复。后果：{consequences}。")
+        missing = missing_data_keys(manifest)  # the SM4 data keys (decision 0052)
+        if missing:
+            what = (f"备份中的数据使用的数据密钥 {'、'.join(missing)} 不在当前密钥环中（DATA_KEYS / DATA_KEYS_FILE），"
+                    "恢复后这些加密字段（联系电话、电子邮箱、初始密码、校验码）将无法解密")
+            if not options["allow_key_change"]:
+                raise CommandError(f"{what}。请把备份时的数据密钥加入密钥环后重试；确认后加 --allow-key-change 重新执行。")
+            self.stderr.write(f"警告：{what}。")
         try:
             restore_backup(archive)
         except BackupError as exc:

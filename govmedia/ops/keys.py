@@ -1,0 +1,102 @@
+"""Data keys: rotation of the SM4 key ring (decision record 0052).
+
+`rotate(batch)` re-encrypts, column by column (govmedia.common.gm.ENCRYPTED_COLUMNS), every stored
+value not under the current key id — values written before SM4 (plain personal data, Fernet
+secrets) included — in batches of `batch` rows ordered by id, each batch its own transaction.
+It only ever looks for values *not yet* under the current key, so an interrupted run resumes
+where it stopped by running it again. The old key stays in the ring until `pending()` is empty.
+"""
+import secrets
+from pathlib import Path
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
+from django.utils.module_loading import import_string
+
+from govmedia.common import gm
+
+
+def _raw(model, field: str):
+    """The column as stored (the token), without the field's decryption."""
+    return model.objects.annotate(_raw=Cast(F(field), TextField()))
+
+
+def _stale(model, field: str, current: str):
+    return _raw(model, field).exclude(Q(_raw="") | Q(_raw__isnull=True) | Q(_raw__startswith=f"{gm.PREFIX}{current}:"))
+
+
+def _plain(raw: str, legacy: str) -> str | None:
+    if gm.is_token(raw):
+        return gm.decrypt(raw)
+    if legacy == "plain":
+        return raw
+    return import_string(legacy)(raw)
+
+
+def pending() -> dict[str, int]:
+    """{"model.field": values not under the current key} (zeros left out)."""
+    current = gm.current_key_id()
+    counts = {}
+    for (label, field), _legacy in gm.ENCRYPTED_COLUMNS.items():
+        n = _stale(apps.get_model(label), field, current).count()
+        if n:
+            counts[f"{label}.{field}"] = n
+    return counts
+
+
+def key_ids_in_use() -> list[str]:
+    """The key ids the stored tokens name (the backup manifest lists them); "?" when a token names
+    a key the ring does not know."""
+    known = list(gm.key_ring()[1])
+    used = set()
+    for label, field in gm.ENCRYPTED_COLUMNS:
+        tokens = _raw(apps.get_model(label), field).filter(_raw__startswith=gm.PREFIX)
+        used |= {kid for kid in known if kid not in used and tokens.filter(_raw__startswith=f"{gm.PREFIX}{kid}:").exists()}
+        others = tokens
+        for kid in known:
+            others = others.exclude(_raw__startswith=f"{gm.PREFIX}{kid}:")
+        if others.exists():
+            used.add("?")
+    return sorted(used)
+
+
+def rotate(batch: int = 500, log=lambda line: None) -> int:
+    """Re-encrypt every stale value under the current key; the number of values rewritten."""
+    current = gm.current_key_id()
+    total = 0
+    for (label, field), legacy in gm.ENCRYPTED_COLUMNS.items():
+        model = apps.get_model(label)
+        last = 0
+        while True:
+            with transaction.atomic():
+                rows = list(_stale(model, field, current).filter(pk__gt=last).order_by("pk")
+                            .select_for_update(of=("self",)).values_list("pk", "_raw")[:batch])
+                if not rows:
+                    break
+                for pk, raw in rows:
+                    plain = _plain(raw, legacy)
+                    if plain is not None:  # an unreadable legacy secret is left for its owner to reset
+                        model.objects.filter(pk=pk).update(**{field: gm.encrypt(plain)})
+                        total += 1
+                last = rows[-1][0]
+            log(f"{label}.{field}: 已处理至 id {last}")
+    return total
+
+
+def new_key_line() -> tuple[str, str]:
+    """A fresh (key id, hex key) whose id follows the ring's."""
+    ids = [kid for kid in gm.key_ring()[1] if kid[1:].isdigit()]
+    number = max((int(kid[1:]) for kid in ids), default=0) + 1
+    return f"k{number}", secrets.token_hex(16)
+
+
+def append_key(path: Path) -> str:
+    """Add a new key to DATA_KEYS_FILE (it becomes current); its id."""
+    kid, hexkey = new_key_line()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as out:
+        out.write(f"{kid} {hexkey}\n")
+    path.chmod(0o600)
+    return kid

@@ -1,0 +1,76 @@
+"""Personal data minimised (decision 0052): phone numbers masked in lists and exports unless the
+viewer is the unit directly above (or the filer unit itself); each full showing journaled. Open
+data and the API carry none: tests/verify/test_no_private_fields.py walks every public endpoint."""
+from accounts.models import User
+from reviews.models import JournalEntry
+from tests.accounts.test_filer_list import read_xlsx
+from tests.factories import make_filer
+
+LIST = "/filer-units/"
+
+
+def _choose_all_columns(user, list_name, keys):
+    user.preferences = {"columns": {list_name: keys}}
+    user.save(update_fields=["preferences"])
+
+
+def test_filer_list_and_export_mask_phones_except_directly_below(client, users, login, tree):
+    direct = make_filer(tree["110000"], "北京市商务局", 1, contact_mobile="13911112222", head_mobile="13833334444")
+    lower = make_filer(tree["110108"], "海淀区教育委员会", 5, contact_mobile="13955556666", head_mobile="13877778888")
+    login(users["l1"])
+    html = client.get(LIST).content.decode()
+    assert "13911112222" in html and "13833334444" in html  # 北京市 is directly above 北京市商务局
+    assert "13955556666" not in html and "139****6666" in html and "138****8888" in html
+    assert JournalEntry.objects.filter(action="personal_data_reveal", actor=users["l1"]).exists()
+
+    rows = read_xlsx(client.post(LIST, {"ids": [direct.pk, lower.pk]}))
+    header, body = rows[0], {r[0]: r for r in rows[1:]}
+    mobile = [i for i, title in enumerate(header) if title and title.endswith("手机号")]
+    assert [body["北京市商务局"][i] for i in mobile] == ["13833334444", "13911112222"]
+    assert [body["海淀区教育委员会"][i] for i in mobile] == ["138****8888", "139****6666"]
+
+    login(users["gb"])  # far above: masked everywhere, nothing revealed, nothing journaled
+    before = JournalEntry.objects.filter(action="personal_data_reveal").count()
+    html = client.get(LIST).content.decode()
+    assert "13911112222" not in html and "139****2222" in html
+    assert JournalEntry.objects.filter(action="personal_data_reveal").count() == before
+
+
+def test_media_list_masks_the_account_contact(client, chain, login):
+    from tests.accounts_media.conftest import normal_account
+
+    account = normal_account(chain)
+    type(account).objects.filter(pk=account.pk).update(contact_mobile="13712340000")
+    for who, full in (("shangzhuang", True), ("haidian", True), ("beijing", False), ("gb", False)):
+        user = User.objects.get(pk=chain[who].pk)
+        _choose_all_columns(user, "media_accounts", ["name", "contact_mobile"])
+        login(user)
+        html = client.get("/media/", {"tab": "all"}).content.decode()
+        assert ("13712340000" in html) is full, who
+        assert ("137****0000" in html) is (not full), who
+
+
+def test_personal_data_is_encrypted_at_rest(tree):
+    from django.db import connection
+
+    filer = make_filer(tree["110108"], "海淀区上庄镇政府", contact_mobile="13600001111")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contact_mobile, head_mobile FROM orgtree_filerunit WHERE id = %s", [filer.pk])
+        stored = cursor.fetchone()
+    assert all(value.startswith("sm4:") for value in stored) and "13600001111" not in stored[0]
+
+
+def test_ops_opening_a_row_with_contacts_is_journaled(tree):
+    from django.test import Client
+
+    from tests.factories import make_user, verify_otp
+
+    filer = make_filer(tree["110108"], "海淀区上庄镇政府", contact_mobile="13512345678")
+    sysadmin = make_user("ops_sys", User.Kind.OPS, is_staff=True, ops_role="sysadmin")
+    client = Client()
+    client.force_login(sysadmin)
+    verify_otp(client, sysadmin)
+    page = client.get(f"/ops-admin/orgtree/filerunit/{filer.pk}/change/").content.decode()
+    assert "13512345678" in page  # the ops task: correct the contacts
+    entry = JournalEntry.objects.get(action="personal_data_reveal", subject_type="filer_unit", subject_id=filer.pk)
+    assert entry.actor_unit_name == "运维人员（系统管理员）" and entry.reason
