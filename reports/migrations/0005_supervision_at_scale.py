@@ -73,11 +73,11 @@ class Migration(migrations.Migration):
         ),
         migrations.RunSQL(
         # Sheets reported before: their own rows' counts (an org sheet's checked_count adds its children).
-        """UPDATE reports_checksheet s SET
-             own_checked_count = (SELECT count(*) FROM reports_spotcheckitem i WHERE i.sheet_id = s.id AND NOT i.unregistered),
-             own_failed_count = (SELECT count(*) FROM reports_spotcheckitem i WHERE i.sheet_id = s.id AND NOT i.unregistered
+        """UPDATE reports_checksheet SET
+             own_checked_count = (SELECT count(*) FROM reports_spotcheckitem i WHERE i.sheet_id = reports_checksheet.id AND NOT i.unregistered),
+             own_failed_count = (SELECT count(*) FROM reports_spotcheckitem i WHERE i.sheet_id = reports_checksheet.id AND NOT i.unregistered
                                  AND i.passed = false),
-             own_unregistered_count = (SELECT count(*) FROM reports_spotcheckitem i WHERE i.sheet_id = s.id AND i.unregistered)
-           WHERE s.status IN ('submitted', 'accepted')""",
+             own_unregistered_count = (SELECT count(*) FROM reports_spotcheckitem i WHERE i.sheet_id = reports_checksheet.id AND i.unregistered)
+           WHERE reports_checksheet.status IN ('submitted', 'accepted')""",
         migrations.RunSQL.noop),
     ]

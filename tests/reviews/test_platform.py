@@ -26,8 +26,8 @@ NOT_A_RECORD_STATE = {
     "jobs/services.py": "the job queue's own worker state (queued → running → done/failed)",
     "monitoring/runner.py": "a monitoring run's progress",
     "monitoring/fetchers.py": "a fetched page's HTTP status code",
-    # TEMPORARY: helper H25 moves the 检查结果信息表 onto the engine; the lead drops this at merge.
-    "reports/check_services.py": "the self-check sheet, moved onto the engine by issue #24's H25",
+    "reports/check_rounds.py": "a 检查季度 round's generation job (正在生成检查表 → 已生成), not a review state",
+    "verify/continuity.py": "a reuse watch's last HTTP status code",
 }
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -112,6 +112,23 @@ def test_the_scanner_sees_every_form_of_assignment():
 JOURNALING_CALLS = {"record", "_record_attempt", "change_password"}  # the functions passing a code on to record()
 
 
+def _chosen_codes(function, path: str) -> dict[str, str]:
+    """`action = "a" if … else "b"` in a function that passes `action` on to the journal."""
+    passes = any(isinstance(call, ast.Call) and (
+        any(isinstance(a, ast.Name) and a.id == "action" for a in call.args)
+        or any(k.arg == "action" and isinstance(k.value, ast.Name) and k.value.id == "action" for k in call.keywords))
+        and (call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")) in JOURNALING_CALLS
+        for call in ast.walk(function))
+    found = {}
+    for node in ast.walk(function):
+        if passes and isinstance(node, ast.Assign) and isinstance(node.value, ast.IfExp) \
+                and any(isinstance(t, ast.Name) and t.id == "action" for t in node.targets):
+            for branch in (node.value.body, node.value.orelse):
+                if isinstance(branch, ast.Constant) and isinstance(branch.value, str):
+                    found[branch.value] = f"{path}:{node.lineno}"
+    return found
+
+
 def codes_in_source() -> dict[str, str]:
     """Every literal action code the source passes to the journal: `record(obj, "code", …)`,
     `action="code"` keywords and defaults of parameters named `action` → where it is."""
@@ -128,6 +145,8 @@ def codes_in_source() -> dict[str, str]:
                     if kw.arg == "action" and isinstance(kw.value, ast.Constant) and name in JOURNALING_CALLS:
                         found[kw.value.value] = f"{path}:{node.lineno}"
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found.update(_chosen_codes(node, path))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 args = node.args.args + node.args.kwonlyargs
                 defaults = [None] * (len(node.args.args) - len(node.args.defaults)) + node.args.defaults + node.args.kw_defaults
                 for arg, default in zip(args, defaults):
@@ -140,12 +159,12 @@ def codes_in_source() -> dict[str, str]:
 def test_every_code_in_use_is_registered_with_a_chinese_label():
     workflows()
     in_use = codes_in_source()
-    assert {"check_submit", "check_accept", "monitoring_to_sheet", "login_failure", "password_change"} <= set(in_use)
+    assert {"monitoring_to_sheet", "login_failure", "login_totp_failure", "password_change"} <= set(in_use)
     labels = journal.action_labels()
     missing = {code: where for code, where in in_use.items() if code not in journal.ACTIONS}
     assert not missing, f"codes passed to record() but not in journal.ACTIONS: {missing}"
     transitions = {t.name for w in WORKFLOWS for t in w.transitions}
-    assert transitions <= set(labels)
+    assert {"check_submit", "check_accept", "site_code_issue"} <= transitions <= set(labels)
     assert all(CHINESE.search(label) for label in labels.values()), [c for c, label in labels.items() if not CHINESE.search(label)]
     assert all(CHINESE.search(label) for label in journal.SUBJECT_TYPES.values())
 
