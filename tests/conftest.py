@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -17,14 +18,38 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SHARED_PER_RUN = {"two_app_servers": "two_app_servers", "_app_server_pair": "two_app_servers"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+_SHARED_FILES: dict[str, str | None] = {}
+
+
+def _shared_group(path: str) -> str | None:
+    """The SHARED_PER_RUN group of a test file that names one of those fixtures, else None."""
+    if path not in _SHARED_FILES:
+        try:
+            text = (Path(__file__).resolve().parents[1] / path).read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+        _SHARED_FILES[path] = next((group for name, group in SHARED_PER_RUN.items() if name in text), None)
+    return _SHARED_FILES[path]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` with the shared servers' files as one group. (xdist's own loadgroup
+    renames `item._nodeid`, which pytest 9 no longer reads: its groups never form.) Every other
+    test is its own unit, as with `--dist load`."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedServersScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _shared_group(nodeid.split("::", 1)[0]) or nodeid
+
+    return SharedServersScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Scale checks run in `make bench` only (selected with -m bench); tests on the shared app
-    servers are grouped on one worker."""
-    for item in items:
-        groups = {SHARED_PER_RUN[name] for name in getattr(item, "fixturenames", ()) if name in SHARED_PER_RUN}
-        for group in groups:
-            item.add_marker(pytest.mark.xdist_group(group))
+    """Scale checks run in `make bench` only (selected with -m bench)."""
     selected = config.getoption("-m") or ""
     if "bench" in selected:
         return
