@@ -145,12 +145,20 @@ AUTH_PASSWORD_VALIDATORS = [
 # (made by `migrate`). Sessions always live in the database, so they survive a cache restart.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "govmedia")
+# With Redis (redis://… or sentinel://h1:26379,h2:26379/mymaster/0) the app degrades to the database
+# cache while Redis is unreachable (govmedia.ops.cache, decision 0057); the `database` alias always
+# exists, so `migrate` always makes its table and unsetting REDIS_URL later just works.
+DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "govmedia_cache",
+                  "KEY_PREFIX": CACHE_KEY_PREFIX}
+REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5"))  # after a failure, Redis is tried again after this
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": CACHE_KEY_PREFIX}}
+    CACHES = {"default": {"BACKEND": "govmedia.ops.cache.FailoverRedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": CACHE_KEY_PREFIX,
+                          "OPTIONS": {"socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")),
+                                      "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "1"))}},
+              "database": DATABASE_CACHE}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "govmedia_cache",
-                          "KEY_PREFIX": CACHE_KEY_PREFIX}}
+    CACHES = {"default": DATABASE_CACHE, "database": DATABASE_CACHE}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # A cache that lives in one process (LocMemCache) is refused with DEBUG off unless this is set
 # (the test suite's own process only).
