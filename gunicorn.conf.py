@@ -47,3 +47,24 @@ logconfig_dict = {
 }
 # Worker temp files in RAM where the system has it (a slow disk can stall the heartbeat).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# /metrics sums the figures of every worker (prometheus-client's multiprocess mode): a directory
+# of this server's own, emptied at start (PROMETHEUS_MULTIPROC_DIR to choose it; docs/deploy.md).
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="govmedia-metrics-")
+
+
+def on_starting(server):
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.unlink(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -163,6 +163,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # A cache that lives in one process (LocMemCache) is refused with DEBUG off unless this is set
 # (the test suite's own process only).
 ALLOW_PROCESS_LOCAL_CACHE = False
+# /metrics (Prometheus) answers only these networks (the scraper's; comma-separated CIDRs), 404 elsewhere.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
 # --- end ops: shared state ----------------------------------------------------------------------
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -185,6 +185,10 @@ def make_backup(output: Path, using: str = "default") -> dict:
             archive.add(work / MANIFEST, arcname=MANIFEST)
             archive.add(dump, arcname=dump.name)
         os.replace(partial, output)
+    if connection.vendor == "postgresql":
+        from govmedia.ops.metrics import record_backup
+
+        record_backup()  # for the backup-age alert (govmedia_backup_last_success_timestamp_seconds)
     return manifest
 
 

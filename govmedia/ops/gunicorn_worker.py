@@ -10,13 +10,15 @@ the connections it holds for up to DRAIN_SECONDS: every request that arrives is 
 `Connection: close`), idle connections are then closed. Loaded by gunicorn.conf.py
 (`worker_class`); decision record 0057.
 """
+import os
 import selectors
 import time
 from concurrent import futures
 
 from gunicorn.workers.gthread import ThreadWorker
 
-DRAIN_SECONDS = 2.0
+DRAIN_SECONDS = float(os.environ.get("GUNICORN_DRAIN_SECONDS", "5"))  # at most
+QUIET_SECONDS = 0.5  # … and it ends earlier once nothing has been held for this long
 
 
 class DrainingThreadWorker(ThreadWorker):
@@ -47,8 +49,22 @@ class DrainingThreadWorker(ThreadWorker):
             s.close()
         futures.wait(self.futures, timeout=self.cfg.graceful_timeout)
 
+    _swept = False
+
+    def finish_request(self, fs):
+        # Under the lock the drain's final sweep takes: a connection is either kept (and swept by
+        # the drain, or served by it) or closed here — never registered after the sweep.
+        with self._lock:
+            if self._swept:
+                self.nr_conns -= 1
+                fs.conn.close()
+                return
+            super().finish_request(fs)
+
     def drain(self) -> None:
-        """Stop accepting; answer what arrives on the connections held, then close the idle ones."""
+        """Stop accepting; answer what arrives on the connections held, then close the idle ones.
+        A request finishing meanwhile may still hand its connection back (its response was sent
+        while the worker was alive): the drain goes on until nothing has been held for a while."""
         with self._lock:
             for sock in self.sockets:
                 try:
@@ -56,17 +72,23 @@ class DrainingThreadWorker(ThreadWorker):
                 except (KeyError, ValueError, OSError):
                     pass
         deadline = time.monotonic() + DRAIN_SECONDS
+        quiet_since = None
         while time.monotonic() < deadline and self.is_parent_alive():
-            waiting = [key for key in self.poller.get_map().values()]
-            if not waiting and not self.futures:
-                break
             for key, _ in self.poller.select(0.05):
-                key.data(key.fileobj)  # read and answered; not kept alive (self.alive is False)
-            done = [fut for fut in self.futures if fut.done()]
-            for fut in done:
+                key.data(key.fileobj)  # read and answered with Connection: close (self.alive is False)
+            for fut in [fut for fut in self.futures if fut.done()]:
                 self.futures.remove(fut)
+            with self._lock:
+                held = bool(self.poller.get_map()) or bool(self._keep)
+            if held or self.futures:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > QUIET_SECONDS:
+                break
             self.notify()
         with self._lock:
+            self._swept = True
             idle = list(self._keep)
             self._keep.clear()
             for key in list(self.poller.get_map().values()):
