@@ -115,12 +115,26 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,  # ops: a connection dropped by a PostgreSQL restart is replaced, not a 500
-    )
-}
+def _database(url: str) -> dict:
+    """DATABASE_URL, also in libpq's multi-host form for a primary and its standby:
+    postgres://user:pw@db1:5432,db2:5432/govmedia?target_session_attrs=read-write — every new
+    connection goes to whichever host accepts writes (after a failover, the promoted standby)."""
+    options = {"conn_max_age": int(os.environ.get("CONN_MAX_AGE", "60")),
+               "conn_health_checks": True}  # ops: a connection dropped by a restart/failover is replaced, not a 500
+    scheme, sep, rest = url.partition("://")
+    netloc = rest.split("/", 1)[0]
+    auth, _, hosts = netloc.rpartition("@")
+    if "," not in hosts:
+        return dj_database_url.parse(url, **options)
+    pairs = [h.partition(":") for h in hosts.split(",")]
+    first = f"{auth + '@' if auth else ''}{pairs[0][0]}:{pairs[0][2] or 5432}"
+    config = dj_database_url.parse(f"{scheme}{sep}{first}{rest[len(netloc):]}", **options)
+    config["HOST"] = ",".join(host for host, _, _ in pairs)
+    config["PORT"] = ",".join(port or "5432" for _, _, port in pairs)
+    return config
+
+
+DATABASES = {"default": _database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

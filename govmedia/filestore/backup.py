@@ -136,6 +136,8 @@ def _pg_args(db: dict) -> tuple[list[str], dict]:
         env["PGPASSWORD"] = db["PASSWORD"]
     if (db.get("OPTIONS") or {}).get("sslmode"):
         env["PGSSLMODE"] = db["OPTIONS"]["sslmode"]
+    if (db.get("OPTIONS") or {}).get("target_session_attrs"):  # a multi-host DATABASE_URL: the primary
+        env["PGTARGETSESSIONATTRS"] = db["OPTIONS"]["target_session_attrs"]
     return args, env
 
 
