@@ -3,6 +3,7 @@ lease (a heartbeat every JOBS_HEARTBEAT_SECONDS), take a job whose worker died f
 JOBS_LEASE_SECONDS without a heartbeat and retry it, or mark it 失败 with a Chinese message
 after JOBS_MAX_ATTEMPTS. A job only ever moves through compare-and-set updates on (id, attempt),
 so a worker taken for dead that wakes up again cannot overwrite the retry's result."""
+import re
 import logging
 import os
 import socket
@@ -52,6 +53,10 @@ def storage_problem(exc: BaseException | None) -> str | None:
             code = getattr(exc.__cause__, "pgcode", None) or getattr(exc, "pgcode", None)
             if code in _PG_CODES:
                 return _PG_CODES[code]
+        # Writers in other languages (rust_xlsxwriter) report the OS error in their message only.
+        found = re.search(r"\(os error (\d+)\)", str(exc))
+        if found and int(found.group(1)) in _ERRNOS:
+            return _ERRNOS[int(found.group(1))]
         exc = exc.__cause__ or exc.__context__
     return None
 

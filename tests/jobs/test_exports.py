@@ -221,3 +221,10 @@ def test_an_export_failing_on_a_storage_fault_names_the_storage_problem(client, 
     assert state["status"] == "failed" and state["error"].startswith(f"导出失败：{named}")
     assert "服务器处理出错" not in state["error"] and state["download_url"] == ""
     assert named in client.get(job_url).content.decode()
+
+
+def test_a_storage_error_reported_by_the_rust_writer_is_named_too(chain):
+    job = Job(kind=Job.Kind.EXPORT)
+    assert services.failed_message(job, RuntimeError("IO error: File too large (os error 27)")).startswith(
+        "导出失败：存储空间已满")
+    assert services.failed_message(job, RuntimeError("boom")) == services.FAILED_MESSAGE
