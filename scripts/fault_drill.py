@@ -76,6 +76,7 @@ class Drill:
         self.errors = []                    # (time, what)
         self.last_ok = 0.0
         self.stop_load = threading.Event()
+        self.out_of_rotation: set[str] = set()  # servers the balancer sends nothing to
         self.paused = threading.Event()
 
     # --- PostgreSQL -------------------------------------------------------------------------------
@@ -193,8 +194,9 @@ class Drill:
                     self.home / "basebackup", "-X", "stream", "-c", "fast")
 
     # --- load ---------------------------------------------------------------------------------------
-    def urls(self):
-        return [f"http://127.0.0.1:{self.ports[n]}" for n in ("a", "b")]
+    def urls(self, all_servers=False):
+        names = [n for n in ("a", "b") if all_servers or n not in self.out_of_rotation]
+        return [f"http://127.0.0.1:{self.ports[n]}" for n in names]
 
     def login_once(self, base, username):
         import requests
@@ -222,7 +224,8 @@ class Drill:
                 time.sleep(0.05)
                 continue
             n += 1
-            bases = self.urls()[worker % 2:] + self.urls()[:worker % 2]
+            servers = self.urls()
+            bases = servers[worker % len(servers):] + servers[:worker % len(servers)]
             for attempt, base in enumerate(bases):
                 try:
                     key = self.login_once(base, users[n % len(users)])
@@ -258,7 +261,7 @@ class Drill:
     def sample(self, into: dict, stop: threading.Event):
         """/metrics every second during a fault: the lowest and highest value of each figure."""
         while not stop.is_set():
-            for base in self.urls():
+            for base in self.urls(all_servers=True):
                 for name, value in self.metrics(base).items():
                     low, high = into.get(name, (value, value))
                     into[name] = (min(low, value), max(high, value))
@@ -285,7 +288,7 @@ class Drill:
         outage = max(b - a for a, b in zip(times, times[1:]))
         lost = self.lost_writes()
         shown = {k: v for k, v in seen.items() if v[0] != v[1] or any(
-            s in k for s in ("redis_up", "is_primary", "standbys", "database_up"))}
+            s in k for s in ("redis_up", "is_primary", "standbys", "database_up", "5xx"))}
         shown = {k: v for k, v in shown.items() if any(
             s in k for s in ("5xx", "redis_up", "replication", "queue", "jobs", "is_primary", "standbys",
                              "database_up", "backup"))}
@@ -363,9 +366,23 @@ class Drill:
         # the balancer for the other one until it answers again.
         os.kill(self.processes["app-a"].pid, signal.SIGHUP)
         time.sleep(3)
+        # A restart outright: out of the balancer first (its health check / `server … down`), so
+        # nothing is left in the closing listener's backlog; back in once it answers /healthz.
+        self.out_of_rotation.add("b")
+        time.sleep(1)
         self.processes["app-b"].terminate()
         self.processes["app-b"].wait(60)
         self.start_app("b")
+        import requests
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{self.ports['b']}/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.5)
+        self.out_of_rotation.discard("b")
         return {}
 
     def disk_full(self):
@@ -458,6 +475,9 @@ class Drill:
             for thread in threads:
                 thread.start()
             time.sleep(10)
+            self.baseline = {k: v for k, v in self.metrics().items() if any(
+                w in k for w in ("replication", "is_primary", "redis_up", "database_up", "queue_ready", "5xx"))}
+            log(f"metrics before the faults: {json.dumps(self.baseline, ensure_ascii=False)}")
             self.fault("PostgreSQL primary killed → standby promoted", self.kill_primary, settle=10)
             self.fault("Redis master killed → Sentinel fails over", self.kill_redis_master, settle=12)
             self.fault("job worker SIGKILLed mid-export", self.kill_worker, settle=3)
@@ -468,7 +488,7 @@ class Drill:
             self.stop_load.set()
             for thread in threads:
                 thread.join(30)
-            summary = {"results": self.results, "acknowledged_writes_total": len(self.acknowledged),
+            summary = {"metrics_before": self.baseline, "results": self.results, "acknowledged_writes_total": len(self.acknowledged),
                        "acknowledged_writes_lost": self.lost_writes(), "minutes": round((time.monotonic() - T0) / 60, 1),
                        "load_average": os.getloadavg()}
             (ROOT / "bench").mkdir(exist_ok=True)
