@@ -261,8 +261,9 @@ class Drill:
     def sample(self, into: dict, stop: threading.Event):
         """/metrics every second during a fault: the lowest and highest value of each figure."""
         while not stop.is_set():
-            for base in self.urls(all_servers=True):
+            for server, base in zip("ab", self.urls(all_servers=True)):
                 for name, value in self.metrics(base).items():
+                    name = f"{name}@{server}" if "requests_total" in name else name  # per server: its own count
                     low, high = into.get(name, (value, value))
                     into[name] = (min(low, value), max(high, value))
             stop.wait(1)
