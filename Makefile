@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 DEMO_PASSWORD ?= Demo@2026
 
-.PHONY: demo test lint bench bench-monitoring prod-check install serve migrate demo-data clean
+.PHONY: demo test lint bench bench-monitoring prod-check fault-drill install serve migrate demo-data clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ bench-monitoring: install
 prod-check: install
 	$(PY) -m pip install --quiet -e ".[test,prodcheck]"
 	./scripts/prod-check.sh
+
+# Primary+standby PostgreSQL, Redis+replica+Sentinel, two app servers, two workers on loopback; faults
+# injected in turn under a write load (docs/reliability.md). Not part of `make test`.
+fault-drill: install
+	$(PY) scripts/fault_drill.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -120,12 +120,26 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,  # ops: a connection dropped by a PostgreSQL restart is replaced, not a 500
-    )
-}
+def _database(url: str) -> dict:
+    """DATABASE_URL, also in libpq's multi-host form for a primary and its standby:
+    postgres://user:pw@db1:5432,db2:5432/govmedia?target_session_attrs=read-write — every new
+    connection goes to whichever host accepts writes (after a failover, the promoted standby)."""
+    options = {"conn_max_age": int(os.environ.get("CONN_MAX_AGE", "60")),
+               "conn_health_checks": True}  # ops: a connection dropped by a restart/failover is replaced, not a 500
+    scheme, sep, rest = url.partition("://")
+    netloc = rest.split("/", 1)[0]
+    auth, _, hosts = netloc.rpartition("@")
+    if "," not in hosts:
+        return dj_database_url.parse(url, **options)
+    pairs = [h.partition(":") for h in hosts.split(",")]
+    first = f"{auth + '@' if auth else ''}{pairs[0][0]}:{pairs[0][2] or 5432}"
+    config = dj_database_url.parse(f"{scheme}{sep}{first}{rest[len(netloc):]}", **options)
+    config["HOST"] = ",".join(host for host, _, _ in pairs)
+    config["PORT"] = ",".join(port or "5432" for _, _, port in pairs)
+    return config
+
+
+DATABASES = {"default": _database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # Behind PgBouncer in transaction pooling mode (docs/deploy.md): a connection may change between two
 # transactions, so no server-side cursors (`.iterator()` reads in chunks client-side instead).
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = os.environ.get("DISABLE_SERVER_SIDE_CURSORS", "0") == "1"
@@ -155,16 +169,26 @@ AUTH_PASSWORD_VALIDATORS = [
 # (made by `migrate`). Sessions always live in the database, so they survive a cache restart.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "govmedia")
+# With Redis (redis://… or sentinel://h1:26379,h2:26379/mymaster/0) the app degrades to the database
+# cache while Redis is unreachable (govmedia.ops.cache, decision 0057); the `database` alias always
+# exists, so `migrate` always makes its table and unsetting REDIS_URL later just works.
+DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "govmedia_cache",
+                  "KEY_PREFIX": CACHE_KEY_PREFIX}
+REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5"))  # after a failure, Redis is tried again after this
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": CACHE_KEY_PREFIX}}
+    CACHES = {"default": {"BACKEND": "govmedia.ops.cache.FailoverRedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": CACHE_KEY_PREFIX,
+                          "OPTIONS": {"socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")),
+                                      "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "1"))}},
+              "database": DATABASE_CACHE}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "govmedia_cache",
-                          "KEY_PREFIX": CACHE_KEY_PREFIX}}
+    CACHES = {"default": DATABASE_CACHE, "database": DATABASE_CACHE}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # A cache that lives in one process (LocMemCache) is refused with DEBUG off unless this is set
 # (the test suite's own process only).
 ALLOW_PROCESS_LOCAL_CACHE = False
+# /metrics (Prometheus) answers only these networks (the scraper's; comma-separated CIDRs), 404 elsewhere.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
 # --- end ops: shared state ----------------------------------------------------------------------
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -26,7 +26,8 @@ MEDIA_ROOT = os.environ.setdefault("GOVMEDIA_TEST_MEDIA_ROOT" + (f"_{_XDIST_WORK
 
 # The suite's own process keeps a fast one-process cache (cleared around every test); the
 # production cache (Redis / the database) is exercised by tests/prod with real server processes.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+          "database": DATABASE_CACHE}  # noqa: F405  (the fallback of a Redis cache; its table made by migrate)
 ALLOW_PROCESS_LOCAL_CACHE = True
 
 # The suite never goes on the network: monitoring is off (as on an intranet) unless a test turns it

@@ -5,6 +5,7 @@ from captcha import views as captcha_views
 
 from accounts.roles import ORG_UNITS, PUBLIC, SIGNED_IN
 from govmedia.access import route
+from govmedia.ops.metrics import metrics
 from govmedia.ops.views import healthz
 from govmedia.views import home, org_children
 from verify.urls import api_urls as verify_api_urls
@@ -16,6 +17,7 @@ admin.site.index_title = "运维管理"
 
 urlpatterns = [
     route("healthz", healthz, name="healthz", access=PUBLIC),  # ops: load balancer probe, no data
+    route("metrics", metrics, name="metrics", access=PUBLIC),  # ops: Prometheus, METRICS_ALLOWED_NETWORKS only (404)
     route("home/", home, name="home", access=SIGNED_IN),
     path("media/", include("accounts_media.urls")),
     route("org-units/children/", org_children, name="org_children", access=ORG_UNITS),

@@ -3,6 +3,7 @@ lease (a heartbeat every JOBS_HEARTBEAT_SECONDS), take a job whose worker died f
 JOBS_LEASE_SECONDS without a heartbeat and retry it, or mark it 失败 with a Chinese message
 after JOBS_MAX_ATTEMPTS. A job only ever moves through compare-and-set updates on (id, attempt),
 so a worker taken for dead that wakes up again cannot overwrite the retry's result."""
+import re
 import logging
 import os
 import socket
@@ -30,10 +31,41 @@ ROUND_STALLED_MESSAGE = ("生成检查表中断：处理该任务的后台进程
                          "请联系运维人员。")
 
 
-def failed_message(job: Job) -> str:
+def failed_message(job: Job, exc: BaseException | None = None) -> str:
+    """The job's 失败 message: the storage problem named when storage failed (as uploads do), else
+    the generic one."""
+    storage = storage_problem(exc)
+    if storage:
+        return f"{'导入失败' if job.kind == Job.Kind.IMPORT else '生成检查表失败' if job.kind == Job.Kind.CHECK_ROUND else '导出失败'}：{storage}"
     if job.kind == Job.Kind.CHECK_ROUND:
         return ROUND_FAILED_MESSAGE
     return IMPORT_FAILED_MESSAGE if job.kind == Job.Kind.IMPORT else FAILED_MESSAGE
+
+
+def storage_problem(exc: BaseException | None) -> str | None:
+    """The Chinese storage message when `exc` (or what caused it) is a full, read-only or forbidden
+    storage — a temp file or the file store in the database; None for any other error."""
+    from django.db import DatabaseError
+
+    from govmedia.common.storage import _ERRNOS, _PG_CODES, StorageFailure
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, StorageFailure):
+            return exc.message
+        if isinstance(exc, OSError) and exc.errno in _ERRNOS:
+            return _ERRNOS[exc.errno]
+        if isinstance(exc, DatabaseError):
+            code = getattr(exc.__cause__, "pgcode", None) or getattr(exc, "pgcode", None)
+            if code in _PG_CODES:
+                return _PG_CODES[code]
+        # Writers in other languages (rust_xlsxwriter) report the OS error in their message only.
+        found = re.search(r"\(os error (\d+)\)", str(exc))
+        if found and int(found.group(1)) in _ERRNOS:
+            return _ERRNOS[int(found.group(1))]
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def stalled_message(job: Job) -> str:
@@ -150,9 +182,9 @@ def execute(job_id: int) -> str:
     except LeaseLost:
         logger.warning("job %s attempt %s lost its lease; the retry carries on", job.pk, lease.attempt)
         return "lease lost"
-    except Exception:
+    except Exception as exc:
         logger.exception("job %s failed", job.pk)
-        lease.fail(failed_message(job))
+        lease.fail(failed_message(job, exc))
         raise  # the queue records the traceback on its task row too
     finally:
         lease.stop()

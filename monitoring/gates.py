@@ -169,7 +169,9 @@ class SharedHostGate(_Gate):
         super().__init__(per_host, delay)
         self.url, self.lease, self.wait_limit = url, float(lease), float(wait_limit)
         self.prefix = f"{prefix}:monitoring:gate" if prefix else "monitoring:gate"
-        self.client = client or redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=3)
+        from govmedia.ops.cache import redis_client  # redis:// or sentinel:// (decision 0057)
+
+        self.client = client or redis_client(url, socket_timeout=5, socket_connect_timeout=3)
         self._acquire = self.client.register_script(ACQUIRE)
         self._errors = (redis.RedisError, OSError)
         self._local: dict[str, threading.BoundedSemaphore] = {}
@@ -270,7 +272,7 @@ def redis_url() -> str:
     if url:
         return url
     cache = getattr(settings, "CACHES", {}).get("default", {})
-    if cache.get("BACKEND") == REDIS_CACHE:
+    if cache.get("BACKEND") in {REDIS_CACHE, "govmedia.ops.cache.FailoverRedisCache"}:
         location = cache.get("LOCATION") or ""
         if isinstance(location, (list, tuple)):
             location = location[0] if location else ""

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +135,7 @@ class TwoAppServers:
     sms_file: Path
     redis_port: int | None = None
     static_root: Path | None = None
+    redis_process: subprocess.Popen | None = None
     _sessions: list = field(default_factory=list)
 
     @property
@@ -255,18 +257,17 @@ def app_server_extra_env() -> dict:
     return {}
 
 
-@pytest.fixture(scope="session")
-def _app_server_pair(django_db_setup, django_db_blocker, collected_static, app_server_extra_env):
+@contextmanager
+def app_server_pair(static_root: Path, extra_env: dict | None = None, use_redis: bool = True):
+    """Start two app servers (and a redis-server of their own when `use_redis` and installed) on
+    the test database; a TwoAppServers; everything stopped afterwards. Needs the database unblocked."""
     from django.conf import settings
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        pytest.skip("two app servers need PostgreSQL (the test database is SQLite)")
     home = Path(tempfile.mkdtemp(prefix="govmedia-two-servers-"))
     processes = []
     try:
-        # GOVMEDIA_TWO_SERVERS_CACHE=database exercises the database cache where Redis exists too.
-        redis = None if os.environ.get("GOVMEDIA_TWO_SERVERS_CACHE") == "database" else _start_redis(home)
+        redis = _start_redis(home) if use_redis else None
         if redis:
             processes.append(redis[0])
             redis_url = f"redis://127.0.0.1:{redis[1]}/0"
@@ -279,7 +280,7 @@ def _app_server_pair(django_db_setup, django_db_blocker, collected_static, app_s
             from django.core.management import call_command
             from django.test import override_settings
 
-            with django_db_blocker.unblock(), override_settings(CACHES=cache_settings):
+            with override_settings(CACHES=cache_settings):
                 call_command("createcachetable")  # what `migrate` makes when the cache is the database
         sms_file = home / "sms.jsonl"
         servers = []
@@ -293,7 +294,7 @@ def _app_server_pair(django_db_setup, django_db_blocker, collected_static, app_s
                 DATABASE_URL=database_url(connection.settings_dict),
                 REDIS_URL=redis_url,
                 CACHE_KEY_PREFIX="govmedia",
-                STATIC_ROOT=collected_static,
+                STATIC_ROOT=static_root,
                 MEDIA_ROOT=server_home / "media",
                 TMPDIR=server_home / "tmp",
                 SMS_FILE_PATH=sms_file,
@@ -301,7 +302,7 @@ def _app_server_pair(django_db_setup, django_db_blocker, collected_static, app_s
                 GUNICORN_THREADS=2,
                 GOVMEDIA_SERVER_NAME=name,
             )
-            env.update({k: str(v) for k, v in app_server_extra_env.items()})
+            env.update({k: str(v) for k, v in (extra_env or {}).items()})
 
             def start(port, env=env, log=log):
                 with open(log, "ab") as out:
@@ -313,11 +314,28 @@ def _app_server_pair(django_db_setup, django_db_blocker, collected_static, app_s
             processes.append(process)
             servers.append(AppServer(f"http://127.0.0.1:{port}", process, server_home, log))
         yield TwoAppServers(servers, "redis" if redis else "database", cache_settings, sms_file,
-                            redis[1] if redis else None, collected_static)
+                            redis[1] if redis else None, static_root, redis[0] if redis else None)
     finally:
         for process in reversed(processes):
             stop(process)
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def _app_server_pair(django_db_setup, django_db_blocker, collected_static, app_server_extra_env):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two app servers need PostgreSQL (the test database is SQLite)")
+    # GOVMEDIA_TWO_SERVERS_CACHE=database exercises the database cache where Redis exists too.
+    with django_db_blocker.unblock():
+        pair = app_server_pair(collected_static, app_server_extra_env,
+                               use_redis=os.environ.get("GOVMEDIA_TWO_SERVERS_CACHE") != "database")
+        servers = pair.__enter__()
+    try:
+        yield servers
+    finally:
+        pair.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Counters every app server shares, incremented atomically (per-address rate limits, the
 tab-count generation): a Lua INCR+EXPIRE in Redis when the cache is Redis; an upsert on
-ops_counter when the cache is the database; the cache's own locked incr for a one-process
-cache (the test suite). docs/decisions/0006."""
+ops_counter when the cache is the database, and while Redis is unreachable (decision 0057: the
+limits keep counting, in the database); the cache's own locked incr for a one-process cache (the
+test suite). docs/decisions/0006."""
 import random
 from datetime import timedelta
 
@@ -29,7 +30,11 @@ def _mode() -> str:
     from django.core.cache.backends.db import DatabaseCache
     from django.core.cache.backends.redis import RedisCache
 
+    from govmedia.ops.cache import FailoverRedisCache, state
+
     backend = _cache()
+    if isinstance(backend, FailoverRedisCache):
+        return "redis" if state.usable() else "fallback"
     if isinstance(backend, RedisCache):
         return "redis"
     if isinstance(backend, DatabaseCache):
@@ -45,25 +50,62 @@ def _cache():
 
 def locks_rows() -> bool:
     """True when an increment takes a row lock until the end of the current transaction."""
-    return _mode() == "database"
+    return _mode() in {"database", "fallback"}
+
+
+def _redis_incr(backend, key: str, timeout: int | None) -> int:
+    full_key = backend.make_and_validate_key(f"counter:{key}")
+    client = backend._cache.get_client(full_key, write=True)
+    return int(client.eval(INCR_SCRIPT, 1, full_key, int(timeout or 0)))
+
+
+def incr_redis_only(key: str) -> None:
+    """One increment in Redis (the repair after an outage: no generation from before it is read back)."""
+    _redis_incr(_cache(), key, None)
+
+
+def _database_incr(key: str, timeout: int | None) -> int:
+    now = timezone.now()
+    expires = now + timedelta(seconds=timeout) if timeout else None
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT, [key, expires, now, now])
+        value = cursor.fetchone()[0]
+        if random.random() < 0.002:  # now and then, forget expired counters
+            cursor.execute("DELETE FROM ops_counter WHERE expires_at <= %s", [now])
+    return int(value)
+
+
+def _database_get(key: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM ops_counter WHERE key = %s AND (expires_at IS NULL OR expires_at > %s)",
+                       [key, timezone.now()])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _fallen_back(exc: Exception) -> None:
+    from govmedia.ops.cache import state
+
+    state.failed(exc)
 
 
 def incr(key: str, timeout: int | None = None) -> int:
     """Add one to `key` and return the new value; a new key expires after `timeout` seconds (None: never)."""
+    from govmedia.ops.cache import redis_errors, state
+
     mode, backend = _mode(), _cache()
     if mode == "redis":
-        full_key = backend.make_and_validate_key(f"counter:{key}")
-        client = backend._cache.get_client(full_key, write=True)
-        return int(client.eval(INCR_SCRIPT, 1, full_key, int(timeout or 0)))
+        try:
+            return _redis_incr(backend, key, timeout)
+        except redis_errors() as exc:
+            _fallen_back(exc)
+            mode = "fallback"
+    if mode == "fallback":
+        if timeout is None:  # a generation: bumped in Redis too once it is back (windows just expire)
+            state.counters.add(key)
+        return _database_incr(key, timeout)
     if mode == "database":
-        now = timezone.now()
-        expires = now + timedelta(seconds=timeout) if timeout else None
-        with connection.cursor() as cursor:
-            cursor.execute(UPSERT, [key, expires, now, now])
-            value = cursor.fetchone()[0]
-            if random.random() < 0.002:  # now and then, forget expired counters
-                cursor.execute("DELETE FROM ops_counter WHERE expires_at <= %s", [now])
-        return int(value)
+        return _database_incr(key, timeout)
     full_key = f"counter:{key}"
     backend.add(full_key, 0, timeout)
     try:
@@ -74,14 +116,16 @@ def incr(key: str, timeout: int | None = None) -> int:
 
 
 def get(key: str) -> int:
+    from govmedia.ops.cache import redis_errors
+
     mode, backend = _mode(), _cache()
     if mode == "redis":
         full_key = backend.make_and_validate_key(f"counter:{key}")
-        return int(backend._cache.get_client(full_key).get(full_key) or 0)
-    if mode == "database":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT value FROM ops_counter WHERE key = %s AND (expires_at IS NULL OR expires_at > %s)",
-                           [key, timezone.now()])
-            row = cursor.fetchone()
-        return int(row[0]) if row else 0
+        try:
+            return int(backend._cache.get_client(full_key).get(full_key) or 0)
+        except redis_errors() as exc:
+            _fallen_back(exc)
+            mode = "fallback"
+    if mode in {"database", "fallback"}:
+        return _database_get(key)
     return int(backend.get(f"counter:{key}") or 0)

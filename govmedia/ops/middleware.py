@@ -9,6 +9,7 @@ import uuid
 
 from django.utils.functional import empty
 
+from . import metrics
 from .logs import request_id_var
 
 logger = logging.getLogger("govmedia.request")
@@ -54,6 +55,7 @@ class RequestLogMiddleware:
             return response
         finally:
             duration_ms = (time.perf_counter() - started) * 1000
+            metrics.observe(request, status, duration_ms / 1000)
             if status >= 400 or not request.path.startswith("/static/"):
                 level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
                 logger.log(level, "%s %s %s %.1fms user=%s", request.method, request.get_full_path()[:300], status,

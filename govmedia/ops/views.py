@@ -1,4 +1,8 @@
-"""/healthz for load balancers: database, cache, storage and pending migrations; no login, no data."""
+"""/healthz for load balancers: database, cache, storage and pending migrations; no login, no data.
+
+Redis unreachable is not a failure of the app server (it serves from the database cache,
+decision 0057): the answer is 200 with "status": "degraded" and "redis": "degraded", so a load
+balancer keeps the server while an operator sees the state."""
 import logging
 import uuid
 
@@ -10,6 +14,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from govmedia.ops.cache import health as redis_health
 
 logger = logging.getLogger("govmedia.health")
 
@@ -26,6 +32,7 @@ def _cache():
     if cache.get(key) != "1":
         raise RuntimeError("cache did not return the value written")
     cache.delete(key)
+    return "degraded" if redis_health() == "degraded" else "ok"
 
 
 def _storage():
@@ -53,8 +60,7 @@ def healthz(request):
     results, healthy = {}, True
     for name, check in CHECKS.items():
         try:
-            check()
-            results[name] = "ok"
+            results[name] = check() or "ok"
         except Exception as exc:  # every failure is a 503 with the check's name, never a 500
             logger.error("healthz: %s failed: %s: %s", name, type(exc).__name__, exc)
             results[name] = "error"
@@ -63,4 +69,10 @@ def healthz(request):
                 for rest in list(CHECKS)[1:]:
                     results[rest] = "skipped"
                 break
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503)
+    redis = redis_health()
+    if redis != "none":
+        results["redis"] = redis
+    status = "error" if not healthy else ("degraded" if "degraded" in results.values() else "ok")
+    if status == "degraded":
+        logger.warning("healthz: degraded: %s", ", ".join(k for k, v in results.items() if v == "degraded"))
+    return JsonResponse({"status": status, "checks": results}, status=200 if healthy else 503)

@@ -1,4 +1,5 @@
 """Exports as jobs: the job row, the file in default_storage, the 下载中心, who may download."""
+import errno
 import io
 from datetime import timedelta
 
@@ -206,3 +207,24 @@ def test_the_filer_unit_export_values_path_matches_its_model_path(users, tree):
     assert len(fast) >= 4
     assert [{k: cell_value(v) for k, v in r.items()} for r in fast] == [{k: cell_value(v) for k, v in r.items()}
                                                                          for r in slow]
+
+
+@pytest.mark.parametrize("fault, named", [(errno.ENOSPC, "存储空间已满"), (errno.EROFS, "存储当前为只读状态")])
+def test_an_export_failing_on_a_storage_fault_names_the_storage_problem(client, chain, login, accounts, settings,
+                                                                         fault, named):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "tests.filestore.faulty.FaultyStorage",
+                                                          "OPTIONS": {"fault": fault}}}
+    login(chain["beijing"])
+    job_url = client.get(LIST, {"export": "all"}).url
+    run_queued_jobs()
+    state = job_state(client, job_url)
+    assert state["status"] == "failed" and state["error"].startswith(f"导出失败：{named}")
+    assert "服务器处理出错" not in state["error"] and state["download_url"] == ""
+    assert named in client.get(job_url).content.decode()
+
+
+def test_a_storage_error_reported_by_the_rust_writer_is_named_too(chain):
+    job = Job(kind=Job.Kind.EXPORT)
+    assert services.failed_message(job, RuntimeError("IO error: File too large (os error 27)")).startswith(
+        "导出失败：存储空间已满")
+    assert services.failed_message(job, RuntimeError("boom")) == services.FAILED_MESSAGE

@@ -8,14 +8,14 @@ from govmedia.filestore.backup import (KEY_CONSEQUENCES, BackupError, check_keys
 
 
 class Command(BaseCommand):
-    help = ("把 `manage.py backup` 生成的备份恢复到一个空数据库（DATABASE_URL 所指），然后执行 migrate。"
+    help = ("把 `manage.py backup` 生成的备份恢复到一个空数据库（DATABASE_URL 所指），在同一事务中核对每张表的行数"
+            "和流水校验和后才提交，然后执行 migrate。失败时整体回滚，排除原因后可直接重新执行。"
             "密钥指纹与当前 SECRET_KEY / INITIAL_PASSWORD_KEY 不符时拒绝恢复。")
 
     def add_arguments(self, parser):
         parser.add_argument("archive", help="备份文件（.tar）")
         parser.add_argument("--allow-key-change", action="store_true",
                             help="密钥与备份时不同也继续恢复（后果见提示）")
-        parser.add_argument("--no-migrate", action="store_true", help="恢复后不执行 migrate")
 
     def handle(self, *args, **options):
         archive = Path(options["archive"])
@@ -44,16 +44,19 @@ class Command(BaseCommand):
                 raise CommandError(f"{what}。请把备份时的数据密钥加入密钥环后重试；确认后加 --allow-key-change 重新执行。")
             self.stderr.write(f"警告：{what}。")
         try:
-            restore_backup(archive)
+            result = restore_backup(archive)
         except BackupError as exc:
             raise CommandError(exc.message)
+        if result["already_restored"]:
+            self.stdout.write("该数据库已由同一备份恢复（上次恢复在 migrate 之前中断），继续执行后续步骤。")
         restored = row_counts()
         differing = {label: (manifest["counts"].get(label), n) for label, n in restored.items()
-                     if manifest["counts"].get(label) != n}
-        if differing:
+                     if label in manifest["counts"] and manifest["counts"].get(label) != n}
+        if differing and not result["already_restored"]:
             raise CommandError(f"恢复后的数量与备份不符：{differing}")
         self.stdout.write("恢复完成：" + "，".join(f"{label} {n}" for label, n in restored.items()))
-        if not options["no_migrate"]:
-            call_command("migrate", interactive=False, verbosity=0)
-            self.stdout.write("已执行 migrate。")
+        if "table_counts" in manifest:
+            self.stdout.write(f"已核对：{len(manifest['table_counts'])} 张表的行数与流水校验和均与备份一致。")
+        call_command("migrate", interactive=False, verbosity=0)  # always: the code may be newer than the backup
+        self.stdout.write("已执行 migrate。")
         self.stdout.write("下一步：collectstatic（如升级了代码），重启应用服务器和后台任务。")
