@@ -411,3 +411,9 @@ MONITORING_STALE_DAYS = int(os.environ.get("MONITORING_STALE_DAYS", "14"))   # �
 MONITORING_KEEP_RESULTS_DAYS = int(os.environ.get("MONITORING_KEEP_RESULTS_DAYS", "30"))
 # httpx logs every request at INFO: hundreds of thousands of lines per run. Results are in CheckResult.
 LOGGING["loggers"].update({"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}})
+
+# Proof of control (issue 28, docs/decisions/0058): the unit proves it holds what it registers.
+INSTALLED_APPS += ["control"]
+CONTROL_REVIEW_UNVERIFIED = env_bool("CONTROL_REVIEW_UNVERIFIED", True)   # review may approve before 已验证
+CONTROL_VALID_DAYS = int(os.environ.get("CONTROL_VALID_DAYS", "365"))     # re-verification yearly
+CONTROL_DNS_RESOLVER = os.environ.get("CONTROL_DNS_RESOLVER", "control.dns.DnspythonResolver")

@@ -58,6 +58,14 @@ ACTIONS = {
     "monitoring_to_sheet": "监测发现转入检查结果",
     "monitoring_prefill": "监测结果预填检查结果",
     "monitoring_dictionary_sync": "词库同步组织机构名称",
+    # proof of control and the portals' account lists (issue 28, decision 0058)
+    "control_code_issued": "生成控制权验证码",
+    "control_check": "检查控制权验证码",
+    "control_verified": "控制权已验证",
+    "control_reverified": "控制权重新验证",
+    "control_expired": "控制权验证已过期",
+    "portal_list_read": "读取门户公布的账号清单",
+    "portal_item_closed": "门户账号清单核查已处理",
 }
 
 # The subject types, as the admin's filter names them.
@@ -69,6 +77,7 @@ SUBJECT_TYPES = {
     "user": "用户",
     "report": "抽查上报",
     "notice": "通知",
+    "control_proof": "控制权验证",
 }
 
 # model label → subject type (the engine's two and ours); any other model uses its model name.
