@@ -4,7 +4,7 @@ workflow do the work."""
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govmedia.common.redirects import safe_next
 from govmedia.common.storage import StorageFailure, save_file
@@ -95,3 +95,40 @@ def screenshot(request, subject_type, pk):
     if proof is None or not proof.screenshot:
         raise Http404
     return FileResponse(proof.screenshot.open("rb"), filename=proof.screenshot.name.rsplit("/", 1)[-1])
+
+
+@require_http_methods(["GET", "POST"])
+def portal_items(request):
+    """门户账号清单核查: the org unit's 待核查 of its subtree, tabs with counts (one aggregate)."""
+    from django.db.models import Count, Q
+
+    from govmedia.common.lists import render_list
+    from jobs.exports import export_requested
+
+    from .lists import PORTAL_LIST, STATES
+
+    export = export_requested(request, PORTAL_LIST)
+    if export is not None:
+        return export
+    listed, visible = PORTAL_LIST.querysets(request)
+    counts = visible.aggregate(open=Count("id", filter=Q(closed_at__isnull=True)),
+                               closed=Count("id", filter=Q(closed_at__isnull=False)), all=Count("id"))
+    query = request.GET.copy()
+    for key in ("state", "page"):
+        query.pop(key, None)
+    state = request.GET.get("state") or "open"
+    tabs = [{"key": key, "label": label, "count": counts[key], "active": key == state,
+             "query": "&".join(p for p in (query.urlencode(), f"state={key}") if p)} for key, label in STATES]
+    return render_list(request, PORTAL_LIST, listed, "control/portal_items.html", {"state_tabs": tabs})
+
+
+@require_POST
+def portal_close(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    from .lists import items_visible_to
+    from .portal import close_item
+
+    close_item(get_object_or_404(items_visible_to(request.user).select_related("website"), pk=pk), request.user)
+    messages.success(request, "已标记为已处理。")
+    return redirect(safe_next(request, request.POST.get("next")) or "control:portal_items")

@@ -32,3 +32,14 @@ def control_state(obj) -> str:
     from ..selectors import public_state
 
     return public_state(obj)["label"]
+
+
+@register.inclusion_tag("control/_portal_panel.html")
+def portal_panel(site, limit=20):
+    """The site's own account list, as last read, and its open disagreements."""
+    from ..models import PortalItem, PortalRead
+    from ..portal import LIST_PATH
+
+    read = PortalRead.objects.filter(website=site).first()
+    items = PortalItem.objects.filter(website=site, closed_at__isnull=True).order_by("kind", "id")
+    return {"read": read, "items": list(items[:limit]), "more": max(0, items.count() - limit), "path": LIST_PATH}

@@ -96,3 +96,27 @@ def test_an_absent_list_is_nobodys_problem(monitoring, fetcher, registered):
     monitoring.page("/.well-known/govmedia-accounts.json", "<html>404</html>", status=404)
     read = portal.read_portal(registered["site"], fetcher)
     assert read.outcome == PortalRead.Outcome.ABSENT and not PortalItem.objects.exists()
+
+
+def test_the_org_unit_lists_and_handles_the_items_another_unit_never_sees(client, login, chain, monitoring, fetcher,
+                                                                           registered):
+    from django.urls import reverse
+
+    publish(monitoring, [{"type": "WB", "url": "https://weibo.com/u/1234567890"},
+                         {"type": "DY", "name": "上庄文旅", "url": "https://www.douyin.com/user/MS4wLjABAAAAnew"}])
+    portal.read_portal(registered["site"], fetcher)
+    login(chain["heping"])
+    page = client.get(reverse("control:portal_items")).content.decode()
+    assert "上庄文旅" not in page
+    item = PortalItem.objects.get(kind=PortalItem.Kind.UNREGISTERED)
+    assert client.post(reverse("control:portal_close", args=[item.pk])).status_code == 404
+    login(chain["haidian"])
+    page = client.get(reverse("control:portal_items")).content.decode()
+    assert "上庄文旅" in page and "门户列出但未登记" in page and "已登记但门户未列出" in page and "上庄资讯" in page
+    site_page = client.get(reverse("websites:review_detail", args=[registered["site"].pk])).content.decode()
+    assert "门户公布的账号清单" in site_page and "上庄文旅" in site_page
+    client.post(reverse("control:portal_close", args=[item.pk]))
+    item.refresh_from_db()
+    assert item.closed_at is not None
+    assert JournalEntry.objects.filter(action="portal_item_closed", subject_id=registered["site"].pk).exists()
+    assert "上庄文旅" not in client.get(reverse("control:portal_items")).content.decode()
