@@ -80,8 +80,10 @@ def proof_for(obj, user=None) -> Proof:
         _fresh(proof, obj)
         proof.version += 1
         proof.save()
-        journal.record(obj, "control_code_issued", user or _system(), before=before,
-                       after={"link": proof.link, "state": proof.get_state_display()}, scope_path=proof.org_path)
+        # On the proof's own journal (the object's 流水 keeps to its filing; the verifications go there).
+        journal.record(proof, "control_code_issued", user or _system(), before=before,
+                       after={"link": proof.link, "state": proof.get_state_display()}, scope_path=proof.org_path,
+                       subject_type="control_proof")
     return proof
 
 

@@ -68,7 +68,8 @@ def test_manual_attestation_reviewed_by_the_org_unit(client, login, chain, monit
     client.post(url("approve"))
     proof = services.proof_for(account)
     assert (proof.state, proof.method, proof.attestation) == (State.VERIFIED, Method.MANUAL, Attestation.APPROVED)
-    entries = JournalEntry.objects.filter(subject_type="control_proof", subject_id=proof.pk).order_by("id")
+    entries = JournalEntry.objects.filter(subject_type="control_proof", subject_id=proof.pk,
+                                          action__startswith="attest_").order_by("id")
     assert [(e.action, e.status_before, e.status_after) for e in entries] == [
         ("attest_submit", "未提交", "待审核"), ("attest_approve", "待审核", "已通过")]
     assert entries[1].actor_unit_name == "海淀区"
@@ -117,3 +118,18 @@ def test_verify_page_and_api_show_the_verified_control(client, chain, monitoring
     data = client.get(f"/api/v1/accounts/{account.media_code}").json()
     assert data["control_verified"] is True and data["control_status"] == "已验证"
     assert data["control_method"] == "账号简介或置顶内容" and data["control_verified_on"]
+
+
+def test_review_may_wait_for_the_proof_when_the_setting_says_so(chain, monitoring, settings):
+    from accounts_media.workflow import WORKFLOW as MEDIA
+
+    account = make_account(chain["shangzhuang"].filer_unit, "上庄新号", monitoring.url("/tt/new"), None, status="add_pending",
+                           reviewer=chain["haidian"].org_unit)
+    haidian = chain["haidian"]
+    assert MEDIA.can(account, haidian, "approve_add")              # the default: review proceeds unverified
+    settings.CONTROL_REVIEW_UNVERIFIED = False
+    refusal = MEDIA.refusal(account, haidian, "approve_add")
+    assert refusal is not None and refusal.http_status == 409 and "尚未验证控制权" in refusal.message
+    monitoring.page("/tt/new", services.code(services.proof_for(account)))
+    services.verify(services.proof_for(account))
+    assert MEDIA.can(account, haidian, "approve_add")

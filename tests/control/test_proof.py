@@ -33,7 +33,7 @@ def test_a_code_is_issued_per_object_and_link_and_a_new_link_gets_a_new_code(cha
     account.save()
     proof.refresh_from_db()
     assert proof.link == account.url and services.code(proof) != first
-    assert list(JournalEntry.objects.filter(subject_type="media_account", subject_id=account.pk)
+    assert list(JournalEntry.objects.filter(subject_type="control_proof", subject_id=proof.pk)
                 .values_list("action", flat=True)) == ["control_code_issued", "control_code_issued"]
 
 
@@ -142,7 +142,7 @@ def test_expiry_and_re_verification_with_the_clock_moved(chain, monitoring):
         assert services.proof_for(account).state == State.VERIFIED
     actions = list(JournalEntry.objects.filter(subject_type="media_account", subject_id=account.pk)
                    .order_by("id").values_list("action", flat=True))
-    assert actions == ["control_code_issued", "control_verified", "control_reverified", "control_expired",
+    assert actions == ["control_verified", "control_reverified", "control_expired",
                        "control_reverified"]
 
 
