@@ -417,3 +417,4 @@ INSTALLED_APPS += ["control"]
 CONTROL_REVIEW_UNVERIFIED = env_bool("CONTROL_REVIEW_UNVERIFIED", True)   # review may approve before 已验证
 CONTROL_VALID_DAYS = int(os.environ.get("CONTROL_VALID_DAYS", "365"))     # re-verification yearly
 CONTROL_DNS_RESOLVER = os.environ.get("CONTROL_DNS_RESOLVER", "control.dns.DnspythonResolver")
+CONTROL_CHECKS_PER_RUN = int(os.environ.get("CONTROL_CHECKS_PER_RUN", "5000"))  # proofs checked by one daily run
