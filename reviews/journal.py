@@ -60,7 +60,6 @@ ACTIONS = {
     "monitoring_dictionary_sync": "词库同步组织机构名称",
     # proof of control and the portals' account lists (issue 28, decision 0058)
     "control_code_issued": "生成控制权验证码",
-    "control_check": "检查控制权验证码",
     "control_verified": "控制权已验证",
     "control_reverified": "控制权重新验证",
     "control_expired": "控制权验证已过期",

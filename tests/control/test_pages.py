@@ -133,3 +133,25 @@ def test_review_may_wait_for_the_proof_when_the_setting_says_so(chain, monitorin
     monitoring.page("/tt/new", services.code(services.proof_for(account)))
     services.verify(services.proof_for(account))
     assert MEDIA.can(account, haidian, "approve_add")
+
+
+def test_a_site_operator_sees_its_code_and_checks_another_site_is_out_of_reach(client, login, chain, monitoring, tree,
+                                                                                settings):
+    from accounts.models import User
+
+    settings.CONTROL_DNS_RESOLVER = "tests.control.helpers.StubResolver"
+    operator = User.objects.create_user("1101080001", "x", kind=User.Kind.SITE)
+    site = make_site(tree["110108"], "海淀区政府", monitoring.url("/hd/"), "1101080001", operator_user=operator)
+    other = make_site(tree["120101"], "和平区政府", monitoring.url("/hp/"), "1201010001")
+    login(operator)
+    page = client.get(reverse("websites:site_home")).content.decode()
+    code = services.code(services.proof_for(site))
+    assert code in page and 'name="govmedia-verification"' in page.replace("&quot;", '"')
+    assert "/.well-known/govmedia-verification.txt" in page and "门户公布的账号清单" in page
+    assert client.post(reverse("control:check", args=["website", other.pk])).status_code == 404
+    monitoring.page("/hd/", f'<meta name="govmedia-verification" content="{code}">')
+    client.post(reverse("control:check", args=["website", site.pk]))
+    run_queued_jobs()
+    assert services.proof_for(site).state == State.VERIFIED
+    assert JournalEntry.objects.filter(subject_type="website", subject_id=site.pk, action="control_verified",
+                                       actor=operator).exists()
