@@ -131,7 +131,7 @@ def verify(proof: Proof, *, fetcher=None, resolver=None, now=None, user=None) ->
     try:
         if proof.subject_type == WEBSITE:
             outcome = checks.check_website(obj, code_of(proof), fetcher, resolver or make_resolver())
-        elif proof.state == State.MANUAL or (proof.method == Method.MANUAL and proof.state != State.VERIFIED):
+        elif not checks.readable(obj.account_type):
             outcome = checks.Outcome(None, note="该平台无法自动读取，请上传截图人工核验")
         else:
             outcome = checks.check_account(obj, code_of(proof), fetcher)
@@ -140,8 +140,6 @@ def verify(proof: Proof, *, fetcher=None, resolver=None, now=None, user=None) ->
             fetcher.close()
     with transaction.atomic():
         proof = Proof.objects.select_for_update().get(pk=proof.pk)
-        if proof.method == Method.MANUAL and outcome.found is None:
-            outcome = checks.Outcome(None, note=outcome.note)
         _stamp(proof, obj, outcome, now, user)
     return outcome
 
@@ -174,7 +172,7 @@ def run_checks(now=None, limit: int | None = None) -> str:
     limit = limit or int(getattr(settings, "CONTROL_CHECKS_PER_RUN", 5000))
     expired = expire_manual(now)
     due = (Proof.objects.exclude(method=Method.MANUAL)
-           .filter(models_q_due(now)).order_by("expires_at", "id")[:limit])
+           .filter(_due(now)).order_by("expires_at", "id")[:limit])
     fetcher, resolver = make_fetcher(4), make_resolver()
     found = checked = 0
     try:
@@ -187,7 +185,7 @@ def run_checks(now=None, limit: int | None = None) -> str:
     return f"控制权验证：检查 {checked} 个，已验证 {found} 个，人工核验到期 {expired} 个"
 
 
-def models_q_due(now):
+def _due(now):
     from django.db.models import Q
 
     return (Q(state=State.UNVERIFIED, created_at__gte=now - timedelta(days=RECHECK_NEW_DAYS))
