@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.filters import OrgCascadeMixin
+from control.selectors import FILTER_CHOICES as CONTROL_CHOICES, filter_by_state
 from accounts.roles import Role
 from govmedia.common import masking
 from govmedia.common.lists import Column, ListSpec, register
@@ -142,6 +143,8 @@ class MediaAccountFilter(OrgCascadeMixin):
                                         method="filter_level")
     filed_late = django_filters.ChoiceFilter(label="逾期备案（开设后超过3个工作日提交）", choices=[("1", "是"), ("0", "否")],
                                              empty_label="全部", method="filter_filed_late")
+    control = django_filters.ChoiceFilter(label="控制权验证", choices=CONTROL_CHOICES, empty_label="全部",
+                                          method="filter_control")
 
     class Meta:
         model = MediaAccount
@@ -170,6 +173,9 @@ class MediaAccountFilter(OrgCascadeMixin):
 
     def filter_filed_late(self, queryset, name, value):
         return queryset.filter(filed_late=value == "1")
+
+    def filter_control(self, queryset, name, value):
+        return filter_by_state(queryset, "media_account", value)
 
 
 MEDIA_LIST = register(ListSpec(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from control.guards import VERIFIED_BEFORE_APPROVAL  # proof of control (issue 28, 0058)
 from orgtree.codes import SerialExhausted, next_serial
 from reviews.engine import NEW, Context, Guard, Transition, TransitionError, Workflow
 
@@ -222,7 +223,7 @@ TRANSITIONS = [
       button="btn-sm btn-outline-danger", confirm="确定删除这条未提交的账号信息吗？"),
     # 3-4: level-by-level add review; L1 is final and generates the media code.
     T("approve_add", "同意添加", f({S.ADD_PENDING}), after_add_review, add_reviewer_side,
-      (record_review, approve_add_level), result="同意添加", kind="review", guards=(AT_MY_UNIT,),
+      (record_review, approve_add_level), result="同意添加", kind="review", guards=(AT_MY_UNIT, VERIFIED_BEFORE_APPROVAL),
       button="btn-sm btn-primary", form="page", button_label="审核"),
     T("reject_add", "驳回添加", f({S.ADD_PENDING}), S.ADD_REJECTED, add_reviewer_side,
       (record_review, clear_reviewer), result="驳回添加", kind="review", guards=(AT_MY_UNIT,)),

@@ -487,3 +487,10 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
 AUDIT_NOTIFY_EMAILS = env_list("AUDIT_NOTIFY_EMAILS")
 # With DEBUG off the superuser cannot use the ops admin (三员分立); only the test suite sets this.
 OPS_ALLOW_SUPERUSER = False
+
+# Proof of control (issue 28, docs/decisions/0058): the unit proves it holds what it registers.
+INSTALLED_APPS += ["control"]
+CONTROL_REVIEW_UNVERIFIED = env_bool("CONTROL_REVIEW_UNVERIFIED", True)   # review may approve before 已验证
+CONTROL_VALID_DAYS = int(os.environ.get("CONTROL_VALID_DAYS", "365"))     # re-verification yearly
+CONTROL_DNS_RESOLVER = os.environ.get("CONTROL_DNS_RESOLVER", "control.dns.DnspythonResolver")
+CONTROL_CHECKS_PER_RUN = int(os.environ.get("CONTROL_CHECKS_PER_RUN", "5000"))  # proofs checked by one daily run

@@ -94,6 +94,13 @@ ACTIONS = {
     "audit_export": "导出审计日志",
     "audit_archive": "归档审计日志",
     "journal_verify_failed": "审计日志完整性校验失败",
+    # proof of control and the portals' account lists (issue 28, decision 0058)
+    "control_code_issued": "生成控制权验证码",
+    "control_verified": "控制权已验证",
+    "control_reverified": "控制权重新验证",
+    "control_expired": "控制权验证已过期",
+    "portal_list_read": "读取门户公布的账号清单",
+    "portal_item_closed": "门户账号清单核查已处理",
 }
 
 # The closed registry of subject types, as the admin's filter names them.
@@ -111,6 +118,7 @@ SUBJECT_TYPES = {
     "expressionrule": "严重表述错误词库",
     "indicator": "检查指标",
     "system": "系统（审计与密钥）",
+    "control_proof": "控制权验证",
 }
 
 # model label → subject type

@@ -196,13 +196,25 @@ def website_record(site, names: dict[str, str]) -> dict:
 def account_records(accounts) -> list[dict]:
     accounts = list(accounts)
     names = org_names_for(a.org_path for a in accounts)
-    return [account_record(a, names) for a in accounts]
+    return _with_control("media_account", accounts, [account_record(a, names) for a in accounts])
 
 
 def website_records(sites) -> list[dict]:
     sites = list(sites)
     names = org_names_for(s.org_path for s in sites)
-    return [website_record(s, names) for s in sites]
+    return _with_control("website", sites, [website_record(s, names) for s in sites])
+
+
+def _with_control(subject_type: str, objs: list, records: list[dict]) -> list[dict]:
+    """已验证控制权 (issue 28) on the answers and the API (one query; the open-data files keep their fields)."""
+    from control.selectors import public_states
+
+    states = public_states(subject_type, [o.pk for o in objs])
+    for obj, record in zip(objs, records):
+        state = states.get(obj.pk) or {"label": "未验证", "verified": False, "method": "", "verified_on": None}
+        record.update(control_verified=state["verified"], control_status=state["label"], control_method=state["method"],
+                      control_verified_on=state["verified_on"].isoformat() if state["verified_on"] else None)
+    return records
 
 
 def answer_of_record(record: dict) -> str:

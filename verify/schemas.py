@@ -29,6 +29,11 @@ class AccountOut(Schema):
     since: str = Field(description="该状态的起始日期（YYYY-MM-DD）")
     page: str = Field(description="公开核验页面的路径")
     successor: Optional[SuccessorOut] = Field(None, description="已关停账号的继任账号（关停时指定），请关注它")
+    # Proof of control (issue 28): in the answers and the API, not in the open-data files.
+    control_verified: Optional[bool] = Field(None, description="已验证控制权（登记单位已证明控制该账号/网站）")
+    control_status: Optional[str] = Field(None, description="控制权验证：未验证 / 已验证 / 无法自动验证 / 已过期")
+    control_method: Optional[str] = Field(None, description="验证方式（已验证时）")
+    control_verified_on: Optional[str] = Field(None, description="验证日期 YYYY-MM-DD（已验证时）")
 
 
 class WebsiteOut(Schema):
@@ -43,6 +48,11 @@ class WebsiteOut(Schema):
     status_label: str = Field(description="运行状态（中文）")
     since: str = Field(description="该状态的起始日期（YYYY-MM-DD）")
     page: str = Field(description="公开核验页面的路径")
+    # Proof of control (issue 28): in the answers and the API, not in the open-data files.
+    control_verified: Optional[bool] = Field(None, description="已验证控制权（登记单位已证明控制该账号/网站）")
+    control_status: Optional[str] = Field(None, description="控制权验证：未验证 / 已验证 / 无法自动验证 / 已过期")
+    control_method: Optional[str] = Field(None, description="验证方式（已验证时）")
+    control_verified_on: Optional[str] = Field(None, description="验证日期 YYYY-MM-DD（已验证时）")
 
 
 Answer = Literal["registered", "closed", "not_registered", "unrecognised"]

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from accounts.filters import OrgCascadeMixin
+from control.selectors import FILTER_CHOICES as CONTROL_CHOICES, filter_by_state
 from govmedia.common import masking
 from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, register, same_scope
 from orgtree.selectors import attach_org_names
@@ -28,6 +29,8 @@ class WebsiteFilter(OrgCascadeMixin):
     run_status = django_filters.ChoiceFilter(label="运行状态", choices=RunStatus.choices, empty_label="全部")
     is_portal = django_filters.ChoiceFilter(label="门户网站", choices=[("1", "是"), ("0", "否")], empty_label="全部",
                                             method="filter_portal")
+    control = django_filters.ChoiceFilter(label="控制权验证", choices=CONTROL_CHOICES, empty_label="全部",
+                                          method="filter_control")
 
     class Meta:
         model = Website
@@ -40,6 +43,9 @@ class WebsiteFilter(OrgCascadeMixin):
 
     def filter_portal(self, queryset, name, value):
         return queryset.filter(is_portal=value == "1")
+
+    def filter_control(self, queryset, name, value):
+        return filter_by_state(queryset, "website", value)
 
 
 def prepare_page(rows, request):

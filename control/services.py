@@ -1,0 +1,203 @@
+"""Proof of control: issuing the code, checking it, expiry, the daily job (0058).
+
+Every state change is journaled (`reviews.journal.record`, the subject's own 流水: the account's or
+the website's); the manual attestation moves only through control/workflow.py.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from monitoring import conf as monitoring_conf
+from reviews import journal
+
+from . import checks
+from .codes import code_of, new_nonce
+from .dns import make_resolver
+from .models import MEDIA, WEBSITE, Attestation, Method, Proof, State
+
+RECHECK_NEW_DAYS = 30      # a fresh code is looked for daily this long, then only on request
+RENEW_AHEAD_DAYS = 30      # a verified proof is re-checked this long before it expires
+
+
+def valid_for() -> timedelta:
+    return timedelta(days=int(getattr(settings, "CONTROL_VALID_DAYS", 365)))
+
+
+def review_may_proceed_unverified() -> bool:
+    return bool(getattr(settings, "CONTROL_REVIEW_UNVERIFIED", True))
+
+
+def subject_type_of(obj) -> str:
+    return WEBSITE if obj._meta.label_lower == "websites.website" else MEDIA
+
+
+def link_of(obj) -> str:
+    return obj.homepage if subject_type_of(obj) == WEBSITE else obj.url
+
+
+def subject_of(proof: Proof):
+    if proof.subject_type == WEBSITE:
+        from websites.models import Website
+
+        return Website.objects.get(pk=proof.subject_id)
+    from accounts_media.models import MediaAccount
+
+    return MediaAccount.objects.select_related("filer_unit").get(pk=proof.subject_id)
+
+
+def first_state(obj) -> str:
+    if subject_type_of(obj) == MEDIA and not checks.readable(obj.account_type):
+        return State.MANUAL
+    return State.UNVERIFIED
+
+
+def _fresh(proof: Proof, obj) -> None:
+    proof.link, proof.nonce = link_of(obj), new_nonce()
+    proof.state, proof.method = first_state(obj), ""
+    proof.verified_at = proof.expires_at = proof.checked_at = None
+    proof.check_note, proof.attestation, proof.attestation_note = "", Attestation.NONE, ""
+    proof.subject_label, proof.org_path = str(obj)[:200], obj.org_path or ""
+    proof.created_at = timezone.now()   # the code's issue time (a reset is a new code)
+
+
+def proof_for(obj, user=None) -> Proof:
+    """The object's proof for its current link: created (a code issued) or, when the link changed,
+    reset (a new code) — both journaled."""
+    kind = subject_type_of(obj)
+    proof = Proof.objects.filter(subject_type=kind, subject_id=obj.pk).first()
+    if proof is not None and proof.link == link_of(obj):
+        return proof
+    with transaction.atomic():
+        proof = Proof.objects.select_for_update().filter(subject_type=kind, subject_id=obj.pk).first()
+        if proof is not None and proof.link == link_of(obj):
+            return proof
+        before = {"link": proof.link, "state": proof.get_state_display()} if proof else {}
+        proof = proof or Proof(subject_type=kind, subject_id=obj.pk)
+        _fresh(proof, obj)
+        proof.version += 1
+        proof.save()
+        # On the proof's own journal (the object's 流水 keeps to its filing; the verifications go there).
+        journal.record(proof, "control_code_issued", user or _system(), before=before,
+                       after={"link": proof.link, "state": proof.get_state_display()}, scope_path=proof.org_path,
+                       subject_type="control_proof")
+    return proof
+
+
+def _system():
+    from reviews.engine import SYSTEM
+
+    return SYSTEM
+
+
+def code(proof: Proof) -> str:
+    return code_of(proof)
+
+
+def _stamp(proof: Proof, obj, outcome: checks.Outcome, now, user) -> None:
+    """Apply a check's outcome; journal a change of state."""
+    before = proof.get_state_display()
+    proof.checked_at, proof.check_note = now, outcome.note[:300]
+    action = ""
+    if outcome.found:
+        action = "control_reverified" if proof.state == State.VERIFIED or proof.verified_at else "control_verified"
+        proof.state, proof.method, proof.verified_at = State.VERIFIED, outcome.method, now
+        proof.expires_at = now + valid_for()
+    elif proof.state == State.VERIFIED and proof.expires_at and proof.expires_at <= now:
+        action, proof.state = "control_expired", State.EXPIRED
+    proof.version += 1
+    proof.save()
+    if action:
+        journal.record(obj, action, user or _system(), status=(before, proof.get_state_display()),
+                       after={"method": proof.get_method_display(), "expires_at": timezone.localtime(proof.expires_at).date()
+                              if proof.expires_at else None},
+                       reason=outcome.note, scope_path=proof.org_path)
+
+
+def verify(proof: Proof, *, fetcher=None, resolver=None, now=None, user=None) -> checks.Outcome:
+    """Look for the code now (a job or the scheduled run calls this): 已验证 with date and method when
+    found; an expired verification whose code is gone becomes 已过期."""
+    from monitoring.fetchers import make_fetcher
+
+    now = now or timezone.now()
+    obj = subject_of(proof)
+    if proof.link != link_of(obj):
+        proof = proof_for(obj)
+    own = fetcher is None
+    fetcher = fetcher or make_fetcher(2)
+    try:
+        if proof.subject_type == WEBSITE:
+            outcome = checks.check_website(obj, code_of(proof), fetcher, resolver or make_resolver())
+        elif not checks.readable(obj.account_type):
+            outcome = checks.Outcome(None, note="该平台无法自动读取，请上传截图人工核验")
+        else:
+            outcome = checks.check_account(obj, code_of(proof), fetcher)
+    finally:
+        if own:
+            fetcher.close()
+    with transaction.atomic():
+        proof = Proof.objects.select_for_update().get(pk=proof.pk)
+        _stamp(proof, obj, outcome, now, user)
+    return outcome
+
+
+def expire_manual(now) -> int:
+    """Manual attestations are yearly too: past their date → 已过期, a new screenshot is due."""
+    count = 0
+    for proof in Proof.objects.filter(state=State.VERIFIED, method=Method.MANUAL, expires_at__lte=now):
+        with transaction.atomic():
+            before = proof.get_state_display()
+            proof.state, proof.attestation = State.EXPIRED, Attestation.NONE
+            proof.version += 1
+            proof.save()
+            journal.record(None, "control_expired", _system(), subject_type=proof.subject_type, subject_id=proof.subject_id,
+                           subject_label=proof.subject_label, status=(before, proof.get_state_display()),
+                           scope_path=proof.org_path)
+        count += 1
+    return count
+
+
+def run_checks(now=None, limit: int | None = None) -> str:
+    """Scheduled daily (jobs/schedule.py): fresh codes (the last RECHECK_NEW_DAYS days) and expired
+    ones are looked for; verified proofs expiring within RENEW_AHEAD_DAYS are re-checked (renewed
+    when the code is still in place, 已过期 at their date when not); manual ones expire."""
+    from monitoring.fetchers import make_fetcher
+
+    now = now or timezone.now()
+    if not monitoring_conf.get("MONITORING_ENABLED"):
+        return "自动监测已关闭：未检查控制权验证码"
+    limit = limit or int(getattr(settings, "CONTROL_CHECKS_PER_RUN", 5000))
+    expired = expire_manual(now)
+    due = (Proof.objects.exclude(method=Method.MANUAL)
+           .filter(_due(now)).order_by("expires_at", "id")[:limit])
+    fetcher, resolver = make_fetcher(4), make_resolver()
+    found = checked = 0
+    try:
+        for proof in due:
+            outcome = verify(proof, fetcher=fetcher, resolver=resolver, now=now)
+            checked += 1
+            found += bool(outcome.found)
+    finally:
+        fetcher.close()
+    return f"控制权验证：检查 {checked} 个，已验证 {found} 个，人工核验到期 {expired} 个"
+
+
+def _due(now):
+    from django.db.models import Q
+
+    return (Q(state=State.UNVERIFIED, created_at__gte=now - timedelta(days=RECHECK_NEW_DAYS))
+            | Q(state=State.EXPIRED)
+            | Q(state=State.VERIFIED, expires_at__lte=now + timedelta(days=RENEW_AHEAD_DAYS)))
+
+
+def state_of(obj) -> tuple[str, str]:
+    """(state, label) of an object for the pages and the API, without creating a proof."""
+    proof = Proof.objects.filter(subject_type=subject_type_of(obj), subject_id=obj.pk).first()
+    if proof is None or proof.link != link_of(obj):
+        state = first_state(obj)
+    else:
+        state = proof.state
+    return state, State(state).label

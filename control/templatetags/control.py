@@ -1,0 +1,45 @@
+"""`{% control_panel obj %}`: the proof of control on an account's or website's 查看 page (0058)."""
+from django import template
+
+from ..checks import META_NAME, WELL_KNOWN_FILE
+from ..dns import RECORD_PREFIX
+from ..models import MEDIA, State
+from ..services import code, proof_for, subject_type_of
+from ..workflow import WORKFLOW, owner
+
+register = template.Library()
+
+
+@register.inclusion_tag("control/_panel.html", takes_context=True)
+def control_panel(context, obj):
+    request = context["request"]
+    user = request.user
+    proof = proof_for(obj, user)
+    is_owner = owner(user, proof)
+    return {
+        "proof": proof, "code": code(proof) if is_owner or user.org_unit_id else "", "is_owner": is_owner,
+        "is_media": subject_type_of(obj) == MEDIA, "verified": proof.state == State.VERIFIED,
+        "may_check": (is_owner or bool(user.org_unit_id)) and proof.state != State.MANUAL,
+        "may_submit": WORKFLOW.can(proof, user, "attest_submit") and proof.state in (State.MANUAL, State.EXPIRED),
+        "may_review": WORKFLOW.can(proof, user, "attest_approve"),
+        "meta_name": META_NAME, "well_known": WELL_KNOWN_FILE, "dns_prefix": RECORD_PREFIX,
+        "request": request, "csrf_token": context.get("csrf_token"), "next": request.get_full_path(),
+    }
+
+
+@register.simple_tag
+def control_state(obj) -> str:
+    from ..selectors import public_state
+
+    return public_state(obj)["label"]
+
+
+@register.inclusion_tag("control/_portal_panel.html")
+def portal_panel(site, limit=20):
+    """The site's own account list, as last read, and its open disagreements."""
+    from ..models import PortalItem, PortalRead
+    from ..portal import LIST_PATH
+
+    read = PortalRead.objects.filter(website=site).first()
+    items = PortalItem.objects.filter(website=site, closed_at__isnull=True).order_by("kind", "id")
+    return {"read": read, "items": list(items[:limit]), "more": max(0, items.count() - limit), "path": LIST_PATH}
