@@ -175,7 +175,9 @@ AXES_CLIENT_IP_CALLABLE = "govmedia.common.client_ip.client_ip"
 
 # The image 验证码 (django-simple-captcha): asked after LOGIN_CAPTCHA_AFTER failures from an address
 # on the login page, and after PUBLIC_CAPTCHA_AFTER uses an hour of the public website forms.
-LOGIN_CAPTCHA_AFTER = int(os.environ.get("LOGIN_CAPTCHA_AFTER", "2"))
+LOGIN_CAPTCHA_AFTER = int(os.environ.get("LOGIN_CAPTCHA_AFTER", "2"))  # per username (decision 0049)
+# …and from one address, all usernames together, after this many (an office behind one NAT).
+LOGIN_CAPTCHA_ADDRESS_AFTER = int(os.environ.get("LOGIN_CAPTCHA_ADDRESS_AFTER", "10"))
 PUBLIC_CAPTCHA_AFTER = int(os.environ.get("PUBLIC_CAPTCHA_AFTER", "5"))
 CAPTCHA_2X_IMAGE = False
 CAPTCHA_TIMEOUT = 10
