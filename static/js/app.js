@@ -312,3 +312,44 @@ document.querySelectorAll(".table-responsive").forEach(function (box) {
   var select = document.querySelector("form[data-account-form] select[name=account_type]");
   if (select) follow(select);
 })();
+
+// Phones show every table as cards (app.css): each body cell gets its column's title as
+// data-label, read from the header grid (two header rows: 新媒体工作负责人·姓名 …).
+(function () {
+  "use strict";
+  function columnTitles(table) {
+    var grid = [];
+    Array.prototype.forEach.call(table.tHead.rows, function (row, r) {
+      grid[r] = grid[r] || [];
+      var c = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        while (grid[r][c]) c++;
+        for (var i = 0; i < cell.rowSpan; i++) {
+          for (var j = 0; j < cell.colSpan; j++) {
+            grid[r + i] = grid[r + i] || [];
+            grid[r + i][c + j] = cell;
+          }
+        }
+        c += cell.colSpan;
+      });
+    });
+    return (grid[0] || []).map(function (_, c) {
+      var parts = [];
+      grid.forEach(function (row) { if (row[c] && parts.indexOf(row[c]) < 0) parts.push(row[c]); });
+      return parts.map(function (cell) { return cell.textContent.replace(/\s+/g, " ").trim(); }).filter(Boolean).join("·");
+    });
+  }
+  document.querySelectorAll("main table.table").forEach(function (table) {
+    if (!table.tHead) return;
+    var titles = columnTitles(table);
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var c = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (cell.colSpan === 1 && titles[c] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", titles[c]);
+          c += cell.colSpan;
+        });
+      });
+    });
+  });
+})();
