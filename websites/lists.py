@@ -26,9 +26,11 @@ class WebsiteFilter(OrgCascadeMixin):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        """模糊或准确: the exact site code, or part of the name or homepage."""
+        """模糊或准确: any part of the name, of the site code or of the homepage (indexes: decision 0050)."""
+        from govmedia.common.search import part_of
+
         value = value.strip()
-        return queryset.filter(Q(site_code__iexact=value) | Q(name__contains=value) | Q(homepage__icontains=value))
+        return queryset.filter(part_of("name", value) | part_of("site_code", value) | Q(homepage__icontains=value))
 
     def filter_portal(self, queryset, name, value):
         return queryset.filter(is_portal=value == "1")
