@@ -16,6 +16,7 @@ from reviews.engine import AlreadyHandled, NotAllowed, TransitionError, journal_
 from . import services
 from .bulk import LIMIT as BULK_LIMIT, remember_reviewer, remembered_reviewer
 from .buttons import detail_buttons, rejection_buttons
+from .chain import chain_of
 from .forms import AccountForm, CloseForm, DeleteAccountForm, RestoreForm, ReviewForm
 from .counts import cached_counts
 from .lists import MEDIA_LIST
@@ -92,6 +93,7 @@ def account_detail(request, pk):
         "account": account, "actions": services.allowed_actions(account, request.user),
         "buttons": detail_buttons(request, account),
         "changes": _pending_changes(account), "is_rejected": account.status in REJECTED,
+        "chain": chain_of(account),
     })
 
 

@@ -292,6 +292,7 @@ LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "60"))
 # lives in the database in chunks (govmedia.common.storage.DatabaseStorage), so every app server
 # sees it and a database backup holds it. MEDIA_ROOT is no longer used for them.
 INSTALLED_APPS += ["govmedia.filestore"]
+INSTALLED_APPS += ["helpcenter"]  # 帮助中心 (issue 30)
 STORAGES["default"] = {"BACKEND": "govmedia.common.storage.DatabaseStorage"}
 FILE_STORAGE_CHUNK_BYTES = int(os.environ.get("FILE_STORAGE_CHUNK_KB", "1024")) * 1024
 # Temporary uploads under staging/ (checked import files) are removed by `manage.py cleanup_staging`.

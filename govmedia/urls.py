@@ -30,6 +30,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),  # 消息中心
     path("dashboard/", include("dashboard.urls")),          # 数据看板, 超期待审核
     path("monitoring/", include("monitoring.urls")),  # 监测发现
+    path("help/", include("helpcenter.urls")),  # 帮助中心
     # The 验证码 image (django-simple-captcha's views, declared public here like every route of ours).
     route("captcha/image/<str:key>/", captcha_views.captcha_image, name="captcha-image", access=PUBLIC,
           kwargs={"scale": 1}),
