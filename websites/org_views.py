@@ -31,7 +31,7 @@ def offline_reviews(request):
                                                             offline_until__lt=timezone.localdate())
                    .select_related("org_unit").order_by("offline_until")[:200])
     for site in sites:
-        site.buttons = render_buttons(request, OFFLINE_WORKFLOW, site, url_for, names=["approve_offline"], link_style=True)
+        site.buttons = render_buttons(request, OFFLINE_WORKFLOW, site, url_for, names=["approve_offline", "reject_offline"], link_style=True)
         site.overdue = overdue_badge(site, waiting=OFFLINE_WORKFLOW.waiting)  # review ageing (decision 0031)
     for site in overdue:
         site.buttons = render_buttons(request, RUN_WORKFLOW, site, url_for, names=["restore_site"], link_style=True)

@@ -291,8 +291,8 @@ document.querySelectorAll(".table-responsive").forEach(function (box) {
   document.querySelectorAll("textarea[data-maxlength]").forEach(refresh);
 })();
 
-// 添加账号: 微信公众号类型 and 其他账号类型/平台名称 are required for some 账号类型 only; their red *
-// follows the type chosen (rows with data-required-when="WX" or "QT,XC").
+// 添加账号: 微信公众号类型 and 其他账号类型/平台名称 are asked for some 账号类型 only; the row and its
+// red * follow the type chosen (rows with data-required-when="WX" or "QT,XC").
 (function () {
   "use strict";
   function follow(select) {
@@ -301,6 +301,7 @@ document.querySelectorAll(".table-responsive").forEach(function (box) {
       var on = row.dataset.requiredWhen.split(",").indexOf(select.value) >= 0;
       var star = row.querySelector("[data-required-star]");
       if (star) star.hidden = !on;
+      row.hidden = !on;  // shown only for the types that ask for it (the page without script shows it always)
       row.querySelectorAll("input, select, textarea").forEach(function (input) {
         if (on) input.setAttribute("aria-required", "true"); else input.removeAttribute("aria-required");
       });
