@@ -98,3 +98,14 @@ def test_filer_bulk_submit_and_delete_of_drafts(chain, client):
     assert statuses["草稿0"] == Status.ADD_PENDING and statuses["别人的"] == Status.DRAFT
     assert MediaAccount.objects.filter(name__in=["草稿2", "草稿3"], removed_at__isnull=False).count() == 2
     assert JournalEntry.objects.filter(action="delete_draft").count() == 2  # the two submitted ones were not drafts
+
+
+def test_a_second_quick_submit_of_one_account_names_the_own_unit(chain):
+    from reviews.engine import TransitionError
+    from tests.accounts_media.conftest import submit
+
+    submit(chain["shangzhuang"], name="上庄发布")
+    with pytest.raises(TransitionError, match="已由本单位报送（可能重复点击了提交）"):
+        submit(chain["shangzhuang"], name="上庄发布")
+    with pytest.raises(TransitionError, match="已被其他单位报送"):
+        submit(chain["yanyuan"], name="上庄发布")
