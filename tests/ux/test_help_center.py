@@ -20,7 +20,7 @@ def test_every_page_of_every_role_links_to_its_help_section(client):
         if role == "public":
             continue
         client.force_login(data["users"][role])
-        for title, url in pages:
+        for _title, url in pages:
             html = client.get(url).content.decode()
             found = HELP.search(html)
             assert found, (role, url)
@@ -30,7 +30,7 @@ def test_every_page_of_every_role_links_to_its_help_section(client):
     assert HELP.search(client.get(f"/media/{data['pending'].pk}/review/").content.decode()).group(1) == "/help/review/"
     assert HELP.search(client.get("/filer-units/").content.decode()).group(1) == "/help/filer-units/"
     client.logout()
-    for title, url in PUBLIC_PAGES:
+    for _title, url in PUBLIC_PAGES:
         assert 'href="/help/' in client.get(url).content.decode() or url == "/", url
 
 
