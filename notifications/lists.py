@@ -18,7 +18,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class NotificationFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label="类型", choices=lambda: [(k.key, k.label) for k in KINDS.values()],
+    kind = django_filters.ChoiceFilter(label="类型", choices=[(k.key, k.label) for k in KINDS.values()],
                                        empty_label="全部")
     date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="日期从", widget=DATE)
     date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="至", widget=DATE)

@@ -26,7 +26,10 @@ def print_filters(context) -> str:
             value = form[name].value()
             if value in (None, "", []):
                 continue
-            choices = dict(getattr(field, "choices", []) or [])
+            try:
+                choices = dict(getattr(field, "choices", None) or {})
+            except (TypeError, ValueError):  # lazy or grouped choices: the raw value is shown
+                choices = {}
             values = value if isinstance(value, list) else [value]
             shown = "、".join(str(choices.get(v, choices.get(str(v), v))) for v in values)
             parts.append(f"{field.label}：{shown}")
