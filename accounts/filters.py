@@ -32,14 +32,21 @@ class OrgCascadeMixin(django_filters.FilterSet):
 
 
 class FilerUnitFilter(OrgCascadeMixin):
+    """Name and 唯一标识 by any part of them, on an index (govmedia/common/search.py)."""
+
     media_count_min = django_filters.NumberFilter(field_name="media_count", lookup_expr="gte", label="账号数量≥")
     media_count_max = django_filters.NumberFilter(field_name="media_count", lookup_expr="lte", label="账号数量≤")
     status = django_filters.ChoiceFilter(choices=FilerUnit.Status.choices, label="状态", empty_label="全部")
     created_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="创建时间从", widget=DATE)
     created_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="至", widget=DATE)
-    code = django_filters.CharFilter(field_name="code", lookup_expr="iexact", label="标识码")
-    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="单位全称")
+    code = django_filters.CharFilter(method="filter_part", label="标识码")
+    name = django_filters.CharFilter(method="filter_part", label="单位全称")
 
     class Meta:
         model = FilerUnit
         fields: list[str] = []
+
+    def filter_part(self, queryset, name, value):
+        from govmedia.common.search import part_of
+
+        return queryset.filter(part_of(name, value))

@@ -149,7 +149,8 @@ class ReviewForm(forms.Form):
     """审核: the manual's review dialog (审核结果, 驳回…, 审核人姓名, 审核人电话). Not editable after 确定."""
 
     result = forms.ChoiceField(label="审核结果", widget=forms.RadioSelect, error_messages={"required": "请选择审核结果"})
-    reason = LimitedCharField(label="驳回原因", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = LimitedCharField(label="驳回原因", max_length=300, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3, "data-required-if": "result=reject"}))
     reviewer_name = LimitedCharField(label="审核人姓名", max_length=30, error_messages={"required": "审核人姓名不能为空"})
     reviewer_phone = LimitedCharField(label="审核人电话", max_length=30, validators=[validate_phone],
                                      help_text="例如：188xxxx8822或010-35xxxx21", error_messages={"required": "审核人电话不能为空"})
@@ -222,3 +223,12 @@ class RestoreForm(forms.Form):
 class DeleteAccountForm(forms.Form):
     reason = LimitedCharField(label="删除原因", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "删除原因不能为空", "max_length": "删除原因不能超过300字"})
+
+
+class BulkReviewForm(ReviewForm):
+    """批量审核: one decision, one reason, one reviewer for every request chosen."""
+
+    version = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, approve_label="通过", reject_label="驳回", reason_label="驳回原因", **kwargs)

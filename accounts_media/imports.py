@@ -293,4 +293,19 @@ def import_rows(user, rows: list[dict], submit: bool) -> int:
     try:
         return len(create_many(user, "submit" if submit else "save_draft", data))
     except IntegrityError:
-        raise TransitionError("导入期间有账号已被其他单位报送，未导入任何数据，请重新导入以查看详情。")
+        raise TransitionError(_conflict_message(user, data))
+
+
+def _conflict_message(user, rows: list[dict]) -> str:
+    """Why an import lost a race: its own earlier click (two quick 提交) or another unit."""
+    from django.db.models import Q
+
+    from .models import MediaAccount
+
+    keys = Q()
+    for row in rows:
+        keys |= Q(account_type=row.get("account_type"), platform_id=row.get("platform_id"))
+    holders = set(MediaAccount.objects.filter(keys, removed_at__isnull=True).values_list("filer_unit_id", flat=True))
+    if holders and holders <= {user.filer_unit_id}:
+        return "这些账号已由本单位导入（可能重复点击了提交），未重复导入。请在列表中查看。"
+    return "导入期间有账号已被其他单位报送，未导入任何数据，请重新导入以查看详情。"

@@ -14,6 +14,7 @@ from control.selectors import FILTER_CHOICES as CONTROL_CHOICES, filter_by_state
 from accounts.roles import Role
 from govmedia.common import masking
 from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.search import part_of
 from orgtree.models import LEVEL_LABELS, level_path_regex
 from orgtree.selectors import attach_org_names, org_names_lookup
 from reviews.ageing import overdue_badge  # review ageing (decision 0031)
@@ -122,7 +123,7 @@ FUNCTIONS = [("func_publish", "信息发布"), ("func_service", "办事服务"),
 
 
 class MediaAccountFilter(OrgCascadeMixin):
-    """The manual's 筛选查询; 标识码, 名称 and 账号 ID/URL are exact (精准查询)."""
+    """The manual's 筛选查询: 名称, 标识码 and 填报单位唯一标识 by any part of them; 账号 ID/URL exact."""
 
     org_path_field = "org_path"
     account_type = django_filters.ChoiceFilter(label="账号类型", choices=[(t.code, t.name) for t in ACCOUNT_TYPES], empty_label="全部")
@@ -131,8 +132,9 @@ class MediaAccountFilter(OrgCascadeMixin):
     created_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="至", widget=DATE)
     updated_from = django_filters.DateFilter(field_name="updated_at", lookup_expr="date__gte", label="修改时间从", widget=DATE)
     updated_to = django_filters.DateFilter(field_name="updated_at", lookup_expr="date__lte", label="至", widget=DATE)
-    media_code = django_filters.CharFilter(label="标识码", field_name="media_code", lookup_expr="iexact")
-    name = django_filters.CharFilter(label="名称搜索", field_name="name", lookup_expr="exact")
+    media_code = django_filters.CharFilter(label="标识码", method="filter_part")
+    name = django_filters.CharFilter(label="名称搜索", method="filter_part")
+    filer_code = django_filters.CharFilter(label="填报单位唯一标识", method="filter_filer_code")
     account_id = django_filters.CharFilter(label="账号ID/URL", method="filter_account_id")
     functions = django_filters.MultipleChoiceFilter(label="功能", choices=FUNCTIONS, method="filter_functions",
                                                     widget=forms.CheckboxSelectMultiple)
@@ -149,6 +151,20 @@ class MediaAccountFilter(OrgCascadeMixin):
     class Meta:
         model = MediaAccount
         fields: list[str] = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None and getattr(request.user, "kind", None) == "filer":
+            # One filer unit's own list: the org filters and its own code mean nothing there.
+            for name in ("level", "filer_code", "org1", "org2", "org3"):
+                self.filters.pop(name, None)
+
+    def filter_part(self, queryset, name, value):
+        """Any part of the name or of the 标识码 (issue 30), on an index (govmedia/common/search.py)."""
+        return queryset.filter(part_of(name, value))
+
+    def filter_filer_code(self, queryset, name, value):
+        return queryset.filter(part_of("filer_unit__code", value))
 
     def filter_account_id(self, queryset, name, value):
         """An id as stored, a pasted link (its id under every type that reads one), or the link itself."""

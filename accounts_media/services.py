@@ -35,7 +35,12 @@ def perform(account: MediaAccount, action: str, user, data: dict | None = None, 
     try:
         return WORKFLOW.apply(account, action, user, data or {}, expected_version=expected_version)
     except IntegrityError:
-        # Two units registering the same account at the same instant: the constraint decides.
+        # Two units registering the same account at the same instant: the constraint decides. Two
+        # quick clicks of one unit meet here too: then it was the unit's own submission.
+        holder = holder_of((data or {}).get("account_type", account.account_type),
+                           (data or {}).get("platform_id", account.platform_id))
+        if holder is not None and holder.filer_unit_id == account.filer_unit_id:
+            raise TransitionError("该账号已由本单位报送（可能重复点击了提交），未重复报送。")
         raise TransitionError("该账号已被其他单位报送，不能重复报送。")
 
 

@@ -1,7 +1,7 @@
 from accounts.roles import FILERS, GB_ONLY, L1_ONLY, ORG_UNITS
 from govmedia.access import route
 
-from . import import_views, views
+from . import bulk_views, import_views, views
 
 app_name = "media"
 EVERYONE_WITH_ACCOUNTS = ORG_UNITS | FILERS
@@ -14,6 +14,8 @@ urlpatterns = [
     route("import/template/<str:kind>/", import_views.import_template, name="import_template", access=FILERS),
     route("import/confirm/", import_views.import_confirm, name="import_confirm", access=FILERS),
     route("import/job/<int:pk>/", import_views.import_job, name="import_job", access=FILERS),
+    route("bulk-review/", bulk_views.bulk_review, name="bulk_review", access=ORG_UNITS),
+    route("bulk-drafts/<str:op>/", bulk_views.bulk_drafts, name="bulk_drafts", access=FILERS),
     route("<int:pk>/", views.account_detail, name="detail", access=EVERYONE_WITH_ACCOUNTS),
     route("<int:pk>/journal/", views.account_journal, name="journal", access=EVERYONE_WITH_ACCOUNTS),
     route("<int:pk>/edit/", views.account_edit, name="edit", access=FILERS),

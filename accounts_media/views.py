@@ -16,7 +16,9 @@ from reviews.buttons import refused
 from reviews.engine import AlreadyHandled, NotAllowed, TransitionError, journal_of
 
 from . import services
+from .bulk import LIMIT as BULK_LIMIT, remember_reviewer, remembered_reviewer
 from .buttons import detail_buttons, rejection_buttons
+from .chain import chain_of
 from .forms import AccountForm, CloseForm, DeleteAccountForm, RestoreForm, ReviewForm
 from .counts import cached_counts
 from .lists import MEDIA_LIST
@@ -62,7 +64,7 @@ def media_list(request):
     for key in ("tab", "page", "export"):
         without_tab.pop(key, None)
     context = {"tabs": tabs, "tab": tab, "counts": counts, "is_filer": request.user.kind == User.Kind.FILER,
-               "query_without_tab": without_tab.urlencode()}
+               "query_without_tab": without_tab.urlencode(), "bulk_limit": BULK_LIMIT}
     if request.user.kind == User.Kind.ORG:
         chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
         context["cascade"] = cascade_options(request.user.org_unit, chosen)
@@ -94,6 +96,7 @@ def account_detail(request, pk):
         "account": account, "actions": services.allowed_actions(account, request.user),
         "buttons": detail_buttons(request, account),
         "changes": _pending_changes(account), "is_rejected": account.status in REJECTED,
+        "chain": chain_of(account),
     })
 
 
@@ -204,13 +207,15 @@ def account_review(request, pk):
         return refusal
     labels = {"approve_label": WORKFLOW.get(approve).result, "reject_label": WORKFLOW.get(reject).result,
               "reason_label": reason_label}
-    form = ReviewForm(request.POST if request.method == "POST" else None, initial={"version": account.version}, **labels)
+    initial = {"version": account.version, **remembered_reviewer(request.user)}  # prefilled, editable
+    form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial, **labels)
     if request.method == "POST" and form.is_valid():
         action = approve if form.cleaned_data["result"] == "approve" else reject
         try:
             services.perform(account, action, request.user, form.cleaned_data, expected_version=form.cleaned_data["version"])
         except TransitionError as exc:
             return _refused(request, exc, account)
+        remember_reviewer(request.user, form.cleaned_data["reviewer_name"], form.cleaned_data["reviewer_phone"])
         messages.success(request, f"审核已提交：{form.cleaned_data['result_label']}。")
         return redirect(review_return_url(request))
     return render(request, "accounts_media/review.html", {

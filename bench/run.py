@@ -320,7 +320,8 @@ if __name__ == "__main__":
     only = os.environ.get("BENCH_ONLY", "")
     for name, fn in (("lists", bench_lists), ("scope", bench_scope), ("approvals", bench_approvals),
                      ("import", bench_import), ("export", bench_export), ("verify", lambda: bench_verify(record)),
-                     ("opendata", bench_open_data), ("dashboard", bench_dashboard)):
+                     ("opendata", bench_open_data), ("dashboard", bench_dashboard),
+                     ("search", lambda: __import__("bench.search").search.bench_search(record, client_for, page, RUNS))):
         if not only or name in only.split(","):
             fn()
     if not only:

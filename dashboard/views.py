@@ -23,8 +23,10 @@ def home(request):
             raise Http404
         name = "数据看板" if wanted == "all" else sheets[0]["title"]
         return xlsx_download(workbook_bytes(sheets), f"{name}-{timezone.localdate(viewer.now):%Y%m%d}.xlsx")
+    from .headline import headline
+
     return render(request, "dashboard/home.html", {"shown": page_panels(viewer), "viewer": request.user.org_unit,
-                                                   "ageing_days": ageing_days()})
+                                                   "ageing_days": ageing_days(), "headline": headline(request.user)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -209,7 +209,9 @@ AXES_CLIENT_IP_CALLABLE = "govmedia.common.client_ip.client_ip"
 
 # The image 验证码 (django-simple-captcha): asked after LOGIN_CAPTCHA_AFTER failures from an address
 # on the login page, and after PUBLIC_CAPTCHA_AFTER uses an hour of the public website forms.
-LOGIN_CAPTCHA_AFTER = int(os.environ.get("LOGIN_CAPTCHA_AFTER", "2"))
+LOGIN_CAPTCHA_AFTER = int(os.environ.get("LOGIN_CAPTCHA_AFTER", "2"))  # per username (decision 0049)
+# …and from one address, all usernames together, after this many (an office behind one NAT).
+LOGIN_CAPTCHA_ADDRESS_AFTER = int(os.environ.get("LOGIN_CAPTCHA_ADDRESS_AFTER", "10"))
 PUBLIC_CAPTCHA_AFTER = int(os.environ.get("PUBLIC_CAPTCHA_AFTER", "5"))
 CAPTCHA_2X_IMAGE = False
 CAPTCHA_TIMEOUT = 10
@@ -331,6 +333,7 @@ LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "60"))
 # lives in the database in chunks (govmedia.common.storage.DatabaseStorage), so every app server
 # sees it and a database backup holds it. MEDIA_ROOT is no longer used for them.
 INSTALLED_APPS += ["govmedia.filestore"]
+INSTALLED_APPS += ["helpcenter"]  # 帮助中心 (issue 30)
 STORAGES["default"] = {"BACKEND": "govmedia.common.storage.DatabaseStorage"}
 FILE_STORAGE_CHUNK_BYTES = int(os.environ.get("FILE_STORAGE_CHUNK_KB", "1024")) * 1024
 # Temporary uploads under staging/ (checked import files) are removed by `manage.py cleanup_staging`.

@@ -34,6 +34,7 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),  # 监测发现
     path("imitation-reports/", include("verify.imitation_urls")),  # 举报仿冒账号 (org units' side)
     path("control/", include("control.urls")),        # 控制权验证 (issue 28)
+    path("help/", include("helpcenter.urls")),  # 帮助中心
     # The 验证码 image (django-simple-captcha's views, declared public here like every route of ours).
     route("captcha/image/<str:key>/", captcha_views.captcha_image, name="captcha-image", access=PUBLIC,
           kwargs={"scale": 1}),

@@ -34,8 +34,10 @@ class FindingFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(account__name__contains=value) | Q(account__media_code__iexact=value)
-                               | Q(website__name__contains=value) | Q(website__site_code__iexact=value))
+        from govmedia.common.search import part_of
+
+        return queryset.filter(part_of("account__name", value) | part_of("account__media_code", value)
+                               | part_of("website__name", value) | part_of("website__site_code", value))
 
     def filter_subject(self, queryset, name, value):
         return queryset.filter(**{f"{value}__isnull": False})

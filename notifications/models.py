@@ -39,7 +39,10 @@ class Notification(models.Model):
     email_claimed_at = models.DateTimeField("邮件开始发送时间", null=True, blank=True)
     email_next_at = models.DateTimeField("邮件下次发送时间", null=True, blank=True)
     email_error = models.CharField("邮件最近错误", max_length=500, blank=True)
-    # Sent at most once per key and user (the daily reminders: "ageing:<unit>:<date>").
+    # A digest (one per kind and day, decision 0051): how many messages it holds.
+    count = models.PositiveIntegerField("条数", default=1)
+    # Sent at most once per key and user (the daily reminders: "ageing:<unit>:<date>"; digests:
+    # "digest:<kind>:<date>").
     dedupe_key = models.CharField("去重键", max_length=100, blank=True, default="")
 
     class Meta:

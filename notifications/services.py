@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from reviews import journal
 
+from . import conf
 from .kinds import CHANNELS, KINDS
 from .models import Delivery, Notification
 
@@ -32,6 +33,7 @@ class Message:
     body: str = ""
     link: str = ""
     dedupe_key: str = ""
+    count: int = 1  # a digest written with several messages at once
 
 
 # --- the users' choices ---------------------------------------------------------------------------
@@ -126,10 +128,71 @@ def notify_units(org_unit_ids, filer_unit_ids, kind: str, title: str, body: str 
 
 def send(messages: list[Message]) -> int:
     """Write the notifications (each recipient's channels as chosen) and enqueue their delivery.
-    Returns the number written; a message whose dedupe key the user already has is skipped."""
+    Returns the number written; a message whose dedupe key the user already has is skipped.
+    Kinds in NOTIFY_DIGEST_KINDS are folded into one message per recipient and day (digests)."""
     for message in messages:
         if message.kind not in KINDS:
             raise ValueError(f"未登记的消息类型：{message.kind}")
+    messages = _fold_digests(messages)
+    return _write(messages)
+
+
+def _digest_title(kind: str, count: int) -> str:
+    return f"{KINDS[kind].label}：今日共 {count} 条"
+
+
+def _digest_body(titles: list[str], count: int) -> str:
+    limit = conf.get("NOTIFY_DIGEST_LINES")
+    lines = titles[:limit]
+    more = f"\n……另有 {count - len(lines)} 条" if count > len(lines) else ""
+    return "\n".join(lines) + more
+
+
+def _fold_digests(messages: list[Message]) -> list[Message]:
+    """Digest kinds: today's message of that kind for the user is updated (count, newest titles,
+    unread again) instead of a new one; the messages left (the first of the day: one per user and
+    kind, a digest when several arrive together) are written as usual, keyed to the day."""
+    kinds = set(conf.get("NOTIFY_DIGEST_KINDS"))
+    groups: dict[tuple, list[Message]] = {}
+    rest = []
+    for m in messages:
+        if m.kind in kinds and not m.dedupe_key:
+            groups.setdefault((m.user.pk, m.kind), []).append(m)
+        else:
+            rest.append(m)
+    if not groups:
+        return messages
+    today = timezone.localdate().isoformat()
+    key_of = {kind: f"digest:{kind}:{today}" for _, kind in groups}
+    existing = {(n.user_id, n.kind): n for n in Notification.objects.select_for_update().filter(
+        user_id__in={u for u, _ in groups}, dedupe_key__in=set(key_of.values()))}
+    touched = set()
+    for (user_id, kind), group in groups.items():
+        newest_first = [m.title for m in reversed(group)]
+        row = existing.get((user_id, kind))
+        if row is None:
+            last = group[-1]
+            if len(group) == 1:
+                rest.append(Message(last.user, kind, last.title, last.body, last.link, key_of[kind]))
+            else:
+                rest.append(Message(last.user, kind, _digest_title(kind, len(group)), _digest_body(newest_first, len(group)),
+                                    last.link, key_of[kind], count=len(group)))
+            continue
+        previous = row.body.split("\n") if row.count > 1 else [row.title]
+        row.count += len(group)
+        row.title = _digest_title(kind, row.count)[:200]
+        row.body = _digest_body([t for t in newest_first + previous if not t.startswith("……")], row.count)
+        row.link = group[-1].link[:300]
+        row.read_at = None
+        row.created_at = timezone.now()
+        row.save(update_fields=["count", "title", "body", "link", "read_at", "created_at"])
+        touched.add(user_id)
+    if touched:
+        _forget_unread(touched)
+    return rest
+
+
+def _write(messages: list[Message]) -> int:
     keyed = {(m.user.pk, m.dedupe_key) for m in messages if m.dedupe_key}
     seen = set()
     if keyed:
@@ -148,6 +211,7 @@ def send(messages: list[Message]) -> int:
         mobile, email = contact_of(m.user) if channels - {"site"} else ("", "")
         rows.append(Notification(
             user=m.user, kind=m.kind, title=m.title[:200], body=m.body, link=m.link[:300], dedupe_key=m.dedupe_key[:100],
+            count=m.count,
             shown="site" in channels, created_at=now,
             sms_state=_state("sms" in channels, mobile), sms_to=mobile if "sms" in channels else "",
             email_state=_state("email" in channels, email), email_to=email if "email" in channels else ""))
@@ -168,6 +232,18 @@ def send(messages: list[Message]) -> int:
                                         user_id__in={r.user_id for r in pending}).values_list("pk", flat=True))
         deliver.enqueue(ids)
     return len(rows)
+
+
+def missing_contact(user: User) -> str:
+    """One line for 消息中心 when a channel the user chose cannot reach them (instead of
+    "无联系方式" on every message)."""
+    chosen = set().union(*preferences(user).values())
+    mobile, email = contact_of(user)
+    missing = [label for channel, label, address in (("sms", "短信", mobile), ("email", "电子邮件", email))
+               if channel in chosen and not address]
+    if not missing:
+        return ""
+    return f"{'、'.join(missing)}提醒未能发送：没有可用的联系方式。请在用户设置中补充联系方式，或在消息提醒设置中关闭。"
 
 
 def _state(wanted: bool, address: str) -> str:

@@ -1,6 +1,5 @@
 """消息中心 (list, mark read, mark all read) and 消息提醒设置 (用户设置)."""
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,13 +11,21 @@ from .kinds import CHANNELS, KINDS
 
 @require_GET
 def center(request):
+    from govmedia.common.lists import render_list
+
+    from .lists import NOTIFICATION_LIST
+
     unread_only = request.GET.get("tab") == "unread"
     rows = services.visible_to(request.user)
     if unread_only:
         rows = rows.filter(read_at__isnull=True)
-    page = Paginator(rows.order_by("-created_at", "-id"), 20).get_page(request.GET.get("page"))
-    return render(request, "notifications/center.html", {
-        "page": page, "unread_only": unread_only, "unread": services.unread_count(request.user)})
+    without_tab = request.GET.copy()
+    for key in ("tab", "page"):
+        without_tab.pop(key, None)
+    return render_list(request, NOTIFICATION_LIST, rows, "notifications/center.html", {
+        "unread_only": unread_only, "unread": services.unread_count(request.user),
+        "query_without_tab": without_tab.urlencode(), "missing_contact": services.missing_contact(request.user),
+        "tab": {"key": "unread"} if unread_only else None})
 
 
 @require_POST

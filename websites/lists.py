@@ -37,9 +37,11 @@ class WebsiteFilter(OrgCascadeMixin):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        """模糊或准确: the exact site code, or part of the name or homepage."""
+        """模糊或准确: any part of the name, of the site code or of the homepage (indexes: decision 0050)."""
+        from govmedia.common.search import part_of
+
         value = value.strip()
-        return queryset.filter(Q(site_code__iexact=value) | Q(name__contains=value) | Q(homepage__icontains=value))
+        return queryset.filter(part_of("name", value) | part_of("site_code", value) | Q(homepage__icontains=value))
 
     def filter_portal(self, queryset, name, value):
         return queryset.filter(is_portal=value == "1")
@@ -141,7 +143,7 @@ def offline_rows(request):
 def offline_actions(site, request) -> str:
     return format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">查看</a>{}{}',
                        reverse("websites:review_detail", args=[site.pk]),
-                       render_buttons(request, OFFLINE_WORKFLOW, site, url_for, names=["approve_offline"], link_style=True),
+                       render_buttons(request, OFFLINE_WORKFLOW, site, url_for, names=["approve_offline", "reject_offline"], link_style=True),
                        overdue_badge(site, waiting=OFFLINE_WAITING))  # review ageing (decision 0031)
 
 

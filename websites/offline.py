@@ -73,8 +73,10 @@ def check_and_store_request(obj, ctx: Context):
     if kind == "temporary":
         if start and start < ctx.today:
             raise TransitionError("下线日期不能早于今天。")
-        if not start or not until or until <= start:
+        if not start or not until:
             raise TransitionError("临时下线须填写下线日期和恢复开通时间（功能迁移完成时间）。")
+        if until <= start:
+            raise TransitionError("恢复开通时间（功能迁移完成时间）须晚于下线日期。")
         if (until - start).days > MAX_TEMPORARY_DAYS:
             raise TransitionError(f"临时下线时间不得超过 {MAX_TEMPORARY_DAYS} 天。")
         if obj.temp_offline_year == start.year:

@@ -17,6 +17,7 @@ urlpatterns = [
     route("review/<int:pk>/", views.review_detail, name="review_detail", access=ORG_UNITS),
     route("review/<int:pk>/journal/", views.site_journal, name="review_journal", access=ORG_UNITS),
     route("review/<int:pk>/reset-verification/", views.reset_verification, name="reset_verification", access=ORG_UNITS),
+    route("review/<int:pk>/verification-shown/", views.verification_shown, name="verification_shown", access=ORG_UNITS),
     route("review/<int:pk>/<str:action>/", views.review_action, name="review_action", access=ORG_UNITS),
     route("review/all/<str:action>/", views.review_all, name="review_all", access=ORG_UNITS),
     route("mine/", views.site_home, name="site_home", access=SITES),

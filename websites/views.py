@@ -309,6 +309,20 @@ def reset_verification(request, pk):
     except TransitionError as exc:
         messages.error(request, exc.message)
         return redirect("websites:review_detail", pk=site.pk)
+    # POST-redirect-GET: a reload of the result page must never reset again (issue 30). The code
+    # waits in this login's server-side session for the one GET that shows it, then is gone.
+    request.session[_RESET_KEY.format(site.pk)] = code
+    return redirect("websites:verification_shown", pk=site.pk)
+
+
+_RESET_KEY = "verification_reset:{}"
+
+
+@require_GET
+def verification_shown(request, pk):
+    """The new 校验码, shown once after 重置校验码; a reload says it was shown and resets nothing."""
+    site = get_object_or_404(websites_visible_to(request.user), pk=pk)
+    code = request.session.pop(_RESET_KEY.format(site.pk), None)
     response = render(request, "websites/verification_reset.html", {"site": site, "code": code})
     response["Cache-Control"] = "no-store"
     return response

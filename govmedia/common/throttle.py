@@ -8,14 +8,15 @@ the failures against another account.
 
 On the same rows this module adds, before any password is checked:
 
-- per address (all usernames): the 验证码 after LOGIN_CAPTCHA_AFTER failures, a lock of the
-  address after LOGIN_ADDRESS_FAILURE_LIMIT failures;
-- per username (all addresses): the 验证码 after LOGIN_CAPTCHA_AFTER failures, and past
+- per address (all usernames): the 验证码 after LOGIN_CAPTCHA_ADDRESS_AFTER failures (sized for
+  shared networks), a lock of the address after LOGIN_ADDRESS_FAILURE_LIMIT failures;
+- per username (all addresses, since its last successful login): the 验证码 after
+  LOGIN_CAPTCHA_AFTER failures, and past
   LOGIN_FAILURE_LIMIT a progressive delay (2, 4, 8 … up to LOGIN_MAX_DELAY_SECONDS between two
   tries) for addresses this username never logged in from — never a lock, so nobody can lock
   GB0000 out from its own office.
 
-Nothing here is reset by a success: the counts decay with the cool-off window
+A success clears the username's own count (decision 0049), never the address's: the counts decay with the cool-off window
 (AXES_COOLOFF_TIME) after the last failure. Ops staff lift a lock by deleting the attempts in
 the admin (【访问尝试】) or with `manage.py axes_reset_ip / axes_reset_username`.
 """
@@ -58,17 +59,34 @@ def client_address(request) -> str:
     return get_client_ip_address(request) or ""
 
 
+def _last_success(name: str):
+    from axes.models import AccessLog
+
+    return (AccessLog.objects.filter(username__iexact=name, attempt_time__gte=now() - settings.AXES_COOLOFF_TIME)
+            .aggregate(t=Max("attempt_time"))["t"])
+
+
 def counts(request, username: str | None = None) -> Counts:
-    """Failures within the cool-off window from this address, and against this username."""
+    """Failures within the cool-off window from this address, and against this username since
+    its last successful login (a success clears the username's count, decision 0049)."""
     address = _recent().filter(ip_address=client_address(request)).aggregate(n=Sum("failures_since_start"))["n"] or 0
     name = normalise(username)
-    by_name = (_recent().filter(username=name).aggregate(n=Sum("failures_since_start"))["n"] or 0) if name else 0
+    by_name = 0
+    if name:
+        rows = _recent().filter(username=name)
+        last_success = _last_success(name)
+        if last_success is not None:
+            rows = rows.filter(attempt_time__gt=last_success)
+        by_name = rows.aggregate(n=Sum("failures_since_start"))["n"] or 0
     return Counts(address=address, username=by_name)
 
 
 def needs_captcha(request, username: str | None = None) -> bool:
+    """The 验证码 follows the username's failures (LOGIN_CAPTCHA_AFTER); the address's, all
+    usernames together, only past LOGIN_CAPTCHA_ADDRESS_AFTER, sized for an office behind one
+    NAT: one person's typos never put it in front of the colleagues (decision 0049)."""
     c = counts(request, username)
-    return max(c.address, c.username) >= settings.LOGIN_CAPTCHA_AFTER
+    return c.username >= settings.LOGIN_CAPTCHA_AFTER or c.address >= settings.LOGIN_CAPTCHA_ADDRESS_AFTER
 
 
 def delay_for(failures: int) -> int:

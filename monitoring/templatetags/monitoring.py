@@ -29,5 +29,6 @@ def my_findings(context, limit=10):
     mine = ("filer", user.filer_unit_id) if user.filer_unit_id else ("org", user.org_unit_id)
     for row in rows:  # the owner turns its findings into 检查结果信息表 rows from here (a filer unit has no website pages)
         row.may_convert = not row.sheet_item_id and owners.get(row.pk) == mine
-    return {"messages_": [(row, row.message(today)) for row in rows], "more": max(0, qs.count() - len(rows)) if rows else 0,
+    more = max(0, qs.count() - len(rows)) if len(rows) == limit else 0
+    return {"messages_": [(row, row.message(today)) for row in rows], "more": more, "total": len(rows) + more,
             "request": request, "csrf_token": context.get("csrf_token"), "next": request.get_full_path()}

@@ -1,11 +1,37 @@
 // govmedia front-end behaviour shared by every page. No inline scripts (CSP script-src 'self').
 (function () {
   "use strict";
-  // Buttons with data-confirm ask before submitting their form.
+  // Validation before confirmation: a form missing a required answer goes straight to the
+  // server, which names what is missing; only a complete form is confirmed. `data-required-if`
+  // ="name=value" makes a field required while that choice is made (驳回 → 驳回原因).
+  function missingAnswers(form) {
+    var missing = false;
+    Array.prototype.forEach.call(form.querySelectorAll("[required], [data-required-if]"), function (el) {
+      if (el.disabled || el.type === "hidden" || missing) return;
+      var need = el.hasAttribute("required");
+      if (el.dataset.requiredIf) {
+        var parts = el.dataset.requiredIf.split("=");
+        var chosen = form.querySelector("[name='" + parts[0] + "']:checked");
+        need = !!chosen && chosen.value === parts[1];
+      }
+      if (!need) return;
+      if (el.type === "radio" || el.type === "checkbox") {
+        missing = !form.querySelector("[name='" + el.name + "']:checked");
+      } else {
+        missing = !String(el.value || "").trim();
+      }
+    });
+    return missing;
+  }
+  // Buttons with data-confirm ask before submitting their form; "{n}" is the number of ticked rows.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
     var message = (button && button.dataset.confirm) || event.target.dataset.confirm;
-    if (message && !window.confirm(message)) {
+    if (!message || missingAnswers(event.target)) return;
+    if (message.indexOf("{n}") >= 0) {
+      message = message.replace("{n}", String(document.querySelectorAll("input[data-select-row]:checked").length));
+    }
+    if (!window.confirm(message)) {
       event.preventDefault();
     }
   });
@@ -265,8 +291,8 @@ document.querySelectorAll(".table-responsive").forEach(function (box) {
   document.querySelectorAll("textarea[data-maxlength]").forEach(refresh);
 })();
 
-// 添加账号: 微信公众号类型 and 其他账号类型/平台名称 are required for some 账号类型 only; their red *
-// follows the type chosen (rows with data-required-when="WX" or "QT,XC").
+// 添加账号: 微信公众号类型 and 其他账号类型/平台名称 are asked for some 账号类型 only; the row and its
+// red * follow the type chosen (rows with data-required-when="WX" or "QT,XC").
 (function () {
   "use strict";
   function follow(select) {
@@ -275,6 +301,7 @@ document.querySelectorAll(".table-responsive").forEach(function (box) {
       var on = row.dataset.requiredWhen.split(",").indexOf(select.value) >= 0;
       var star = row.querySelector("[data-required-star]");
       if (star) star.hidden = !on;
+      row.hidden = !on;  // shown only for the types that ask for it (the page without script shows it always)
       row.querySelectorAll("input, select, textarea").forEach(function (input) {
         if (on) input.setAttribute("aria-required", "true"); else input.removeAttribute("aria-required");
       });
@@ -285,4 +312,45 @@ document.querySelectorAll(".table-responsive").forEach(function (box) {
   });
   var select = document.querySelector("form[data-account-form] select[name=account_type]");
   if (select) follow(select);
+})();
+
+// Phones show every table as cards (app.css): each body cell gets its column's title as
+// data-label, read from the header grid (two header rows: 新媒体工作负责人·姓名 …).
+(function () {
+  "use strict";
+  function columnTitles(table) {
+    var grid = [];
+    Array.prototype.forEach.call(table.tHead.rows, function (row, r) {
+      grid[r] = grid[r] || [];
+      var c = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        while (grid[r][c]) c++;
+        for (var i = 0; i < cell.rowSpan; i++) {
+          for (var j = 0; j < cell.colSpan; j++) {
+            grid[r + i] = grid[r + i] || [];
+            grid[r + i][c + j] = cell;
+          }
+        }
+        c += cell.colSpan;
+      });
+    });
+    return (grid[0] || []).map(function (_, c) {
+      var parts = [];
+      grid.forEach(function (row) { if (row[c] && parts.indexOf(row[c]) < 0) parts.push(row[c]); });
+      return parts.map(function (cell) { return cell.textContent.replace(/\s+/g, " ").trim(); }).filter(Boolean).join("·");
+    });
+  }
+  document.querySelectorAll("main table.table").forEach(function (table) {
+    if (!table.tHead) return;
+    var titles = columnTitles(table);
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var c = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (cell.colSpan === 1 && titles[c] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", titles[c]);
+          c += cell.colSpan;
+        });
+      });
+    });
+  });
 })();

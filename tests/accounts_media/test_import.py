@@ -177,3 +177,19 @@ def test_a_registration_racing_the_import_leaves_nothing_half_written(chain):
         import_rows(chain["shangzhuang"], rows, submit=True)
     assert MediaAccount.objects.filter(filer_unit__code="110108M001").count() == 0
     assert JournalEntry.objects.filter(subject_type="media_account").count() == 1  # the Tianjin one
+
+
+def test_a_second_quick_click_on_submit_is_told_it_was_its_own_import(chain):
+    """Issue 30: two quick clicks on 提交 after the check — the losing one is not "another unit"."""
+    from django.db import transaction
+
+    from accounts_media.imports import import_rows
+    from reviews.engine import TransitionError
+    from tests.accounts_media.conftest import account_data
+
+    rows = [{"row": 4 + i, **account_data(account_type="BL", wechat_kind="", url=f"https://space.bilibili.com/{20_001 + i}",
+                                          platform_id=str(20_001 + i), name=f"B站{i}")} for i in range(2)]
+    assert import_rows(chain["shangzhuang"], rows, submit=True) == 2
+    with pytest.raises(TransitionError, match="已由本单位导入（可能重复点击了提交）"), transaction.atomic():
+        import_rows(chain["shangzhuang"], rows, submit=True)
+    assert MediaAccount.objects.filter(filer_unit__code="110108M001").count() == 2

@@ -67,7 +67,7 @@ def test_filters(client, chain, login, accounts):
     assert names(client.get(LIST, {"status": "normal"})) == {"上庄发布", "北京商务"}
     assert names(client.get(LIST, {"media_code": "110108m001wx0001"})) == {"上庄发布"}
     assert names(client.get(LIST, {"name": "上庄发布"})) == {"上庄发布"}
-    assert names(client.get(LIST, {"name": "上庄"})) == set()  # 名称搜索 is exact (精准查询)
+    assert names(client.get(LIST, {"name": "上庄"})) == {"上庄发布"}  # any part of the name (issue 30)
     # 账号ID/URL: the id, the link as pasted, or another link of the same account.
     assert names(client.get(LIST, {"account_id": "2265830070"})) == {"燕园街道"}
     assert names(client.get(LIST, {"account_id": "https://m.weibo.cn/profile/2265830070"})) == {"燕园街道"}

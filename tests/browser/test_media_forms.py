@@ -41,6 +41,8 @@ def test_the_stars_follow_the_account_type_without_a_reload(page, chain):
     page.locator("#id_account_type").select_option("WB")
     assert not star(page, "row-wechat-kind").is_visible() and not star(page, "row-platform-name").is_visible()
     assert page.locator("#id_platform_name").get_attribute("aria-required") is None
+    # Issue 30: the rows themselves show only for the types that ask for them.
+    assert page.locator("#row-wechat-kind").is_hidden() and page.locator("#row-platform-name").is_hidden()
     assert page.evaluate("window.__samePage") is True  # no reload happened
     # The guide opens from the form.
     with page.context.expect_page() as guide:

@@ -80,6 +80,16 @@ def test_reset_verification_and_the_reasoned_refusals_ask_first(page):
     page.get_by_role("button", name="重置校验码").click()
     code = page.get_by_test_id("new-verification").inner_text()
     assert len(code) >= 8 and seen[:2] == ["确定重置“网站1”的校验码吗？原校验码将立即失效，新校验码只显示一次。"] * 2
+    # A reload of the result page resets nothing again (issue 30): the code was shown once.
+    from reviews.models import JournalEntry
+
+    site.operator_user.refresh_from_db()
+    password_after = site.operator_user.password
+    page.reload()
+    assert page.get_by_test_id("verification-shown-before").is_visible() and len(seen) == 2
+    site.operator_user.refresh_from_db()
+    assert site.operator_user.password == password_after
+    assert JournalEntry.objects.filter(action="site_verification_reset", subject_id=site.pk).count() == 1
 
     # 驳回下线: an empty reason is stopped by the page before any dialog; then it asks.
     from websites.offline import OFFLINE_WORKFLOW

@@ -91,7 +91,8 @@ def test_a_user_who_turned_sms_off_gets_no_sms_and_the_change_is_journaled(clien
     assert JournalEntry.objects.filter(action="notification_preferences").count() == 2
 
 
-def test_the_centre_lists_marks_read_and_the_header_counts_unread_for_the_user_only(client, chain, login):
+def test_the_centre_lists_marks_read_and_the_header_counts_unread_for_the_user_only(client, chain, login, settings):
+    settings.NOTIFY_DIGEST_KINDS = ()  # one message each (digests: tests/notifications/test_digests.py)
     for n in range(3):
         send([Message(chain["haidian"], "review_waiting", f"待审核 {n}", link="/media/")])
     send([Message(chain["chaoyang"], "review_waiting", "朝阳区的消息")])

@@ -13,7 +13,7 @@ from accounts.models import User
 from tests.accounts_media.conftest import normal_account
 from tests.factories import totp_token, verify_otp
 
-from .helpers import captcha_answer
+from .helpers import attempt, captcha_answer
 
 ADMIN_LOGIN = "/ops-admin/login/"
 # Tables a refused request may still touch: the session, the login bookkeeping.
@@ -164,10 +164,8 @@ def test_the_admin_login_resists_the_same_bypass(users, password, settings):
     User.objects.create_user("opsvictim", password, kind=User.Kind.OPS, is_staff=True)
     attacker = Client(REMOTE_ADDR="10.20.40.1")
     for _ in range(3):
-        for _ in range(4):
-            data = {"username": "opsvictim", "password": "Wrong@2026x", "next": "/ops-admin/"}
-            data.update(captcha_answer(attacker.get(ADMIN_LOGIN).content.decode()))
-            attacker.post(ADMIN_LOGIN, data)
+        for _ in range(4):  # the 验证码 follows the username (decision 0049): answered when asked
+            attempt(attacker, "opsvictim", "Wrong@2026x", url=ADMIN_LOGIN, extra={"next": "/ops-admin/"})
         device = verify_otp(Client(), users["ops"])
         token = totp_token(device)
         data = {"username": "ops", "password": password, "otp_token": token, "next": "/ops-admin/"}
@@ -175,10 +173,9 @@ def test_the_admin_login_resists_the_same_bypass(users, password, settings):
         attacker.post(ADMIN_LOGIN, data)
         attacker.post("/ops-admin/logout/")
     # The 验证码 is asked, and the right password of the victim is refused from this address.
-    assert 'name="captcha_1"' in attacker.get(ADMIN_LOGIN).content.decode()
-    data = {"username": "opsvictim", "password": password, "next": "/ops-admin/"}
-    data.update(captcha_answer(attacker.get(ADMIN_LOGIN).content.decode()))
-    response = attacker.post(ADMIN_LOGIN, data)
+    probe = attacker.post(ADMIN_LOGIN, {"username": "opsvictim", "password": "", "next": "/ops-admin/"})
+    assert 'name="captcha_1"' in probe.content.decode()
+    response = attempt(attacker, "opsvictim", password, url=ADMIN_LOGIN, extra={"next": "/ops-admin/"})
     assert response.status_code == 429 and "登录失败次数过多" in response.content.decode()
 
 

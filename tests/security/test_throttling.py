@@ -44,17 +44,41 @@ def test_own_successful_logins_do_not_reset_the_failures_against_another_account
     assert attempt(office, "110114", password).status_code == 302
 
 
+def asks_captcha_for(client, username) -> bool:
+    """The login page as it answers a try for `username` (a blank password: nothing counted)."""
+    return 'name="captcha_1"' in client.post("/", {"role": "org", "username": username, "password": ""}).content.decode()
+
+
 def test_the_captcha_appears_although_the_attacker_logs_in_between_guesses(pair, password, settings):
-    """One guess, one own login, fifteen times: the 验证码 must appear (after 2 guesses)."""
+    """One guess, one own login, fifteen times: the 验证码 must appear for 110114 after 2 guesses
+    and for the whole address past its own threshold; the own logins clear neither."""
     attacker = Client(REMOTE_ADDR="10.20.30.41")
-    seen = []
+    seen, for_victim = [], []
     for _ in range(15):
         attempt(attacker, "110114", WRONG)
         assert attempt(attacker, "110115", password).status_code == 302
         attacker.post("/logout/")
         seen.append(shows_captcha(attacker))
-    assert seen[settings.LOGIN_CAPTCHA_AFTER - 1:] == [True] * (15 - settings.LOGIN_CAPTCHA_AFTER + 1)
-    assert not any(seen[: settings.LOGIN_CAPTCHA_AFTER - 1])
+        for_victim.append(asks_captcha_for(attacker, "110114"))
+    after = settings.LOGIN_CAPTCHA_AFTER
+    assert for_victim[after - 1:] == [True] * (15 - after + 1) and not any(for_victim[: after - 1])
+    first = seen.index(True)
+    assert first >= after and all(seen[first:])  # the address: later than the username, then always
+
+
+def test_one_persons_typos_leave_the_colleagues_at_the_same_address_without_captcha(pair, password, settings):
+    """Issue 30: an office behind one NAT. Two wrong logins by 110114 ask 110114 for the 验证码,
+    never 110115 at the same address; 110114's success clears its own count."""
+    office = Client(REMOTE_ADDR="10.7.7.7")
+    for _ in range(settings.LOGIN_CAPTCHA_AFTER):
+        attempt(office, "110114", WRONG)
+    assert asks_captcha_for(office, "110114") and not shows_captcha(office)
+    colleague = Client(REMOTE_ADDR="10.7.7.7")
+    assert not asks_captcha_for(colleague, "110115")
+    assert colleague.post("/", {"role": "org", "username": "110115", "password": password}).status_code == 302
+    assert attempt(office, "110114", password).status_code == 302  # with the 验证码 answered
+    office.post("/logout/")
+    assert not asks_captcha_for(office, "110114")  # the success cleared 110114's count
 
 
 def test_a_post_without_the_captcha_is_refused_unchecked(pair, password, settings):

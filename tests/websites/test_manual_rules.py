@@ -99,9 +99,15 @@ def test_an_org_unit_above_resets_a_lost_verification_code(client, chain, login)
     page = client.get(f"/websites/review/{site.pk}/").content.decode()
     assert "重置校验码" in page and "data-confirm=\"确定重置“海淀区人民政府网”的校验码吗？原校验码将立即失效" in page
     response = client.post(f"/websites/review/{site.pk}/reset-verification/")
+    assert response.status_code == 302 and response["Location"] == f"/websites/review/{site.pk}/verification-shown/"
+    response = client.get(response["Location"])
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     new_code = response.context["code"]
     assert new_code in response.content.decode() and new_code != old_code
+    # A reload shows it was shown, and resets nothing (issue 30: POST-redirect-GET).
+    again = client.get(f"/websites/review/{site.pk}/verification-shown/")
+    assert again.context["code"] is None and "校验码已显示过" in again.content.decode()
+    assert JournalEntry.objects.filter(action="site_verification_reset", subject_id=site.pk).count() == 1
     # The old code stops working; the new one logs in and asks for a password of the operator's own.
     assert Client().post("/", {"role": "filer", "username": site.site_code, "password": old_code}).status_code == 200
     operator = Client()

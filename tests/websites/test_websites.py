@@ -437,6 +437,7 @@ def test_org_pages_statistics_contacts_offline_reviews_and_export(client, chain,
     login(chain["haidian"])
     page = client.get("/websites/offline-reviews/").content.decode()
     assert "海淀区人民政府网" in page and "临时下线" in page
+    assert "驳回下线" in page  # issue 30: the list offers 驳回 beside 同意
     login(chain["tianjin"])
     assert "海淀区人民政府网" not in client.get("/websites/offline-reviews/").content.decode()
     login(chain["beijing"])

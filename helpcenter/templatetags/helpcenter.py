@@ -1,0 +1,39 @@
+from django import template
+from django.urls import reverse
+
+from ..content import section_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def help_url(context) -> str:
+    """The 帮助中心 section of the page being shown (the 帮助 link of every page)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return reverse("help:section", args=[section_for(match.view_name if match else "").key])
+
+
+@register.simple_tag(takes_context=True)
+def print_filters(context) -> str:
+    """筛选条件 for the printout's footer: the list's filters that hold a value, as the page
+    names them and their choices, else 无."""
+    filterset = context.get("filter")
+    parts = []
+    form = getattr(filterset, "form", None)
+    if form is not None and filterset.is_bound:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if value in (None, "", []):
+                continue
+            try:
+                choices = dict(getattr(field, "choices", None) or {})
+            except (TypeError, ValueError):  # lazy or grouped choices: the raw value is shown
+                choices = {}
+            values = value if isinstance(value, list) else [value]
+            shown = "、".join(str(choices.get(v, choices.get(str(v), v))) for v in values)
+            parts.append(f"{field.label}：{shown}")
+    tab = context.get("tab")
+    if tab is not None and getattr(tab, "label", ""):
+        parts.insert(0, f"页签：{tab.label}")
+    return "；".join(parts) or "无"

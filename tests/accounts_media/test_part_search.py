@@ -1,0 +1,72 @@
+"""Search by any part of a name or code (issue 30): 上庄发布 is found by 上庄, 发布 and 庄发; the
+filer unit's 唯一标识 and a website's 标识码 by a part; and every such search can be answered from
+an index (no read of the whole table at 250k: the plan with sequential scans off names them)."""
+import pytest
+from django.db import connection
+
+from accounts_media.models import MediaAccount
+from govmedia.common.search import grams, part_of
+from orgtree.models import FilerUnit
+from tests.accounts_media.conftest import normal_account, submit
+
+pytestmark = pytest.mark.django_db
+
+requires_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+
+
+def test_any_part_of_a_name_or_code_finds_the_account(chain, client, login):
+    account = normal_account(chain, name="上庄发布")
+    submit(chain["shangzhuang"], name="海淀教育", platform_id="MzA5MDk1MjI5OQ==", url="https://mp.weixin.qq.com/s/x")
+    login(chain["haidian"])
+    for part in ("上庄发布", "上庄", "发布", "庄发", "上"):
+        names = [r["obj"].name for r in client.get("/media/", {"name": part}).context["rows"]]
+        assert names == ["上庄发布"], part
+    code = account.media_code
+    rows = client.get("/media/", {"media_code": code[-6:]}).context["rows"]
+    assert [r["obj"].pk for r in rows] == [account.pk]
+    rows = client.get("/media/", {"filer_code": "M001"}).context["rows"]
+    assert {r["obj"].filer_unit.code for r in rows} == {"110108M001"}
+
+
+def test_filer_units_and_websites_by_part(chain, client, login, tree):
+    from tests.factories import make_website
+
+    make_website(tree["110108"], "海淀区人民政府网站", site_code="1101080001", filing="done")
+    login(chain["haidian"])
+    names = [r["obj"].name for r in client.get("/filer-units/", {"name": "上庄"}).context["rows"]]
+    assert names == ["海淀区上庄镇政府"]
+    codes = [r["obj"].code for r in client.get("/filer-units/", {"code": "08M00"}).context["rows"]]
+    assert sorted(codes) == ["110108M001", "110108M002"]
+    assert [r["obj"].name for r in client.get("/websites/review/", {"q": "政府"}).context["rows"]] == ["海淀区人民政府网站"]
+    assert [r["obj"].name for r in client.get("/websites/review/", {"q": "80001"}).context["rows"]] == ["海淀区人民政府网站"]
+
+
+def test_the_filers_list_offers_no_org_filters(chain, client, login):
+    login(chain["shangzhuang"])
+    names = [c["name"] for c in client.get("/media/").context["filter_controls"]]
+    assert "level" not in names and "filer_code" not in names and "name" in names
+    login(chain["haidian"])
+    assert "level" in [c["name"] for c in client.get("/media/").context["filter_controls"]]
+
+
+def test_grams_are_characters_and_pairs():
+    assert grams("上庄发布") == sorted({"上", "庄", "发", "布", "上庄", "庄发", "发布"})
+    assert grams("AbC") == sorted({"a", "b", "c", "ab", "bc"})
+
+
+@requires_postgres
+@pytest.mark.parametrize("model, field, value, index", [
+    (MediaAccount, "name", "上庄", "search_media_name_grams"),
+    (MediaAccount, "name", "上庄发布", "verify_media_name_trgm"),
+    (MediaAccount, "media_code", "M001WX", "search_media_code_trgm"),
+    (FilerUnit, "name", "上庄", "search_filer_name_grams"),
+    (FilerUnit, "name", "上庄镇", "search_filer_name_trgm"),
+    (FilerUnit, "code", "08M00", "search_filer_code_trgm"),
+])
+def test_every_part_search_can_be_served_by_an_index(chain, model, field, value, index):
+    sql, params = model.objects.filter(part_of(field, value)).order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan, plan
