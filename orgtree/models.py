@@ -110,7 +110,7 @@ class FilerUnit(models.Model):
     name = models.CharField("填报单位全称", max_length=100)
     org_unit = models.ForeignKey(OrgUnit, verbose_name="所属组织单位", on_delete=models.PROTECT, related_name="filer_units")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
-    version = models.PositiveIntegerField(default=0, editable=False)  # the review engine's version check
+    version = models.PositiveIntegerField(default=0, db_default=0, editable=False)  # the review engine's version check
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     # 新媒体工作负责人 (all required once filled in)

@@ -28,7 +28,7 @@ class SpotCheckReport(models.Model):
     filler_name = models.CharField("填表人", max_length=30, blank=True)
     filler_phone = gm.EncryptedCharField("联系电话", max_length=30, blank=True)
     status = models.CharField("填报状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    version = models.PositiveIntegerField(default=0, editable=False)  # the review engine's version check
+    version = models.PositiveIntegerField(default=0, db_default=0, editable=False)  # the review engine's version check
     created_at = models.DateTimeField("创建日期", auto_now_add=True)
     submitted_at = models.DateTimeField("提交日期", null=True, blank=True)
     document = models.FileField("季度报告", upload_to="reports/%Y/", blank=True)
@@ -135,7 +135,7 @@ class Notice(models.Model):
     recipients = models.ManyToManyField("orgtree.OrgUnit", verbose_name="接收组织单位", blank=True, related_name="+")
     filer_recipients = models.ManyToManyField("orgtree.FilerUnit", verbose_name="接收填报单位", blank=True, related_name="+")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    version = models.PositiveIntegerField(default=0, editable=False)  # the review engine's version check
+    version = models.PositiveIntegerField(default=0, db_default=0, editable=False)  # the review engine's version check
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     sent_at = models.DateTimeField("下发时间", null=True, blank=True)
     # 季度通报 drafts: the quarter the circular covers (the .docx is regenerated from the edited text).

@@ -42,7 +42,7 @@ def _own(request, pk) -> Notice:
 def notice_list(request):
     label, unread = services.menu_state(request.user)
     return serve_list(request, NOTICE_LIST, "reports/notice_list.html", {
-        "title": label, "unread": unread, "may_write": own_unit_of(request.user) is not None})
+        "title": label, "unread": unread, "may_write": own_unit_of(request.user) is not None, "empty_text": "暂无通知"})
 
 
 def _form(request, notice: Notice):

@@ -24,8 +24,8 @@ def test_beijing_reports_a_quarter_and_gb_reads_it(page, tmp_path):
 
     log_in(page, "组织单位", "110000", PASSWORD)
     page.get_by_role("link", name="上报抽查情况").click()
-    page.locator("#id_year").fill("2026")
-    page.locator("#id_quarter").select_option("3")
+    page.locator("#new-year").fill("2026")
+    page.locator("#new-quarter").select_option("3")
     page.get_by_role("button", name="新建季度报告").click()
     page.locator("#id_filler_name").fill("张填表")
     page.locator("#id_filler_phone").fill("010-65190000")
