@@ -116,7 +116,7 @@ def own_sheets(user):
 class OwnSheetFilter(django_filters.FilterSet):
     # (no year/quarter filters: their ids would clash with 发起检查's fields on the same page)
     status = django_filters.ChoiceFilter(label="状态", choices=S.choices, empty_label="全部")
-    overdue = django_filters.ChoiceFilter(label="是否逾期", choices=[("1", "已逾期未报送")], empty_label="全部",
+    overdue = django_filters.ChoiceFilter(label="是否逾期", choices=[("1", "逾期未报送")], empty_label="全部",
                                           method="filter_overdue")
 
     def filter_overdue(self, queryset, name, value):
