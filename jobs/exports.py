@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from govmedia.common import lists
-from govmedia.common.xlsx import write_table
+from govmedia.common.xlsx import write_table, write_tables
 
 from . import services
 from .models import Job
@@ -86,19 +86,46 @@ class JobRequest:
         return "/?" + self.GET.urlencode()
 
 
+# Exports that are not one list: name → build(job) giving the workbook's tables (dicts of
+# title, headers, rows) from the job's params and its requester (whose scope they are read in).
+# Apps register theirs when they load (reports: the 季度通报's full lists).
+WORKBOOKS: dict = {}
+
+
+def register_workbook(name: str, build) -> None:
+    WORKBOOKS[name] = build
+
+
+def start_workbook(request, name: str, title: str, filename: str, params: dict):
+    """Start the export of a registered workbook as a job and show its progress (下载中心)."""
+    job = services.start_job(request.user, Job.Kind.EXPORT, title, {"workbook": name, "filename": filename, **params})
+    return redirect("jobs:detail", pk=job.pk)
+
+
 def run_export(job: Job, lease) -> None:
     """Write the export of `job` (claimed by this worker, `lease` keeps it) into default_storage."""
+    if job.params.get("workbook"):
+        tables = WORKBOOKS[job.params["workbook"]](job)
+        lease.progress(0, None)
+        _write_and_store(job, lease, lambda path: write_tables(path, tables))
+        return
     spec = spec_named(job.params["spec"])
     request = JobRequest(job.requested_by, job.params.get("query", ""))
     listed, scope = spec.querysets(request)
     qs = lists.export_queryset(request, spec, listed, scope, selected_ids=job.params.get("ids"))
     total = qs.count()
     lease.progress(0, total)
+    _write_and_store(job, lease, lambda path: write_table(
+        path, spec.export_sheet, lists.export_headers(spec), lists.export_rows(spec, request, qs),
+        on_rows=lambda n: lease.progress(n, max(total, n)), every=PROGRESS_EVERY))
+
+
+def _write_and_store(job: Job, lease, write) -> None:
+    """`write(path)` → rows written; the file then goes into default_storage for the 下载中心."""
     handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="govmedia-export-")
     os.close(handle)
     try:
-        written = write_table(path, spec.export_sheet, lists.export_headers(spec), lists.export_rows(spec, request, qs),
-                              on_rows=lambda n: lease.progress(n, max(total, n)), every=PROGRESS_EVERY)
+        written = write(path)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         base, ext = os.path.splitext(job.params.get("filename") or "export.xlsx")
         with open(path, "rb") as source:

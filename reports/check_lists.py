@@ -5,9 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import Column, ListSpec, register, same_scope
+from jobs.exports import register_workbook
 from orgtree.selectors import unit_in_scope
 
+from .circular import circular_workbook
 from .models import CheckSheet
 from .selectors import sheets_visible_to
 
@@ -101,3 +103,69 @@ SHEET_LIST = register(ListSpec(
         Column("phone", "联系电话", lambda r: r.filler_phone, default=False),
     ],
 ))
+
+
+def own_sheets(user):
+    """The sheets the user's own unit fills: a filer unit's, or an org unit's own (not its children's)."""
+    qs = sheets_visible_to(user)
+    if user.filer_unit_id:
+        return qs
+    return qs.filter(filer_unit__isnull=True, org_unit_id=user.org_unit_id)
+
+
+class OwnSheetFilter(django_filters.FilterSet):
+    # (no year/quarter filters: their ids would clash with 发起检查's fields on the same page)
+    status = django_filters.ChoiceFilter(label="状态", choices=S.choices, empty_label="全部")
+    overdue = django_filters.ChoiceFilter(label="是否逾期", choices=[("1", "逾期未报送")], empty_label="全部",
+                                          method="filter_overdue")
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(status__in=[S.DRAFT, S.RETURNED], due_date__lt=timezone.localdate())
+
+    class Meta:
+        model = CheckSheet
+        fields: list[str] = []
+
+
+def _due_html(row):
+    """截止日期 with what it means for the unit now: 已逾期, or 待报送 while it is still to be sent."""
+    due = row.due_date.isoformat() if row.due_date else "—"
+    if row.is_done or not row.due_date:
+        return due
+    if row.is_overdue(timezone.localdate()):
+        return format_html('{} <span class="badge text-bg-danger" data-testid="overdue">已逾期</span>', due)
+    return format_html('{} <span class="badge text-bg-warning" data-testid="due">待报送</span>', due)
+
+
+def _own_status(row) -> str:
+    status = row.get_status_display()
+    return f"{status}（{row.return_reason}）" if row.status == S.RETURNED and row.return_reason else status
+
+
+OWN_SHEET_LIST = register(ListSpec(
+    name="own_check_sheets",
+    filterset_class=OwnSheetFilter,
+    default_ordering=("-year", "-quarter", "-id"),
+    export_filename="本单位检查结果信息表.xlsx",
+    export_sheet="本单位检查结果信息表",
+    querysets=same_scope(lambda request: own_sheets(request.user)),
+    row_class=lambda row: "table-warning" if row.is_overdue(timezone.localdate()) else "",
+    actions=lambda row, request: format_html('<a class="btn btn-link btn-sm p-0" href="{}">{}</a>',
+                                             reverse("checks:sheet", args=[row.pk]),
+                                             "填写" if row.editable else "查看"),
+    columns=[
+        Column("year", "年份", lambda r: r.year, sort="year", choosable=False),
+        Column("quarter", "季度", lambda r: f"第{r.quarter}季度", sort="quarter", choosable=False),
+        Column("round", "检查季度", lambda r: r.round.title),
+        Column("due", "截止日期", lambda r: r.due_date, sort="due_date", html=_due_html),
+        Column("status", "状态", _own_status, sort="status"),
+        Column("checked", "检查数量", _done(lambda r: r.checked_count), default=False),
+        Column("failed", "不合格数量", _done(lambda r: r.failed_count), default=False),
+        Column("rate", "合格率(%)", _done(lambda r: r.pass_rate if r.pass_rate is not None else "—"), default=False),
+        Column("submitted", "报送时间", lambda r: timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M")
+               if r.submitted_at else "", sort="submitted_at", nulls_last=True, default=False),
+    ],
+))
+
+
+register_workbook("check_circular", circular_workbook)  # 季度通报's 完整名单（.xlsx）, written by an export job

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
 from accounts.validators import validate_phone
 from govmedia.common.xlsx import xlsx_download
 from reviews.engine import TransitionError
@@ -34,24 +33,27 @@ def _own(request, pk) -> CheckSheet:
     return sheet
 
 
-def _own_sheets(user: User):
-    qs = sheets_visible_to(user)
-    return qs if user.kind == User.Kind.FILER else qs.filter(filer_unit__isnull=True, org_unit_id=user.org_unit_id)
-
-
 @require_GET
 def home(request):
-    """检查任务: what the unit has to report (due, overdue) and, for org units, the quarters."""
+    """检查任务: the unit's own sheets (due, overdue) on the list machinery and, where the unit may
+    open a round (the access map of 发起检查), the quarters and the form to open one."""
+    from govmedia.access import may_open
+    from jobs.exports import serve_list
+
+    from .check_lists import OWN_SHEET_LIST
+
     user, today = request.user, timezone.localdate()
-    own = list(_own_sheets(user).order_by("-year", "-quarter"))
-    context = {"own": own, "today": today, "rounds": rounds_visible_to(user).select_related("opened_by").order_by("-opened_at")[:50]}
-    if user.kind == User.Kind.ORG:
+    # A unit with no 监测发现 page of its own (a filer unit) sees its open findings here.
+    context = {"today": today, "findings_here": not may_open(user, "monitoring:findings"),
+               "may_open_round": may_open(user, "checks:open")}
+    if context["may_open_round"]:
+        context["rounds"] = rounds_visible_to(user).select_related("opened_by").order_by("-opened_at")[:50]
         context["tiers"] = checks.deadline_tiers(user.org_unit)
         context["this_year"] = today.year
         context["this_quarter"] = (today.month - 1) // 3 + 1
         quarters = rounds_visible_to(user).values_list("year", "quarter").distinct().order_by("-year", "-quarter")
         context["quarters"] = list(quarters)
-    return render(request, "reports/checks/home.html", context)
+    return serve_list(request, OWN_SHEET_LIST, "reports/checks/home.html", context)
 
 
 @require_POST
@@ -125,14 +127,14 @@ def overdue_export(request, year, quarter):
 @require_GET
 def circular(request, year, quarter):
     """季度通报 of the unit's subtree: the page, or (?format=docx) the .docx, or (?format=xlsx) the
-    full lists the page caps."""
-    from .circular import circular_data, circular_docx, circular_xlsx
+    full lists the page caps (an export job)."""
+    from .circular import circular_data, circular_docx, start_circular_xlsx
 
+    if request.GET.get("format") == "xlsx":
+        return start_circular_xlsx(request, year, quarter)  # a job: the lists have no bound
     data = circular_data(request.user.org_unit, year, quarter)
     if request.GET.get("format") == "docx":
         return xlsx_download(circular_docx(data), data["title"] + ".docx", content_type=DOCX_TYPE)
-    if request.GET.get("format") == "xlsx":
-        return circular_xlsx(request.user.org_unit, data)
     return render(request, "reports/checks/circular.html", data)
 
 

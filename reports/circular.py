@@ -2,10 +2,13 @@
 and as a .docx (python-docx); 生成通报 makes it a draft notice whose text the unit edits before
 sending it to the subtree with the .docx attached (decision 0032)."""
 import io
+from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+
+from jobs.exports import start_workbook
 
 from .check_overview import headline, unit_rows
 from .models import CheckSheet, Notice, pass_rate
@@ -79,27 +82,37 @@ def circular_data(unit, year: int, quarter: int) -> dict:
     } | {key: value for step in CIRCULAR_STEPS for key, value in step(unit, year, quarter).items()}
 
 
-def circular_xlsx(unit, data: dict):
-    """The full lists the page caps: every failing row, every 未备案账号, every overdue unit."""
-    from govmedia.common.xlsx import workbook_bytes, xlsx_download
-
-    year, quarter = data["year"], data["quarter"]
+def circular_tables(unit, year: int, quarter: int, today) -> list[dict]:
+    """The full lists the page caps: every failing row, every 未备案账号, every overdue unit (rows
+    streamed from the database)."""
     reported = reported_items(unit, year, quarter).order_by("sheet_id", "id")
     failing = reported.filter(unregistered=False, passed=False).values_list(
         "sheet__unit_name", "type_label", "name", "media_code", "problems", "problem_other", "rectification")
     unregistered = reported.filter(unregistered=True).values_list("sheet__unit_name", "type_label", "name", "link",
                                                                   "rectification")
-    overdue = overdue_sheets(unit, year, quarter, data["today"]).values_list("unit_name", "due_date", "status")
+    overdue = overdue_sheets(unit, year, quarter, today).values_list("unit_name", "due_date", "status")
     labels = dict(CheckSheet.Status.choices)
-    sheets = [
+    return [
         {"title": "不合格的网站和新媒体", "headers": ["填报单位", "类型", "名称", "标识码", "存在的突出问题", "整改情况"],
-         "rows": [[u, t, n, c, "；".join(p) + (f"（{o}）" if o else ""), r] for u, t, n, c, p, o, r in failing.iterator()]},
+         "rows": ([u, t, n, c, "；".join(p) + (f"（{o}）" if o else ""), r] for u, t, n, c, p, o, r in failing.iterator())},
         {"title": "未备案账号", "headers": ["填报单位", "类型", "名称", "链接", "处理情况"],
-         "rows": [list(r) for r in unregistered.iterator()]},
+         "rows": (list(r) for r in unregistered.iterator())},
         {"title": "逾期未报送单位", "headers": ["单位名称", "截止日期", "状态", "逾期天数"],
-         "rows": [[n, d, labels.get(s, s), (data["today"] - d).days] for n, d, s in overdue.iterator()]},
+         "rows": ([n, d, labels.get(s, s), (today - d).days] for n, d, s in overdue.iterator())},
     ]
-    return xlsx_download(workbook_bytes(sheets), f"{data['title']}（完整名单）.xlsx")
+
+
+def circular_workbook(job) -> list[dict]:
+    """The export job of 完整名单（.xlsx）: the lists of the requester's own subtree, as of the day asked."""
+    params = job.params
+    return circular_tables(job.requested_by.org_unit, params["year"], params["quarter"], date.fromisoformat(params["today"]))
+
+
+def start_circular_xlsx(request, year: int, quarter: int):
+    """完整名单（.xlsx）: an export job (下载中心), never a workbook written inside the request."""
+    title = f"{year}年第{quarter}季度检查情况通报（完整名单）"
+    return start_workbook(request, "check_circular", title, f"{title}.xlsx",
+                          {"year": year, "quarter": quarter, "today": timezone.localdate().isoformat()})
 
 
 def circular_body(data: dict) -> str:

@@ -113,6 +113,33 @@ def write_table(target, title: str, headers: list[str], records, on_rows=None, e
     return count
 
 
+def write_tables(target, tables: list[dict]) -> int:
+    """Several sheets in one workbook, each as `write_table` writes one: `tables` are dicts of
+    `title`, `headers` and `rows` (lists of cells in the order of the headers, streamed). Returns
+    the number of data rows written over all sheets."""
+    from rustpy_xlsxwriter import Format, write_worksheets
+
+    count = 0
+
+    def records(rows, keys):
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield dict(zip(keys, [cell_value(v) for v in row]))
+
+    entries, formats, column_formats = [], {}, {}
+    for table in tables:
+        title = table["title"][:31]
+        rows, date_keys = _with_header_row(records(table["rows"], table_keys(table["headers"])), table_keys(table["headers"]))
+        entries.append((title, rows))  # streamed: each sheet's rows are read as they are written
+        formats[title] = Format().set_bold().set_background_color("#DDE6F5").set_align("center").set_border("thin")
+        column_formats[title] = {key: Format().set_num_format("yyyy-mm-dd") for key in date_keys}
+    write_worksheets(entries, target, header_format=formats, column_width={"general": 18},
+                     freeze_panes={"general": {"row": 1, "col": 0}}, datetime_format="yyyy-mm-dd hh:mm:ss",
+                     autofilter={title: True for title, _ in entries}, column_formats=column_formats)
+    return count
+
+
 DATE_SAMPLE = 200  # the first rows read to tell the columns of dates (no time) from the others
 
 

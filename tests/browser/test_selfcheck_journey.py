@@ -5,6 +5,7 @@ reports upward; after 朝阳区's 截止日期 北京市 sees 海淀区 reported
 reports to GB; GB's quarter overview shows 北京市's figures; 海淀区 downloads the 通报 .docx and
 sends it, edited, as a notice. The clock is moved (Beijing dates of Q1 2026)."""
 import io
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -129,7 +130,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     with time_machine.travel(datetime(2026, 3, 21, 9, 0, tzinfo=SHANGHAI)):
         log_in(page, "组织单位", "110000", PASSWORD)
         page.get_by_role("link", name="检查结果信息表").click()
-        page.get_by_role("link", name="2026年第1季度").click()
+        page.get_by_test_id("quarters").get_by_role("link", name="2026年第1季度").click()
         row = page.locator("[data-testid='children'] tr[data-unit='海淀区']")
         assert row.locator("td").all_inner_texts()[2:9] == ["2", "2", "0", "0", "2", "1", "50.00"]
         chaoyang = page.locator("[data-testid='children'] tr[data-unit='朝阳区']")
@@ -156,7 +157,9 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
         beijing = page.locator("[data-testid='children'] tr[data-unit='北京市']")
         cells = beijing.locator("td").all_inner_texts()
         assert cells[2:9] == ["4", "3", "0", "1", "2", "1", "50.00"]
-        assert "已报送待审核" in page.locator(".list-table tr", has_text="北京市").first.inner_text()
+        # 北京市's own sheet (its name in 单位名称, not a child's row naming it as 所属组织单位)
+        own = page.locator(".list-table tbody tr").filter(has=page.locator("td:nth-child(3)", has_text=re.compile(r"^北京市$")))
+        assert "已报送待审核" in own.inner_text()
         page.get_by_role("button", name="退出").click()
 
         # 海淀区 downloads its 通报 .docx, then sends it, edited, to its units as a notice.

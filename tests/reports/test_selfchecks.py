@@ -167,9 +167,14 @@ def test_deadlines_due_and_overdue_with_the_clock_moved_and_the_overdue_export(c
         html = client.get("/self-checks/").content.decode()
         assert "待报送" in html and "已逾期" not in html
     with time_machine.travel(at(2026, 3, 18, 0), tick=False):
-        html = client.get("/self-checks/").content.decode()
-        assert "已逾期" in html
+        response = client.get("/self-checks/")
+        assert "已逾期" in response.content.decode()
+        # 本单位检查结果信息表 is a list of the list machinery: its overdue filter, its export.
+        assert response.context["spec"].name == "own_check_sheets" and response.context["page"].paginator.count == 1
+        assert client.get("/self-checks/", {"overdue": "1"}).context["page"].paginator.count == 1
+        assert client.get("/self-checks/", {"status": "accepted"}).context["page"].paginator.count == 0
         login(chain["beijing"])
+        assert client.get("/self-checks/", {"overdue": "1"}).context["page"].paginator.count == 0  # its own sheet is due 3-25
         html = client.get("/self-checks/2026/1/").content.decode()
         assert 'data-testid="overdue-total">3<' in html  # 北京市商务局 and the two 海淀区 filers (due 3-17), not the districts (3-20)
     with time_machine.travel(at(2026, 3, 21), tick=False):

@@ -318,11 +318,28 @@ def test_the_per_unit_table_adds_up_to_the_headline_and_the_docx_has_date_and_is
     assert sum(int(r[6]) for r in table[:-1]) == int(table[-1][6]) == 2
     paragraphs = [p.text for p in doc.paragraphs]
     assert paragraphs[-2:] == ["北京市", "2026年3月19日"]  # the issuing unit and the issue date
-    full = client.get("/self-checks/2026/1/circular/?format=xlsx")
+
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(full.content))
-    assert [r[2] for r in book["不合格的网站和新媒体"].iter_rows(min_row=2, values_only=True) if r[2]] == ["上庄发布", "上庄镇政府网"]
+    from reports.circular import overdue_sheets
+    from tests.jobs_helpers import download_bytes, job_state
+
+    # 完整名单（.xlsx）: an export job (nothing written inside the request), the file read back.
+    started = client.get("/self-checks/2026/1/circular/?format=xlsx")
+    assert started.status_code == 302 and "/downloads/" in started.url
+    run_queued_jobs()
+    state = job_state(client, started.url)
+    assert state["status"] == "done", state
+    book = load_workbook(io.BytesIO(download_bytes(client, state["download_url"])))
+    assert book.sheetnames == ["不合格的网站和新媒体", "未备案账号", "逾期未报送单位"]
+    failing = list(book["不合格的网站和新媒体"].iter_rows(values_only=True))
+    assert failing[0] == ("填报单位", "类型", "名称", "标识码", "存在的突出问题", "整改情况")
+    assert [r[2] for r in failing[1:] if r[2]] == ["上庄发布", "上庄镇政府网"]
+    overdue = list(book["逾期未报送单位"].iter_rows(values_only=True))
+    assert overdue[0] == ("单位名称", "截止日期", "状态", "逾期天数")
+    assert [r[0] for r in overdue[1:] if r[0]] == [s.unit_name for s in overdue_sheets(quarter["beijing"].org_unit, 2026, 1,
+                                                                                       date(2026, 3, 19))]
+    assert "海淀区燕园街道办事处" in [r[0] for r in overdue[1:]]
 
 
 @time_machine.travel(at(2026, 3, 19), tick=False)
