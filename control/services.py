@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from monitoring import conf as monitoring_conf
@@ -17,7 +17,7 @@ from reviews import journal
 from . import checks
 from .codes import code_of, new_nonce
 from .dns import make_resolver
-from .models import MEDIA, WEBSITE, Attestation, Method, Proof, State
+from .models import MEDIA, WEBSITE, Method, Proof, State
 
 RECHECK_NEW_DAYS = 30      # a fresh code is looked for daily this long, then only on request
 RENEW_AHEAD_DAYS = 30      # a verified proof is re-checked this long before it expires
@@ -55,36 +55,45 @@ def first_state(obj) -> str:
     return State.UNVERIFIED
 
 
-def _fresh(proof: Proof, obj) -> None:
+def fresh(proof: Proof, obj) -> None:
+    """A code for the object's current link (the effect of the table's control_code_issued, which
+    also resets the manual attestation)."""
+    proof.subject_type, proof.subject_id = subject_type_of(obj), obj.pk
     proof.link, proof.nonce = link_of(obj), new_nonce()
     proof.state, proof.method = first_state(obj), ""
     proof.verified_at = proof.expires_at = proof.checked_at = None
-    proof.check_note, proof.attestation, proof.attestation_note = "", Attestation.NONE, ""
+    proof.check_note, proof.attestation_note = "", ""
     proof.subject_label, proof.org_path = str(obj)[:200], obj.org_path or ""
     proof.created_at = timezone.now()   # the code's issue time (a reset is a new code)
 
 
 def proof_for(obj, user=None) -> Proof:
     """The object's proof for its current link: created (a code issued) or, when the link changed,
-    reset (a new code) — both journaled."""
-    kind = subject_type_of(obj)
-    proof = Proof.objects.filter(subject_type=kind, subject_id=obj.pk).first()
-    if proof is not None and proof.link == link_of(obj):
-        return proof
-    with transaction.atomic():
-        proof = Proof.objects.select_for_update().filter(subject_type=kind, subject_id=obj.pk).first()
-        if proof is not None and proof.link == link_of(obj):
+    reset (a new code) — by the system, through the table's control_code_issued (journaled on the
+    proof's own 流水; the object's 流水 keeps to its filing and its verifications).
+    Writes: call it on POST, in a job or on save, never to render a page (`current_proof`)."""
+    from reviews.engine import AlreadyHandled
+
+    from .workflow import WORKFLOW
+
+    for _attempt in range(2):
+        proof = current_proof(obj)
+        if proof is not None:
             return proof
-        before = {"link": proof.link, "state": proof.get_state_display()} if proof else {}
-        proof = proof or Proof(subject_type=kind, subject_id=obj.pk)
-        _fresh(proof, obj)
-        proof.version += 1
-        proof.save()
-        # On the proof's own journal (the object's 流水 keeps to its filing; the verifications go there).
-        journal.record(proof, "control_code_issued", user or _system(), before=before,
-                       after={"link": proof.link, "state": proof.get_state_display()}, scope_path=proof.org_path,
-                       subject_type="control_proof")
-    return proof
+        proof = Proof.objects.filter(subject_type=subject_type_of(obj), subject_id=obj.pk).first() or Proof()
+        try:
+            with transaction.atomic():
+                return WORKFLOW.apply(proof, "control_code_issued", _system(), {"subject": obj},
+                                      expected_version=proof.version if proof.pk else None)
+        except (IntegrityError, AlreadyHandled):   # created or reset meanwhile by another request
+            continue
+    return current_proof(obj)
+
+
+def current_proof(obj) -> Proof | None:
+    """The object's proof if it holds for its current link, else None (reads only)."""
+    proof = Proof.objects.filter(subject_type=subject_type_of(obj), subject_id=obj.pk).first()
+    return proof if proof is not None and proof.link == link_of(obj) else None
 
 
 def _system():
@@ -145,17 +154,23 @@ def verify(proof: Proof, *, fetcher=None, resolver=None, now=None, user=None) ->
 
 
 def expire_manual(now) -> int:
-    """Manual attestations are yearly too: past their date → 已过期, a new screenshot is due."""
-    count = 0
-    for proof in Proof.objects.filter(state=State.VERIFIED, method=Method.MANUAL, expires_at__lte=now):
-        with transaction.atomic():
-            before = proof.get_state_display()
-            proof.state, proof.attestation = State.EXPIRED, Attestation.NONE
-            proof.version += 1
-            proof.save()
-            journal.record(None, "control_expired", _system(), subject_type=proof.subject_type, subject_id=proof.subject_id,
-                           subject_label=proof.subject_label, status=(before, proof.get_state_display()),
-                           scope_path=proof.org_path)
+    """Manual attestations are yearly too: past their date → 已过期, a new screenshot is due (the
+    table's attest_expire, by the system; also on the object's own 流水 as control_expired)."""
+    from reviews.engine import TransitionError
+
+    from .workflow import WORKFLOW
+
+    today, count = timezone.localdate(now), 0
+    due = Proof.objects.filter(state=State.VERIFIED, method=Method.MANUAL, expires_at__lte=now).order_by("id")
+    for proof in due.iterator(chunk_size=500):
+        try:
+            with transaction.atomic():
+                done = WORKFLOW.apply(proof, "attest_expire", _system(), today=today, expected_version=proof.version)
+                journal.record(None, "control_expired", _system(), subject_type=done.subject_type,
+                               subject_id=done.subject_id, subject_label=done.subject_label,
+                               status=(State.VERIFIED.label, done.get_state_display()), scope_path=done.org_path)
+        except TransitionError:   # moved meanwhile (a new screenshot approved, a changed link)
+            continue
         count += 1
     return count
 

@@ -12,7 +12,7 @@ from reviews.engine import TransitionError
 
 from .models import MEDIA, Proof
 from .selectors import visible_object
-from .services import proof_for
+from .services import current_proof, proof_for
 from .workflow import WORKFLOW
 
 MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024
@@ -35,6 +35,10 @@ def check_now(request, subject_type, pk):
     from .tasks import verify_task
 
     obj = visible_object(request.user, subject_type, pk)
+    if current_proof(obj) is None:   # 生成验证码: nothing placed yet, nothing to look for
+        proof_for(obj, request.user)
+        messages.success(request, "已生成验证码，请按说明放置后点击“立即检查”。")
+        return _back(request, subject_type, pk)
     proof = proof_for(obj, request.user)
     verify_task.enqueue(proof.pk, request.user.pk)
     messages.success(request, "已开始检查验证码，稍后刷新本页查看结果。")

@@ -4,7 +4,7 @@ owner uploads and the own org unit reviews. Approval stamps 已验证 (人工核
 from django.utils import timezone
 
 from accounts.models import User
-from reviews.engine import Context, Guard, Transition, Workflow
+from reviews.engine import Context, Guard, Transition, Workflow, is_system
 
 from .models import MEDIA, WEBSITE, Attestation, Method, Proof, State
 
@@ -67,8 +67,37 @@ def reject(proof, ctx: Context):
     ctx.reason, proof.attestation_note = reason, reason[:300]
 
 
+def issue_code(proof, ctx: Context):
+    """The system issues a code for the object's current link (a new proof, or a changed link: a
+    new nonce, 未验证 — control of the old link proves nothing about the new one); the engine resets
+    the attestation (a screenshot of the old link proves nothing either)."""
+    from .services import fresh
+
+    before = (proof.link, proof.get_state_display()) if proof.pk else ("", "")
+    fresh(proof, ctx.data["subject"])
+    ctx.changes += [{"field": "link", "label": "验证的链接", "old": before[0], "new": proof.link},
+                    {"field": "state", "label": "控制权验证", "old": before[1], "new": proof.get_state_display()}]
+    if proof.pk:
+        ctx.reason = "链接已变更，生成新的验证码"
+
+
+MANUAL_DUE = Guard(lambda proof, s: proof.state == State.VERIFIED and proof.method == Method.MANUAL
+                   and proof.expires_at is not None and timezone.localdate(proof.expires_at) <= s.today,
+                   "人工核验尚未到期。")
+
+
+def expire(proof, ctx: Context):
+    """A manual attestation is yearly: past its date the proof is 已过期 and a new screenshot is due."""
+    ctx.changes.append({"field": "state", "label": "控制权验证", "old": proof.get_state_display(), "new": State.EXPIRED.label})
+    proof.state = State.EXPIRED
+    ctx.result = "人工核验已到期"
+
+
 T = Transition
 TRANSITIONS = [
+    T("control_code_issued", "生成控制权验证码", f({A.NONE, A.PENDING, A.APPROVED, A.REJECTED}), A.NONE, is_system,
+      (issue_code,)),
+    T("attest_expire", "人工核验到期", f({A.APPROVED, A.NONE}), A.NONE, is_system, (expire,), guards=(MANUAL_DUE,)),
     T("attest_submit", "提交人工核验", f({A.NONE, A.REJECTED}), A.PENDING, owner, (take_screenshot,),
       guards=(NEEDS_MANUAL,)),
     T("attest_approve", "人工核验通过", f({A.PENDING}), A.APPROVED, own_org_unit, (approve,), kind="review",
@@ -81,6 +110,8 @@ TRANSITIONS = [
 def _unit_of(user):
     from reviews.journal import unit_of
 
+    if is_system(user):
+        return "system", "系统"
     return unit_of(user)
 
 

@@ -152,6 +152,8 @@ schedule("notification_delivery", "notifications.delivery.sweep", every=timedelt
          label="重新发送中断或到期重试的短信和邮件")
 schedule("monitoring_results", "monitoring.runner.prune_results", daily_at=time(3, 50), arg="now",
          label="删除过期的监测结果")
+schedule("control_codes", "control.backfill.issue_missing", every=timedelta(hours=1), arg="now",
+         label="为尚无控制权验证码的账号和网站生成验证码（批量导入、历史数据；0058）")
 schedule("control_checks", "control.services.run_checks", daily_at=time(2, 30), arg="now",
          label="控制权验证：新验证码、即将到期和已过期的重新验证（0058）")
 schedule("portal_lists", "control.portal.read_portals", daily_at=time(2, 45), arg="now",

@@ -3,8 +3,8 @@ from django import template
 
 from ..checks import META_NAME, WELL_KNOWN_FILE
 from ..dns import RECORD_PREFIX
-from ..models import MEDIA, State
-from ..services import code, proof_for, subject_type_of
+from ..models import MEDIA, Proof, State
+from ..services import code, current_proof, subject_type_of
 from ..workflow import WORKFLOW, owner
 
 register = template.Library()
@@ -14,7 +14,13 @@ register = template.Library()
 def control_panel(context, obj):
     request = context["request"]
     user = request.user
-    proof = proof_for(obj, user)
+    proof = current_proof(obj)   # a GET writes nothing: no proof yet → 未验证, a button issues the code
+    kind = subject_type_of(obj)
+    if proof is None:
+        is_owner = owner(user, Proof(subject_type=kind, subject_id=obj.pk))
+        return {"proof": None, "subject_type": kind, "subject_id": obj.pk, "is_owner": is_owner,
+                "state_label": State.UNVERIFIED.label, "may_issue": is_owner or bool(user.org_unit_id),
+                "request": request, "csrf_token": context.get("csrf_token"), "next": request.get_full_path()}
     is_owner = owner(user, proof)
     return {
         "proof": proof, "code": code(proof) if is_owner or user.org_unit_id else "", "is_owner": is_owner,
