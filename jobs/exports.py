@@ -97,7 +97,8 @@ def run_export(job: Job, lease) -> None:
     handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="govmedia-export-")
     os.close(handle)
     try:
-        written = write_table(path, spec.export_sheet, lists.export_headers(spec), lists.export_rows(spec, request, qs),
+        written = write_table(path, spec.export_sheet, lists.export_headers(spec, request.user),
+                              lists.export_rows(spec, request, qs),
                               on_rows=lambda n: lease.progress(n, max(total, n)), every=PROGRESS_EVERY)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         base, ext = os.path.splitext(job.params.get("filename") or "export.xlsx")
