@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 
 from govmedia.common import masking
 from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, register, same_scope
+from govmedia.common.xlsx import local_datetime
 from orgtree.models import FilerUnit
 from orgtree.selectors import attach_org_names, org_names_lookup
 
@@ -92,10 +93,6 @@ def export_context(request) -> dict:
     return ctx
 
 
-def _local(dt):
-    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M:%S") if dt else ""
-
-
 FILER_UNIT_LIST = register(ListSpec(
     name="filer_units",
     filterset_class=FilerUnitFilter,
@@ -127,8 +124,9 @@ FILER_UNIT_LIST = register(ListSpec(
                fields=("contact_mobile", "org_unit_id"), fmt=lambda ctx, v, org: masking.shown(ctx, v, org)),
         Column("contact_landline", "座机号", lambda r: r.contact_landline, group="新媒体工作联系人",
                fields=("contact_landline",)),
-        Column("created_at", "时间", lambda r: _local(r.created_at), sort="created_at", fields=("created_at",),
-               fmt=lambda ctx, v: v.astimezone(ctx["tz"]).isoformat(" ", "seconds")[:19] if v else ""),
+        # Shown as 2026-03-02 09:30:00, exported as a date cell (issue #30).
+        Column("created_at", "时间", lambda r: local_datetime(r.created_at), sort="created_at", fields=("created_at",),
+               fmt=lambda ctx, v: local_datetime(v, ctx["tz"])),
         Column("code", "用户名", lambda r: r.code, sort="code", fields=("code",)),
         Column("password", "密码", lambda r: r.password_state, exportable=False, html=lambda r: _password_html(r)),
         Column("status", "状态", lambda r: r.get_status_display(), sort="status", fields=("status",),

@@ -15,6 +15,7 @@ from accounts.roles import Role
 from govmedia.common import masking
 from govmedia.common.lists import Column, ListSpec, register
 from govmedia.common.search import part_of
+from govmedia.common.xlsx import local_datetime
 from orgtree.models import LEVEL_LABELS, level_path_regex
 from orgtree.selectors import attach_org_names, org_names_lookup
 from reviews.ageing import overdue_badge  # review ageing (decision 0031)
@@ -62,9 +63,8 @@ def _functions(publish, service, interact, other, other_text):
 
 
 def _local_value(ctx, dt):
-    """_local for the export's values: the Beijing time as text, without timezone.localtime's
-    per-call lookup of the active time zone."""
-    return dt.astimezone(ctx["tz"]).isoformat(" ", "seconds")[:19] if dt else ""
+    """The Beijing time as a date cell of the export (issue #30), with the time zone looked up once."""
+    return local_datetime(dt, ctx["tz"])
 
 
 _URLS: dict[str, str] = {}
@@ -112,10 +112,6 @@ def _filer_name_title(user) -> str:
     """The manual's L1 screens (关停恢复, 处理被驳回) head this column 填报单位名称; the other
     org units' screens and the filer's 填报单位全称."""
     return "填报单位名称" if getattr(user, "role", None) == Role.L1 else "填报单位全称"
-
-
-def _local(dt):
-    return timezone.localtime(dt).isoformat(" ", "seconds")[:19] if dt else ""
 
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -233,12 +229,12 @@ MEDIA_LIST = register(ListSpec(
                fmt=lambda ctx, path: ctx["org"](path)[1]),
         Column("org3", "区县/地方部门", lambda r: r.org_names[2], default=False, fields=("org_path",),
                fmt=lambda ctx, path: ctx["org"](path)[2]),
-        Column("created_at", "创建时间", lambda r: _local(r.created_at), sort="created_at", default=False,
+        Column("created_at", "创建时间", lambda r: local_datetime(r.created_at), sort="created_at", default=False,
                fields=("created_at",), fmt=_local_value),
-        Column("updated_at", "修改时间", lambda r: _local(r.updated_at), sort="updated_at",
+        Column("updated_at", "修改时间", lambda r: local_datetime(r.updated_at), sort="updated_at",
                fields=("updated_at",), fmt=_local_value),
-        Column("opened_on", "开设时间", lambda r: f"{r.opened_on:%Y-%m-%d}" if r.opened_on else "", sort="opened_on",
-               default=False, fields=("opened_on",), fmt=lambda ctx, v: f"{v:%Y-%m-%d}" if v else ""),
+        # A date: shown as 2026-03-02, exported as a date cell (yyyy-mm-dd).
+        Column("opened_on", "开设时间", lambda r: r.opened_on, sort="opened_on", default=False, fields=("opened_on",)),
         Column("filed_late", "逾期备案", lambda r: "是" if r.filed_late else "", default=False, fields=("filed_late",),
                fmt=lambda ctx, v: "是" if v else ""),
         Column("platform_id", "biz/oid/ID", lambda r: r.platform_id, default=False, fields=("platform_id",)),

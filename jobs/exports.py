@@ -116,7 +116,7 @@ def run_export(job: Job, lease) -> None:
     total = qs.count()
     lease.progress(0, total)
     _write_and_store(job, lease, lambda path: write_table(
-        path, spec.export_sheet, lists.export_headers(spec), lists.export_rows(spec, request, qs),
+        path, spec.export_sheet, lists.export_headers(spec, request.user), lists.export_rows(spec, request, qs),
         on_rows=lambda n: lease.progress(n, max(total, n)), every=PROGRESS_EVERY))
 
 

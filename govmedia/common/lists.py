@@ -51,8 +51,8 @@ class Column:
     fields: tuple[str, ...] = ()                 # export: the ORM paths this column reads with values_list
     fmt: Callable[..., Any] | None = None        # export: (ctx, *values of `fields`) → value; else the one value
     nulls_last: bool = False                     # sort rows without a value last, both directions
-    # user → the title on the page for that user, when a role's screens name it otherwise
-    # (the manual's L1 screens: 填报单位名称); exports keep `title`.
+    # user → the title for that user, when a role's screens name it otherwise (the manual's L1
+    # screens: 填报单位名称): on the page and in the user's exports (issue #30).
     title_for: Callable[[Any], str] | None = None
 
 
@@ -285,8 +285,12 @@ def export_columns(spec: ListSpec) -> list[Column]:
     return [c for c in spec.columns if c.exportable]
 
 
-def export_headers(spec: ListSpec) -> list[str]:
-    return [f"{c.group}{c.title}" if c.group else c.title for c in export_columns(spec)]
+def export_headers(spec: ListSpec, user=None) -> list[str]:
+    """The header row of an export, in the words of the requester's screens (`Column.title_for`).
+    The writer's record keys are made from these titles (`table_keys`): `export_rows` and the
+    writer must be given the headers of the same user."""
+    columns = [titled(c, user) for c in export_columns(spec)] if user is not None else export_columns(spec)
+    return [f"{c.group}{c.title}" if c.group else c.title for c in columns]
 
 
 def export_queryset(request, spec: ListSpec, listed, scope=None, selected_ids: list[int] | None = None):
@@ -301,10 +305,10 @@ def export_queryset(request, spec: ListSpec, listed, scope=None, selected_ids: l
 
 
 def export_rows(spec: ListSpec, request, qs, chunk_size: int = 5000):
-    """The cells of every row of `qs`: one dict per row keyed by `table_keys(export_headers(spec))`
-    (what the writer takes), in the order of the headers."""
+    """The cells of every row of `qs`: one dict per row keyed by
+    `table_keys(export_headers(spec, request.user))` (what the writer takes), in the order of the headers."""
     columns = export_columns(spec)
-    keys = table_keys(export_headers(spec))
+    keys = table_keys(export_headers(spec, getattr(request, "user", None)))
     if all(c.fields for c in columns):
         yield from _rows_from_values(spec, request, qs, columns, keys, chunk_size)
         return
@@ -370,7 +374,8 @@ def _whole_result_plan(alias: str):
 def export_response(request, spec: ListSpec, listed, scope=None, selected_ids: list[int] | None = None):
     """An immediate export: 导出当页数据 or a small 仅导出所选项 (larger ones are jobs)."""
     qs = export_queryset(request, spec, listed, scope, selected_ids)
-    return table_response(spec.export_filename, spec.export_sheet, export_headers(spec), export_rows(spec, request, qs))
+    return table_response(spec.export_filename, spec.export_sheet, export_headers(spec, request.user),
+                          export_rows(spec, request, qs))
 
 
 def selected_ids(request) -> list[int]:

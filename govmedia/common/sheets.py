@@ -8,13 +8,16 @@ cannot be read that way is refused with a message saying what was expected. Cell
 back as text: whole-number floats as the number they are (Excel stores 1100000001 and
 13800000000 typed as numbers as floats), surrounding spaces removed. Cells that would be
 changed on the way into the database are reported with row and column instead: values longer
-than the field, control characters (NUL, also written as Excel's `_x0000_` escape), and
-content in columns the template does not have.
+than the field, control characters (NUL, also written as Excel's `_x0000_` escape), text that
+begins with = (a formula typed as text), and content in columns the template does not have.
+Calamine reads an Excel error value (#N/A, #REF! …) and a formula without a stored result as an
+empty cell: those are found in the sheet's XML and named (issue #30), never reported as empty.
 
 python-calamine (Rust) parses; it lays a sheet out densely (rows × columns), so a stray cell
 at XFD1048576 would make it allocate hundreds of GB and abort the process: the sheet XML is
 checked for such far cells first and the file refused naming the cell.
 """
+import html
 import io
 import re
 import unicodedata
@@ -130,8 +133,9 @@ def _check_extent(archive: zipfile.ZipFile) -> None:
                              f"（可全选多余的行和列后删除）再重新导入。")
 
 
-def _open(content: bytes, sheet_name: str) -> tuple[list[list], dict]:
-    """The chosen sheet's rows, and a function per other sheet that reads it."""
+def _open(content: bytes, sheet_name: str) -> tuple[list[list], dict, dict]:
+    """The chosen sheet's rows, a function per other sheet that reads it, and the cells calamine
+    reads as empty that are not (`_hidden_values`)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         names = set(archive.namelist())
@@ -146,6 +150,7 @@ def _open(content: bytes, sheet_name: str) -> tuple[list[list], dict]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         chosen = sheet_name if sheet_name in workbook.sheet_names else workbook.sheet_names[0]
         rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        hidden = _hidden_values(archive, chosen)
     except SheetError:
         raise
     except Exception:  # calamine's XmlError, ZipError, …: whatever it is, the file cannot be read
@@ -159,7 +164,68 @@ def _open(content: bytes, sheet_name: str) -> tuple[list[list], dict]:
                 return []
         return read_other
 
-    return rows, {name: reader(name) for name in workbook.sheet_names if name != chosen}
+    return rows, {name: reader(name) for name in workbook.sheet_names if name != chosen}, hidden
+
+
+_TAG_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_SHEET_TAG = re.compile(rb"<" + _TAG_PREFIX + rb"sheet\s[^>]*>")
+_RELATIONSHIP_TAG = re.compile(rb"<" + _TAG_PREFIX + rb"Relationship\s[^>]*>")
+_FORMULA_TAG = re.compile(rb"<" + _TAG_PREFIX + rb"f[\s>/]")
+_CELL = re.compile(rb"<" + _TAG_PREFIX + rb"c(\s[^>]*?)?(?:/>|>(.*?)</" + _TAG_PREFIX + rb"c>)", re.S)
+_FORMULA = re.compile(rb"<" + _TAG_PREFIX + rb"f(?:\s[^>]*)?(?:/>|>(.*?)</" + _TAG_PREFIX + rb"f>)", re.S)
+_VALUE = re.compile(rb"<" + _TAG_PREFIX + rb"v(?:\s[^>]*)?>(.*?)</" + _TAG_PREFIX + rb"v>", re.S)
+_CELL_REF = re.compile(rb"([A-Z]{1,3})([0-9]+)")
+
+
+def _attribute(tag: bytes, name: bytes) -> str | None:
+    found = re.search(rb"\s" + name + rb'="([^"]*)"', tag)
+    return html.unescape(found.group(1).decode("utf-8", "replace")) if found else None
+
+
+def _sheet_xml(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    """The XML of the sheet called `name` (workbook.xml names it, its relationships locate it)."""
+    try:
+        ids = {_attribute(tag, rb"name"): _attribute(tag, rb"(?:[A-Za-z_][\w.-]*:)?id")
+               for tag in _SHEET_TAG.findall(archive.read("xl/workbook.xml"))}
+        targets = {_attribute(tag, rb"Id"): _attribute(tag, rb"Target")
+                   for tag in _RELATIONSHIP_TAG.findall(archive.read("xl/_rels/workbook.xml.rels"))}
+        target = targets[ids[name]]
+        return archive.read(target.lstrip("/") if target.startswith("/") else "xl/" + target)
+    except (KeyError, AttributeError, zipfile.BadZipFile, OSError):
+        return None   # an unusual package: the cells are read as calamine reads them
+
+
+def _hidden_values(archive: zipfile.ZipFile, sheet_name: str) -> dict[tuple[int, int], tuple[str, str]]:
+    """{(sheet row, column index): ("error", "#N/A") or ("formula", "=NA()")}: the cells calamine
+    reads as empty although they hold an Excel error value, or a formula with no stored result (a
+    file written by a program that does not calculate). Most files have neither: two byte
+    searches, and only then a walk over the cells."""
+    xml = _sheet_xml(archive, sheet_name)
+    if xml is None or (b't="e"' not in xml and not _FORMULA_TAG.search(xml)):
+        return {}
+    found = {}
+    for attrs, inner in _CELL.findall(xml):
+        ref = _attribute(attrs or b"", rb"r")
+        place = _CELL_REF.fullmatch(ref.encode()) if ref else None
+        if place is None:
+            continue
+        formula = _FORMULA.search(inner) if inner else None
+        value = _VALUE.search(inner) if inner else None
+        shown = html.unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
+        key = (int(place.group(2)), _column_index(place.group(1)))
+        if _attribute(attrs or b"", rb"t") == "e":
+            found[key] = ("error", shown or "#N/A")
+        elif formula is not None and not shown:
+            text = html.unescape((formula.group(1) or b"").decode("utf-8", "replace"))
+            found[key] = ("formula", "=" + text if text else "")
+    return found
+
+
+def _hidden_value_error(kind: str, text: str, name: str) -> str:
+    if kind == "error":
+        return f"{name}为 Excel 错误值 {text}，请填写{name}"
+    shown = f"（{text[:40]}{'…' if len(text) > 40 else ''}）" if text else ""
+    return f"{name}是公式{shown}，文件中没有它的计算结果：请把公式改为直接填写的{name}（可复制后“选择性粘贴-数值”）"
 
 
 def _header_table(raw: list[list], width: int) -> list[list[str]]:
@@ -205,6 +271,8 @@ def cell_text(value) -> str:
 
 
 def _cell_error(text: str, column: Column) -> str | None:
+    if text[:1] == "=":
+        return "不能以 = 开头（疑似公式）"
     control = _CONTROL if column.multiline else _CONTROL_SINGLE_LINE
     if control.search(text) or _ESCAPED_CONTROL.search(text):
         found = control.search(text)
@@ -303,8 +371,9 @@ def _find_header(table: list[list[str]], layout: Layout) -> tuple[int, ...]:
 
 def read(content: bytes, layout: Layout) -> Sheet:
     """The header and every non-empty row below it, or SheetError for the whole file."""
-    raw, others = _open(content, layout.sheet)
+    raw, others, hidden = _open(content, layout.sheet)
     width = len(layout.columns)
+    hidden_rows = {row for row, col in hidden if col < width}
     header = _find_header(_header_table(raw, width), layout)
     for index in range(header[0]):
         filled = [v for v in raw[index] if cell_text(v)]
@@ -326,16 +395,17 @@ def read(content: bytes, layout: Layout) -> Sheet:
         values = raw[index]
         cells = [v.strip(_STRIP) if type(v) is str else cell_text(v) for v in values[:width]]
         extra = [i for i in range(width, len(values)) if cell_text(values[i])] if len(values) > width else ()
-        if not any(cells) and not extra:
-            continue
         number = index + 1
+        if not any(cells) and not extra and number not in hidden_rows:
+            continue
         if len(rows) >= limit:
             raise SheetError(f"数据超过 {limit} 行（第 {number} 行是第 {limit + 1} 个数据行）："
                              f"每次最多导入 {limit} 行，请分成多个文件导入。")
         if len(cells) < width:
             cells += [""] * (width - len(cells))
         joined = "".join(cells)
-        suspect = _CONTROL_SINGLE_LINE.search(joined) or "_x" in joined
+        suspect = (_CONTROL_SINGLE_LINE.search(joined) or "_x" in joined
+                   or ("=" in joined and any(text[:1] == "=" for text in cells)))
         if not suspect:
             for i, n in limits:
                 if len(cells[i]) > n:
@@ -345,6 +415,10 @@ def read(content: bytes, layout: Layout) -> Sheet:
             for i, text in enumerate(cells):
                 if text and (problem := _cell_error(text, columns[i])):
                     errors.append((number, columns[i].name, f"{columns[i].name.lstrip('*')}{problem}"))
+        if number in hidden_rows:
+            for i, column in enumerate(columns):
+                if (number, i) in hidden and not cells[i]:
+                    errors.append((number, column.name, _hidden_value_error(*hidden[number, i], column.name.lstrip("*"))))
         for i in extra:
             errors.append((number, f"{column_letter(i)} 列", "模板没有该列，其中的内容不会被导入：请删除或移到正确的列"))
         rows.append(Row(number, cells))

@@ -31,6 +31,15 @@ def plain(value):
     return value
 
 
+def local_datetime(value, tz=None):
+    """An aware datetime as the naive Beijing time to the second (None stays None): a list column's
+    value that the page shows as 2026-03-02 09:30:00 (its str()) and an export writes as a date
+    cell (write_table's datetime format). `tz`: the default time zone, looked up once by the caller."""
+    if value is None:
+        return None
+    return value.astimezone(tz or timezone.get_default_timezone()).replace(tzinfo=None, microsecond=0)
+
+
 def write_sheet(workbook, title: str, headers: list[str], rows, widths: list[int] | None = None,
                 preamble: list[str] | None = None):
     sheet = workbook.add_worksheet(title[:31])
@@ -175,7 +184,7 @@ def table_response(filename: str, title: str, headers: list[str], rows) -> FileR
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
-__all__ = ["XLSX_CONTENT_TYPE", "cell_value", "plain", "table_keys", "table_response", "workbook_bytes", "write_sheet",
+__all__ = ["XLSX_CONTENT_TYPE", "cell_value", "local_datetime", "plain", "table_keys", "table_response", "workbook_bytes", "write_sheet",
            "write_table", "xlsx_response"]
 
 

@@ -83,7 +83,8 @@ def test_org_list_filters_and_exports_the_flag(client, login, chain, settings):
                 .active.values)
     header = next(r for r in rows if r and "开设时间" in r)
     line = next(r for r in rows if r and "迟报账号" in r)
-    assert line[header.index("开设时间")] == "2026-03-02" and line[header.index("逾期备案")] == "是"
+    # 开设时间 a date cell (issue #30); openpyxl reads a date cell back as a datetime.
+    assert line[header.index("开设时间")] == datetime(2026, 3, 2) and line[header.index("逾期备案")] == "是"
 
 
 def test_quarter_page_and_circular_list_late_filings_of_the_subtree_only(client, login, chain, settings):

@@ -61,7 +61,7 @@ def test_export_all_records_who_scope_progress_file_and_timestamps(client, chain
     assert (state["status"], state["percent"], state["rows_written"], state["rows_total"]) == ("done", 100, 3, 3)
     sheet = load_workbook(io.BytesIO(download_bytes(client, state["download_url"]))).active
     header = [c.value for c in sheet[1]]
-    assert header == lists.export_headers(MEDIA_LIST)
+    assert header == lists.export_headers(MEDIA_LIST, chain["beijing"])  # L1: 填报单位名称
     assert sorted(r[header.index("名称")] for r in sheet.iter_rows(min_row=2, values_only=True)) == ["+燕园街道", "@北京商务", "上庄发布"]
 
 
