@@ -3,7 +3,7 @@ the public status (0058)."""
 from django.db.models import Subquery
 from django.http import Http404
 
-from .models import MEDIA, WEBSITE, Proof, State
+from .models import MEDIA, WEBSITE, Proof, State, Method
 
 FILTER_CHOICES = [(s.value, s.label) for s in State]
 
@@ -50,6 +50,33 @@ def public_states(subject_type: str, ids) -> dict[int, dict]:
     return out
 
 
+def with_public_state(qs, subject_type: str):
+    """`qs` annotated with its proof's state, method and date (in the same query: the public
+    answers stay at ≤ 2 queries); `states_of` reads them back as `public_states` gives them."""
+    from django.db.models import OuterRef, Subquery
+
+    proof = Proof.objects.filter(subject_type=subject_type, subject_id=OuterRef("pk"))
+    return qs.annotate(control_state=Subquery(proof.values("state")[:1]),
+                       control_method=Subquery(proof.values("method")[:1]),
+                       control_verified_at=Subquery(proof.values("verified_at")[:1]))
+
+
+def states_of(objs) -> dict[int, dict]:
+    """id → public state of objects annotated by `with_public_state` (no query)."""
+    from django.utils import timezone
+
+    out = {}
+    for o in objs:
+        if o.control_state is None:
+            continue
+        verified = o.control_state == State.VERIFIED
+        out[o.pk] = {"state": o.control_state, "label": State(o.control_state).label, "verified": verified,
+                     "method": Method(o.control_method).label if verified and o.control_method else "",
+                     "verified_on": timezone.localtime(o.control_verified_at).date()
+                     if verified and o.control_verified_at else None}
+    return out
+
+
 def public_state(obj) -> dict:
     from .services import subject_type_of
 
@@ -59,4 +86,5 @@ def public_state(obj) -> dict:
                      "verified_on": None}
 
 
-__all__ = ["FILTER_CHOICES", "filter_by_state", "public_state", "public_states", "visible_object"]
+__all__ = ["FILTER_CHOICES", "filter_by_state", "public_state", "public_states", "states_of", "visible_object",
+           "with_public_state"]

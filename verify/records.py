@@ -77,6 +77,13 @@ def registered_accounts() -> QuerySet:
             .select_related("filer_unit", "succession__successor").only(*ACCOUNT_FIELDS))
 
 
+def with_control(qs: QuerySet) -> QuerySet:
+    """The rows with their 控制权验证 state in the same query (the public answers' ≤ 2 queries)."""
+    from control.selectors import with_public_state
+
+    return with_public_state(qs, "website" if qs.model is Website else "media_account")
+
+
 def registered_websites() -> QuerySet:
     return (Website.objects.filter(site_code__isnull=False)
             .annotate(since=Coalesce(_latest_event("website", WEBSITE_EVENTS), F("final_approved_at"), F("created_at")))
@@ -207,9 +214,10 @@ def website_records(sites) -> list[dict]:
 
 def _with_control(subject_type: str, objs: list, records: list[dict]) -> list[dict]:
     """已验证控制权 (issue 28) on the answers and the API (one query; the open-data files keep their fields)."""
-    from control.selectors import public_states
+    from control.selectors import public_states, states_of
 
-    states = public_states(subject_type, [o.pk for o in objs])
+    annotated = all(hasattr(o, "control_state") for o in objs)  # with_control(): read in the rows' own query
+    states = states_of(objs) if annotated else public_states(subject_type, [o.pk for o in objs])
     for obj, record in zip(objs, records):
         state = states.get(obj.pk) or {"label": "未验证", "verified": False, "method": "", "verified_on": None}
         record.update(control_verified=state["verified"], control_status=state["label"], control_method=state["method"],

@@ -81,7 +81,7 @@ def verify_link(link: str) -> Answer:
         match |= Q(account_type=code, platform_id=platform_id)
     # The live account (the unique index of live type + id) before a deleted one (this app's
     # partial index), which only tells that the account left the registry: one query.
-    found = list(R.registered_accounts().filter(match).order_by(F("removed_at").desc(nulls_first=True))[:1])
+    found = list(R.with_control(R.registered_accounts()).filter(match).order_by(F("removed_at").desc(nulls_first=True))[:1])
     if not found:
         return Answer(link, R.NOT_REGISTERED, R.ACCOUNT_ANSWERS[R.NOT_REGISTERED],
                       "该链接对应的账号未在全国政务新媒体系统中登记，请谨慎辨别。")
@@ -124,7 +124,7 @@ def _near(qs, name: str):
 def search_accounts(name: str, limit: int = SEARCH_LIMIT) -> Answer:
     """Registered accounts named like `name` (closed ones too, so an imitation is easy to tell)."""
     name = (name or "").strip()[:MAX_QUERY]
-    rows = list(_near(R.registered_accounts().filter(removed_at__isnull=True), name)[:limit])
+    rows = list(_near(R.with_control(R.registered_accounts()).filter(removed_at__isnull=True), name)[:limit])
     found = R.account_records(rows)
     wanted = {name, names.to_simplified(name)}
     exact = [r for r in found if r["name"] in wanted]
@@ -140,7 +140,7 @@ def search_accounts(name: str, limit: int = SEARCH_LIMIT) -> Answer:
 
 def search_websites(name: str, limit: int = SEARCH_LIMIT) -> Answer:
     name = (name or "").strip()[:MAX_QUERY]
-    rows = list(_near(R.registered_websites().exclude(run_status="deleted"), name)[:limit])
+    rows = list(_near(R.with_control(R.registered_websites()).exclude(run_status="deleted"), name)[:limit])
     found = R.website_records(rows)
     wanted = {name, names.to_simplified(name)}
     exact = [r for r in found if r["name"] in wanted]
@@ -165,7 +165,7 @@ def verify_domain(text: str) -> Answer:
         return Answer(text, R.UNRECOGNISED, R.WEBSITE_ANSWERS[R.UNRECOGNISED], "请输入网站的域名或首页网址，如 www.beijing.gov.cn。")
     match = Q(homepage_key=key) | Q(homepage_key=host) | Q(homepage_key__startswith=host + "/")
     match |= Q(other_domains__icontains=f'"{host}') | Q(other_domains__icontains=f'.{host}"')
-    rows = [s for s in R.registered_websites().filter(match).order_by("-id")[:5]
+    rows = [s for s in R.with_control(R.registered_websites()).filter(match).order_by("-id")[:5]
             if _same_site(s, key, host)]
     if not rows:
         return Answer(text, R.NOT_REGISTERED, R.WEBSITE_ANSWERS[R.NOT_REGISTERED],
@@ -184,12 +184,12 @@ def _same_site(site, key: str, host: str) -> bool:
 
 
 def account_by_code(code: str) -> dict | None:
-    rows = list(R.registered_accounts().filter(media_code=code)[:1])
+    rows = list(R.with_control(R.registered_accounts()).filter(media_code=code)[:1])
     return R.account_records(rows)[0] if rows else None
 
 
 def website_by_code(code: str) -> dict | None:
-    rows = list(R.registered_websites().filter(site_code=code)[:1])
+    rows = list(R.with_control(R.registered_websites()).filter(site_code=code)[:1])
     return R.website_records(rows)[0] if rows else None
 
 

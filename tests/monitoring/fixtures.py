@@ -17,6 +17,12 @@ def fixture_server(tmp_path_factory):
 def monitoring(settings, fixture_server):
     """Monitoring settings for the suite: the throwaway CA trusted, short timeouts, no politeness
     delay, the platform readers pointed at the fixture server, the per-process gate."""
+    from monitoring.indicators import seed
+
+    try:  # a transactional test before this one flushed the database, and the seeded indicators with it
+        seed()
+    except RuntimeError:
+        pass  # a test without database access: nothing to seed
     settings.MONITORING_ENABLED = True
     # The fixture server is on 127.0.0.1: reached through the guard's allow-list, as an intranet
     # deployment reaches its own portal (0043); every other inside address stays refused.

@@ -139,7 +139,7 @@ def test_the_admin_asks_for_a_second_factor(users, password):
     assert client.get("/ops-admin/").status_code == 302  # a password alone is not enough
     data = {"username": "ops", "password": password, "otp_token": "000000" if totp(device.bin_key) != 0 else "111111",
             "next": "/ops-admin/"}
-    data.update(captcha_answer(client.get(ADMIN_LOGIN).content.decode()))
+    data.update(captcha_answer(client.post(ADMIN_LOGIN, {"username": "ops", "password": ""}).content.decode()))  # 验证码 per username (0049)
     response = client.post(ADMIN_LOGIN, data)
     assert "用户名、密码或动态验证码错误" in response.content.decode()
     device.refresh_from_db()
@@ -147,7 +147,7 @@ def test_the_admin_asks_for_a_second_factor(users, password):
     device.throttling_failure_timestamp = None
     device.save()
     data = {"username": "ops", "password": password, "otp_token": totp_token(device), "next": "/ops-admin/"}
-    data.update(captcha_answer(client.get(ADMIN_LOGIN).content.decode()))
+    data.update(captcha_answer(client.post(ADMIN_LOGIN, {"username": "ops", "password": ""}).content.decode()))  # 验证码 per username (0049)
     response = client.post(ADMIN_LOGIN, data)
     assert response.status_code == 302
     assert client.get("/ops-admin/").status_code == 200
