@@ -15,7 +15,7 @@ from reviews.engine import TransitionError
 
 from . import check_services as checks
 from .models import CheckSheet, problems_for
-from .selectors import rounds_visible_to, sheets_visible_to
+from .selectors import late_filings, rounds_visible_to, sheets_visible_to
 from .services import ReportError
 
 
@@ -111,11 +111,18 @@ def quarter(request, year, quarter):
     trail = [u for u in ancestors_of(unit, include_self=True) if u.path.startswith(request.user.org_unit.path)]
     own = next((r.sheet for r in rows if r.kind == "本单位"), None)
     scoped = unit != request.user.org_unit
+    late = late_filings(unit, year, quarter)  # 逾期备案 (decision 0033): listed up to LATE_SHOWN, counted
+    late_accounts = list(late[:LATE_SHOWN])
+    late_count = len(late_accounts) if len(late_accounts) < LATE_SHOWN else late.count()
     return render_list(request, SHEET_LIST, listed, "reports/checks/quarter.html", {
         "year": year, "quarter": quarter, "unit": unit, "unit_rows": rows, "total": total, "rounds": rounds,
         "trail": trail, "own": own, "today": today, "drilled": scoped,
+        "late_accounts": late_accounts, "late_count": late_count,
         "overdue_query": f"year={year}&quarter={quarter}&overdue=1" + (f"&unit={unit.code}" if scoped else ""),
     }, unfiltered_count=None if scoped else total.due)
+
+
+LATE_SHOWN = 50  # 逾期备案 accounts shown on 检查季度 (the 通报 lists more; the count covers all)
 
 
 @require_GET

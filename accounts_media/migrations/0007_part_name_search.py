@@ -4,7 +4,8 @@ the SQLite demo searches with icontains).
 - gm_grams(text): every character and every pair of characters of a text, lower-cased; a GIN
   index on it answers the 1–2 character searches (上庄, 发布) that trigrams cannot;
 - pg_trgm GIN indexes for the 3+ character searches of the columns verify/0001 did not cover:
-  新媒体标识码, 填报单位全称 and 唯一标识, 网站标识码 and 首页网址. (verify/0001 has the media and website names.)
+  名称 (verify/0002 replaced its raw-name indexes by a folded key), 新媒体标识码, 填报单位全称 and 唯一标识,
+  网站名称, 网站标识码 and 首页网址.
 """
 from django.db import migrations
 
@@ -17,11 +18,15 @@ CREATE OR REPLACE FUNCTION gm_grams(t text) RETURNS text[] LANGUAGE sql IMMUTABL
 
 INDEXES = [
     ("search_media_name_grams", "accounts_media_mediaaccount USING gin (gm_grams(name))"),
+    # 3+ characters of a name: verify/0002 dropped its trigram index on the raw name (官方账号查询
+    # searches a folded key), the lists' search by part needs one of its own.
+    ("search_media_name_trgm", "accounts_media_mediaaccount USING gin (name gin_trgm_ops)"),
     ("search_media_code_trgm", "accounts_media_mediaaccount USING gin (media_code gin_trgm_ops)"),
     ("search_filer_name_grams", "orgtree_filerunit USING gin (gm_grams(name))"),
     ("search_filer_name_trgm", "orgtree_filerunit USING gin (name gin_trgm_ops)"),
     ("search_filer_code_trgm", "orgtree_filerunit USING gin (code gin_trgm_ops)"),
     ("search_website_name_grams", "websites_website USING gin (gm_grams(name))"),
+    ("search_website_name_trgm", "websites_website USING gin (name gin_trgm_ops)"),
     ("search_website_code_trgm", "websites_website USING gin (site_code gin_trgm_ops)"),
     ("search_website_homepage_trgm", "websites_website USING gin (homepage gin_trgm_ops)"),
 ]
@@ -48,7 +53,7 @@ class Migration(migrations.Migration):
         ("accounts_media", "0006_personal_data_sm4"),
         ("orgtree", "0001_initial"),
         ("websites", "0006_offline_reviewer_since"),
-        ("verify", "0001_public_search_indexes"),  # pg_trgm
+        ("verify", "0002_name_key_indexes"),  # pg_trgm, and after verify dropped its raw-name trigram indexes
     ]
 
     operations = [migrations.RunPython(create, drop)]
