@@ -49,6 +49,28 @@ def shown(ctx: dict, value, org_id=None, filer_id=None, mask=mask_phone) -> str:
     return mask(value)
 
 
+def show_contacts(request, obj, fields, org_id=None, filer_id=None, what: str = "", changes=()) -> None:
+    """A detail page (查看): sets `obj.<field>_shown` for each of `fields` by the lists' rule (in full
+    for the unit directly above or the filer unit itself, else masked), masks the same fields in
+    the proposed-change rows `changes` (dicts with field/old/new), and journals one reveal naming
+    the row when anything shows in full."""
+    ctx = viewer(request.user)
+    full = 0
+    for name in fields:
+        mask = mask_email if "email" in name else mask_phone
+        value = getattr(obj, name)
+        setattr(obj, f"{name}_shown", shown(ctx, value, org_id, filer_id, mask))
+        full += bool(value) and getattr(obj, f"{name}_shown") == value
+    for row in changes:
+        if row.get("field") in fields:
+            mask = mask_email if "email" in row["field"] else mask_phone
+            row["old"], row["new"] = (shown(ctx, row["old"], org_id, filer_id, mask),
+                                      shown(ctx, row["new"], org_id, filer_id, mask))
+            full += row["new"] != mask(row["new"]) and bool(row["new"])
+    if full:
+        journal.record(obj, "personal_data_reveal", request.user, reason=what)
+
+
 def record_reveal(user, what: str, count: int, **data) -> None:
     """One journal entry for a page or an export showing `count` rows' contacts in full."""
     if count:

@@ -120,3 +120,28 @@ def test_notification_addresses_masked_in_the_admin_until_a_reason(users):
     assert (entry.subject_type, entry.subject_id, entry.reason) == ("user", users["l1"].pk, "核查短信未送达原因")
     page = client.get(change).content.decode()
     assert "13700001111" in page and "gk@beijing.gov.cn" in page
+
+
+def test_detail_pages_mask_phones_by_the_lists_rule(client, chain, login, tree):
+    """查看 of an account and of a website: in full for the unit directly above (and the filer unit
+    itself), masked for a unit further up; a full showing journaled naming the row."""
+    from tests.accounts_media.conftest import normal_account
+    from tests.factories import make_website
+
+    account = normal_account(chain)
+    type(account).objects.filter(pk=account.pk).update(contact_mobile="13712340000")
+    for who, full in (("haidian", True), ("shangzhuang", True), ("beijing", False)):
+        login(User.objects.get(pk=chain[who].pk))
+        revealed = JournalEntry.objects.filter(action="personal_data_reveal", subject_type="media_account",
+                                               subject_id=account.pk, actor_id=chain[who].pk)
+        html = client.get(f"/media/{account.pk}/").content.decode()
+        assert ("13712340000" in html) is full and ("137****0000" in html) is (not full), who
+        assert revealed.exists() is full, who
+
+    site = make_website(tree["110108"], "海淀区政府网站", head_email="head@example.gov.cn")
+    for who, full in (("haidian", True), ("beijing", False)):
+        login(User.objects.get(pk=chain[who].pk))
+        html = client.get(f"/websites/review/{site.pk}/").content.decode()
+        assert ("13811112222" in html) is full and ("138****2222" in html) is (not full), who
+        assert ("web@example.gov.cn" in html) is full and ("w***@example.gov.cn" in html) is (not full), who
+        assert ("head@example.gov.cn" in html) is full, who
