@@ -145,3 +145,18 @@ def test_detail_pages_mask_phones_by_the_lists_rule(client, chain, login, tree):
         assert ("13811112222" in html) is full and ("138****2222" in html) is (not full), who
         assert ("web@example.gov.cn" in html) is full and ("w***@example.gov.cn" in html) is (not full), who
         assert ("head@example.gov.cn" in html) is full, who
+
+
+def test_filer_unit_detail_masks_phones_for_a_unit_further_up(client, users, login, tree):
+    filer = make_filer(tree["110108"], "海淀区苏家坨镇政府", 3, contact_mobile="13911112222", head_mobile="13833334444")
+    login(users["org"])  # 海淀区: directly above
+    before = JournalEntry.objects.filter(action="personal_data_reveal", subject_type="filer_unit").count()
+    html = client.get(f"/filer-units/{filer.pk}/").content.decode()
+    assert "13911112222" in html and "13833334444" in html and "查看填报单位" in html
+    assert JournalEntry.objects.filter(action="personal_data_reveal", subject_type="filer_unit").count() == before + 1
+    login(users["l1"])  # 北京市: further up
+    html = client.get(f"/filer-units/{filer.pk}/").content.decode()
+    assert "13911112222" not in html and "139****2222" in html and "138****4444" in html
+    assert JournalEntry.objects.filter(action="personal_data_reveal", subject_type="filer_unit").count() == before + 1
+    login(users["l1_other"])  # 天津市: not its subtree
+    assert client.get(f"/filer-units/{filer.pk}/").status_code == 404
