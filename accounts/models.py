@@ -148,22 +148,22 @@ class SmsCode(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    objects = SmsCodeQuerySet.as_manager()
+
     class Meta:
         verbose_name = "短信验证码"
         verbose_name_plural = "短信验证码"
         indexes = [models.Index(fields=["mobile_digest", "purpose", "-created_at"], name="smscode_digest_lookup")]
-
-    objects = SmsCodeQuerySet.as_manager()
-
-    @staticmethod
-    def digest_of(mobile: str) -> str:
-        return gm.lookup_digest(mobile or "", "sms mobile")
 
     def save(self, *args, **kwargs):
         self.mobile_digest = self.digest_of(self.mobile)
         if kwargs.get("update_fields") is not None and "mobile" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "mobile_digest"}
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def digest_of(mobile: str) -> str:
+        return gm.lookup_digest(mobile or "", "sms mobile")
 
 
 class UserSession(models.Model):
