@@ -61,10 +61,11 @@ def _password_html(row) -> str:
 
 
 def actions_html(row, request) -> str:
-    """操作: 重置密码 (once the unit changed its initial password), 修改全称, 删除 (or why not)."""
+    """操作: 查看, 重置密码 (once the unit changed its initial password), 修改全称, 删除 (or why not)."""
     if not row.is_active:
         return mark_safe('<span class="text-muted small">已删除</span>')
-    parts = []
+    parts = [format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">查看</a>',
+                         reverse("filer_units:detail", args=[row.pk]))]
     if not row.shown_password:
         parts.append(format_html(
             '<form method="post" action="{}" class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'

@@ -6,6 +6,7 @@ app_name = "filer_units"
 
 urlpatterns = [
     route("", views.filer_list, name="list", access=ORG_UNITS),
+    route("<int:pk>/", views.filer_detail, name="detail", access=ORG_UNITS),
     route("add/", views.filer_add, name="add", access=L1_ONLY),
     route("add/units/", views.filer_attachable, name="attachable", access=L1_ONLY),
     route("<int:pk>/created/", views.filer_created, name="created", access=L1_ONLY),

@@ -1,4 +1,4 @@
-"""【填报单位用户管理】 for org units: list, export, add (L1), reset password, rename, delete."""
+"""【填报单位用户管理】 for org units: list, export, 查看, add (L1), reset password, rename, delete."""
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from govmedia.common import masking
 from govmedia.common.lists import render_list
 from jobs.exports import export_requested
 from reviews.buttons import posted_version, refused
@@ -38,6 +39,15 @@ def filer_list(request):
         "can_add": request.user.org_unit.level == 1,
         "delete_form": DeleteFilerForm(),
     })
+
+
+@require_GET
+def filer_detail(request, pk):
+    """查看: a filer unit of the user's subtree; phones by the lists' rule (in full for the org unit
+    directly above it, journaled; masked further up)."""
+    filer = get_object_or_404(_visible(request), pk=pk)
+    masking.show_contacts(request, filer, ["head_mobile", "contact_mobile"], filer.org_unit_id, what="填报单位查看")
+    return render(request, "accounts/filer_detail.html", {"filer": filer})
 
 
 @require_http_methods(["GET", "POST"])

@@ -129,10 +129,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 gm.register_column("accounts.user", "initial_password_encrypted", legacy="accounts.crypto.plain_of_legacy")
 
 
-class SmsCode(models.Model):
-    """One SMS verification code; only its keyed hash is stored."""
+class SmsCodeQuerySet(models.QuerySet):
+    def for_mobile(self, mobile: str):
+        """The codes of `mobile`, by its HMAC-SM3 digest (the number itself is stored encrypted)."""
+        return self.filter(mobile_digest=SmsCode.digest_of(mobile))
 
-    mobile = models.CharField("手机号", max_length=11)
+
+class SmsCode(models.Model):
+    """One SMS verification code; only its keyed hash is stored. The number is encrypted at rest
+    (SM4-GCM, decision 0052) and looked up by its HMAC-SM3 digest."""
+
+    mobile = gm.EncryptedCharField("手机号", max_length=11)
+    mobile_digest = models.CharField("手机号摘要", max_length=64, default="", editable=False)
     purpose = models.CharField("用途", max_length=20)
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -140,10 +148,22 @@ class SmsCode(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    objects = SmsCodeQuerySet.as_manager()
+
     class Meta:
         verbose_name = "短信验证码"
         verbose_name_plural = "短信验证码"
-        indexes = [models.Index(fields=["mobile", "purpose", "-created_at"], name="smscode_lookup")]
+        indexes = [models.Index(fields=["mobile_digest", "purpose", "-created_at"], name="smscode_digest_lookup")]
+
+    def save(self, *args, **kwargs):
+        self.mobile_digest = self.digest_of(self.mobile)
+        if kwargs.get("update_fields") is not None and "mobile" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "mobile_digest"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def digest_of(mobile: str) -> str:
+        return gm.lookup_digest(mobile or "", "sms mobile")
 
 
 class UserSession(models.Model):

@@ -43,7 +43,7 @@ def send_code(mobile: str, purpose: str) -> int:
 
     now = timezone.now()
     with transaction.atomic():
-        recent = SmsCode.objects.select_for_update().filter(mobile=mobile, purpose=purpose).order_by("-created_at")
+        recent = SmsCode.objects.select_for_update().for_mobile(mobile).filter(purpose=purpose).order_by("-created_at")
         last = recent.first()
         if last and now - last.created_at < RESEND_AFTER:
             wait = int((RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
@@ -73,7 +73,8 @@ def check_code(mobile: str, purpose: str, code: str) -> None:
     with transaction.atomic():  # the failed try is counted: raise only after the commit
         last = (
             SmsCode.objects.select_for_update()
-            .filter(mobile=mobile, purpose=purpose, used_at__isnull=True)
+            .for_mobile(mobile)
+            .filter(purpose=purpose, used_at__isnull=True)
             .order_by("-created_at")
             .first()
         )

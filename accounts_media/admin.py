@@ -28,6 +28,7 @@ class MediaAccountAdmin(masking.RevealJournaledAdminMixin, JournaledAdminMixin, 
     list_select_related = ["filer_unit"]
     show_full_result_count = False
     readonly_fields = [f.name for f in MediaAccount._meta.fields]
+    change_form_template = "admin/accounts_media/mediaaccount/change_form.html"  # on masking's (查看完整联系方式)
 
     def has_add_permission(self, request):
         return False

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.roles import Role
+from govmedia.common import masking
 from govmedia.common.lists import render_list
 from jobs.exports import export_requested
 from monitoring.addresses import warn_inside_urls
@@ -92,10 +93,11 @@ def account_add(request):
 @require_GET
 def account_detail(request, pk):
     account = _account(request, pk)
+    changes = _contacts_shown(request, account, "新媒体账号查看")
     return render(request, "accounts_media/detail.html", {
         "account": account, "actions": services.allowed_actions(account, request.user),
         "buttons": detail_buttons(request, account),
-        "changes": _pending_changes(account), "is_rejected": account.status in REJECTED,
+        "changes": changes, "is_rejected": account.status in REJECTED,
         "chain": chain_of(account),
     })
 
@@ -219,7 +221,7 @@ def account_review(request, pk):
         messages.success(request, f"审核已提交：{form.cleaned_data['result_label']}。")
         return redirect(review_return_url(request))
     return render(request, "accounts_media/review.html", {
-        "form": form, "account": account, "title": title, "changes": _pending_changes(account),
+        "form": form, "account": account, "title": title, "changes": _contacts_shown(request, account, "新媒体账号审核"),
         "back": _back(request), "return_url": review_return_url(request),
     })
 
@@ -246,7 +248,7 @@ def account_rejection(request, pk):
         return _require(request, account, *REJECTION)[1]
     return render(request, "accounts_media/rejection.html", {
         "account": account, "buttons": rejection_buttons(request, account),
-        "changes": _pending_changes(account),
+        "changes": _contacts_shown(request, account, "新媒体账号查看驳回"),
     })
 
 
@@ -291,6 +293,15 @@ def account_delete(request, pk):
         messages.success(request, f"已删除新媒体账号“{account.name}”。")
         return redirect("media:list")
     return render(request, "accounts_media/delete.html", {"form": form, "account": account})
+
+
+def _contacts_shown(request, account, what: str) -> list[dict]:
+    """The pending changes, with the contact's phone masked by the lists' rule (govmedia/common/masking.py)
+    like `account.contact_mobile_shown`."""
+    changes = _pending_changes(account)
+    masking.show_contacts(request, account, ["contact_mobile"], account.filer_unit.org_unit_id, account.filer_unit_id,
+                          what=what, changes=changes)
+    return changes
 
 
 def _pending_changes(account):

@@ -1,12 +1,15 @@
 from django.contrib import admin
 
+from govmedia.common import masking
+
 from .models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(masking.RevealJournaledAdminMixin, admin.ModelAdmin):
     """Read-only: what was sent to whom, and how far its SMS and e-mail got (待发送, 发送中, 已发送,
-    发送失败 with the attempts made and the last gateway error)."""
+    发送失败 with the attempts made and the last gateway error). The number and address show masked
+    until a reason is given (查看完整联系方式, journaled)."""
 
     list_display = ("created_at", "user", "kind", "title", "read_at", "sms_state", "sms_attempts", "email_state",
                     "email_attempts", "delivery_error")
@@ -19,6 +22,9 @@ class NotificationAdmin(admin.ModelAdmin):
         ("电子邮件", {"fields": ("email_state", "email_to", "email_attempts", "email_claimed_at", "email_next_at",
                              "email_error")}),
     )
+
+    def reveal_subject(self, obj) -> dict:
+        return {"subject_type": "user", "subject_id": obj.user_id, "subject_label": f"{obj.user}（消息：{obj.title}）"}
 
     @admin.display(description="最近错误")
     def delivery_error(self, obj):

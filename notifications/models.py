@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from govmedia.common import gm
+
 
 class Delivery(models.TextChoices):
     NONE = "", "不发送"
@@ -28,13 +30,13 @@ class Notification(models.Model):
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
     shown = models.BooleanField("站内显示", default=True)
     sms_state = models.CharField("短信", max_length=12, choices=Delivery.choices, blank=True, default="")
-    sms_to = models.CharField("短信号码", max_length=20, blank=True)
+    sms_to = gm.EncryptedCharField("短信号码", max_length=20, blank=True)  # SM4-GCM at rest (decision 0052)
     sms_attempts = models.PositiveSmallIntegerField("短信发送次数", default=0)
     sms_claimed_at = models.DateTimeField("短信开始发送时间", null=True, blank=True)
     sms_next_at = models.DateTimeField("短信下次发送时间", null=True, blank=True)
     sms_error = models.CharField("短信最近错误", max_length=500, blank=True)
     email_state = models.CharField("电子邮件", max_length=12, choices=Delivery.choices, blank=True, default="")
-    email_to = models.CharField("邮件地址", max_length=254, blank=True)
+    email_to = gm.EncryptedCharField("邮件地址", max_length=254, blank=True)
     email_attempts = models.PositiveSmallIntegerField("邮件发送次数", default=0)
     email_claimed_at = models.DateTimeField("邮件开始发送时间", null=True, blank=True)
     email_next_at = models.DateTimeField("邮件下次发送时间", null=True, blank=True)

@@ -117,6 +117,7 @@ def build() -> dict:
             ("新建通知", "/notices/new/"),
             (f"{pending.name} - ", f"/media/{pending.pk}/review/"),
             (f"{filer.filer_unit.name} - 修改填报单位全称", f"/filer-units/{filer.filer_unit.pk}/rename/"),
+            (f"{filer.filer_unit.name} - 查看填报单位", f"/filer-units/{filer.filer_unit.pk}/"),
         ],
         "filer": [
             ("已提交 - 新媒体账号信息", "/media/"),

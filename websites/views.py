@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from govmedia.common import masking
 from govmedia.common.captcha import captcha_field, needs_public_captcha
 from govmedia.common.ratelimit import over_limit
 from monitoring.addresses import warn_inside_urls
@@ -273,6 +274,9 @@ def site_journal(request, pk=None):
     return render(request, "websites/journal.html", {"site": site, "entries": journal_of("website", site.pk)})
 
 
+CONTACTS = ["head_mobile", "head_email", "contact_mobile", "contact_email"]
+
+
 @require_GET
 def review_detail(request, pk):
     """查看: the site and, while a change waits, each proposed value beside the current one."""
@@ -280,8 +284,9 @@ def review_detail(request, pk):
     from .workflow import _show
 
     pending = site.pending_changes if site.filing == Filing.MODIFYING else {}  # a rejected change is history
-    changes = [{"label": str(Website._meta.get_field(k).verbose_name), "old": _show(getattr(site, k)), "new": _show(v)}
-               for k, v in pending.items() if k != "columns"]
+    changes = [{"field": k, "label": str(Website._meta.get_field(k).verbose_name), "old": _show(getattr(site, k)),
+                "new": _show(v)} for k, v in pending.items() if k != "columns"]
+    masking.show_contacts(request, site, CONTACTS, site.org_unit_id, what="政府网站查看", changes=changes)
     column_changes = []
     if "columns" in pending:
         for category, value in site.pending_changes["columns"].items():

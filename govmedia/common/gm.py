@@ -47,6 +47,12 @@ def derive_key(secret: str, purpose: str, length: int = 16) -> bytes:
     return hmac_sm3(secret.encode(), f"govmedia {purpose} v1".encode())[:length]
 
 
+def lookup_digest(value: str, purpose: str) -> str:
+    """HMAC-SM3 of `value` (hex) under a key derived from SECRET_KEY: stored beside an encrypted
+    column that must still be looked up by equality (every SM4-GCM token differs)."""
+    return hmac_sm3(derive_key(settings.SECRET_KEY, f"lookup {purpose}", 32), value.encode()).hex()
+
+
 # --- SM4-GCM ---------------------------------------------------------------------------------------
 def sm4_gcm_encrypt(key: bytes, nonce: bytes, plain: bytes, aad: bytes = b"") -> tuple[bytes, bytes]:
     encryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
@@ -186,5 +192,5 @@ class EncryptedEmailField(EncryptedMixin, models.EmailField):
     pass
 
 __all__ = ["EncryptedCharField", "EncryptedEmailField", "KeyMissing", "current_key_id", "decrypt", "derive_key",
-           "encrypt", "hmac_sm3", "is_token", "key_fingerprints", "key_id_of", "key_ring", "sm3",
+           "encrypt", "hmac_sm3", "is_token", "key_fingerprints", "key_id_of", "key_ring", "lookup_digest", "sm3",
            "sm4_gcm_decrypt", "sm4_gcm_encrypt"]

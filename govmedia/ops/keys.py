@@ -64,24 +64,31 @@ def key_ids_in_use() -> list[str]:
 
 def rotate(batch: int = 500, log=lambda line: None) -> int:
     """Re-encrypt every stale value under the current key; the number of values rewritten."""
-    current = gm.current_key_id()
     total = 0
     for (label, field), legacy in gm.ENCRYPTED_COLUMNS.items():
-        model = apps.get_model(label)
-        last = 0
-        while True:
-            with transaction.atomic():
-                rows = list(_stale(model, field, current).filter(pk__gt=last).order_by("pk")
-                            .select_for_update(of=("self",)).values_list("pk", "_raw")[:batch])
-                if not rows:
-                    break
-                for pk, raw in rows:
-                    plain = _plain(raw, legacy)
-                    if plain is not None:  # an unreadable legacy secret is left for its owner to reset
-                        model.objects.filter(pk=pk).update(**{field: gm.encrypt(plain)})
-                        total += 1
-                last = rows[-1][0]
-            log(f"{label}.{field}: 已处理至 id {last}")
+        total += encrypt_column(apps.get_model(label), field, batch, legacy, log)
+    return total
+
+
+def encrypt_column(model, field: str, batch: int = 500, legacy: str = "plain", log=lambda line: None) -> int:
+    """Re-encrypt one column's stale values (plain ones included) under the current key, in batches;
+    also what the data migrations of newly encrypted columns run (with their historical model)."""
+    current = gm.current_key_id()
+    total = last = 0
+    label = model._meta.label_lower
+    while True:
+        with transaction.atomic():
+            rows = list(_stale(model, field, current).filter(pk__gt=last).order_by("pk")
+                        .select_for_update(of=("self",)).values_list("pk", "_raw")[:batch])
+            if not rows:
+                break
+            for pk, raw in rows:
+                plain = _plain(raw, legacy)
+                if plain is not None:  # an unreadable legacy secret is left for its owner to reset
+                    model.objects.filter(pk=pk).update(**{field: gm.encrypt(plain)})
+                    total += 1
+            last = rows[-1][0]
+        log(f"{label}.{field}: 已处理至 id {last}")
     return total
 
 

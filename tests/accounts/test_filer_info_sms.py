@@ -127,7 +127,7 @@ def test_sms_codes_are_hashed_expire_resend_after_60s_and_lock_after_5_tries(db)
     mobile = "13512345678"
     send_code(mobile, Purpose.FILER_INFO)
     code = last_code(mobile)
-    stored = SmsCode.objects.get(mobile=mobile)
+    stored = SmsCode.objects.for_mobile(mobile).get()
     assert code not in stored.code_hash and len(stored.code_hash) == 64
     with pytest.raises(VerificationError) as refused:
         send_code(mobile, Purpose.FILER_INFO)
@@ -139,10 +139,10 @@ def test_sms_codes_are_hashed_expire_resend_after_60s_and_lock_after_5_tries(db)
     with pytest.raises(VerificationError, match="错误次数过多"):
         check_code(mobile, Purpose.FILER_INFO, code)
     # After 60 s a new code may be asked for; it expires after 10 minutes.
-    SmsCode.objects.filter(mobile=mobile).update(created_at=timezone.now() - timedelta(seconds=61))
+    SmsCode.objects.for_mobile(mobile).update(created_at=timezone.now() - timedelta(seconds=61))
     send_code(mobile, Purpose.FILER_INFO)
     fresh = last_code(mobile)
-    SmsCode.objects.filter(mobile=mobile, used_at__isnull=True).update(expires_at=timezone.now() - timedelta(seconds=1))
+    SmsCode.objects.for_mobile(mobile).filter(used_at__isnull=True).update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(VerificationError, match="已失效"):
         check_code(mobile, Purpose.FILER_INFO, fresh)
 

@@ -205,7 +205,7 @@ def test_ops_staff_delete_in_the_admin_through_the_same_rule(client, chain, logi
     assert account.removal == "deleted" and account.removal_reason == "依函删除"
     from reviews.models import JournalEntry
 
-    entry = JournalEntry.objects.filter(subject_id=account.pk).last()
+    entry = JournalEntry.objects.filter(subject_type="media_account", subject_id=account.pk).order_by("pk").last()
     assert (entry.action_label, entry.actor_unit_name) == ("删除", "运维人员")
 
 
