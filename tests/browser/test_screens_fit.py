@@ -31,8 +31,8 @@ OVERFLOW = """() => {
 }"""
 
 
-def menu_pages(role):
-    return [(item.label, reverse(item.url_name)) for item in menu_for(role)]
+def menu_pages(user):
+    return [(item.label, reverse(item.url_name)) for item in menu_for(user)]
 
 
 def test_every_menu_page_of_every_role_fits_at_1024_1366_and_390(browser, live_server):
@@ -42,7 +42,7 @@ def test_every_menu_page_of_every_role_fits_at_1024_1366_and_390(browser, live_s
         for width, height in WIDTHS:
             context = signed_in_context(browser, live_server, user, viewport={"width": width, "height": height})
             page = context.new_page()
-            for label, url in menu_pages(user.role):
+            for label, url in menu_pages(user):
                 page.goto(url)
                 hits = page.evaluate(OVERFLOW)
                 if hits:

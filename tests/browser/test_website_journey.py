@@ -93,6 +93,7 @@ def test_apply_review_job_and_operator_change(page, monkeypatch):
         page.locator(f"#id_col_urls_{index}").fill("无")
     page.locator("#id_col_names_0").fill("机构概况")
     page.locator("#id_col_urls_0").fill("bjhd gov cn/gk")
+    page.on("dialog", lambda dialog: dialog.accept())  # 提交 asks for a confirmation (issue 30)
     page.get_by_role("button", name="提交").click()
     assert page.get_by_text("不是正确的网址").is_visible()
     page.locator("#id_col_urls_0").fill("https://www.bjhd.gov.cn/gk")
