@@ -79,7 +79,8 @@ class OrgUnitAdmin(masking.RevealJournaledAdminMixin, admin.ModelAdmin):
                 return
             obj.pk, obj.path, obj.level = created.pk, created.path, created.level
             return
-        update_org_unit(obj, user=request.user, **{f: form.cleaned_data[f] for f in EDITABLE_FIELDS})
+        # Contacts masked until a reason is given (the reveal) are not in the form: they stay as stored.
+        update_org_unit(obj, user=request.user, **{f: form.cleaned_data[f] for f in EDITABLE_FIELDS if f in form.cleaned_data})
         if parent is not None and parent.pk != obj.parent_id:
             try:
                 move_org_unit(obj, parent, user=request.user)

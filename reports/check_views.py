@@ -33,7 +33,7 @@ def _own(request, pk) -> CheckSheet:
     return sheet
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])  # POST: 仅导出所选项
 def home(request):
     """检查任务: the unit's own sheets (due, overdue) on the list machinery and, where the unit may
     open a round (the access map of 发起检查), the quarters and the form to open one."""

@@ -30,6 +30,7 @@ def test_a_citizen_checks_pingan_beijing(page, pingan, settings):  # noqa: F811 
     assert page.get_by_role("heading", name="平安北京").is_visible()
     qr = page.get_by_test_id("qr")
     qr.wait_for()
-    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", qr.element_handle())
+    # The QR loads after the page (a second request): wait for it rather than read it at once.
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=qr.element_handle(), timeout=15000)
     assert page.get_by_role("button", name="打印").is_visible()
     assert errors == []

@@ -36,7 +36,7 @@ def own_redis_pair(django_db_setup, django_db_blocker, collected_static):
 
 
 def pages_of(user) -> list[str]:
-    return [reverse(item.url_name) for item in menu_for(user.role)]
+    return [reverse(item.url_name) for item in menu_for(user)]
 
 
 def statuses(servers, clients, extra=()) -> dict:
