@@ -38,16 +38,21 @@ def filter_by_state(queryset, subject_type: str, state: str):
     return queryset.filter(pk__in=Subquery(ids.filter(state=state).values("subject_id")))
 
 
-def public_states(subject_type: str, ids) -> dict[int, dict]:
-    """id → {"state", "label", "method", "verified_on"} for the public pages and the API (one query)."""
+def _public(state: str, method: str | None, verified_at) -> dict:
+    """The public reading of a proof: its state, label and — only once verified — method and date."""
     from django.utils import timezone
 
-    out = {}
-    for p in Proof.objects.filter(subject_type=subject_type, subject_id__in=list(ids)):
-        out[p.subject_id] = {"state": p.state, "label": p.get_state_display(), "verified": p.state == State.VERIFIED,
-                             "method": p.get_method_display() if p.state == State.VERIFIED else "",
-                             "verified_on": timezone.localtime(p.verified_at).date() if p.verified_at and p.state == State.VERIFIED else None}
-    return out
+    verified = state == State.VERIFIED
+    return {"state": state, "label": State(state).label, "verified": verified,
+            "method": Method(method).label if verified and method else "",
+            "verified_on": timezone.localtime(verified_at).date() if verified and verified_at else None}
+
+
+def public_states(subject_type: str, ids) -> dict[int, dict]:
+    """id → {"state", "label", "method", "verified_on"} for the public pages and the API (one query)."""
+    rows = Proof.objects.filter(subject_type=subject_type, subject_id__in=list(ids))
+    return {sid: _public(state, method, at) for sid, state, method, at in
+            rows.values_list("subject_id", "state", "method", "verified_at")}
 
 
 def with_public_state(qs, subject_type: str):
@@ -63,18 +68,8 @@ def with_public_state(qs, subject_type: str):
 
 def states_of(objs) -> dict[int, dict]:
     """id → public state of objects annotated by `with_public_state` (no query)."""
-    from django.utils import timezone
-
-    out = {}
-    for o in objs:
-        if o.control_state is None:
-            continue
-        verified = o.control_state == State.VERIFIED
-        out[o.pk] = {"state": o.control_state, "label": State(o.control_state).label, "verified": verified,
-                     "method": Method(o.control_method).label if verified and o.control_method else "",
-                     "verified_on": timezone.localtime(o.control_verified_at).date()
-                     if verified and o.control_verified_at else None}
-    return out
+    return {o.pk: _public(o.control_state, o.control_method, o.control_verified_at)
+            for o in objs if o.control_state is not None}
 
 
 def public_state(obj) -> dict:

@@ -104,9 +104,7 @@ def screenshot(request, subject_type, pk):
 @require_http_methods(["GET", "POST"])
 def portal_items(request):
     """门户账号清单核查: the org unit's 待核查 of its subtree, tabs with counts (one aggregate)."""
-    from django.db.models import Count, Q
-
-    from govmedia.common.lists import render_list
+    from govmedia.common.lists import open_closed_tabs, render_list
     from jobs.exports import export_requested
 
     from .lists import PORTAL_LIST, STATES
@@ -115,14 +113,7 @@ def portal_items(request):
     if export is not None:
         return export
     listed, visible = PORTAL_LIST.querysets(request)
-    counts = visible.aggregate(open=Count("id", filter=Q(closed_at__isnull=True)),
-                               closed=Count("id", filter=Q(closed_at__isnull=False)), all=Count("id"))
-    query = request.GET.copy()
-    for key in ("state", "page"):
-        query.pop(key, None)
-    state = request.GET.get("state") or "open"
-    tabs = [{"key": key, "label": label, "count": counts[key], "active": key == state,
-             "query": "&".join(p for p in (query.urlencode(), f"state={key}") if p)} for key, label in STATES]
+    tabs = open_closed_tabs(request, visible, STATES)
     return render_list(request, PORTAL_LIST, listed, "control/portal_items.html", {"state_tabs": tabs})
 
 

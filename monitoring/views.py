@@ -1,10 +1,9 @@
 """监测发现: the org units' list, and 转入检查结果信息表 (POST) for the unit that fills the sheet."""
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from govmedia.common.lists import render_list
+from govmedia.common.lists import open_closed_tabs, render_list
 from govmedia.common.redirects import safe_next
 from jobs.exports import export_requested
 from reports.services import ReportError
@@ -20,15 +19,7 @@ def findings(request):
     if export is not None:
         return export
     listed, visible = FINDING_LIST.querysets(request)
-    counts = visible.aggregate(open=Count("id", filter=Q(closed_at__isnull=True)),
-                               closed=Count("id", filter=Q(closed_at__isnull=False)), all=Count("id"))
-    query = request.GET.copy()
-    for key in ("state", "page"):
-        query.pop(key, None)
-    state = request.GET.get("state") or "open"
-    tabs = [{"key": key, "label": label, "count": counts[key], "active": key == state,
-             "query": "&".join(p for p in (query.urlencode(), f"state={key}") if p)}
-            for key, label in (("open", "待核查"), ("closed", "已恢复"), ("all", "全部"))]
+    tabs = open_closed_tabs(request, visible, (("open", "待核查"), ("closed", "已恢复"), ("all", "全部")))
     return render_list(request, FINDING_LIST, listed, "monitoring/findings.html",
                        {"state_tabs": tabs, "monitoring_state": selectors.monitoring_state()})
 

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import django_filters
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -402,3 +402,19 @@ def save_column_choice(user, table: str, keys: list[str], spec: ListSpec) -> lis
     user.preferences = prefs
     user.save(update_fields=["preferences"])
     return valid
+
+
+OPEN_CLOSED = (("open", "待核查"), ("closed", "已处理"), ("all", "全部"))
+
+
+def open_closed_tabs(request, visible, labels=OPEN_CLOSED) -> list[dict]:
+    """The 待核查/已处理/全部 tabs of a list whose rows close (`closed_at`), with their counts in one
+    aggregate over the user's visible rows; each tab keeps the other filters and drops the page."""
+    counts = visible.aggregate(open=Count("id", filter=Q(closed_at__isnull=True)),
+                               closed=Count("id", filter=Q(closed_at__isnull=False)), all=Count("id"))
+    query = request.GET.copy()
+    for key in ("state", "page"):
+        query.pop(key, None)
+    state = request.GET.get("state") or "open"
+    return [{"key": key, "label": label, "count": counts[key], "active": key == state,
+             "query": "&".join(p for p in (query.urlencode(), f"state={key}") if p)} for key, label in labels]
