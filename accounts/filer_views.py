@@ -35,7 +35,7 @@ def filer_list(request):
         return export
     chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
     return render_list(request, FILER_UNIT_LIST, qs, "accounts/filer_list.html", {
-        "cascade": cascade_options(request.user.org_unit, chosen),
+        "cascade": cascade_options(request.user.org_unit, chosen, request.user),
         "can_add": request.user.org_unit.level == 1,
         "delete_form": DeleteFilerForm(),
     })

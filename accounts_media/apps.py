@@ -6,4 +6,4 @@ class AccountsMediaConfig(AppConfig):
     verbose_name = "新媒体账号"
 
     def ready(self):
-        from . import signals  # noqa: F401  (subtree moves rewrite org_path)
+        from . import counts, signals  # noqa: F401  (page-state slots; subtree moves rewrite org_path)

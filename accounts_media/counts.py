@@ -1,13 +1,16 @@
 """Cached tab counts (SPEC §8 badges and the summary line) that stay exact.
 
 Counting a tab over the whole country scans the scope's rows on every page view. The counts are
-kept in the shared cache under a *generation* number that every committed change of an account
-bumps (an atomic counter every app server shares, govmedia.ops.counters): a page view after any
-change recounts, on every server at once; all others read the cache (one cache get, no SQL).
+kept in the shared cache with the *generation* number they were counted at; every committed
+change of an account bumps the generation (an atomic counter every app server shares,
+govmedia.ops.counters): a page view after any change recounts, on every server at once; all
+others read the cache. The generation and the viewer's counts are read together with the rest
+of the page's cached state in one round trip (govmedia.common.pagestate): no SQL, one MGET.
 """
 from django.core.cache import cache
 from django.db import transaction
 
+from govmedia.common import pagestate
 from govmedia.ops import counters
 
 GENERATION_KEY = "media-accounts:generation"
@@ -20,6 +23,7 @@ def generation() -> int:
 
 def _bump() -> None:
     counters.incr(GENERATION_KEY)
+    pagestate.forget()
 
 
 def bump_generation() -> None:
@@ -31,10 +35,35 @@ def bump_generation() -> None:
     transaction.on_commit(_bump)
 
 
+def list_key(user) -> str:
+    """The viewer's scope as the tab counts see it (the list and 数据看板 share it)."""
+    return f"{user.kind}:{user.org_unit_id}:{user.filer_unit_id}:{user.role}"
+
+
+def _counts_key(key: str) -> str:
+    return f"media-accounts:counts:{key}"
+
+
+pagestate.register("media_generation", lambda user: counters.cache_key(GENERATION_KEY))
+pagestate.register("media_counts", lambda user: _counts_key(list_key(user)))
+
+
+def counts_for(user, compute) -> dict:
+    """The viewer's tab counts: from the page state's one round trip when still current."""
+    value = pagestate.get(user, "media_generation")
+    current = int(value or 0) if counters.cache_key(GENERATION_KEY) else generation()
+    return pagestate.with_generation(user, "media_counts", current, compute, COUNT_TTL)
+
+
 def cached_counts(key: str, compute) -> dict:
-    full_key = f"media-accounts:counts:{generation()}:{key}"
-    counts = cache.get(full_key)
-    if counts is None:
-        counts = compute()
-        cache.set(full_key, counts, COUNT_TTL)
+    """Counts under any key (the generation and the entry read in one `get_many` where they can be)."""
+    generation_key = counters.cache_key(GENERATION_KEY)
+    full_key = _counts_key(key)
+    found = cache.get_many([full_key, generation_key] if generation_key else [full_key])
+    current = int(found.get(generation_key) or 0) if counters.cache_key(GENERATION_KEY) else generation()
+    entry = found.get(full_key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == current:
+        return entry[1]
+    counts = compute()
+    cache.set(full_key, (current, counts), COUNT_TTL)
     return counts

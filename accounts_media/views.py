@@ -21,7 +21,7 @@ from .bulk import LIMIT as BULK_LIMIT, remember_reviewer, remembered_reviewer
 from .buttons import detail_buttons, rejection_buttons
 from .chain import chain_of
 from .forms import AccountForm, CloseForm, DeleteAccountForm, RestoreForm, ReviewForm
-from .counts import cached_counts
+from .counts import counts_for
 from .lists import MEDIA_LIST
 from .models import REJECTED
 from .selectors import accounts_visible_to
@@ -59,8 +59,7 @@ def media_list(request):
     export = export_requested(request, MEDIA_LIST)
     if export is not None:
         return export
-    key = f"{request.user.kind}:{request.user.org_unit_id}:{request.user.filer_unit_id}:{request.user.role}"
-    counts = cached_counts(key, lambda: tab_counts(base, tabs))
+    counts = counts_for(request.user, lambda: tab_counts(base, tabs))
     without_tab = request.GET.copy()
     for key in ("tab", "page", "export"):
         without_tab.pop(key, None)
@@ -68,7 +67,7 @@ def media_list(request):
                "query_without_tab": without_tab.urlencode(), "bulk_limit": BULK_LIMIT}
     if request.user.kind == User.Kind.ORG:
         chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
-        context["cascade"] = cascade_options(request.user.org_unit, chosen)
+        context["cascade"] = cascade_options(request.user.org_unit, chosen, request.user)
     return render_list(request, MEDIA_LIST, base.filter(tab.q), "accounts_media/list.html", context,
                        unfiltered_count=counts[tab.key])
 

@@ -6,6 +6,10 @@ state must be (the source and the guards, each with its message): a review is do
 unit the request currently sits at (审核定位: add requests climb level by level to L1; modify and
 closure requests sit at the filer's own org unit only); an account is restored once ever.
 """
+import re
+
+from django.db.models import BigIntegerField
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from accounts.models import User
@@ -125,10 +129,12 @@ def approve_add_level(obj, ctx: Context):
 def assign_media_code(obj):
     filer_code = obj.filer_unit.code
     prefix = f"{filer_code}{obj.account_type}"
-    existing = MediaAccount.objects.filter(media_code__startswith=prefix).values_list("media_code", flat=True)
-    floor = max((int(c[len(prefix):]) for c in existing if c[len(prefix):].isdigit()), default=0)
+    # The highest serial already used (a lost counter never reissues it), in the counter's own statement.
+    highest = (MediaAccount.objects.filter(media_code__startswith=prefix, media_code__regex=rf"^{re.escape(prefix)}[0-9]+$")
+               .annotate(serial=Cast(Substr("media_code", len(prefix) + 1), BigIntegerField()))
+               .order_by("-serial").values("serial")[:1])
     try:
-        serial = next_serial(f"media:{prefix}", floor=floor, maximum=9999)
+        serial = next_serial(f"media:{prefix}", maximum=9999, floor_sql=highest.query.sql_with_params())
     except SerialExhausted:
         raise TransitionError("该填报单位此类账号的标识码已用尽，请联系技术支持。")
     obj.media_code = f"{prefix}{serial:04d}"
@@ -336,4 +342,5 @@ WORKFLOW = Workflow(
     after_bulk=(refresh_filer_counts_bulk,),
     lock_first=lock_filer_unit,
     waiting=("reviewer", "reviewer_since"),
+    related=("reviewer", "filer_unit"),  # the add review's next unit and the code's prefix: no query of their own
 )

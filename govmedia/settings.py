@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "govmedia.common.pagestate.PageStateMiddleware",  # the page's cached state: one round trip a request
     "reviews.journal.JournalMiddleware",  # the journal reads the request's user and address (reviews/journal.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

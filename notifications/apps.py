@@ -9,6 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from reviews import engine
 
+        from . import services  # noqa: F401  (the unread figure's page-state slot)
         from .hooks import on_transitions
 
         engine.observe(on_transitions)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from govmedia.common import pagestate
 from reviews import journal
 
 from . import conf
@@ -258,19 +259,23 @@ def _unread_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
+pagestate.register("notifications_unread", lambda user: _unread_key(user.pk) if getattr(user, "pk", None) else None)
+
+
 def _forget_unread(user_ids) -> None:
     keys = [_unread_key(u) for u in user_ids]
     cache.delete_many(keys)
+    pagestate.forget()
     transaction.on_commit(lambda: cache.delete_many(keys))  # again at commit: no count cached from before it
 
 
 def unread_count(user: User) -> int:
-    """The header's figure: from the shared cache, else one indexed count (notification_unread)."""
-    key = _unread_key(user.pk)
-    count = cache.get(key)
+    """The header's figure: from the shared cache (read with the page's other cached state in one
+    round trip, govmedia.common.pagestate), else one indexed count (notification_unread)."""
+    count = pagestate.get(user, "notifications_unread")
     if count is None:
         count = Notification.objects.filter(user=user, read_at__isnull=True, shown=True).count()
-        cache.set(key, count, UNREAD_SECONDS)
+        pagestate.put(user, "notifications_unread", count, UNREAD_SECONDS)
     return count
 
 

@@ -1,4 +1,6 @@
 """Reads of the org tree: the scope rule lives here and nowhere else."""
+import time
+
 from django.db.models import Q, QuerySet
 
 from .models import ROOT_CODE, OrgUnit
@@ -56,9 +58,52 @@ def cascade_codes(path: str) -> list[str]:
 CASCADE_LABELS = ("省/部", "市/省局", "区县/地方部门")
 
 
-def cascade_options(viewer: OrgUnit, chosen: list[str]) -> list[dict]:
+TREE_GENERATION = "orgtree:generation"
+CASCADE_TTL = 3600
+
+
+def bump_tree(**kwargs) -> None:
+    """The org tree changed (a unit saved, deleted or moved, the tree loaded): cached cascades
+    are recomputed; again at commit, so none cached meanwhile from before the change is read."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from govmedia.common import pagestate
+
+    def bump():
+        cache.set(TREE_GENERATION, time.time_ns(), None)
+        pagestate.forget()
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _register_page_state() -> None:
+    from govmedia.common import pagestate
+
+    pagestate.register("orgtree_generation", lambda user: TREE_GENERATION)
+    pagestate.register("org_cascade", lambda user: f"orgtree:cascade:{user.org_unit_id}"
+                       if getattr(user, "org_unit_id", None) else None)
+
+
+_register_page_state()
+
+
+def cascade_options(viewer: OrgUnit, chosen: list[str], user=None) -> list[dict]:
     """The three selects of the org cascade for `viewer`: levels at or above the viewer are
-    fixed to its own chain; deeper ones list the children of the unit chosen above (in scope)."""
+    fixed to its own chain; deeper ones list the children of the unit chosen above (in scope).
+    With `user` (whose unit `viewer` is) and nothing chosen below the viewer, read with the
+    page's other cached state (govmedia.common.pagestate) until the tree changes."""
+    if user is not None and not any(chosen[viewer.level:]):
+        from govmedia.common import pagestate
+
+        generation = pagestate.get(user, "orgtree_generation") or 0
+        return pagestate.with_generation(user, "org_cascade", generation,
+                                         lambda: _cascade(viewer, ["", "", ""]), CASCADE_TTL)
+    return _cascade(viewer, chosen)
+
+
+def _cascade(viewer: OrgUnit, chosen: list[str]) -> list[dict]:
     own = viewer.ancestor_codes  # root first, the viewer last
     selects, parent = [], None
     fixed_units = {u.code: u for u in ancestors_of(viewer, include_self=True)}

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from govmedia.common import pagestate
 from govmedia.common.storage import StorageFailure, replace_file, save_file
 from govmedia.common.uploads import UploadError, check_document
 from orgtree.models import OrgUnit
@@ -301,6 +302,7 @@ def mark(user: User, notice: Notice, field: str) -> None:
         from django.core.cache import cache
 
         cache.delete(_menu_key(user))
+        pagestate.forget()
         scope = user.filer_unit.org_unit.path if user.kind == User.Kind.FILER else user.org_unit.path
         journal.record(notice, "notice_open" if field == "opened_at" else "notice_download", user, scope_path=scope)
 
@@ -308,30 +310,33 @@ def mark(user: User, notice: Notice, field: str) -> None:
 def bump_menus() -> None:
     from django.core.cache import cache
 
-    cache.set("notices:generation", timezone.now().timestamp(), None)
+    cache.set(NOTICES_GENERATION, timezone.now().timestamp(), None)
+    pagestate.forget()
+
+
+NOTICES_GENERATION = "notices:generation"
 
 
 def _menu_key(user: User) -> str:
-    from django.core.cache import cache
+    return f"notices:menu:{user.kind}:{user.org_unit_id or ''}:{user.filer_unit_id or ''}"
 
-    generation = cache.get("notices:generation") or 0
-    return f"notices:menu:{generation}:{user.kind}:{user.org_unit_id or ''}:{user.filer_unit_id or ''}"
+
+pagestate.register("notices_generation", lambda user: NOTICES_GENERATION)
+pagestate.register("notices_menu", _menu_key)
 
 
 def menu_state(user: User) -> tuple[str, int]:
     """(menu label, unread count) of the user's unit: the 【待核查账号】 menu follows the latest notice
     sent to the unit (the manual's note); unread = received notices not yet opened. Cached per unit
-    until a notice is sent anywhere or the unit opens one."""
-    from django.core.cache import cache
-
-    key = _menu_key(user)
-    state = cache.get(key)
-    if state is None:
+    until a notice is sent anywhere (the notices' generation) or the unit opens one; read with the
+    page's other cached state in one round trip (govmedia.common.pagestate)."""
+    def compute():
         received = receipts_of(user).filter(notice__status=Notice.Status.SENT)
         latest = received.order_by("-notice__sent_at", "-id").values_list("notice__menu_label", flat=True).first()
-        state = (latest or "待核查账号", received.filter(opened_at__isnull=True).count())
-        cache.set(key, state, 300)
-    return state
+        return (latest or "待核查账号", received.filter(opened_at__isnull=True).count())
+
+    generation = pagestate.get(user, "notices_generation") or 0
+    return tuple(pagestate.with_generation(user, "notices_menu", generation, compute, 300))
 
 
 def menu_label_for(user: User) -> str:

@@ -158,6 +158,9 @@ class Workflow:
     # (reviewer attribute, its "since" attribute): the engine stamps the time a request reaches
     # a unit (审核定位 changes), so its waiting time is one column (review ageing, decision 0031).
     waiting: tuple[str, str] | None = None
+    # Relations read by the effects and the journal row (the reviewer, the owner …): loaded with
+    # the locked row in its one query (only the row itself is locked).
+    related: tuple[str, ...] = ()
     # The org path under which the journal row is scoped (the units whose 操作日志 shows it).
     scope_of: Callable[[Any], str] = lambda obj: getattr(obj, "org_path", "") or ""
     by_name: dict = field(init=False)
@@ -219,7 +222,9 @@ class Workflow:
             if self.lock_first is not None:
                 self.lock_first(obj)
             if obj.pk:
-                current = self.model.objects.select_for_update().get(pk=obj.pk)
+                locked = (self.model.objects.select_for_update(of=("self",)).select_related(*self.related)
+                          if self.related else self.model.objects.select_for_update())
+                current = locked.get(pk=obj.pk)
                 if expected_version is not None and current.version != expected_version:
                     raise AlreadyHandled(HANDLED)  # the page showed an earlier state
             else:

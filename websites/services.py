@@ -177,9 +177,12 @@ def _waiting_here(user, ids):
     return websites_visible_to(user).filter(reviewer_id=user.org_unit_id, pk__in=ids)
 
 
-def page_actionable(user, ids: list[int]) -> dict:
-    """What the two page buttons would act on among the rows `ids` of the page on screen."""
-    rows = list(_waiting_here(user, ids).values_list("pk", "filing"))
+def page_actionable_rows(user, sites) -> dict:
+    """What the two page buttons would act on among the rows of the page on screen (already read
+    for the page, so no query: they are the user's visible ones, and "waiting here" is the
+    reviewer test of act_on_page's `_waiting_here`)."""
+    here = getattr(user, "org_unit_id", None)
+    rows = [(s.pk, s.filing) for s in sites if here is not None and s.reviewer_id == here]
     by_action = {action: [pk for pk, filing in rows if filing in filings] for action, (filings, _, _) in PAGE_ACTIONS.items()}
     return {"submit_ids": by_action["submit"], "approve_ids": by_action["approve"],
             "changes_on_page": sum(1 for _, filing in rows if filing == Filing.MODIFYING)}

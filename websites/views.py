@@ -118,7 +118,7 @@ def _listed(request):
 @require_http_methods(["GET", "POST"])
 def review_list(request):
     """政府网站和栏目基本信息表: the shared list (筛选查询, 显示字段, 导出), with the review buttons."""
-    from govmedia.common.lists import page_ids, render_list
+    from govmedia.common.lists import render_list
     from jobs.exports import export_requested
     from orgtree.selectors import cascade_options
 
@@ -130,10 +130,9 @@ def review_list(request):
         return export
     chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
     return render_list(request, WEBSITE_LIST, sites, "websites/review_list.html", {
-        "cascade": cascade_options(request.user.org_unit, chosen),
-        **services.page_actionable(request.user, page_ids(request, WEBSITE_LIST, sites)),
+        "cascade": cascade_options(request.user.org_unit, chosen, request.user),
         "page_query": request.GET.urlencode(),
-    })
+    }, page_context=lambda rows: services.page_actionable_rows(request.user, rows))
 
 
 @require_POST

@@ -238,9 +238,10 @@ class CappedCountPaginator(Paginator):
 
 
 def render_list(request, spec: ListSpec, queryset, template: str, context: dict | None = None,
-                unfiltered_count: int | None = None):
+                unfiltered_count: int | None = None, page_context: Callable[[list], dict] | None = None):
     """`unfiltered_count`: the row count of `queryset` when the caller already knows it (a
-    cached tab count); used while no filter is applied, so the page needs no COUNT(*)."""
+    cached tab count); used while no filter is applied, so the page needs no COUNT(*).
+    `page_context(rows)`: more context from the rows on screen (no second paging of the list)."""
     filterset, qs = filtered(request, spec, queryset)
     ordering, sort = ordering_from(request, spec)
     per_page = page_size_from(request)
@@ -278,6 +279,7 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
         "page_sizes": PAGE_SIZES,
         "query": query.urlencode(),
         **(context or {}),
+        **(page_context(rows) if page_context else {}),
     })
 
 

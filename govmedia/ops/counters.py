@@ -115,6 +115,13 @@ def incr(key: str, timeout: int | None = None) -> int:
         return 1
 
 
+def cache_key(key: str) -> str | None:
+    """The key under which `cache.get_many` reads this counter together with other keys (Redis:
+    the INCR'd integer reads back as an int; the one-process cache), or None where counters are
+    not in the cache (the database cache, Redis unreachable): then read it with `get`."""
+    return f"counter:{key}" if _mode() in {"redis", "cache"} else None
+
+
 def get(key: str) -> int:
     from govmedia.ops.cache import redis_errors
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from orgtree.models import OrgUnit
+from orgtree.selectors import bump_tree
 from orgtree.tree_data import all_rows
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             raise CommandError("组织单位代码重复，请检查 fixtures/。")
         with transaction.atomic():
             created, renamed = self._load(rows, rename)
+            bump_tree()  # bulk writes send no post_save: the cached cascades end here
             if dry_run:
                 transaction.set_rollback(True)
         total = OrgUnit.objects.count()
