@@ -13,8 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum, Value
-from django.db.models.functions import Length, Replace, TruncMonth
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,27 +128,45 @@ def _url(name: str, **params) -> str:
     return reverse(name) + (f"?{query}" if query else "")
 
 
-def _accounts(user):
-    """The accounts the 新媒体账号信息 list shows under 已提交 (live, not drafts): what the panels count."""
-    from accounts_media.models import Status
-    from accounts_media.selectors import accounts_visible_to
-
-    return accounts_visible_to(user).exclude(status=Status.DRAFT)
-
-
 # --- accounts ------------------------------------------------------------------------------------
 
+def _run(viewer: Viewer):
+    from .rollup import usable_run
+
+    return viewer.once("rollup_run", usable_run)
+
+
+def _recent(viewer: Viewer, run) -> list[tuple]:
+    """The viewer's media-account journal entries since the rollup (shared by the account figures)."""
+    from .rollup import journal_since
+
+    return viewer.once("journal_since", lambda: journal_since(viewer.user, run.as_of))
+
+
 def _breakdown(viewer: Viewer) -> list[tuple[str, str, int, date, int]]:
-    """(type, status, level, creation month, count) of the viewer's accounts: ONE grouped scan
-    shared by every account panel — the type, status and level figures and the month-end totals
-    by type and by level (at most types × statuses × levels × months rows come back: about
-    11,000 for GB on the 250,000-account bench data, against three scans of the table)."""
-    slashes = Length("org_path") - Length(Replace("org_path", Value("/"), Value("")))
-    tz = timezone.get_current_timezone()
-    return viewer.shared("accounts", lambda: [
-        (account_type, status, level, month.date(), n) for account_type, status, level, month, n in
-        _accounts(viewer.user).annotate(level=slashes - 2, m=TruncMonth("created_at", tzinfo=tz))
-        .values_list("account_type", "status", "level", "m").annotate(n=Count("id")).order_by()])
+    """(type, status, level, creation month, count) of the viewer's accounts, shared by every
+    account panel — the type, status and level figures and the month-end totals by type and by
+    level: from the rollup (the scope's rows and the accounts the journal names since its time;
+    dashboard/rollup.py), or with no usable rollup ONE grouped scan of the accounts."""
+    from .rollup import live_accounts, rollup_accounts
+
+    def compute():
+        run = _run(viewer)
+        return live_accounts(viewer.user) if run is None else rollup_accounts(run, viewer.user, _recent(viewer, run))
+    return viewer.shared("accounts", compute)
+
+
+def _journal_figures(viewer: Viewer, which: int, live):
+    """From the rollup, its 同意关停 per month (which=0) or its status changes (1) with the
+    entries since; with no usable rollup, `live()` (one grouped journal query)."""
+    from .rollup import rollup_journal
+
+    def compute():
+        run = _run(viewer)
+        if run is None:
+            return live()
+        return viewer.once("journal_rollup", lambda: rollup_journal(viewer.user, _recent(viewer, run)))[which]
+    return compute
 
 
 def _totals(rows, index: int) -> dict:
@@ -201,18 +218,12 @@ def _months(now: datetime, count: int = 12) -> list[datetime]:
 @panel("accounts_by_month", "新增与关停（近12个月）", chart="line",
        description="新增：当月创建且已报送的账号；关停：当月同意关停的账号")
 def accounts_by_month(viewer: Viewer) -> Table:
-    user, now = viewer.user, viewer.now
-    from reviews.models import JournalEntry
+    from .rollup import live_closures
 
-    months = _months(now)
+    months = _months(viewer.now)
     start = months[0]
-    tz = timezone.get_current_timezone()
-    added = _totals(_breakdown(viewer), 3)  # per creation month, from the shared scan
-    closures = JournalEntry.objects.filter(subject_type="media_account", action="approve_close", at__gte=start)
-    if user.role != Role.GB:
-        closures = closures.filter(scope_path__startswith=user.org_unit.path).exclude(scope_path="")  # journal_scope
-    closed = viewer.shared("closures", lambda: {m.date(): n for m, n in closures.annotate(
-        m=TruncMonth("at", tzinfo=tz)).values_list("m").annotate(n=Count("id")).order_by()})
+    added = _totals(_breakdown(viewer), 3)  # per creation month, from the shared figures
+    closed = viewer.shared("closures", _journal_figures(viewer, 0, lambda: live_closures(viewer.user, start)))
     rows, links = [], []
     for m in months:
         last = (m + timedelta(days=32)).replace(day=1) - timedelta(days=1)
@@ -254,23 +265,22 @@ STATUS_OVER_TIME_NOTE = ("各月末的账号数由当前各状态账号数按流
 
 
 def _status_moves(viewer: Viewer, since: datetime) -> dict:
-    """{month: {status: net change}} of the viewer's accounts from `since` on: ONE query grouped by
-    the journal month and the (before, after) status labels that differ. A label that is not a
-    counted status (未提交, a new record's "", 已删除, 已放弃) is outside the counted set, so a
-    submission, a removal or a draft's deletion is a move in or out of it."""
+    """{month: {status: net change}} of the viewer's accounts from `since` on, from the status
+    changes (before, after labels) per journal month (the rollup's and those since, or ONE grouped
+    journal query). A label that is not a counted status (未提交, a new record's "", 已删除,
+    已放弃) is outside the counted set, so a submission, a removal or a draft's deletion is a move
+    in or out of it."""
     from accounts_media.models import Status
-    from orgtree.selectors import scope_q
-    from reviews.models import JournalEntry
+
+    from .rollup import live_moves
 
     code_of = {label: code for code, label in Status.choices if code != Status.DRAFT}
-    # `scope_path <> ''` (always true of an account's entries) lets the planner use the partial
-    # index journal_scope (scope_path prefix, at): a county reads its own rows, not the whole journal.
-    entries = (JournalEntry.objects.filter(scope_q(viewer.user.org_unit, "scope_path"), subject_type="media_account",
-                                           at__gte=since).exclude(scope_path="").exclude(status_before=F("status_after")))
+    pairs = _journal_figures(viewer, 1, lambda: live_moves(viewer.user, since))()
     moves: dict = {}
-    for month, before, after, n in (entries.annotate(m=TruncMonth("at", tzinfo=timezone.get_current_timezone()))
-                                    .values_list("m", "status_before", "status_after").annotate(n=Count("id")).order_by()):
-        net = moves.setdefault(month.date(), {})
+    for (month, before, after), n in pairs.items():
+        if month < since.date():
+            continue
+        net = moves.setdefault(month, {})
         if before in code_of:
             net[code_of[before]] = net.get(code_of[before], 0) - n
         if after in code_of:

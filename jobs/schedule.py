@@ -85,6 +85,8 @@ schedule("reuse_watch", "verify.continuity.watch_reuse", daily_at=time(4, 10),
          label="已关停账号链接复用监测")
 schedule("review_ageing", "dashboard.ageing.remind_overdue", daily_at=time(9, 0), arg="now",
          label="超期待审核提醒（每单位每日一次）")
+schedule("dashboard_rollup", "dashboard.rollup.rebuild", daily_at=time(0, 20), arg="now",
+         label="数据看板汇总（各单位账号数和流水按月汇总）")
 
 
 # 等保 (decision 0053): the journal's chain checked daily for the 审计管理员; monthly audit archives.
