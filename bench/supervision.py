@@ -33,6 +33,7 @@ BEGIN, END = "<!-- supervision-bench:begin -->", "<!-- supervision-bench:end -->
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 MAX_QUERIES = 12
 rows: list[tuple] = []
+LOAD_AT_START = " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def record(what, value, target="", ok=None, note=""):
@@ -62,6 +63,7 @@ def bench_round(gb: User, year: int, quarter: int):
     from reports.models import CheckSheet, SpotCheckItem
 
     clear_quarter(year, quarter)
+    verdicts = seed_verdicts(year, quarter)
     today = timezone.localdate()
     deadlines = {key: today + timedelta(days=10) for key, _ in deadline_tiers(gb.org_unit)}
     started = time.perf_counter()
@@ -76,8 +78,10 @@ def bench_round(gb: User, year: int, quarter: int):
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     sheets = CheckSheet.objects.filter(year=year, quarter=quarter).count()
     items = SpotCheckItem.objects.filter(sheet__year=year, sheet__quarter=quarter).count()
+    marked = SpotCheckItem.objects.filter(sheet__year=year, sheet__quarter=quarter, passed=False).count()
     record("发起检查 (GB, national) as a job: wall", f"{wall:.1f} s", "completes as a job", sheets == round_.sheets_total,
-           f"{sheets:,} sheets + {items:,} prefilled rows; app CPU {cpu:.1f} s (the rest is PostgreSQL)")
+           f"{sheets:,} sheets + {items:,} prefilled rows ({marked:,} marked 不合格 from {verdicts:,} monitoring "
+           f"verdicts); app CPU {cpu:.1f} s (the rest is PostgreSQL)")
     # A second delivery of the same job (or a retry) makes nothing more.
     from jobs.models import Job
 
@@ -89,6 +93,26 @@ def bench_round(gb: User, year: int, quarter: int):
     record("发起检查 run again (idempotent)", f"{rerun:.1f} s", "no new rows", same,
            f"{CheckSheet.objects.filter(year=year, quarter=quarter).count():,} sheets")
     return round_
+
+
+BENCH_VERDICT = "监测时间点前2周无更新（bench）"
+
+
+def seed_verdicts(year: int, quarter: int) -> int:
+    """One live account in 50 failing 内容不更新 in the quarter (monitoring's verdicts), so the round's
+    prefill runs monitoring's step at scale (the earlier run's seeded verdicts removed first)."""
+    period = f"{year}Q{quarter}"
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM monitoring_verdict WHERE period = %s AND detail = %s", [period, BENCH_VERDICT])
+        cursor.execute("""INSERT INTO monitoring_verdict (indicator_id, account_id, website_id, org_path, period, detail,
+                                                          evidence, first_seen, last_seen)
+                          SELECT ind.id, a.id, NULL, a.org_path, %s, %s, '{}'::jsonb, now(), now()
+                          FROM accounts_media_mediaaccount a, monitoring_indicator ind
+                          WHERE ind.code = 'M_STALE' AND a.media_code IS NOT NULL AND a.removed_at IS NULL AND a.id %% 50 = 0
+                          ON CONFLICT DO NOTHING""", [period, BENCH_VERDICT])
+        made = cursor.rowcount
+        cursor.execute("ANALYZE monitoring_verdict")
+    return made
 
 
 def mark_reported(year: int, quarter: int) -> None:
@@ -157,8 +181,10 @@ def write_doc():
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [BEGIN, "", f"Run {datetime.now():%Y-%m-%d %H:%M} on {machine}, PostgreSQL {pg}; medians of {RUNS} runs "
-             "(`python -m bench.supervision`).", "",
+             f"(`python -m bench.supervision`). Load average (1/5/15 min) at the start {LOAD_AT_START}, at the end "
+             f"{load}: the machine was shared, so times are upper bounds; the query counts do not depend on it.", "",
              "| measure | result | target | pass | detail |", "| --- | --- | --- | --- | --- |"]
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     if not any(r[0].startswith("发起检查") for r in rows) and BEGIN in text:  # pages only: keep the round's rows

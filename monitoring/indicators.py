@@ -225,23 +225,73 @@ def prefill_from_verdicts(sheet) -> int:
     """The rows of a freshly prefilled 检查结果信息表 whose object failed indicators in the sheet's
     quarter: 不合格, with the indicators' problems preselected and, for 其他, the indicators and
     their evidence as 问题说明. The unit confirms or corrects them before saving. Returns rows
-    marked. Called by prefill_step (reports.check_prefill.PREFILL_STEPS)."""
+    marked."""
+    return mark_sheets([sheet.pk])
+
+
+def prefill_step(cursor, sheet_ids: list[int]) -> None:
+    """reports.check_prefill's step: after the registry's rows are in, mark those of objects with
+    verdicts in the sheet's quarter."""
+    mark_sheets(sheet_ids)
+
+
+def mark_sheets(sheet_ids: list[int]) -> int:
+    """Mark the rows of these sheets whose object has verdicts in the sheet's quarter; one journal
+    entry per sheet changed. Returns the rows marked.
+
+    A round's job calls this right after inserting thousands of sheets and rows in the same
+    transaction, when the planner's statistics do not know them yet: a join of the new rows with
+    the verdicts could be planned as a nested loop over rows it believes absent (a round that
+    never ends). So nothing here joins them: the quarter's verdicts are read first (none, the
+    usual case: done), the sheets' rows by their sheet index, matched in memory; the queries are a
+    fixed few whatever the number of sheets, plus one journal entry per sheet marked."""
+    from reports.models import CheckSheet, SpotCheckItem
+
+    marked = 0
+    if not sheet_ids:
+        return 0
+    for year, quarter in CheckSheet.objects.filter(pk__in=sheet_ids).values_list("year", "quarter").distinct().order_by():
+        period = quarter_period(year, quarter)
+        failing = Verdict.objects.filter(period=period)
+        accounts = set(failing.filter(account_id__isnull=False).values_list("account_id", flat=True).order_by())
+        sites = set(failing.filter(website_id__isnull=False).values_list("website_id", flat=True).order_by())
+        if not accounts and not sites:
+            continue
+        of_quarter = CheckSheet.objects.filter(pk__in=sheet_ids, year=year, quarter=quarter).values_list("pk", flat=True)
+        hit = [pk for pk, account, site in SpotCheckItem.objects.filter(sheet_id__in=list(of_quarter), unregistered=False)
+               .values_list("pk", "account_id", "website_id").order_by()
+               if (account and account in accounts) or (site and site in sites)]
+        if not hit:
+            continue
+        items = list(SpotCheckItem.objects.filter(pk__in=hit).order_by("sheet_id", "pk"))
+        found = failing.filter(Q(account_id__in={i.account_id for i in items if i.account_id})
+                               | Q(website_id__in={i.website_id for i in items if i.website_id}))
+        changed = _mark(items, found.select_related("indicator").order_by("indicator__order", "pk"))
+        if not changed:
+            continue
+        type(changed[0]).objects.bulk_update(changed, ["passed", "problems", "problem_other"], batch_size=2000)
+        by_sheet: dict[int, list] = {}
+        for item in changed:
+            by_sheet.setdefault(item.sheet_id, []).append(item)
+        for sheet in CheckSheet.objects.filter(pk__in=list(by_sheet)).order_by("pk"):
+            rows = by_sheet[sheet.pk]
+            journal.record(sheet, "monitoring_prefill", None, scope_path=sheet.org_path,
+                           data={"rows": [{"object": i.name, "problems": i.problems} for i in rows[:200]],
+                                 "period": period})
+        marked += len(changed)
+    return marked
+
+
+def _mark(items: list, verdicts) -> list:
+    """Set 不合格 and the indicators' problems on the items their verdicts name; returns them."""
     from reports.models import PROBLEMS, WEBSITE_PROBLEMS
 
-    period = quarter_period(sheet.year, sheet.quarter)
-    items = list(sheet.items.filter(unregistered=False))
-    accounts = {i.account_id: i for i in items if i.account_id}
-    sites = {i.website_id: i for i in items if i.website_id}
-    verdicts = Verdict.objects.filter(period=period).filter(
-        Q(account_id__in=list(accounts)) | Q(website_id__in=list(sites))).select_related("indicator").order_by("indicator__order")
-    marks: dict[int, list[Verdict]] = {}
+    of_subject: dict[tuple, list[Verdict]] = {}
     for v in verdicts:
-        item = accounts.get(v.account_id) if v.account_id else sites.get(v.website_id)
-        if item is not None:
-            marks.setdefault(item.pk, []).append(v)
+        of_subject.setdefault(("account", v.account_id) if v.account_id else ("website", v.website_id), []).append(v)
     changed = []
     for item in items:
-        found = marks.get(item.pk)
+        found = of_subject.get(("account", item.account_id) if item.account_id else ("website", item.website_id))
         if not found:
             continue
         allowed = WEBSITE_PROBLEMS if item.website_id else PROBLEMS
@@ -252,29 +302,7 @@ def prefill_from_verdicts(sheet) -> int:
             item.problem_other = "；".join(others)[:200]
         item.passed = False
         changed.append(item)
-    if changed:
-        type(changed[0]).objects.bulk_update(changed, ["passed", "problems", "problem_other"])
-        journal.record(sheet, "monitoring_prefill", None, scope_path=sheet.org_path,
-                       data={"rows": [{"object": i.name, "problems": i.problems} for i in changed[:200]],
-                             "period": period})
-    return len(changed)
-
-
-def prefill_step(cursor, sheet_ids: list[int]) -> None:
-    """reports.check_prefill's step: after the registry's rows are in, mark those of objects with
-    verdicts in the sheet's quarter. One query finds the sheets concerned (most have none)."""
-    from reports.models import CheckSheet, SpotCheckItem
-
-    sheets = CheckSheet.objects.filter(pk__in=sheet_ids)
-    for year, quarter in sheets.values_list("year", "quarter").distinct():
-        period = quarter_period(year, quarter)
-        hit = (SpotCheckItem.objects.filter(sheet_id__in=sheet_ids, sheet__year=year, sheet__quarter=quarter,
-                                            unregistered=False)
-               .filter(Q(account_id__in=Verdict.objects.filter(period=period, account_id__isnull=False).values("account_id"))
-                       | Q(website_id__in=Verdict.objects.filter(period=period, website_id__isnull=False).values("website_id")))
-               .values("sheet_id").distinct())
-        for sheet in CheckSheet.objects.filter(pk__in=hit):
-            prefill_from_verdicts(sheet)
+    return changed
 
 
 def circular_step(unit, year: int, quarter: int) -> dict:

@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.validators import validate_landline, validate_mobile
-from orgtree.models import OrgUnit
+from orgtree.models import FilerUnit, OrgUnit
 
 from .services import duplicate_of
 
@@ -64,7 +64,13 @@ class SiteStepOneForm(forms.Form):
 class SiteStepTwoForm(forms.Form):
     """第二步: the units, registrations, flags and the people responsible."""
 
-    sponsor = forms.CharField(label="主办单位", max_length=100)
+    sponsor = forms.CharField(label="主办单位", max_length=100, required=False)
+    # The 主办单位 by id among the org unit's filer units: the quarterly self-check puts the site on
+    # that unit's sheet (decision 0021); the text stays as written on the site.
+    sponsor_filer_unit = forms.ModelChoiceField(
+        label="主办单位对应的填报单位", queryset=FilerUnit.objects.none(), required=False,
+        empty_label="（不是本组织单位的填报单位，如组织单位本身）",
+        help_text="主办单位是本组织单位下的填报单位时请选择，季度检查时该网站列入其检查结果信息表。")
     operator_unit = forms.CharField(label="承办单位", max_length=100)
     icp_number = forms.CharField(label="ICP备案编号", max_length=50)
     police_record = forms.CharField(label="公安机关备案标识", max_length=50, required=False)
@@ -88,6 +94,24 @@ class SiteStepTwoForm(forms.Form):
         for field in self.fields.values():
             field.error_messages.setdefault("required", f"{field.label}不能为空")
             field.error_messages["required"] = f"{field.label}不能为空"
+        self.offer_filer_units(org_unit)
+
+    def offer_filer_units(self, org_unit) -> None:
+        field = self.fields["sponsor_filer_unit"]
+        field.queryset = (FilerUnit.objects.filter(org_unit=org_unit, status=FilerUnit.Status.ACTIVE).order_by("name", "code")
+                          if org_unit is not None else FilerUnit.objects.none())
+        field.label_from_instance = lambda unit: unit.name
+        field.error_messages["invalid_choice"] = "所选填报单位不属于该网站的组织单位，请重新选择。"
+
+    def clean(self):
+        data = super().clean()
+        unit, text = data.get("sponsor_filer_unit"), (data.get("sponsor") or "").strip()
+        if not text and unit is not None:
+            text = unit.name  # chosen, not typed: the unit's full name is the 主办单位
+        if not text and "sponsor" not in self.errors:
+            self.add_error("sponsor", "主办单位不能为空")
+        data["sponsor"] = text
+        return data
 
     def clean_is_portal(self):
         from .models import Website
@@ -124,6 +148,7 @@ class BasicInfoForm(SiteStepTwoForm):
 
         super().__init__(*args, org_unit=None, **kwargs)
         self.site = site
+        self.offer_filer_units(site.org_unit if site is not None else None)
         for name in ("is_portal", "is_service_platform"):
             del self.fields[name]  # 申请门户网站 / 政务服务平台 are their own requests; 其他域名 is 维护其他域名
         # 网站名称 and 首页网址 first (the manual 二.2: a site merged into a platform changes its 网址 here).
@@ -183,7 +208,8 @@ class BasicInfoForm(SiteStepTwoForm):
         data = self.cleaned_data
         values = {name: data.get(name, "") or "" for name in BASIC_FIELDS}
         values["name"] = values["name"].strip()
-        return {**values, "columns": data["columns"]}
+        unit = data.get("sponsor_filer_unit")
+        return {**values, "sponsor_filer_unit_id": unit.pk if unit else None, "columns": data["columns"]}
 
 
 class OtherDomainsForm(forms.Form):

@@ -209,6 +209,7 @@ def site_change(request):
         messages.error(request, refusal.message if refusal.message != HANDLED else "当前申报状态不能修改（修改待审核期间请等待组织单位审核）。")
         return redirect("websites:site_home")
     initial = {name: (site.pending_changes or {}).get(name, getattr(site, name)) for name in BASIC_FIELDS}
+    initial["sponsor_filer_unit"] = (site.pending_changes or {}).get("sponsor_filer_unit_id", site.sponsor_filer_unit_id)
     form = BasicInfoForm(request.POST if request.method == "POST" else None, initial=initial, site=site)
     if request.method == "POST" and form.is_valid():
         try:
@@ -280,11 +281,11 @@ CONTACTS = ["head_mobile", "head_email", "contact_mobile", "contact_email"]
 def review_detail(request, pk):
     """查看: the site and, while a change waits, each proposed value beside the current one."""
     site = get_object_or_404(websites_visible_to(request.user).select_related("org_unit"), pk=pk)
-    from .workflow import _show
+    from .workflow import shown
 
     pending = site.pending_changes if site.filing == Filing.MODIFYING else {}  # a rejected change is history
-    changes = [{"field": k, "label": str(Website._meta.get_field(k).verbose_name), "old": _show(getattr(site, k)),
-                "new": _show(v)} for k, v in pending.items() if k != "columns"]
+    changes = [{"field": k, "label": str(Website._meta.get_field(k).verbose_name), "old": shown(k, getattr(site, k)),
+                "new": shown(k, v)} for k, v in pending.items() if k != "columns"]
     masking.show_contacts(request, site, CONTACTS, site.org_unit_id, what="政府网站查看", changes=changes)
     column_changes = []
     if "columns" in pending:

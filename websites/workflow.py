@@ -129,7 +129,7 @@ def to_change_reviewer(obj, ctx: Context):
             raise TransitionError("；".join(refusals.values()))
     obj.pending_changes = proposed
     ctx.changes = [{"field": k, "label": str(Website._meta.get_field(k).verbose_name),
-                    "old": _show(getattr(obj, k)), "new": _show(v)} for k, v in proposed.items()]
+                    "old": shown(k, getattr(obj, k)), "new": shown(k, v)} for k, v in proposed.items()]
     obj.reviewer = change_reviewer(obj, proposed)
     ctx.person_name, ctx.person_phone = obj.contact_name, obj.contact_mobile
 
@@ -156,9 +156,20 @@ def _show(value) -> str:
     return "" if value is None else str(value)
 
 
+def shown(field: str, value) -> str:
+    """A value of a (proposed) change as the pages and the journal show it: the 主办单位's filer
+    unit by its name, not its id."""
+    if field == "sponsor_filer_unit_id":
+        from orgtree.models import FilerUnit
+
+        unit = FilerUnit.objects.filter(pk=value).first() if value else None
+        return f"{unit.name}（{unit.code}）" if unit else "（未选择）"
+    return _show(value)
+
+
 def apply_change(obj, ctx: Context):
     ctx.changes = [{"field": k, "label": str(Website._meta.get_field(k).verbose_name),
-                    "old": _show(getattr(obj, k)), "new": _show(v)} for k, v in obj.pending_changes.items()]
+                    "old": shown(k, getattr(obj, k)), "new": shown(k, v)} for k, v in obj.pending_changes.items()]
     for name, value in obj.pending_changes.items():
         setattr(obj, name, value)
     if "homepage" in obj.pending_changes:
