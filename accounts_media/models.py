@@ -76,9 +76,9 @@ class MediaAccount(models.Model):
                                  on_delete=models.PROTECT, related_name="+")
     # When the request reached the unit it waits at (the engine stamps it as 审核定位 changes).
     reviewer_since = models.DateTimeField("到达审核单位时间", null=True, blank=True, editable=False)
-    pending_changes = models.JSONField("待审核的修改", default=dict, blank=True)
-    request_data = models.JSONField("关停/恢复申请", default=dict, blank=True)
-    last_review = models.JSONField("最近一次审核", default=dict, blank=True)
+    pending_changes = gm.EncryptedContactsJSONField("待审核的修改", default=dict, blank=True)
+    request_data = gm.EncryptedContactsJSONField("关停/恢复申请", default=dict, blank=True)
+    last_review = gm.EncryptedContactsJSONField("最近一次审核", default=dict, blank=True)
     restore_requested = models.BooleanField("已申请过关停恢复", default=False)
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)

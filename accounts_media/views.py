@@ -106,7 +106,8 @@ def account_journal(request, pk):
     """流水. GB also reads it for an account no longer live (删除（退出监管）…): the journal is kept,
     shown read-only; for everyone else such an account is gone (404)."""
     account = _account(request, pk, include_removed=request.user.role == Role.GB)
-    entries = journal_of("media_account", account.pk)
+    entries = masking.journal_shown(request, account, journal_of("media_account", account.pk),
+                                    account.filer_unit.org_unit_id, account.filer_unit_id, what="流水")
     return render(request, "accounts_media/journal.html", {"account": account, "entries": entries})
 
 

@@ -5,6 +5,7 @@ no DISTINCT over the table)."""
 from django.contrib import admin
 from django.utils import timezone
 
+from govmedia.common import masking
 from govmedia.common.lists import CappedCountPaginator
 from govmedia.common.xlsx import cell_value, table_keys, table_response
 from orgtree.models import OrgUnit
@@ -83,7 +84,9 @@ EXPORT_HEADERS = ["时间", "操作单位代码", "操作单位", "操作用户"
 
 
 def _changes_text(changes) -> str:
-    return "；".join(f"{c.get('label', '')}：{c.get('old') or '（空）'} 改为: {c.get('new') or '（空）'}" for c in changes or [])
+    """Phones and e-mail masked: the journal is read for who did what, not to reach anyone (0052)."""
+    return "；".join(f"{c.get('label', '')}：{c.get('old') or '（空）'} 改为: {c.get('new') or '（空）'}"
+                    for c in masking.masked_json(changes or []))
 
 
 @admin.register(JournalEntry)
@@ -104,6 +107,12 @@ class JournalEntryAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     search_help_text = "输入单位代码、名称、账号或网站标识码、用户名，或来源地址"
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            masking.mask_entry(obj)  # shown only (never saved: the journal is append-only)
+        return obj
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

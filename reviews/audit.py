@@ -21,7 +21,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from govmedia.common import gm
+from govmedia.common import gm, masking
 
 from . import chain, journal
 from .models import JournalArchive, JournalCheck, JournalEntry
@@ -76,8 +76,9 @@ def _journal_rows(start, end):
                "actor_unit_name": e.actor_unit_name, "action": e.action, "action_label": e.action_label,
                "subject_type": e.subject_type, "subject_id": e.subject_id, "subject_label": e.subject_label,
                "status_before": e.status_before, "status_after": e.status_after, "result": e.result,
-               "reason": e.reason, "changes": e.changes, "data": e.data, "position": e.position,
-               "person_name": e.person_name, "ip_address": e.ip_address, "scope_path": e.scope_path,
+               "reason": e.reason, "changes": gm.encrypt_contacts(e.changes), "data": gm.encrypt_contacts(e.data),
+               "position": e.position, "person_name": e.person_name,
+               "person_phone": gm.encrypt(e.person_phone) if e.person_phone else "", "ip_address": e.ip_address, "scope_path": e.scope_path,
                "chain_partition": e.chain_partition, "chain_seq": e.chain_seq, "chain_mac": e.chain_mac}
 
 
@@ -168,7 +169,7 @@ def export_period_rows(start, end):
     entries = JournalEntry.objects.filter(at__gte=start, at__lt=end).order_by("at", "id")
     for e in entries.iterator(chunk_size=2000):
         changes = "；".join(f"{c.get('label', '')}：{c.get('old') or '（空）'} 改为: {c.get('new') or '（空）'}"
-                           for c in e.changes or [])
+                           for c in masking.masked_json(e.changes or []))  # contacts masked (0052)
         yield writer.writerow([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_unit_code,
                                e.actor_unit_name, e.ip_address or "", journal.SUBJECT_TYPES.get(e.subject_type, e.subject_type),
                                e.subject_label, e.action_label, e.status_before, e.status_after, changes, e.reason,

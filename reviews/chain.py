@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
@@ -125,6 +125,36 @@ def _insert_moving_head(entry: JournalEntry, head: JournalChainHead) -> None:
         cursor.execute(sql, [head.seq, head.mac, head.partition, *params])
         entry.pk = cursor.fetchone()[0]
     entry._state.adding, entry._state.db = False, connection.alias
+
+
+class SealRefused(Exception):
+    """The session may not touch journal rows (not a superuser nor a govmedia_journal_maintainer)."""
+
+
+def seal_unsealed(batch: int = 1000, log=lambda line: None) -> int:
+    """Give the rows written before the chain existed (migration 0004; the bench generator's COPY
+    rows) their place in the chain, oldest first, in batches each its own transaction: from then on
+    an edit or a deletion of them is named by verify(). Only their chain columns are written, in a
+    maintenance session (the trigger admits it for a superuser or a govmedia_journal_maintainer);
+    their content is sealed as it reads now. Resumable: it only looks for rows still unsealed."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL govmedia.journal_maintenance = 'on'")
+            entries = list(JournalEntry.objects.filter(chain_seq__isnull=True).order_by("at", "id")
+                           .select_for_update()[:batch])
+            if not entries:
+                break
+            seal(entries)
+            try:
+                with transaction.atomic():
+                    JournalEntry.objects.bulk_update(entries, ["chain_partition", "chain_seq", "chain_mac"])
+            except DatabaseError as exc:
+                raise SealRefused("只有数据库超级用户或 govmedia_journal_maintainer 角色的成员可以封存旧记录") from exc
+            total += len(entries)
+        log(f"已封存 {total} 条")
+    return total
 
 
 @dataclass

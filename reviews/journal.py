@@ -94,6 +94,7 @@ ACTIONS = {
     "audit_export": "导出审计日志",
     "audit_archive": "归档审计日志",
     "journal_verify_failed": "审计日志完整性校验失败",
+    "journal_seal": "封存启用链前的操作日志",
     # proof of control and the portals' account lists (issue 28, decision 0058)
     "control_code_issued": "生成控制权验证码",
     "control_verified": "控制权已验证",

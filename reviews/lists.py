@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html_join
 
+from govmedia.common import masking
 from govmedia.common.lists import Column, ListSpec, register, same_scope
 from orgtree.selectors import scope_q, unit_in_scope
 
@@ -46,12 +47,14 @@ def status_text(e) -> str:
 
 
 def changes_text(e) -> str:
-    return "；".join(f"{c.get('label', '')}：{c.get('old') or '（空）'} 改为: {c.get('new') or '（空）'}" for c in e.changes or [])
+    """The change rows, phones and e-mail masked: reading a log needs no contact (个人信息保护)."""
+    return "；".join(f"{c.get('label', '')}：{c.get('old') or '（空）'} 改为: {c.get('new') or '（空）'}"
+                    for c in masking.masked_json(e.changes or []))
 
 
 def changes_html(e):
     return format_html_join("", "<div>{}：{} 改为: {}</div>", ((c.get("label", ""), c.get("old") or "（空）",
-                                                              c.get("new") or "（空）") for c in e.changes or []))
+                                                              c.get("new") or "（空）") for c in masking.masked_json(e.changes or [])))
 
 
 ORG_LOG_LIST = register(ListSpec(

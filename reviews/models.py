@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from govmedia.common import gm
+
 
 class JournalEntry(models.Model):
     """One event in the life of a reviewed object (流水 / 操作日志). Never edited."""
@@ -14,15 +16,15 @@ class JournalEntry(models.Model):
     actor_unit_code = models.CharField("操作单位代码", max_length=30, blank=True)
     actor_unit_name = models.CharField("操作单位", max_length=120, blank=True)
     person_name = models.CharField("经办人", max_length=30, blank=True)
-    person_phone = models.CharField("经办人电话", max_length=30, blank=True)
+    person_phone = gm.EncryptedCharField("经办人电话", max_length=30, blank=True)  # SM4-GCM at rest (0052)
     action = models.CharField("操作", max_length=40)
     action_label = models.CharField("操作名称", max_length=40)
     status_before = models.CharField("操作前状态", max_length=30, blank=True)
     status_after = models.CharField("操作后状态", max_length=30, blank=True)
     result = models.CharField("审核结果", max_length=40, blank=True)
     reason = models.TextField("原因/意见", blank=True)
-    changes = models.JSONField("变更字段", default=list, blank=True)  # [{"field","label","old","new"}]
-    data = models.JSONField("申请内容", default=dict, blank=True)
+    changes = gm.EncryptedContactsJSONField("变更字段", default=list, blank=True)  # [{"field","label","old","new"}]
+    data = gm.EncryptedContactsJSONField("申请内容", default=dict, blank=True)
     position = models.CharField("审核定位", max_length=120, blank=True)
     # The audit fields (reviews/journal.py): the subject as it read then, the client's address,
     # and the org path whose subtree sees the entry on its 操作日志 page ("" for none).

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from govmedia.common import masking
 from govmedia.common.lists import Column, ListSpec, register
 
 from .models import ImitationReport, ImitationStatus
@@ -63,6 +64,24 @@ def actions_html(row, request) -> str:
                        "核查" if row.status == ImitationStatus.PENDING else "查看")
 
 
+def prepare_page(rows, request):
+    """The reporter's contact in full only for the unit that checks the report (masking, journaled)."""
+    ctx = masking.viewer(request.user)
+    revealed = 0
+    for row in rows:
+        row.contact_shown = masking.shown(ctx, row.contact, row.org_unit_id, mask=masking.mask_contact)
+        revealed += bool(row.contact) and row.contact_shown == row.contact
+    if revealed and "contact" in {c.key for c in IMITATION_LIST.chosen_columns(request.user)}:
+        masking.record_reveal(request.user, "举报仿冒账号（列表）", revealed)
+
+
+def export_context(request) -> dict:
+    ctx = masking.viewer(request.user)
+    if ctx["reveal_org"] and "contact" in {c.key for c in IMITATION_LIST.chosen_columns(request.user)}:
+        masking.record_reveal(request.user, "举报仿冒账号（导出）", 1, note="导出本单位核查的举报人联系方式")
+    return ctx
+
+
 IMITATION_LIST = register(ListSpec(
     name="imitation_reports",
     filterset_class=ImitationFilter,
@@ -71,6 +90,8 @@ IMITATION_LIST = register(ListSpec(
     export_sheet="举报仿冒账号",
     actions=actions_html,
     querysets=querysets,
+    prepare_page=prepare_page,
+    export_context=export_context,
     columns=[
         Column("claimed", "自称", lambda r: r.claimed or "（未说明）", choosable=False),
         Column("link", "链接", lambda r: r.link),
@@ -82,6 +103,7 @@ IMITATION_LIST = register(ListSpec(
         Column("created_at", "首次举报时间", lambda r: _when(r.created_at), sort="created_at"),
         Column("updated_at", "最近更新", lambda r: _when(r.updated_at), sort="updated_at"),
         Column("note", "核查说明", lambda r: r.note, default=False),
-        Column("contact", "举报人联系方式", lambda r: r.contact, default=False),
+        Column("contact", "举报人联系方式", lambda r: r.contact_shown, default=False, fields=("contact", "org_unit_id"),
+               fmt=lambda ctx, v, org: masking.shown(ctx, v, org, mask=masking.mask_contact)),
     ],
 ))

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from govmedia.common import masking
 from govmedia.common.lists import render_list
 from jobs.exports import export_requested
 from reviews.buttons import posted_version, render_buttons
@@ -28,7 +29,9 @@ def detail(request, pk):
     item = get_object_or_404(reports_visible_to(request.user).select_related("org_unit"), pk=pk)
     buttons = render_buttons(request, imitation.WORKFLOW, item,
                              lambda t, obj: reverse("imitation:act", args=[obj.pk, t.name]))
-    history = journal_of(imitation.SUBJECT_TYPE, item.pk).order_by("at", "id")
+    masking.show_contacts(request, item, ["contact"], item.org_unit_id, what="举报仿冒账号（查看）")
+    history = masking.journal_shown(request, None, journal_of(imitation.SUBJECT_TYPE, item.pk).order_by("at", "id"),
+                                    item.org_unit_id)  # the reveal above names the row
     return render(request, "verify/imitation_detail.html", {"item": item, "buttons": buttons, "history": history})
 
 

@@ -2,6 +2,8 @@
 their reuse watch, and the accountability figures per org unit and quarter."""
 from django.db import models
 
+from govmedia.common import gm
+
 
 class ImitationStatus(models.TextChoices):
     PENDING = "pending", "待核查"
@@ -23,7 +25,7 @@ class ImitationReport(models.Model):
     link_key = models.CharField("链接标识", max_length=1100, db_index=True, editable=False)
     account_type = models.CharField("平台", max_length=2, blank=True)
     claimed = models.CharField("冒充的账号或单位", max_length=100, blank=True)
-    contact = models.CharField("举报人联系方式", max_length=100, blank=True)
+    contact = gm.EncryptedCharField("举报人联系方式", max_length=100, blank=True)  # SM4-GCM at rest (0052)
     source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.REPORT)
     reports = models.PositiveIntegerField("举报次数", default=0)
     lookups = models.PositiveIntegerField("查询次数", default=0)

@@ -86,8 +86,8 @@ class Website(models.Model):
                                  on_delete=models.PROTECT, related_name="+")
     # When the filing request reached the unit it waits at (stamped by the engine).
     reviewer_since = models.DateTimeField("到达审核单位时间", null=True, blank=True, editable=False)
-    last_review = models.JSONField("最近一次审核", default=dict, blank=True)
-    pending_changes = models.JSONField("待审核的修改", default=dict, blank=True)
+    last_review = gm.EncryptedContactsJSONField("最近一次审核", default=dict, blank=True)
+    pending_changes = gm.EncryptedContactsJSONField("待审核的修改", default=dict, blank=True)
     offline_state = models.CharField("下线申请", max_length=10, choices=Offline.choices, default=Offline.NONE)
     offline_kind = models.CharField("下线类型", max_length=10, blank=True)       # temporary / permanent
     offline_from = models.DateField("下线日期", null=True, blank=True)

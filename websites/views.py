@@ -271,7 +271,8 @@ def site_journal(request, pk=None):
     from reviews.engine import journal_of
 
     site = _own_site(request) if pk is None else get_object_or_404(websites_visible_to(request.user), pk=pk)
-    return render(request, "websites/journal.html", {"site": site, "entries": journal_of("website", site.pk)})
+    entries = masking.journal_shown(request, site, journal_of("website", site.pk), site.org_unit_id, what="审核流水")
+    return render(request, "websites/journal.html", {"site": site, "entries": entries})
 
 
 CONTACTS = ["head_mobile", "head_email", "contact_mobile", "contact_email"]

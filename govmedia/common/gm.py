@@ -15,6 +15,7 @@ This module imports nothing of ours: every app may call it.
 """
 import base64
 import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -191,6 +192,75 @@ class EncryptedCharField(EncryptedMixin, models.CharField):
 class EncryptedEmailField(EncryptedMixin, models.EmailField):
     pass
 
-__all__ = ["EncryptedCharField", "EncryptedEmailField", "KeyMissing", "current_key_id", "decrypt", "derive_key",
-           "encrypt", "hmac_sm3", "is_token", "key_fingerprints", "key_id_of", "key_ring", "lookup_digest", "sm3",
+
+
+# --- contacts inside JSON: the phone and e-mail values of a JSON column, encrypted in place ---------
+# A key naming a contact (contact_mobile, reviewer_phone, head_email, phone, contact, …) has its string value
+# stored as a token; so have "old" and "new" of a change row {"field": <contact key>, "old", "new"}
+# (the journal's `changes`). The rest of the JSON stays as it is (queries and the admin read it).
+# The same rule is in SQL in the journal's trigger (reviews migration 0006): keep them in step.
+CONTACT_KEY = re.compile(r"(^|_)(mobile|phone|email|landline|contact)$")
+ENCRYPTED_JSON_COLUMNS: set[tuple[str, str]] = set()
+
+
+def map_contacts(value, fn):
+    """`value` with fn applied to every non-empty contact string in it (a new structure)."""
+    if isinstance(value, dict):
+        row = isinstance(value.get("field"), str) and CONTACT_KEY.search(value["field"])
+        return {k: fn(v) if isinstance(v, str) and v and (CONTACT_KEY.search(str(k)) or (row and k in ("old", "new")))
+                else map_contacts(v, fn) for k, v in value.items()}
+    if isinstance(value, list):
+        return [map_contacts(v, fn) for v in value]
+    return value
+
+
+def contacts_in(value) -> list[str]:
+    """The contact strings of a JSON value as they are (tokens or plain)."""
+    found: list[str] = []
+    map_contacts(value, lambda v: found.append(v) or v)
+    return found
+
+
+def _read_contact(value: str) -> str:
+    if is_token(value):
+        try:
+            return decrypt(value)
+        except KeyMissing:
+            return "（无法解密：密钥缺失）"
+    return value
+
+
+def encrypt_contacts(value):
+    return map_contacts(value, lambda v: v if is_token(v) else encrypt(v))
+
+
+def decrypt_contacts(value):
+    return map_contacts(value, _read_contact)
+
+
+class EncryptedContactsJSONField(models.JSONField):
+    """A JSON column whose contact values (CONTACT_KEY) are SM4-GCM tokens at rest; reading gives
+    them back in clear, a value stored before reads as it is (`rotate_keys` and the data
+    migrations encrypt it)."""
+
+    encrypted_contacts = True
+
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        if not cls._meta.abstract:
+            ENCRYPTED_JSON_COLUMNS.add((cls._meta.label_lower, name))
+
+    def from_db_value(self, value, expression, connection):
+        value = super().from_db_value(value, expression, connection)
+        if is_token(value):  # a key transform selecting one contact (values("data__reviewer_phone"))
+            return _read_contact(value)
+        return decrypt_contacts(value)
+
+    def get_prep_value(self, value):
+        return super().get_prep_value(encrypt_contacts(value))
+
+
+__all__ = ["CONTACT_KEY", "EncryptedCharField", "EncryptedContactsJSONField", "EncryptedEmailField", "KeyMissing",
+           "contacts_in", "current_key_id", "decrypt", "decrypt_contacts", "derive_key", "encrypt", "encrypt_contacts",
+           "hmac_sm3", "is_token", "key_fingerprints", "key_id_of", "key_ring", "lookup_digest", "map_contacts", "sm3",
            "sm4_gcm_decrypt", "sm4_gcm_encrypt"]

@@ -57,7 +57,7 @@ def show_contacts(request, obj, fields, org_id=None, filer_id=None, what: str = 
     ctx = viewer(request.user)
     full = 0
     for name in fields:
-        mask = mask_email if "email" in name else mask_phone
+        mask = mask_email if "email" in name else mask_contact if name == "contact" else mask_phone
         value = getattr(obj, name)
         setattr(obj, f"{name}_shown", shown(ctx, value, org_id, filer_id, mask))
         full += bool(value) and getattr(obj, f"{name}_shown") == value
@@ -69,6 +69,46 @@ def show_contacts(request, obj, fields, org_id=None, filer_id=None, what: str = 
             full += row["new"] != mask(row["new"]) and bool(row["new"])
     if full:
         journal.record(obj, "personal_data_reveal", request.user, reason=what)
+
+
+def mask_contact(value) -> str:
+    return mask_email(value) if "@" in str(value or "") else mask_phone(value)
+
+
+def masked_json(value):
+    """A JSON value with every contact in it (gm.CONTACT_KEY: a contact key, a change row of a
+    contact field) masked."""
+    return gm.map_contacts(value, mask_contact)
+
+
+def may_see(ctx: dict, org_id=None, filer_id=None) -> bool:
+    return bool((ctx.get("reveal_org") and org_id == ctx["reveal_org"])
+                or (ctx.get("reveal_filer") and filer_id == ctx["reveal_filer"]))
+
+
+def mask_entry(entry) -> None:
+    """A journal entry about to be shown (never saved again: the journal is append-only) with its
+    经办人电话 and the contacts of its changes and data masked."""
+    entry.person_phone = mask_phone(entry.person_phone) if entry.person_phone else ""
+    entry.changes, entry.data = masked_json(entry.changes), masked_json(entry.data)
+
+
+def _has_contacts(entry) -> bool:
+    return bool(entry.person_phone or gm.contacts_in(entry.changes) or gm.contacts_in(entry.data))
+
+
+def journal_shown(request, subject, entries, org_id=None, filer_id=None, what: str = "") -> list:
+    """流水 / 审核流水 of one row: its entries with the contacts (经办人电话, phones and e-mails in
+    the changes) in full for the unit directly above (or the filer unit itself), masked for
+    everyone else; a full showing journaled once, naming the row."""
+    entries = list(entries)
+    if may_see(viewer(request.user), org_id, filer_id):
+        if subject is not None and any(_has_contacts(e) for e in entries):
+            journal.record(subject, "personal_data_reveal", request.user, reason=what)
+    else:
+        for entry in entries:
+            mask_entry(entry)
+    return entries
 
 
 def record_reveal(user, what: str, count: int, **data) -> None:
@@ -90,6 +130,11 @@ def contact_fields(model) -> list[str]:
             and any(part in f.name for part in ("mobile", "phone", "email", "sms_to"))]
 
 
+def json_contact_fields(model) -> list[str]:
+    """The model's JSON columns holding contacts (gm.EncryptedContactsJSONField)."""
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, gm.EncryptedContactsJSONField)]
+
+
 class RevealJournaledAdminMixin:
     """Ops staff see a row's phones and e-mail masked on its admin page (read-only there); the
     查看完整联系方式 button asks for a reason, journals it (查看完整联系方式, naming the row and the
@@ -109,7 +154,7 @@ class RevealJournaledAdminMixin:
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and not self.contacts_revealed(request, obj.pk):
-            fields += [name for name in contact_fields(self.model) if name not in fields]
+            fields += [name for name in contact_fields(self.model) + json_contact_fields(self.model) if name not in fields]
         return fields
 
     def get_object(self, request, object_id, from_field=None):
@@ -119,11 +164,13 @@ class RevealJournaledAdminMixin:
             for name in contact_fields(self.model):
                 value = getattr(obj, name)
                 setattr(obj, name, mask_email(value) if "email" in name else mask_phone(value))
+            for name in json_contact_fields(self.model):
+                setattr(obj, name, masked_json(getattr(obj, name)))
         return obj
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
-        if contact_fields(self.model) and not self.contacts_revealed(request, object_id):
+        if (contact_fields(self.model) or json_contact_fields(self.model)) and not self.contacts_revealed(request, object_id):
             extra_context["reveal_url"] = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_reveal",
                                                   args=[object_id])
         return super().change_view(request, object_id, form_url, extra_context)
