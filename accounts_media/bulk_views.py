@@ -6,7 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from govmedia.common import preflight as pf
 from govmedia.common.lists import filtered, ordering_from, selected_ids
+from govmedia.common.preflight import preflight
 
 from . import bulk
 from .forms import BulkReviewForm
@@ -33,6 +35,7 @@ def _kind(account) -> str:
     return REVIEWS[account.status][2]
 
 
+@preflight
 @require_http_methods(["GET", "POST"])
 def bulk_review(request):
     """GET (the filtered 待审核 list's query) or POST of ticked rows: the confirmation page that
@@ -42,7 +45,7 @@ def bulk_review(request):
         query = request.POST.get("query", "")
         items = bulk.parse_items(request.POST.getlist("item"))
         form = BulkReviewForm(request.POST)
-        if items and form.is_valid():
+        if items and pf.valid(request, form):
             data = {k: form.cleaned_data[k] for k in ("reason", "reviewer_name", "reviewer_phone")}
             outcome = bulk.review_many(user, items, form.cleaned_data["result"], data)
             bulk.remember_reviewer(user, data["reviewer_name"], data["reviewer_phone"])

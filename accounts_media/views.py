@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.roles import Role
-from govmedia.common import masking
+from govmedia.common import masking, preflight as pf
+from govmedia.common.preflight import preflight
 from govmedia.common.lists import render_list
 from jobs.exports import export_requested
 from monitoring.addresses import warn_inside_urls
@@ -172,7 +173,7 @@ def _request_page(request, pk, names, form_class, template):
         return refusal
     initial = account.request_data if name.startswith("resubmit") else None
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and pf.valid(request, form):
         try:
             services.perform(account, name, request.user, form.request_data(), expected_version=account.version)
         except TransitionError as exc:
@@ -183,16 +184,19 @@ def _request_page(request, pk, names, form_class, template):
     return render(request, template, {"form": form, "account": account, "resubmit": name.startswith("resubmit")})
 
 
+@preflight
 @require_http_methods(["GET", "POST"])
 def account_close(request, pk):
     return _request_page(request, pk, ("request_close", "resubmit_close"), CloseForm, "accounts_media/close.html")
 
 
+@preflight
 @require_http_methods(["GET", "POST"])
 def account_restore(request, pk):
     return _request_page(request, pk, ("request_restore", "resubmit_restore"), RestoreForm, "accounts_media/restore.html")
 
 
+@preflight
 @require_http_methods(["GET", "POST"])
 def account_review(request, pk):
     account = _account(request, pk)
@@ -211,7 +215,7 @@ def account_review(request, pk):
               "reason_label": reason_label}
     initial = {"version": account.version, **remembered_reviewer(request.user)}  # prefilled, editable
     form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial, **labels)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and pf.valid(request, form):
         action = approve if form.cleaned_data["result"] == "approve" else reject
         try:
             services.perform(account, action, request.user, form.cleaned_data, expected_version=form.cleaned_data["version"])
@@ -277,6 +281,7 @@ def _version(request):
         return None
 
 
+@preflight
 @require_http_methods(["GET", "POST"])
 def account_delete(request, pk):
     """删除（退出监管）: GB only, with the reason of the formal request."""
@@ -285,7 +290,7 @@ def account_delete(request, pk):
     if refusal:
         return refusal
     form = DeleteAccountForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and pf.valid(request, form):
         try:
             services.perform(account, "delete", request.user, form.cleaned_data, expected_version=account.version)
         except TransitionError as exc:

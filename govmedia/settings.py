@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "govmedia.access.AccessMiddleware",
+    "govmedia.common.preflight.PreflightMiddleware",  # after access: validation before confirmation (issue 30)
 ]
 
 ROOT_URLCONF = "govmedia.urls"

@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govmedia.common import masking
+from govmedia.common import masking, preflight as pf
 from govmedia.common.captcha import captcha_field, needs_public_captcha
+from govmedia.common.preflight import preflight
 from govmedia.common.ratelimit import over_limit
 from monitoring.addresses import warn_inside_urls
 from orgtree.models import OrgUnit
@@ -135,19 +136,20 @@ def review_list(request):
     }, page_context=lambda rows: services.page_actionable_rows(request.user, rows))
 
 
+@preflight
 @require_POST
 def review_action(request, pk, action):
     site = get_object_or_404(websites_visible_to(request.user), pk=pk)
     data = {"result_label": "审核通过"}
     if action == "reject":
         form = RejectForm(request.POST)
-        if not form.is_valid():
+        if not pf.valid(request, form):
             messages.error(request, "退回原因不能为空。")
             return redirect("websites:review_list")
         data = {"result_label": "审核未通过", "reason": form.cleaned_data["reason"]}
     elif action == "reject_change":
         form = RejectForm(request.POST)
-        if not form.is_valid():
+        if not pf.valid(request, form):
             messages.error(request, "退回原因不能为空。")
             return redirect("websites:review_detail", pk=site.pk)
         data = {"result_label": "修改后审核未通过", "reason": form.cleaned_data["reason"]}
@@ -158,8 +160,10 @@ def review_action(request, pk, action):
     try:
         services.perform(site, action, request.user, data, expected_version=posted_version(request))
     except TransitionError as exc:
+        pf.refuse(request, {"__all__": [exc.message]})
         messages.error(request, exc.message)
     else:
+        pf.passed(request)
         messages.success(request, f"“{site.name}”：{services.WORKFLOW.get(action).label}。")
     return redirect("websites:review_list")
 
@@ -200,6 +204,7 @@ def site_home(request):
                                                         "offline_rejection": services.last_offline_rejection(site)})
 
 
+@preflight
 @require_http_methods(["GET", "POST"])
 def site_change(request):
     """基本信息修改: basic information and 栏目, waiting for the org unit's review."""
@@ -211,7 +216,7 @@ def site_change(request):
     initial = {name: (site.pending_changes or {}).get(name, getattr(site, name)) for name in BASIC_FIELDS}
     initial["sponsor_filer_unit"] = (site.pending_changes or {}).get("sponsor_filer_unit_id", site.sponsor_filer_unit_id)
     form = BasicInfoForm(request.POST if request.method == "POST" else None, initial=initial, site=site)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and pf.valid(request, form):
         try:
             services.perform(site, "request_change", request.user, form.changes(), expected_version=site.version)
         except TransitionError as exc:
@@ -339,6 +344,7 @@ def verification_shown(request, pk):
 from .offline import OFFLINE_REASON_LIMIT, OFFLINE_WORKFLOW, RUN_WORKFLOW, parse_date  # noqa: E402
 
 
+@preflight
 @require_http_methods(["GET", "POST"])
 def site_offline(request):
     """下线申请 (operator): temporary with dates, or permanent."""
@@ -350,8 +356,10 @@ def site_offline(request):
         try:
             OFFLINE_WORKFLOW.apply(site, "request_offline", request.user, data, expected_version=site.version)
         except TransitionError as exc:
+            pf.refuse(request, {"__all__": [exc.message]})
             error = exc.message
         else:
+            pf.passed(request)  # a preflight: the engine accepted it, and all it wrote is rolled back
             messages.success(request, "下线申请已提交，待组织单位逐级审核。")
             return redirect("websites:site_home")
     # on an error the form comes back as the operator filled it (nothing lost)
@@ -371,6 +379,7 @@ def site_complete_offline(request):
     return redirect("websites:site_home")
 
 
+@preflight
 @require_POST
 def offline_action(request, pk, action):
     """下线审核 (同意/驳回), 紧急下线 and 恢复正常, by org units in the chain."""
@@ -383,7 +392,9 @@ def offline_action(request, pk, action):
     try:
         done = services.offline_action(site, action, request.user, data, expected_version=posted_version(request))
     except TransitionError as exc:
+        pf.refuse(request, {"__all__": [exc.message]})
         messages.error(request, exc.message)
     else:
+        pf.passed(request)
         messages.success(request, f"“{site.name}”：{done.label}。")
     return redirect("websites:review_detail", pk=site.pk)

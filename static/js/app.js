@@ -1,40 +1,7 @@
 // govmedia front-end behaviour shared by every page. No inline scripts (CSP script-src 'self').
 (function () {
   "use strict";
-  // Validation before confirmation: a form missing a required answer goes straight to the
-  // server, which names what is missing; only a complete form is confirmed. `data-required-if`
-  // ="name=value" makes a field required while that choice is made (驳回 → 驳回原因).
-  function missingAnswers(form) {
-    var missing = false;
-    Array.prototype.forEach.call(form.querySelectorAll("[required], [data-required-if]"), function (el) {
-      if (el.disabled || el.type === "hidden" || missing) return;
-      var need = el.hasAttribute("required");
-      if (el.dataset.requiredIf) {
-        var parts = el.dataset.requiredIf.split("=");
-        var chosen = form.querySelector("[name='" + parts[0] + "']:checked");
-        need = !!chosen && chosen.value === parts[1];
-      }
-      if (!need) return;
-      if (el.type === "radio" || el.type === "checkbox") {
-        missing = !form.querySelector("[name='" + el.name + "']:checked");
-      } else {
-        missing = !String(el.value || "").trim();
-      }
-    });
-    return missing;
-  }
-  // Buttons with data-confirm ask before submitting their form; "{n}" is the number of ticked rows.
-  document.addEventListener("submit", function (event) {
-    var button = event.submitter;
-    var message = (button && button.dataset.confirm) || event.target.dataset.confirm;
-    if (!message || missingAnswers(event.target)) return;
-    if (message.indexOf("{n}") >= 0) {
-      message = message.replace("{n}", String(document.querySelectorAll("input[data-select-row]:checked").length));
-    }
-    if (!window.confirm(message)) {
-      event.preventDefault();
-    }
-  });
+  // Confirmations (data-confirm) are asked by preflight.js, after the server checked the form.
   // Copy-to-clipboard buttons: data-copy-target="#id".
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-target]");
