@@ -58,9 +58,11 @@ class FixtureFetcher(HttpxFetcher):
 
 
 def ensure_websites(count: int) -> int:
-    """`count` 正常 websites with a 网站标识码, three 栏目 links each (one in 25 has a broken one),
-    spread over the org units; created once (marked by their names)."""
+    """`count` 正常 websites with a 网站标识码, their 栏目 as tests/monitoring/bench_pages.py plans them
+    (three, or twelve for two scenarios; one site in 25 files a broken address), spread over the org
+    units; created once (marked by their names)."""
     from orgtree.models import OrgUnit
+    from tests.monitoring.bench_pages import site_columns
     from websites.models import Website
 
     have = Website.objects.filter(name__startswith="监测基准网站").count()
@@ -71,15 +73,12 @@ def ensure_websites(count: int) -> int:
     for n in range(have, count):
         pk, path, name = units[n % len(units)]
         host = f"bench{n}.gov.cn"
-        urls = [f"https://{host}/zcwj/", f"https://{host}/hdjl/", f"https://{host}/{'missing' if n % 25 == 0 else 'bsfw'}/"]
         batch.append(Website(
             name=f"监测基准网站{n:05d}", homepage=f"https://{host}/", homepage_key=host, org_unit_id=pk, org_path=path,
             sponsor=f"{name}办公室", operator_unit=f"{name}信息中心", icp_number="京ICP备00000001号",
             police_record="京公网安备11000002000001号", head_name="王主任", head_title="主任", head_mobile="13811112222",
             contact_name="李联系", contact_title="科员", contact_mobile="13933334444", contact_email="web@example.gov.cn",
-            columns={"政策文件": {"names": "政策文件", "urls": urls[0]}, "互动交流": {"names": "留言", "urls": urls[1]},
-                     "办事服务": {"names": "办事", "urls": urls[2]}},
-            filing="done", tracking_code=f"B{n:015d}", site_code=f"9{n:09d}"))
+            columns=site_columns(n, host), filing="done", tracking_code=f"B{n:015d}", site_code=f"9{n:09d}"))
         if len(batch) == 2000:
             Website.objects.bulk_create(batch)
             batch = []
@@ -139,7 +138,9 @@ def remove_topup() -> int:
     return added._raw_delete(MediaAccount.objects.db)
 
 
-def main():
+def main(costs_only: bool = False):
+    """The run and its figures; with costs_only (`python -m bench.monitoring --costs`) only the
+    per-check costs on the bench's websites and accounts as they are, printed, nothing written."""
     from monitoring import runner
 
     server = subprocess.Popen([sys.executable, "-m", "tests.monitoring.fixture_server", "--bench"], cwd=ROOT,
@@ -160,6 +161,15 @@ def main():
         settings.MONITORING_CONFIRM_RUNS = 1   # one run: findings written as a confirmed failure would be (0044)
         redis = own_redis()
         sites = ensure_websites(SITES)
+        if costs_only:
+            from bench.monitoring_costs import check_costs
+
+            figures = check_costs(FixtureFetcher)
+            print(json.dumps(figures, ensure_ascii=False, indent=1))
+            if figures["cost_mismatches"]:
+                raise SystemExit("bench-monitoring: planted problems not found exactly:\n  "
+                                 + "\n  ".join(figures["cost_mismatches"][:20]))
+            return
         added = topup_accounts(ACCOUNTS)
         accounts = runner.monitored(runner.ACCOUNTS).count()
         monitored_sites = runner.monitored(runner.WEBSITES).count()
@@ -196,9 +206,13 @@ def main():
             "busiest_host": max(fetcher.gate.peak_per_host, key=fetcher.gate.peak_per_host.get, default=""),
             "load_before": load_before, "load_after": os.getloadavg(),
         }
-        figures.update(content_cost())
-        print(json.dumps(figures, ensure_ascii=False, indent=1))
+        from bench import monitoring_costs   # read when the run is done (the per-check costs, issue 27)
+
+        figures["failures"] = monitoring_costs.run_failures(run)
+        figures.update(monitoring_costs.check_costs(FixtureFetcher))
+        print(json.dumps(figures, ensure_ascii=False, indent=1, default=str))
         write_doc(figures)
+        monitoring_costs.assert_expected(figures)   # a check that found nothing planted fails the bench, loudly
     finally:
         remove_topup()
         server.terminate()
@@ -207,49 +221,6 @@ def main():
             from tests.servers import stop
 
             stop(redis[0])
-
-
-def content_cost(sample: int = 500) -> dict:
-    """The inspection indicators' checks (issue 27, decision 0045), per object, on `sample` websites
-    and accounts of the bench: their pages fetched once from the fixture server, then the content
-    checks timed alone (CPU: dates, 空白栏目, dictionary, outbound links, 留言; and the accounts'
-    dictionary check), and the verdict writes of those objects. The full run above includes them."""
-    from django.utils import timezone
-
-    from monitoring import runner
-    from monitoring.indicators import load_config, record_verdicts
-    from monitoring.site_content import check_content, column_entries, expression_outcome
-
-    today = timezone.localdate()
-    config = load_config()
-    website_rules = {**config["website"], "dictionary": config["dictionary"]}
-    fetcher = FixtureFetcher(CONCURRENCY)
-    try:
-        sites = list(runner.monitored(runner.WEBSITES).order_by("pk").values(*runner.WEBSITE_FIELDS)[:sample])
-        fetched = []
-        for site in sites:
-            pages = {e["url"]: fetcher.get(e["url"]) for e in column_entries(site["columns"])}
-            fetched.append((site, fetcher.get(site["homepage"]), pages))
-        cpu = time.process_time()
-        outcomes = [check_content(site, fetcher, today, home, pages, website_rules) for site, home, pages in fetched]
-        site_ms = (time.process_time() - cpu) * 1000 / max(1, len(fetched))
-        for found in outcomes:
-            for o in found:
-                o.confirmed = o.ok is False
-        wall = time.monotonic()
-        record_verdicts("website", sites, outcomes)
-        verdict_ms = (time.monotonic() - wall) * 1000 / max(1, len(sites))
-        accounts = list(runner.monitored(runner.ACCOUNTS).exclude(account_type="KH").order_by("pk")
-                        .values(*runner.ACCOUNT_FIELDS)[:sample])
-        texts = [(a["url"], fetcher.get(a["url"]).text) for a in accounts]
-        cpu = time.process_time()
-        for url, text in texts:
-            expression_outcome([(url, text)], config["dictionary"], config["account"].get("expression", {}))
-        account_ms = (time.process_time() - cpu) * 1000 / max(1, len(texts))
-    finally:
-        fetcher.close()
-    return {"content_sample": len(fetched), "content_site_ms": site_ms, "content_verdict_ms": verdict_ms,
-            "content_account_ms": account_ms, "dictionary_rules": len(config["dictionary"])}
 
 
 def own_redis():
@@ -292,11 +263,10 @@ def write_doc(f: dict) -> None:
              f"| per-host gate | {gate_line(f)} |",
              f"| CheckResult rows written | {f['results']:,} |",
              f"| findings open after the run | {f['findings']:,} (the broken 栏目 link of one site in 25, …) |",
-             f"| inspection indicators' checks (issue 27), per object | {f['content_site_ms']:.1f} ms CPU per website "
-             f"(homepage and 3 栏目 pages already fetched: dates, 空白栏目, {f['dictionary_rules']} dictionary rules, "
-             f"outbound links, 留言), {f['content_account_ms']:.1f} ms per account (dictionary on its page), "
-             f"{f['content_verdict_ms']:.2f} ms per website to write its verdicts; sample of {f['content_sample']} |",
-             "", END]
+             ]
+    from bench.monitoring_costs import doc_rows
+
+    lines += doc_rows(f) + ["", END]
     block = "\n".join(lines)
     text = DOC.read_text(encoding="utf-8")
     if BEGIN in text and END in text:
@@ -308,4 +278,4 @@ def write_doc(f: dict) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(costs_only="--costs" in sys.argv[1:])

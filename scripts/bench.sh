@@ -56,6 +56,8 @@ $PY manage.py load_orgtree
 $PY manage.py create_org_users --demo-password "${DEMO_PASSWORD:-Demo@2026}"
 $PY manage.py generate_scale_data --scale "$SCALE"
 $PY manage.py shell -c "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')" 2>/dev/null || true
+# BENCH_ONLY=generate: the data only (other sessions then measure on it).
+[ "${BENCH_ONLY:-}" = generate ] && exit 0
 # BENCH_ONLY=monitoring (make bench-monitoring): only the monitoring check run; BENCH_MONITORING=0 skips it.
 # BENCH_ONLY=supervision: only the quarterly supervision (bench/supervision.py); BENCH_SUPERVISION=0 skips it.
 case "${BENCH_ONLY:-}" in monitoring|supervision) ;; *) $PY -m bench.run ;; esac

@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
+from accounts_media.filing import is_late
 from accounts_media.models import COUNTED, MediaAccount, Status
 from accounts_media.platforms import extract_platform_id
 from orgtree.models import FilerUnit
@@ -39,6 +40,13 @@ def test_generate_scale_data_smoke(db, capsys):
         for earlier, later in zip(steps, steps[1:]):
             assert earlier.status_after == later.status_before
     assert not MediaAccount.objects.filter(updated_at__gt=timezone.now()).exists()
+    # 提交日期 on every submitted account (none on drafts), 开设时间 on most, 逾期备案 from the two.
+    assert not MediaAccount.objects.exclude(status=Status.DRAFT).filter(submitted_on=None).exists()
+    assert not MediaAccount.objects.filter(status=Status.DRAFT).exclude(submitted_on=None).exists()
+    assert MediaAccount.objects.exclude(opened_on=None).count() > accounts // 2
+    late = MediaAccount.objects.filter(filed_late=True)
+    assert 0 < late.count() < accounts // 2
+    assert all(is_late(a.opened_on, a.submitted_on) for a in late[:50])
     # Counters agree with the rows, and the data is reproducible and not generated twice.
     filer = FilerUnit.objects.filter(account_total__gt=1).first()
     assert filer.media_count == filer.media_accounts.filter(status__in=COUNTED).count()

@@ -12,6 +12,8 @@ listeners (a valid certificate and an expired one, both from a throwaway CA made
   CONNECT host:port     as a proxy, tunnels to the valid-certificate listener
   absolute-form GETs    as a proxy, served from the pages registered under the full URL
   anything containing "missing" → 404; any other path unregistered → 200 (`default_body`)
+  --bench: /bench<n>.gov.cn/… the bench's website pages (bench_pages.py); other paths the
+           account pages (a post of yesterday; one in ACCOUNT_ERROR_EVERY with a dictionary error)
 
 Tests register pages with `server.page(path, body, status=200)`; a path may carry its query.
 """
@@ -23,6 +25,7 @@ import ssl
 import tempfile
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -30,6 +33,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from tests.monitoring import bench_pages
 
 
 def _name(common: str) -> x509.Name:
@@ -128,6 +133,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, b'{"data": {"list": {"vlist": [{"created": %d}]}}}' % (int(time.time()) - 86400))
         if "missing" in path:
             return self._send(404, b"<html>404</html>")
+        if fixture.bench and plain.startswith("/bench"):   # the bench's websites (tests/monitoring/bench_pages.py)
+            page = fixture.bench_pages.get(plain)
+            return self._send(200, page) if page is not None else self._send(404, b"<html>404</html>")
+        if fixture.bench and zlib.crc32(plain.encode()) % bench_pages.ACCOUNT_ERROR_EVERY == 0:
+            return self._send(200, fixture.bench_error_body)   # an account page with a dictionary error
         return self._send(200, fixture.default_body)
 
     do_HEAD = do_GET
@@ -246,9 +256,8 @@ def main():
     server = FixtureServer()
     if args.bench:
         server.bench = True
-        yesterday = int(time.time()) - 86400
-        server.default_body = ('<html><body><script>{"publish_time":%d}</script>'
-                               '<footer>京ICP备00000001号 京公网安备11000002000001号</footer></body></html>' % yesterday).encode()
+        server.bench_pages = bench_pages.Pages()
+        server.default_body, server.bench_error_body = bench_pages.account_pages(int(time.time()) - 86400)
     print(json.dumps({"http": server.http, "https": server.https, "expired": server.expired,
                       "ca": str(server.certs["ca"])}), flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
