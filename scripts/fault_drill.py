@@ -217,7 +217,9 @@ class Drill:
     def load(self, worker: int):
         """Logins (a session row and a journal row each, written through the app) on both servers; a
         connection refused goes to the other server, as the balancer does (proxy_next_upstream)."""
-        users = ["110000", "110108", "120000", "120101"]
+        # Logins of their own per load thread: with MAX_CONCURRENT_SESSIONS (2) per login, two threads
+        # on one login would end each other's sessions between the login and its page.
+        users = [("110108", "110105"), ("120000", "120101"), ("130100", "130102")][worker % 3]
         n = 0
         while not self.stop_load.is_set():
             if self.paused.is_set():
@@ -228,7 +230,7 @@ class Drill:
             bases = servers[worker % len(servers):] + servers[:worker % len(servers)]
             for attempt, base in enumerate(bases):
                 try:
-                    key = self.login_once(base, users[n % len(users)])
+                    key = self.login_once(base, users[n % 2])
                     self.acknowledged.append(key)
                     self.last_ok = time.monotonic()
                     self.ok_times.append(self.last_ok)
@@ -293,7 +295,12 @@ class Drill:
         shown = {k: v for k, v in shown.items() if any(
             s in k for s in ("5xx", "redis_up", "replication", "queue", "jobs", "is_primary", "standbys",
                              "database_up", "backup"))}
+        # The 5xx rate during the fault, from the servers' request counters (per status class).
+        answered = {status: sum(high - low for k, (low, high) in seen.items() if f"status={status}" in k)
+                    for status in ("2xx", "3xx", "4xx", "5xx")}
+        rate = answered["5xx"] / max(sum(answered.values()), 1)
         result = {"fault": title, "client_errors": len(self.errors) - before_errors,
+                  "answers_5xx": int(answered["5xx"]), "rate_5xx": round(rate, 4),
                   "write_outage_seconds": round(outage, 1), "acknowledged_writes": len(self.acknowledged),
                   "acknowledged_during": len(self.acknowledged) - acknowledged_before, "acknowledged_lost": lost,
                   **detail, "metrics_low_high": shown,
@@ -313,12 +320,16 @@ class Drill:
         raise RuntimeError("no primary")
 
     def lost_writes(self):
+        """Acknowledged logins whose row is missing on the (new) primary. The login's `UserSession`
+        row is checked, not `django_session`: the concurrent-session limit (MAX_CONCURRENT_SESSIONS)
+        deletes an older login's session row by design, the UserSession row stays (ended)."""
         keys = list(self.acknowledged)
         if not keys:
             return 0
         values = ",".join(f"('{k}')" for k in keys if re.fullmatch(r"\w+", k))
         missing = psql(self.primary_port(), f"SELECT count(*) FROM (VALUES {values}) AS v(k) WHERE NOT EXISTS "
-                                            "(SELECT 1 FROM django_session s WHERE s.session_key = v.k)", "govmedia")
+                                            "(SELECT 1 FROM accounts_usersession s WHERE s.session_key = v.k)",
+                       "govmedia")
         return int(missing)
 
     # --- faults -------------------------------------------------------------------------------------
@@ -333,8 +344,26 @@ class Drill:
         # No standby is left to be synchronous with: commits must not wait for one.
         psql(self.ports["pg2"], "ALTER SYSTEM SET synchronous_standby_names = ''")
         psql(self.ports["pg2"], "SELECT pg_reload_conf()")
-        # The old primary stays down (fenced); it comes back only rebuilt as a standby (deploy.md).
+        # The old primary stays down (fenced); it comes back only rebuilt as a standby (next step).
         return {}
+
+    def rebuild_standby(self):
+        """deploy.md 【主备切换】, last step: the lost primary's data is discarded (it may hold WAL the
+        standby never received) and db1 is rebuilt as the standby of db2, synchronous again."""
+        shutil.rmtree(self.home / "primary")
+        as_postgres(PGBIN / "pg_basebackup", "-d", f"host=127.0.0.1 port={self.ports['pg2']} user=postgres "
+                    "application_name=standby1", "-D", self.home / "primary", "-R", "-X", "stream", "-c", "fast")
+        with open(self.home / "primary" / "postgresql.auto.conf", "a") as handle:
+            handle.write(f"port = {self.ports['pg1']}\nsynchronous_standby_names = ''\n")
+        self.pg_start("primary")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and psql(self.ports["pg2"], "SELECT count(*) FROM pg_stat_replication "
+                                                   "WHERE application_name = 'standby1' AND state = 'streaming'") != "1":
+            time.sleep(0.5)
+        psql(self.ports["pg2"], "ALTER SYSTEM SET synchronous_standby_names = 'standby1'")
+        psql(self.ports["pg2"], "SELECT pg_reload_conf()")
+        return {"sync_state": psql(self.ports["pg2"], "SELECT sync_state FROM pg_stat_replication "
+                                                      "WHERE application_name = 'standby1'")}
 
     def kill_redis_master(self):
         self.processes["redis-master"].kill()
@@ -448,8 +477,11 @@ class Drill:
         time.sleep(1)
         self.paused.clear()
         time.sleep(5)
-        psql(primary, "SELECT pg_switch_wal()")  # the WAL after the target reaches the archive now
-        time.sleep(3)
+        # The WAL after the target reaches the archive now: wait for the archiver to copy the segment.
+        segment = psql(primary, "SELECT pg_walfile_name(pg_switch_wal())")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (self.archive / segment).exists():
+            time.sleep(0.5)
         data = self.home / "pitr"
         shutil.copytree(self.home / "basebackup", data, symlinks=True)
         subprocess.run(["chown", "-R", "postgres:postgres", str(data)], check=True)
@@ -480,6 +512,7 @@ class Drill:
                 w in k for w in ("replication", "is_primary", "redis_up", "database_up", "queue_ready", "5xx"))}
             log(f"metrics before the faults: {json.dumps(self.baseline, ensure_ascii=False)}")
             self.fault("PostgreSQL primary killed → standby promoted", self.kill_primary, settle=10)
+            self.fault("lost primary rebuilt as the new standby (synchronous again)", self.rebuild_standby, settle=3)
             self.fault("Redis master killed → Sentinel fails over", self.kill_redis_master, settle=12)
             self.fault("job worker SIGKILLed mid-export", self.kill_worker, settle=3)
             self.fault("app server reloaded (HUP) and the other restarted", self.restart_app, settle=5)
