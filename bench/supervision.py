@@ -182,7 +182,7 @@ def write_doc():
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    lines = [BEGIN, "", f"Run {datetime.now():%Y-%m-%d %H:%M} on {machine}, PostgreSQL {pg}; medians of {RUNS} runs "
+    lines = [BEGIN, "", f"Run {datetime.now():%Y-%m-%d %H:%M} (server local time) on {machine}, PostgreSQL {pg}; medians of {RUNS} runs "
              f"(`python -m bench.supervision`). Load average (1/5/15 min) at the start {LOAD_AT_START}, at the end "
              f"{load}: the machine was shared, so times are upper bounds; the query counts do not depend on it.", "",
              "| measure | result | target | pass | detail |", "| --- | --- | --- | --- | --- |"]

@@ -60,15 +60,41 @@ def _supervisor(row) -> str:
     return row.supervisor_name
 
 
+def sheet_url_prefix() -> str:
+    """The address of any sheet is this prefix, its id and a slash: one reverse() per page, not one per row."""
+    return reverse("checks:sheet", args=[0])[:-2]
+
+
+def prepare_sheets(rows, request) -> None:
+    """Once per page (and per export batch): today's date and the sheets' address, kept on the rows
+    for the columns, the row class and the actions."""
+    today, prefix = timezone.localdate(), sheet_url_prefix()
+    for row in rows:
+        row.list_overdue = row.is_overdue(today)
+        row.list_overdue_days = (today - row.due_date).days if row.list_overdue else None
+        row.list_url = f"{prefix}{row.pk}/"
+
+
+def _overdue(row) -> bool:
+    if not hasattr(row, "list_overdue"):
+        prepare_sheets([row], None)
+    return row.list_overdue
+
+
 def _overdue_days(row) -> str:
-    today = timezone.localdate()
-    return str((today - row.due_date).days) if row.is_overdue(today) else ""
+    return str(row.list_overdue_days) if _overdue(row) else ""
 
 
 def _status_html(row):
-    if row.is_overdue(timezone.localdate()):
+    if _overdue(row):
         return format_html('{} <span class="badge text-bg-danger">已逾期</span>', row.get_status_display())
     return row.get_status_display()
+
+
+def _sheet_action(row, request):
+    _overdue(row)
+    return format_html('<a class="btn btn-link btn-sm p-0" href="{}">{}</a>', row.list_url,
+                       "审核" if row.status == S.SUBMITTED else "查看")
 
 
 def _done(value_of):
@@ -82,10 +108,9 @@ SHEET_LIST = register(ListSpec(
     export_filename="检查结果信息表报送情况.xlsx",
     export_sheet="报送情况",
     querysets=sheet_querysets,
-    row_class=lambda row: "table-warning" if row.is_overdue(timezone.localdate()) else "",
-    actions=lambda row, request: format_html('<a class="btn btn-link btn-sm p-0" href="{}">{}</a>',
-                                             reverse("checks:sheet", args=[row.pk]),
-                                             "审核" if row.status == S.SUBMITTED else "查看"),
+    prepare_page=prepare_sheets,
+    row_class=lambda row: "table-warning" if _overdue(row) else "",
+    actions=_sheet_action,
     columns=[
         Column("name", "单位名称", lambda r: r.unit_name, sort="unit_name", choosable=False),
         Column("kind", "单位类别", lambda r: "填报单位" if r.is_filer_sheet else "组织单位"),

@@ -95,8 +95,8 @@ def quarter(request, year, quarter):
     from jobs.exports import export_requested
     from orgtree.selectors import ancestors_of
 
-    from .check_lists import SHEET_LIST
-    from .check_overview import headline, rounds_of, unit_rows
+    from .check_lists import SHEET_LIST, sheet_url_prefix
+    from .check_overview import children_html, headline, rounds_of, unit_rows
 
     unit, today = _viewed_unit(request), timezone.localdate()
     request.GET = request.GET.copy()
@@ -117,6 +117,7 @@ def quarter(request, year, quarter):
     return render_list(request, SHEET_LIST, listed, "reports/checks/quarter.html", {
         "year": year, "quarter": quarter, "unit": unit, "unit_rows": rows, "total": total, "rounds": rounds,
         "trail": trail, "own": own, "today": today, "drilled": scoped,
+        "children_html": children_html(rows, sheet_url_prefix()),
         "late_accounts": late_accounts, "late_count": late_count,
         "overdue_query": f"year={year}&quarter={quarter}&overdue=1" + (f"&unit={unit.code}" if scoped else ""),
     }, unfiltered_count=None if scoped else total.due)
