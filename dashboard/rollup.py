@@ -13,8 +13,8 @@ A daily scheduled job (`rebuild`, jobs/schedule.py "dashboard_rollup") writes, i
 
 A page then reads its own scope's rows (one equality lookup per table) plus the journal entries
 written since `as_of` in its scope (the journal_scope partial index: `scope_path LIKE 'p%' AND
-scope_path <> ''`; for GB journal_recent). Each account named there counts as it is now instead of
-as AccountState saw it (two lookups by primary key), so the figures are those of the tables
+scope_path <> ''`; for GB journal_recent), grouped. Each account named there counts as it is now
+instead of as AccountState saw it (two grouped queries over those accounts, a semi-join), so the figures are those of the tables
 themselves: an account changed between `as_of` and the snapshot is in both, and cancels out.
 MARGIN bounds how long a change may stay uncommitted after its journal entry is stamped.
 
@@ -28,7 +28,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Length, Replace, TruncMonth
 from django.utils import timezone
 
@@ -123,40 +123,47 @@ def usable_run() -> RollupRun | None:
 
 
 def recent_entries(user, since: datetime):
-    """The viewer's media-account entries from `since` on: (subject id, action, before, after, scope path, month)."""
-    return (_scoped(_journal().filter(at__gte=since), user.org_unit).annotate(m=TruncMonth("at", tzinfo=_tz()))
-            .values_list("subject_id", "action", "status_before", "status_after", "scope_path", "m"))
+    """The viewer's media-account journal entries from `since` on (journal_scope / journal_recent)."""
+    return _scoped(_journal().filter(at__gte=since), user.org_unit)
 
 
 def journal_since(user, since: datetime) -> list[tuple]:
-    return [(sid, action, before, after, path, m.date()) for sid, action, before, after, path, m in recent_entries(user, since)]
+    """Those entries grouped: (action, before label, after label, has a path, Beijing month, count) — one query."""
+    has_path = ExpressionWrapper(~Q(scope_path=""), output_field=BooleanField())
+    return [(action, before, after, path, m.date(), n) for action, before, after, path, m, n in
+            recent_entries(user, since).annotate(m=TruncMonth("at", tzinfo=_tz()), has_path=has_path)
+            .values_list("action", "status_before", "status_after", "has_path", "m").annotate(n=Count("id")).order_by()]
 
 
 def rollup_accounts(run: RollupRun, user, recent: list[tuple]) -> list[tuple[str, str, int, date, int]]:
-    """The scope's rollup rows, with each account named in `recent` counted as it is now instead
-    of as the rollup saw it (months before run.clamp summed into clamp, as in the rollup)."""
+    """The scope's rollup rows, with each account named by an entry since the rollup (`recent`
+    not empty) counted as it is now instead of as the rollup saw it: two grouped queries over the
+    accounts the same entries name (a semi-join, whatever their number); months before
+    run.clamp summed into clamp, as in the rollup."""
     unit = user.org_unit
     totals: dict[tuple, int] = defaultdict(int)
     for account_type, status, level, month, n in (AccountRollup.objects.filter(scope_path=scope_key(unit))
                                                   .values_list("account_type", "status", "level", "month", "count")):
         totals[(account_type, status, level, month)] += n
-    ids = sorted({entry[0] for entry in recent})
-    if ids:
-        for account_type, status, path, m in (_counted(user).filter(pk__in=ids)
-                                              .annotate(m=TruncMonth("created_at", tzinfo=_tz()))
-                                              .values_list("account_type", "status", "org_path", "m").order_by()):
-            totals[(account_type, status, level_of(path), max(m.date(), run.clamp))] += 1
-        before = AccountState.objects.filter(account_id__in=ids)
+    if recent:
+        named = recent_entries(user, run.as_of).values("subject_id")
+        for account_type, status, path, m, n in (_counted(user).filter(pk__in=named)
+                                                 .annotate(m=TruncMonth("created_at", tzinfo=_tz()))
+                                                 .values_list("account_type", "status", "org_path", "m")
+                                                 .annotate(n=Count("id")).order_by()):
+            totals[(account_type, status, level_of(path), max(m.date(), run.clamp))] += n
+        before = AccountState.objects.filter(account_id__in=named)
         if not unit.is_root:
             before = before.filter(org_path__startswith=unit.path)
-        for account_type, status, path, month in before.values_list("account_type", "status", "org_path", "month"):
-            totals[(account_type, status, level_of(path), month)] -= 1
+        for account_type, status, path, month, n in (before.values_list("account_type", "status", "org_path", "month")
+                                                     .annotate(n=Count("account_id")).order_by()):
+            totals[(account_type, status, level_of(path), month)] -= n
     return [(*key, n) for key, n in totals.items() if n]
 
 
 def rollup_journal(user, recent: list[tuple]) -> tuple[dict, dict]:
     """({month: 同意关停}, {(month, before, after): status changes}) of the scope: the rollup's
-    months plus the entries since (`recent`)."""
+    months plus the entries since (`recent`, grouped)."""
     closures: dict[date, int] = defaultdict(int)
     moves: dict[tuple, int] = defaultdict(int)
     for kind, month, before, after, n in (JournalRollup.objects.filter(scope_path=scope_key(user.org_unit))
@@ -165,11 +172,11 @@ def rollup_journal(user, recent: list[tuple]) -> tuple[dict, dict]:
             closures[month] += n
         else:
             moves[(month, before, after)] += n
-    for _, action, before, after, path, month in recent:
+    for action, before, after, has_path, month, n in recent:
         if action == CLOSE:
-            closures[month] += 1
-        if before != after and path:
-            moves[(month, before, after)] += 1
+            closures[month] += n
+        if before != after and has_path:
+            moves[(month, before, after)] += n
     return dict(closures), dict(moves)
 
 
