@@ -248,9 +248,12 @@ class Drill:
         import requests
 
         try:
-            text = requests.get(f"{base or self.urls()[0]}/metrics", timeout=10).text
-        except Exception:  # noqa: BLE001
+            response = requests.get(f"{base or self.urls()[0]}/metrics", timeout=30)
+        except Exception:  # noqa: BLE001 - a scrape failing during a fault: no sample
             return {}
+        if response.status_code != 200:
+            return {}
+        text = response.text
         wanted = {}
         for name, labels, value in re.findall(r"^(govmedia_\w+?)(\{[^}]*\})? (\S+)$", text, re.M):
             if name in {"govmedia_requests_total"}:
@@ -260,14 +263,21 @@ class Drill:
                 wanted[f"{name}{labels or ''}"] = float(value)
         return wanted
 
+    def sample_once(self, into: dict, first=False):
+        for server, base in zip("ab", self.urls(all_servers=True)):
+            figures = self.metrics(base)
+            if first and figures:  # a status class not answered yet counts 0 (the counter is created later)
+                for status in ("2xx", "3xx", "4xx", "5xx"):
+                    figures.setdefault(f"govmedia_requests_total{{status={status}}}", 0.0)
+            for name, value in figures.items():
+                name = f"{name}@{server}" if "requests_total" in name else name  # per server: its own count
+                low, high = into.get(name, (value, value))
+                into[name] = (min(low, value), max(high, value))
+
     def sample(self, into: dict, stop: threading.Event):
         """/metrics every second during a fault: the lowest and highest value of each figure."""
         while not stop.is_set():
-            for server, base in zip("ab", self.urls(all_servers=True)):
-                for name, value in self.metrics(base).items():
-                    name = f"{name}@{server}" if "requests_total" in name else name  # per server: its own count
-                    low, high = into.get(name, (value, value))
-                    into[name] = (min(low, value), max(high, value))
+            self.sample_once(into)
             stop.wait(1)
 
     def fault(self, title, inject, settle=20):
@@ -275,6 +285,7 @@ class Drill:
         before_errors = len(self.errors)
         acknowledged_before = len(self.acknowledged)
         seen, stop = {}, threading.Event()
+        self.sample_once(seen, first=True)  # the figures just before the fault
         sampler = threading.Thread(target=self.sample, args=(seen, stop), daemon=True)
         sampler.start()
         started = time.monotonic()
@@ -508,7 +519,12 @@ class Drill:
             for thread in threads:
                 thread.start()
             time.sleep(10)
-            self.baseline = {k: v for k, v in self.metrics().items() if any(
+            for _ in range(5):  # the first scrape of a fresh server may be slow on a busy machine
+                figures = self.metrics()
+                if figures:
+                    break
+                time.sleep(2)
+            self.baseline = {k: v for k, v in figures.items() if any(
                 w in k for w in ("replication", "is_primary", "redis_up", "database_up", "queue_ready", "5xx"))}
             log(f"metrics before the faults: {json.dumps(self.baseline, ensure_ascii=False)}")
             self.fault("PostgreSQL primary killed → standby promoted", self.kill_primary, settle=10)
