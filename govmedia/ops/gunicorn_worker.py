@@ -16,7 +16,7 @@ This worker, once it stops:
 - drains: serves what arrives on the connections it holds until none is held, or for at most
   GUNICORN_DRAIN_SECONDS (idle connections are closed then: a client that stays silent that long
   after a response is idle, and the balancer's retry covers the residual race of HTTP keep-alive).
-Loaded by gunicorn.conf.py (`worker_class`); decision records 0057 and 0060.
+Loaded by gunicorn.conf.py (`worker_class`); decision records 0057 and 0061.
 """
 import os
 import selectors

@@ -1,5 +1,5 @@
 """Issue 32: a worker recycled after max_requests (and a graceful reload, kill -HUP) drops no
-request sent on a kept-alive connection (govmedia/ops/gunicorn_worker.py, decision 0060): 50
+request sent on a kept-alive connection (govmedia/ops/gunicorn_worker.py, decision 0061): 50
 connections, each sending its next request as soon as the last is answered, ~15 recycles."""
 import re
 import signal
