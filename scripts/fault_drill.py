@@ -248,9 +248,12 @@ class Drill:
         import requests
 
         try:
-            text = requests.get(f"{base or self.urls()[0]}/metrics", timeout=10).text
-        except Exception:  # noqa: BLE001
+            response = requests.get(f"{base or self.urls()[0]}/metrics", timeout=30)
+        except Exception:  # noqa: BLE001 - a scrape failing during a fault: no sample
             return {}
+        if response.status_code != 200:
+            return {}
+        text = response.text
         wanted = {}
         for name, labels, value in re.findall(r"^(govmedia_\w+?)(\{[^}]*\})? (\S+)$", text, re.M):
             if name in {"govmedia_requests_total"}:
@@ -260,14 +263,21 @@ class Drill:
                 wanted[f"{name}{labels or ''}"] = float(value)
         return wanted
 
+    def sample_once(self, into: dict, first=False):
+        for server, base in zip("ab", self.urls(all_servers=True)):
+            figures = self.metrics(base)
+            if first and figures:  # a status class not answered yet counts 0 (the counter is created later)
+                for status in ("2xx", "3xx", "4xx", "5xx"):
+                    figures.setdefault(f"govmedia_requests_total{{status={status}}}", 0.0)
+            for name, value in figures.items():
+                name = f"{name}@{server}" if "requests_total" in name else name  # per server: its own count
+                low, high = into.get(name, (value, value))
+                into[name] = (min(low, value), max(high, value))
+
     def sample(self, into: dict, stop: threading.Event):
         """/metrics every second during a fault: the lowest and highest value of each figure."""
         while not stop.is_set():
-            for server, base in zip("ab", self.urls(all_servers=True)):
-                for name, value in self.metrics(base).items():
-                    name = f"{name}@{server}" if "requests_total" in name else name  # per server: its own count
-                    low, high = into.get(name, (value, value))
-                    into[name] = (min(low, value), max(high, value))
+            self.sample_once(into)
             stop.wait(1)
 
     def fault(self, title, inject, settle=20):
@@ -275,6 +285,7 @@ class Drill:
         before_errors = len(self.errors)
         acknowledged_before = len(self.acknowledged)
         seen, stop = {}, threading.Event()
+        self.sample_once(seen, first=True)  # the figures just before the fault
         sampler = threading.Thread(target=self.sample, args=(seen, stop), daemon=True)
         sampler.start()
         started = time.monotonic()
@@ -441,7 +452,7 @@ class Drill:
         archive = self.home / "under-load.tar"
         self.manage("backup", "-o", str(archive))
         port = self.ports["pg3"]
-        self.initdb("restored", port)
+        self.initdb("restored", port, ["archive_mode = off"])  # never into the primary's WAL archive
         self.pg_start("restored")
         psql(port, "CREATE DATABASE govmedia")
         env = {**self.app_env("manage"), "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/govmedia"}
@@ -482,6 +493,9 @@ class Drill:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not (self.archive / segment).exists():
             time.sleep(0.5)
+        archiver = psql(primary, "SELECT archived_count || ' archived, ' || failed_count || ' failed, last failed ' || "
+                                 "coalesce(last_failed_wal, '-') FROM pg_stat_archiver")
+        log(f"    WAL {segment} archived: {(self.archive / segment).exists()} ({archiver})")
         data = self.home / "pitr"
         shutil.copytree(self.home / "basebackup", data, symlinks=True)
         subprocess.run(["chown", "-R", "postgres:postgres", str(data)], check=True)
@@ -492,11 +506,17 @@ class Drill:
                          f"restore_command = 'cp {self.archive}/%f %p'\nrecovery_target_time = '{target}'\n"
                          "recovery_target_action = 'promote'\nsynchronous_standby_names = ''\n")
         (data / "recovery.signal").touch()
-        self.pg_start("pitr")
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and psql(self.ports["pg4"], "SELECT pg_is_in_recovery()") == "t":
-            time.sleep(0.5)
-        restored = self.figures(self.ports["pg4"])
+        try:
+            self.pg_start("pitr")
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and psql(self.ports["pg4"], "SELECT pg_is_in_recovery()") == "t":
+                time.sleep(0.5)
+            restored = self.figures(self.ports["pg4"])
+        except (subprocess.CalledProcessError, OSError) as exc:
+            tail = (self.home / "pitr.log").read_text(errors="replace").splitlines()[-12:]
+            log("    the point-in-time restore failed; its log:\n      " + "\n      ".join(tail))
+            return {"recovery_target_time": target, "restored_equal": False, "error": str(exc)[:300],
+                    "archiver": archiver, "pitr_log": tail}
         return {"recovery_target_time": target, "restored_equal": restored == at_target,
                 "journal_at_target": at_target["journal_checksum"],
                 "sessions_at_target": at_target["table_counts"].get("django_session")}
@@ -508,7 +528,12 @@ class Drill:
             for thread in threads:
                 thread.start()
             time.sleep(10)
-            self.baseline = {k: v for k, v in self.metrics().items() if any(
+            for _ in range(5):  # the first scrape of a fresh server may be slow on a busy machine
+                figures = self.metrics()
+                if figures:
+                    break
+                time.sleep(2)
+            self.baseline = {k: v for k, v in figures.items() if any(
                 w in k for w in ("replication", "is_primary", "redis_up", "database_up", "queue_ready", "5xx"))}
             log(f"metrics before the faults: {json.dumps(self.baseline, ensure_ascii=False)}")
             self.fault("PostgreSQL primary killed → standby promoted", self.kill_primary, settle=10)
@@ -531,7 +556,10 @@ class Drill:
             out.write_text(json.dumps(summary, ensure_ascii=False, indent=2))
             log(f"done in {summary['minutes']} min; {summary['acknowledged_writes_total']} acknowledged writes, "
                 f"{summary['acknowledged_writes_lost']} lost; figures in {out}")
-            return 0 if summary["acknowledged_writes_lost"] == 0 else 1
+            green = summary["acknowledged_writes_lost"] == 0 and all(
+                r.get("restored_equal", True) for r in self.results)
+            log("GREEN" if green else "NOT GREEN: acknowledged writes lost or a restore not equal")
+            return 0 if green else 1
         finally:
             self.stop_load.set()
             for process in self.processes.values():

@@ -16,7 +16,7 @@ This worker, once it stops:
 - drains: serves what arrives on the connections it holds until none is held, or for at most
   GUNICORN_DRAIN_SECONDS (idle connections are closed then: a client that stays silent that long
   after a response is idle, and the balancer's retry covers the residual race of HTTP keep-alive).
-Loaded by gunicorn.conf.py (`worker_class`); decision records 0057 and 0060.
+Loaded by gunicorn.conf.py (`worker_class`); decision records 0057 and 0061.
 """
 import os
 import selectors
@@ -31,6 +31,20 @@ DRAIN_SECONDS = float(os.environ.get("GUNICORN_DRAIN_SECONDS", "10"))  # at most
 
 class DrainingThreadWorker(ThreadWorker):
     _swept = False  # set once the drain has closed what it held: nothing is kept after it
+    # Requests submitted whose finish_request has not yet run. A future is `done()` just *before*
+    # its callback hands the connection back: counting the futures would let the drain end in
+    # between and close a connection that was promised keep-alive.
+    _in_flight = 0
+
+    def enqueue_req(self, conn):
+        with self._lock:
+            self._in_flight += 1
+        try:
+            super().enqueue_req(conn)
+        except BaseException:
+            with self._lock:
+                self._in_flight -= 1
+            raise
 
     def run(self):
         for sock in self.sockets:
@@ -62,6 +76,13 @@ class DrainingThreadWorker(ThreadWorker):
         """Called on the request's thread when its response is sent. gunicorn closes the connection
         when the worker is no longer alive, even though the response promised keep-alive; here it is
         kept (for the drain to answer its next request) until the drain's final sweep."""
+        try:
+            self._finish(fs)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _finish(self, fs):
         if fs.cancelled():
             self.nr_conns -= 1
             fs.conn.close()
@@ -101,14 +122,17 @@ class DrainingThreadWorker(ThreadWorker):
                 self.futures.remove(fut)
             with self._lock:
                 held = bool(self.poller.get_map()) or bool(self._keep)
+                in_flight = self._in_flight
             now = time.monotonic()
-            if self.futures:  # a request in flight: its connection may come back promised
+            if in_flight:  # a request in flight: its connection may come back promised
                 if now > hard_deadline:
                     break
             elif not held or now > idle_deadline:
                 break
             self.notify()
         with self._lock:
+            if self._in_flight:  # past the deadline: what finishes now is closed (already Connection: close)
+                self.log.warning("worker stops with %s request(s) still running", self._in_flight)
             self._swept = True
             self._keep.clear()
             # Every connection still registered: kept ones, and accepted ones that sent nothing.

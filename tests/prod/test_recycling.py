@@ -1,6 +1,6 @@
 """Issue 32: a worker recycled after max_requests (and a graceful reload, kill -HUP) drops no
-request sent on a kept-alive connection (govmedia/ops/gunicorn_worker.py, decision 0060): 50
-connections, each sending its next request as soon as the last is answered, ~40 recycles."""
+request sent on a kept-alive connection (govmedia/ops/gunicorn_worker.py, decision 0061): 50
+connections, each sending its next request as soon as the last is answered, ~15 recycles."""
 import re
 import signal
 import subprocess
@@ -75,8 +75,9 @@ def test_no_request_is_dropped_while_workers_recycle_and_reload(recycling_server
     # of another thread finished just after the recycling one): dozens of the 1000 requests fail.
     assert errors == [], (len(errors), errors[:5])
     assert answered.count(200) == len(answered) == CLIENTS * REQUESTS_EACH
-    # 1000 requests, 25 per worker life: ~40 recycles (fewer counted when a HUP'd worker goes early).
-    assert text.count("Autorestarting worker") >= 20, (text.count("Autorestarting worker"), text.count("GET / 200"))
+    # A worker life is 25 requests plus one more answer (Connection: close) on each connection the
+    # stopping worker holds (up to ~25 of the 50): ~15 recycles in 1000 requests.
+    assert text.count("Autorestarting worker") >= 10, (text.count("Autorestarting worker"), text.count("GET / 200"))
     # /metrics sums every worker's figures, recycled ones included (prometheus-client multiprocess mode).
     scrape = requests.get(f"{url}/metrics", timeout=30).text
     served = re.search(r'^govmedia_requests_total\{method="GET",status="2xx",view="accounts:login"\} (\S+)$', scrape, re.M)
