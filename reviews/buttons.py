@@ -6,9 +6,11 @@ Every POST button carries the version of the object the page showed, so a second
 stale tab is told the request was already handled (AlreadyHandled), never "no permission".
 """
 from typing import Callable, Iterable
+from urllib.parse import urlsplit
 
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -28,6 +30,15 @@ def _confirm(transition: Transition, obj) -> str:
     return transition.confirm.replace("{name}", str(getattr(obj, "name", "")))
 
 
+def _checks_first(url: str) -> bool:
+    """Whether the view behind `url` answers a preflight (govmedia/common/preflight.py): its form
+    is then checked by the server before the confirmation is asked."""
+    try:
+        return getattr(resolve(urlsplit(url).path).func, "preflight", False)
+    except Resolver404:
+        return False
+
+
 def button(request, transition: Transition, obj, url: str, link_style: bool = False) -> SafeString:
     css = "btn btn-link btn-sm p-0 me-2" if link_style else f"btn {transition.button}"
     text = transition.button_label or transition.label
@@ -36,10 +47,11 @@ def button(request, transition: Transition, obj, url: str, link_style: bool = Fa
     placeholder = "退回原因" if "退回" in transition.label else "驳回原因" if "驳回" in transition.label else "原因"
     inputs = INPUTS[transition.form if transition.form in INPUTS else ""].replace("{p}", placeholder).replace("{pk}", str(obj.pk))
     return format_html(
-        '<form method="post" action="{}" class="d-inline-flex gap-1" data-transition="{}">'
+        '<form method="post" action="{}" class="d-inline-flex gap-1" data-transition="{}"{}>'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}"><input type="hidden" name="version" value="{}">{}'
         '<button type="submit" class="{} text-nowrap"{}>{}</button></form>',
-        url, transition.name, get_token(request), obj.version, mark_safe(inputs), css,
+        url, transition.name, mark_safe(" data-preflight") if transition.confirm and _checks_first(url) else "",
+        get_token(request), obj.version, mark_safe(inputs), css,
         format_html(' data-confirm="{}"', _confirm(transition, obj)) if transition.confirm else "", text)
 
 

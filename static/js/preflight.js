@@ -1,5 +1,6 @@
-// Validation before confirmation (issue 30, govmedia/common/preflight.py). A form whose button
-// asks "确定…吗？" (data-confirm) is first sent to its own address with the header X-Preflight: 1;
+// Validation before confirmation (issue 30, govmedia/common/preflight.py). A form marked
+// data-preflight (its view is decorated with @preflight) whose button asks "确定…吗？"
+// (data-confirm) is first sent to its own address with the header X-Preflight: 1;
 // the server validates it exactly as for the real submission, saves nothing, and answers the
 // errors. Errors are shown beside their fields and no dialog appears; only a form the server
 // would accept is confirmed, then submitted for real. Loaded before app.js.
@@ -125,8 +126,10 @@
       return;
     }
     var message = confirmation(form, submitter);
-    if (!message || (form.method || "").toLowerCase() !== "post") {
-      if (message && !window.confirm(message)) event.preventDefault();
+    if (!message) return;
+    if (!form.hasAttribute("data-preflight") || (form.method || "").toLowerCase() !== "post") {
+      // A view that does not check before confirming: the browser's check of required answers.
+      if (!missingAnswers(form) && !window.confirm(message)) event.preventDefault();
       return;
     }
     event.preventDefault();
@@ -136,7 +139,8 @@
         return;
       }
       clearErrors(form);
-      // Unchecked by the server: the browser's own check of required answers decides.
+      // Unchecked by the server (no answer, or the view refused before checking): the browser's
+      // own check of required answers decides, then the real submission shows what it shows.
       var confirmed = !answer || !answer.checked ? (missingAnswers(form) || window.confirm(message)) : window.confirm(message);
       if (!confirmed) return;
       form.dataset.preflightPassed = "1";

@@ -34,6 +34,7 @@ def review(page, result, reason=""):
     page.locator("#id_reviewer_phone").fill("18812348822")
     page.once("dialog", lambda d: d.accept())  # 审核提交后，无法修改：confirmed
     page.get_by_role("button", name="确定").click()
+    page.wait_for_url("**/media/?*tab=pending*")  # checked by the server, confirmed, applied
 
 
 def open_pending(page, name):

@@ -95,7 +95,7 @@ def test_apply_review_job_and_operator_change(page, monkeypatch):
     page.locator("#id_col_urls_0").fill("bjhd gov cn/gk")
     page.on("dialog", lambda dialog: dialog.accept())  # 提交 asks for a confirmation (issue 30)
     page.get_by_role("button", name="提交").click()
-    assert page.get_by_text("不是正确的网址").is_visible()
+    page.get_by_text("不是正确的网址").wait_for()  # checked before the confirmation, shown in place
     page.locator("#id_col_urls_0").fill("https://www.bjhd.gov.cn/gk")
     page.get_by_role("button", name="提交").click()
     assert page.get_by_test_id("operator-status").inner_text().startswith("修改未审核")
@@ -107,6 +107,7 @@ def test_apply_review_job_and_operator_change(page, monkeypatch):
     assert "机构概况" in page.get_by_test_id("site-changes").inner_text()
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="办结修改审核通过").click()
+    page.wait_for_url("**/websites/review/")
     site = Website.objects.get()
     assert site.filing == "done" and site.columns["概况信息"]["names"] == "机构概况"
     assert timedelta(0) <= site.final_approved_at - TODAY_10AM < timedelta(seconds=1)
