@@ -181,7 +181,7 @@ def doc_rows(f: dict) -> list[str]:
         + f"; all checks {f['cost_total_ms'].get('account', 0):.2f} ms |",
         f"| content checks' failures in the run (websites; the fixture plants each problem on one site in 20) | {found}; "
         f"accounts: dictionary {f['failures']['accounts'].get('expression', 0):,} "
-        f"(planted on one account page in {ACCOUNT_ERROR_EVERY}; {f['dictionary_rules']} rules) |",
+        f"(planted on about one account page in {ACCOUNT_ERROR_EVERY}, by a hash of its address; {f['dictionary_rules']} rules) |",
     ]
 
 
