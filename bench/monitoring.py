@@ -16,7 +16,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -250,7 +250,7 @@ def write_doc(f: dict) -> None:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
     machine = f"{platform.node()} ({os.cpu_count()} CPUs, Python {platform.python_version()}, PostgreSQL {pg})"
-    lines = [BEGIN, "", f"Run {datetime.now():%Y-%m-%d %H:%M} on {machine}; load average "
+    lines = [BEGIN, "", f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine}; load average "
              f"{f['load_before'][0]:.1f} before, {f['load_after'][0]:.1f} after (other work on the machine counts).", "",
              "| what | figure |", "| --- | --- |",
              f"| objects checked | {f['objects']:,} ({f['sites']:,} websites: homepage, certificate, 备案标识, the content checks, 3 栏目 each, 12 on one in 10; "

@@ -60,7 +60,7 @@ class _Timers:
         return timed
 
 
-def check_costs(fetcher_class, sites: int = 500, accounts: int = 1000) -> dict:
+def check_costs(fetcher_class, sites: int = 300, accounts: int = 600) -> dict:
     from django.utils import timezone
 
     from monitoring import checks, runner, site_content
