@@ -16,7 +16,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -250,10 +250,10 @@ def write_doc(f: dict) -> None:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
     machine = f"{platform.node()} ({os.cpu_count()} CPUs, Python {platform.python_version()}, PostgreSQL {pg})"
-    lines = [BEGIN, "", f"Run {datetime.now():%Y-%m-%d %H:%M} on {machine}; load average "
+    lines = [BEGIN, "", f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine}; load average "
              f"{f['load_before'][0]:.1f} before, {f['load_after'][0]:.1f} after (other work on the machine counts).", "",
              "| what | figure |", "| --- | --- |",
-             f"| objects checked | {f['objects']:,} ({f['sites']:,} websites: homepage, certificate, 备案标识, 3 栏目 links each; "
+             f"| objects checked | {f['objects']:,} ({f['sites']:,} websites: homepage, certificate, 备案标识, the content checks, 3 栏目 each, 12 on one in 10; "
              f"{f['accounts']:,} accounts on the register: the generated ones that are monitored, topped up with "
              f"{f['added_accounts']:,} 正常 accounts removed after the run; link, latest post where a reader exists) |",
              f"| wall time | {f['wall']:.0f} s ({f['rate']:.0f} objects/s) |",

@@ -1,7 +1,7 @@
 """The pages of the bench's websites (`bench<n>.gov.cn`, bench/monitoring.py), served by the fixture
 server in --bench mode: a homepage with dated 要闻 and 通知公告 lists, 栏目 list pages, a 留言 list,
 the filing's marks in the footer, and links to allowed sites, at sizes of the order of real ones
-(homepage ~40 KB, 栏目 pages ~10 KB).
+(homepage 32 KB, 栏目 list pages 9.5 KB, the 留言 list 4.5 KB).
 
 Each site plays one scenario, chosen by its number (n % 20), so that every content check of the
 inspection indicators (issue 27) has something to find and the clean sites nothing:
@@ -182,7 +182,7 @@ class Pages:
         return None
 
 
-# One account page in this many (by a hash of its path) shows a dictionary error (expression).
+# About one account page in this many (by a hash of its path and query) shows a dictionary error.
 ACCOUNT_ERROR_EVERY = 50
 
 

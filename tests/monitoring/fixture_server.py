@@ -136,7 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fixture.bench and plain.startswith("/bench"):   # the bench's websites (tests/monitoring/bench_pages.py)
             page = fixture.bench_pages.get(plain)
             return self._send(200, page) if page is not None else self._send(404, b"<html>404</html>")
-        if fixture.bench and zlib.crc32(plain.encode()) % bench_pages.ACCOUNT_ERROR_EVERY == 0:
+        if fixture.bench and zlib.crc32(path.encode()) % bench_pages.ACCOUNT_ERROR_EVERY == 0:
             return self._send(200, fixture.bench_error_body)   # an account page with a dictionary error
         return self._send(200, fixture.default_body)
 

@@ -7,7 +7,7 @@ from bench.monitoring import FIXTURE, FixtureFetcher, ensure_websites
 from bench.monitoring_costs import CONTENT_FAILS, WEBSITE_STEPS, check_costs
 from monitoring.checks import check_account, check_website
 from monitoring.indicators import load_config
-from monitoring.models import CONTENT_KINDS
+from monitoring.models import CONTENT_KINDS, Verdict
 from monitoring.site_content import column_entries
 from tests.monitoring import bench_pages
 
@@ -72,3 +72,7 @@ def test_the_cost_harness_times_every_check_and_finds_the_planted_problems(db, m
     # the 栏目 dates were read once per reachable 栏目 (the broken ones of sites 0 and 25 are not read)
     assert figures["cost_calls"]["website:column_dates"] == figures["cost_columns"] - 2
     assert figures["cost_total_ms"]["website"] >= figures["cost_ms"]["website:homepage"]
+    # the sample's verdicts were written (timed), one per planted problem
+    assert figures["verdict_ms"] > 0
+    assert Verdict.objects.filter(website__name__startswith="监测基准网站").count() == \
+        sum(len(bench_pages.expected(n)) for n in range(SITES))

@@ -255,25 +255,6 @@ def test_verdicts_prefill_the_sheet_count_in_the_circular_and_on_the_dashboard(c
     assert "网站heping-err" not in client.get(reverse("monitoring:verdicts")).content.decode()
 
 
-def test_the_bench_measures_the_content_checks(chain, indicators, monkeypatch):
-    """`make bench-monitoring` reports the indicators' checks' cost per object (bench.monitoring.content_cost),
-    here on two sites and an account against the fixture server."""
-    import bench.monitoring as bench
-
-    monkeypatch.setitem(bench.FIXTURE, "http", indicators.http)
-    monkeypatch.setitem(bench.FIXTURE, "https", indicators.https)
-    for n in range(2):
-        make_site(chain["haidian"].org_unit, f"基准{n}", f"https://bench{n}.gov.cn/", f"11010809{n:02d}",
-                  {"政府信息公开": {"names": "通知公告", "urls": f"https://bench{n}.gov.cn/tzgg/"}})
-    from tests.monitoring.test_runs import make_account
-
-    make_account(chain["shangzhuang"].filer_unit, "基准账号", "https://www.toutiao.com/c/user/1/", "A1101089001")
-    figures = bench.content_cost(sample=10)
-    assert figures["content_sample"] == 2 and figures["dictionary_rules"] >= len(__import__("monitoring.indicators").indicators.STARTER)
-    assert figures["content_site_ms"] > 0 and figures["content_account_ms"] >= 0 and figures["content_verdict_ms"] > 0
-    assert Verdict.objects.filter(website__name__startswith="基准").exists()   # the sample's verdicts were written
-
-
 def test_a_content_finding_turns_into_its_sheet_problem(client, chain, indicators):
     from reports.models import CheckSheet
 
