@@ -55,8 +55,9 @@ def page(client, url):
 
 
 def bench_lists():
-    ops, _ = User.objects.get_or_create(username="benchops", defaults={"kind": User.Kind.OPS, "is_staff": True,
-                                                                        "is_superuser": True})
+    # The 系统管理员 (三员分立): production refuses a superuser in the ops admin (govmedia/admin_site.py).
+    ops, _ = User.objects.update_or_create(username="benchops", defaults={"kind": User.Kind.OPS, "is_staff": True,
+                                                                           "is_superuser": False, "ops_role": "sysadmin"})
     admin = client_for(ops)
     from tests.factories import verify_otp
 
