@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.filters import OrgCascadeMixin
 from control.selectors import FILTER_CHOICES as CONTROL_CHOICES, filter_by_state
-from accounts.roles import Role
+from govmedia.roles import Role
 from govmedia.common import masking
 from govmedia.common.lists import Column, ListSpec, register
 from govmedia.common.search import part_of

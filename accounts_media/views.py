@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 from govmedia.common import masking
 from govmedia.common.lists import render_list
 from jobs.exports import export_requested

@@ -9,7 +9,7 @@ closure requests sit at the filer's own org unit only); an account is restored o
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 from control.guards import VERIFIED_BEFORE_APPROVAL  # proof of control (issue 28, 0058)
 from orgtree.codes import SerialExhausted, next_serial
 from reviews.engine import NEW, Context, Guard, Transition, TransitionError, Workflow

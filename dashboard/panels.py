@@ -18,7 +18,7 @@ from django.db.models.functions import Length, Replace, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import ORG_UNITS, Access, Role
+from govmedia.roles import ORG_UNITS, Access, Role
 from orgtree.models import LEVEL_LABELS
 
 from .ageing import SOURCES, ageing_days, waiting_in_scope

@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 from orgtree.models import FilerUnit, OrgUnit
 from orgtree.selectors import scope_q, units_under
 from reviews import journal

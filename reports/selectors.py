@@ -1,7 +1,7 @@
 from django.db.models import Q
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 
 from .models import CheckSheet, Notice, SpotCheckItem, SpotCheckReport
 

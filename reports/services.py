@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 from govmedia.common.storage import StorageFailure, replace_file, save_file
 from govmedia.common.uploads import UploadError, check_document
 from orgtree.models import OrgUnit

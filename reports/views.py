@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from django.urls import reverse
 
-from accounts.roles import Role
+from govmedia.roles import Role
 from accounts_media.selectors import accounts_visible_to
 from govmedia.common.uploads import UploadError, read_xlsx_upload
 from govmedia.common.lists import render_list

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 from reviews.engine import NEW, Context, Guard, Transition, TransitionError, Workflow
 
 from .models import Filing, Offline, RunStatus, Website
