@@ -1,5 +1,6 @@
 """Deployment checks of our own (`manage.py check --deploy`)."""
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.checks import Warning, register
 
 
@@ -26,7 +27,7 @@ def separation_of_duties_check(app_configs, **kwargs):
 
     if settings.DEBUG:
         return []
-    from accounts.models import User
+    User = get_user_model()
 
     try:
         superusers = list(User.objects.filter(is_superuser=True, is_active=True).values_list("username", flat=True)[:5])
