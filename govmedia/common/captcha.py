@@ -3,6 +3,7 @@ from captcha.fields import CaptchaAnswerInput, CaptchaField
 from django.conf import settings
 
 from .ratelimit import uses
+from .throttle import needs_captcha
 
 
 class _AnswerInput(CaptchaAnswerInput):
@@ -29,8 +30,6 @@ def needs_public_captcha(request, bucket: str) -> bool:
 def needs_login_captcha(request, username: str | None = None) -> bool:
     """After repeated login failures from this address or against this username
     (govmedia.common.throttle, on django-axes' rows)."""
-    from .throttle import needs_captcha
-
     return needs_captcha(request, username)
 
 

@@ -15,6 +15,8 @@ from datetime import date, datetime
 import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
+from django.http import HttpResponse
+from django.utils.encoding import escape_uri_path
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -191,9 +193,6 @@ __all__ = ["XLSX_CONTENT_TYPE", "cell_value", "local_datetime", "plain", "table_
 def xlsx_download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYPE):
     """A ready .xlsx (a template, an error file) — or another ready document — as a download with a
     Chinese file name."""
-    from django.http import HttpResponse
-    from django.utils.encoding import escape_uri_path
-
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
     return response

@@ -24,6 +24,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
+from govmedia.ops.cache import health
+from jobs.models import Job, ScheduledRun
+from notifications.models import Delivery, Notification
 
 logger = logging.getLogger("govmedia.metrics")
 
@@ -69,8 +72,6 @@ class SharedFigures:
     """Read at scrape time from the database (and this process's Redis state)."""
 
     def collect(self):
-        from govmedia.ops.cache import health
-
         started = time.perf_counter()
         try:
             _scalar("SELECT 1")
@@ -94,8 +95,6 @@ class SharedFigures:
     def _from_database(self):
         from django_tasks_db.models import DBTaskResult
 
-        from jobs.models import Job, ScheduledRun
-        from notifications.models import Delivery, Notification
 
         now = timezone.now()
         ready = DBTaskResult.objects.ready()
