@@ -25,14 +25,13 @@ from govmedia.common import gm
 
 from . import chain, journal
 from .models import JournalArchive, JournalCheck, JournalEntry
+from django.contrib.auth import get_user_model
 
 MIN_RETENTION_DAYS = 180
 ARCHIVE_PREFIX = "audit"
 
 
 def auditors():
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(kind="ops", ops_role="auditor", is_active=True)
 
 
