@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import ScheduledRun
+from .tasks import run_scheduled_entry
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +97,6 @@ schedule("audit_archive", "reviews.audit.archive_and_prune", daily_at=time(4, 40
 
 def tick(now: datetime | None = None) -> list[str]:
     """Enqueue (or run, if inline) every entry due in its current period, once across all nodes."""
-    from .tasks import run_scheduled_entry
-
     now = now or timezone.now()
     started = []
     for entry in SCHEDULE.values():
