@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from . import conf
 from .models import Delivery, Notification
+from .tasks import deliver
 
 logger = logging.getLogger("govmedia.notifications")
 CHANNELS = ("sms", "email")
@@ -135,8 +136,6 @@ def sweep(now=None) -> str:
       holding it, or the deferred retry was lost) is re-queued, and its due time moved to now so
       the next sweep leaves it alone for another lease.
     """
-    from .tasks import deliver
-
     now = now or timezone.now()
     lease = conf.get("NOTIFY_LEASE_SECONDS")
     cutoff = now - timedelta(seconds=lease)
