@@ -27,6 +27,9 @@ from .models import REJECTED
 from .selectors import accounts_visible_to
 from .tabs import current_tab, tab_counts, tabs_for
 from .workflow import REVIEWS, WORKFLOW
+from .guide import ENTRIES, REFUSED
+from .platforms import TYPE_BY_CODE
+from .workflow import change_list
 
 
 def _account(request, pk, include_removed=False):
@@ -114,9 +117,6 @@ def account_journal(request, pk):
 @require_GET
 def account_guide(request):
     """查找新媒体账号信息指南: which link to paste for each 账号类型 (linked from 添加账号)."""
-    from .guide import ENTRIES, REFUSED
-    from .platforms import TYPE_BY_CODE
-
     entries = [{"type": TYPE_BY_CODE[e.code], "entry": e} for e in ENTRIES]
     return render(request, "accounts_media/guide.html", {"entries": entries, "refused": REFUSED})
 
@@ -305,6 +305,4 @@ def _contacts_shown(request, account, what: str) -> list[dict]:
 
 
 def _pending_changes(account):
-    from .workflow import change_list
-
     return change_list(account, account.pending_changes) if account.pending_changes else []

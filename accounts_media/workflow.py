@@ -15,6 +15,10 @@ from orgtree.codes import SerialExhausted, next_serial
 from reviews.engine import NEW, Context, Guard, Transition, TransitionError, Workflow
 
 from .models import MediaAccount, Status
+from orgtree.models import FilerUnit
+from orgtree.selectors import root
+from .counts import bump_generation
+from .filing import stamp_submission
 
 S = Status
 EDITABLE_FIELDS = [
@@ -84,14 +88,10 @@ def to_own_org(obj, ctx: Context):
 
 def stamp_filing(obj, ctx: Context):
     """提交 / 重新添加申请: the first submission date and the 逾期备案 flag (3 working days)."""
-    from .filing import stamp_submission
-
     stamp_submission(obj, ctx.today)
 
 
 def to_national_office(obj, ctx: Context):
-    from orgtree.selectors import root
-
     obj.reviewer = root()
 
 
@@ -301,7 +301,6 @@ def position_of(obj) -> str:
 
 
 def refresh_filer_counts(obj, transition):
-    from .counts import bump_generation
     from .services import refresh_counts
 
     refresh_counts(obj.filer_unit_id)
@@ -309,7 +308,6 @@ def refresh_filer_counts(obj, transition):
 
 
 def refresh_filer_counts_bulk(objs, transition):
-    from .counts import bump_generation
     from .services import refresh_counts
 
     for filer_unit_id in {obj.filer_unit_id for obj in objs}:
@@ -320,8 +318,6 @@ def refresh_filer_counts_bulk(objs, transition):
 def lock_filer_unit(obj):
     """Lock the filer unit first: its 账号数量 is recomputed by every transition, and deleting
     the unit checks it, so they must take turns (and always in this order: unit, then account)."""
-    from orgtree.models import FilerUnit
-
     list(FilerUnit.objects.select_for_update().filter(pk=obj.filer_unit_id).values_list("pk", flat=True))
 
 
