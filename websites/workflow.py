@@ -13,6 +13,7 @@ from govmedia.roles import Role
 from reviews.engine import NEW, Context, Guard, Transition, TransitionError, Workflow
 
 from .models import Filing, Offline, RunStatus, Website
+from orgtree.models import OrgUnit
 
 F = Filing
 f = frozenset
@@ -262,8 +263,6 @@ def position_of(obj) -> str:
 def lock_org_unit(obj):
     """Lock the site's org unit first (FOR NO KEY UPDATE): 一个组织单位只能有一个门户网站 counts
     the other sites of the unit, so two portal requests of one unit must take turns."""
-    from orgtree.models import OrgUnit
-
     list(OrgUnit.objects.select_for_update(no_key=True).filter(pk=obj.org_unit_id).values_list("pk", flat=True))
 
 
