@@ -13,6 +13,11 @@ from orgtree.models import OrgUnit
 from reviews import journal
 
 from .models import PROBLEMS, Notice, NoticeAttachment, NoticeReceipt, SpotCheckItem, SpotCheckReport
+from django.core.cache import cache
+from orgtree.models import FilerUnit
+from orgtree.selectors import scope_q, units_under
+from websites.models import Website
+from .models import problems_for
 
 
 class ReportError(Exception):
@@ -87,8 +92,6 @@ def clean_problems(passed: bool, problems: list[str], other: str, allowed: list[
 
 def item_subject(subject) -> dict:
     """The registry object a row is about (a media account, or a website), as the row records it."""
-    from websites.models import Website
-
     if isinstance(subject, Website):
         return {"website": subject, "media_code": subject.site_code or "", "type_label": "政府网站",
                 "name": subject.name, "operator": subject.sponsor, "link": subject.homepage}
@@ -100,8 +103,6 @@ def item_subject(subject) -> dict:
 def add_item(report: SpotCheckReport, subject, *, passed: bool, problems: list[str], problem_other: str = "",
              rectification: str = "") -> SpotCheckItem:
     """A row of the 检查结果信息表 for an account or a website of the registry (fetched in scope by the caller)."""
-    from .models import problems_for
-
     report = _editable(report)
     fields = item_subject(subject)
     problems, problem_other = clean_problems(passed, problems, problem_other, problems_for("website" in fields))
@@ -177,16 +178,11 @@ def child_units(sender: OrgUnit):
 
 def own_filers(sender: OrgUnit):
     """The filer units attached to the sender itself (a county's towns and departments)."""
-    from orgtree.models import FilerUnit
-
     return FilerUnit.objects.filter(org_unit=sender, status=FilerUnit.Status.ACTIVE).order_by("code")
 
 
 def audience_querysets(notice: Notice) -> tuple:
     """(org units, filer units) a notice goes to, by its 接收范围, as querysets."""
-    from orgtree.models import FilerUnit
-    from orgtree.selectors import scope_q, units_under
-
     sender, audience = notice.sender, notice.audience
     if audience == Notice.Audience.CHOSEN:
         return notice.recipients.filter(is_active=True), notice.filer_recipients.filter(status=FilerUnit.Status.ACTIVE)
@@ -306,14 +302,10 @@ def mark(user: User, notice: Notice, field: str) -> None:
 
 
 def bump_menus() -> None:
-    from django.core.cache import cache
-
     cache.set("notices:generation", timezone.now().timestamp(), None)
 
 
 def _menu_key(user: User) -> str:
-    from django.core.cache import cache
-
     generation = cache.get("notices:generation") or 0
     return f"notices:menu:{generation}:{user.kind}:{user.org_unit_id or ''}:{user.filer_unit_id or ''}"
 
@@ -322,8 +314,6 @@ def menu_state(user: User) -> tuple[str, int]:
     """(menu label, unread count) of the user's unit: the 【待核查账号】 menu follows the latest notice
     sent to the unit (the manual's note); unread = received notices not yet opened. Cached per unit
     until a notice is sent anywhere or the unit opens one."""
-    from django.core.cache import cache
-
     key = _menu_key(user)
     state = cache.get(key)
     if state is None:

@@ -23,6 +23,7 @@ from .models import PROBLEMS, SpotCheckReport, pass_rate, problems_for
 from .lists import OVERVIEW_LIST, REPORT_LIST, period, unit_rate
 from .selectors import reports_visible_to
 from .workflow import REPORT_WORKFLOW, submit_report
+from .check_services import fill_report_from_checks
 
 
 def _report(request, pk) -> SpotCheckReport:
@@ -104,8 +105,6 @@ def _subjects(request, report):
 @require_POST
 def report_from_checks(request, pk):
     """按下级检查结果汇总: the counts from the subtree's reported 检查结果信息表 (still editable by hand)."""
-    from .check_services import fill_report_from_checks
-
     report = _own_draft(request, pk)
     try:
         report = fill_report_from_checks(report)
