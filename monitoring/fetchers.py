@@ -31,6 +31,7 @@ import httpx
 from . import addresses, conf
 from .addresses import Refused
 from .gates import GateTimeout, HostGate, SharedHostGate, make_gate  # noqa: F401  (HostGate: its old home)
+from django.utils.module_loading import import_string
 
 
 @dataclass
@@ -269,6 +270,4 @@ def days_left(cert: Certificate, now: datetime | None = None) -> int | None:
 
 
 def make_fetcher(concurrency: int | None = None) -> Fetcher:
-    from django.utils.module_loading import import_string
-
     return import_string(conf.get("MONITORING_FETCHER"))(concurrency)
