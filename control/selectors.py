@@ -4,6 +4,8 @@ from django.db.models import Subquery
 from django.http import Http404
 
 from .models import MEDIA, WEBSITE, Proof, State, Method
+from django.utils import timezone
+from .services import subject_type_of
 
 FILTER_CHOICES = [(s.value, s.label) for s in State]
 
@@ -40,8 +42,6 @@ def filter_by_state(queryset, subject_type: str, state: str):
 
 def _public(state: str, method: str | None, verified_at) -> dict:
     """The public reading of a proof: its state, label and — only once verified — method and date."""
-    from django.utils import timezone
-
     verified = state == State.VERIFIED
     return {"state": state, "label": State(state).label, "verified": verified,
             "method": Method(method).label if verified and method else "",
@@ -73,8 +73,6 @@ def states_of(objs) -> dict[int, dict]:
 
 
 def public_state(obj) -> dict:
-    from .services import subject_type_of
-
     kind = subject_type_of(obj)
     found = public_states(kind, [obj.pk]).get(obj.pk)
     return found or {"state": State.UNVERIFIED.value, "label": State.UNVERIFIED.label, "verified": False, "method": "",

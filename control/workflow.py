@@ -7,6 +7,7 @@ from accounts.models import User
 from reviews.engine import Context, Guard, Transition, Workflow, is_system
 
 from .models import MEDIA, WEBSITE, Attestation, Method, Proof, State
+from reviews.journal import unit_of
 
 A = Attestation
 f = frozenset
@@ -108,8 +109,6 @@ TRANSITIONS = [
 
 
 def _unit_of(user):
-    from reviews.journal import unit_of
-
     if is_system(user):
         return "system", "系统"
     return unit_of(user)
