@@ -16,6 +16,7 @@ from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from .common import throttle
 from .common.client_ip import ops_address_allowed
+from .common.throttle import LOCKED_OUT
 from .common.captcha import captcha_field, needs_login_captcha
 
 
@@ -66,8 +67,6 @@ class OpsLoginForm(OTPAdminAuthenticationForm):
             user_login_failed.send(sender=__name__, request=self.request,
                                    credentials={"username": self.cleaned_data.get("username", ""), "otp_step": True})
             if getattr(self.request, "axes_locked_out", False):
-                from accounts.views import LOCKED_OUT
-
                 raise ValidationError(LOCKED_OUT, code="locked_out") from None
             raise ValidationError(self.error_messages["invalid_login"], code="invalid_login",
                                   params={"username": self.username_field.verbose_name}) from None
@@ -82,8 +81,6 @@ class OpsLoginForm(OTPAdminAuthenticationForm):
             return super().clean()
         except ValidationError:
             if getattr(self.request, "axes_locked_out", False):  # django-axes refused the pair
-                from accounts.views import LOCKED_OUT
-
                 raise ValidationError(LOCKED_OUT, code="locked_out")
             raise
 

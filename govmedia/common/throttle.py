@@ -32,6 +32,7 @@ from django.utils import timezone
 KNOWN_ADDRESS_DAYS = 90  # an address the username logged in from within this many days is not delayed
 
 ADDRESS_LOCKED = "登录失败次数过多，该地址已被暂时锁定，请稍后再试或联系技术支持。"
+LOCKED_OUT = "登录失败次数过多，该用户名在本地址已被暂时锁定，请15分钟后再试。"  # django-axes refused the pair
 
 
 @dataclass(frozen=True)
