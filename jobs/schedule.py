@@ -21,6 +21,7 @@ from django.utils.module_loading import import_string
 
 from .models import ScheduledRun
 from .tasks import run_scheduled_entry
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -137,8 +138,6 @@ def execute_entry(name: str, period: str, now: datetime | None = None) -> str:
 def prune_records(now: datetime, keep_days: int = 14) -> str:
     """Scheduled records and finished queue rows older than `keep_days` (the job rows of exports
     stay: they are the user's 下载中心 history)."""
-    from django_tasks_db.models import DBTaskResult
-
     cutoff = now - timedelta(days=keep_days)
     runs, _ = ScheduledRun.objects.filter(enqueued_at__lt=cutoff).delete()
     tasks, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()

@@ -19,6 +19,8 @@ from django.db import DatabaseError
 from govmedia.common.storage import StorageFailure, _ERRNOS, _PG_CODES
 from reports.check_rounds import run_round_job
 from .tasks import run_job
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -191,10 +193,6 @@ def execute(job_id: int) -> str:
 def reap_stalled(now=None) -> str:
     """Scheduled every minute: a running job without a heartbeat for JOBS_LEASE_SECONDS lost its
     worker (killed, machine gone). Retry it, or after JOBS_MAX_ATTEMPTS mark it 失败."""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.JOBS_LEASE_SECONDS)
     retried = failed = 0

@@ -28,6 +28,7 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.db.models import Max, Sum
 from django.utils import timezone
+from axes.models import AccessAttempt, AccessLog
 
 KNOWN_ADDRESS_DAYS = 90  # an address the username logged in from within this many days is not delayed
 
@@ -51,8 +52,6 @@ def now():
 
 
 def _recent(at=None):
-    from axes.models import AccessAttempt
-
     return AccessAttempt.objects.filter(attempt_time__gte=(at or now()) - settings.AXES_COOLOFF_TIME)
 
 
@@ -61,8 +60,6 @@ def client_address(request) -> str:
 
 
 def _last_success(name: str):
-    from axes.models import AccessLog
-
     return (AccessLog.objects.filter(username__iexact=name, attempt_time__gte=now() - settings.AXES_COOLOFF_TIME)
             .aggregate(t=Max("attempt_time"))["t"])
 
@@ -99,8 +96,6 @@ def delay_for(failures: int) -> int:
 
 
 def _known_address(username: str, address: str) -> bool:
-    from axes.models import AccessLog
-
     since = now() - timedelta(days=KNOWN_ADDRESS_DAYS)
     return AccessLog.objects.filter(username__iexact=username, ip_address=address, attempt_time__gte=since).exists()
 

@@ -27,6 +27,7 @@ from prometheus_client.core import GaugeMetricFamily
 from govmedia.ops.cache import health
 from jobs.models import Job, ScheduledRun
 from notifications.models import Delivery, Notification
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger("govmedia.metrics")
 
@@ -93,9 +94,6 @@ class SharedFigures:
             logger.warning("metrics: could not read the shared figures: %s", exc)
 
     def _from_database(self):
-        from django_tasks_db.models import DBTaskResult
-
-
         now = timezone.now()
         ready = DBTaskResult.objects.ready()
         yield _gauge("govmedia_queue_ready_tasks", "Tasks waiting for a worker", ready.count())
