@@ -30,6 +30,7 @@ from .workflow import REVIEWS, WORKFLOW
 from .guide import ENTRIES, REFUSED
 from .platforms import TYPE_BY_CODE
 from .workflow import change_list
+from .buttons import REJECTION
 
 
 def _account(request, pk, include_removed=False):
@@ -243,8 +244,6 @@ def account_rejection(request, pk):
     """查看驳回: the request, who rejected it and why, and the manual's two buttons."""
     account = _account(request, pk)
     if account.status not in REJECTED:
-        from .buttons import REJECTION
-
         return _require(request, account, *REJECTION)[1]
     return render(request, "accounts_media/rejection.html", {
         "account": account, "buttons": rejection_buttons(request, account),

@@ -19,6 +19,7 @@ from orgtree.models import FilerUnit
 from orgtree.selectors import root
 from .counts import bump_generation
 from .filing import stamp_submission
+from .platforms import WECHAT_KIND_LABELS
 
 S = Status
 EDITABLE_FIELDS = [
@@ -171,8 +172,6 @@ def display_value(name: str, value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if name == "wechat_kind":
-        from .platforms import WECHAT_KIND_LABELS
-
         return WECHAT_KIND_LABELS.get(value, value or "")
     return "" if value is None else str(value)
 

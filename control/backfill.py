@@ -15,14 +15,13 @@ from accounts_media.models import MediaAccount
 from reviews.engine import SYSTEM, create_many
 from .services import proof_for
 from .workflow import WORKFLOW
+from websites.models import Website
 
 BATCH = 1000
 
 
 def _model(subject_type: str):
     if subject_type == WEBSITE:
-        from websites.models import Website
-
         return Website
 
     return MediaAccount

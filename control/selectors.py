@@ -6,6 +6,8 @@ from django.http import Http404
 from .models import MEDIA, WEBSITE, Proof, State, Method
 from django.utils import timezone
 from .services import subject_type_of
+from accounts_media.selectors import accounts_visible_to
+from websites.selectors import websites_visible_to
 
 FILTER_CHOICES = [(s.value, s.label) for s in State]
 
@@ -13,12 +15,8 @@ FILTER_CHOICES = [(s.value, s.label) for s in State]
 def visible_object(user, subject_type: str, pk: int):
     """The account or website `pk` within the user's scope (404 otherwise)."""
     if subject_type == MEDIA:
-        from accounts_media.selectors import accounts_visible_to
-
         qs = accounts_visible_to(user)
     elif subject_type == WEBSITE:
-        from websites.selectors import websites_visible_to
-
         qs = websites_visible_to(user)
     else:
         raise Http404

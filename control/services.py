@@ -23,6 +23,7 @@ from django.db.models import Q
 from monitoring.fetchers import make_fetcher
 from reviews.engine import AlreadyHandled, SYSTEM, TransitionError
 from .workflow import WORKFLOW
+from websites.models import Website
 
 RECHECK_NEW_DAYS = 30      # a fresh code is looked for daily this long, then only on request
 RENEW_AHEAD_DAYS = 30      # a verified proof is re-checked this long before it expires
@@ -46,8 +47,6 @@ def link_of(obj) -> str:
 
 def subject_of(proof: Proof):
     if proof.subject_type == WEBSITE:
-        from websites.models import Website
-
         return Website.objects.get(pk=proof.subject_id)
 
     return MediaAccount.objects.select_related("filer_unit").get(pk=proof.subject_id)

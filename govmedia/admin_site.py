@@ -18,6 +18,9 @@ from .common import throttle
 from .common.client_ip import ops_address_allowed
 from .common.throttle import LOCKED_OUT
 from .common.captcha import captcha_field, needs_login_captcha
+from django.contrib import messages
+from django_otp import devices_for_user
+from reviews.audit import latest_check
 
 
 def address_allowed(request) -> bool:
@@ -44,8 +47,6 @@ class OpsLoginForm(OTPAdminAuthenticationForm):
         """The chosen device, or the user's only device (ops staff have one, from ops_totp)."""
         device = super()._chosen_device(user)
         if device is None and not self.cleaned_data.get("otp_device"):
-            from django_otp import devices_for_user
-
             devices = list(devices_for_user(user, confirmed=True, for_verify=True))
             device = devices[0] if len(devices) == 1 else None
         return device
@@ -106,10 +107,6 @@ class OpsAdminSite(OTPAdminSite):
     def index(self, request, extra_context=None):
         """The 审计管理员 is told on arrival when the latest check of the journal's chain failed."""
         if getattr(request.user, "ops_role", "") == "auditor":
-            from django.contrib import messages
-
-            from reviews.audit import latest_check
-
             check = latest_check()
             if check is not None and not check.ok:
                 messages.error(request, f"审计日志完整性校验发现问题（{check}）：{check.problems}")

@@ -294,7 +294,6 @@ def mark(user: User, notice: Notice, field: str) -> None:
     """Record the first time the receiving unit opened (opened_at) or downloaded (downloaded_at) the notice."""
     first = receipts_of(user).filter(notice=notice, **{f"{field}__isnull": True}).update(**{field: timezone.now()})
     if first:  # the receipt (first open, first download) goes to the journal too
-        from django.core.cache import cache
 
         cache.delete(_menu_key(user))
         scope = user.filer_unit.org_unit.path if user.kind == User.Kind.FILER else user.org_unit.path

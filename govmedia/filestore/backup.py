@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.apps import apps
 from govmedia.common import gm
 from govmedia.ops import keys
+from govmedia.ops.metrics import record_backup
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -190,8 +191,6 @@ def make_backup(output: Path, using: str = "default") -> dict:
             archive.add(dump, arcname=dump.name)
         os.replace(partial, output)
     if connection.vendor == "postgresql":
-        from govmedia.ops.metrics import record_backup
-
         record_backup()  # for the backup-age alert (govmedia_backup_last_success_timestamp_seconds)
     return manifest
 
