@@ -54,7 +54,7 @@ class LocmemBackend(BaseBackend):
 
 class FileBackend(BaseBackend):
     def send(self, mobile: str, message: str) -> None:
-        import fcntl
+        import fcntl  # POSIX only: the file backend of the demo and the tests
 
         with open(settings.SMS_FILE_PATH, "a", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)

@@ -165,7 +165,7 @@ class SharedHostGate(_Gate):
 
     def __init__(self, per_host: int, delay: float, url: str, prefix: str = "govmedia", lease: float = 30.0,
                  wait_limit: float = 300.0, client=None):
-        import redis
+        import redis  # optional dependency: the Redis gate only with REDIS_URL
 
         super().__init__(per_host, delay)
         self.url, self.lease, self.wait_limit = url, float(lease), float(wait_limit)

@@ -7,8 +7,8 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from reviews import engine
+        from reviews import engine  # app start-up: observes the engine's transitions
 
-        from .hooks import on_transitions
+        from .hooks import on_transitions  # app start-up: models are ready only in ready()
 
         engine.observe(on_transitions)

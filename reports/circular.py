@@ -141,7 +141,7 @@ def _table(doc, headers, rows):
 
 def circular_docx(data: dict, title: str | None = None, body: str | None = None) -> bytes:
     """The .docx: the title and text (generated, or as the unit edited them), then the tables."""
-    from docx import Document
+    from docx import Document  # start-up cost: python-docx and lxml load only for a .docx
 
     doc = Document()
     doc.add_heading(title or data["title"], level=1)

@@ -120,7 +120,7 @@ def detail(request, code):
 @require_GET
 def qr_code(request, code):
     """An SVG QR code linking back to /verify/<code>/ (to print, or to put in the account's bio)."""
-    import qrcode
+    import qrcode  # start-up cost: only the public pages with a QR code load it
     import qrcode.image.svg
 
     record = _record_or_404(code)

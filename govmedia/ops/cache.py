@@ -30,7 +30,7 @@ SENTINEL_SCHEME = "sentinel"
 
 
 def redis_errors() -> tuple:
-    import redis
+    import redis  # optional dependency: only with REDIS_URL
 
     # ReadOnlyError: a master just demoted by a failover; OSError: sockets below redis-py.
     return (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, redis.ReadOnlyError,
@@ -57,8 +57,8 @@ def parse_sentinel_url(url: str) -> dict:
 
 def redis_client(url: str, **options):
     """A redis-py client for REDIS_URL: a plain redis:// URL, or the master behind Sentinels."""
-    import redis
-    from redis.sentinel import Sentinel
+    import redis  # optional dependency: only with REDIS_URL
+    from redis.sentinel import Sentinel  # optional dependency: only with REDIS_URL
 
     if urlsplit(url).scheme != SENTINEL_SCHEME:
         return redis.Redis.from_url(url, **options)

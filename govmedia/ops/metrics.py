@@ -159,7 +159,7 @@ class SharedFigures:
 def registry() -> CollectorRegistry:
     scrape = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
+        from prometheus_client import multiprocess  # only under gunicorn's multi-process mode
 
         multiprocess.MultiProcessCollector(scrape)
     else:
