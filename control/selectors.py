@@ -1,6 +1,6 @@
 """Reads of proof of control: the object as the user may see it, the status filter of the lists,
 the public status (0058)."""
-from django.db.models import Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
 from .models import MEDIA, WEBSITE, Proof, State, Method
@@ -56,8 +56,6 @@ def public_states(subject_type: str, ids) -> dict[int, dict]:
 def with_public_state(qs, subject_type: str):
     """`qs` annotated with its proof's state, method and date (in the same query: the public
     answers stay at ≤ 2 queries); `states_of` reads them back as `public_states` gives them."""
-    from django.db.models import OuterRef, Subquery
-
     proof = Proof.objects.filter(subject_type=subject_type, subject_id=OuterRef("pk"))
     return qs.annotate(control_state=Subquery(proof.values("state")[:1]),
                        control_method=Subquery(proof.values("method")[:1]),

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["govmedia", "orgtree", "accounts", "accounts_media", "reviews", "reports", "websites", "jobs", "verify",
         "notifications", "dashboard", "monitoring", "control", "helpcenter"]
-# 410 before issue #24, 62 after its first pass (the issue asks for ≤ 20): lower it as imports move to the
+# 410 before issue #24, 61 after its first pass (the issue asks for ≤ 20): lower it as imports move to the
 # top; it may never rise.
-CEILING = 62
+CEILING = 61
 
 
 def function_imports(path: Path):
