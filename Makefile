@@ -31,9 +31,12 @@ demo: demo-data
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) CONN_MAX_AGE=0 $(PY) manage.py runserver 127.0.0.1:8000  # a thread per request: no connection kept
 
-# `make test` = the linter, the migrations check, then the suite.
+# `make test` = the linter, the import contracts (.importlinter), the function-level import ceiling,
+# the migrations check, then the suite.
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/function_imports.py
 	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=govmedia.settings_test $(PY) manage.py makemigrations --check --dry-run
 
 test: install lint

@@ -18,6 +18,7 @@ from .org_credentials import password_state, supervised_org_users
 from .filer_workflow import deletion_refusal
 from .filters import FilerUnitFilter
 from .services import password_column
+from .selectors import filer_units_visible_to
 
 
 def prepare_page(rows, request):
@@ -44,8 +45,6 @@ STATUS_LABELS = dict(FilerUnit.Status.choices)
 
 
 def filer_querysets(request):
-    from .selectors import filer_units_visible_to
-
     qs = filer_units_visible_to(request.user).select_related("org_unit", "user")
     return qs, qs
 

@@ -1,5 +1,5 @@
 from accounts import filer_views as views
-from accounts.roles import L1_ONLY, ORG_UNITS
+from govmedia.roles import L1_ONLY, ORG_UNITS
 from govmedia.access import route
 
 app_name = "filer_units"

@@ -3,6 +3,7 @@ from django import forms
 
 from orgtree.models import FilerUnit
 from orgtree.selectors import unit_in_scope
+from govmedia.common.search import part_of
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -47,6 +48,4 @@ class FilerUnitFilter(OrgCascadeMixin):
         fields: list[str] = []
 
     def filter_part(self, queryset, name, value):
-        from govmedia.common.search import part_of
-
         return queryset.filter(part_of(name, value))

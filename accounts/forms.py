@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 
 from govmedia.common.forms import bootstrap
+from .validators import validate_phone
 
 LOGIN_ROLES = [("org", "组织单位"), ("filer", "填报单位")]
 USERNAME_RULES = {
@@ -72,8 +73,6 @@ class OrgUnitContactForm(forms.Form):
         return self.cleaned_data["contact_person"].strip()
 
     def clean_contact_phone(self):
-        from .validators import validate_phone
-
         value = self.cleaned_data["contact_phone"].strip()
         validate_phone(value)
         return value

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from govmedia.common import gm
 
-from .roles import OpsRole, Role
+from govmedia.roles import OpsRole, Role
 
 
 class UserManager(BaseUserManager):

@@ -13,7 +13,7 @@ all three, is refused with DEBUG off (govmedia.checks, ops.E010).
 """
 from django.contrib.auth.backends import BaseBackend
 
-from .roles import OpsRole
+from govmedia.roles import OpsRole
 
 
 ALL = ("view", "add", "change", "delete")

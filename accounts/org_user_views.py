@@ -9,6 +9,8 @@ from jobs.exports import serve_list
 
 from . import org_credentials as rules
 from .filer_lists import ORG_USER_LIST
+from orgtree.services import update_org_unit
+from .forms import OrgUnitContactForm
 
 
 @never_cache  # the page shows initial passwords
@@ -34,10 +36,6 @@ def org_user_reset(request, pk):
 def org_unit_info(request):
     """用户设置 → 组织单位信息: an org unit keeps its own contacts (联系人 / 联系电话 / 电子邮箱), which
     组织单位信息查询 shows to the units around it (manual 03 四 1.5). Journaled as 修改组织单位信息."""
-    from orgtree.services import update_org_unit
-
-    from .forms import OrgUnitContactForm
-
     unit = request.user.org_unit
     form = OrgUnitContactForm(request.POST if request.method == "POST" else None, initial={
         "contact_person": unit.contact_person, "contact_phone": unit.contact_phone, "contact_email": unit.contact_email})

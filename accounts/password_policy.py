@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from .models import PasswordHistory
 
 EXPIRING_KINDS = {"org", "ops"}
 
@@ -24,8 +25,6 @@ def max_age_days() -> int:
 
 class NotRecentlyUsedValidator:
     def validate(self, password, user=None):
-        from .models import PasswordHistory
-
         if user is None or not getattr(user, "pk", None) or not history_size():
             return
         hashes = PasswordHistory.objects.filter(user_id=user.pk).order_by("-changed_at", "-id").values_list(
@@ -34,8 +33,6 @@ class NotRecentlyUsedValidator:
             raise ValidationError(f"新密码不能与最近 {history_size()} 次使用过的密码相同。", code="password_reused")
 
     def password_changed(self, password, user=None):
-        from .models import PasswordHistory
-
         if user is None or not getattr(user, "pk", None) or not history_size():
             return
         PasswordHistory.objects.create(user_id=user.pk, password=user.password)
@@ -50,8 +47,6 @@ class NotRecentlyUsedValidator:
 
 
 def last_changed(user):
-    from .models import PasswordHistory
-
     latest = PasswordHistory.objects.filter(user_id=user.pk).order_by("-changed_at").values_list("changed_at", flat=True).first()
     return max(filter(None, [latest, user.password_changed_at, user.date_joined]))
 

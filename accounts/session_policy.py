@@ -22,6 +22,7 @@ from reviews import journal
 
 from . import password_policy
 from .models import User, UserSession
+from reviews.models import JournalEntry
 
 LOGIN_AT, SEEN_AT, EXPIRES = "_policy_login_at", "_policy_seen_at", "_policy_password_expires"
 SEEN_RESOLUTION = 30  # seconds: the last-seen time is written at most this often (one session write)
@@ -116,8 +117,6 @@ class SessionPolicyMiddleware:
 
 
 def _previous_login_text(user, previous: UserSession | None) -> str:
-    from reviews.models import JournalEntry
-
     if previous is None:
         return "这是您第一次登录本系统。"
     failures = JournalEntry.objects.filter(subject_type="user", subject_id=user.pk, action__in=FAILURE_ACTIONS,

@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from reviews import journal
 
 from .models import User
+from .services import scope_path_of
 
 
 def _user_named(username: str) -> User | None:
@@ -18,8 +19,6 @@ def _user_named(username: str) -> User | None:
 
 
 def _record_attempt(action: str, request, username: str, reason: str = "") -> None:
-    from .services import scope_path_of
-
     user = _user_named(username)
     ip = getattr(request, "axes_ip_address", None) or journal.client_ip(request)
     # Nobody is signed in yet: no actor; the subject is the account tried (an unknown username is
@@ -34,8 +33,6 @@ def _record_attempt(action: str, request, username: str, reason: str = "") -> No
 
 @receiver(user_logged_in)
 def journal_login(sender, request, user, **kwargs):
-    from .services import scope_path_of
-
     journal.record(user, "login_success", user, scope_path=scope_path_of(user), request=request)
 
 

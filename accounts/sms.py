@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+import json
 
 logger = logging.getLogger("govmedia.sms")
 
@@ -53,8 +54,7 @@ class LocmemBackend(BaseBackend):
 
 class FileBackend(BaseBackend):
     def send(self, mobile: str, message: str) -> None:
-        import fcntl
-        import json
+        import fcntl  # POSIX only: the file backend of the demo and the tests
 
         with open(settings.SMS_FILE_PATH, "a", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)

@@ -1,5 +1,5 @@
 from accounts import org_user_views, unit_views, views
-from accounts.roles import FILERS, ORG_UNITS, PUBLIC, SIGNED_IN
+from govmedia.roles import FILERS, ORG_UNITS, PUBLIC, SIGNED_IN
 from govmedia.access import route
 
 app_name = "accounts"

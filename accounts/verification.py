@@ -10,6 +10,8 @@ from django.utils import timezone
 from govmedia.common import gm
 
 from .sms import send_sms
+from .models import SmsCode
+from .sms import SmsSendError
 
 CODE_TTL = timedelta(minutes=10)
 RESEND_AFTER = timedelta(seconds=60)
@@ -38,9 +40,6 @@ def _digest(mobile: str, purpose: str, code: str) -> str:
 def send_code(mobile: str, purpose: str) -> int:
     """Issue a code for `mobile`; returns the seconds before another may be asked for.
     A gateway failure keeps nothing, so the user may try again at once."""
-    from .models import SmsCode
-    from .sms import SmsSendError
-
     now = timezone.now()
     with transaction.atomic():
         recent = SmsCode.objects.select_for_update().for_mobile(mobile).filter(purpose=purpose).order_by("-created_at")
@@ -64,8 +63,6 @@ def send_code(mobile: str, purpose: str) -> int:
 
 def check_code(mobile: str, purpose: str, code: str) -> None:
     """Consume the latest code for `mobile`; raise VerificationError when it does not match."""
-    from .models import SmsCode
-
     code = (code or "").strip()
     if not code:
         raise VerificationError("手机验证码不能为空")

@@ -11,9 +11,10 @@ from govmedia.common import throttle
 from govmedia.common.captcha import captcha_field, needs_login_captcha
 
 from .forms import LoginForm, PasswordChangeForm
+from govmedia.common.redirects import safe_next
 
 LOGIN_FAILED = "用户名或密码错误，请重新输入。"
-LOCKED_OUT = "登录失败次数过多，该用户名在本地址已被暂时锁定，请15分钟后再试。"
+from govmedia.common.throttle import LOCKED_OUT  # noqa: E402 (the lock-out text lives in the shared layer)
 
 
 @sensitive_post_parameters("password")
@@ -48,8 +49,6 @@ def login_view(request):
 
 
 def _safe_next(request) -> str | None:
-    from govmedia.common.redirects import safe_next
-
     return safe_next(request, request.POST.get("next") or request.GET.get("next"))
 
 

@@ -5,6 +5,7 @@ from accounts.validators import validate_landline, validate_mobile, validate_pho
 from .models import MediaAccount, Status
 from .platforms import ACCOUNT_TYPES, TYPE_BY_CODE, WECHAT_KIND_CHOICES, PlatformIdError, extract_platform_id
 from .services import holder_of
+from django.utils import timezone
 
 YES_NO = [("1", "是"), ("0", "否")]
 
@@ -91,8 +92,6 @@ class AccountForm(forms.Form):
         return [self[name] for name in ("func_publish", "func_service", "func_interact", "func_other")]
 
     def clean_opened_on(self):
-        from django.utils import timezone
-
         value = self.cleaned_data.get("opened_on")
         if value and value > timezone.localdate():
             raise forms.ValidationError("开设时间不能晚于今天。")
@@ -196,8 +195,6 @@ class CloseForm(forms.Form):
         return code
 
     def clean_cancel_date(self):
-        from django.utils import timezone
-
         value = self.cleaned_data["cancel_date"]
         if value > timezone.localdate():
             raise forms.ValidationError("注销日期不能晚于今天：请在账号完成注销或下线后再申请关停。")

@@ -18,6 +18,13 @@ from govmedia.common import sheets
 
 from .models import MediaAccount
 from .platforms import ACCOUNT_TYPES, TYPE_BY_CODE, PlatformIdError, extract_platform_id, parse_type_label
+import re
+from datetime import date
+from django.db.models import Q
+from django.utils import timezone
+from govmedia.common.xlsx import workbook_bytes
+from reviews.engine import TransitionError
+from .services import create_many
 
 MAX_ROWS = 5000
 NOTE = "注：请严格按照《报送表格填写须知》填写本表格。"
@@ -237,11 +244,6 @@ def _validate_row(n: int, cells: list[str], errors: list) -> dict | None:
 
 def _opened_on(n: int, text: str, errors: list) -> str:
     """开设时间 as an ISO date (kept as text: the checked rows wait in the job as JSON), or ""."""
-    import re
-    from datetime import date
-
-    from django.utils import timezone
-
     if not text:
         return ""
     match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?: 00:00:00)?", text)
@@ -274,20 +276,12 @@ def _check_registry(result: ImportResult) -> None:
 
 
 def errors_workbook(errors) -> bytes:
-    from govmedia.common.xlsx import workbook_bytes
-
     return workbook_bytes([{"title": "错误详情", "headers": ["行数", "列", "错误信息"], "rows": errors,
                             "widths": [8, 36, 90]}])
 
 
 def import_rows(user, rows: list[dict], submit: bool) -> int:
     """Write every row in one transaction: 提交 (添加待审核) or 暂存 (未提交)."""
-    from reviews.engine import TransitionError
-
-    from .services import create_many
-
-    from datetime import date
-
     data = [{**{k: v for k, v in row.items() if k != "row"},
              "opened_on": date.fromisoformat(row["opened_on"]) if row.get("opened_on") else None} for row in rows]
     try:
@@ -298,10 +292,6 @@ def import_rows(user, rows: list[dict], submit: bool) -> int:
 
 def _conflict_message(user, rows: list[dict]) -> str:
     """Why an import lost a race: its own earlier click (two quick 提交) or another unit."""
-    from django.db.models import Q
-
-    from .models import MediaAccount
-
     keys = Q()
     for row in rows:
         keys |= Q(account_type=row.get("account_type"), platform_id=row.get("platform_id"))

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.filters import OrgCascadeMixin
 from control.selectors import FILTER_CHOICES as CONTROL_CHOICES, filter_by_state
-from accounts.roles import Role
+from govmedia.roles import Role
 from govmedia.common import masking
 from govmedia.common.lists import Column, ListSpec, register
 from govmedia.common.search import part_of
@@ -24,6 +24,8 @@ from reviews.ageing import overdue_badge  # review ageing (decision 0031)
 from .models import STATUS_LABELS, MediaAccount, Status, functions_text
 from .platforms import ACCOUNT_TYPES, PlatformIdError, display_type, extract_platform_id
 from .workflow import WORKFLOW
+from .selectors import accounts_visible_to
+from .tabs import current_tab, tabs_for
 
 
 def prepare_page(rows, request):
@@ -39,9 +41,6 @@ def prepare_page(rows, request):
 
 def media_querysets(request):
     """The rows of the current tab, and the user's whole scope (仅导出所选项 keeps to it)."""
-    from .selectors import accounts_visible_to
-    from .tabs import current_tab, tabs_for
-
     base = accounts_visible_to(request.user).select_related("filer_unit")
     return base.filter(current_tab(request, tabs_for(request.user)).q), base
 

@@ -10,6 +10,7 @@ from reviews.engine import NEW, TransitionError
 
 from .models import COUNTED, MediaAccount
 from .workflow import WORKFLOW
+from reviews.engine import create_many as engine_create_many
 
 
 def _count(filter_q):
@@ -46,8 +47,6 @@ def perform(account: MediaAccount, action: str, user, data: dict | None = None, 
 
 def create_many(user, action: str, rows: list[dict]) -> list[MediaAccount]:
     """批量导入: many new accounts of the user's filer unit in one transaction (暂存 or 提交)."""
-    from reviews.engine import create_many as engine_create_many
-
     accounts = [new_account(user) for _ in rows]
     return engine_create_many(WORKFLOW, accounts, action, user, rows)
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 
 from .models import Status
 

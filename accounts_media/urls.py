@@ -1,4 +1,4 @@
-from accounts.roles import FILERS, GB_ONLY, L1_ONLY, ORG_UNITS
+from govmedia.roles import FILERS, GB_ONLY, L1_ONLY, ORG_UNITS
 from govmedia.access import route
 
 from . import bulk_views, import_views, views

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 from govmedia.common import masking, preflight as pf
 from govmedia.common.preflight import preflight
 from govmedia.common.lists import render_list
@@ -28,6 +28,10 @@ from .models import REJECTED
 from .selectors import accounts_visible_to
 from .tabs import current_tab, tab_counts, tabs_for
 from .workflow import REVIEWS, WORKFLOW
+from .guide import ENTRIES, REFUSED
+from .platforms import TYPE_BY_CODE
+from .workflow import change_list
+from .buttons import REJECTION
 
 
 def _account(request, pk, include_removed=False):
@@ -115,9 +119,6 @@ def account_journal(request, pk):
 @require_GET
 def account_guide(request):
     """查找新媒体账号信息指南: which link to paste for each 账号类型 (linked from 添加账号)."""
-    from .guide import ENTRIES, REFUSED
-    from .platforms import TYPE_BY_CODE
-
     entries = [{"type": TYPE_BY_CODE[e.code], "entry": e} for e in ENTRIES]
     return render(request, "accounts_media/guide.html", {"entries": entries, "refused": REFUSED})
 
@@ -247,8 +248,6 @@ def account_rejection(request, pk):
     """查看驳回: the request, who rejected it and why, and the manual's two buttons."""
     account = _account(request, pk)
     if account.status not in REJECTED:
-        from .buttons import REJECTION
-
         return _require(request, account, *REJECTION)[1]
     return render(request, "accounts_media/rejection.html", {
         "account": account, "buttons": rejection_buttons(request, account),
@@ -310,6 +309,4 @@ def _contacts_shown(request, account, what: str) -> list[dict]:
 
 
 def _pending_changes(account):
-    from .workflow import change_list
-
     return change_list(account, account.pending_changes) if account.pending_changes else []

@@ -13,12 +13,17 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 from control.guards import VERIFIED_BEFORE_APPROVAL  # proof of control (issue 28, 0058)
 from orgtree.codes import SerialExhausted, next_serial
 from reviews.engine import NEW, Context, Guard, Transition, TransitionError, Workflow
 
 from .models import MediaAccount, Status
+from orgtree.models import FilerUnit
+from orgtree.selectors import root
+from .counts import bump_generation
+from .filing import stamp_submission
+from .platforms import WECHAT_KIND_LABELS
 
 S = Status
 EDITABLE_FIELDS = [
@@ -88,14 +93,10 @@ def to_own_org(obj, ctx: Context):
 
 def stamp_filing(obj, ctx: Context):
     """提交 / 重新添加申请: the first submission date and the 逾期备案 flag (3 working days)."""
-    from .filing import stamp_submission
-
     stamp_submission(obj, ctx.today)
 
 
 def to_national_office(obj, ctx: Context):
-    from orgtree.selectors import root
-
     obj.reviewer = root()
 
 
@@ -177,8 +178,6 @@ def display_value(name: str, value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if name == "wechat_kind":
-        from .platforms import WECHAT_KIND_LABELS
-
         return WECHAT_KIND_LABELS.get(value, value or "")
     return "" if value is None else str(value)
 
@@ -307,7 +306,6 @@ def position_of(obj) -> str:
 
 
 def refresh_filer_counts(obj, transition):
-    from .counts import bump_generation
     from .services import refresh_counts
 
     refresh_counts(obj.filer_unit_id)
@@ -315,7 +313,6 @@ def refresh_filer_counts(obj, transition):
 
 
 def refresh_filer_counts_bulk(objs, transition):
-    from .counts import bump_generation
     from .services import refresh_counts
 
     for filer_unit_id in {obj.filer_unit_id for obj in objs}:
@@ -326,8 +323,6 @@ def refresh_filer_counts_bulk(objs, transition):
 def lock_filer_unit(obj):
     """Lock the filer unit first: its 账号数量 is recomputed by every transition, and deleting
     the unit checks it, so they must take turns (and always in this order: unit, then account)."""
-    from orgtree.models import FilerUnit
-
     list(FilerUnit.objects.select_for_update().filter(pk=obj.filer_unit_id).values_list("pk", flat=True))
 
 

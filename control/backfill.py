@@ -11,16 +11,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
 from .models import MEDIA, WEBSITE, Proof
+from accounts_media.models import MediaAccount
+from reviews.engine import SYSTEM, create_many
+from .services import proof_for
+from .workflow import WORKFLOW
+from websites.models import Website
 
 BATCH = 1000
 
 
 def _model(subject_type: str):
     if subject_type == WEBSITE:
-        from websites.models import Website
-
         return Website
-    from accounts_media.models import MediaAccount
 
     return MediaAccount
 
@@ -32,11 +34,6 @@ def missing(subject_type: str):
 
 
 def _issue(subject_type: str, objs: list) -> int:
-    from reviews.engine import SYSTEM, create_many
-
-    from .services import proof_for
-    from .workflow import WORKFLOW
-
     try:
         with transaction.atomic():
             create_many(WORKFLOW, [Proof() for _ in objs], "control_code_issued", SYSTEM, [{"subject": o} for o in objs])

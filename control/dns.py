@@ -19,7 +19,7 @@ class DnspythonResolver(Resolver):
     timeout = 5.0
 
     def txt(self, name: str) -> list[str]:
-        import dns.exception
+        import dns.exception  # start-up cost: dnspython loads only for a DNS proof
         import dns.resolver
 
         try:

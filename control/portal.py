@@ -19,6 +19,11 @@ from reviews import journal
 
 from .checks import well_known
 from .models import PortalItem, PortalRead
+from accounts_media.models import MediaAccount
+from monitoring.fetchers import make_fetcher
+from monitoring.runner import live_account_statuses
+from reviews.engine import SYSTEM
+from websites.models import Filing, RunStatus, Website
 
 logger = logging.getLogger(__name__)
 LIST_PATH = "/.well-known/govmedia-accounts.json"
@@ -73,9 +78,6 @@ def _keys(kind: str, url: str, media_code: str = "", platform_id: str = "") -> s
 def registered_accounts(site):
     """The accounts a site's list speaks for: the live accounts of the filer units directly under
     the site's org unit (one indexed query on org_path)."""
-    from accounts_media.models import MediaAccount
-    from monitoring.runner import live_account_statuses
-
     return MediaAccount.objects.filter(org_path=site.org_path, removed_at__isnull=True,
                                        status__in=live_account_statuses()).only(
         "id", "name", "url", "account_type", "platform_id", "media_code")
@@ -148,22 +150,16 @@ def _reconcile(site, entries, now) -> tuple[int, int]:
 
 
 def _system():
-    from reviews.engine import SYSTEM
-
     return SYSTEM
 
 
 def registered_sites():
-    from websites.models import Filing, RunStatus, Website
-
     return Website.objects.filter(site_code__isnull=False, run_status=RunStatus.NORMAL).exclude(
         filing__in=[Filing.DRAFT, Filing.REVIEWING, Filing.REVIEWED, Filing.REJECTED])
 
 
 def read_portals(now=None) -> str:
     """Scheduled daily: every registered site's list; a failing site is logged and the run goes on."""
-    from monitoring.fetchers import make_fetcher
-
     now = now or timezone.now()
     if not monitoring_conf.get("MONITORING_ENABLED"):
         return "自动监测已关闭：未读取门户账号清单"

@@ -1,9 +1,13 @@
 """Reads of proof of control: the object as the user may see it, the status filter of the lists,
 the public status (0058)."""
-from django.db.models import Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
 from .models import MEDIA, WEBSITE, Proof, State, Method
+from django.utils import timezone
+from .services import subject_type_of
+from accounts_media.selectors import accounts_visible_to
+from websites.selectors import websites_visible_to
 
 FILTER_CHOICES = [(s.value, s.label) for s in State]
 
@@ -11,12 +15,8 @@ FILTER_CHOICES = [(s.value, s.label) for s in State]
 def visible_object(user, subject_type: str, pk: int):
     """The account or website `pk` within the user's scope (404 otherwise)."""
     if subject_type == MEDIA:
-        from accounts_media.selectors import accounts_visible_to
-
         qs = accounts_visible_to(user)
     elif subject_type == WEBSITE:
-        from websites.selectors import websites_visible_to
-
         qs = websites_visible_to(user)
     else:
         raise Http404
@@ -40,8 +40,6 @@ def filter_by_state(queryset, subject_type: str, state: str):
 
 def _public(state: str, method: str | None, verified_at) -> dict:
     """The public reading of a proof: its state, label and — only once verified — method and date."""
-    from django.utils import timezone
-
     verified = state == State.VERIFIED
     return {"state": state, "label": State(state).label, "verified": verified,
             "method": Method(method).label if verified and method else "",
@@ -58,8 +56,6 @@ def public_states(subject_type: str, ids) -> dict[int, dict]:
 def with_public_state(qs, subject_type: str):
     """`qs` annotated with its proof's state, method and date (in the same query: the public
     answers stay at ≤ 2 queries); `states_of` reads them back as `public_states` gives them."""
-    from django.db.models import OuterRef, Subquery
-
     proof = Proof.objects.filter(subject_type=subject_type, subject_id=OuterRef("pk"))
     return qs.annotate(control_state=Subquery(proof.values("state")[:1]),
                        control_method=Subquery(proof.values("method")[:1]),
@@ -73,8 +69,6 @@ def states_of(objs) -> dict[int, dict]:
 
 
 def public_state(obj) -> dict:
-    from .services import subject_type_of
-
     kind = subject_type_of(obj)
     found = public_states(kind, [obj.pk]).get(obj.pk)
     return found or {"state": State.UNVERIFIED.value, "label": State.UNVERIFIED.label, "verified": False, "method": "",

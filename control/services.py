@@ -18,6 +18,12 @@ from . import checks
 from .codes import code_of, new_nonce
 from .dns import make_resolver
 from .models import MEDIA, WEBSITE, Method, Proof, State
+from accounts_media.models import MediaAccount
+from django.db.models import Q
+from monitoring.fetchers import make_fetcher
+from reviews.engine import AlreadyHandled, SYSTEM, TransitionError
+from .workflow import WORKFLOW
+from websites.models import Website
 
 RECHECK_NEW_DAYS = 30      # a fresh code is looked for daily this long, then only on request
 RENEW_AHEAD_DAYS = 30      # a verified proof is re-checked this long before it expires
@@ -41,10 +47,7 @@ def link_of(obj) -> str:
 
 def subject_of(proof: Proof):
     if proof.subject_type == WEBSITE:
-        from websites.models import Website
-
         return Website.objects.get(pk=proof.subject_id)
-    from accounts_media.models import MediaAccount
 
     return MediaAccount.objects.select_related("filer_unit").get(pk=proof.subject_id)
 
@@ -72,10 +75,6 @@ def proof_for(obj, user=None) -> Proof:
     reset (a new code) — by the system, through the table's control_code_issued (journaled on the
     proof's own 流水; the object's 流水 keeps to its filing and its verifications).
     Writes: call it on POST, in a job or on save, never to render a page (`current_proof`)."""
-    from reviews.engine import AlreadyHandled
-
-    from .workflow import WORKFLOW
-
     for _attempt in range(2):
         proof = current_proof(obj)
         if proof is not None:
@@ -97,8 +96,6 @@ def current_proof(obj) -> Proof | None:
 
 
 def _system():
-    from reviews.engine import SYSTEM
-
     return SYSTEM
 
 
@@ -129,8 +126,6 @@ def _stamp(proof: Proof, obj, outcome: checks.Outcome, now, user) -> None:
 def verify(proof: Proof, *, fetcher=None, resolver=None, now=None, user=None) -> checks.Outcome:
     """Look for the code now (a job or the scheduled run calls this): 已验证 with date and method when
     found; an expired verification whose code is gone becomes 已过期."""
-    from monitoring.fetchers import make_fetcher
-
     now = now or timezone.now()
     obj = subject_of(proof)
     if proof.link != link_of(obj):
@@ -156,10 +151,6 @@ def verify(proof: Proof, *, fetcher=None, resolver=None, now=None, user=None) ->
 def expire_manual(now) -> int:
     """Manual attestations are yearly too: past their date → 已过期, a new screenshot is due (the
     table's attest_expire, by the system; also on the object's own 流水 as control_expired)."""
-    from reviews.engine import TransitionError
-
-    from .workflow import WORKFLOW
-
     today, count = timezone.localdate(now), 0
     due = Proof.objects.filter(state=State.VERIFIED, method=Method.MANUAL, expires_at__lte=now).order_by("id")
     for proof in due.iterator(chunk_size=500):
@@ -179,8 +170,6 @@ def run_checks(now=None, limit: int | None = None) -> str:
     """Scheduled daily (jobs/schedule.py): fresh codes (the last RECHECK_NEW_DAYS days) and expired
     ones are looked for; verified proofs expiring within RENEW_AHEAD_DAYS are re-checked (renewed
     when the code is still in place, 已过期 at their date when not); manual ones expire."""
-    from monitoring.fetchers import make_fetcher
-
     now = now or timezone.now()
     if not monitoring_conf.get("MONITORING_ENABLED"):
         return "自动监测已关闭：未检查控制权验证码"
@@ -201,8 +190,6 @@ def run_checks(now=None, limit: int | None = None) -> str:
 
 
 def _due(now):
-    from django.db.models import Q
-
     return (Q(state=State.UNVERIFIED, created_at__gte=now - timedelta(days=RECHECK_NEW_DAYS))
             | Q(state=State.EXPIRED)
             | Q(state=State.VERIFIED, expires_at__lte=now + timedelta(days=RENEW_AHEAD_DAYS)))

@@ -10,6 +10,7 @@ from accounts_media.models import MediaAccount
 from websites.models import Website
 
 from .models import Proof
+from .services import link_of, proof_for, subject_type_of
 
 LINK_FIELD = {MediaAccount: "url", Website: "homepage"}
 UNKNOWN = object()
@@ -26,7 +27,6 @@ def link_loaded(sender, instance, **kwargs):
 def link_saved(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
-    from .services import link_of, proof_for, subject_type_of
 
     link, loaded = link_of(instance), getattr(instance, "_control_link", UNKNOWN)
     if created or (loaded is UNKNOWN and Proof.objects.filter(

@@ -1,4 +1,4 @@
-from accounts.roles import FILERS, ORG_UNITS, SITES
+from govmedia.roles import FILERS, ORG_UNITS, SITES
 from govmedia.access import route
 
 from . import views

@@ -14,6 +14,12 @@ from .models import MEDIA, Proof
 from .selectors import visible_object
 from .services import current_proof, proof_for
 from .workflow import WORKFLOW
+from django.shortcuts import get_object_or_404
+from govmedia.common.lists import open_closed_tabs, render_list
+from jobs.exports import export_requested
+from .lists import PORTAL_LIST, STATES, items_visible_to
+from .portal import close_item
+from .tasks import verify_task
 
 MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
@@ -32,8 +38,6 @@ def _back(request, subject_type, pk):
 
 @require_POST
 def check_now(request, subject_type, pk):
-    from .tasks import verify_task
-
     obj = visible_object(request.user, subject_type, pk)
     if current_proof(obj) is None:   # 生成验证码: nothing placed yet, nothing to look for
         proof_for(obj, request.user)
@@ -104,11 +108,6 @@ def screenshot(request, subject_type, pk):
 @require_http_methods(["GET", "POST"])
 def portal_items(request):
     """门户账号清单核查: the org unit's 待核查 of its subtree, tabs with counts (one aggregate)."""
-    from govmedia.common.lists import open_closed_tabs, render_list
-    from jobs.exports import export_requested
-
-    from .lists import PORTAL_LIST, STATES
-
     export = export_requested(request, PORTAL_LIST)
     if export is not None:
         return export
@@ -119,11 +118,6 @@ def portal_items(request):
 
 @require_POST
 def portal_close(request, pk):
-    from django.shortcuts import get_object_or_404
-
-    from .lists import items_visible_to
-    from .portal import close_item
-
     close_item(get_object_or_404(items_visible_to(request.user).select_related("website"), pk=pk), request.user)
     messages.success(request, "已标记为已处理。")
     return redirect(safe_next(request, request.POST.get("next")) or "control:portal_items")

@@ -7,6 +7,10 @@ from accounts.models import User
 from reviews.engine import Context, Guard, Transition, Workflow, is_system
 
 from .models import MEDIA, WEBSITE, Attestation, Method, Proof, State
+from reviews.journal import unit_of
+from accounts_media.models import MediaAccount
+from reviews.engine import StateConflict
+from websites.models import Website
 
 A = Attestation
 f = frozenset
@@ -15,13 +19,9 @@ f = frozenset
 def owner(user, proof) -> bool:
     """The account's filer unit, or the website's operator."""
     if proof.subject_type == MEDIA:
-        from accounts_media.models import MediaAccount
-
         return (user.kind == User.Kind.FILER and user.filer_unit_id is not None
                 and MediaAccount.objects.filter(pk=proof.subject_id, filer_unit_id=user.filer_unit_id).exists())
     if proof.subject_type == WEBSITE:
-        from websites.models import Website
-
         return user.kind == User.Kind.SITE and Website.objects.filter(pk=proof.subject_id, operator_user=user).exists()
     return False
 
@@ -40,8 +40,6 @@ HAS_SCREENSHOT = Guard(lambda proof, now: bool(proof.screenshot), "请先上传�
 def take_screenshot(proof, ctx: Context):
     name = ctx.data.get("screenshot_name", "")
     if not name:
-        from reviews.engine import StateConflict
-
         raise StateConflict("请上传截图（PNG或JPG格式）。")
     ctx.changes.append({"field": "screenshot", "label": "截图", "old": proof.screenshot.name or "", "new": name})
     proof.screenshot.name, proof.attestation_note = name, ""
@@ -61,8 +59,6 @@ def approve(proof, ctx: Context):
 def reject(proof, ctx: Context):
     reason = (ctx.data.get("reason") or "").strip()
     if not reason:
-        from reviews.engine import StateConflict
-
         raise StateConflict("请填写驳回原因。")
     ctx.reason, proof.attestation_note = reason, reason[:300]
 
@@ -108,8 +104,6 @@ TRANSITIONS = [
 
 
 def _unit_of(user):
-    from reviews.journal import unit_of
-
     if is_system(user):
         return "system", "系统"
     return unit_of(user)

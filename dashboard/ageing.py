@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from reviews.ageing import REVIEW, ageing_days, cutoff, is_overdue, overdue_badge, overdue_q, waited_days
 from websites.models import OFFLINE_WAITING
+from django.apps import apps
+from django.utils.module_loading import import_string
+from notifications.services import Message, org_unit_users, send
 
 
 @dataclass(frozen=True)
@@ -31,13 +34,9 @@ class Source:
         return self.waiting[1]
 
     def queryset(self, user):
-        from django.utils.module_loading import import_string
-
         return import_string(self.visible)(user)
 
     def model(self):
-        from django.apps import apps
-
         return apps.get_model(self.model_path)
 
 
@@ -58,8 +57,6 @@ def waiting_in_scope(user, source: Source):
 def remind_overdue(now: datetime | None = None) -> str:
     """The daily job: each unit with requests overdue at it gets one 超期待审核提醒 a day
     (de-duplicated per unit login and date, so a rerun sends nothing new)."""
-    from notifications.services import Message, org_unit_users, send
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     per_unit: dict[int, dict[str, int]] = {}

@@ -4,6 +4,12 @@ list shows); 超期 and 监测问题 read only waiting requests and open finding
 for HEADLINE_SECONDS so a reload costs nothing."""
 from django.core.cache import cache
 from django.urls import reverse
+from accounts_media.counts import cached_counts
+from accounts_media.selectors import accounts_visible_to
+from accounts_media.tabs import tab_counts, tabs_for
+from monitoring.selectors import open_findings_of
+from reviews.ageing import overdue_q
+from .ageing import SOURCES, waiting_in_scope
 
 HEADLINE_SECONDS = 120
 
@@ -26,14 +32,6 @@ def headline(user) -> list[dict]:
 
 
 def _compute(user) -> dict:
-    from accounts_media.counts import cached_counts
-    from accounts_media.selectors import accounts_visible_to
-    from accounts_media.tabs import tab_counts, tabs_for
-    from monitoring.selectors import open_findings_of
-    from reviews.ageing import overdue_q
-
-    from .ageing import SOURCES, waiting_in_scope
-
     list_key = f"{user.kind}:{user.org_unit_id}:{user.filer_unit_id}:{user.role}"  # the list's own cache key
     counts = cached_counts(list_key, lambda: tab_counts(accounts_visible_to(user), tabs_for(user)))
     overdue = sum(waiting_in_scope(user, s).filter(overdue_q(waiting=s.waiting)).count() for s in SOURCES)

@@ -17,10 +17,21 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import ORG_UNITS, Access, Role
+from govmedia.roles import ORG_UNITS, Access, Role
 from orgtree.models import LEVEL_LABELS
 
 from .ageing import SOURCES, ageing_days, waiting_in_scope
+from .rollup import journal_since, live_accounts, live_closures, live_moves, rollup_accounts, rollup_journal, usable_run
+from accounts_media.counts import generation
+from accounts_media.models import Status
+from accounts_media.platforms import ACCOUNT_TYPES
+from django.core.cache import cache
+from monitoring.indicators import failures_by_indicator, period_of
+from monitoring.models import FINDING_LABELS, Kind
+from monitoring.selectors import findings_visible_to
+from orgtree.models import OrgUnit
+from reports.models import SpotCheckReport
+from reports.selectors import reports_visible_to
 
 
 @dataclass
@@ -40,10 +51,6 @@ class Viewer:
         """`once`, and kept in the shared cache per scope (the viewer's org unit) and month until
         the next committed change of an account (the tab counts' generation, accounts_media.counts):
         the account scans of a page are read from the cache until something changes."""
-        from django.core.cache import cache
-
-        from accounts_media.counts import generation
-
         def cached():
             full_key = (f"dashboard:{key}:{generation()}:{getattr(self.user, 'org_unit_id', None)}:"
                         f"{timezone.localtime(self.now):%Y-%m}")
@@ -131,14 +138,12 @@ def _url(name: str, **params) -> str:
 # --- accounts ------------------------------------------------------------------------------------
 
 def _run(viewer: Viewer):
-    from .rollup import usable_run
 
     return viewer.once("rollup_run", usable_run)
 
 
 def _recent(viewer: Viewer, run) -> list[tuple]:
     """The viewer's media-account journal entries since the rollup (shared by the account figures)."""
-    from .rollup import journal_since
 
     return viewer.once("journal_since", lambda: journal_since(viewer.user, run.as_of))
 
@@ -148,7 +153,6 @@ def _breakdown(viewer: Viewer) -> list[tuple[str, str, int, date, int]]:
     account panel — the type, status and level figures and the month-end totals by type and by
     level: from the rollup (the scope's rows and the accounts the journal names since its time;
     dashboard/rollup.py), or with no usable rollup ONE grouped scan of the accounts."""
-    from .rollup import live_accounts, rollup_accounts
 
     def compute():
         run = _run(viewer)
@@ -159,7 +163,6 @@ def _breakdown(viewer: Viewer) -> list[tuple[str, str, int, date, int]]:
 def _journal_figures(viewer: Viewer, which: int, live):
     """From the rollup, its 同意关停 per month (which=0) or its status changes (1) with the
     entries since; with no usable rollup, `live()` (one grouped journal query)."""
-    from .rollup import rollup_journal
 
     def compute():
         run = _run(viewer)
@@ -178,8 +181,6 @@ def _totals(rows, index: int) -> dict:
 
 @panel("accounts_by_type", "新媒体账号（按类型）", description="已报送的账号，不含未提交")
 def accounts_by_type(viewer: Viewer) -> Table:
-    from accounts_media.platforms import ACCOUNT_TYPES
-
     counts = _totals(_breakdown(viewer), 0)
     types = [t for t in ACCOUNT_TYPES if counts.get(t.code)]
     return Table(["账号类型", "账号数"], [[t.name, counts[t.code]] for t in types],
@@ -188,8 +189,6 @@ def accounts_by_type(viewer: Viewer) -> Table:
 
 @panel("accounts_by_status", "新媒体账号（按状态）", description="已报送的账号，不含未提交")
 def accounts_by_status(viewer: Viewer) -> Table:
-    from accounts_media.models import Status
-
     counts = _totals(_breakdown(viewer), 1)
     statuses = [(v, label) for v, label in Status.choices if counts.get(v)]
     return Table(["状态", "账号数"], [[label, counts[v]] for v, label in statuses],
@@ -218,7 +217,6 @@ def _months(now: datetime, count: int = 12) -> list[datetime]:
 @panel("accounts_by_month", "新增与关停（近12个月）", chart="line",
        description="新增：当月创建且已报送的账号；关停：当月同意关停的账号")
 def accounts_by_month(viewer: Viewer) -> Table:
-    from .rollup import live_closures
 
     months = _months(viewer.now)
     start = months[0]
@@ -254,8 +252,6 @@ def _month_end_totals(viewer: Viewer, index: int, columns, link=None) -> Table:
 @panel("accounts_by_type_over_time", "新媒体账号总数（按类型，近12个月月末）", chart="line",
        description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）")
 def accounts_by_type_over_time(viewer: Viewer) -> Table:
-    from accounts_media.platforms import ACCOUNT_TYPES
-
     return _month_end_totals(viewer, 0, [(t.code, t.name) for t in ACCOUNT_TYPES],
                              lambda code, last: _url("media:list", account_type=code, created_to=f"{last:%Y-%m-%d}"))
 
@@ -270,9 +266,7 @@ def _status_moves(viewer: Viewer, since: datetime) -> dict:
     journal query). A label that is not a counted status (未提交, a new record's "", 已删除,
     已放弃) is outside the counted set, so a submission, a removal or a draft's deletion is a move
     in or out of it."""
-    from accounts_media.models import Status
 
-    from .rollup import live_moves
 
     code_of = {label: code for code, label in Status.choices if code != Status.DRAFT}
     pairs = _journal_figures(viewer, 1, lambda: live_moves(viewer.user, since))()
@@ -293,8 +287,6 @@ def _status_moves(viewer: Viewer, since: datetime) -> dict:
 def accounts_by_status_over_time(viewer: Viewer) -> Table:
     """The current figures per status (the shared scan: no query of its own), walked back month by
     month with the net status moves of each month (one grouped journal query over 11 months)."""
-    from accounts_media.models import Status
-
     months = _months(viewer.now)
     running = _totals(_breakdown(viewer), 1)
     moves = viewer.shared("status_moves", lambda: _status_moves(viewer, months[1]))
@@ -361,7 +353,6 @@ def pending_by_age(viewer: Viewer) -> Table:
 @panel("pending_by_unit", "待审核申请（按审核定位）", stacked=True, description="等待审核最多的单位（前20个）")
 def pending_by_unit(viewer: Viewer) -> Table:
     user = viewer.user
-    from orgtree.models import OrgUnit
 
     per_unit: dict[int, list[int]] = {}
     for n, source in enumerate(SOURCES):
@@ -384,8 +375,6 @@ def pending_by_unit(viewer: Viewer) -> Table:
        description="已提交的上报抽查情况：合格率 =（抽查数量 − 不合格数量）÷ 抽查数量")
 def spot_check_rates(viewer: Viewer) -> Table:
     user = viewer.user
-    from reports.models import SpotCheckReport
-    from reports.selectors import reports_visible_to
 
     rows_by_quarter: dict[tuple[int, int], dict] = {}
     for year, quarter, kind, checked, failed in (
@@ -414,9 +403,6 @@ def spot_check_rates(viewer: Viewer) -> Table:
 @panel("findings_by_kind", "监测发现问题（按类型）", stacked=True,
        description="自动监测发现、尚未恢复的问题（待核查），按问题类型和对象")
 def findings_by_kind(viewer: Viewer) -> Table:
-    from monitoring.models import FINDING_LABELS, Kind
-    from monitoring.selectors import findings_visible_to
-
     counts: dict[tuple[str, str], int] = {}
     for kind, is_account, n in (findings_visible_to(viewer.user).filter(closed_at__isnull=True)
                                 .annotate(is_account=ExpressionWrapper(Q(account__isnull=False), output_field=BooleanField())).values_list("kind", "is_account")
@@ -434,8 +420,6 @@ def findings_by_kind(viewer: Viewer) -> Table:
 @panel("verdicts_by_indicator", "检查指标不合格（本季度，自动监测）",
        description="按《政府网站与政务新媒体检查指标》自动监测判定的本季度不合格对象数，点击查看对象和证据")
 def verdicts_by_indicator(viewer: Viewer) -> Table:
-    from monitoring.indicators import failures_by_indicator, period_of
-
     period = period_of(timezone.localdate(viewer.now))
     rows, links = [], []
     for item in failures_by_indicator(viewer.user.org_unit, period):

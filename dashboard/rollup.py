@@ -32,6 +32,10 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Length, Replace, TruncMonth
 from django.utils import timezone
 
+from accounts_media.models import MediaAccount, Status
+from accounts_media.selectors import accounts_visible_to
+from reviews.models import JournalEntry
+
 from .models import AccountRollup, AccountState, JournalRollup, RollupRun
 
 MARGIN = timedelta(minutes=10)
@@ -68,14 +72,11 @@ def _tz():
 
 def _counted(user):
     """The accounts the 新媒体账号信息 list shows under 已提交 (live, not drafts): what the panels count."""
-    from accounts_media.models import Status
-    from accounts_media.selectors import accounts_visible_to
 
     return accounts_visible_to(user).exclude(status=Status.DRAFT)
 
 
 def _journal():
-    from reviews.models import JournalEntry
 
     return JournalEntry.objects.filter(subject_type=SUBJECT).order_by()
 
@@ -199,7 +200,6 @@ def _snapshot(counted) -> None:
 def rebuild(now: datetime | None = None) -> str:
     """The scheduled job: every rollup table rebuilt in one transaction (readers keep reading the
     previous one until it commits). Safe to run twice."""
-    from accounts_media.models import MediaAccount, Status
 
     started = clock.monotonic()
     now = now or timezone.now()

@@ -11,6 +11,7 @@ from jobs.exports import export_requested
 from .ageing import SOURCES, ageing_days
 from .lists import SPECS, TABS, tab_of
 from .panels import Viewer, export_sheets, page_panels
+from .headline import headline
 
 
 @require_GET
@@ -23,7 +24,6 @@ def home(request):
             raise Http404
         name = "数据看板" if wanted == "all" else sheets[0]["title"]
         return xlsx_download(workbook_bytes(sheets), f"{name}-{timezone.localdate(viewer.now):%Y%m%d}.xlsx")
-    from .headline import headline
 
     return render(request, "dashboard/home.html", {"shown": page_panels(viewer), "viewer": request.user.org_unit,
                                                    "ageing_days": ageing_days(), "headline": headline(request.user)})

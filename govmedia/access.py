@@ -18,7 +18,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import URLPattern, URLResolver, get_resolver, path
 
-from accounts.roles import Access
+from govmedia.roles import Access
 from govmedia.common.client_ip import ops_address_allowed
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ GATE_EXEMPT = {"accounts:logout", "accounts:login", "accounts:filer_info_sms"}
 def route(pattern: str, view, *, name: str, access: Access, kwargs: dict | None = None) -> URLPattern:
     """`django.urls.path` with the access declaration every route of ours must carry."""
     if not isinstance(access, Access):
-        raise TypeError(f"route {name!r}: access must be an accounts.roles.Access")
+        raise TypeError(f"route {name!r}: access must be a govmedia.roles.Access")
     return path(pattern, view, {**(kwargs or {}), ACCESS_KWARG: access}, name=name)
 
 

@@ -16,7 +16,11 @@ from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from .common import throttle
 from .common.client_ip import ops_address_allowed
+from .common.throttle import LOCKED_OUT
 from .common.captcha import captcha_field, needs_login_captcha
+from django.contrib import messages
+from django_otp import devices_for_user
+from reviews.audit import latest_check
 
 
 def address_allowed(request) -> bool:
@@ -43,8 +47,6 @@ class OpsLoginForm(OTPAdminAuthenticationForm):
         """The chosen device, or the user's only device (ops staff have one, from ops_totp)."""
         device = super()._chosen_device(user)
         if device is None and not self.cleaned_data.get("otp_device"):
-            from django_otp import devices_for_user
-
             devices = list(devices_for_user(user, confirmed=True, for_verify=True))
             device = devices[0] if len(devices) == 1 else None
         return device
@@ -66,8 +68,6 @@ class OpsLoginForm(OTPAdminAuthenticationForm):
             user_login_failed.send(sender=__name__, request=self.request,
                                    credentials={"username": self.cleaned_data.get("username", ""), "otp_step": True})
             if getattr(self.request, "axes_locked_out", False):
-                from accounts.views import LOCKED_OUT
-
                 raise ValidationError(LOCKED_OUT, code="locked_out") from None
             raise ValidationError(self.error_messages["invalid_login"], code="invalid_login",
                                   params={"username": self.username_field.verbose_name}) from None
@@ -82,8 +82,6 @@ class OpsLoginForm(OTPAdminAuthenticationForm):
             return super().clean()
         except ValidationError:
             if getattr(self.request, "axes_locked_out", False):  # django-axes refused the pair
-                from accounts.views import LOCKED_OUT
-
                 raise ValidationError(LOCKED_OUT, code="locked_out")
             raise
 
@@ -109,10 +107,6 @@ class OpsAdminSite(OTPAdminSite):
     def index(self, request, extra_context=None):
         """The 审计管理员 is told on arrival when the latest check of the journal's chain failed."""
         if getattr(request.user, "ops_role", "") == "auditor":
-            from django.contrib import messages
-
-            from reviews.audit import latest_check
-
             check = latest_check()
             if check is not None and not check.ok:
                 messages.error(request, f"审计日志完整性校验发现问题（{check}）：{check.problems}")

@@ -1,6 +1,9 @@
 """Deployment checks of our own (`manage.py check --deploy`)."""
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.checks import Warning, register
+from django.core.checks import Error
+from django.db import DatabaseError
 
 
 @register("security", deploy=True)
@@ -21,12 +24,9 @@ def proxy_count_check(app_configs, **kwargs):
 def separation_of_duties_check(app_configs, **kwargs):
     """三员分立 (decision 0054): with DEBUG off no active superuser (who would hold all three
     roles) and no ops login able to reach the admin without one of the three roles."""
-    from django.core.checks import Error
-    from django.db import DatabaseError
-
     if settings.DEBUG:
         return []
-    from accounts.models import User
+    User = get_user_model()
 
     try:
         superusers = list(User.objects.filter(is_superuser=True, is_active=True).values_list("username", flat=True)[:5])
@@ -49,8 +49,6 @@ def separation_of_duties_check(app_configs, **kwargs):
 @register("security")
 def audit_retention_check(app_configs, **kwargs):
     """Audit logs are kept ≥ 180 days (网络安全法 第二十一条; decision 0053): less is refused."""
-    from django.core.checks import Error
-
     if int(getattr(settings, "AUDIT_RETENTION_DAYS", 180)) < 180:
         return [Error(f"AUDIT_RETENTION_DAYS={settings.AUDIT_RETENTION_DAYS}: audit logs must be kept at least 180 days.",
                       id="ops.E012")]

@@ -1,4 +1,5 @@
 from .navigation import menu_for
+from reports.services import menu_state
 
 
 def navigation(request):
@@ -14,8 +15,6 @@ def navigation(request):
         )
         label, badge = item.label, 0
         if item.url_name == "notices:list":
-            from reports.services import menu_state
-
             label, badge = menu_state(user)  # the menu follows the latest notice; the unread count beside it
             unread = badge
         items.append({"label": label, "url_name": item.url_name, "active": active, "badge": badge})

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from captcha import views as captcha_views
 
-from accounts.roles import ORG_UNITS, PUBLIC, SIGNED_IN
+from govmedia.roles import ORG_UNITS, PUBLIC, SIGNED_IN
 from govmedia.access import route
 from govmedia.ops.metrics import metrics
 from govmedia.ops.views import healthz

@@ -1,4 +1,4 @@
-from accounts.roles import PUBLIC
+from govmedia.roles import PUBLIC
 from govmedia.access import route
 
 from . import views

@@ -19,6 +19,7 @@ from govmedia.common.xlsx import write_table, write_tables
 
 from . import services
 from .models import Job
+from django.utils.module_loading import autodiscover_modules
 
 PROGRESS_EVERY = 5000
 
@@ -63,8 +64,6 @@ def _start(request, spec, ids):
 def spec_named(name: str) -> lists.ListSpec:
     """A registered ListSpec by name; the worker imports every app's list declarations first."""
     if name not in lists.REGISTRY:
-        from django.utils.module_loading import autodiscover_modules
-
         autodiscover_modules("lists", "filer_lists")
     return lists.REGISTRY[name]
 

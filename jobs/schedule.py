@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import ScheduledRun
+from .tasks import run_scheduled_entry
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +100,6 @@ schedule("audit_archive", "reviews.audit.archive_and_prune", daily_at=time(4, 40
 
 def tick(now: datetime | None = None) -> list[str]:
     """Enqueue (or run, if inline) every entry due in its current period, once across all nodes."""
-    from .tasks import run_scheduled_entry
-
     now = now or timezone.now()
     started = []
     for entry in SCHEDULE.values():
@@ -140,8 +140,6 @@ def execute_entry(name: str, period: str, now: datetime | None = None) -> str:
 def prune_records(now: datetime, keep_days: int = 14) -> str:
     """Scheduled records and finished queue rows older than `keep_days` (the job rows of exports
     stay: they are the user's 下载中心 history)."""
-    from django_tasks_db.models import DBTaskResult
-
     cutoff = now - timedelta(days=keep_days)
     runs, _ = ScheduledRun.objects.filter(enqueued_at__lt=cutoff).delete()
     tasks, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()

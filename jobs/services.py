@@ -15,6 +15,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Job
+from django.db import DatabaseError
+from govmedia.common.storage import StorageFailure, _ERRNOS, _PG_CODES
+from reports.check_rounds import run_round_job
+from .tasks import run_job
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +51,6 @@ def failed_message(job: Job, exc: BaseException | None = None) -> str:
 def storage_problem(exc: BaseException | None) -> str | None:
     """The Chinese storage message when `exc` (or what caused it) is a full, read-only or forbidden
     storage — a temp file or the file store in the database; None for any other error."""
-    from django.db import DatabaseError
-
-    from govmedia.common.storage import _ERRNOS, _PG_CODES, StorageFailure
-
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
@@ -84,8 +86,6 @@ def worker_name() -> str:
 
 
 def start_job(user, kind: str, title: str, params: dict) -> Job:
-    from .tasks import run_job
-
     with transaction.atomic():
         job = Job.objects.create(kind=kind, title=title, requested_by=user, scope=scope_key(user), params=params)
         result = run_job.enqueue(job.pk)
@@ -168,7 +168,6 @@ def _claim(job_id: int) -> Job | None:
 def execute(job_id: int) -> str:
     """Run one job (called by the queue's worker through jobs.tasks.run_job)."""
     from accounts_media.import_jobs import run_import
-    from reports.check_rounds import run_round_job
 
     from .exports import run_export
 
@@ -194,11 +193,6 @@ def execute(job_id: int) -> str:
 def reap_stalled(now=None) -> str:
     """Scheduled every minute: a running job without a heartbeat for JOBS_LEASE_SECONDS lost its
     worker (killed, machine gone). Retry it, or after JOBS_MAX_ATTEMPTS mark it 失败."""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    from .tasks import run_job
-
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.JOBS_LEASE_SECONDS)
     retried = failed = 0

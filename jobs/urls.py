@@ -1,4 +1,4 @@
-from accounts.roles import FILERS, ORG_UNITS
+from govmedia.roles import FILERS, ORG_UNITS
 from govmedia.access import route
 
 from . import views

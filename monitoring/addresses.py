@@ -25,6 +25,8 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from . import conf
+import re
+from django.contrib import messages
 
 SCHEMES = ("http", "https")
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -213,10 +215,6 @@ def url_warning(url: str) -> str:
 def warn_inside_urls(request, *values) -> int:
     """The add/modify forms: one 提示 (messages.warning) per URL monitoring will not fetch; the save
     itself goes on (an intranet-only address may be on purpose). Values may be "；"-joined lists."""
-    import re
-
-    from django.contrib import messages
-
     shown = 0
     for value in values:
         for url in re.split(r"[；;\s]+", value or ""):

@@ -31,6 +31,7 @@ import httpx
 from . import addresses, conf
 from .addresses import Refused
 from .gates import GateTimeout, HostGate, SharedHostGate, make_gate  # noqa: F401  (HostGate: its old home)
+from django.utils.module_loading import import_string
 
 
 @dataclass
@@ -232,7 +233,7 @@ class HttpxFetcher(Fetcher):
     def certificate(self, host: str, port: int = 443) -> Certificate:
         """The server's certificate: its expiry (read even when it does not verify) and whether it
         verifies against the system store or MONITORING_CA_BUNDLE."""
-        from cryptography import x509
+        from cryptography import x509  # start-up cost: only the certificate check loads it
 
         result = Certificate()
         try:
@@ -269,6 +270,4 @@ def days_left(cert: Certificate, now: datetime | None = None) -> int | None:
 
 
 def make_fetcher(concurrency: int | None = None) -> Fetcher:
-    from django.utils.module_loading import import_string
-
     return import_string(conf.get("MONITORING_FETCHER"))(concurrency)

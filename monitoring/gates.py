@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from . import conf
+from govmedia.ops.cache import redis_client
 
 logger = logging.getLogger("govmedia.monitoring")
 GATE_MODES = ("auto", "shared", "local")
@@ -164,12 +165,11 @@ class SharedHostGate(_Gate):
 
     def __init__(self, per_host: int, delay: float, url: str, prefix: str = "govmedia", lease: float = 30.0,
                  wait_limit: float = 300.0, client=None):
-        import redis
+        import redis  # optional dependency: the Redis gate only with REDIS_URL
 
         super().__init__(per_host, delay)
         self.url, self.lease, self.wait_limit = url, float(lease), float(wait_limit)
         self.prefix = f"{prefix}:monitoring:gate" if prefix else "monitoring:gate"
-        from govmedia.ops.cache import redis_client  # redis:// or sentinel:// (decision 0057)
 
         self.client = client or redis_client(url, socket_timeout=5, socket_connect_timeout=3)
         self._acquire = self.client.register_script(ACQUIRE)

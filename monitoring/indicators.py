@@ -16,6 +16,11 @@ from django.utils import timezone
 from reviews import journal
 
 from .models import ExpressionRule, Indicator, Kind, Subject, Verdict
+from django.db.models.functions import TruncDate
+from orgtree.models import OrgUnit
+from orgtree.selectors import scope_q
+from reports.models import CheckSheet, PROBLEMS, SpotCheckItem, WEBSITE_PROBLEMS
+from .models import CheckResult
 
 AVAILABILITY, MANUAL = "availability", "manual"
 
@@ -106,8 +111,6 @@ def official_name_rules() -> int:
     """Rules from the official names of the provincial units in the org tree: an autonomous region
     called a 省 (广西省 → 广西壮族自治区) or without its people (新疆自治区 → 新疆维吾尔自治区), a
     municipality called a 省. Added where missing (source 组织机构名称); returns how many."""
-    from orgtree.models import OrgUnit
-
     added = 0
     names = OrgUnit.objects.filter(level=1, is_active=True).values_list("name", flat=True)
     for name in names:
@@ -147,10 +150,6 @@ def _availability(website_ids: list[int], thresholds: dict, now) -> dict[int, di
     """Failing websites under W_ACCESS: over the last `days` days, every day at least
     `visits_per_day` homepage checks, of which more than `fail_percent` % failed or took longer
     than `timeout_s`. One aggregate query; websites with too few visits are not judged."""
-    from django.db.models.functions import TruncDate
-
-    from .models import CheckResult
-
     days = int(thresholds.get("days", 7))
     slow = int(float(thresholds.get("timeout_s", 15)) * 1000)
     rows = (CheckResult.objects.filter(website_id__in=website_ids, kind=Kind.HOMEPAGE, ok__isnull=False,
@@ -245,8 +244,6 @@ def mark_sheets(sheet_ids: list[int]) -> int:
     never ends). So nothing here joins them: the quarter's verdicts are read first (none, the
     usual case: done), the sheets' rows by their sheet index, matched in memory; the queries are a
     fixed few whatever the number of sheets, plus one journal entry per sheet marked."""
-    from reports.models import CheckSheet, SpotCheckItem
-
     marked = 0
     if not sheet_ids:
         return 0
@@ -284,8 +281,6 @@ def mark_sheets(sheet_ids: list[int]) -> int:
 
 def _mark(items: list, verdicts) -> list:
     """Set 不合格 and the indicators' problems on the items their verdicts name; returns them."""
-    from reports.models import PROBLEMS, WEBSITE_PROBLEMS
-
     of_subject: dict[tuple, list[Verdict]] = {}
     for v in verdicts:
         of_subject.setdefault(("account", v.account_id) if v.account_id else ("website", v.website_id), []).append(v)
@@ -312,8 +307,6 @@ def circular_step(unit, year: int, quarter: int) -> dict:
 
 def failures_by_indicator(unit, period: str) -> list[dict]:
     """Per enabled indicator: the objects of `unit`'s subtree failing it in `period` (one GROUP BY)."""
-    from orgtree.selectors import scope_q
-
     counts = dict(Verdict.objects.filter(scope_q(unit, "org_path"), period=period).values("indicator_id")
                   .annotate(n=Count("id")).values_list("indicator_id", "n").order_by())
     return [{"indicator": ind, "count": counts.get(ind.pk, 0)}

@@ -13,6 +13,7 @@ from orgtree.selectors import unit_in_scope
 
 from .models import FINDING_LABELS, Finding, Indicator, Kind, Verdict
 from .selectors import findings_visible_to, is_owner, verdicts_visible_to
+from govmedia.common.search import part_of
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -34,7 +35,6 @@ class FindingFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        from govmedia.common.search import part_of
 
         return queryset.filter(part_of("account__name", value) | part_of("account__media_code", value)
                                | part_of("website__name", value) | part_of("website__site_code", value))

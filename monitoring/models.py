@@ -2,6 +2,7 @@
 CheckResult per object and check kind (the history), and a Finding per object and kind that is
 open from the first failing check until a check passes again."""
 from django.db import models
+from datetime import date
 
 
 class Kind(models.TextChoices):
@@ -170,8 +171,6 @@ class Finding(models.Model):
 
     def days_without_update(self, today) -> int | None:
         """For a stale account: days since its latest post, counted on `today` (Beijing date)."""
-        from datetime import date
-
         latest = self.data.get("latest")
         return (today - date.fromisoformat(latest)).days if latest else None
 

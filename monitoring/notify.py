@@ -25,6 +25,7 @@ from notifications.services import Message, send, units_users
 from .models import FINDING_LABELS
 from .selectors import owners_of
 from .signals import findings_closed, findings_opened
+from notifications.models import Notification
 
 
 def _link(finding, owner_kind: str) -> str:
@@ -71,8 +72,6 @@ def _owner_logins(findings):
 def notify_recovered(sender, findings, **kwargs) -> int:
     """A finding closed because its check passes again: its owner (and the site's operator) reads
     "已恢复"; the alert that opened it is marked read. Many in one chunk for one owner: one digest."""
-    from notifications.models import Notification
-
     if not findings:
         return 0
     owners, logins, operators = _owner_logins(findings)

@@ -24,6 +24,10 @@ from .fetchers import Fetcher, host_key, make_fetcher
 from .indicators import load_config, official_name_rules, record_verdicts
 from .models import WEBSITE_KINDS, CheckResult, CheckRun, Finding, Kind
 from .signals import findings_closed, findings_opened
+from accounts_media.models import COUNTED, MediaAccount, Status
+from websites.models import RunStatus, Website
+from .models import CONTENT_KINDS, Indicator
+from .tasks import run_chunk_task
 
 logger = logging.getLogger("govmedia.monitoring")
 WEBSITES, ACCOUNTS = "website", "account"
@@ -34,8 +38,6 @@ WEBSITE_FIELDS = ("id", "homepage", "icp_number", "police_record", "columns", "o
 def live_account_statuses() -> list[str]:
     """Accounts that are open: every status on the register (SPEC §5) but the closed ones still
     counted while a restore is asked (恢复待审核, 恢复被驳回: /verify/ says 已关停)."""
-    from accounts_media.models import COUNTED, Status
-
     return [s for s in COUNTED if s not in (Status.RESTORE_PENDING, Status.RESTORE_REJECTED)]
 
 
@@ -43,9 +45,6 @@ def monitored(kind: str):
     """The objects a run checks live: 正常 websites with a 网站标识码 (never 临时/永久/紧急下线,
     例外 or deleted); open accounts with a 新媒体标识码 (never closed, deleted, or closed and
     asking to be restored). Their owners get findings; nobody else's objects are fetched."""
-    from accounts_media.models import MediaAccount
-    from websites.models import RunStatus, Website
-
     if kind == WEBSITES:
         return Website.objects.filter(run_status=RunStatus.NORMAL, site_code__isnull=False)
     return MediaAccount.objects.filter(status__in=live_account_statuses(), removed_at__isnull=True,
@@ -78,8 +77,6 @@ def _plan(kinds, trigger: str, concurrency: int) -> tuple[CheckRun, list]:
 
 def start_run(now=None, kinds=(WEBSITES, ACCOUNTS)) -> str:
     """The scheduled entry: plan the run and put its chunks on the queue."""
-    from .tasks import run_chunk_task
-
     if not conf.get("MONITORING_ENABLED"):
         return "自动监测已关闭（MONITORING_ENABLED=0）"
     with transaction.atomic():
@@ -292,7 +289,6 @@ def _finish(run_id: int) -> None:
     again, so they would stay 待核查 and counted for ever; their detail says why they ended."""
     now = timezone.now()
     CheckRun.objects.filter(pk=run_id, status=CheckRun.Status.RUNNING).update(status=CheckRun.Status.DONE, finished_at=now)
-    from .models import CONTENT_KINDS, Indicator
 
     read = set(Indicator.objects.filter(enabled=True).values_list("rule", flat=True))
     off = [kind for kind in Kind if not conf.check_enabled(kind) or (kind in CONTENT_KINDS and kind not in read)]

@@ -10,6 +10,9 @@ from orgtree.models import FilerUnit
 from orgtree.selectors import scope_q
 
 from .models import Finding
+from websites.models import Website
+from . import conf
+from .models import CheckRun, Verdict
 
 
 def _filer_sites_q(filer_unit) -> Q:
@@ -36,8 +39,6 @@ def open_findings_of(user):
 
 def findings_of_object(obj):
     """Every finding of one account or website, open ones first (the 查看 page)."""
-    from websites.models import Website
-
     field = "website" if isinstance(obj, Website) else "account"
     return Finding.objects.filter(**{field: obj}).order_by("closed_at", "-last_seen")[:20]
 
@@ -85,9 +86,6 @@ def is_owner(user, finding: Finding) -> bool:
 
 def monitoring_state() -> dict:
     """What 监测发现 says about monitoring itself: on or off (MONITORING_ENABLED), and the last run."""
-    from . import conf
-    from .models import CheckRun
-
     last = CheckRun.objects.order_by("-started_at", "-id").first()
     return {"enabled": bool(conf.get("MONITORING_ENABLED")), "last_run": last,
             "confirm_runs": max(1, int(conf.get("MONITORING_CONFIRM_RUNS")))}
@@ -96,8 +94,6 @@ def monitoring_state() -> dict:
 def verdicts_visible_to(user):
     """检查指标监测结果 under the rule of findings: an org unit its subtree, a filer unit its accounts
     and the websites it sponsors, a website operator its site."""
-    from .models import Verdict
-
     qs = Verdict.objects.all()
     if user.kind == User.Kind.ORG and user.org_unit_id:
         return qs.filter(scope_q(user.org_unit, "org_path"))

@@ -7,9 +7,9 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from reviews import engine
+        from reviews import engine  # app start-up: observes the engine's transitions
 
         from . import services  # noqa: F401  (the unread figure's page-state slot)
-        from .hooks import on_transitions
+        from .hooks import on_transitions  # app start-up: the hooks read the models
 
         engine.observe(on_transitions)

@@ -23,6 +23,9 @@ from django.utils import timezone
 
 from . import conf
 from .models import Delivery, Notification
+from .tasks import deliver
+from accounts import sms
+from django.core import mail
 
 logger = logging.getLogger("govmedia.notifications")
 CHANNELS = ("sms", "email")
@@ -38,12 +41,8 @@ def email_text(n: Notification) -> str:
 def _send(n: Notification, channel: str) -> None:
     """One gateway call; raises on failure. Looked up at call time (tests swap the backends)."""
     if channel == "sms":
-        from accounts import sms
-
         sms.send_sms(n.sms_to, n.body or n.title)
     else:
-        from django.core import mail
-
         mail.send_mail(n.title, email_text(n), None, [n.email_to])
 
 
@@ -82,8 +81,6 @@ def deliver_now(ids: list[int]) -> str:
             if outcome:
                 done[outcome] += 1
     if retries:
-        from .tasks import deliver
-
         for due, retry_ids in retries.values():
             deliver.using(run_after=due).enqueue(sorted(set(retry_ids)))
     return f"已发送 {done['sent']} 条，稍后重试 {done['retry']} 条，失败 {done['failed']} 条"
@@ -135,8 +132,6 @@ def sweep(now=None) -> str:
       holding it, or the deferred retry was lost) is re-queued, and its due time moved to now so
       the next sweep leaves it alone for another lease.
     """
-    from .tasks import deliver
-
     now = now or timezone.now()
     lease = conf.get("NOTIFY_LEASE_SECONDS")
     cutoff = now - timedelta(seconds=lease)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from django.urls import reverse
 
 from .services import Message, org_unit_users, send
+from accounts.models import User
 
 SUBJECTS = {  # subject type → (what it is called, the reviewer's page, the applicant's page)
     "media_account": ("新媒体账号", "media:review", "media:rejection"),
@@ -77,8 +78,6 @@ def offline_waiting_at(unit_id: int, items) -> list[Message]:
 
 
 def rejected(a) -> list[Message]:
-    from accounts.models import User
-
     noun, _, applicant_page = SUBJECTS[a.workflow.subject_type]
     obj = a.obj
     reason = a.ctx.reason or "（未填写）"

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from govmedia.common import gm
+from .kinds import KINDS
 
 
 class Delivery(models.TextChoices):
@@ -71,7 +72,5 @@ class Notification(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from .kinds import KINDS
-
         kind = KINDS.get(self.kind)
         return kind.label if kind else self.kind

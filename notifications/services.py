@@ -21,6 +21,7 @@ from reviews import journal
 from . import conf
 from .kinds import CHANNELS, KINDS
 from .models import Delivery, Notification
+from .tasks import deliver
 
 MOBILE = re.compile(r"1\d{10}")
 UNREAD_SECONDS = 300
@@ -225,8 +226,6 @@ def _write(messages: list[Message]) -> int:
     _forget_unread({r.user_id for r in rows if r.shown})
     pending = [r for r in rows if Delivery.PENDING in (r.sms_state, r.email_state)]
     if pending:
-        from .tasks import deliver
-
         # ignore_conflicts leaves the pks unset: the rows of this call are those created at `now`
         ids = [r.pk for r in pending if r.pk] or list(
             Notification.objects.filter(Q(sms_state=Delivery.PENDING) | Q(email_state=Delivery.PENDING), created_at=now,

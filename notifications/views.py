@@ -7,14 +7,12 @@ from govmedia.common.redirects import safe_next
 
 from . import services
 from .kinds import CHANNELS, KINDS
+from govmedia.common.lists import render_list
+from .lists import NOTIFICATION_LIST
 
 
 @require_GET
 def center(request):
-    from govmedia.common.lists import render_list
-
-    from .lists import NOTIFICATION_LIST
-
     unread_only = request.GET.get("tab") == "unread"
     rows = services.visible_to(request.user)
     if unread_only:

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+from .signals import subtree_moved
 
 
 class OrgtreeConfig(AppConfig):
@@ -6,11 +9,8 @@ class OrgtreeConfig(AppConfig):
     verbose_name = "组织机构"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
-        from .models import OrgUnit
-        from .selectors import bump_tree
-        from .signals import subtree_moved
+        from .models import OrgUnit  # app start-up: models are ready only in ready()
+        from .selectors import bump_tree  # app start-up: reads the models
 
         # Every change of the tree ends the cached cascades (orgtree.selectors.cascade_options).
         post_save.connect(bump_tree, sender=OrgUnit, dispatch_uid="orgtree_cascade_saved")

@@ -2,6 +2,10 @@
 import time
 
 from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db import transaction
+
+from govmedia.common import pagestate
 
 from .models import ROOT_CODE, OrgUnit
 
@@ -65,10 +69,7 @@ CASCADE_TTL = 3600
 def bump_tree(**kwargs) -> None:
     """The org tree changed (a unit saved, deleted or moved, the tree loaded): cached cascades
     are recomputed; again at commit, so none cached meanwhile from before the change is read."""
-    from django.core.cache import cache
-    from django.db import transaction
 
-    from govmedia.common import pagestate
 
     def bump():
         cache.set(TREE_GENERATION, time.time_ns(), None)
@@ -79,7 +80,6 @@ def bump_tree(**kwargs) -> None:
 
 
 def _register_page_state() -> None:
-    from govmedia.common import pagestate
 
     pagestate.register("orgtree_generation", lambda user: TREE_GENERATION)
     pagestate.register("org_cascade", lambda user: f"orgtree:cascade:{user.org_unit_id}"
@@ -95,7 +95,6 @@ def cascade_options(viewer: OrgUnit, chosen: list[str], user=None) -> list[dict]
     With `user` (whose unit `viewer` is) and nothing chosen below the viewer, read with the
     page's other cached state (govmedia.common.pagestate) until the tree changes."""
     if user is not None and not any(chosen[viewer.level:]):
-        from govmedia.common import pagestate
 
         generation = pagestate.get(user, "orgtree_generation") or 0
         return pagestate.with_generation(user, "org_cascade", generation,

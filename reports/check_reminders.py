@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from notifications.services import Message, send, units_users
+from .models import CheckSheet
 
 BATCH = 2000
 
@@ -40,10 +42,6 @@ def _text(sheet, period: str, today: date) -> str:
 def send_reminders(today: date | None = None, *, scope=None, year: int | None = None, quarter: int | None = None) -> int:
     """Claim and send every reminder due today (of the sheets under `scope`, of one quarter, when
     given). Returns the number of sheets reminded."""
-    from notifications.services import Message, send, units_users
-
-    from .models import CheckSheet
-
     today = today or timezone.localdate()
     params = {"today": today, "every": max(1, settings.CHECK_OVERDUE_REMIND_EVERY_DAYS),
               "horizon": date.fromordinal(today.toordinal() + settings.CHECK_REMIND_DAYS_BEFORE)}

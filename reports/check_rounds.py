@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 from orgtree.models import FilerUnit, OrgUnit
 from orgtree.selectors import scope_q, units_under
 from reviews import journal
@@ -21,6 +21,8 @@ from reviews import journal
 from .check_prefill import fill_rows, prefill_sheets
 from .models import CheckRound, CheckSheet
 from .services import ReportError
+import json
+from jobs.models import Job
 
 FILER_TIER = "filer"
 PREFILL_BATCH = 2000
@@ -44,7 +46,6 @@ def expected_sheets(opener: OrgUnit) -> int:
 
 def open_round(user: User, year: int, quarter: int, deadlines: dict[str, date], title: str = "") -> CheckRound:
     """发起检查: the round (正在生成检查表) and its job, at once; the sheets come from the job."""
-    from jobs.models import Job
     from jobs.services import start_job
 
     if user.role not in (Role.GB, Role.L1, Role.ORG):
@@ -136,8 +137,6 @@ def make_chunk(round_: CheckRound, condition: str, path: str) -> list[int]:
 
 
 def _json(value) -> str:
-    import json
-
     return json.dumps(value)
 
 

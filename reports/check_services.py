@@ -25,6 +25,8 @@ from .check_workflow import HANDLED, WORKFLOW, children_q, children_sheets, may_
 from .models import CheckSheet, SpotCheckItem, SpotCheckReport, problems_for
 from .selectors import reported_items
 from .services import ReportError
+from .check_workflow import submit_name
+from .services import _editable as editable_report
 
 # 新媒体类型 of an unregistered account, as the 检查结果信息表 note lists them.
 MEDIA_TYPES = ["微信", "微博", "移动客户端（APP）", "抖音", "快手", "企鹅号", "今日头条号", "小程序", "其他"]
@@ -191,8 +193,6 @@ def link_registration(user: User, item: SpotCheckItem, account: MediaAccount) ->
 def submit_sheet(user: User, sheet: CheckSheet, version: int | None = None) -> CheckSheet:
     """提交 (a filer unit) / 上报 (an org unit): the rows all marked, the header filled; an org sheet
     after its children are reviewed (the engine's guards)."""
-    from .check_workflow import submit_name
-
     prefill(sheet)  # a sheet never prefilled still gets its registry rows, which must then be marked
     return WORKFLOW.apply(sheet, submit_name(sheet), user, expected_version=version)
 
@@ -210,8 +210,6 @@ def accept_sheet(user: User, sheet: CheckSheet, version: int | None = None) -> C
 def fill_report_from_checks(report: SpotCheckReport) -> SpotCheckReport:
     """上报抽查情况 built from the subtree's reported sheets: the rows of the report's kind (网站 or
     新媒体, 未备案账号 aside) of every submitted or accepted sheet; still editable by hand after."""
-    from .services import _editable as editable_report
-
     report = editable_report(report)
     if report.items.exists():
         raise ReportError("报告已有逐条检查结果，不能再按下级汇总。")

@@ -17,6 +17,18 @@ from . import check_services as checks
 from .models import CheckSheet, problems_for
 from .selectors import late_filings, rounds_visible_to, sheets_visible_to
 from .services import ReportError
+from accounts_media import services as media
+from accounts_media.forms import AccountForm
+from govmedia.access import may_open
+from govmedia.common.lists import render_list
+from jobs.exports import export_requested, serve_list
+from orgtree.selectors import ancestors_of, unit_in_scope
+from reviews import engine
+from reviews.buttons import posted_version, render_buttons
+from .check_lists import OWN_SHEET_LIST, SHEET_LIST, sheet_url_prefix
+from .check_overview import children_html, headline, rounds_of, unit_rows
+from .check_workflow import HANDLED, WORKFLOW, unreported_children
+from .circular import circular_data, circular_docx, start_circular_notice, start_circular_xlsx
 
 
 def _sheet(request, pk) -> CheckSheet:
@@ -37,11 +49,6 @@ def _own(request, pk) -> CheckSheet:
 def home(request):
     """检查任务: the unit's own sheets (due, overdue) on the list machinery and, where the unit may
     open a round (the access map of 发起检查), the quarters and the form to open one."""
-    from govmedia.access import may_open
-    from jobs.exports import serve_list
-
-    from .check_lists import OWN_SHEET_LIST
-
     user, today = request.user, timezone.localdate()
     # A unit with no 监测发现 page of its own (a filer unit) sees its open findings here.
     context = {"today": today, "findings_here": not may_open(user, "monitoring:findings"),
@@ -76,8 +83,6 @@ def open_round(request):
 
 def _viewed_unit(request):
     """The unit whose quarter is shown: the user's own, or (drill-down) a unit of its subtree."""
-    from orgtree.selectors import unit_in_scope
-
     code = request.GET.get("unit", "").strip()
     if not code:
         return request.user.org_unit
@@ -91,13 +96,6 @@ def _viewed_unit(request):
 def quarter(request, year, quarter):
     """检查季度: the rounds and their progress, counts per direct child (drill down into a child),
     and the paged list of the quarter's sheets (filters, columns, 导出 as a job)."""
-    from govmedia.common.lists import render_list
-    from jobs.exports import export_requested
-    from orgtree.selectors import ancestors_of
-
-    from .check_lists import SHEET_LIST, sheet_url_prefix
-    from .check_overview import children_html, headline, rounds_of, unit_rows
-
     unit, today = _viewed_unit(request), timezone.localdate()
     request.GET = request.GET.copy()
     request.GET["year"], request.GET["quarter"] = str(year), str(quarter)
@@ -136,8 +134,6 @@ def overdue_export(request, year, quarter):
 def circular(request, year, quarter):
     """季度通报 of the unit's subtree: the page, or (?format=docx) the .docx, or (?format=xlsx) the
     full lists the page caps (an export job)."""
-    from .circular import circular_data, circular_docx, start_circular_xlsx
-
     if request.GET.get("format") == "xlsx":
         return start_circular_xlsx(request, year, quarter)  # a job: the lists have no bound
     data = circular_data(request.user.org_unit, year, quarter)
@@ -153,8 +149,6 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 def circular_notice(request, year, quarter):
     """生成通报: a draft notice to the subtree, its title and text prefilled from the figures; the
     unit edits it as any notice, and the .docx is regenerated from the edited text when it is sent."""
-    from .circular import start_circular_notice
-
     notice = start_circular_notice(request.user, year, quarter)
     messages.success(request, "已生成通报草稿：可修改标题和正文、选择接收范围后下发，下发时附上通报（.docx）。")
     return redirect("notices:edit", pk=notice.pk)
@@ -162,19 +156,11 @@ def circular_notice(request, year, quarter):
 
 def _refused(request, exc: TransitionError, sheet=None):
     """A refusal as its own page: 403 (never allowed), 409 (the state moved on: a stale tab), 400."""
-    from reviews import engine
-
-    from .check_workflow import HANDLED
-
     message = HANDLED if exc.message == engine.HANDLED else exc.message  # the engine's version check, in our words
     return render(request, "reports/checks/refused.html", {"message": message, "sheet": sheet}, status=exc.http_status)
 
 
 def _buttons(request, sheet):
-    from reviews.buttons import render_buttons
-
-    from .check_workflow import WORKFLOW
-
     urls = {"check_submit": "checks:sheet_submit", "check_report_up": "checks:sheet_submit",
             "check_accept": "checks:sheet_accept", "check_return": "checks:sheet_return"}
     return render_buttons(request, WORKFLOW, sheet, lambda t, obj: reverse(urls[t.name], args=[obj.pk]),
@@ -209,8 +195,6 @@ def sheet_detail(request, pk):
 
 @require_POST
 def sheet_save(request, pk):
-    from reviews.buttons import posted_version
-
     sheet = _own(request, pk)
     name, phone = request.POST.get("filler_name", "").strip(), request.POST.get("filler_phone", "").strip()
     try:
@@ -275,10 +259,6 @@ def unregistered_update(request, pk, item_id):
 def unregistered_register(request, pk, item_id):
     """去备案: the 添加账号 form prefilled from a 私开账号 row of the filer unit's own sheet; 暂存 makes
     the draft add request (提交 sends it at once); the row then points at it."""
-    from accounts_media import services as media
-    from accounts_media.forms import AccountForm
-    from reviews.engine import TransitionError
-
     sheet = _own(request, pk)
     item = sheet.items.filter(pk=item_id, unregistered=True, account__isnull=True).first()
     if item is None or not sheet.is_filer_sheet:
@@ -315,10 +295,6 @@ def unregistered_delete(request, pk, item_id):
 def sheet_submit(request, pk):
     """提交 / 上报. An org unit reporting upward while children are still 未报送 (or 已退回) is first
     asked to confirm, the page naming them."""
-    from reviews.buttons import posted_version
-
-    from .check_workflow import unreported_children
-
     sheet = _sheet(request, pk)
     if not sheet.is_filer_sheet and checks.owns(request.user, sheet) and request.POST.get("confirmed") != "1":
         names, count = unreported_children(sheet)
@@ -335,8 +311,6 @@ def sheet_submit(request, pk):
 
 @require_POST
 def sheet_accept(request, pk):
-    from reviews.buttons import posted_version
-
     sheet = _sheet(request, pk)
     try:
         checks.accept_sheet(request.user, sheet, version=posted_version(request))
@@ -348,8 +322,6 @@ def sheet_accept(request, pk):
 
 @require_POST
 def sheet_return(request, pk):
-    from reviews.buttons import posted_version
-
     sheet = _sheet(request, pk)
     try:
         checks.return_sheet(request.user, sheet, request.POST.get("reason", ""), version=posted_version(request))

@@ -13,6 +13,8 @@ from jobs.exports import start_workbook
 from .check_overview import headline, unit_rows
 from .models import CheckSheet, Notice, pass_rate
 from .selectors import late_filings, reported_items
+from orgtree.selectors import scope_q
+from .services import _sender_of
 
 LISTED = 200      # failing rows, 未备案账号 and overdue units shown on the page and in the .docx
 LATE_LISTED = 500  # 逾期备案 accounts listed on the page and in the .docx (the count covers all)
@@ -28,8 +30,6 @@ def _capped(qs, limit: int) -> tuple[list, int]:
 
 
 def overdue_sheets(unit, year: int, quarter: int, today):
-    from orgtree.selectors import scope_q
-
     return (CheckSheet.objects.filter(year=year, quarter=quarter, status__in=[CheckSheet.Status.DRAFT, CheckSheet.Status.RETURNED],
                                       due_date__lt=today).filter(scope_q(unit, "org_path"))
             .exclude(filer_unit__isnull=True, org_unit_id=unit.pk).select_related("org_unit__parent")
@@ -141,7 +141,7 @@ def _table(doc, headers, rows):
 
 def circular_docx(data: dict, title: str | None = None, body: str | None = None) -> bytes:
     """The .docx: the title and text (generated, or as the unit edited them), then the tables."""
-    from docx import Document
+    from docx import Document  # start-up cost: python-docx and lxml load only for a .docx
 
     doc = Document()
     doc.add_heading(title or data["title"], level=1)
@@ -201,8 +201,6 @@ def notice_docx(user, notice: Notice) -> tuple[str, bytes]:
 def start_circular_notice(user, year: int, quarter: int) -> Notice:
     """生成通报: the unit's draft notice for the quarter (the one already drafted, if any), its text
     generated from the figures, addressed to the unit's direct children (its towns and departments)."""
-    from .services import _sender_of
-
     sender = _sender_of(user)
     draft = Notice.objects.select_for_update().filter(sender=sender, circular_year=year, circular_quarter=quarter,
                                                       status=Notice.Status.DRAFT).first()

@@ -6,6 +6,7 @@ from govmedia.common.forms import bootstrap
 from orgtree.models import FilerUnit, OrgUnit
 
 from .models import PROBLEMS, Notice, SpotCheckReport
+from .models import problems_for
 
 
 class NewReportForm(forms.Form):
@@ -47,8 +48,6 @@ class ItemForm(forms.Form):
     rectification = forms.CharField(label="整改情况", max_length=500, required=False)
 
     def __init__(self, *args, website: bool = False, **kwargs):
-        from .models import problems_for
-
         super().__init__(*args, **kwargs)
         if website:  # a website report: a site, checked against the website indicators
             self.fields["account"].label = "政府网站（网站标识码）"

@@ -5,6 +5,7 @@ from govmedia.common import sheets
 from govmedia.common.xlsx import workbook_bytes
 
 from .models import PROBLEMS, WEBSITE_PROBLEMS, SpotCheckItem
+from .services import item_subject
 
 HEADERS = ["序号", "新媒体标识码", "新媒体类型", "新媒体名称", "开设单位", "是否合格", "存在的突出问题（仅不合格的填写）", "整改情况"]
 # A website report's rows name the site as the website manual does: 网站标识码 / 网站名称 / 首页网址 / 主办单位.
@@ -87,8 +88,6 @@ def parse_items(content: bytes, subjects_in_scope, already: set[str] = frozenset
     """Every row checked first (govmedia.common.sheets reads the file: every non-empty row is
     imported or reported). `already`: codes the report holds (importing a file twice adds nothing twice).
     `website`: a website report's sheet (网站标识码 …, the website indicators)."""
-    from .services import item_subject
-
     result = ItemsImport()
     layout, allowed = (WEBSITE_LAYOUT, WEBSITE_PROBLEMS) if website else (LAYOUT, PROBLEMS)
     code_label = layout.columns[1].title

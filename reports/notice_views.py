@@ -19,6 +19,9 @@ from .models import Notice, NoticeAttachment
 from .lists import NOTICE_LIST, own_unit_of
 from .selectors import notices_sent_by, notices_visible_to
 from .workflow import NOTICE_WORKFLOW, send_notice
+from govmedia.common.xlsx import xlsx_download
+from .check_views import DOCX_TYPE
+from .circular import notice_docx
 
 RECEIPTS_SHOWN = 500
 
@@ -126,11 +129,6 @@ def attachment_download(request, pk):
 @require_GET
 def circular_preview(request, pk):
     """预览通报: the .docx a 通报 draft will carry, from its current text and today's figures."""
-    from govmedia.common.xlsx import xlsx_download
-
-    from .check_views import DOCX_TYPE
-    from .circular import notice_docx
-
     notice = _own(request, pk)
     if not notice.is_circular:
         raise Http404("该通知不是季度通报。")

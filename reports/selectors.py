@@ -1,9 +1,13 @@
 from django.db.models import Q
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 
 from .models import CheckSheet, Notice, SpotCheckItem, SpotCheckReport
+from accounts_media.models import MediaAccount
+from datetime import date
+from orgtree.selectors import scope_q
+from .models import CheckRound, NoticeReceipt
 
 
 def reports_visible_to(user: User):
@@ -18,8 +22,6 @@ def reports_visible_to(user: User):
 def notices_visible_to(user: User):
     """A unit reads the notices it wrote (drafts included) and the sent notices it received —
     never another unit's, whatever its level (decision 0032)."""
-    from .models import NoticeReceipt
-
     received = Q(status=Notice.Status.SENT)
     if user.kind == User.Kind.FILER and user.filer_unit_id:
         return Notice.objects.filter(received, pk__in=NoticeReceipt.objects.filter(
@@ -39,10 +41,6 @@ def notices_sent_by(user: User):
 
 def sheets_visible_to(user: User):
     """检查结果信息表: a filer unit its own; an org unit every sheet of its subtree; GB all."""
-    from orgtree.selectors import scope_q
-
-    from .models import CheckSheet
-
     qs = CheckSheet.objects.select_related("org_unit", "filer_unit", "round")
     if user.kind == User.Kind.FILER and user.filer_unit_id:
         return qs.filter(filer_unit_id=user.filer_unit_id)
@@ -53,12 +51,6 @@ def sheets_visible_to(user: User):
 
 def rounds_visible_to(user: User):
     """检查季度 that cover the user: opened by its org unit or an ancestor, or (org units) inside its subtree."""
-    from django.db.models import Q
-
-    from orgtree.selectors import scope_q
-
-    from .models import CheckRound
-
     if user.kind == User.Kind.FILER and user.filer_unit_id:
         unit = user.filer_unit.org_unit
         return CheckRound.objects.filter(opened_by__code__in=unit.ancestor_codes)
@@ -70,8 +62,6 @@ def rounds_visible_to(user: User):
 
 def reported_items(unit, year: int, quarter: int):
     """The 检查结果信息表 rows reported (submitted or accepted) in `unit`'s subtree for a quarter."""
-    from orgtree.selectors import scope_q
-
     return SpotCheckItem.objects.filter(
         sheet__year=year, sheet__quarter=quarter, sheet__status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED],
     ).filter(scope_q(unit, "sheet__org_path"))
@@ -80,11 +70,6 @@ def reported_items(unit, year: int, quarter: int):
 def late_filings(unit, year: int, quarter: int):
     """逾期备案: the subtree's live accounts first submitted in the quarter more than 3 working days
     after their 开设时间 (accounts_media.filing)."""
-    from datetime import date
-
-    from accounts_media.models import MediaAccount
-    from orgtree.selectors import scope_q
-
     start = date(year, 3 * quarter - 2, 1)
     end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
     return (MediaAccount.objects.filter(filed_late=True, removed_at__isnull=True, submitted_on__gte=start,

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 from govmedia.common import pagestate
 from govmedia.common.storage import StorageFailure, replace_file, save_file
 from govmedia.common.uploads import UploadError, check_document
@@ -14,6 +14,11 @@ from orgtree.models import OrgUnit
 from reviews import journal
 
 from .models import PROBLEMS, Notice, NoticeAttachment, NoticeReceipt, SpotCheckItem, SpotCheckReport
+from django.core.cache import cache
+from orgtree.models import FilerUnit
+from orgtree.selectors import scope_q, units_under
+from websites.models import Website
+from .models import problems_for
 
 
 class ReportError(Exception):
@@ -88,8 +93,6 @@ def clean_problems(passed: bool, problems: list[str], other: str, allowed: list[
 
 def item_subject(subject) -> dict:
     """The registry object a row is about (a media account, or a website), as the row records it."""
-    from websites.models import Website
-
     if isinstance(subject, Website):
         return {"website": subject, "media_code": subject.site_code or "", "type_label": "政府网站",
                 "name": subject.name, "operator": subject.sponsor, "link": subject.homepage}
@@ -101,8 +104,6 @@ def item_subject(subject) -> dict:
 def add_item(report: SpotCheckReport, subject, *, passed: bool, problems: list[str], problem_other: str = "",
              rectification: str = "") -> SpotCheckItem:
     """A row of the 检查结果信息表 for an account or a website of the registry (fetched in scope by the caller)."""
-    from .models import problems_for
-
     report = _editable(report)
     fields = item_subject(subject)
     problems, problem_other = clean_problems(passed, problems, problem_other, problems_for("website" in fields))
@@ -178,16 +179,11 @@ def child_units(sender: OrgUnit):
 
 def own_filers(sender: OrgUnit):
     """The filer units attached to the sender itself (a county's towns and departments)."""
-    from orgtree.models import FilerUnit
-
     return FilerUnit.objects.filter(org_unit=sender, status=FilerUnit.Status.ACTIVE).order_by("code")
 
 
 def audience_querysets(notice: Notice) -> tuple:
     """(org units, filer units) a notice goes to, by its 接收范围, as querysets."""
-    from orgtree.models import FilerUnit
-    from orgtree.selectors import scope_q, units_under
-
     sender, audience = notice.sender, notice.audience
     if audience == Notice.Audience.CHOSEN:
         return notice.recipients.filter(is_active=True), notice.filer_recipients.filter(status=FilerUnit.Status.ACTIVE)
@@ -299,7 +295,6 @@ def mark(user: User, notice: Notice, field: str) -> None:
     """Record the first time the receiving unit opened (opened_at) or downloaded (downloaded_at) the notice."""
     first = receipts_of(user).filter(notice=notice, **{f"{field}__isnull": True}).update(**{field: timezone.now()})
     if first:  # the receipt (first open, first download) goes to the journal too
-        from django.core.cache import cache
 
         cache.delete(_menu_key(user))
         pagestate.forget()
@@ -308,7 +303,6 @@ def mark(user: User, notice: Notice, field: str) -> None:
 
 
 def bump_menus() -> None:
-    from django.core.cache import cache
 
     cache.set(NOTICES_GENERATION, timezone.now().timestamp(), None)
     pagestate.forget()

@@ -1,4 +1,4 @@
-from accounts.roles import GB_ONLY, L1_ONLY, Access, Role
+from govmedia.roles import GB_ONLY, L1_ONLY, Access, Role
 from govmedia.access import route
 
 from . import views

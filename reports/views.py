@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from django.urls import reverse
 
-from accounts.roles import Role
+from govmedia.roles import Role
 from accounts_media.selectors import accounts_visible_to
 from govmedia.common.uploads import UploadError, read_xlsx_upload
 from govmedia.common.lists import render_list
@@ -23,6 +23,8 @@ from .models import PROBLEMS, SpotCheckReport, pass_rate, problems_for
 from .lists import OVERVIEW_LIST, REPORT_LIST, period, unit_rate
 from .selectors import reports_visible_to
 from .workflow import REPORT_WORKFLOW, submit_report
+from .check_services import fill_report_from_checks
+from websites.selectors import websites_visible_to
 
 
 def _report(request, pk) -> SpotCheckReport:
@@ -95,8 +97,6 @@ def report_header(request, pk):
 def _subjects(request, report):
     """What a report's rows may be about: the unit's accounts (新媒体) or websites (网站), by code."""
     if report.kind == SpotCheckReport.Kind.WEBSITE:
-        from websites.selectors import websites_visible_to
-
         return websites_visible_to(request.user).exclude(site_code=None), "site_code"
     return accounts_visible_to(request.user).exclude(media_code=None), "media_code"
 
@@ -104,8 +104,6 @@ def _subjects(request, report):
 @require_POST
 def report_from_checks(request, pk):
     """按下级检查结果汇总: the counts from the subtree's reported 检查结果信息表 (still editable by hand)."""
-    from .check_services import fill_report_from_checks
-
     report = _own_draft(request, pk)
     try:
         report = fill_report_from_checks(report)
@@ -154,8 +152,6 @@ def account_search(request):
     if len(q) < 2:
         return JsonResponse({"accounts": []})
     if request.GET.get("kind") == "website":
-        from websites.selectors import websites_visible_to
-
         sites = websites_visible_to(request.user).exclude(site_code=None)
         sites = sites.filter(site_code__istartswith=q) if q[:1].isdigit() or q[:2].lower() == "bm" else sites.filter(name__icontains=q)
         return JsonResponse({"accounts": [{"code": s.site_code, "name": s.name, "type": "政府网站"}

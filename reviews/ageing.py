@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html
 
 REVIEW = ("reviewer", "reviewer_since")
 
@@ -45,8 +46,6 @@ def waited_days(obj, now: datetime | None = None, waiting: tuple[str, str] = REV
 
 def overdue_badge(obj, waiting: tuple[str, str] = REVIEW) -> str:
     """The 待审核 lists' mark on an overdue row (text, so not only a colour)."""
-    from django.utils.html import format_html
-
     if not is_overdue(obj, waiting=waiting):
         return ""
     return format_html('<span class="badge text-bg-danger ms-1" data-testid="overdue">超期{}天</span>',

@@ -25,14 +25,14 @@ from govmedia.common import gm, masking
 
 from . import chain, journal
 from .models import JournalArchive, JournalCheck, JournalEntry
+from django.contrib.auth import get_user_model
+from axes.models import AccessLog
 
 MIN_RETENTION_DAYS = 180
 ARCHIVE_PREFIX = "audit"
 
 
 def auditors():
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(kind="ops", ops_role="auditor", is_active=True)
 
 
@@ -83,8 +83,6 @@ def _journal_rows(start, end):
 
 
 def _access_rows(start, end):
-    from axes.models import AccessLog
-
     for log in AccessLog.objects.filter(attempt_time__gte=start, attempt_time__lt=end).order_by("id").iterator(chunk_size=2000):
         yield {"id": log.pk, "username": log.username, "ip_address": log.ip_address, "user_agent": log.user_agent,
                "attempt_time": log.attempt_time.isoformat(),
@@ -125,8 +123,6 @@ def _months_between(first: datetime, last_exclusive: datetime) -> list[str]:
 def archive_and_prune(now) -> str:
     """The scheduled entry: archive every finished month not yet archived; prune the login access
     log past the retention where its month is archived. Journal rows stay (the database keeps them)."""
-    from axes.models import AccessLog
-
     local_now = timezone.localtime(now)
     done = []
     for kind, oldest in ((JournalArchive.Kind.JOURNAL, JournalEntry.objects.order_by("at").values_list("at", flat=True).first()),

@@ -28,6 +28,7 @@ from django.db.models.functions import Concat, Substr
 
 from . import chain
 from .models import JournalEntry
+from axes.helpers import get_client_ip_address
 
 # The closed registry of journal actions: one line per code, with the Chinese label the journal
 # and the admin's 操作 filter show. `record()` refuses a code not listed here (a free string would
@@ -182,7 +183,6 @@ def client_ip(request) -> str | None:
     """The client's address as django-axes reads it (honouring PROXY_COUNT), or None."""
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
 
     return get_client_ip_address(request) or None
 

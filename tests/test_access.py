@@ -8,7 +8,7 @@ import sys
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.roles import Role
+from govmedia.roles import Role
 from govmedia.access import access_map, iter_patterns, is_admin_route
 
 ROLE_USERS = {Role.GB: "gb", Role.L1: "l1", Role.ORG: "org", Role.FILER: "filer", Role.SITE: "site", Role.OPS: "ops"}

@@ -21,6 +21,14 @@ from datetime import date
 from django.db import transaction
 from django.db.models import DateTimeField, OuterRef, Subquery
 from django.utils import timezone
+from accounts_media.models import MediaAccount
+from accounts_media.workflow import WORKFLOW as MEDIA
+from datetime import datetime, time
+from monitoring.models import Finding
+from orgtree.models import OrgUnit
+from reviews.models import JournalEntry
+from websites.workflow import WORKFLOW as SITES
+from .models import AccountabilityFigure
 
 QUARTERS = 4
 CHUNK = 2000
@@ -44,15 +52,10 @@ def window_start(today: date) -> date:
 
 
 def _aware(day: date):
-    from datetime import datetime, time
-
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def review_actions() -> list[str]:
-    from accounts_media.workflow import WORKFLOW as MEDIA
-    from websites.workflow import WORKFLOW as SITES
-
     return sorted({t.name for wf in (MEDIA, SITES) for t in wf.transitions if t.kind == "review"})
 
 
@@ -62,11 +65,6 @@ def _median(values) -> float | None:
 
 def compute(today: date | None = None) -> list[dict]:
     """The figures as rows (see the module's method), one per org unit and quarter with activity."""
-    from accounts_media.models import MediaAccount
-    from monitoring.models import Finding
-    from orgtree.models import OrgUnit
-    from reviews.models import JournalEntry
-
     today = today or timezone.localdate()
     start = _aware(window_start(today))
     units = {path: (pk, code, name, level) for pk, code, name, level, path
@@ -148,8 +146,6 @@ def _registered(batch, units, acc, MediaAccount) -> None:
 
 def rebuild(today: date | None = None) -> list[dict]:
     """Recompute the window's figures and replace their rows (one transaction)."""
-    from .models import AccountabilityFigure
-
     rows = compute(today)
     quarters = {quarter_of(_aware(window_start(today or timezone.localdate())))}
     quarters |= {r["quarter"] for r in rows}

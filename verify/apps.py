@@ -8,10 +8,10 @@ class VerifyConfig(AppConfig):
 
     def ready(self):
         from . import continuity  # noqa: F401  (the engine observer of approve_close: 继任账号)
-        from .imitation import connect_signals
+        from .imitation import connect_signals  # app start-up: models are ready only in ready()
 
         connect_signals()  # 举报 items move with a moved subtree
-        from notifications.kinds import KINDS, register
+        from notifications.kinds import KINDS, register  # app start-up: registers its kind of notification
 
         if "imitation" not in KINDS:
             register("imitation", "举报仿冒账号", default=("site", "email"),

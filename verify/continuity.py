@@ -14,6 +14,10 @@ from reviews import journal
 from reviews.engine import observe
 
 from .models import ReuseWatch, Succession
+from monitoring import conf
+from monitoring.fetchers import make_fetcher
+from notifications.services import notify_org_units
+from reviews.engine import SYSTEM
 
 # A platform's page for a cancelled account still answers 200 with one of these texts.
 GONE_MARKERS = ("账号已注销", "该账号已注销", "用户不存在", "账号不存在", "该用户已注销", "此账号已被封禁", "页面不存在",
@@ -61,10 +65,6 @@ def watch_reuse(limit: int | None = None, fetcher=None) -> dict:
     """One run of the reuse watch (scheduled daily): fetch up to VERIFY_REUSE_BATCH closed
     accounts' links; a link that turns active is journaled and told to the org unit once
     (again only after it went quiet in between)."""
-    from monitoring import conf
-    from monitoring.fetchers import make_fetcher
-    from notifications.services import notify_org_units
-
     if not conf.get("MONITORING_ENABLED"):  # an intranet without outside access: nothing is fetched
         return {"checked": 0, "told": 0}
     own_fetcher = fetcher is None
@@ -99,6 +99,4 @@ def watch_reuse(limit: int | None = None, fetcher=None) -> dict:
 
 
 def journal_user():
-    from reviews.engine import SYSTEM
-
     return SYSTEM

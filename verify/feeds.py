@@ -10,6 +10,7 @@ from govmedia.common.ratelimit import over_limit
 
 from . import records as R
 from . import selectors
+from django.http import HttpResponse
 
 TITLE = "全国政务新媒体与政府网站 · 变更记录"
 DESCRIPTION = "政务新媒体账号与政府网站的登记、关停、下线、恢复和删除。"
@@ -61,8 +62,6 @@ class ChangesAtom(Feed):
 
     def __call__(self, request, *args, **kwargs):
         if over_limit(request, "public:feed", FEED_LIMIT):
-            from django.http import HttpResponse
-
             return HttpResponse("请求过于频繁，请稍后再试。", status=429, content_type="text/plain; charset=utf-8")
         return super().__call__(request, *args, **kwargs)
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from govmedia.common.captcha import captcha_field
+from .selectors import looks_like_link
 
 KINDS = [("account", "政务新媒体账号"), ("website", "政府网站")]
 
@@ -36,8 +37,6 @@ class ReportForm(forms.Form):
         self.fields["captcha"] = captcha_field()
 
     def clean_link(self):
-        from .selectors import looks_like_link
-
         value = self.cleaned_data["link"]
         if not looks_like_link(value):
             raise forms.ValidationError("请粘贴完整的链接（以 http:// 或 https:// 开头）。")

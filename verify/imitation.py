@@ -15,6 +15,15 @@ from orgtree.models import OrgUnit
 from reviews.engine import NEW, SYSTEM, Context, Transition, TransitionError, Workflow, is_system
 
 from .models import ImitationReport, ImitationStatus as S
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+from django.urls import reverse
+from notifications.services import notify_org_units
+from orgtree.signals import subtree_moved
+from reviews.journal import unit_of
+from . import records as R
+from .selectors import _ids_of, _near, link_in
 
 SUBJECT_TYPE = "imitation_report"
 
@@ -71,8 +80,6 @@ TRANSITIONS = [
 
 
 def _unit_of(user) -> tuple[str, str]:
-    from reviews.journal import unit_of
-
     if user is SYSTEM:
         return "", "系统"
     code, name = unit_of(user)
@@ -90,8 +97,6 @@ WORKFLOW = Workflow(
 def link_key(link: str) -> tuple[str, str]:
     """(type code, the key that makes two links one item): the platform id where the link has one
     (two link forms of one account are one item), else the normalised URL."""
-    from .selectors import _ids_of, link_in
-
     text = link_in(link)
     pairs, _ = _ids_of(text)
     if pairs:
@@ -103,9 +108,6 @@ def link_key(link: str) -> tuple[str, str]:
 def nearest_unit(claimed: str, type_code: str) -> OrgUnit:
     """The org unit whose registered accounts are nearest to the claimed name (same platform
     first), else the root (国务院办公厅). Two queries at most."""
-    from . import records as R
-    from .selectors import _near
-
     if claimed.strip():
         qs = R.registered_accounts().filter(removed_at__isnull=True)
         rows = list(_near(qs, claimed).values_list("org_path", "account_type")[:10])
@@ -123,8 +125,6 @@ class ReportError(TransitionError):
 
 def report(link: str, claimed: str = "", contact: str = "", user=None) -> ImitationReport:
     """A citizen's 举报: a new 待核查 item, or one more report on the open item of the same link."""
-    from django.contrib.auth.models import AnonymousUser
-
     user = user or AnonymousUser()
     type_code, key = link_key(link)
     data = {"claimed": claimed.strip(), "contact": contact.strip()}
@@ -171,10 +171,6 @@ def lookup_unknown(link: str) -> int:
 
 
 def _tell_unit(item: ImitationReport) -> None:
-    from django.urls import reverse
-
-    from notifications.services import notify_org_units
-
     what = item.claimed or item.link[:60]
     notify_org_units([item.org_unit_id], "imitation", f"举报仿冒账号待核查：{what}",
                      f"{item.get_source_display()}：{item.link[:200]}", reverse("imitation:detail", args=[item.pk]))
@@ -197,14 +193,9 @@ def public_counts() -> dict:
 def _move_paths(sender, old_prefix, new_prefix, **kwargs):
     """挂接关系: a moved subtree takes its 举报 items along (decision 0014), so the new chain above
     settles them and the old one no longer sees them."""
-    from django.db.models import Value
-    from django.db.models.functions import Concat, Substr
-
     ImitationReport.objects.filter(org_path__startswith=old_prefix).update(
         org_path=Concat(Value(new_prefix), Substr("org_path", len(old_prefix) + 1)))
 
 
 def connect_signals() -> None:
-    from orgtree.signals import subtree_moved
-
     subtree_moved.connect(_move_paths, dispatch_uid="verify_imitation_move_paths")

@@ -1,4 +1,4 @@
-from accounts.roles import ORG_UNITS
+from govmedia.roles import ORG_UNITS
 from govmedia.access import route
 
 from . import imitation_views as views

@@ -22,7 +22,7 @@ MIN_CONTAINS = 3  # shorter keys have no whole trigram: a substring test could n
 
 @lru_cache(maxsize=1)
 def _converter():
-    import opencc
+    import opencc  # start-up cost: OpenCC's dictionaries load on the first name search
 
     return opencc.OpenCC("t2s")
 

@@ -13,6 +13,8 @@ from accounts_media.platforms import display_type
 from orgtree.selectors import cascade_codes, names_by_code
 from reviews.models import JournalEntry
 from websites.models import RunStatus, Website
+from control.selectors import public_states, states_of, with_public_state
+from django.core.exceptions import ObjectDoesNotExist
 
 # --- answers --------------------------------------------------------------------------------
 REGISTERED, CLOSED, NOT_REGISTERED, UNRECOGNISED = "registered", "closed", "not_registered", "unrecognised"
@@ -79,8 +81,6 @@ def registered_accounts() -> QuerySet:
 
 def with_control(qs: QuerySet) -> QuerySet:
     """The rows with their 控制权验证 state in the same query (the public answers' ≤ 2 queries)."""
-    from control.selectors import with_public_state
-
     return with_public_state(qs, "website" if qs.model is Website else "media_account")
 
 
@@ -141,8 +141,6 @@ def public(record: dict) -> dict:
 
 def successor_of(account) -> dict | None:
     """继任账号 of a closed account, when it names one that is registered (and not deleted)."""
-    from django.core.exceptions import ObjectDoesNotExist
-
     try:
         successor = account.succession.successor
     except ObjectDoesNotExist:
@@ -214,8 +212,6 @@ def website_records(sites) -> list[dict]:
 
 def _with_control(subject_type: str, objs: list, records: list[dict]) -> list[dict]:
     """已验证控制权 (issue 28) on the answers and the API (one query; the open-data files keep their fields)."""
-    from control.selectors import public_states, states_of
-
     annotated = all(hasattr(o, "control_state") for o in objs)  # with_control(): read in the rows' own query
     states = states_of(objs) if annotated else public_states(subject_type, [o.pk for o in objs])
     for obj, record in zip(objs, records):

@@ -16,6 +16,7 @@ from websites.services import normalise_homepage
 
 from . import names
 from . import records as R
+from django.contrib.postgres.search import TrigramSimilarity
 
 SEARCH_LIMIT = 10
 MAX_QUERY = 100
@@ -108,7 +109,6 @@ def _near(qs, name: str):
         if key:
             near |= Q(name__icontains=key)
         return qs.filter(near).order_by(exact, "-id")
-    from django.contrib.postgres.search import TrigramSimilarity
 
     qs = qs.annotate(key=_key_column(qs.model))
     near = Q(name__in={name, simplified})

@@ -20,6 +20,9 @@ from django.utils import timezone
 
 from . import records as R
 from .schemas import open_data_schema
+from django.core.files.base import ContentFile
+from orgtree.models import OrgUnit
+from . import accountability
 
 CHUNK = 2000
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -50,8 +53,6 @@ def folder(day: date | str) -> str:
 
 
 def _all_org_names() -> dict[str, str]:
-    from orgtree.models import OrgUnit
-
     return dict(OrgUnit.objects.values_list("code", "name"))
 
 
@@ -120,8 +121,6 @@ def _write(kind: str, day: date, names: dict[str, str]) -> dict:
 
 def _write_accountability(day: date) -> dict:
     """accountability.csv: the figures per org unit and quarter (verify.accountability)."""
-    from . import accountability
-
     rows = accountability.rebuild(day)
     sink = _Hashing()
     text = io.TextIOWrapper(sink, encoding="utf-8-sig", newline="", write_through=True)
@@ -143,8 +142,6 @@ def _string_schema(columns, dates=("since",)) -> dict:
 
 def datapackage(day: date, files: dict) -> dict:
     """The Frictionless Data Package descriptor of the day's CSV files (with their sizes and hashes)."""
-    from . import accountability
-
     def resource(name, title, schema):
         info = files[name]
         return {"name": name.split(".")[0], "path": name, "title": title, "format": "csv", "mediatype": "text/csv",
@@ -191,8 +188,6 @@ def publish_open_data(today: date | None = None) -> dict:
 
 
 def _replace(name: str, body: bytes) -> None:
-    from django.core.files.base import ContentFile
-
     if default_storage.exists(name):
         default_storage.delete(name)
     default_storage.save(name, ContentFile(body))

@@ -3,7 +3,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 
-from accounts.roles import PUBLIC
+from govmedia.roles import PUBLIC
 from govmedia.access import ACCESS_KWARG, route
 
 from . import feeds, views

@@ -19,6 +19,9 @@ from reviews.engine import TransitionError
 from . import imitation, selectors, services
 from .forms import ReportForm, VerifyForm
 from .records import CLOSED, NOT_REGISTERED, answer_of_record, answer_text
+from django.core.paginator import Paginator
+from . import accountability as method
+from .models import AccountabilityFigure
 
 CAPTCHA_BUCKET = "verify"
 FILE_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/json; charset=utf-8"}
@@ -117,7 +120,7 @@ def detail(request, code):
 @require_GET
 def qr_code(request, code):
     """An SVG QR code linking back to /verify/<code>/ (to print, or to put in the account's bio)."""
-    import qrcode
+    import qrcode  # start-up cost: only the public pages with a QR code load it
     import qrcode.image.svg
 
     record = _record_or_404(code)
@@ -165,11 +168,6 @@ def open_data_file(request, day, filename):
 @require_GET
 def accountability(request):
     """各单位履职数据: the figures per org unit of one quarter, 50 a page, findable by name or code."""
-    from django.core.paginator import Paginator
-
-    from . import accountability as method
-    from .models import AccountabilityFigure
-
     quarters = list(AccountabilityFigure.objects.values_list("quarter", flat=True).distinct().order_by("-quarter"))
     quarter = request.GET.get("quarter", "")
     quarter = quarter if quarter in quarters else (quarters[0] if quarters else "")

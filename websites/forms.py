@@ -4,6 +4,9 @@ from accounts.validators import validate_landline, validate_mobile
 from orgtree.models import FilerUnit, OrgUnit
 
 from .services import duplicate_of
+from django.core.validators import URLValidator
+from .models import COLUMN_CATEGORIES, Website
+from .services import domains_refusal, identity_refusal, parse_domains
 
 HOMEPAGE_EXAMPLE = "https://www.bjhd.gov.cn"
 
@@ -17,8 +20,6 @@ class HomepageField(forms.CharField):
         super().__init__(label="首页网址", max_length=300, error_messages={"required": "首页网址不能为空"}, **kwargs)
 
     def clean(self, value):
-        from django.core.validators import URLValidator
-
         value = super().clean(value).strip()
         if "://" not in value:
             raise forms.ValidationError(f"首页网址须以 http:// 或 https:// 开头，请填写完整的网址，如 {HOMEPAGE_EXAMPLE}")
@@ -114,8 +115,6 @@ class SiteStepTwoForm(forms.Form):
         return data
 
     def clean_is_portal(self):
-        from .models import Website
-
         value = self.cleaned_data["is_portal"]
         if value and self.org_unit and Website.objects.filter(org_unit=self.org_unit, is_portal=True).exclude(
                 filing="rejected").exists():
@@ -144,8 +143,6 @@ class BasicInfoForm(SiteStepTwoForm):
     """基本信息修改: the basic information and the 栏目（系统） of every category."""
 
     def __init__(self, *args, site=None, **kwargs):
-        from .models import COLUMN_CATEGORIES
-
         super().__init__(*args, org_unit=None, **kwargs)
         self.site = site
         self.offer_filer_units(site.org_unit if site is not None else None)
@@ -169,10 +166,6 @@ class BasicInfoForm(SiteStepTwoForm):
         return [(category, self[f"col_names_{i}"], self[f"col_urls_{i}"]) for i, category in enumerate(self.categories)]
 
     def clean(self):
-        from django.core.validators import URLValidator
-
-        from .services import identity_refusal
-
         data = super().clean()
         if self.site is not None:
             name = data.get("name", "").strip() if data.get("name") else ""
@@ -225,8 +218,6 @@ class OtherDomainsForm(forms.Form):
             self.fields["domains"].initial = "\n".join(site.other_domains)
 
     def clean_domains(self):
-        from .services import domains_refusal, parse_domains
-
         domains, errors = parse_domains(self.cleaned_data.get("domains", ""))
         if errors:
             raise forms.ValidationError(errors)

@@ -20,6 +20,8 @@ from .buttons import url_for
 from .models import OFFLINE_WAITING, Filing, Offline, RunStatus, Website
 from .offline import OFFLINE_WORKFLOW
 from .selectors import websites_visible_to
+from govmedia.common.search import part_of
+from .workflow import WORKFLOW
 
 
 class WebsiteFilter(OrgCascadeMixin):
@@ -38,8 +40,6 @@ class WebsiteFilter(OrgCascadeMixin):
 
     def filter_q(self, queryset, name, value):
         """模糊或准确: any part of the name, of the site code or of the homepage (indexes: decision 0050)."""
-        from govmedia.common.search import part_of
-
         value = value.strip()
         return queryset.filter(part_of("name", value) | part_of("site_code", value) | Q(homepage__icontains=value))
 
@@ -62,11 +62,6 @@ def prepare_page(rows, request):
 
 def actions_html(row, request) -> str:
     """查看, and 提交 / 审核 as the filing table allows this unit now (the one button renderer)."""
-    from reviews.buttons import render_buttons
-
-    from .buttons import url_for
-    from .workflow import WORKFLOW
-
     parts = [format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">查看</a>',
                          reverse("websites:review_detail", args=[row.pk])),
              render_buttons(request, WORKFLOW, row, url_for, names=["submit", "approve"], link_style=True)]

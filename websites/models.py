@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from govmedia.common import gm
+from django.utils import timezone
 
 
 class Filing(models.TextChoices):
@@ -146,8 +147,6 @@ class Website(models.Model):
     def emergency_overdue(self) -> bool:
         """紧急下线 past its expected reopen date: flagged to the chain, which restores it or keeps
         it offline (docs/decisions/0016-offline-dates.md)."""
-        from django.utils import timezone
-
         return (self.run_status == RunStatus.EMERGENCY_OFFLINE and self.offline_until is not None
                 and self.offline_until < timezone.localdate())
 

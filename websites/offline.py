@@ -21,7 +21,7 @@ what the state must be (docs/decisions/0015-transition-guards.md).
 from datetime import date
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 from reviews.engine import Context, Guard, Transition, TransitionError, Workflow, is_system
 
 from .models import OFFLINE_WAITING, Filing, Offline, RESTORABLE, RunStatus

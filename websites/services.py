@@ -15,6 +15,16 @@ from reviews.engine import NEW, SYSTEM, StateConflict, TransitionError
 from .codes import SITE_CODE_WORKFLOW, TRACKING_ALPHABET
 from .models import Filing, Website
 from .workflow import WORKFLOW  # noqa: F401  (views ask it which actions are allowed)
+from accounts.services import issue_one_time_password
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from reviews import journal
+from reviews.engine import NotAllowed
+from reviews.models import JournalEntry
+from .models import Offline, RunStatus
+from .offline import OFFLINE_WORKFLOW, RUN_WORKFLOW
+from .selectors import websites_visible_to
+from .workflow import org_above
 
 log = logging.getLogger(__name__)
 CODE_HOUR = 16  # the job gives codes to what was finally approved before 16:00
@@ -40,8 +50,6 @@ def duplicate_of(name: str = "", homepage: str = "", exclude_pk: int | None = No
 
 def sponsor_has_site(sponsor: str) -> bool:
     """The sponsoring unit (主办单位) already runs a registered site (一个单位最多开设一个网站)."""
-    from .models import RunStatus
-
     return Website.objects.filter(sponsor=(sponsor or "").strip(), final_approved_at__isnull=False).exclude(
         filing=Filing.REJECTED).exclude(run_status__in=[RunStatus.PERMANENT_OFFLINE, RunStatus.DELETED]).exists()
 
@@ -80,9 +88,6 @@ MAX_OTHER_DOMAINS = 20
 
 def parse_domains(text: str) -> tuple[list[str], list[str]]:
     """维护其他域名: one domain (or http(s) address) a line; duplicates dropped. (domains, errors)"""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import URLValidator
-
     check = URLValidator(schemes=["http", "https"])
     domains, errors, seen = [], [], set()
     for line in (text or "").replace("；", "\n").replace(";", "\n").splitlines():
@@ -172,8 +177,6 @@ PAGE_ACTIONS = {"submit": ({Filing.DRAFT}, "submit", {}),
 
 
 def _waiting_here(user, ids):
-    from .selectors import websites_visible_to
-
     return websites_visible_to(user).filter(reviewer_id=user.org_unit_id, pk__in=ids)
 
 
@@ -271,12 +274,6 @@ def reset_verification(site: Website, user) -> str:
     operator's login, returned to be shown once to that org unit and never stored readable; the
     old code and the operator's sessions stop working at once, and the operator sets a password
     of its own at its next login (as 重置密码 of filer and org units). Journaled on the site."""
-    from accounts.services import issue_one_time_password
-    from reviews import journal
-    from reviews.engine import NotAllowed
-
-    from .workflow import org_above
-
     if not org_above(user, site):
         raise NotAllowed("您没有权限进行该操作。")
     with transaction.atomic():
@@ -296,10 +293,6 @@ def reset_verification(site: Website, user) -> str:
 def last_offline_rejection(site: Website):
     """The 驳回下线 entry when it is the latest word on the site's offline requests (the operator
     and the reviewers see its reason until a new request), else None."""
-    from reviews.models import JournalEntry
-
-    from .models import Offline
-
     if site.offline_state != Offline.NONE:
         return None
     latest = (JournalEntry.objects.filter(subject_type="website", subject_id=site.pk,
@@ -313,8 +306,6 @@ def last_offline_rejection(site: Website):
 def offline_action(site: Website, action: str, user, data: dict | None = None, expected_version=None):
     """下线审核 (同意/驳回), 紧急下线, 恢复正常: the transition of whichever table holds it. A final
     approval of a temporary offline whose 下线日期 has come starts it at once (as the job would)."""
-    from .offline import OFFLINE_WORKFLOW, RUN_WORKFLOW
-
     workflow = OFFLINE_WORKFLOW if action in OFFLINE_WORKFLOW.by_name else RUN_WORKFLOW
     with transaction.atomic():
         workflow.apply(site, action, user, data or {}, expected_version=expected_version)
@@ -334,8 +325,6 @@ def apply_due_offline_dates(today, only: list[int] | None = None) -> dict[str, i
     (Website.emergency_overdue) to the org units of the chain."""
     from reviews.engine import SYSTEM, TransitionError as Refused
 
-    from .models import Offline, RunStatus
-    from .offline import RUN_WORKFLOW
 
     steps = [
         ("start_temporary_offline", dict(offline_state=Offline.APPROVED, offline_kind="temporary",

@@ -1,4 +1,4 @@
-from accounts.roles import ORG_UNITS, PUBLIC, SITES
+from govmedia.roles import ORG_UNITS, PUBLIC, SITES
 from govmedia.access import route
 
 from . import org_views, views

@@ -19,6 +19,17 @@ from . import services
 from .forms import BASIC_FIELDS, BasicInfoForm, RejectForm, SiteStepOneForm, SiteStepTwoForm, TrackingForm
 from .models import Filing, Website
 from .selectors import websites_visible_to
+from django.http import JsonResponse, QueryDict
+from django.urls import reverse
+from govmedia.common.lists import render_list, selected_ids
+from jobs.exports import export_requested
+from orgtree.selectors import cascade_options
+from reviews.engine import journal_of
+from .buttons import FLAG_TRANSITIONS, OFFLINE_ACTIONS, operator_buttons, org_buttons
+from .forms import OtherDomainsForm
+from .lists import WEBSITE_LIST
+from .models import COLUMN_CATEGORIES
+from .workflow import shown
 
 SESSION = "website_application"
 PUBLIC_LIMIT = 20  # applications or progress queries per address and hour
@@ -79,8 +90,6 @@ def apply_form(request):
 @require_GET
 def org_lookup(request):
     """The form fills 省/部委 · 市/垂管省局 · 县/垂管分局 from the six-character code."""
-    from django.http import JsonResponse
-
     if over_limit(request, "public:lookup", PUBLIC_LIMIT):
         return JsonResponse({"found": False, "message": "查询过于频繁，请稍后再试。"}, status=429)
     unit = OrgUnit.objects.filter(code__iexact=request.GET.get("code", "").strip(), is_active=True).exclude(level=0).first()
@@ -119,12 +128,6 @@ def _listed(request):
 @require_http_methods(["GET", "POST"])
 def review_list(request):
     """政府网站和栏目基本信息表: the shared list (筛选查询, 显示字段, 导出), with the review buttons."""
-    from govmedia.common.lists import render_list
-    from jobs.exports import export_requested
-    from orgtree.selectors import cascade_options
-
-    from .lists import WEBSITE_LIST
-
     sites = _listed(request)
     export = export_requested(request, WEBSITE_LIST)
     if export is not None:
@@ -171,11 +174,6 @@ def review_action(request, pk, action):
 @require_POST
 def review_all(request, action):
     """当页数据全部提交 / 当页数据全部审核 (the page confirmed the count first)."""
-    from django.http import QueryDict
-    from django.urls import reverse
-
-    from govmedia.common.lists import selected_ids
-
     if action not in ("submit", "approve"):
         return HttpResponseNotAllowed(["POST"])
     done, refused, skipped = services.act_on_page(request.user, action, selected_ids(request))
@@ -196,8 +194,6 @@ def _own_site(request) -> Website:
 
 @require_GET
 def site_home(request):
-    from .buttons import operator_buttons
-
     site = _own_site(request)
     return render(request, "websites/site_home.html", {"site": site, "chain": ancestors_of(site.org_unit, include_self=True)[1:],
                                                         "buttons": operator_buttons(request, site),
@@ -232,8 +228,6 @@ def site_change(request):
 @require_http_methods(["GET", "POST"])
 def site_domains(request):
     """维护/添加其他域名 (manual 四 2.6): effective at once, journaled (docs/decisions/0022-website-rules.md)."""
-    from .forms import OtherDomainsForm
-
     site = _own_site(request)
     refusal = services.WORKFLOW.refusal(site, request.user, "maintain_domains")
     if refusal is not None:
@@ -256,8 +250,6 @@ def site_domains(request):
 def site_flag(request, which):
     """申请门户网站 / 取消门户网站 / 政务服务平台 / 取消: each its own transition, reviewed as a
     basic-information change (SPEC §10)."""
-    from .buttons import FLAG_TRANSITIONS
-
     site = _own_site(request)
     if which not in FLAG_TRANSITIONS:
         return HttpResponseNotAllowed(["POST"])
@@ -273,8 +265,6 @@ def site_flag(request, which):
 @require_GET
 def site_journal(request, pk=None):
     """查看审核流水: the site's journal (its operator, or an org unit above it)."""
-    from reviews.engine import journal_of
-
     site = _own_site(request) if pk is None else get_object_or_404(websites_visible_to(request.user), pk=pk)
     entries = masking.journal_shown(request, site, journal_of("website", site.pk), site.org_unit_id, what="审核流水")
     return render(request, "websites/journal.html", {"site": site, "entries": entries})
@@ -287,7 +277,6 @@ CONTACTS = ["head_mobile", "head_email", "contact_mobile", "contact_email"]
 def review_detail(request, pk):
     """查看: the site and, while a change waits, each proposed value beside the current one."""
     site = get_object_or_404(websites_visible_to(request.user).select_related("org_unit"), pk=pk)
-    from .workflow import shown
 
     pending = site.pending_changes if site.filing == Filing.MODIFYING else {}  # a rejected change is history
     changes = [{"field": k, "label": str(Website._meta.get_field(k).verbose_name), "old": shown(k, getattr(site, k)),
@@ -299,8 +288,6 @@ def review_detail(request, pk):
             old = site.columns.get(category, {})
             if old != value:
                 column_changes.append({"category": category, "old": old, "new": value})
-    from .buttons import org_buttons
-    from .models import COLUMN_CATEGORIES
 
     chain = ancestors_of(site.org_unit, include_self=True)[1:]
     return render(request, "websites/review_detail.html", {
@@ -383,8 +370,6 @@ def site_complete_offline(request):
 @require_POST
 def offline_action(request, pk, action):
     """下线审核 (同意/驳回), 紧急下线 and 恢复正常, by org units in the chain."""
-    from .buttons import OFFLINE_ACTIONS
-
     if action not in OFFLINE_ACTIONS:
         return HttpResponseNotAllowed(["POST"])
     site = get_object_or_404(websites_visible_to(request.user), pk=pk)

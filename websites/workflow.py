@@ -9,10 +9,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from govmedia.roles import Role
 from reviews.engine import NEW, Context, Guard, Transition, TransitionError, Workflow
+from orgtree.models import FilerUnit
 
 from .models import Filing, Offline, RunStatus, Website
+from orgtree.models import OrgUnit
 
 F = Filing
 f = frozenset
@@ -160,7 +162,6 @@ def shown(field: str, value) -> str:
     """A value of a (proposed) change as the pages and the journal show it: the 主办单位's filer
     unit by its name, not its id."""
     if field == "sponsor_filer_unit_id":
-        from orgtree.models import FilerUnit
 
         unit = FilerUnit.objects.filter(pk=value).first() if value else None
         return f"{unit.name}（{unit.code}）" if unit else "（未选择）"
@@ -273,8 +274,6 @@ def position_of(obj) -> str:
 def lock_org_unit(obj):
     """Lock the site's org unit first (FOR NO KEY UPDATE): 一个组织单位只能有一个门户网站 counts
     the other sites of the unit, so two portal requests of one unit must take turns."""
-    from orgtree.models import OrgUnit
-
     list(OrgUnit.objects.select_for_update(no_key=True).filter(pk=obj.org_unit_id).values_list("pk", flat=True))
 
 

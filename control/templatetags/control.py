@@ -6,6 +6,9 @@ from ..dns import RECORD_PREFIX
 from ..models import MEDIA, Proof, State
 from ..services import code, current_proof, subject_type_of
 from ..workflow import WORKFLOW, owner
+from ..models import PortalItem, PortalRead
+from ..portal import LIST_PATH
+from ..selectors import public_state
 
 register = template.Library()
 
@@ -35,17 +38,12 @@ def control_panel(context, obj):
 
 @register.simple_tag
 def control_state(obj) -> str:
-    from ..selectors import public_state
-
     return public_state(obj)["label"]
 
 
 @register.inclusion_tag("control/_portal_panel.html")
 def portal_panel(site, limit=20):
     """The site's own account list, as last read, and its open disagreements."""
-    from ..models import PortalItem, PortalRead
-    from ..portal import LIST_PATH
-
     read = PortalRead.objects.filter(website=site).first()
     items = PortalItem.objects.filter(website=site, closed_at__isnull=True).order_by("kind", "id")
     return {"read": read, "items": list(items[:limit]), "more": max(0, items.count() - limit), "path": LIST_PATH}

@@ -3,6 +3,8 @@ from captcha.fields import CaptchaAnswerInput, CaptchaField
 from django.conf import settings
 
 from .ratelimit import uses
+from .throttle import needs_captcha
+from captcha.models import CaptchaStore
 
 
 class _AnswerInput(CaptchaAnswerInput):
@@ -29,8 +31,6 @@ def needs_public_captcha(request, bucket: str) -> bool:
 def needs_login_captcha(request, username: str | None = None) -> bool:
     """After repeated login failures from this address or against this username
     (govmedia.common.throttle, on django-axes' rows)."""
-    from .throttle import needs_captcha
-
     return needs_captcha(request, username)
 
 
@@ -38,7 +38,5 @@ def cleanup_stale_captchas(now) -> int:
     """Delete the 验证码 rows that expired before `now` (every login-page view in 验证码 mode
     writes one; django-simple-captcha only cleans them when one is validated). Returns the count.
     Scheduled by `manage.py cleanup_captchas` (docs/deploy.md)."""
-    from captcha.models import CaptchaStore
-
     deleted, _ = CaptchaStore.objects.filter(expiration__lt=now).delete()
     return deleted

@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.shortcuts import render
 
 from .xlsx import cell_value, table_keys, table_response
+from django.db import connections
 
 PAGE_SIZES = (20, 50, 100)
 REGISTRY: dict[str, "ListSpec"] = {}
@@ -356,8 +357,6 @@ def _whole_result_plan(alias: str):
     """PostgreSQL plans a server-side cursor for its first 10% of rows (cursor_tuple_fraction):
     for 250k rows that is an index walk with one filer-unit lookup per row, many times slower
     than the hash join and sort of a plan for every row. An export reads every row."""
-    from django.db import connections
-
     connection = connections[alias]
     # Without server-side cursors (behind PgBouncer) there is no cursor plan, and a session SET
     # would stay on whichever pooled connection it landed on.

@@ -25,6 +25,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.deconstruct import deconstructible
+from govmedia.filestore.models import FileChunk, StoredFile
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +46,6 @@ class DatabaseStorage(Storage):
 
     # --- writing ----------------------------------------------------------------------------
     def _save(self, name, content):
-        from govmedia.filestore.models import FileChunk, StoredFile
-
         chunk = self.chunk_bytes or _chunk_bytes()
         with transaction.atomic(using=self.using):
             stored = self._new_row(name, chunk)
@@ -61,8 +60,6 @@ class DatabaseStorage(Storage):
     def _new_row(self, name, chunk):
         """The StoredFile row under `name`, or under a fresh name when another server took it
         between get_available_name() and now."""
-        from govmedia.filestore.models import StoredFile
-
         for _ in range(10):
             try:
                 with transaction.atomic(using=self.using):
@@ -75,8 +72,6 @@ class DatabaseStorage(Storage):
 
     # --- reading ----------------------------------------------------------------------------
     def _open(self, name, mode="rb"):
-        from govmedia.filestore.models import StoredFile
-
         if any(flag in mode for flag in "wa+"):
             raise ValueError("DatabaseStorage files are written with save(), not opened for writing.")
         row = StoredFile.objects.using(self.using).filter(name=name).values("pk", "size", "chunk_size").first()
@@ -90,8 +85,6 @@ class DatabaseStorage(Storage):
 
     # --- the rest of the Storage API --------------------------------------------------------
     def delete(self, name):
-        from govmedia.filestore.models import FileChunk, StoredFile
-
         ids = list(StoredFile.objects.using(self.using).filter(name=name).values_list("pk", flat=True))
         if ids:
             with transaction.atomic(using=self.using):
@@ -99,21 +92,15 @@ class DatabaseStorage(Storage):
                 StoredFile.objects.using(self.using).filter(pk__in=ids).delete()
 
     def exists(self, name):
-        from govmedia.filestore.models import StoredFile
-
         return StoredFile.objects.using(self.using).filter(name=name).exists()
 
     def size(self, name):
-        from govmedia.filestore.models import StoredFile
-
         row = StoredFile.objects.using(self.using).filter(name=name).values_list("size", flat=True).first()
         if row is None:
             raise FileNotFoundError(errno.ENOENT, "文件不存在", name)
         return row
 
     def listdir(self, path):
-        from govmedia.filestore.models import StoredFile
-
         prefix = path.strip("/") + "/" if path.strip("/") else ""
         dirs, files = set(), []
         for name in StoredFile.objects.using(self.using).filter(name__startswith=prefix).values_list("name", flat=True):
@@ -125,8 +112,6 @@ class DatabaseStorage(Storage):
         return sorted(dirs), sorted(files)
 
     def get_created_time(self, name):
-        from govmedia.filestore.models import StoredFile
-
         created = StoredFile.objects.using(self.using).filter(name=name).values_list("created_at", flat=True).first()
         if created is None:
             raise FileNotFoundError(errno.ENOENT, "文件不存在", name)
@@ -140,8 +125,6 @@ class DatabaseStorage(Storage):
 
     def delete_older_than(self, prefix: str, before: datetime) -> int:
         """Remove the files under `prefix` created before `before`; their count."""
-        from govmedia.filestore.models import FileChunk, StoredFile
-
         with transaction.atomic(using=self.using):
             ids = list(StoredFile.objects.using(self.using).filter(name__startswith=prefix, created_at__lt=before)
                        .values_list("pk", flat=True))
@@ -188,8 +171,6 @@ class ChunkReader(io.RawIOBase):
         return count
 
     def _chunk(self, index: int) -> bytes:
-        from govmedia.filestore.models import FileChunk
-
         if index != self._cached_index:
             data = FileChunk.objects.using(self.using).filter(file_id=self.file_id, index=index).values_list(
                 "data", flat=True).first()

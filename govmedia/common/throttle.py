@@ -28,10 +28,12 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.db.models import Max, Sum
 from django.utils import timezone
+from axes.models import AccessAttempt, AccessLog
 
 KNOWN_ADDRESS_DAYS = 90  # an address the username logged in from within this many days is not delayed
 
 ADDRESS_LOCKED = "登录失败次数过多，该地址已被暂时锁定，请稍后再试或联系技术支持。"
+LOCKED_OUT = "登录失败次数过多，该用户名在本地址已被暂时锁定，请15分钟后再试。"  # django-axes refused the pair
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,6 @@ def now():
 
 
 def _recent(at=None):
-    from axes.models import AccessAttempt
-
     return AccessAttempt.objects.filter(attempt_time__gte=(at or now()) - settings.AXES_COOLOFF_TIME)
 
 
@@ -60,8 +60,6 @@ def client_address(request) -> str:
 
 
 def _last_success(name: str):
-    from axes.models import AccessLog
-
     return (AccessLog.objects.filter(username__iexact=name, attempt_time__gte=now() - settings.AXES_COOLOFF_TIME)
             .aggregate(t=Max("attempt_time"))["t"])
 
@@ -98,8 +96,6 @@ def delay_for(failures: int) -> int:
 
 
 def _known_address(username: str, address: str) -> bool:
-    from axes.models import AccessLog
-
     since = now() - timedelta(days=KNOWN_ADDRESS_DAYS)
     return AccessLog.objects.filter(username__iexact=username, ip_address=address, attempt_time__gte=since).exists()
 

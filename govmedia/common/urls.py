@@ -1,4 +1,4 @@
-from accounts.roles import SIGNED_IN
+from govmedia.roles import SIGNED_IN
 from govmedia.access import route
 
 from . import views

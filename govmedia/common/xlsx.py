@@ -15,6 +15,8 @@ from datetime import date, datetime
 import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
+from django.http import HttpResponse
+from django.utils.encoding import escape_uri_path
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -100,7 +102,7 @@ def write_table(target, title: str, headers: list[str], records, on_rows=None, e
     already export cells: str, int, float, bool or None) streamed into `target` (a path or a
     binary file). `on_rows(n)` is called every `every` rows and at the end (progress). Returns the
     number of data rows written."""
-    from rustpy_xlsxwriter import Format, write_worksheet
+    from rustpy_xlsxwriter import Format, write_worksheet  # optional at start-up: the Rust writer loads only for an export
 
     count = 0
 
@@ -126,7 +128,7 @@ def write_tables(target, tables: list[dict]) -> int:
     """Several sheets in one workbook, each as `write_table` writes one: `tables` are dicts of
     `title`, `headers` and `rows` (lists of cells in the order of the headers, streamed). Returns
     the number of data rows written over all sheets."""
-    from rustpy_xlsxwriter import Format, write_worksheets
+    from rustpy_xlsxwriter import Format, write_worksheets  # optional at start-up: the Rust writer loads only for an export
 
     count = 0
 
@@ -191,9 +193,6 @@ __all__ = ["XLSX_CONTENT_TYPE", "cell_value", "local_datetime", "plain", "table_
 def xlsx_download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYPE):
     """A ready .xlsx (a template, an error file) — or another ready document — as a download with a
     Chinese file name."""
-    from django.http import HttpResponse
-    from django.utils.encoding import escape_uri_path
-
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
     return response

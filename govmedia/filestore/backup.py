@@ -36,6 +36,10 @@ from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.apps import apps
+from govmedia.common import gm
+from govmedia.ops import keys
+from govmedia.ops.metrics import record_backup
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -70,8 +74,6 @@ def current_fingerprints() -> dict[str, str]:
 
 
 def row_counts(using: str = "default") -> dict[str, int]:
-    from django.apps import apps
-
     return {label: apps.get_model(model).objects.using(using).count() for label, model in COUNTED.items()}
 
 
@@ -189,8 +191,6 @@ def make_backup(output: Path, using: str = "default") -> dict:
             archive.add(dump, arcname=dump.name)
         os.replace(partial, output)
     if connection.vendor == "postgresql":
-        from govmedia.ops.metrics import record_backup
-
         record_backup()  # for the backup-age alert (govmedia_backup_last_success_timestamp_seconds)
     return manifest
 
@@ -246,9 +246,6 @@ def check_keys(manifest: dict) -> list[KeyCheck]:
 
 def data_key_manifest() -> dict:
     """The SM4 data keys the stored tokens name, with their fingerprints (never the keys)."""
-    from govmedia.common import gm
-    from govmedia.ops import keys
-
     prints = gm.key_fingerprints()
     in_use = keys.key_ids_in_use()
     return {"current": gm.current_key_id(), "in_use": in_use,
@@ -257,8 +254,6 @@ def data_key_manifest() -> dict:
 
 def missing_data_keys(manifest: dict) -> list[str]:
     """Key ids the backup's data needs that the current key ring lacks (or holds another key under)."""
-    from govmedia.common import gm
-
     prints = gm.key_fingerprints()
     wanted = manifest.get("data_keys", {})
     return sorted({kid for kid, fp in wanted.get("fingerprints", {}).items() if prints.get(kid) != fp}
@@ -385,8 +380,6 @@ def restore_backup(archive_path: Path, using: str = "default") -> dict:
 
 def _load_sqlite(dump: Path, manifest: dict, db: dict, work: Path) -> None:
     """The demo: counts checked on a copy before it replaces the (empty) database file."""
-    from django.apps import apps
-
     staged = work / "staged.sqlite3"
     source, target = sqlite3.connect(dump), sqlite3.connect(staged)
     with target:

@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate
 
 def create_cache_table(sender, using="default", verbosity=1, **kwargs):
     """`migrate` also makes the database cache table (a no-op when it exists or when the cache is Redis)."""
-    from django.core.management import call_command
+    from django.core.management import call_command  # post_migrate handler: the command registry after start-up
 
     call_command("createcachetable", database=using, verbosity=0)
 

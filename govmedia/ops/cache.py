@@ -21,6 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache import caches
+from govmedia.ops import counters as shared_counters
 
 logger = logging.getLogger("govmedia.cache")
 
@@ -28,7 +30,7 @@ SENTINEL_SCHEME = "sentinel"
 
 
 def redis_errors() -> tuple:
-    import redis
+    import redis  # optional dependency: only with REDIS_URL
 
     # ReadOnlyError: a master just demoted by a failover; OSError: sockets below redis-py.
     return (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, redis.ReadOnlyError,
@@ -55,8 +57,8 @@ def parse_sentinel_url(url: str) -> dict:
 
 def redis_client(url: str, **options):
     """A redis-py client for REDIS_URL: a plain redis:// URL, or the master behind Sentinels."""
-    import redis
-    from redis.sentinel import Sentinel
+    import redis  # optional dependency: only with REDIS_URL
+    from redis.sentinel import Sentinel  # optional dependency: only with REDIS_URL
 
     if urlsplit(url).scheme != SENTINEL_SCHEME:
         return redis.Redis.from_url(url, **options)
@@ -130,8 +132,6 @@ MAX_REMEMBERED = 50_000  # keys remembered for the repair; past it the oldest va
 
 
 def fallback_cache():
-    from django.core.cache import caches
-
     return caches[getattr(settings, "CACHE_FALLBACK_ALIAS", "database")]
 
 
@@ -159,8 +159,6 @@ class FailoverRedisCache(RedisCache):
     def _repair(self) -> None:
         """Before the first use of Redis after an outage: forget there what changed meanwhile (a
         failure here raises, and the circuit opens again)."""
-        from govmedia.ops import counters as shared_counters
-
         touched, counters = set(state.touched), set(state.counters)
         client = self._cache.get_client(write=True)
         for batch in _batches(sorted(touched)):
@@ -210,8 +208,6 @@ def _batches(keys: list[str], size: int = 500):
 
 def health() -> str:
     """"ok", "degraded" (Redis unreachable, the database serves) or "none" (no Redis configured)."""
-    from django.core.cache import caches
-
     backend = caches["default"]
     if not isinstance(backend, FailoverRedisCache):
         return "none"

@@ -6,6 +6,8 @@ when the WSGI application loads (govmedia/wsgi.py), so gunicorn refuses to start
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from monitoring import conf
+from monitoring.gates import gate_mode
 
 CONSOLE_SMS = {"accounts.sms.ConsoleBackend"}
 TEST_SMS = {"accounts.sms.LocmemBackend", "accounts.sms.FileBackend"}
@@ -56,8 +58,6 @@ def refuse_unsafe_start() -> None:
 @checks.register(checks.Tags.security)
 def monitoring_gate_refusal(app_configs=None, **kwargs):
     """MONITORING_HOST_GATE=shared (or a value that is none of auto/shared/local) without what it needs."""
-    from monitoring.gates import gate_mode
-
     try:
         gate_mode()
     except ImproperlyConfigured as exc:
@@ -69,9 +69,6 @@ def monitoring_gate_refusal(app_configs=None, **kwargs):
 def monitoring_gate_warning(app_configs=None, **kwargs):
     """With DEBUG off and monitoring on, "auto" without Redis leaves each worker its own per-host gate:
     N queue workers would send N × MONITORING_PER_HOST requests to one host (decision 0034)."""
-    from monitoring import conf
-    from monitoring.gates import gate_mode
-
     if settings.DEBUG or not conf.get("MONITORING_ENABLED"):
         return []
     try:

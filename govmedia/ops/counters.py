@@ -8,6 +8,9 @@ from datetime import timedelta
 
 from django.db import connection
 from django.utils import timezone
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
 
 INCR_SCRIPT = """
 local value = redis.call('INCR', KEYS[1])
@@ -27,9 +30,6 @@ RETURNING value
 
 
 def _mode() -> str:
-    from django.core.cache.backends.db import DatabaseCache
-    from django.core.cache.backends.redis import RedisCache
-
     from govmedia.ops.cache import FailoverRedisCache, state
 
     backend = _cache()
@@ -43,8 +43,6 @@ def _mode() -> str:
 
 
 def _cache():
-    from django.core.cache import caches
-
     return caches["default"]
 
 

@@ -24,6 +24,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
+from govmedia.ops.cache import health
+from jobs.models import Job, ScheduledRun
+from notifications.models import Delivery, Notification
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger("govmedia.metrics")
 
@@ -69,8 +73,6 @@ class SharedFigures:
     """Read at scrape time from the database (and this process's Redis state)."""
 
     def collect(self):
-        from govmedia.ops.cache import health
-
         started = time.perf_counter()
         try:
             _scalar("SELECT 1")
@@ -92,11 +94,6 @@ class SharedFigures:
             logger.warning("metrics: could not read the shared figures: %s", exc)
 
     def _from_database(self):
-        from django_tasks_db.models import DBTaskResult
-
-        from jobs.models import Job, ScheduledRun
-        from notifications.models import Delivery, Notification
-
         now = timezone.now()
         ready = DBTaskResult.objects.ready()
         yield _gauge("govmedia_queue_ready_tasks", "Tasks waiting for a worker", ready.count())
@@ -162,7 +159,7 @@ class SharedFigures:
 def registry() -> CollectorRegistry:
     scrape = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
+        from prometheus_client import multiprocess  # only under gunicorn's multi-process mode
 
         multiprocess.MultiProcessCollector(scrape)
     else:

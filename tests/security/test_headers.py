@@ -7,7 +7,7 @@ import sys
 from django.conf import settings
 from django.test import Client
 
-from accounts.roles import Role
+from govmedia.roles import Role
 from tests.test_access import ROLE_USERS, our_routes, sample_url
 
 

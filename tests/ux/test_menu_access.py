@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
+from govmedia.roles import Role
 from govmedia.access import access_map
 from govmedia.navigation import MENU, menu_for
 

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.crypto import generate_password
 from accounts.models import User
-from accounts.roles import OpsRole
+from govmedia.roles import OpsRole
 from reviews import journal
 
 

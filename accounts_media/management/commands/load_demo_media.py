@@ -6,6 +6,8 @@ from django.db import transaction
 from accounts.models import User
 from accounts_media import services
 from accounts_media.models import MediaAccount
+from accounts_media.platforms import extract_platform_id
+from accounts_media.workflow import REVIEWS
 
 REVIEW = {"result_label": "同意", "reviewer_name": "王审核", "reviewer_phone": "010-62751234"}
 CLOSE = {"applicant_name": "李申请", "applicant_phone": "13800001111", "close_reason": "已完成注销/下线",
@@ -55,8 +57,6 @@ class Command(BaseCommand):
         self.stdout.write(f"新建演示新媒体账号 {created} 个。")
 
     def _make(self, filer_user, name, type_code, url, steps):
-        from accounts_media.platforms import extract_platform_id
-
         data = {
             "operator": filer_user.filer_unit.name, "account_type": type_code, "url": url, "name": name,
             "platform_id": extract_platform_id(type_code, url), "represents_government": type_code == "WX",
@@ -85,8 +85,6 @@ class Command(BaseCommand):
                 account = self._review(account, "approve" if step == "approve" else "reject")
 
     def _review(self, account, which):
-        from accounts_media.workflow import REVIEWS
-
         approve_name, reject_name, _, _ = REVIEWS[account.status]
         reviewer = User.objects.get(kind=User.Kind.ORG, org_unit_id=account.reviewer_id)
         data = {**REVIEW, "result_label": "同意" if which == "approve" else "驳回",

@@ -6,6 +6,7 @@ import threading
 
 from django.db import connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+from jobs.schedule import tick
 
 
 class Command(DbWorkerCommand):
@@ -25,8 +26,6 @@ class Command(DbWorkerCommand):
 
 
 def _scheduler_loop(stop, every: float = 30.0):
-    from jobs.schedule import tick
-
     while True:
         try:
             tick()

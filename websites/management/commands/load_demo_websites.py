@@ -11,6 +11,9 @@ from orgtree.models import OrgUnit
 from websites import services
 from websites.models import COLUMN_CATEGORIES, Website
 from websites.offline import OFFLINE_WORKFLOW, RUN_WORKFLOW
+import os
+from accounts import crypto
+from django.contrib.auth.hashers import make_password
 
 BASE = {
     "sponsor": "北京市海淀区人民政府办公室", "operator_unit": "北京市海淀区政务服务管理局", "icp_number": "京ICP备05013424号",
@@ -70,12 +73,6 @@ class Command(BaseCommand):
 
     def _demo_passwords(self):
         """SPEC §13: every demo login shares the demo password, website operators included."""
-        import os
-
-        from django.contrib.auth.hashers import make_password
-
-        from accounts import crypto
-
         password = os.environ.get("DEMO_PASSWORD") or "Demo@2026"
         hashed = make_password(password)
         for site in Website.objects.exclude(operator_user=None).filter(verification_shown_at=None):
