@@ -60,21 +60,34 @@ def _password_html(row) -> str:
     return format_html('<span class="text-muted">{}</span>', row.password_state)
 
 
+_PK = 987654321
+
+
+def _per_page(request) -> tuple[dict, str]:
+    """Once per page, not per row: the URLs of the row actions (reverse() with a stand-in pk) and
+    the CSRF token of the 重置密码 forms."""
+    if not hasattr(request, "_filer_actions"):
+        urls = {name: reverse(f"filer_units:{name}", args=[_PK]).replace(str(_PK), "{}")
+                for name in ("detail", "reset_password", "rename", "delete")}
+        request._filer_actions = (urls, get_token(request))
+    return request._filer_actions
+
+
 def actions_html(row, request) -> str:
     """操作: 查看, 重置密码 (once the unit changed its initial password), 修改全称, 删除 (or why not)."""
     if not row.is_active:
         return mark_safe('<span class="text-muted small">已删除</span>')
-    parts = [format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">查看</a>',
-                         reverse("filer_units:detail", args=[row.pk]))]
+    urls, token = _per_page(request)
+    parts = [format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">查看</a>', urls["detail"].format(row.pk))]
     if not row.shown_password:
         parts.append(format_html(
             '<form method="post" action="{}" class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<button type="submit" class="btn btn-link btn-sm p-0 me-2" data-confirm="确定要重置“{}”的密码吗？重置后原密码立即失效，'
             '新密码只显示一次。">重置密码</button></form>',
-            reverse("filer_units:reset_password", args=[row.pk]), get_token(request), row.name))
+            urls["reset_password"].format(row.pk), token, row.name))
     if row.may_rename:
         parts.append(format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">修改全称</a>',
-                                 reverse("filer_units:rename", args=[row.pk])))
+                                 urls["rename"].format(row.pk)))
     if row.delete_refusal:
         parts.append(format_html(
             '<span class="d-inline-block" tabindex="0" title="{0}"><button type="button" class="btn btn-link btn-sm p-0 '
@@ -83,7 +96,7 @@ def actions_html(row, request) -> str:
         parts.append(format_html(
             '<button type="button" class="btn btn-link btn-sm p-0 text-danger" data-bs-toggle="modal" '
             'data-bs-target="#delete-filer" data-action="{}" data-name="{}（{}）">删除</button>',
-            reverse("filer_units:delete", args=[row.pk]), row.name, row.code))
+            urls["delete"].format(row.pk), row.name, row.code))
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
