@@ -3,11 +3,11 @@ import django_filters
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from govmedia.common import masking
-from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, register, same_scope
+from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, cell_escape, register, same_scope
 from govmedia.common.xlsx import local_datetime
 from orgtree.models import FilerUnit
 from orgtree.selectors import attach_org_names, org_names_lookup
@@ -78,26 +78,28 @@ def actions_html(row, request) -> str:
     if not row.is_active:
         return mark_safe('<span class="text-muted small">已删除</span>')
     urls, token = _per_page(request)
-    parts = [format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">查看</a>', urls["detail"].format(row.pk))]
+    e = cell_escape  # format_html's escaping, without its per-call overhead (100 rows a page)
+    name = e(row.name)
+    parts = [f'<a class="btn btn-link btn-sm p-0 me-2" href="{e(urls["detail"].format(row.pk))}">查看</a>']
     if not row.shown_password:
-        parts.append(format_html(
-            '<form method="post" action="{}" class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-            '<button type="submit" class="btn btn-link btn-sm p-0 me-2" data-confirm="确定要重置“{}”的密码吗？重置后原密码立即失效，'
-            '新密码只显示一次。">重置密码</button></form>',
-            urls["reset_password"].format(row.pk), token, row.name))
+        parts.append(
+            f'<form method="post" action="{e(urls["reset_password"].format(row.pk))}" class="d-inline">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(token)}">'
+            f'<button type="submit" class="btn btn-link btn-sm p-0 me-2" data-confirm="确定要重置“{name}”的密码吗？重置后原密码立即失效，'
+            '新密码只显示一次。">重置密码</button></form>')
     if row.may_rename:
-        parts.append(format_html('<a class="btn btn-link btn-sm p-0 me-2" href="{}">修改全称</a>',
-                                 urls["rename"].format(row.pk)))
+        parts.append(f'<a class="btn btn-link btn-sm p-0 me-2" href="{e(urls["rename"].format(row.pk))}">修改全称</a>')
     if row.delete_refusal:
-        parts.append(format_html(
-            '<span class="d-inline-block" tabindex="0" title="{0}"><button type="button" class="btn btn-link btn-sm p-0 '
-            'text-danger" disabled>删除</button></span><span class="visually-hidden">{0}</span>', row.delete_refusal))
+        refusal = e(row.delete_refusal)
+        parts.append(
+            f'<span class="d-inline-block" tabindex="0" title="{refusal}"><button type="button" class="btn btn-link btn-sm p-0 '
+            f'text-danger" disabled>删除</button></span><span class="visually-hidden">{refusal}</span>')
     else:
-        parts.append(format_html(
+        parts.append(
             '<button type="button" class="btn btn-link btn-sm p-0 text-danger" data-bs-toggle="modal" '
-            'data-bs-target="#delete-filer" data-action="{}" data-name="{}（{}）">删除</button>',
-            urls["delete"].format(row.pk), row.name, row.code))
-    return format_html_join("", "{}", ((part,) for part in parts))
+            f'data-bs-target="#delete-filer" data-action="{e(urls["delete"].format(row.pk))}" '
+            f'data-name="{name}（{e(row.code)}）">删除</button>')
+    return mark_safe("".join(parts))  # every value above is escaped
 
 
 def export_context(request) -> dict:

@@ -144,7 +144,7 @@ def filter_controls(form, skip=("org1", "org2", "org3")) -> list[dict]:
     return controls
 
 
-def _escaped(text) -> str:
+def cell_escape(text) -> str:
     """conditional_escape, same output, without the lazy-argument check of its `escape`: a list
     page escapes thousands of cells (docs/benchmarks.md)."""
     if isinstance(text, Promise):
@@ -164,11 +164,11 @@ def table_body(rows, columns: list[Column], spec: ListSpec, request, first_numbe
         for column in columns:
             # Escaped by default: only markup a column built as safe (format_html) passes as HTML.
             value = column.html(row) if column.html is not None else column.value(row)
-            cells.append(f"<td>{_escaped('' if value is None else value)}</td>")
+            cells.append(f"<td>{cell_escape('' if value is None else value)}</td>")
         if spec.actions is not None:
-            cells.append(f'<td class="text-nowrap col-actions">{_escaped(spec.actions(row, request))}</td>')
-        css = _escaped(spec.row_class(row)) if spec.row_class else ""
-        attrs = (f' class="{css}"' if css else "") + (f" {_escaped(spec.row_attrs(row))}" if spec.row_attrs else "")
+            cells.append(f'<td class="text-nowrap col-actions">{cell_escape(spec.actions(row, request))}</td>')
+        css = cell_escape(spec.row_class(row)) if spec.row_class else ""
+        attrs = (f' class="{css}"' if css else "") + (f" {cell_escape(spec.row_attrs(row))}" if spec.row_attrs else "")
         out.append(f"<tr{attrs}>" + "".join(cells) + "</tr>")
     return mark_safe("".join(out))  # row.pk and number are integers; every other piece is escaped above
 
