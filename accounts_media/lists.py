@@ -1,5 +1,6 @@
 """Columns of 【新媒体账号信息】 with the manual's titles, on the shared list machinery."""
 from functools import lru_cache
+from html import escape
 from urllib.parse import urlencode
 
 import django_filters
@@ -8,7 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import empty
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from accounts.filters import OrgCascadeMixin
 from control.selectors import FILTER_CHOICES as CONTROL_CHOICES, filter_by_state
@@ -115,8 +117,9 @@ def actions_html(row, request) -> str:
     links = [("查看", _url("media:detail", row.pk), ""), ("流水", _url("media:journal", row.pk), "")]
     links += [(label, _url(name, row.pk) + (_back_query(request) if name == "media:review" else ""), css)
               for label, name, needs, css in ACTION_LINKS if allowed & needs]
-    html = format_html_join("", '<a class="btn btn-link btn-sm p-0 me-2 {}" href="{}">{}</a>',
-                            ((css, href, label) for label, href, css in links))
+    # format_html_join's output, built with plain escapes: 100 rows × 2–6 links a page.
+    html = mark_safe("".join(f'<a class="btn btn-link btn-sm p-0 me-2 {escape(css)}" href="{escape(href)}">{escape(label)}</a>'
+                             for label, href, css in links))
     return format_html("{}{}", html, overdue_badge(row)) if row.reviewer_id else html
 
 

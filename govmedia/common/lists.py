@@ -11,6 +11,7 @@ reads (and, if it needs one, a `fmt(ctx, *values)`): no model instance per row, 
 the cost at national scale (docs/benchmarks.md). Otherwise it reads model instances in batches
 with `prepare_page`, the same as a page. Tests check that both ways give the same cells.
 """
+from html import escape as html_escape
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
@@ -18,8 +19,8 @@ from typing import Any, Callable
 import django_filters
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.functional import Promise, cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.shortcuts import render
 
@@ -144,6 +145,16 @@ def filter_controls(form, skip=("org1", "org2", "org3")) -> list[dict]:
     return controls
 
 
+def cell_escape(text) -> str:
+    """conditional_escape, same output, without the lazy-argument check of its `escape`: a list
+    page escapes thousands of cells (docs/benchmarks.md)."""
+    if isinstance(text, Promise):
+        text = str(text)
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html_escape(str(text))
+
+
 def table_body(rows, columns: list[Column], spec: ListSpec, request, first_number: int) -> str:
     """The rows of the table as HTML, built in Python: a list page renders hundreds of cells and
     the template engine would be most of its time (docs/benchmarks.md)."""
@@ -154,11 +165,11 @@ def table_body(rows, columns: list[Column], spec: ListSpec, request, first_numbe
         for column in columns:
             # Escaped by default: only markup a column built as safe (format_html) passes as HTML.
             value = column.html(row) if column.html is not None else column.value(row)
-            cells.append(f"<td>{conditional_escape('' if value is None else value)}</td>")
+            cells.append(f"<td>{cell_escape('' if value is None else value)}</td>")
         if spec.actions is not None:
-            cells.append(f'<td class="text-nowrap col-actions">{conditional_escape(spec.actions(row, request))}</td>')
-        css = conditional_escape(spec.row_class(row)) if spec.row_class else ""
-        attrs = (f' class="{css}"' if css else "") + (f" {conditional_escape(spec.row_attrs(row))}" if spec.row_attrs else "")
+            cells.append(f'<td class="text-nowrap col-actions">{cell_escape(spec.actions(row, request))}</td>')
+        css = cell_escape(spec.row_class(row)) if spec.row_class else ""
+        attrs = (f' class="{css}"' if css else "") + (f" {cell_escape(spec.row_attrs(row))}" if spec.row_attrs else "")
         out.append(f"<tr{attrs}>" + "".join(cells) + "</tr>")
     return mark_safe("".join(out))  # row.pk and number are integers; every other piece is escaped above
 
