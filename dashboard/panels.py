@@ -45,7 +45,8 @@ class Viewer:
         from accounts_media.counts import generation
 
         def cached():
-            full_key = (f"dashboard:{key}:{generation()}:{getattr(self.user, 'org_unit_id', None)}:"
+            current = self.once("generation", generation)  # read once per page, for every shared figure
+            full_key = (f"dashboard:{key}:{current}:{getattr(self.user, 'org_unit_id', None)}:"
                         f"{timezone.localtime(self.now):%Y-%m}")
             value = cache.get(full_key)
             if value is None:
@@ -123,9 +124,18 @@ def export_sheets(viewer: Viewer, key: str) -> list[dict]:
     return sheets
 
 
+_PATHS: dict[tuple[str, str], str] = {}
+
+
 def _url(name: str, **params) -> str:
+    """The list URL of a cell (a page draws a few hundred: each list's path is reversed once)."""
+    from django.urls import get_script_prefix
+
+    path_key = (get_script_prefix(), name)
+    if path_key not in _PATHS:
+        _PATHS[path_key] = reverse(name)
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return reverse(name) + (f"?{query}" if query else "")
+    return _PATHS[path_key] + (f"?{query}" if query else "")
 
 
 # --- accounts ------------------------------------------------------------------------------------
@@ -355,8 +365,7 @@ def pending_by_age(viewer: Viewer) -> Table:
 def pending_by_unit(viewer: Viewer) -> Table:
     from orgtree.models import OrgUnit
 
-    per_unit = _waiting(viewer).per_unit
-    top = sorted(per_unit.items(), key=lambda item: (-sum(item[1]), item[0]))[:20]
+    top = _waiting(viewer).top_units  # most waiting first (ties: the older unit), ranked by the scan
     units = OrgUnit.objects.in_bulk([unit_id for unit_id, _ in top])
     rows, links = [], []
     for unit_id, counts in top:

@@ -5,7 +5,7 @@ counts' generation, accounts_media.counts; a website's request that moves bumps 
 
 What is cached does not depend on the clock: per source, the distinct arrival times at the
 current unit (`since`, microseconds) with the running count of requests that arrived by each,
-and the count per waiting unit. A view counts its age buckets from them with its own `now`
+and the units most waited at with their counts. A view counts its age buckets from them with its own `now`
 (two binary searches per bucket edge), so the figures are exactly those of a COUNT with
 `since <= now - a days AND since > now - b days`, whatever the time of day: no day or hour key.
 """
@@ -14,12 +14,14 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import BigIntegerField, Count, Q, Value
+from django.db.models.functions import Cast, Extract
 
 from .ageing import SOURCES
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
+TOP_UNITS = 20  # the 审核定位 panel's units (ranked once per scan, not per view: GB has thousands)
 
 
 def _micros(moment: datetime) -> int:
@@ -28,7 +30,7 @@ def _micros(moment: datetime) -> int:
 
 @dataclass
 class Waiting:
-    per_unit: dict[int, list[int]]          # reviewer unit id -> [count per source]
+    top_units: list[tuple[int, list[int]]]  # the TOP_UNITS units most waited at: (unit id, [count per source])
     arrivals: list[tuple[array, array]]     # per source: (sorted distinct times, requests arrived by each)
 
     def arrived_by(self, n: int, moment: datetime) -> int:
@@ -55,8 +57,14 @@ def scan(user) -> Waiting:
         where = Q()
         for source in sources:
             where |= Q(**{f"{source.reviewer}__isnull": False})
-        columns = [column for s in sources for column in (f"{s.reviewer}_id", s.since)]
-        for row in sources[0].queryset(user).filter(where).values_list(*columns).annotate(c=Count("id")).order_by():
+        # The arrival times as integer microseconds, made by PostgreSQL (exact: EXTRACT(EPOCH) is numeric),
+        # so that no timestamp is parsed here: the scan returns one row per distinct arrival time.
+        micros = {f"at{n}": Cast(Extract(SOURCES[n].since, "epoch", tzinfo=UTC) * Value(1_000_000),
+                                 BigIntegerField())
+                  for n in indexes}
+        columns = [column for n in indexes for column in (f"{SOURCES[n].reviewer}_id", f"at{n}")]
+        for row in (sources[0].queryset(user).filter(where).annotate(**micros).values_list(*columns)
+                    .annotate(c=Count("id")).order_by()):
             count = row[-1]
             for k, n in enumerate(indexes):
                 reviewer_id, since = row[2 * k], row[2 * k + 1]
@@ -64,8 +72,7 @@ def scan(user) -> Waiting:
                     continue
                 per_unit.setdefault(reviewer_id, [0] * len(SOURCES))[n] += count
                 if since is not None:
-                    at = _micros(since)
-                    times[n][at] = times[n].get(at, 0) + count
+                    times[n][since] = times[n].get(since, 0) + count
     arrivals = []
     for per_time in times:
         ordered = sorted(per_time)
@@ -74,7 +81,8 @@ def scan(user) -> Waiting:
             total += per_time[at]
             running.append(total)
         arrivals.append((array("q", ordered), running))
-    return Waiting(per_unit, arrivals)
+    top = sorted(per_unit.items(), key=lambda item: (-sum(item[1]), item[0]))[:TOP_UNITS]
+    return Waiting(top, arrivals)
 
 
 def on_transitions(applied) -> None:
