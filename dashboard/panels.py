@@ -14,14 +14,15 @@ from typing import Callable
 from urllib.parse import urlencode
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from govmedia.roles import ORG_UNITS, Access, Role
 from orgtree.models import LEVEL_LABELS
 
-from .ageing import SOURCES, ageing_days, waiting_in_scope
+from .ageing import SOURCES, ageing_days
 from .rollup import journal_since, live_accounts, live_closures, live_moves, rollup_accounts, rollup_journal, usable_run
+from .waiting import scan
 from accounts_media.counts import generation
 from accounts_media.models import Status
 from accounts_media.platforms import ACCOUNT_TYPES
@@ -52,7 +53,8 @@ class Viewer:
         the next committed change of an account (the tab counts' generation, accounts_media.counts):
         the account scans of a page are read from the cache until something changes."""
         def cached():
-            full_key = (f"dashboard:{key}:{generation()}:{getattr(self.user, 'org_unit_id', None)}:"
+            current = self.once("generation", generation)  # read once per page, for every shared figure
+            full_key = (f"dashboard:{key}:{current}:{getattr(self.user, 'org_unit_id', None)}:"
                         f"{timezone.localtime(self.now):%Y-%m}")
             value = cache.get(full_key)
             if value is None:
@@ -130,9 +132,16 @@ def export_sheets(viewer: Viewer, key: str) -> list[dict]:
     return sheets
 
 
+_PATHS: dict[tuple[str, str], str] = {}
+
+
 def _url(name: str, **params) -> str:
+    """The list URL of a cell (a page draws a few hundred: each list's path is reversed once)."""
+    path_key = (get_script_prefix(), name)
+    if path_key not in _PATHS:
+        _PATHS[path_key] = reverse(name)
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return reverse(name) + (f"?{query}" if query else "")
+    return _PATHS[path_key] + (f"?{query}" if query else "")
 
 
 # --- accounts ------------------------------------------------------------------------------------
@@ -318,33 +327,25 @@ def age_buckets() -> list[tuple[int, int | None, str]]:
     return buckets + [(edges[-1], None, f"{edges[-1]}天及以上")]
 
 
+def _waiting(viewer: Viewer):
+    """The waiting requests of the viewer's subtree, shared by both panels (dashboard/waiting.py):
+    one grouped scan per table, cached per scope until the next change; ages counted per view."""
+
+    return viewer.shared("waiting", lambda: scan(viewer.user))
+
+
 @panel("pending_by_age", "待审核申请（按等待时长）", stacked=True,
        description="在本单位及下级单位等待审核的申请，按到达当前审核单位以来的天数")
 def pending_by_age(viewer: Viewer) -> Table:
-    user, now = viewer.user, viewer.now
+    waiting, now = _waiting(viewer), viewer.now
     buckets = age_buckets()
-    # One aggregate per table: the sources read from the same rows (a website's 申报 and 下线申请)
-    # share it, each count filtered on its own 审核定位 and "since" columns.
-    per_table: dict[str, tuple[Q | None, dict]] = {}
-    for n, source in enumerate(SOURCES):
-        waiting = Q(**{f"{source.reviewer}__isnull": False})
-        where, figures = per_table.get(source.visible, (None, {}))
-        for i, (a, b, _) in enumerate(buckets):
-            q = waiting & Q(**{f"{source.since}__lte": now - timedelta(days=a)})
-            if b is not None:
-                q &= Q(**{f"{source.since}__gt": now - timedelta(days=b)})
-            figures[f"s{n}b{i}"] = Count("id", filter=q)
-        per_table[source.visible] = (waiting if where is None else where | waiting, figures)
-    counts: dict = {}
-    for visible, (where, figures) in per_table.items():
-        counts.update(next(s for s in SOURCES if s.visible == visible).queryset(user).filter(where).aggregate(**figures))
-    columns = [{f"b{i}": counts[f"s{n}b{i}"] for i in range(len(buckets))} for n in range(len(SOURCES))]
+    columns = [[waiting.between(n, now, a, b) for a, b, _ in buckets] for n in range(len(SOURCES))]
     rows, links = [], []
     for i, (a, b, label) in enumerate(buckets):
         overdue = a >= ageing_days()
-        rows.append([label + ("（超期）" if overdue else "")] + [c[f"b{i}"] for c in columns])
+        rows.append([label + ("（超期）" if overdue else "")] + [c[i] for c in columns])
         links.append([_url("dashboard:overdue", tab="all", source=s.key, days_from=a, days_to=b) for s in SOURCES])
-    overdue = [sum(c[f"b{i}"] for i, (a, _, _) in enumerate(buckets) if a >= ageing_days()) for c in columns]
+    overdue = [sum(c[i] for i, (a, _, _) in enumerate(buckets) if a >= ageing_days()) for c in columns]
     counted = "、".join(f"{s.label} {n} 条" for s, n in zip(SOURCES, overdue))
     return Table(["等待时长"] + [s.label for s in SOURCES], rows, links,
                  note=f"超期待审核（在同一审核单位等待超过 {ageing_days()} 天）：{counted}")
@@ -352,14 +353,8 @@ def pending_by_age(viewer: Viewer) -> Table:
 
 @panel("pending_by_unit", "待审核申请（按审核定位）", stacked=True, description="等待审核最多的单位（前20个）")
 def pending_by_unit(viewer: Viewer) -> Table:
-    user = viewer.user
 
-    per_unit: dict[int, list[int]] = {}
-    for n, source in enumerate(SOURCES):
-        for unit_id, count in (waiting_in_scope(user, source).values_list(f"{source.reviewer}_id")
-                               .annotate(c=Count("id")).order_by()):
-            per_unit.setdefault(unit_id, [0] * len(SOURCES))[n] = count
-    top = sorted(per_unit.items(), key=lambda item: (-sum(item[1]), item[0]))[:20]
+    top = _waiting(viewer).top_units  # most waiting first (ties: the older unit), ranked by the scan
     units = OrgUnit.objects.in_bulk([unit_id for unit_id, _ in top])
     rows, links = [], []
     for unit_id, counts in top:

@@ -1,0 +1,98 @@
+"""The figures of the two 待审核 panels (by waiting time, by 审核定位), from ONE grouped scan per
+table of the requests waiting in the viewer's subtree (the accounts; the websites, whose 申报 and
+下线申请 share the rows), kept in the shared cache per scope until the next change (the tab
+counts' generation, accounts_media.counts; a website's request that moves bumps it too, below).
+
+What is cached does not depend on the clock: per source, the distinct arrival times at the
+current unit (`since`, microseconds) with the running count of requests that arrived by each,
+and the units most waited at with their counts. A view counts its age buckets from them with its own `now`
+(two binary searches per bucket edge), so the figures are exactly those of a COUNT with
+`since <= now - a days AND since > now - b days`, whatever the time of day: no day or hour key.
+"""
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import BigIntegerField, Count, Q, Value
+from django.db.models.functions import Cast, Extract
+
+from accounts_media.counts import bump_generation
+from accounts_media.models import MediaAccount
+
+from .ageing import SOURCES
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+TOP_UNITS = 20  # the 审核定位 panel's units (ranked once per scan, not per view: GB has thousands)
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // MICROSECOND
+
+
+@dataclass
+class Waiting:
+    top_units: list[tuple[int, list[int]]]  # the TOP_UNITS units most waited at: (unit id, [count per source])
+    arrivals: list[tuple[array, array]]     # per source: (sorted distinct times, requests arrived by each)
+
+    def arrived_by(self, n: int, moment: datetime) -> int:
+        """Requests of source `n` waiting since `moment` or earlier (`since <= moment`)."""
+        times, running = self.arrivals[n]
+        i = bisect_right(times, _micros(moment))
+        return running[i - 1] if i else 0
+
+    def between(self, n: int, now: datetime, a: int, b: int | None) -> int:
+        """Waited at least `a` days and, with `b`, less than `b` (the panel's bucket [a, b))."""
+        older = self.arrived_by(n, now - timedelta(days=b)) if b is not None else 0
+        return self.arrived_by(n, now - timedelta(days=a)) - older
+
+
+def scan(user) -> Waiting:
+    """One grouped query per table: (each source's reviewer and since, count)."""
+    per_unit: dict[int, list[int]] = {}
+    times: list[dict[int, int]] = [{} for _ in SOURCES]
+    tables: dict[str, list[int]] = {}
+    for n, source in enumerate(SOURCES):
+        tables.setdefault(source.visible, []).append(n)
+    for indexes in tables.values():
+        sources = [SOURCES[n] for n in indexes]
+        where = Q()
+        for source in sources:
+            where |= Q(**{f"{source.reviewer}__isnull": False})
+        # The arrival times as integer microseconds, made by PostgreSQL (exact: EXTRACT(EPOCH) is numeric),
+        # so that no timestamp is parsed here: the scan returns one row per distinct arrival time.
+        micros = {f"at{n}": Cast(Extract(SOURCES[n].since, "epoch", tzinfo=UTC) * Value(1_000_000),
+                                 BigIntegerField())
+                  for n in indexes}
+        columns = [column for n in indexes for column in (f"{SOURCES[n].reviewer}_id", f"at{n}")]
+        for row in (sources[0].queryset(user).filter(where).annotate(**micros).values_list(*columns)
+                    .annotate(c=Count("id")).order_by()):
+            count = row[-1]
+            for k, n in enumerate(indexes):
+                reviewer_id, since = row[2 * k], row[2 * k + 1]
+                if reviewer_id is None:
+                    continue
+                per_unit.setdefault(reviewer_id, [0] * len(SOURCES))[n] += count
+                if since is not None:
+                    times[n][since] = times[n].get(since, 0) + count
+    arrivals = []
+    for per_time in times:
+        ordered = sorted(per_time)
+        running, total = array("q"), 0
+        for at in ordered:
+            total += per_time[at]
+            running.append(total)
+        arrivals.append((array("q", ordered), running))
+    top = sorted(per_unit.items(), key=lambda item: (-sum(item[1]), item[0]))[:TOP_UNITS]
+    return Waiting(top, arrivals)
+
+
+def on_transitions(applied) -> None:
+    """An engine observer: a website's 申报 or 下线申请 that moves changes what waits where, so the
+    generation moves as it does for a media account (whose workflow bumps it itself)."""
+    if any(a.workflow.waiting is not None and a.workflow.model is not MediaAccount for a in applied):
+        bump_generation()
+
+
+__all__ = ["Waiting", "on_transitions", "scan"]
