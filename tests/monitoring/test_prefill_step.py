@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from monitoring.indicators import mark_sheets, quarter_period
+from monitoring.indicators import mark_sheets, quarter_period, seed
 from monitoring.models import Indicator, Verdict
 from reports.check_rounds import deadline_tiers, open_round
 from reports.models import CheckSheet, SpotCheckItem
@@ -24,6 +24,7 @@ NOW = datetime(2026, 3, 11, 10, tzinfo=SHANGHAI)
 
 
 def verdict(account, code, detail="连续两周无更新"):
+    seed()  # the indicators of the data migration (a transactional test on this worker may have flushed them)
     return Verdict.objects.create(indicator=Indicator.objects.get(code=code), account=account, period=quarter_period(2026, 1),
                                   org_path=account.org_path, detail=detail, first_seen=NOW, last_seen=NOW)
 
