@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.apps import apps
 from govmedia.common import gm
 from govmedia.ops import keys
-from govmedia.ops.metrics import record_backup
+from govmedia.ops.backup_age import record_backup
 
 FORMAT = 1
 MANIFEST = "manifest.json"

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
+from govmedia.ops.backup_age import BACKUP_KEY
 from govmedia.ops.cache import health
 from jobs.models import Job, ScheduledRun
 from notifications.models import Delivery, Notification
@@ -35,7 +36,6 @@ REQUESTS = Counter("govmedia_requests_total", "HTTP requests answered, per view 
                    ["view", "method", "status"])
 LATENCY = Histogram("govmedia_request_duration_seconds", "Time to answer a request, per view", ["view"],
                     buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120))
-BACKUP_KEY = "ops:backup:last_success"  # ops_counter row: the unix time of the last successful backup
 
 
 def observe(request, status: int, seconds: float) -> None:
@@ -187,10 +187,3 @@ def metrics(request):
     if not allowed(request):
         raise Http404
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
-
-
-def record_backup() -> None:
-    """After a successful backup: its time, for the backup-age alert."""
-    with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO ops_counter (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET "
-                       "value = excluded.value", [BACKUP_KEY, int(time.time())])
