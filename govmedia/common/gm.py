@@ -155,6 +155,16 @@ def register_column(model_label: str, field_name: str, legacy: str = "plain") ->
     ENCRYPTED_COLUMNS[(model_label, field_name)] = legacy
 
 
+def read_token(value):
+    """A stored value as the app reads it: a token decrypted (a note where its key is missing), else as is."""
+    if is_token(value):
+        try:
+            return decrypt(value)
+        except KeyMissing:
+            return "（无法解密：密钥缺失）"
+    return value
+
+
 class EncryptedMixin:
     """A text field stored as an SM4-GCM token. Reading decrypts (a value stored before encryption
     began reads as it is; `rotate_keys` encrypts it); writing encrypts a non-empty value; "" stays
@@ -171,12 +181,7 @@ class EncryptedMixin:
             register_column(cls._meta.label_lower, name)
 
     def from_db_value(self, value, expression, connection):
-        if is_token(value):
-            try:
-                return decrypt(value)
-            except KeyMissing:
-                return "（无法解密：密钥缺失）"
-        return value
+        return read_token(value)
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
@@ -221,21 +226,12 @@ def contacts_in(value) -> list[str]:
     return found
 
 
-def _read_contact(value: str) -> str:
-    if is_token(value):
-        try:
-            return decrypt(value)
-        except KeyMissing:
-            return "（无法解密：密钥缺失）"
-    return value
-
-
 def encrypt_contacts(value):
     return map_contacts(value, lambda v: v if is_token(v) else encrypt(v))
 
 
 def decrypt_contacts(value):
-    return map_contacts(value, _read_contact)
+    return map_contacts(value, read_token)
 
 
 class EncryptedContactsJSONField(models.JSONField):
@@ -253,7 +249,7 @@ class EncryptedContactsJSONField(models.JSONField):
     def from_db_value(self, value, expression, connection):
         value = super().from_db_value(value, expression, connection)
         if is_token(value):  # a key transform selecting one contact (values("data__reviewer_phone"))
-            return _read_contact(value)
+            return read_token(value)
         return decrypt_contacts(value)
 
     def get_prep_value(self, value):

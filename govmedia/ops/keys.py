@@ -118,20 +118,29 @@ def rotate(batch: int = 500, log=lambda line: None) -> int:
 def encrypt_column(model, field: str, batch: int = 500, legacy: str = "plain", log=lambda line: None) -> int:
     """Re-encrypt one column's stale values (plain ones included) under the current key, in batches;
     also what the data migrations of newly encrypted columns run (with their historical model)."""
-    current = gm.current_key_id()
+    def fresh(raw):
+        plain = _plain(raw, legacy)  # an unreadable legacy secret (None) is left for its owner to reset
+        return None if plain is None else gm.encrypt(plain)
+
+    return _rekey_in_batches(model, field, _stale(model, field, gm.current_key_id()), fresh, batch, log)
+
+
+def _rekey_in_batches(model, field: str, stale, fresh, batch: int, log) -> int:
+    """Rewrite the `stale` rows' `field` with `fresh(raw)` (None: left as is), a batch per
+    transaction, resumable (by pk); the rows rewritten."""
     total = last = 0
     label = model._meta.label_lower
     while True:
         with transaction.atomic():
-            rows = list(_stale(model, field, current).filter(pk__gt=last).order_by("pk")
+            rows = list(stale.filter(pk__gt=last).order_by("pk")
                         .select_for_update(of=("self",)).values_list("pk", "_raw")[:batch])
             if not rows:
                 break
             _allow_rekey()
             for pk, raw in rows:
-                plain = _plain(raw, legacy)
-                if plain is not None:  # an unreadable legacy secret is left for its owner to reset
-                    model.objects.filter(pk=pk).update(**{field: gm.encrypt(plain)})
+                value = fresh(raw)
+                if value is not None:
+                    model.objects.filter(pk=pk).update(**{field: value})
                     total += 1
             last = rows[-1][0]
         log(f"{label}.{field}: 已处理至 id {last}")
@@ -159,21 +168,11 @@ def encrypt_json_column(model, field: str, batch: int = 500, log=lambda line: No
     """Re-encrypt the contacts inside one JSON column (plain ones included) under the current key,
     in batches; the rows rewritten. Also what the data migrations run (with historical models)."""
     current = gm.current_key_id()
-    total = last = 0
-    label = model._meta.label_lower
-    while True:
-        with transaction.atomic():
-            rows = list(_json_stale(model, field, current).filter(pk__gt=last).order_by("pk")
-                        .select_for_update(of=("self",)).values_list("pk", "_raw")[:batch])
-            if not rows:
-                break
-            _allow_rekey()
-            for pk, raw in rows:
-                stored = json.loads(raw)
-                if _json_needs_rekey(stored, current):
-                    fresh = gm.map_contacts(stored, lambda v: gm.encrypt(gm.decrypt(v) if gm.is_token(v) else v))
-                    model.objects.filter(pk=pk).update(**{field: fresh})
-                    total += 1
-            last = rows[-1][0]
-        log(f"{label}.{field}: 已处理至 id {last}")
-    return total
+
+    def fresh(raw):
+        stored = json.loads(raw)
+        if not _json_needs_rekey(stored, current):
+            return None
+        return gm.map_contacts(stored, lambda v: gm.encrypt(gm.decrypt(v) if gm.is_token(v) else v))
+
+    return _rekey_in_batches(model, field, _json_stale(model, field, current), fresh, batch, log)
