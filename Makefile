@@ -32,11 +32,12 @@ demo: demo-data
 	$(DEV_ENV) CONN_MAX_AGE=0 $(PY) manage.py runserver 127.0.0.1:8000  # a thread per request: no connection kept
 
 # `make test` = the linter, the import contracts (.importlinter), the function-level import ceiling,
-# the migrations check, then the suite.
+# the form of the decision records, the migrations check, then the suite.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) scripts/function_imports.py
+	$(PY) scripts/decision_records.py
 	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=govmedia.settings_test $(PY) manage.py makemigrations --check --dry-run
 
 test: install lint
