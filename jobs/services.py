@@ -85,9 +85,11 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
-def start_job(user, kind: str, title: str, params: dict) -> Job:
+def start_job(user, kind: str, title: str, params: dict, rows_total: int | None = None) -> Job:
+    """Queue a job; a job whose size is known up front (a round's sheets) shows "0 / N" from the start."""
     with transaction.atomic():
-        job = Job.objects.create(kind=kind, title=title, requested_by=user, scope=scope_key(user), params=params)
+        job = Job.objects.create(kind=kind, title=title, requested_by=user, scope=scope_key(user), params=params,
+                                 rows_total=rows_total)
         result = run_job.enqueue(job.pk)
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     return job

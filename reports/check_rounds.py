@@ -63,7 +63,8 @@ def open_round(user: User, year: int, quarter: int, deadlines: dict[str, date], 
                 opened_by=opener, year=year, quarter=quarter, status=CheckRound.Status.GENERATING,
                 title=title.strip()[:200] or f"{opener.name}{year}年第{quarter}季度政府网站和政务新媒体检查",
                 deadlines={k: deadlines[k].isoformat() for k in keys}, sheets_total=expected_sheets(opener))
-            job = start_job(user, Job.Kind.CHECK_ROUND, f"生成检查表：{round_.title}", {"round": round_.pk})
+            job = start_job(user, Job.Kind.CHECK_ROUND, f"生成检查表：{round_.title}", {"round": round_.pk},
+                            rows_total=round_.sheets_total)
             CheckRound.objects.filter(pk=round_.pk).update(job=job)
             round_.job = job
             journal.record(round_, "check_open", user, after={"deadlines": round_.deadlines, "sheets_total": round_.sheets_total},
