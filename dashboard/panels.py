@@ -14,6 +14,7 @@ from typing import Callable
 from urllib.parse import urlencode
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
@@ -93,15 +94,16 @@ class Panel:
     chart: str = "bar"        # bar | line
     stacked: bool = False
     description: str = ""
+    steady: bool = False      # the table depends only on the scope's accounts (the generation) and the month
 
 
 PANELS: dict[str, Panel] = {}
 
 
 def panel(key: str, title: str, *, access: Access = ORG_UNITS, chart: str = "bar", stacked: bool = False,
-          description: str = ""):
+          description: str = "", steady: bool = False):
     def register(func):
-        PANELS[key] = Panel(key, title, func, access, chart, stacked, description)
+        PANELS[key] = Panel(key, title, func, access, chart, stacked, description, steady)
         return func
     return register
 
@@ -110,15 +112,37 @@ def panels_for(user) -> list[Panel]:
     return [p for p in PANELS.values() if p.access.admits(user.role)]
 
 
+def _shown(p: Panel, table: Table) -> dict:
+    rows = [{"label": row[0], "cells": list(zip(row[1:], table.links[i] if i < len(table.links) else [""] * (len(row) - 1)))}
+            for i, row in enumerate(table.rows)]
+    return {"panel": p, "table": table, "chart": table.chart(p.chart, p.stacked), "rows": rows}
+
+
 def page_panels(viewer: Viewer) -> list[dict]:
-    """Every panel of the viewer's role: its table, its chart data and its rows with their links."""
-    shown = []
-    for p in panels_for(viewer.user):
-        table = p.build(viewer)
-        rows = [{"label": row[0], "cells": list(zip(row[1:], table.links[i] if i < len(table.links) else [""] * (len(row) - 1)))}
-                for i, row in enumerate(table.rows)]
-        shown.append({"panel": p, "table": table, "chart": table.chart(p.chart, p.stacked), "rows": rows})
+    """Every panel of the viewer's role, rendered: its chart data and its table with the links.
+    A steady panel (the account figures) is kept rendered in the shared cache per scope, month and
+    generation: a warm page reads them in ONE get_many and renders only the panels that move with
+    the clock or with other tables (waiting requests, spot checks, findings, verdicts)."""
+    panels = panels_for(viewer.user)
+    keys = {p.key: _fragment_key(viewer, p) for p in panels if p.steady}
+    kept = cache.get_many(list(keys.values())) if keys else {}
+    shown, fresh = [], {}
+    for p in panels:
+        html = kept.get(keys.get(p.key, ""))
+        if html is None:
+            html = render_to_string("dashboard/_panel.html", {"item": _shown(p, p.build(viewer))})
+            if p.steady:
+                fresh[keys[p.key]] = html
+        shown.append({"panel": p, "html": html})
+    if fresh:
+        cache.set_many(fresh, SHARED_TTL)
     return shown
+
+
+def _fragment_key(viewer: Viewer, p: Panel) -> str:
+    current = viewer.once("generation", generation)
+    return (f"dashboard:html:{p.key}:{current}:{getattr(viewer.user, 'org_unit_id', None)}:"
+            f"{timezone.localtime(viewer.now):%Y-%m}:{get_script_prefix()}")
 
 
 def export_sheets(viewer: Viewer, key: str) -> list[dict]:
@@ -188,7 +212,7 @@ def _totals(rows, index: int) -> dict:
     return totals
 
 
-@panel("accounts_by_type", "新媒体账号（按类型）", description="已报送的账号，不含未提交")
+@panel("accounts_by_type", "新媒体账号（按类型）", description="已报送的账号，不含未提交", steady=True)
 def accounts_by_type(viewer: Viewer) -> Table:
     counts = _totals(_breakdown(viewer), 0)
     types = [t for t in ACCOUNT_TYPES if counts.get(t.code)]
@@ -196,7 +220,7 @@ def accounts_by_type(viewer: Viewer) -> Table:
                  [[_url("media:list", account_type=t.code)] for t in types])
 
 
-@panel("accounts_by_status", "新媒体账号（按状态）", description="已报送的账号，不含未提交")
+@panel("accounts_by_status", "新媒体账号（按状态）", description="已报送的账号，不含未提交", steady=True)
 def accounts_by_status(viewer: Viewer) -> Table:
     counts = _totals(_breakdown(viewer), 1)
     statuses = [(v, label) for v, label in Status.choices if counts.get(v)]
@@ -204,7 +228,7 @@ def accounts_by_status(viewer: Viewer) -> Table:
                  [[_url("media:list", status=v)] for v, _ in statuses])
 
 
-@panel("accounts_by_level", "新媒体账号（按组织单位层级）", description="按账号所属组织单位的层级")
+@panel("accounts_by_level", "新媒体账号（按组织单位层级）", description="按账号所属组织单位的层级", steady=True)
 def accounts_by_level(viewer: Viewer) -> Table:
     counts = _totals(_breakdown(viewer), 2)
     levels = sorted(counts)
@@ -224,7 +248,7 @@ def _months(now: datetime, count: int = 12) -> list[datetime]:
 
 
 @panel("accounts_by_month", "新增与关停（近12个月）", chart="line",
-       description="新增：当月创建且已报送的账号；关停：当月同意关停的账号")
+       description="新增：当月创建且已报送的账号；关停：当月同意关停的账号", steady=True)
 def accounts_by_month(viewer: Viewer) -> Table:
 
     months = _months(viewer.now)
@@ -259,7 +283,7 @@ def _month_end_totals(viewer: Viewer, index: int, columns, link=None) -> Table:
 
 
 @panel("accounts_by_type_over_time", "新媒体账号总数（按类型，近12个月月末）", chart="line",
-       description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）")
+       description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）", steady=True)
 def accounts_by_type_over_time(viewer: Viewer) -> Table:
     return _month_end_totals(viewer, 0, [(t.code, t.name) for t in ACCOUNT_TYPES],
                              lambda code, last: _url("media:list", account_type=code, created_to=f"{last:%Y-%m-%d}"))
@@ -292,7 +316,7 @@ def _status_moves(viewer: Viewer, since: datetime) -> dict:
 
 
 @panel("accounts_by_status_over_time", "新媒体账号总数（按状态，近12个月月末）", chart="line",
-       description="各月末已报送的账号数（不含未提交和已删除），按当时的状态")
+       description="各月末已报送的账号数（不含未提交和已删除），按当时的状态", steady=True)
 def accounts_by_status_over_time(viewer: Viewer) -> Table:
     """The current figures per status (the shared scan: no query of its own), walked back month by
     month with the net status moves of each month (one grouped journal query over 11 months)."""
@@ -311,7 +335,7 @@ def accounts_by_status_over_time(viewer: Viewer) -> Table:
 
 
 @panel("accounts_by_level_over_time", "新媒体账号总数（按组织单位层级，近12个月月末）", chart="line",
-       description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）")
+       description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）", steady=True)
 def accounts_by_level_over_time(viewer: Viewer) -> Table:
     return _month_end_totals(viewer, 2, sorted(LEVEL_LABELS.items()),
                              lambda level, last: _url("media:list", level=level, created_to=f"{last:%Y-%m-%d}"))
@@ -355,12 +379,14 @@ def pending_by_age(viewer: Viewer) -> Table:
 def pending_by_unit(viewer: Viewer) -> Table:
 
     top = _waiting(viewer).top_units  # most waiting first (ties: the older unit), ranked by the scan
-    units = OrgUnit.objects.in_bulk([unit_id for unit_id, _ in top])
+    # The units' names and codes, kept beside the scan they rank (the same generation, the same units).
+    units = viewer.shared("top_units", lambda: {pk: (name, code) for pk, name, code in OrgUnit.objects.filter(
+        pk__in=[unit_id for unit_id, _ in top]).values_list("pk", "name", "code")})
     rows, links = [], []
     for unit_id, counts in top:
-        unit = units[unit_id]
-        rows.append([f"{unit.name}（{unit.code}）", *counts])
-        links.append([_url("dashboard:overdue", tab="all", source=s.key, reviewer=unit.code) for s in SOURCES])
+        name, code = units[unit_id]
+        rows.append([f"{name}（{code}）", *counts])
+        links.append([_url("dashboard:overdue", tab="all", source=s.key, reviewer=code) for s in SOURCES])
     return Table(["审核定位"] + [s.label for s in SOURCES], rows, links)
 
 

@@ -172,7 +172,33 @@ def test_the_page_costs_the_same_queries_whatever_the_data(client, chain, login,
     assert len(waiting) == 2  # the accounts, the websites (申报 and 下线申请 from the same rows)
     assert not [q["sql"] for q in warm.captured_queries if "REPLACE(" in q["sql"] or "reviews_journalentry" in q["sql"]
                 or ("reviewer_since" in q["sql"] and "GROUP BY" in q["sql"])]
-    assert len(warm) == len(many) - 4 - 2  # and the look-up of a rollup (none here: dashboard/rollup.py)
+    # and the look-up of a rollup (none here: dashboard/rollup.py), and the names of the units most waited at
+    assert len(warm) == len(many) - 4 - 2 - 1
+
+
+def test_account_panels_are_kept_rendered_until_an_account_changes(client, chain, login, registry):
+    """The steady panels (the account figures) come rendered from the cache, in one get_many; the
+    next change of an account (a new generation) renders them again with the new figures."""
+    from django.core.cache import cache
+
+    login(chain["gb"])
+    cold = client.get("/dashboard/").content.decode()
+    kept = [key for key in PANELS if PANELS[key].steady]
+    assert len(kept) == 7 and not PANELS["pending_by_age"].steady and not PANELS["findings_by_kind"].steady
+    reads = []
+    original = cache.get_many
+    cache.get_many = lambda keys, *a, **kw: reads.append(list(keys)) or original(keys, *a, **kw)
+    try:
+        warm = client.get("/dashboard/").content.decode()
+    finally:
+        cache.get_many = original
+    fragments = [keys for keys in reads if any(key.startswith("dashboard:html:") for key in keys)]
+    assert len(fragments) == 1 and len(fragments[0]) == 7  # one round trip for the seven panels
+    assert panel_table(warm, "accounts_by_type") == panel_table(cold, "accounts_by_type")
+    weibo_before = dict(panel_table(warm, "accounts_by_type"))["新浪微博"][0][0]
+    normal_account(chain, "tianjin_filer", **WB, url="https://weibo.com/u/7777", platform_id="7777", name="新增一个")
+    after = client.get("/dashboard/").content.decode()
+    assert dict(panel_table(after, "accounts_by_type"))["新浪微博"][0][0] == weibo_before + 1
 
 
 def test_a_panel_is_one_registry_entry(client, chain, login):
