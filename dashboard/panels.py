@@ -23,8 +23,10 @@ from orgtree.models import LEVEL_LABELS
 
 from .ageing import SOURCES, ageing_days
 from .rollup import journal_since, live_accounts, live_closures, live_moves, rollup_accounts, rollup_journal, usable_run
-from .waiting import scan
-from accounts_media.counts import generation
+from .waiting import REPORTS_GENERATION, scan
+from accounts_media.counts import GENERATION_KEY as MEDIA_GENERATION, generation
+from govmedia.ops import counters
+from monitoring.changes import GENERATION_KEY as MONITORING_GENERATION
 from accounts_media.models import Status
 from accounts_media.platforms import ACCOUNT_TYPES
 from django.core.cache import cache
@@ -76,6 +78,7 @@ class Table:
     links: list[list[str]] = field(default_factory=list)   # per row, per value column: the list URL or ""
     series: tuple[int, ...] | None = None    # value columns drawn (indexes into the values); None: all
     note: str = ""
+    valid_until: datetime | None = None      # a table that moves with the clock: the next moment it changes
 
     def chart(self, kind: str, stacked: bool) -> dict:
         columns = self.series if self.series is not None else tuple(range(len(self.headers) - 1))
@@ -94,16 +97,17 @@ class Panel:
     chart: str = "bar"        # bar | line
     stacked: bool = False
     description: str = ""
-    steady: bool = False      # the table depends only on the scope's accounts (the generation) and the month
+    kept: tuple[str, ...] = ()   # the change counters (GENERATIONS) its table depends on, besides scope and month
+    ttl: int = 3600              # seconds kept at most (a change of one of `kept` ends it sooner)
 
 
 PANELS: dict[str, Panel] = {}
 
 
 def panel(key: str, title: str, *, access: Access = ORG_UNITS, chart: str = "bar", stacked: bool = False,
-          description: str = "", steady: bool = False):
+          description: str = "", kept: tuple[str, ...] = (), ttl: int = 3600):
     def register(func):
-        PANELS[key] = Panel(key, title, func, access, chart, stacked, description, steady)
+        PANELS[key] = Panel(key, title, func, access, chart, stacked, description, kept, ttl)
         return func
     return register
 
@@ -120,29 +124,48 @@ def _shown(p: Panel, table: Table) -> dict:
 
 def page_panels(viewer: Viewer) -> list[dict]:
     """Every panel of the viewer's role, rendered: its chart data and its table with the links.
-    A steady panel (the account figures) is kept rendered in the shared cache per scope, month and
-    generation: a warm page reads them in ONE get_many and renders only the panels that move with
-    the clock or with other tables (waiting requests, spot checks, findings, verdicts)."""
+    A panel that declares what it depends on (`kept`: change counters) is kept rendered in the
+    shared cache per scope, role, month and those counters' values (and, for a table that moves with
+    the clock, until the next moment it changes): a warm page reads the counters in one round trip
+    and the panels in another, and renders none of them."""
     panels = panels_for(viewer.user)
-    keys = {p.key: _fragment_key(viewer, p) for p in panels if p.steady}
+    values = _generations(viewer, {name for p in panels for name in p.kept})
+    scope = f"{getattr(viewer.user, 'org_unit_id', None)}:{viewer.user.role}:{timezone.localtime(viewer.now):%Y-%m}"
+    keys = {p.key: (f"dashboard:html:{p.key}:{'-'.join(str(values[name]) for name in p.kept)}:{scope}:"
+                    f"{get_script_prefix()}") for p in panels if p.kept}
     kept = cache.get_many(list(keys.values())) if keys else {}
     shown, fresh = [], {}
     for p in panels:
         html = kept.get(keys.get(p.key, ""))
         if html is None:
-            html = render_to_string("dashboard/_panel.html", {"item": _shown(p, p.build(viewer))})
-            if p.steady:
-                fresh[keys[p.key]] = html
+            table = p.build(viewer)
+            html = render_to_string("dashboard/_panel.html", {"item": _shown(p, table)})
+            timeout = p.ttl if table.valid_until is None else min(p.ttl, (table.valid_until - viewer.now).total_seconds())
+            if p.kept and timeout >= 1:
+                fresh.setdefault(int(timeout), {})[keys[p.key]] = html
         shown.append({"panel": p, "html": html})
-    if fresh:
-        cache.set_many(fresh, SHARED_TTL)
+    for timeout, fragments in fresh.items():
+        cache.set_many(fragments, timeout)
     return shown
 
 
-def _fragment_key(viewer: Viewer, p: Panel) -> str:
-    current = viewer.once("generation", generation)
-    return (f"dashboard:html:{p.key}:{current}:{getattr(viewer.user, 'org_unit_id', None)}:"
-            f"{timezone.localtime(viewer.now):%Y-%m}:{get_script_prefix()}")
+# The change counters a panel may depend on (govmedia.ops.counters): a committed change of an account
+# or of a waiting request; of a spot-check report (its transitions, dashboard.apps); of findings or verdicts.
+GENERATIONS = {"accounts": MEDIA_GENERATION, "reports": REPORTS_GENERATION,
+               "monitoring": MONITORING_GENERATION}
+
+
+def _generations(viewer: Viewer, names: set[str]) -> dict[str, int]:
+    """The current values of the named counters, read together (one get_many where the counters
+    live in the cache; else one read each); the accounts' generation is shared with `Viewer.shared`."""
+    keys = {name: counters.cache_key(GENERATIONS[name]) for name in names}
+    found = cache.get_many([key for key in keys.values() if key]) if any(keys.values()) else {}
+    values = {}
+    for name, key in keys.items():
+        values[name] = int(found.get(key, 0)) if key else counters.get(GENERATIONS[name])
+    if "accounts" in values:
+        viewer.memo.setdefault("generation", values["accounts"])
+    return values
 
 
 def export_sheets(viewer: Viewer, key: str) -> list[dict]:
@@ -169,6 +192,8 @@ def _url(name: str, **params) -> str:
 
 
 # --- accounts ------------------------------------------------------------------------------------
+
+ACCOUNTS = ("accounts",)  # kept until an account (or a waiting request) changes
 
 def _run(viewer: Viewer):
 
@@ -212,7 +237,7 @@ def _totals(rows, index: int) -> dict:
     return totals
 
 
-@panel("accounts_by_type", "新媒体账号（按类型）", description="已报送的账号，不含未提交", steady=True)
+@panel("accounts_by_type", "新媒体账号（按类型）", description="已报送的账号，不含未提交", kept=ACCOUNTS)
 def accounts_by_type(viewer: Viewer) -> Table:
     counts = _totals(_breakdown(viewer), 0)
     types = [t for t in ACCOUNT_TYPES if counts.get(t.code)]
@@ -220,7 +245,7 @@ def accounts_by_type(viewer: Viewer) -> Table:
                  [[_url("media:list", account_type=t.code)] for t in types])
 
 
-@panel("accounts_by_status", "新媒体账号（按状态）", description="已报送的账号，不含未提交", steady=True)
+@panel("accounts_by_status", "新媒体账号（按状态）", description="已报送的账号，不含未提交", kept=ACCOUNTS)
 def accounts_by_status(viewer: Viewer) -> Table:
     counts = _totals(_breakdown(viewer), 1)
     statuses = [(v, label) for v, label in Status.choices if counts.get(v)]
@@ -228,7 +253,7 @@ def accounts_by_status(viewer: Viewer) -> Table:
                  [[_url("media:list", status=v)] for v, _ in statuses])
 
 
-@panel("accounts_by_level", "新媒体账号（按组织单位层级）", description="按账号所属组织单位的层级", steady=True)
+@panel("accounts_by_level", "新媒体账号（按组织单位层级）", description="按账号所属组织单位的层级", kept=ACCOUNTS)
 def accounts_by_level(viewer: Viewer) -> Table:
     counts = _totals(_breakdown(viewer), 2)
     levels = sorted(counts)
@@ -248,7 +273,7 @@ def _months(now: datetime, count: int = 12) -> list[datetime]:
 
 
 @panel("accounts_by_month", "新增与关停（近12个月）", chart="line",
-       description="新增：当月创建且已报送的账号；关停：当月同意关停的账号", steady=True)
+       description="新增：当月创建且已报送的账号；关停：当月同意关停的账号", kept=ACCOUNTS)
 def accounts_by_month(viewer: Viewer) -> Table:
 
     months = _months(viewer.now)
@@ -283,7 +308,7 @@ def _month_end_totals(viewer: Viewer, index: int, columns, link=None) -> Table:
 
 
 @panel("accounts_by_type_over_time", "新媒体账号总数（按类型，近12个月月末）", chart="line",
-       description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）", steady=True)
+       description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）", kept=ACCOUNTS)
 def accounts_by_type_over_time(viewer: Viewer) -> Table:
     return _month_end_totals(viewer, 0, [(t.code, t.name) for t in ACCOUNT_TYPES],
                              lambda code, last: _url("media:list", account_type=code, created_to=f"{last:%Y-%m-%d}"))
@@ -316,7 +341,7 @@ def _status_moves(viewer: Viewer, since: datetime) -> dict:
 
 
 @panel("accounts_by_status_over_time", "新媒体账号总数（按状态，近12个月月末）", chart="line",
-       description="各月末已报送的账号数（不含未提交和已删除），按当时的状态", steady=True)
+       description="各月末已报送的账号数（不含未提交和已删除），按当时的状态", kept=ACCOUNTS)
 def accounts_by_status_over_time(viewer: Viewer) -> Table:
     """The current figures per status (the shared scan: no query of its own), walked back month by
     month with the net status moves of each month (one grouped journal query over 11 months)."""
@@ -335,7 +360,7 @@ def accounts_by_status_over_time(viewer: Viewer) -> Table:
 
 
 @panel("accounts_by_level_over_time", "新媒体账号总数（按组织单位层级，近12个月月末）", chart="line",
-       description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）", steady=True)
+       description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）", kept=ACCOUNTS)
 def accounts_by_level_over_time(viewer: Viewer) -> Table:
     return _month_end_totals(viewer, 2, sorted(LEVEL_LABELS.items()),
                              lambda level, last: _url("media:list", level=level, created_to=f"{last:%Y-%m-%d}"))
@@ -358,7 +383,7 @@ def _waiting(viewer: Viewer):
     return viewer.shared("waiting", lambda: scan(viewer.user))
 
 
-@panel("pending_by_age", "待审核申请（按等待时长）", stacked=True,
+@panel("pending_by_age", "待审核申请（按等待时长）", stacked=True, kept=ACCOUNTS,
        description="在本单位及下级单位等待审核的申请，按到达当前审核单位以来的天数")
 def pending_by_age(viewer: Viewer) -> Table:
     waiting, now = _waiting(viewer), viewer.now
@@ -371,11 +396,14 @@ def pending_by_age(viewer: Viewer) -> Table:
         links.append([_url("dashboard:overdue", tab="all", source=s.key, days_from=a, days_to=b) for s in SOURCES])
     overdue = [sum(c[i] for i, (a, _, _) in enumerate(buckets) if a >= ageing_days()) for c in columns]
     counted = "、".join(f"{s.label} {n} 条" for s, n in zip(SOURCES, overdue))
+    edges = sorted({edge for a, b, _ in buckets for edge in (a, b) if edge is not None})
     return Table(["等待时长"] + [s.label for s in SOURCES], rows, links,
-                 note=f"超期待审核（在同一审核单位等待超过 {ageing_days()} 天）：{counted}")
+                 note=f"超期待审核（在同一审核单位等待超过 {ageing_days()} 天）：{counted}",
+                 valid_until=waiting.next_change(now, edges))
 
 
-@panel("pending_by_unit", "待审核申请（按审核定位）", stacked=True, description="等待审核最多的单位（前20个）")
+@panel("pending_by_unit", "待审核申请（按审核定位）", stacked=True, kept=ACCOUNTS,
+       description="等待审核最多的单位（前20个）")
 def pending_by_unit(viewer: Viewer) -> Table:
 
     top = _waiting(viewer).top_units  # most waiting first (ties: the older unit), ranked by the scan
@@ -393,6 +421,7 @@ def pending_by_unit(viewer: Viewer) -> Table:
 # --- spot checks -----------------------------------------------------------------------------------
 
 @panel("spot_check_rates", "抽查合格率（按季度）", access=Access({Role.GB, Role.L1}), chart="line",
+       kept=("reports",), ttl=600,
        description="已提交的上报抽查情况：合格率 =（抽查数量 − 不合格数量）÷ 抽查数量")
 def spot_check_rates(viewer: Viewer) -> Table:
     user = viewer.user
@@ -421,7 +450,7 @@ def spot_check_rates(viewer: Viewer) -> Table:
 
 # --- monitoring --------------------------------------------------------------------------------------
 
-@panel("findings_by_kind", "监测发现问题（按类型）", stacked=True,
+@panel("findings_by_kind", "监测发现问题（按类型）", stacked=True, kept=("monitoring",), ttl=600,
        description="自动监测发现、尚未恢复的问题（待核查），按问题类型和对象")
 def findings_by_kind(viewer: Viewer) -> Table:
     counts: dict[tuple[str, str], int] = {}
@@ -438,7 +467,7 @@ def findings_by_kind(viewer: Viewer) -> Table:
     return Table(["问题类型"] + [label for _, label in subjects], rows, links)
 
 
-@panel("verdicts_by_indicator", "检查指标不合格（本季度，自动监测）",
+@panel("verdicts_by_indicator", "检查指标不合格（本季度，自动监测）", kept=("monitoring",), ttl=600,
        description="按《政府网站与政务新媒体检查指标》自动监测判定的本季度不合格对象数，点击查看对象和证据")
 def verdicts_by_indicator(viewer: Viewer) -> Table:
     period = period_of(timezone.localdate(viewer.now))

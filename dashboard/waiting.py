@@ -17,8 +17,12 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import BigIntegerField, Count, Q, Value
 from django.db.models.functions import Cast, Extract
 
+from django.db import transaction
+
 from accounts_media.counts import bump_generation
 from accounts_media.models import MediaAccount
+from govmedia.ops import counters
+from reports.models import SpotCheckReport
 
 from .ageing import SOURCES
 
@@ -41,6 +45,17 @@ class Waiting:
         times, running = self.arrivals[n]
         i = bisect_right(times, _micros(moment))
         return running[i - 1] if i else 0
+
+    def next_change(self, now: datetime, edges: list[int]) -> datetime | None:
+        """The next moment after `now` at which a count of `between` (buckets with these day edges)
+        changes: a request's age crossing an edge. None: no request will cross one."""
+        moments = []
+        for times, _ in self.arrivals:
+            for days in edges:
+                i = bisect_right(times, _micros(now - timedelta(days=days)))
+                if i < len(times):  # the oldest arrival still younger than `days`: it crosses at arrival + days
+                    moments.append(EPOCH + timedelta(microseconds=times[i]) + timedelta(days=days))
+        return min(moments) if moments else None
 
     def between(self, n: int, now: datetime, a: int, b: int | None) -> int:
         """Waited at least `a` days and, with `b`, less than `b` (the panel's bucket [a, b))."""
@@ -88,11 +103,17 @@ def scan(user) -> Waiting:
     return Waiting(top, arrivals)
 
 
+REPORTS_GENERATION = "spot-check-reports:generation"  # 数据看板's 抽查合格率 is kept until a report moves
+
+
 def on_transitions(applied) -> None:
     """An engine observer: a website's 申报 or 下线申请 that moves changes what waits where, so the
-    generation moves as it does for a media account (whose workflow bumps it itself)."""
+    generation moves as it does for a media account (whose workflow bumps it itself); a spot-check
+    report that moves (提交) ends the kept 抽查合格率."""
     if any(a.workflow.waiting is not None and a.workflow.model is not MediaAccount for a in applied):
         bump_generation()
+    if any(a.workflow.model is SpotCheckReport for a in applied):
+        transaction.on_commit(lambda: counters.incr(REPORTS_GENERATION))
 
 
 __all__ = ["Waiting", "on_transitions", "scan"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from reviews import journal
 
+from .changes import bump_generation
 from .models import ExpressionRule, Indicator, Kind, Subject, Verdict
 from django.db.models.functions import TruncDate
 from orgtree.models import OrgUnit
@@ -213,6 +214,8 @@ def record_verdicts(kind: str, objects: list[dict], outcomes: list, now=None) ->
                 changed.append(verdict)
         Verdict.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
         Verdict.objects.bulk_update([v for v in changed if v.pk], ["detail", "evidence", "last_seen"], batch_size=2000)
+        if new or changed:
+            bump_generation()
     return len(new) + len(changed)
 
 

@@ -19,6 +19,7 @@ from django.db.models.functions import Concat, Left
 from django.utils import timezone
 
 from . import conf
+from .changes import bump_generation
 from .checks import Outcome, check_account, check_website
 from .fetchers import Fetcher, host_key, make_fetcher
 from .indicators import load_config, official_name_rules, record_verdicts
@@ -251,6 +252,8 @@ def record(run_id: int, kind: str, ids: list[int], outcomes: list) -> list[Findi
     Finding.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
     Finding.objects.bulk_update(changed, ["detail", "data", "last_seen", "last_run_id"], batch_size=2000)
     Finding.objects.bulk_update(closed, ["closed_at", "last_run_id"], batch_size=2000)
+    if new or changed or closed:
+        bump_generation()
     CheckRun.objects.filter(pk=run_id).update(objects_done=F("objects_done") + len(ids), chunks_done=F("chunks_done") + 1,
                                               opened=F("opened") + len(new), closed=F("closed") + len(closed))
     run = CheckRun.objects.get(pk=run_id)
@@ -290,6 +293,7 @@ def _finish(run_id: int) -> None:
     now = timezone.now()
     CheckRun.objects.filter(pk=run_id, status=CheckRun.Status.RUNNING).update(status=CheckRun.Status.DONE, finished_at=now)
 
+    bump_generation()  # findings of what is no longer checked close below
     read = set(Indicator.objects.filter(enabled=True).values_list("rule", flat=True))
     off = [kind for kind in Kind if not conf.check_enabled(kind) or (kind in CONTENT_KINDS and kind not in read)]
     if off:

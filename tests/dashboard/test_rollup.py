@@ -146,7 +146,8 @@ def test_the_page_costs_the_same_queries_whatever_the_data(client, chain, login,
         assert len(rollup_reads) <= 4, (who, rollup_reads)  # the run, the two rollups, the entries since
         waiting = [q["sql"] for q in cold if "reviewer_since" in q["sql"] and "GROUP BY" in q["sql"]]
         assert len(waiting) == 2, who  # the waiting requests: one grouped scan per table (dashboard/waiting.py)
-        assert after[who][1] == after[who][0] - len(rollup_reads) - len(waiting)  # warm: none of them
+        # warm: none of them (nor the names of the units most waited at): every panel is kept rendered
+        assert after[who][1] <= after[who][0] - len(rollup_reads) - len(waiting) and after[who][1] <= 4
     with at(NOW + timedelta(hours=5)):  # changes today: two more lookups by primary key, whatever their number
         for i in range(5):
             submit(chain["shangzhuang"], **wb(300 + i))

@@ -102,3 +102,27 @@ def test_ages_are_counted_per_view_across_a_bucket_edge(chain):
     for moment in (just_before, edge, edge + timedelta(days=16)):
         for who in VIEWERS:
             assert shown(chain[who], "pending_by_age", moment) == direct_by_age(chain[who], moment), (who, moment)
+
+
+@pytest.mark.usefixtures("registry")
+def test_the_page_keeps_the_age_panel_rendered_until_the_next_bucket_edge(client, chain, login):
+    """数据看板 keeps 待审核（按等待时长） rendered only until the next moment a request's age crosses
+    a bucket edge (dashboard.waiting.Waiting.next_change): before it the kept table, at it the new one."""
+    from tests.dashboard.test_dashboard import panel_table
+
+    arrived = datetime(2026, 2, 10, 10, tzinfo=SHANGHAI)
+    edge = arrived + timedelta(days=14)  # the 7–13 / 14–29 edge of the registry's four requests
+
+    def age_rows(moment):
+        with time_machine.travel(moment, tick=False):
+            login(chain["gb"])
+            return {label: [value for value, _ in cells]
+                    for label, cells in panel_table(client.get("/dashboard/").content.decode(), "pending_by_age")}
+
+    first = age_rows(edge - timedelta(minutes=30))  # counted and kept (for at most an hour)
+    assert first["7–13天（超期）"] == [4, 0, 0] and first["14–29天（超期）"] == [0, 0, 0]
+    with CaptureQueriesContext(connection) as kept:
+        assert age_rows(edge - timedelta(seconds=2)) == first
+    assert not waiting_queries(kept)  # read from the cache, not counted again
+    crossed = age_rows(edge)
+    assert crossed["7–13天（超期）"] == [0, 0, 0] and crossed["14–29天（超期）"] == [4, 0, 0]
