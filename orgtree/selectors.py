@@ -1,20 +1,15 @@
 """Reads of the org tree: the scope rule lives here and nowhere else."""
 import time
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.core.cache import cache
 from django.db import transaction
 
 from govmedia.common import pagestate
+# The scope rule is shared (the journal's pages use it too); the org tree's readers import it from here.
+from govmedia.common.scope import scope_q, unit_in_scope  # noqa: F401
 
 from .models import ROOT_CODE, OrgUnit
-
-
-def scope_q(unit: OrgUnit, path_field: str = "path") -> Q:
-    """A filter for rows whose `path_field` lies in `unit`'s subtree (the unit itself included)."""
-    if unit.is_root:
-        return Q()
-    return Q(**{f"{path_field}__startswith": unit.path})
 
 
 def units_under(unit: OrgUnit, include_self: bool = True) -> QuerySet[OrgUnit]:
@@ -23,11 +18,6 @@ def units_under(unit: OrgUnit, include_self: bool = True) -> QuerySet[OrgUnit]:
     if not include_self:
         qs = qs.exclude(pk=unit.pk)
     return qs
-
-
-def unit_in_scope(viewer: OrgUnit, code: str) -> OrgUnit | None:
-    """The unit with `code` if `viewer` may see it, else None (never a foreign unit)."""
-    return units_under(viewer).filter(code__iexact=code.strip()).first()
 
 
 def children_of(unit: OrgUnit) -> QuerySet[OrgUnit]:

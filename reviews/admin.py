@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from govmedia.common import masking
 from govmedia.common.lists import CappedCountPaginator
+from govmedia.common.scope import org_units
 from govmedia.common.xlsx import cell_value, table_keys, table_response
-from orgtree.models import OrgUnit
 
 from .journal import SUBJECT_TYPES, action_labels, search_q
 from .models import JournalEntry
@@ -61,7 +61,7 @@ class ActorUnitFilter(InputFilter):
         if not value:
             return queryset
         # The code as stored (BM2900 finds bm2900), then an exact, indexed match.
-        unit = OrgUnit.objects.filter(code__iexact=value).values_list("code", flat=True).first()
+        unit = org_units().filter(code__iexact=value).values_list("code", flat=True).first()
         return queryset.filter(actor_unit_code=unit or value)
 
 
@@ -73,7 +73,7 @@ class ScopeFilter(InputFilter):
         value = (self.value() or "").strip()
         if not value:
             return queryset
-        unit = OrgUnit.objects.filter(code__iexact=value).first()
+        unit = org_units().filter(code__iexact=value).first()
         if unit is None:
             return queryset.none()
         return queryset.exclude(scope_path="").filter(scope_path__startswith=unit.path)

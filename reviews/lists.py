@@ -8,7 +8,7 @@ from django.utils.html import format_html_join
 
 from govmedia.common import masking
 from govmedia.common.lists import Column, ListSpec, register, same_scope
-from orgtree.selectors import scope_q, unit_in_scope
+from govmedia.common.scope import scope_q, unit_in_scope
 
 from .journal import SUBJECT_TYPES
 from .models import JournalEntry

@@ -1,8 +1,7 @@
 """Reads of the journal: what an org unit may see on its 操作日志 page."""
 from django.db.models import QuerySet
 
-from orgtree.models import OrgUnit
-from orgtree.selectors import scope_q, unit_in_scope
+from govmedia.common.scope import scope_q, unit_in_scope
 
 from .journal import action_labels
 from .models import JournalEntry
@@ -28,8 +27,9 @@ def org_log_visible_to(user) -> QuerySet[JournalEntry]:
 
 
 def org_log_filtered(user, *, unit_code: str = "", action: str = "", keyword: str = "", date_from=None,
-                     date_to=None) -> tuple[QuerySet[JournalEntry], OrgUnit | None]:
-    """The page's filters, all inside the user's scope: a unit code outside it yields nothing."""
+                     date_to=None) -> tuple[QuerySet[JournalEntry], object | None]:
+    """The page's filters, all inside the user's scope: a unit code outside it yields nothing.
+    Returns the entries and the org unit chosen (None without one)."""
     qs = org_log_visible_to(user)
     unit = None
     if unit_code.strip():
