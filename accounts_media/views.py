@@ -12,7 +12,7 @@ from govmedia.common import masking, preflight as pf
 from govmedia.common.preflight import preflight
 from govmedia.common.lists import render_list
 from jobs.exports import export_requested
-from monitoring.addresses import warn_inside_urls
+from govmedia.fetch.addresses import warn_inside_urls
 from orgtree.selectors import cascade_options
 from reviews.buttons import refused
 from reviews.engine import AlreadyHandled, NotAllowed, TransitionError, journal_of

@@ -28,7 +28,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from monitoring.fetchers import HttpxFetcher  # noqa: E402
+from govmedia.fetch.fetchers import HttpxFetcher  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -51,7 +51,7 @@ class FixtureFetcher(HttpxFetcher):
         return page
 
     def _connect(self, host, port):
-        from monitoring import addresses
+        from govmedia.fetch import addresses
 
         # through the address guard like any connection (127.0.0.1 is on the bench's allow-list)
         return addresses.connect("127.0.0.1", FIXTURE["https"], self.timeout)
@@ -227,7 +227,7 @@ def own_redis():
     """A redis-server for the shared gate when the settings have no Redis (none with BENCH_MONITOR_GATE=local)."""
     import tempfile
 
-    from monitoring.gates import redis_url
+    from govmedia.fetch.gates import redis_url
     from tests.servers import _start_redis
 
     if settings.MONITORING_HOST_GATE == "local" or redis_url():

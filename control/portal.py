@@ -14,13 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts_media.platforms import TYPE_BY_CODE, PlatformIdError, extract_platform_id, normalise_url
-from monitoring import conf as monitoring_conf
+from govmedia.fetch import conf as fetch_conf
 from reviews import journal
 
 from .checks import well_known
 from .models import PortalItem, PortalRead
 from accounts_media.models import MediaAccount
-from monitoring.fetchers import make_fetcher
+from govmedia.fetch.fetchers import make_fetcher
 from monitoring.runner import live_account_statuses
 from reviews.engine import SYSTEM
 from websites.models import Filing, RunStatus, Website
@@ -161,7 +161,7 @@ def registered_sites():
 def read_portals(now=None) -> str:
     """Scheduled daily: every registered site's list; a failing site is logged and the run goes on."""
     now = now or timezone.now()
-    if not monitoring_conf.get("MONITORING_ENABLED"):
+    if not fetch_conf.get("MONITORING_ENABLED"):
         return "自动监测已关闭：未读取门户账号清单"
     counts = {o: 0 for o in PortalRead.Outcome.values}
     failed = 0

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from monitoring import conf as monitoring_conf
+from govmedia.fetch import conf as fetch_conf
 from reviews import journal
 
 from . import checks
@@ -20,7 +20,7 @@ from .dns import make_resolver
 from .models import MEDIA, WEBSITE, Method, Proof, State
 from accounts_media.models import MediaAccount
 from django.db.models import Q
-from monitoring.fetchers import make_fetcher
+from govmedia.fetch.fetchers import make_fetcher
 from reviews.engine import AlreadyHandled, SYSTEM, TransitionError
 from .workflow import WORKFLOW
 from websites.models import Website
@@ -171,7 +171,7 @@ def run_checks(now=None, limit: int | None = None) -> str:
     ones are looked for; verified proofs expiring within RENEW_AHEAD_DAYS are re-checked (renewed
     when the code is still in place, 已过期 at their date when not); manual ones expire."""
     now = now or timezone.now()
-    if not monitoring_conf.get("MONITORING_ENABLED"):
+    if not fetch_conf.get("MONITORING_ENABLED"):
         return "自动监测已关闭：未检查控制权验证码"
     limit = limit or int(getattr(settings, "CONTROL_CHECKS_PER_RUN", 5000))
     expired = expire_manual(now)

@@ -460,7 +460,7 @@ MONITORING_CA_BUNDLE = os.environ.get("MONITORING_CA_BUNDLE", "")
 MONITORING_PLATFORM_ENDPOINTS = {"WB": "https://m.weibo.cn", "BL": "https://api.bilibili.com", **{
     code.strip().upper(): url.strip() for code, _, url in (item.partition("=") for item in env_list("MONITORING_PLATFORM_ENDPOINTS"))
     if url.strip()}}
-MONITORING_FETCHER = os.environ.get("MONITORING_FETCHER", "monitoring.fetchers.HttpxFetcher")
+MONITORING_FETCHER = os.environ.get("MONITORING_FETCHER", "govmedia.fetch.fetchers.HttpxFetcher")
 MONITORING_HOST_GATE = os.environ.get("MONITORING_HOST_GATE", "auto")  # auto: shared through Redis when REDIS_URL is set (0034)
 MONITORING_USER_AGENT = os.environ.get("MONITORING_USER_AGENT", "govmedia-monitor/1.0 (+government website and new-media registry monitoring)")
 MONITORING_STALE_DAYS = int(os.environ.get("MONITORING_STALE_DAYS", "14"))   # 监测时间点前2周无更新

@@ -8,7 +8,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from . import conf
-from .fetchers import Fetcher, Page, days_left
+from govmedia.fetch.fetchers import Fetcher, Page, days_left
 from .models import Kind
 from .readers import reader_for
 

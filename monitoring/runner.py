@@ -21,7 +21,7 @@ from django.utils import timezone
 from . import conf
 from .changes import bump_generation
 from .checks import Outcome, check_account, check_website
-from .fetchers import Fetcher, host_key, make_fetcher
+from govmedia.fetch.fetchers import Fetcher, host_key, make_fetcher
 from .indicators import load_config, official_name_rules, record_verdicts
 from .models import WEBSITE_KINDS, CheckResult, CheckRun, Finding, Kind
 from .signals import findings_closed, findings_opened

@@ -12,7 +12,7 @@ from . import conf
 from .checks import Outcome, normalise_url
 from .content import (expression_errors, feed_url, is_blank, last_modified, messages, outbound_links, page_dates,
                       site_domain, visible_text)
-from .fetchers import Fetcher, Page
+from govmedia.fetch.fetchers import Fetcher, Page
 from .models import Kind
 
 NO_DATE = "无发布日期"

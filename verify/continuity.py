@@ -14,8 +14,8 @@ from reviews import journal
 from reviews.engine import observe
 
 from .models import ReuseWatch, Succession
-from monitoring import conf
-from monitoring.fetchers import make_fetcher
+from govmedia.fetch import conf
+from govmedia.fetch.fetchers import make_fetcher
 from notifications.services import notify_org_units
 from reviews.engine import SYSTEM
 

@@ -9,7 +9,7 @@ from govmedia.common import masking, preflight as pf
 from govmedia.common.captcha import captcha_field, needs_public_captcha
 from govmedia.common.preflight import preflight
 from govmedia.common.ratelimit import over_limit
-from monitoring.addresses import warn_inside_urls
+from govmedia.fetch.addresses import warn_inside_urls
 from orgtree.models import OrgUnit
 from orgtree.selectors import ancestors_of
 from reviews.buttons import posted_version

@@ -6,8 +6,8 @@ when the WSGI application loads (govmedia/wsgi.py), so gunicorn refuses to start
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from monitoring import conf
-from monitoring.gates import gate_mode
+from govmedia.fetch import conf
+from govmedia.fetch.gates import gate_mode
 
 CONSOLE_SMS = {"accounts.sms.ConsoleBackend"}
 TEST_SMS = {"accounts.sms.LocmemBackend", "accounts.sms.FileBackend"}

@@ -7,7 +7,7 @@ import pytest
 
 from control import portal
 from control.models import PortalItem, PortalRead
-from monitoring.fetchers import HttpxFetcher
+from govmedia.fetch.fetchers import HttpxFetcher
 from reviews.models import JournalEntry
 from tests.control.helpers import make_account, make_site
 

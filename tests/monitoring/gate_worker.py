@@ -20,7 +20,7 @@ def main():
     from django.conf import settings
 
     settings.configure(**config["settings"])
-    from monitoring.fetchers import HttpxFetcher
+    from govmedia.fetch.fetchers import HttpxFetcher
 
     fetcher = HttpxFetcher(config.get("threads", 4))
     print("ready", flush=True)

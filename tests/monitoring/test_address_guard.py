@@ -9,10 +9,10 @@ import threading
 
 import pytest
 
-from monitoring import addresses
-from monitoring.addresses import Refused, check_url, url_warning
+from govmedia.fetch import addresses
+from govmedia.fetch.addresses import Refused, check_url, url_warning
 from monitoring.checks import check_account, check_website
-from monitoring.fetchers import HttpxFetcher
+from govmedia.fetch.fetchers import HttpxFetcher
 from monitoring.models import Kind
 
 PUBLIC = "93.184.216.34"   # a global address, never actually reached (the router delivers it locally)

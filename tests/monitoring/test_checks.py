@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone as dt_timezone
 import pytest
 
 from monitoring.checks import check_account, check_website, column_urls
-from monitoring.fetchers import HostGate, HttpxFetcher
+from govmedia.fetch.fetchers import HostGate, HttpxFetcher
 from monitoring.models import Kind
 from monitoring.readers import READERS, reader_for
 

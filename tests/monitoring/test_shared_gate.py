@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from monitoring import runner
 from monitoring.checks import check_account, check_website
-from monitoring.fetchers import HttpxFetcher
-from monitoring.gates import GATE_TIMEOUT_REASON, GateTimeout, HostGate, SharedHostGate, gate_mode, make_gate
+from govmedia.fetch.fetchers import HttpxFetcher
+from govmedia.fetch.gates import GATE_TIMEOUT_REASON, GateTimeout, HostGate, SharedHostGate, gate_mode, make_gate
 from monitoring.models import CheckResult, CheckRun, Kind
 from tests.monitoring.test_runs import make_site
 from tests.servers import ROOT, _start_redis, stop

@@ -3,12 +3,12 @@
 `Fetcher` is the interface the checks use: `get(url)` for a page (status, time, redirects, the
 first MONITORING_MAX_BODY_BYTES of the body) and `certificate(host, port)` for the TLS check.
 `HttpxFetcher` implements it on one shared httpx client (connection pool bounded by the
-concurrency) behind a per-host gate (monitoring/gates.py): at most MONITORING_PER_HOST requests in
+concurrency) behind a per-host gate (gates.py): at most MONITORING_PER_HOST requests in
 flight to a host and MONITORING_POLITENESS_DELAY seconds between two starts there, in this process
 or, with Redis, across every worker (MONITORING_HOST_GATE, decision 0034). A deployment can plug another
 class in with MONITORING_FETCHER (the bench routes everything to its fixture server this way).
 
-No fetch reaches inside (decision 0043, monitoring/addresses.py): non-http(s) URLs are refused,
+No fetch reaches inside (decision 0043, addresses.py): non-http(s) URLs are refused,
 every request (each redirect hop) is checked before it is sent, and every connection goes to an
 address checked at connect time; MONITORING_ALLOWED_NETWORKS opens chosen private networks. A
 refused URL is 未检查 (`Page.refused`), never a finding, and nothing is sent.
