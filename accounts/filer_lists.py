@@ -1,5 +1,8 @@
 """The 【填报单位用户管理】 list: columns as the manual's screen, built on the shared list machinery."""
+from types import SimpleNamespace
+
 import django_filters
+from django.db.models import F
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +39,7 @@ def prepare_page(rows, request):
         masking.record_reveal(request.user, "填报单位用户管理（列表）", revealed)
     viewer = _plain_user(request)
     for row in rows:
-        user = getattr(row, "user", None)
+        user = _login_of(row)
         row.shown_password = password_shown_to_supervisor(user) if user else None
         row.password_state = _password_state(user, row.shown_password)
         row.delete_refusal = deletion_refusal(viewer, row)
@@ -52,8 +55,25 @@ def _plain_user(request):
 STATUS_LABELS = dict(FilerUnit.Status.choices)
 
 
+def page_rows_of(qs):
+    """The list's rows with what the page reads of their org unit (name, path) and of their login
+    (the two columns of its password state, as values: no login instance per row), not the other
+    columns (a login's password hash and settings JSON decrypted, an org unit's contacts)."""
+    filer_fields = [f.name for f in FilerUnit._meta.concrete_fields]
+    return (qs.select_related("org_unit").only(*filer_fields, "org_unit__name", "org_unit__path")
+            .annotate(login_id=F("user__id"), login_password=F("user__initial_password_encrypted"),
+                      login_must_change=F("user__must_change_password")))
+
+
+def _login_of(row):
+    """The row's login as the password rules read it (its two columns), or None when it has none."""
+    if getattr(row, "login_id", None) is None:
+        return None
+    return SimpleNamespace(initial_password_encrypted=row.login_password, must_change_password=row.login_must_change)
+
+
 def filer_querysets(request):
-    qs = filer_units_visible_to(request.user).select_related("org_unit", "user")
+    qs = page_rows_of(filer_units_visible_to(request.user))
     return qs, qs
 
 
@@ -152,7 +172,7 @@ FILER_UNIT_LIST = register(ListSpec(
                fmt=lambda ctx, v: local_datetime(v, ctx["tz"])),
         Column("code", "用户名", lambda r: r.code, sort="code", fields=("code",)),
         Column("password", "密码", lambda r: r.password_state, exportable=False, html=lambda r: _password_html(r)),
-        Column("status", "状态", lambda r: r.get_status_display(), sort="status", fields=("status",),
+        Column("status", "状态", lambda r: STATUS_LABELS.get(r.status, r.status), sort="status", fields=("status",),
                fmt=lambda ctx, v: STATUS_LABELS.get(v, v)),
         Column("delete_reason", "删除原因", lambda r: r.delete_reason, default=False, fields=("delete_reason",)),
     ],
