@@ -36,8 +36,7 @@ def filer_list(request):
     chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
     return render_list(request, FILER_UNIT_LIST, qs, "accounts/filer_list.html", {
         "cascade": cascade_options(request.user.org_unit, chosen, request.user),
-        "can_add": request.user.org_unit.level == 1,
-        "delete_form": DeleteFilerForm(),
+        "can_add": request.user.org_unit.level == 1,  # (the 删除 dialog's reason field is in the template)
     })
 
 

@@ -106,9 +106,11 @@ def quarter(request, year, quarter):
     rows = unit_rows(unit, year, quarter, today)
     total = headline(rows)
     rounds = rounds_of(request.user.org_unit, year, quarter)
-    trail = [u for u in ancestors_of(unit, include_self=True) if u.path.startswith(request.user.org_unit.path)]
-    own = next((r.sheet for r in rows if r.kind == "本单位"), None)
     scoped = unit != request.user.org_unit
+    # The way down from the user's own unit (drilled into a unit below: its ancestors read in one query).
+    trail = ([u for u in ancestors_of(unit, include_self=True) if u.path.startswith(request.user.org_unit.path)]
+             if scoped else [unit])
+    own = next((r.sheet for r in rows if r.kind == "本单位"), None)
     late = late_filings(unit, year, quarter)  # 逾期备案 (decision 0033): listed up to LATE_SHOWN, counted
     late_accounts = list(late[:LATE_SHOWN])
     late_count = len(late_accounts) if len(late_accounts) < LATE_SHOWN else late.count()
