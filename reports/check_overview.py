@@ -112,15 +112,14 @@ def subtree_totals(unit: OrgUnit, year: int, quarter: int, today) -> Row:
 
 
 def rounds_of(unit: OrgUnit, year: int, quarter: int):
-    """The rounds covering `unit` this quarter: opened by it or an ancestor (with their job)."""
+    """The rounds covering `unit` this quarter: opened by it or an ancestor."""
     return list(CheckRound.objects.filter(year=year, quarter=quarter, opened_by__code__in=unit.ancestor_codes)
-                .select_related("job", "opened_by").only(*ROUND_FIELDS).order_by("opened_by__path"))
+                .select_related("opened_by").only(*ROUND_FIELDS).order_by("opened_by__path"))
 
 
-# What 检查季度 shows of a round, its opener and (while it generates) its job's progress.
-ROUND_FIELDS = ("id", "year", "quarter", "title", "opened_at", "status", "sheets_total", "opened_by__name",
-                "opened_by__path", "job__kind", "job__status", "job__params", "job__rows_total", "job__rows_written",
-                "job__error", "job__attempts", "job__requested_by_id")
+# What 检查季度 shows of a round and its opener (its job's progress, read while it generates only).
+ROUND_FIELDS = ("id", "year", "quarter", "title", "opened_at", "status", "sheets_total", "job", "opened_by__name",
+                "opened_by__path")
 
 
 def children_html(rows: list[Row], sheet_prefix: str) -> SafeString:
