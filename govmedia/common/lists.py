@@ -146,6 +146,20 @@ def filter_controls(form, skip=("org1", "org2", "org3")) -> list[dict]:
     return controls
 
 
+def filter_controls_html(controls: list[dict]) -> str:
+    """The filter bar's fields as lists/_filters.html wrote them in a template loop (the same bytes)."""
+    e = cell_escape
+    out = []
+    for control in controls:
+        functions = control["name"] == "functions"
+        label_for = "" if functions else f'for="{e(control["id"])}"'
+        errors = "".join(f'<div class="invalid-feedback d-block">{e(error)}</div>' for error in control["errors"])
+        out.append(f'\n    <div class="col-sm-6 col-lg-2{" col-lg-3" if functions else ""}">\n      '
+                   f'<label class="form-label small mb-1" {label_for}>{e(control["label"])}</label>\n      '
+                   f'{e(control["html"])}\n      {errors}\n    </div>\n    ')
+    return mark_safe("".join(out))  # every value escaped above (the controls' html is safe markup)
+
+
 def plain_user(request):
     """request.user without its lazy wrappers (the authentication's, and django-otp's around it):
     a page's row checks read it hundreds of times, each read through both proxies."""
@@ -350,12 +364,13 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
     query = request.GET.copy()
     for key in ("page", "sort"):
         query.pop(key, None)
-    query_string, header = query.urlencode(), header_rows(columns)
+    query_string, header, controls = query.urlencode(), header_rows(columns), filter_controls(filterset.form)
     all_columns, chosen_keys = [titled(c, request.user) for c in spec.columns if c.choosable], {c.key for c in columns}
     return render(request, template, {
         "spec": spec,
         "filter": filterset,
-        "filter_controls": filter_controls(filterset.form),
+        "filter_controls": controls,
+        "filter_controls_html": filter_controls_html(controls),
         "filter_active": any(request.GET.get(name) for name in filterset.filters),  # phones: the form opens
         "page": page,
         "rows": table_rows,
