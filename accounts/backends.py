@@ -37,7 +37,9 @@ class RoleBackend(ModelBackend):
         return set() if self._role_decides(user_obj) else super().get_group_permissions(user_obj, obj)
 
     def get_user(self, user_id):
-        user = User.objects.select_related("org_unit", "filer_unit", "website").filter(pk=user_id).first()
+        # Every request reads its user: the unit joined, not a website's 49 columns (only a website
+        # operator's login has one; it reads it on first use, one query).
+        user = User.objects.select_related("org_unit", "filer_unit").filter(pk=user_id).first()
         return user if user and self.user_can_authenticate(user) and user.can_log_in() else None
 
 

@@ -1,14 +1,16 @@
 """The 【填报单位用户管理】 list: columns as the manual's screen, built on the shared list machinery."""
+from types import SimpleNamespace
+
 import django_filters
+from django.db.models import F
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import empty
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from govmedia.common import masking
-from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, cell_escape, register, same_scope
+from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, cell_escape, plain_user, register, same_scope
 from govmedia.common.xlsx import local_datetime
 from orgtree.models import FilerUnit
 from orgtree.selectors import attach_org_names, org_names_lookup
@@ -34,26 +36,37 @@ def prepare_page(rows, request):
         revealed += row.contact_mobile_shown != masking.mask_phone(row.contact_mobile) and bool(row.contact_mobile)
     if revealed and {"head_mobile", "contact_mobile"} & {c.key for c in FILER_UNIT_LIST.chosen_columns(request.user)}:
         masking.record_reveal(request.user, "填报单位用户管理（列表）", revealed)
-    viewer = _plain_user(request)
+    viewer = plain_user(request)
     for row in rows:
-        user = getattr(row, "user", None)
+        user = _login_of(row)
         row.shown_password = password_shown_to_supervisor(user) if user else None
         row.password_state = _password_state(user, row.shown_password)
         row.delete_refusal = deletion_refusal(viewer, row)
         row.may_rename = may_rename(viewer, row)
 
 
-def _plain_user(request):
-    """request.user without its lazy wrapper: the checks of 100 rows read it hundreds of times."""
-    wrapped = getattr(request.user, "_wrapped", None)
-    return wrapped if wrapped is not None and wrapped is not empty else request.user
-
-
 STATUS_LABELS = dict(FilerUnit.Status.choices)
 
 
+def page_rows_of(qs):
+    """The list's rows with what the page reads of their org unit (name, path) and of their login
+    (the two columns of its password state, as values: no login instance per row), not the other
+    columns (a login's password hash and settings JSON decrypted, an org unit's contacts)."""
+    filer_fields = [f.name for f in FilerUnit._meta.concrete_fields]
+    return (qs.select_related("org_unit").only(*filer_fields, "org_unit__name", "org_unit__path")
+            .annotate(login_id=F("user__id"), login_password=F("user__initial_password_encrypted"),
+                      login_must_change=F("user__must_change_password")))
+
+
+def _login_of(row):
+    """The row's login as the password rules read it (its two columns), or None when it has none."""
+    if getattr(row, "login_id", None) is None:
+        return None
+    return SimpleNamespace(initial_password_encrypted=row.login_password, must_change_password=row.login_must_change)
+
+
 def filer_querysets(request):
-    qs = filer_units_visible_to(request.user).select_related("org_unit", "user")
+    qs = page_rows_of(filer_units_visible_to(request.user))
     return qs, qs
 
 
@@ -62,9 +75,9 @@ def _password_state(user, shown):
 
 
 def _password_html(row) -> str:
-    if row.shown_password:
-        return format_html('<code class="initial-password">{}</code>', row.shown_password)
-    return format_html('<span class="text-muted">{}</span>', row.password_state)
+    if row.shown_password:  # (format_html's output, with the lists' escaping: a cell per row)
+        return mark_safe(f'<code class="initial-password">{cell_escape(row.shown_password)}</code>')
+    return mark_safe(f'<span class="text-muted">{cell_escape(row.password_state)}</span>')
 
 
 _PK = 987654321
@@ -152,7 +165,7 @@ FILER_UNIT_LIST = register(ListSpec(
                fmt=lambda ctx, v: local_datetime(v, ctx["tz"])),
         Column("code", "用户名", lambda r: r.code, sort="code", fields=("code",)),
         Column("password", "密码", lambda r: r.password_state, exportable=False, html=lambda r: _password_html(r)),
-        Column("status", "状态", lambda r: r.get_status_display(), sort="status", fields=("status",),
+        Column("status", "状态", lambda r: STATUS_LABELS.get(r.status, r.status), sort="status", fields=("status",),
                fmt=lambda ctx, v: STATUS_LABELS.get(v, v)),
         Column("delete_reason", "删除原因", lambda r: r.delete_reason, default=False, fields=("delete_reason",)),
     ],

@@ -18,7 +18,7 @@ from . import crypto
 from . import filer_services as rules
 from .filer_workflow import delete_filer_unit
 from .filer_forms import DeleteFilerForm, FilerAddForm, RenameFilerForm, tier_choices
-from .filer_lists import FILER_UNIT_LIST
+from .filer_lists import FILER_UNIT_LIST, page_rows_of
 from .selectors import filer_units_visible_to
 
 
@@ -29,15 +29,14 @@ def _visible(request):
 @never_cache  # the page may show initial passwords
 @require_http_methods(["GET", "POST"])
 def filer_list(request):
-    qs = _visible(request)
+    qs = page_rows_of(filer_units_visible_to(request.user))
     export = export_requested(request, FILER_UNIT_LIST)
     if export is not None:
         return export
     chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
     return render_list(request, FILER_UNIT_LIST, qs, "accounts/filer_list.html", {
         "cascade": cascade_options(request.user.org_unit, chosen, request.user),
-        "can_add": request.user.org_unit.level == 1,
-        "delete_form": DeleteFilerForm(),
+        "can_add": request.user.org_unit.level == 1,  # (the 删除 dialog's reason field is in the template)
     })
 
 

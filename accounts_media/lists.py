@@ -8,7 +8,6 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import empty
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -16,7 +15,7 @@ from accounts.filters import OrgCascadeMixin
 from control.selectors import FILTER_CHOICES as CONTROL_CHOICES, filter_by_state
 from govmedia.roles import Role
 from govmedia.common import masking
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import Column, ListSpec, plain_user, register
 from govmedia.common.search import part_of
 from govmedia.common.xlsx import local_datetime
 from orgtree.models import LEVEL_LABELS, level_path_regex
@@ -103,10 +102,7 @@ def _viewer(request):
     """The request's user without its lazy wrapper, and today, once per request: the workflow
     checks of 100 rows × 22 transitions read the user's attributes thousands of times."""
     if not hasattr(request, "_media_viewer"):
-        user = request.user
-        wrapped = getattr(user, "_wrapped", None)
-        plain = wrapped if wrapped is not None and wrapped is not empty else user
-        request._media_viewer = (plain, timezone.localdate())
+        request._media_viewer = (plain_user(request), timezone.localdate())
     return request._media_viewer
 
 

@@ -73,8 +73,12 @@ def media_list(request):
     if request.user.kind == User.Kind.ORG:
         chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
         context["cascade"] = cascade_options(request.user.org_unit, chosen, request.user)
-    return render_list(request, MEDIA_LIST, base.filter(tab.q), "accounts_media/list.html", context,
+    # (the request, change and review JSON of a row are not shown: not read and decrypted 100 times a page)
+    return render_list(request, MEDIA_LIST, base.filter(tab.q).defer(*LIST_DEFERRED), "accounts_media/list.html", context,
                        unfiltered_count=counts[tab.key])
+
+
+LIST_DEFERRED = ("pending_changes", "request_data", "last_review")
 
 
 @require_http_methods(["GET", "POST"])

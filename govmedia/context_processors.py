@@ -1,5 +1,34 @@
+from html import escape
+
+from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
+
 from .navigation import menu_for
 from reports.services import menu_state
+
+_URLS: dict[tuple[str, str], str] = {}
+
+
+def _url(name: str) -> str:
+    """A menu entry's address, reversed once per process (and script prefix), not once per page."""
+    key = (get_script_prefix(), name)
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(name)
+    return url
+
+
+def _menu_html(items: list[dict]) -> str:
+    """The menu's entries as base.html wrote them in a template loop (the same bytes), built once here."""
+    out = []
+    for item in items:
+        active, badge = item["active"], item["badge"]
+        css, current = (" active", 'aria-current="page"') if active else ("", "")
+        badge_html = (f'<span class="badge rounded-pill text-bg-danger align-self-center" data-testid="menu-unread" '
+                      f'aria-label="未读通知 {badge} 份">{badge}</span>') if badge else ""
+        out.append(f'\n          <li class="nav-item"><a class="nav-link{css}" {current} href="{escape(item["url"])}">'
+                   f'{escape(str(item["label"]))}</a>{badge_html}</li>\n          ')
+    return "".join(out)
 
 
 def navigation(request):
@@ -17,5 +46,6 @@ def navigation(request):
         if item.url_name == "notices:list":
             label, badge = menu_state(user)  # the menu follows the latest notice; the unread count beside it
             unread = badge
-        items.append({"label": label, "url_name": item.url_name, "active": active, "badge": badge})
-    return {"menu": items, "unread_notices": unread}
+        items.append({"label": label, "url_name": item.url_name, "url": _url(item.url_name), "active": active,
+                      "badge": badge})
+    return {"menu": items, "menu_html": mark_safe(_menu_html(items)), "unread_notices": unread}

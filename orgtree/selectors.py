@@ -1,5 +1,6 @@
 """Reads of the org tree: the scope rule lives here and nowhere else."""
 import time
+from collections.abc import Sequence
 
 from django.db.models import QuerySet
 from django.core.cache import cache
@@ -131,8 +132,47 @@ def org_names_lookup():
 
 
 def attach_org_names(rows, path_of) -> None:
-    """Give every row `org_names`: the names of its 省/部 · 市/省局 · 区县/地方部门, one query for all."""
-    cascades = {id(row): cascade_codes(path_of(row)) for row in rows}
-    names = names_by_code(code for codes in cascades.values() for code in codes)
+    """Give every row `org_names`: the names of its 省/部 · 市/省局 · 区县/地方部门, one query for all
+    the rows, run when a row's names are first read (the three columns are not shown by default:
+    most pages never read them)."""
+    batch = _NameBatch()
     for row in rows:
-        row.org_names = [names.get(code, "") for code in cascades[id(row)]]
+        row.org_names = OrgNames(batch, cascade_codes(path_of(row)))
+
+
+class _NameBatch:
+    """The names of every code of one page's rows, read in one query on first use."""
+
+    def __init__(self):
+        self.codes: set[str] = set()
+        self.names: dict[str, str] | None = None
+
+    def name(self, code: str) -> str:
+        if self.names is None:
+            self.names = names_by_code(self.codes)
+        return self.names.get(code, "")
+
+
+class OrgNames(Sequence):
+    """A row's [省/部, 市/省局, 区县/地方部门] names, read with the page's others on first use."""
+
+    def __init__(self, batch: _NameBatch, codes: list[str]):
+        self._batch, self._codes = batch, codes
+        batch.codes.update(c for c in codes if c)
+
+    def __getitem__(self, index):
+        names = [self._batch.name(code) for code in self._codes]
+        return names[index]
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (list, tuple, Sequence)) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # (compared by value, like the list it stands for)
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+

@@ -52,8 +52,16 @@ def sheet_querysets(request):
         year, quarter = int(request.GET.get("year", "")), int(request.GET.get("quarter", ""))
     except ValueError:
         return CheckSheet.objects.none(), CheckSheet.objects.none()
-    qs = sheets_visible_to(request.user).filter(year=year, quarter=quarter).select_related("org_unit__parent")
+    # The columns read the sheet and the names of its org unit and that unit's parent (所属组织单位):
+    # not its filer unit's or round's rows.
+    qs = (sheets_visible_to(request.user).filter(year=year, quarter=quarter).select_related(None)
+          .select_related("org_unit__parent").only(*LIST_FIELDS))
     return qs, qs
+
+
+LIST_FIELDS = ("id", "year", "quarter", "filer_unit_id", "org_unit_id", "org_path", "unit_name", "due_date", "status",
+               "filler_name", "filler_phone", "checked_count", "failed_count", "unregistered_count", "submitted_at",
+               "org_unit__name", "org_unit__parent__name")
 
 
 def _supervisor(row) -> str:

@@ -26,7 +26,7 @@ from orgtree.selectors import ancestors_of, unit_in_scope
 from reviews import engine
 from reviews.buttons import posted_version, render_buttons
 from .check_lists import OWN_SHEET_LIST, SHEET_LIST, sheet_url_prefix
-from .check_overview import children_html, headline, rounds_of, unit_rows
+from .check_overview import children_html, circular_rows_html, headline, overdue_list_html, rounds_of, unit_rows
 from .check_workflow import HANDLED, WORKFLOW, unreported_children
 from .circular import circular_data, circular_docx, start_circular_notice, start_circular_xlsx
 
@@ -106,9 +106,11 @@ def quarter(request, year, quarter):
     rows = unit_rows(unit, year, quarter, today)
     total = headline(rows)
     rounds = rounds_of(request.user.org_unit, year, quarter)
-    trail = [u for u in ancestors_of(unit, include_self=True) if u.path.startswith(request.user.org_unit.path)]
-    own = next((r.sheet for r in rows if r.kind == "本单位"), None)
     scoped = unit != request.user.org_unit
+    # The way down from the user's own unit (drilled into a unit below: its ancestors read in one query).
+    trail = ([u for u in ancestors_of(unit, include_self=True) if u.path.startswith(request.user.org_unit.path)]
+             if scoped else [unit])
+    own = next((r.sheet for r in rows if r.kind == "本单位"), None)
     late = late_filings(unit, year, quarter)  # 逾期备案 (decision 0033): listed up to LATE_SHOWN, counted
     late_accounts = list(late[:LATE_SHOWN])
     late_count = len(late_accounts) if len(late_accounts) < LATE_SHOWN else late.count()
@@ -139,7 +141,8 @@ def circular(request, year, quarter):
     data = circular_data(request.user.org_unit, year, quarter)
     if request.GET.get("format") == "docx":
         return xlsx_download(circular_docx(data), data["title"] + ".docx", content_type=DOCX_TYPE)
-    return render(request, "reports/checks/circular.html", data)
+    return render(request, "reports/checks/circular.html", {
+        **data, "rows_html": circular_rows_html(data["rows"]), "overdue_html": overdue_list_html(data["overdue"])})
 
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -2,10 +2,11 @@
 and as a .docx (python-docx); 生成通报 makes it a draft notice whose text the unit edits before
 sending it to the subtree with the .docx attached (decision 0032)."""
 import io
+import json
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from jobs.exports import start_workbook
@@ -49,22 +50,93 @@ def problem_counts(unit, year: int, quarter: int) -> list[tuple[str, int]]:
         return [(p, n) for p, n in cursor.fetchall()]
 
 
+@dataclass
+class Reported:
+    """A reported row of the 通报's lists (不合格 / 未备案账号): what the page and the .docx show."""
+
+    unit_name: str
+    type_label: str
+    name: str
+    link: str
+    problems: list
+    problem_other: str
+    rectification: str
+
+    @property
+    def problems_display(self) -> str:  # as SpotCheckItem.problems_display
+        return "；".join(f"其他（{self.problem_other}）" if p == "其他" and self.problem_other else p for p in self.problems)
+
+
+@dataclass
+class Overdue:
+    """An overdue sheet of the 通报's list: its unit, 所属组织单位 and 截止日期."""
+
+    unit_name: str
+    supervisor_name: str
+    due_date: date | None
+
+
+def _reported_where(unit, year: int, quarter: int) -> tuple[str, list]:
+    """reported_items' conditions (the subtree's submitted or accepted sheets of the quarter), as SQL on `s`."""
+    where, params = "s.year = %s AND s.quarter = %s AND s.status IN ('submitted', 'accepted')", [year, quarter]
+    if not unit.is_root:
+        where, params = where + " AND s.org_path LIKE %s", params + [unit.path + "%"]
+    return where, params
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def reported_by_type(unit, year: int, quarter: int) -> list[dict]:
+    """按类型统计: the reported registered rows per type, checked and failed (one aggregate)."""
+    where, params = _reported_where(unit, year, quarter)
+    rows = _fetch("SELECT i.type_label, count(i.id), count(i.id) FILTER (WHERE i.passed = false) FROM reports_spotcheckitem i "
+                  "JOIN reports_checksheet s ON s.id = i.sheet_id WHERE " + where + " AND NOT i.unregistered "
+                  "GROUP BY i.type_label ORDER BY i.type_label", params)
+    return [{"type_label": t, "checked": c, "failed": f, "rate": pass_rate(c, f)} for t, c, f in rows]
+
+
+def reported_rows(unit, year: int, quarter: int, unregistered: bool, limit: int = LISTED) -> list[Reported]:
+    """The first `limit` reported rows failing (or, `unregistered`, the 未备案账号), by unit name: read as
+    values in plain SQL (the page shows a few columns of them; no model instance per row)."""
+    where, params = _reported_where(unit, year, quarter)
+    which = "i.unregistered" if unregistered else "NOT i.unregistered AND i.passed = false"
+    rows = _fetch("SELECT s.unit_name, i.type_label, i.name, i.link, i.problems, i.problem_other, i.rectification "
+                  "FROM reports_spotcheckitem i JOIN reports_checksheet s ON s.id = i.sheet_id WHERE " + where +
+                  " AND " + which + " ORDER BY s.unit_name, i.sheet_id, i.id LIMIT %s", params + [limit])
+    return [Reported(u, t, n, link, json.loads(p) if isinstance(p, str) else (p or []), o, r)
+            for u, t, n, link, p, o, r in rows]
+
+
+def overdue_rows(unit, year: int, quarter: int, today, limit: int = LISTED) -> list[Overdue]:
+    """overdue_sheets' first `limit` sheets (by 截止日期), with the name of the org unit each goes to."""
+    params: list = [year, quarter, today, unit.pk]
+    scope = ""
+    if not unit.is_root:
+        scope, params = " AND s.org_path LIKE %s", params + [unit.path + "%"]
+    rows = _fetch("SELECT s.unit_name, CASE WHEN s.filer_unit_id IS NOT NULL THEN o.name ELSE coalesce(p.name, '') END, "
+                  "s.due_date FROM reports_checksheet s JOIN orgtree_orgunit o ON o.id = s.org_unit_id "
+                  "LEFT JOIN orgtree_orgunit p ON p.id = o.parent_id WHERE s.year = %s AND s.quarter = %s "
+                  "AND s.status IN ('draft', 'returned') AND s.due_date < %s "
+                  "AND NOT (s.filer_unit_id IS NULL AND s.org_unit_id = %s)" + scope +
+                  " ORDER BY s.due_date, s.id LIMIT %s", params + [limit])
+    return [Overdue(*row) for row in rows]
+
+
 def circular_data(unit, year: int, quarter: int) -> dict:
     """The 通报's figures, all from aggregates: the headline, per unit (rows that add up to it),
     by type, by problem; the long lists capped with their counts (the full lists as .xlsx)."""
     today = timezone.localdate()
     rows = unit_rows(unit, year, quarter, today)
     total = headline(rows)
-    reported = reported_items(unit, year, quarter)
-    by_type = (reported.filter(unregistered=False).values("type_label")
-               .annotate(checked=Count("id"), failed=Count("id", filter=Q(passed=False))).order_by("type_label"))
     # The lists capped; their counts are the headline's (the same rows, counted by the aggregates).
     # (ordered by unit name: an ordered walk of an index (path, id) would read the whole country)
-    failing = list(reported.filter(unregistered=False, passed=False).select_related("sheet")
-                   .order_by("sheet__unit_name", "sheet_id", "id")[:LISTED])
-    unregistered = list(reported.filter(unregistered=True).select_related("sheet")
-                        .order_by("sheet__unit_name", "sheet_id", "id")[:LISTED])
-    overdue = list(overdue_sheets(unit, year, quarter, today)[:LISTED])
+    failing = reported_rows(unit, year, quarter, unregistered=False)
+    unregistered = reported_rows(unit, year, quarter, unregistered=True)
+    overdue = overdue_rows(unit, year, quarter, today)
     own = next((r for r in rows if r.kind == "本单位"), None)
     failing_count, unregistered_count = total.failed, total.unregistered
     overdue_count = total.overdue - (own.overdue if own else 0)
@@ -73,7 +145,7 @@ def circular_data(unit, year: int, quarter: int) -> dict:
         "unit": unit, "year": year, "quarter": quarter, "today": today, "rows": rows, "total": total,
         "checked": total.checked, "failed": total.failed, "rate": pass_rate(total.checked, total.failed),
         "unregistered_count": total.unregistered, "unregistered": unregistered, "unregistered_listed": unregistered_count,
-        "types": [{**t, "rate": pass_rate(t["checked"], t["failed"])} for t in by_type],
+        "types": reported_by_type(unit, year, quarter),
         "problems": problem_counts(unit, year, quarter), "failing": failing, "failing_count": failing_count,
         "overdue": overdue, "overdue_count": overdue_count, "late_accounts": late, "late_count": late_count,
         "listed": LISTED, "issued_on": today,
@@ -165,10 +237,10 @@ def circular_docx(data: dict, title: str | None = None, body: str | None = None)
                  i["count"]] for i in data["indicators"]])
     doc.add_heading("四、不合格的网站和新媒体" + _more(data["failing"], data["failing_count"]), level=2)
     _table(doc, ["填报单位", "类型", "名称", "存在的突出问题", "整改情况"],
-           [[r.sheet.unit_name, r.type_label, r.name, r.problems_display, r.rectification] for r in data["failing"]])
+           [[r.unit_name, r.type_label, r.name, r.problems_display, r.rectification] for r in data["failing"]])
     doc.add_heading("五、未备案账号" + _more(data["unregistered"], data["unregistered_listed"]), level=2)
     _table(doc, ["填报单位", "类型", "名称", "链接", "处理情况"],
-           [[r.sheet.unit_name, r.type_label, r.name, r.link, r.rectification] for r in data["unregistered"]])
+           [[r.unit_name, r.type_label, r.name, r.link, r.rectification] for r in data["unregistered"]])
     doc.add_heading("六、逾期未报送单位" + _more(data["overdue"], data["overdue_count"]), level=2)
     _table(doc, ["单位名称", "所属组织单位", "截止日期"],
            [[s.unit_name, s.supervisor_name, f"{s.due_date:%Y-%m-%d}"] for s in data["overdue"]])

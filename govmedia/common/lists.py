@@ -11,6 +11,7 @@ reads (and, if it needs one, a `fmt(ctx, *values)`): no model instance per row, 
 the cost at national scale (docs/benchmarks.md). Otherwise it reads model instances in batches
 with `prepare_page`, the same as a page. Tests check that both ways give the same cells.
 """
+import re
 from html import escape as html_escape
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from typing import Any, Callable
 import django_filters
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.utils.functional import Promise, cached_property
+from django.utils.functional import LazyObject, Promise, cached_property, empty
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.shortcuts import render
@@ -145,31 +146,70 @@ def filter_controls(form, skip=("org1", "org2", "org3")) -> list[dict]:
     return controls
 
 
+def filter_controls_html(controls: list[dict]) -> str:
+    """The filter bar's fields as lists/_filters.html wrote them in a template loop (the same bytes)."""
+    e = cell_escape
+    out = []
+    for control in controls:
+        functions = control["name"] == "functions"
+        label_for = "" if functions else f'for="{e(control["id"])}"'
+        errors = "".join(f'<div class="invalid-feedback d-block">{e(error)}</div>' for error in control["errors"])
+        out.append(f'\n    <div class="col-sm-6 col-lg-2{" col-lg-3" if functions else ""}">\n      '
+                   f'<label class="form-label small mb-1" {label_for}>{e(control["label"])}</label>\n      '
+                   f'{e(control["html"])}\n      {errors}\n    </div>\n    ')
+    return mark_safe("".join(out))  # every value escaped above (the controls' html is safe markup)
+
+
+def plain_user(request):
+    """request.user without its lazy wrappers (the authentication's, and django-otp's around it):
+    a page's row checks read it hundreds of times, each read through both proxies."""
+    user = request.user
+    for _ in range(3):
+        if not isinstance(user, LazyObject):
+            break
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 def cell_escape(text) -> str:
     """conditional_escape, same output, without the lazy-argument check of its `escape`: a list
-    page escapes thousands of cells (docs/benchmarks.md)."""
+    page escapes thousands of cells (docs/benchmarks.md). Plain strings and integers first."""
+    kind = type(text)
+    if kind is str:
+        return html_escape(text) if _SPECIAL(text) else text
+    if kind is int:
+        return str(text)
     if isinstance(text, Promise):
         text = str(text)
     if hasattr(text, "__html__"):
         return text.__html__()
-    return html_escape(str(text))
+    text = str(text)
+    return html_escape(text) if _SPECIAL(text) else text
+
+
+_SPECIAL = re.compile("[&<>\"']").search  # what html.escape replaces: most cells hold none of it
 
 
 def table_body(rows, columns: list[Column], spec: ListSpec, request, first_number: int) -> str:
     """The rows of the table as HTML, built in Python: a list page renders hundreds of cells and
     the template engine would be most of its time (docs/benchmarks.md)."""
     out = []
+    e = cell_escape
+    # Escaped by default: only markup a column built as safe (format_html) passes as HTML.
+    readers = [c.html if c.html is not None else c.value for c in columns]
+    actions, row_class, row_attrs = spec.actions, spec.row_class, spec.row_attrs
     for number, row in enumerate(rows, start=first_number):
         cells = [f'<td class="text-center col-select"><input type="checkbox" class="form-check-input" name="ids" value="{row.pk}" '
                  f'form="selection-form" data-select-row aria-label="选择第{number}行"></td><td>{number}</td>']
-        for column in columns:
-            # Escaped by default: only markup a column built as safe (format_html) passes as HTML.
-            value = column.html(row) if column.html is not None else column.value(row)
-            cells.append(f"<td>{cell_escape('' if value is None else value)}</td>")
-        if spec.actions is not None:
-            cells.append(f'<td class="text-nowrap col-actions">{cell_escape(spec.actions(row, request))}</td>')
-        css = cell_escape(spec.row_class(row)) if spec.row_class else ""
-        attrs = (f' class="{css}"' if css else "") + (f" {cell_escape(spec.row_attrs(row))}" if spec.row_attrs else "")
+        for read in readers:
+            value = read(row)
+            cells.append("<td></td>" if value is None else f"<td>{e(value)}</td>")
+        if actions is not None:
+            cells.append(f'<td class="text-nowrap col-actions">{e(actions(row, request))}</td>')
+        css = e(row_class(row)) if row_class else ""
+        attrs = (f' class="{css}"' if css else "") + (f" {e(row_attrs(row))}" if row_attrs else "")
         out.append(f"<tr{attrs}>" + "".join(cells) + "</tr>")
     return mark_safe("".join(out))  # row.pk and number are integers; every other piece is escaped above
 
@@ -190,6 +230,59 @@ def header_rows(columns: list[Column]) -> list[list[dict]]:
             top.append({"group": c.group, "rowspan": 1, "colspan": 1})
             bottom.append({"column": c, "rowspan": 1, "colspan": 1})
     return [top, bottom]
+
+
+def header_html(header: list[list[dict]], query: str, sort: str, has_actions: bool) -> str:
+    """The table's head rows as lists/_table.html wrote them in template loops (the same bytes),
+    built here: a list of 20 columns cost the page a few hundred template nodes."""
+    e = cell_escape
+    rows = len(header)
+    link_base = f"?{e(query)}&" if query else "?"
+    out = ['<thead class="table-light">\n    ']
+    for number, header_row in enumerate(header):
+        out.append("\n    <tr>\n      ")
+        if number == 0:
+            out.append('\n      <th scope="col" rowspan="%d" class="text-center col-select"><input type="checkbox" '
+                       'class="form-check-input" data-select-all aria-label="全选本页"></th>\n      '
+                       '<th scope="col" rowspan="%d">序号</th>\n      ' % (rows, rows))
+        out.append("\n      ")
+        for cell in header_row:
+            rowspan = f'rowspan="{cell["rowspan"]}"' if cell["rowspan"] > 1 else ""
+            colspan = f'colspan="{cell["colspan"]}" class="text-center"' if cell["colspan"] > 1 else ""
+            column = cell.get("column")
+            if cell.get("group"):
+                content = e(cell["group"])
+            elif column.sort:
+                key = column.key
+                mark = ""
+                if sort == key:
+                    mark = ' <i class="bi bi-caret-up-fill" aria-label="升序"></i>'
+                elif sort[1:] == key and sort[:1] == "-":
+                    mark = ' <i class="bi bi-caret-down-fill" aria-label="降序"></i>'
+                content = (f'\n          <a class="sort-link" href="{link_base}sort={"-" if sort == key else ""}{e(key)}">'
+                           f'{e(column.title)}{mark}</a>\n        ')
+            else:
+                content = e(column.title)
+            out.append(f'\n      <th scope="col" {rowspan} {colspan}>\n        {content}\n      </th>\n      ')
+        out.append("\n      ")
+        if number == 0 and has_actions:
+            out.append(f'<th scope="col" rowspan="{rows}" class="col-actions">操作</th>')
+        out.append("\n    </tr>\n    ")
+    out.append("\n  </thead>")
+    return mark_safe("".join(out))  # every value escaped above
+
+
+def column_choices_html(all_columns: list[Column], chosen_keys: set[str]) -> str:
+    """显示字段's checkboxes as lists/_columns.html wrote them in a template loop (the same bytes)."""
+    e = cell_escape
+    out = []
+    for column in all_columns:
+        key = e(column.key)
+        group = f"{e(column.group)}·" if column.group else ""
+        out.append(f'\n    <div class="form-check">\n      <input class="form-check-input" type="checkbox" name="columns" '
+                   f'value="{key}" id="col-{key}" {"checked" if column.key in chosen_keys else ""}>\n      '
+                   f'<label class="form-check-label" for="col-{key}">{group}{e(column.title)}</label>\n    </div>\n    ')
+    return mark_safe("".join(out))  # every value escaped above
 
 
 def ordering_from(request, spec: ListSpec) -> tuple[tuple, str]:
@@ -271,10 +364,13 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
     query = request.GET.copy()
     for key in ("page", "sort"):
         query.pop(key, None)
+    query_string, header, controls = query.urlencode(), header_rows(columns), filter_controls(filterset.form)
+    all_columns, chosen_keys = [titled(c, request.user) for c in spec.columns if c.choosable], {c.key for c in columns}
     return render(request, template, {
         "spec": spec,
         "filter": filterset,
-        "filter_controls": filter_controls(filterset.form),
+        "filter_controls": controls,
+        "filter_controls_html": filter_controls_html(controls),
         "filter_active": any(request.GET.get(name) for name in filterset.filters),  # phones: the form opens
         "page": page,
         "rows": table_rows,
@@ -282,14 +378,16 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
         "has_actions": spec.actions is not None,
         "column_count": len(columns) + 2 + (spec.actions is not None),  # checkbox, 序号, columns, 操作
         "columns": columns,
-        "header": header_rows(columns),
+        "header": header,
+        "header_html": header_html(header, query_string, sort, spec.actions is not None),
         "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "all_columns": [titled(c, request.user) for c in spec.columns if c.choosable],
-        "chosen_keys": {c.key for c in columns},
+        "all_columns": all_columns,
+        "chosen_keys": chosen_keys,
+        "column_choices": column_choices_html(all_columns, chosen_keys),
         "sort": sort,
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
-        "query": query.urlencode(),
+        "query": query_string,
         **(context or {}),
         **(page_context(rows) if page_context else {}),
     })
