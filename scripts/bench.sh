@@ -45,6 +45,10 @@ if [ -z "${REDIS_URL:-}" ] && command -v redis-server >/dev/null 2>&1; then
 elif [ -z "${REDIS_URL:-}" ]; then
   echo "bench: redis-server not installed: the database cache (production runs Redis: query counts differ)"
 fi
+# The harness signs the same national logins in many times (and other runs may share the data): no
+# limit of concurrent sessions per login (等保, tested in tests/security), or a later sign-in ends an
+# earlier client's session and its next page answers 302.
+export MAX_CONCURRENT_SESSIONS=0
 # DEBUG is off in the bench: it needs a SECRET_KEY, its own (made once, kept in bench/out, never committed).
 if [ -z "${SECRET_KEY:-}" ]; then
   export SECRET_KEY_FILE=${SECRET_KEY_FILE:-$PWD/bench/out/secret_key}

@@ -113,6 +113,10 @@ export SMS_BACKEND=accounts.sms.FileBackend SMS_ALLOW_TEST_BACKEND=1 SMS_FILE_PA
 export STATIC_ROOT="$WORK/static" DEMO_PASSWORD=${DEMO_PASSWORD:-Demo@2026}
 # Login throttling counts per address: every simulated user comes from 127.0.0.1.
 export LOGIN_FAILURE_LIMIT=100000 LOGIN_CAPTCHA_AFTER=100000
+# The simulated users share the few national logins (every GB user signs in as GB0000): the limit of
+# concurrent sessions per login (等保, MAX_CONCURRENT_SESSIONS, tested in tests/security) would end
+# one simulated user's session at each other's sign-in and count its next page as an error.
+export MAX_CONCURRENT_SESSIONS=0
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
