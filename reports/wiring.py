@@ -4,7 +4,9 @@ page-state slots (`services`), and the runner of a 发起检查 job (jobs.runner
 from jobs import runners
 from jobs.models import Job
 
-from . import check_lists, services, signals  # noqa: F401
+from . import signals  # noqa: F401  (subtree moves rewrite the self-check sheets' org_path)
+from . import check_lists  # noqa: F401  (检查季度's list: registered for export jobs)
+from . import services  # noqa: F401  (the menu's page-state slots)
 from .check_rounds import run_round_job
 
 runners.register(Job.Kind.CHECK_ROUND, run_round_job)
