@@ -1,8 +1,9 @@
-"""The job rules: start a job (its row and its queue task in one transaction), run it under a
-lease (a heartbeat every JOBS_HEARTBEAT_SECONDS), take a job whose worker died for dead after
-JOBS_LEASE_SECONDS without a heartbeat and retry it, or mark it 失败 with a Chinese message
-after JOBS_MAX_ATTEMPTS. A job only ever moves through compare-and-set updates on (id, attempt),
-so a worker taken for dead that wakes up again cannot overwrite the retry's result."""
+"""The job rules: start a job (its row and its queue task in one transaction), take a job whose
+worker died for dead after JOBS_LEASE_SECONDS without a heartbeat and retry it, or mark it 失败
+with a Chinese message after JOBS_MAX_ATTEMPTS. Running one attempt under its lease, with the
+runner its app registered for the job's kind, is jobs/runners.py (re-exported here). A job only
+ever moves through compare-and-set updates on (id, attempt), so a worker taken for dead that
+wakes up again cannot overwrite the retry's result."""
 from datetime import timedelta
 
 from django.conf import settings
