@@ -6,6 +6,9 @@ change of an account bumps the generation (an atomic counter every app server sh
 govmedia.ops.counters): a page view after any change recounts, on every server at once; all
 others read the cache. The generation and the viewer's counts are read together with the rest
 of the page's cached state in one round trip (govmedia.common.pagestate): no SQL, one MGET.
+
+`refresh_counts` keeps a filer unit's stored 账号数量 and record total exact: every transition of
+the table (accounts_media.workflow) recomputes them, then bumps the generation.
 """
 from django.core.cache import cache
 from django.db import transaction
