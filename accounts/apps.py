@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与登录"
 
     def ready(self):
-        from . import session_policy, signals  # noqa: F401  (logins in the journal; sessions of 等保, decision 0054)
+        from . import session_policy, signals  # noqa: F401  app start-up: logins in the journal; sessions of 等保 (0054)

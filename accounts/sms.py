@@ -14,6 +14,7 @@ SMS_ALLOW_TEST_BACKEND=1 (govmedia.ops.checks).
 A real gateway is a subclass of `BaseBackend` whose `send` calls the provider's API and raises
 `SmsSendError` on failure; point `SMS_BACKEND` at it. Codes are never stored in plain text.
 """
+import fcntl
 import logging
 from dataclasses import dataclass
 
@@ -54,8 +55,6 @@ class LocmemBackend(BaseBackend):
 
 class FileBackend(BaseBackend):
     def send(self, mobile: str, message: str) -> None:
-        import fcntl  # POSIX only: the file backend of the demo and the tests
-
         with open(settings.SMS_FILE_PATH, "a", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             handle.write(json.dumps({"mobile": mobile, "message": message}, ensure_ascii=False) + "\n")

@@ -6,4 +6,4 @@ class AccountsMediaConfig(AppConfig):
     verbose_name = "新媒体账号"
 
     def ready(self):
-        from . import counts, signals  # noqa: F401  (page-state slots; subtree moves rewrite org_path)
+        from . import wiring  # noqa: F401  app start-up: page-state slots, org_path signals, the import runner

@@ -6,12 +6,20 @@ change of an account bumps the generation (an atomic counter every app server sh
 govmedia.ops.counters): a page view after any change recounts, on every server at once; all
 others read the cache. The generation and the viewer's counts are read together with the rest
 of the page's cached state in one round trip (govmedia.common.pagestate): no SQL, one MGET.
+
+`refresh_counts` keeps a filer unit's stored 账号数量 and record total exact: every transition of
+the table (accounts_media.workflow) recomputes them, then bumps the generation.
 """
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from govmedia.common import pagestate
 from govmedia.ops import counters
+from orgtree.models import FilerUnit
+
+from .models import COUNTED, MediaAccount
 
 GENERATION_KEY = "media-accounts:generation"
 COUNT_TTL = 60
@@ -67,3 +75,17 @@ def cached_counts(key: str, compute) -> dict:
     counts = compute()
     cache.set(full_key, (current, counts), COUNT_TTL)
     return counts
+
+
+def _count(filter_q):
+    return Coalesce(Subquery(
+        MediaAccount.objects.filter(filter_q, filer_unit_id=OuterRef("pk"), removed_at__isnull=True)
+        .order_by().values("filer_unit_id").annotate(n=Count("id")).values("n")[:1]
+    ), 0)
+
+
+def refresh_counts(filer_unit_id: int) -> None:
+    """账号数量 and the record total of one filer unit, recomputed in one UPDATE (no drift)."""
+    FilerUnit.objects.filter(pk=filer_unit_id).update(
+        media_count=_count(Q(status__in=COUNTED)), account_total=_count(Q()),
+    )

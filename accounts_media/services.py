@@ -1,30 +1,13 @@
 """The business actions on media accounts. Every state change goes through the review engine
 (accounts_media.workflow.WORKFLOW), so the rules live in its table and nowhere else."""
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-
-from orgtree.models import FilerUnit
 from django.db import IntegrityError
 
 from reviews.engine import NEW, TransitionError
 
-from .models import COUNTED, MediaAccount
+from .counts import refresh_counts  # noqa: F401  (re-exported: bench and callers read it here)
+from .models import MediaAccount
 from .workflow import WORKFLOW
 from reviews.engine import create_many as engine_create_many
-
-
-def _count(filter_q):
-    return Coalesce(Subquery(
-        MediaAccount.objects.filter(filter_q, filer_unit_id=OuterRef("pk"), removed_at__isnull=True)
-        .order_by().values("filer_unit_id").annotate(n=Count("id")).values("n")[:1]
-    ), 0)
-
-
-def refresh_counts(filer_unit_id: int) -> None:
-    """账号数量 and the record total of one filer unit, recomputed in one UPDATE (no drift)."""
-    FilerUnit.objects.filter(pk=filer_unit_id).update(
-        media_count=_count(Q(status__in=COUNTED)), account_total=_count(Q()),
-    )
 
 
 def new_account(user) -> MediaAccount:

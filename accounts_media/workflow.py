@@ -21,7 +21,7 @@ from reviews.engine import NEW, Context, Guard, Transition, TransitionError, Wor
 from .models import MediaAccount, Status
 from orgtree.models import FilerUnit
 from orgtree.selectors import root
-from .counts import bump_generation
+from .counts import bump_generation, refresh_counts
 from .filing import stamp_submission
 from .platforms import WECHAT_KIND_LABELS
 
@@ -306,15 +306,11 @@ def position_of(obj) -> str:
 
 
 def refresh_filer_counts(obj, transition):
-    from .services import refresh_counts
-
     refresh_counts(obj.filer_unit_id)
     bump_generation()
 
 
 def refresh_filer_counts_bulk(objs, transition):
-    from .services import refresh_counts
-
     for filer_unit_id in {obj.filer_unit_id for obj in objs}:
         refresh_counts(filer_unit_id)
     bump_generation()

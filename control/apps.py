@@ -7,4 +7,4 @@ class ControlConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401 - a new or changed link resets its proof
+        from . import signals  # noqa: F401  app start-up: a new or changed link resets its proof

@@ -19,8 +19,7 @@ class DnspythonResolver(Resolver):
     timeout = 5.0
 
     def txt(self, name: str) -> list[str]:
-        import dns.exception  # start-up cost: dnspython loads only for a DNS proof
-        import dns.resolver
+        import dns.resolver  # start-up cost: dnspython takes ~35 ms to import (it brings dns.exception); only a DNS proof
 
         try:
             answer = dns.resolver.resolve(name, "TXT", lifetime=self.timeout)

@@ -15,9 +15,11 @@ from govmedia.fetch import conf as fetch_conf
 from reviews import journal
 
 from . import checks
-from .codes import code_of, new_nonce
+from .codes import code_of
 from .dns import make_resolver
-from .models import MEDIA, WEBSITE, Method, Proof, State
+from .models import WEBSITE, Method, Proof, State
+from .rules import (  # noqa: F401  (re-exported: the signals, selectors and template tags read them here)
+    first_state, fresh, link_of, review_may_proceed_unverified, subject_type_of, valid_for)
 from accounts_media.models import MediaAccount
 from django.db.models import Q
 from govmedia.fetch.fetchers import make_fetcher
@@ -29,45 +31,11 @@ RECHECK_NEW_DAYS = 30      # a fresh code is looked for daily this long, then on
 RENEW_AHEAD_DAYS = 30      # a verified proof is re-checked this long before it expires
 
 
-def valid_for() -> timedelta:
-    return timedelta(days=int(getattr(settings, "CONTROL_VALID_DAYS", 365)))
-
-
-def review_may_proceed_unverified() -> bool:
-    return bool(getattr(settings, "CONTROL_REVIEW_UNVERIFIED", True))
-
-
-def subject_type_of(obj) -> str:
-    return WEBSITE if obj._meta.label_lower == "websites.website" else MEDIA
-
-
-def link_of(obj) -> str:
-    return obj.homepage if subject_type_of(obj) == WEBSITE else obj.url
-
-
 def subject_of(proof: Proof):
     if proof.subject_type == WEBSITE:
         return Website.objects.get(pk=proof.subject_id)
 
     return MediaAccount.objects.select_related("filer_unit").get(pk=proof.subject_id)
-
-
-def first_state(obj) -> str:
-    if subject_type_of(obj) == MEDIA and not checks.readable(obj.account_type):
-        return State.MANUAL
-    return State.UNVERIFIED
-
-
-def fresh(proof: Proof, obj) -> None:
-    """A code for the object's current link (the effect of the table's control_code_issued, which
-    also resets the manual attestation)."""
-    proof.subject_type, proof.subject_id = subject_type_of(obj), obj.pk
-    proof.link, proof.nonce = link_of(obj), new_nonce()
-    proof.state, proof.method = first_state(obj), ""
-    proof.verified_at = proof.expires_at = proof.checked_at = None
-    proof.check_note, proof.attestation_note = "", ""
-    proof.subject_label, proof.org_path = str(obj)[:200], obj.org_path or ""
-    proof.created_at = timezone.now()   # the code's issue time (a reset is a new code)
 
 
 def proof_for(obj, user=None) -> Proof:

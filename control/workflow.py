@@ -7,6 +7,7 @@ from accounts.models import User
 from reviews.engine import Context, Guard, Transition, Workflow, is_system
 
 from .models import MEDIA, WEBSITE, Attestation, Method, Proof, State
+from .rules import fresh, valid_for
 from reviews.journal import unit_of
 from accounts_media.models import MediaAccount
 from reviews.engine import StateConflict
@@ -49,8 +50,6 @@ def approve(proof, ctx: Context):
     now = timezone.now()
     ctx.changes.append({"field": "state", "label": "控制权验证", "old": proof.get_state_display(), "new": State.VERIFIED.label})
     proof.state, proof.method, proof.verified_at = State.VERIFIED, Method.MANUAL, now
-    from .services import valid_for
-
     proof.expires_at = now + valid_for()
     proof.checked_at, proof.check_note = now, "人工核验通过"
     ctx.journal_data = {"expires_at": timezone.localtime(proof.expires_at).date().isoformat()}
@@ -67,8 +66,6 @@ def issue_code(proof, ctx: Context):
     """The system issues a code for the object's current link (a new proof, or a changed link: a
     new nonce, 未验证 — control of the old link proves nothing about the new one); the engine resets
     the attestation (a screenshot of the old link proves nothing either)."""
-    from .services import fresh
-
     before = (proof.link, proof.get_state_display()) if proof.pk else ("", "")
     fresh(proof, ctx.data["subject"])
     ctx.changes += [{"field": "link", "label": "验证的链接", "old": before[0], "new": proof.link},

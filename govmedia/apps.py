@@ -9,4 +9,4 @@ class OpsAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()
-        from . import checks  # noqa: F401  (registers the checks)
+        from . import checks  # noqa: F401  app start-up: registers the deployment checks

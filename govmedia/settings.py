@@ -15,6 +15,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from govmedia.ops.secret_key import write_key_file  # the demo makes its key on first start (_secret_key)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -46,8 +48,6 @@ def _secret_key() -> str:
     if not SECRET_KEY_FILE.exists():
         if not DEBUG:
             return ""
-        from govmedia.ops.secret_key import write_key_file  # the demo makes its key on first start
-
         write_key_file(SECRET_KEY_FILE)
     key = SECRET_KEY_FILE.read_text().strip()
     if len(key) < 50:

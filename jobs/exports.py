@@ -17,7 +17,7 @@ from django.utils import timezone
 from govmedia.common import lists
 from govmedia.common.xlsx import write_table, write_tables
 
-from . import services
+from . import runners, services
 from .models import Job
 from django.utils.module_loading import autodiscover_modules
 
@@ -117,6 +117,9 @@ def run_export(job: Job, lease) -> None:
     _write_and_store(job, lease, lambda path: write_table(
         path, spec.export_sheet, lists.export_headers(spec, request.user), lists.export_rows(spec, request, qs),
         on_rows=lambda n: lease.progress(n, max(total, n)), every=PROGRESS_EVERY))
+
+
+runners.register(Job.Kind.EXPORT, run_export)
 
 
 def _write_and_store(job: Job, lease, write) -> None:

@@ -3,35 +3,15 @@ Each returns Outcomes: `ok` True / False (a finding) / None (not checkable now).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
 from . import conf
 from govmedia.fetch.fetchers import Fetcher, Page, days_left
 from .models import Kind
+from .outcome import HTTP, Outcome, normalise_url  # noqa: F401  (re-exported: control, the runner and the tests read them here)
 from .readers import reader_for
-
-HTTP = ("http://", "https://")
-
-
-@dataclass
-class Outcome:
-    kind: str
-    ok: bool | None
-    detail: str = ""
-    status_code: int | None = None
-    elapsed_ms: int | None = None
-    data: dict = field(default_factory=dict)
-    confirmed: bool = False    # set by the runner: a failure that counts (MONITORING_CONFIRM_RUNS, 0044)
-
-
-def normalise_url(url: str) -> str:
-    url = (url or "").strip()
-    if url and not url.lower().startswith(HTTP) and "://" not in url:
-        url = "http://" + url
-    return url
-
+from .site_content import check_content, expression_outcome
 
 def _page_data(page: Page) -> dict:
     return {"final_url": page.final_url, "redirects": page.redirects}
@@ -96,8 +76,6 @@ def check_website(site: dict, fetcher: Fetcher, today: date, config: dict | None
     if conf.check_enabled(Kind.COLUMNS):
         out.append(_check_columns(site, fetcher, pages))
     if content:
-        from .site_content import check_content
-
         out += check_content(site, fetcher, today, page, pages, {**content, "dictionary": config.get("dictionary", [])})
     return out
 
@@ -173,8 +151,6 @@ def check_account(account: dict, fetcher: Fetcher, today: date, config: dict | N
         if page is None or not page.ok:
             out.append(Outcome(Kind.EXPRESSION, None, "账号页面无法访问，未检查"))
         else:
-            from .site_content import expression_outcome
-
             out.append(expression_outcome([(url, page.text)], config.get("dictionary", []), rules[Kind.EXPRESSION]))
     return out
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Left
 from django.utils import timezone
+from django_tasks import task
 
 from . import conf
 from .changes import bump_generation
@@ -28,7 +29,6 @@ from .signals import findings_closed, findings_opened
 from accounts_media.models import COUNTED, MediaAccount, Status
 from websites.models import RunStatus, Website
 from .models import CONTENT_KINDS, Indicator
-from .tasks import run_chunk_task
 
 logger = logging.getLogger("govmedia.monitoring")
 WEBSITES, ACCOUNTS = "website", "account"
@@ -112,6 +112,12 @@ def run_now(kinds=(WEBSITES, ACCOUNTS), fetcher: Fetcher | None = None, progress
 def _snapshots(kind: str, first: int, last: int) -> list[dict]:
     fields = WEBSITE_FIELDS if kind == WEBSITES else ACCOUNT_FIELDS
     return list(monitored(kind).filter(pk__gte=first, pk__lte=last).order_by("pk").values(*fields))
+
+
+@task(queue_name="scheduled")
+def run_chunk_task(run_id: int, kind: str, first: int, last: int) -> str:
+    """The queue task of a run's chunk (a worker runs it, `manage.py jobs_worker`)."""
+    return run_chunk(run_id, kind, first, last)
 
 
 def run_chunk(run_id: int, kind: str, first: int, last: int, fetcher: Fetcher | None = None) -> str:

@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 from . import conf
-from .checks import Outcome, normalise_url
+from .outcome import Outcome, normalise_url
 from .content import (expression_errors, feed_url, is_blank, last_modified, messages, outbound_links, page_dates,
                       site_domain, visible_text)
 from govmedia.fetch.fetchers import Fetcher, Page

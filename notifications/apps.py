@@ -7,9 +7,4 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from reviews import engine  # app start-up: observes the engine's transitions
-
-        from . import services  # noqa: F401  (the unread figure's page-state slot)
-        from .hooks import on_transitions  # app start-up: the hooks read the models
-
-        engine.observe(on_transitions)
+        from . import wiring  # noqa: F401  app start-up: the unread figure's slot, the engine's observer

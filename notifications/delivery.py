@@ -20,10 +20,10 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from . import conf
 from .models import Delivery, Notification
-from .tasks import deliver
 from accounts import sms
 from django.core import mail
 
@@ -63,6 +63,13 @@ def _fields(channel: str, **values) -> dict:
 
 def _due(channel: str, now) -> Q:
     return Q(**{f"{channel}_next_at__isnull": True}) | Q(**{f"{channel}_next_at__lte": now})
+
+
+@task(queue_name="default")
+def deliver(ids: list[int]) -> str:
+    """The delivery task on the job queue (django-tasks; any worker runs it). A retry is the same
+    task enqueued with run_after (the database backend supports deferred tasks)."""
+    return deliver_now(ids)
 
 
 def deliver_now(ids: list[int]) -> str:

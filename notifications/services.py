@@ -21,7 +21,7 @@ from reviews import journal
 from . import conf
 from .kinds import CHANNELS, KINDS
 from .models import Delivery, Notification
-from .tasks import deliver
+from .delivery import deliver
 
 MOBILE = re.compile(r"1\d{10}")
 UNREAD_SECONDS = 300

@@ -1,10 +1,3 @@
-"""The delivery of notifications on the job queue (django-tasks; any worker runs it). A retry is
-the same task enqueued with run_after (the database backend supports deferred tasks)."""
-from django_tasks import task
-
-
-@task(queue_name="default")
-def deliver(ids: list[int]) -> str:
-    from .delivery import deliver_now
-
-    return deliver_now(ids)
+"""The delivery task's former home: it lives beside what it runs and re-queues (notifications.delivery.deliver).
+Tasks queued under this path before the move still find it here."""
+from .delivery import deliver  # noqa: F401

@@ -6,6 +6,4 @@ class ReportsConfig(AppConfig):
     verbose_name = "抽查上报与通知"
 
     def ready(self):
-        from . import signals  # noqa: F401  (subtree moves rewrite the self-check sheets' org_path)
-        from . import check_lists  # noqa: F401  (检查季度's list: registered for export jobs)
-        from . import services  # noqa: F401  (the menu's page-state slots)
+        from . import wiring  # noqa: F401  app start-up: signals, the export list, page-state slots, the round runner

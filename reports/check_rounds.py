@@ -19,10 +19,12 @@ from orgtree.selectors import scope_q, units_under
 from reviews import journal
 
 from .check_prefill import fill_rows, prefill_sheets
+from .check_reminders import send_reminders
 from .models import CheckRound, CheckSheet
 from .services import ReportError
 import json
 from jobs.models import Job
+from jobs.services import start_job
 
 FILER_TIER = "filer"
 PREFILL_BATCH = 2000
@@ -46,8 +48,6 @@ def expected_sheets(opener: OrgUnit) -> int:
 
 def open_round(user: User, year: int, quarter: int, deadlines: dict[str, date], title: str = "") -> CheckRound:
     """发起检查: the round (正在生成检查表) and its job, at once; the sheets come from the job."""
-    from jobs.services import start_job
-
     if user.role not in (Role.GB, Role.L1, Role.ORG):
         raise ReportError("只有组织单位可以发起检查。")
     this_year = timezone.localdate().year
@@ -160,8 +160,6 @@ def generate(round_: CheckRound, progress=lambda done, total: None) -> int:
 
 def run_round_job(job, lease) -> None:
     """The job of 发起检查 (jobs.services.execute): make the sheets, then the reminders due at once."""
-    from .check_reminders import send_reminders
-
     round_ = CheckRound.objects.select_related("opened_by").get(pk=job.params["round"])
     lease.progress(sheets_made(round_), round_.sheets_total)
     made = generate(round_, lease.progress)

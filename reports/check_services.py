@@ -20,6 +20,7 @@ from reviews import journal
 from reviews.engine import AlreadyHandled
 
 from .check_prefill import prefill_sheets
+from .check_reminders import send_reminders as send_due_reminders
 from .check_rounds import FILER_TIER, deadline_tiers, open_round  # noqa: F401 - the service API
 from .check_workflow import HANDLED, WORKFLOW, children_q, children_sheets, may_review, owns, reviewer_of  # noqa: F401
 from .models import CheckSheet, SpotCheckItem, SpotCheckReport, problems_for
@@ -225,6 +226,4 @@ def fill_report_from_checks(report: SpotCheckReport) -> SpotCheckReport:
 
 def send_reminders(today: date | None = None) -> int:
     """The daily run of the scheduler (jobs/schedule.py, 08:30)."""
-    from .check_reminders import send_reminders as send
-
-    return send(today)
+    return send_due_reminders(today)

@@ -12,6 +12,8 @@ holds no trigram of 发布 or 人民, whose posting lists covered most of the re
 import re
 from functools import lru_cache
 
+import opencc
+
 # One pattern for Python and PostgreSQL's regexp_replace (ARE): plain alternations and one
 # bracket expression, nothing either dialect reads otherwise.
 FILLER = r"人民|官方|政务|发布|网站|公众号|微博|网$|[\s·•()（）【】《》<>“”‘’\"',，.。:：;；!！?？_-]"
@@ -22,8 +24,7 @@ MIN_CONTAINS = 3  # shorter keys have no whole trigram: a substring test could n
 
 @lru_cache(maxsize=1)
 def _converter():
-    import opencc  # start-up cost: OpenCC's dictionaries load on the first name search
-
+    """OpenCC's t2s converter: its dictionaries load on the first name search (the import itself is cheap)."""
     return opencc.OpenCC("t2s")
 
 

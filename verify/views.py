@@ -3,6 +3,9 @@ the open-data files."""
 import io
 import re
 
+import qrcode
+import qrcode.image.svg
+
 from django.conf import settings
 from django.core.files.storage import default_storage
 from urllib.parse import urlencode
@@ -120,9 +123,6 @@ def detail(request, code):
 @require_GET
 def qr_code(request, code):
     """An SVG QR code linking back to /verify/<code>/ (to print, or to put in the account's bio)."""
-    import qrcode  # start-up cost: only the public pages with a QR code load it
-    import qrcode.image.svg
-
     record = _record_or_404(code)
     image = qrcode.make(request.build_absolute_uri(record["page"]), image_factory=qrcode.image.svg.SvgPathImage,
                         box_size=10, border=2)

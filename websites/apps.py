@@ -6,4 +6,4 @@ class WebsitesConfig(AppConfig):
     verbose_name = "政府网站"
 
     def ready(self):
-        from . import signals  # noqa: F401  (subtree moves rewrite org_path and review positions)
+        from . import signals  # noqa: F401  app start-up: subtree moves rewrite org_path and review positions

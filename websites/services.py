@@ -3,10 +3,8 @@ import logging
 import re
 import secrets
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts import crypto
@@ -14,6 +12,8 @@ from reviews.engine import NEW, SYSTEM, StateConflict, TransitionError
 
 from .codes import SITE_CODE_WORKFLOW, TRACKING_ALPHABET
 from .models import Filing, Website
+from .rules import (  # noqa: F401  (re-exported: the forms, verify and the tests read them here)
+    claimed_by_a_change, domains_refusal, duplicate_of, identity_refusal, normalise_homepage)
 from .workflow import WORKFLOW  # noqa: F401  (views ask it which actions are allowed)
 from accounts.services import issue_one_time_password
 from django.core.exceptions import ValidationError
@@ -30,57 +30,10 @@ log = logging.getLogger(__name__)
 CODE_HOUR = 16  # the job gives codes to what was finally approved before 16:00
 
 
-def normalise_homepage(url: str) -> str:
-    parts = urlsplit(url.strip() if "://" in url else "http://" + url.strip())
-    host = (parts.hostname or "").lower()
-    host = host[4:] if host.startswith("www.") else host
-    path = parts.path.rstrip("/")
-    return f"{host}{':' + str(parts.port) if parts.port else ''}{path}"
-
-
-def duplicate_of(name: str = "", homepage: str = "", exclude_pk: int | None = None) -> Website | None:
-    """An existing website with this name or homepage (the form refuses at once, saying which)."""
-    live = Website.objects.exclude(filing=Filing.REJECTED).exclude(pk=exclude_pk)
-    if name and (site := live.filter(name=name.strip()).first()):
-        return site
-    if homepage and (site := live.filter(homepage_key=normalise_homepage(homepage)).first()):
-        return site
-    return None
-
-
 def sponsor_has_site(sponsor: str) -> bool:
     """The sponsoring unit (主办单位) already runs a registered site (一个单位最多开设一个网站)."""
     return Website.objects.filter(sponsor=(sponsor or "").strip(), final_approved_at__isnull=False).exclude(
         filing=Filing.REJECTED).exclude(run_status__in=[RunStatus.PERMANENT_OFFLINE, RunStatus.DELETED]).exists()
-
-
-def claimed_by_a_change(name: str = "", homepage: str = "", exclude_pk: int | None = None) -> Website | None:
-    """Another site whose 基本信息修改 waiting for review asks for this name or homepage."""
-    waiting = Website.objects.filter(filing=Filing.MODIFYING).exclude(pk=exclude_pk)
-    if name and (site := waiting.filter(pending_changes__name=name.strip()).first()):
-        return site
-    if homepage:
-        key = normalise_homepage(homepage)
-        for site in waiting.filter(pending_changes__has_key="homepage"):
-            if normalise_homepage(site.pending_changes["homepage"]) == key:
-                return site
-    return None
-
-
-def identity_refusal(site: Website, name: str = "", homepage: str = "") -> dict[str, str]:
-    """Why a site may not take this new 网站名称 / 首页网址 (field → message; empty when it may):
-    the uniqueness of the public application holds for a change too, and two changes waiting at
-    once may not ask for the same one."""
-    refusals = {}
-    for field, label, value in (("name", "网站名称", name), ("homepage", "首页网址", homepage)):
-        if not value:
-            continue
-        other = duplicate_of(**{field: value}, exclude_pk=site.pk)
-        if other is not None:
-            refusals[field] = f"{label}与已有网站“{other.name}”重复，不能修改。"
-        elif claimed_by_a_change(**{field: value}, exclude_pk=site.pk) is not None:
-            refusals[field] = f"该{label}已有其他网站的修改申请正在审核，不能修改。"
-    return refusals
 
 
 MAX_OTHER_DOMAINS = 20
@@ -108,31 +61,6 @@ def parse_domains(text: str) -> tuple[list[str], list[str]]:
     if len(domains) > MAX_OTHER_DOMAINS:
         errors.append(f"其他域名最多 {MAX_OTHER_DOMAINS} 个。")
     return domains, errors
-
-
-def _domain_variants(key: str) -> list[str]:
-    host = key.split("/", 1)[0]
-    bare = [key, f"www.{key}"] if host == key else [key]
-    return [prefix + value for value in bare for prefix in ("", "http://", "https://")] + \
-        [prefix + value + "/" for value in bare for prefix in ("http://", "https://")]
-
-
-def domains_refusal(site: Website, domains: list[str]) -> str | None:
-    """A domain of the list that is this site's 首页网址, or another site's 首页网址 or other domain."""
-    live = Website.objects.exclude(filing=Filing.REJECTED).exclude(pk=site.pk)
-    for domain in domains:
-        key = normalise_homepage(domain)
-        if key == site.homepage_key:
-            return f"“{domain}”是本网站的首页网址，无需作为其他域名添加。"
-        other = live.filter(homepage_key=key).first()
-        if other is None:
-            contains = Q()
-            for variant in _domain_variants(key):
-                contains |= Q(other_domains__contains=[variant])
-            other = live.filter(contains).first()
-        if other is not None:
-            return f"“{domain}”已是网站“{other.name}”的首页网址或其他域名，不能添加。"
-    return None
 
 
 def apply(data: dict, anonymous_user) -> Website:
@@ -323,9 +251,6 @@ def apply_due_offline_dates(today, only: list[int] | None = None) -> dict[str, i
     once: each site is taken with FOR UPDATE SKIP LOCKED, so the other process skips it.
     Emergency offlines are not reopened by date: past their expected date they show as overdue
     (Website.emergency_overdue) to the org units of the chain."""
-    from reviews.engine import SYSTEM, TransitionError as Refused
-
-
     steps = [
         ("start_temporary_offline", dict(offline_state=Offline.APPROVED, offline_kind="temporary",
                                          run_status=RunStatus.NORMAL, offline_from__lte=today)),
@@ -344,7 +269,7 @@ def apply_due_offline_dates(today, only: list[int] | None = None) -> dict[str, i
                     continue  # another process holds it, or it moved on
                 try:
                     RUN_WORKFLOW.apply(site, action, SYSTEM, {}, today=today)
-                except Refused as exc:
+                except TransitionError as exc:
                     log.warning("website %s: %s refused: %s", pk, action, exc.message)
                     continue
                 done[action] += 1

@@ -14,6 +14,7 @@ from reviews.engine import NEW, Context, Guard, Transition, TransitionError, Wor
 from orgtree.models import FilerUnit
 
 from .models import Filing, Offline, RunStatus, Website
+from .rules import domains_refusal, duplicate_of, identity_refusal, normalise_homepage
 from orgtree.models import OrgUnit
 
 F = Filing
@@ -73,8 +74,6 @@ PORTAL_STILL_FREE = Guard(
 
 def identity_taken(obj) -> bool:
     """The 网站名称 or 首页网址 a waiting change asks for was taken by another site meanwhile."""
-    from .services import duplicate_of
-
     pending = obj.pending_changes or {}
     return any(duplicate_of(**{field: pending[field]}, exclude_pk=obj.pk) is not None
                for field in ("name", "homepage") if pending.get(field))
@@ -124,8 +123,6 @@ def to_change_reviewer(obj, ctx: Context):
     if not proposed:
         raise TransitionError("未修改任何信息。")
     if "name" in proposed or "homepage" in proposed:
-        from .services import identity_refusal
-
         refusals = identity_refusal(obj, proposed.get("name", ""), proposed.get("homepage", ""))
         if refusals:
             raise TransitionError("；".join(refusals.values()))
@@ -174,8 +171,6 @@ def apply_change(obj, ctx: Context):
     for name, value in obj.pending_changes.items():
         setattr(obj, name, value)
     if "homepage" in obj.pending_changes:
-        from .services import normalise_homepage
-
         obj.homepage_key = normalise_homepage(obj.homepage)
     obj.pending_changes = {}
     obj.reviewer = None
@@ -188,8 +183,6 @@ def mark_change_review(obj, ctx: Context):
 
 def set_other_domains(obj, ctx: Context):
     """维护其他域名: effective at once (docs/decisions/0022-website-rules.md), checked again here."""
-    from .services import domains_refusal
-
     domains = list(ctx.data.get("other_domains") or [])
     if domains == list(obj.other_domains or []):
         raise TransitionError("未修改任何信息。")

@@ -13,6 +13,7 @@ import tempfile
 from datetime import date, datetime
 
 import xlsxwriter
+from rustpy_xlsxwriter import Format, write_worksheet, write_worksheets
 from django.http import FileResponse
 from django.utils import timezone
 from django.http import HttpResponse
@@ -102,8 +103,6 @@ def write_table(target, title: str, headers: list[str], records, on_rows=None, e
     already export cells: str, int, float, bool or None) streamed into `target` (a path or a
     binary file). `on_rows(n)` is called every `every` rows and at the end (progress). Returns the
     number of data rows written."""
-    from rustpy_xlsxwriter import Format, write_worksheet  # optional at start-up: the Rust writer loads only for an export
-
     count = 0
 
     def counted():
@@ -128,8 +127,6 @@ def write_tables(target, tables: list[dict]) -> int:
     """Several sheets in one workbook, each as `write_table` writes one: `tables` are dicts of
     `title`, `headers` and `rows` (lists of cells in the order of the headers, streamed). Returns
     the number of data rows written over all sheets."""
-    from rustpy_xlsxwriter import Format, write_worksheets  # optional at start-up: the Rust writer loads only for an export
-
     count = 0
 
     def records(rows, keys):

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from . import conf
-from govmedia.ops.cache import redis_client
+from govmedia.ops.cache import redis_client, redis_module
 
 logger = logging.getLogger("govmedia.monitoring")
 GATE_MODES = ("auto", "shared", "local")
@@ -165,8 +165,7 @@ class SharedHostGate(_Gate):
 
     def __init__(self, per_host: int, delay: float, url: str, prefix: str = "govmedia", lease: float = 30.0,
                  wait_limit: float = 300.0, client=None):
-        import redis  # optional dependency: the Redis gate only with REDIS_URL
-
+        redis = redis_module()
         super().__init__(per_host, delay)
         self.url, self.lease, self.wait_limit = url, float(lease), float(wait_limit)
         self.prefix = f"{prefix}:monitoring:gate" if prefix else "monitoring:gate"

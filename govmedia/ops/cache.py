@@ -22,16 +22,22 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.cache import caches
-from govmedia.ops import counters as shared_counters
 
 logger = logging.getLogger("govmedia.cache")
 
 SENTINEL_SCHEME = "sentinel"
 
 
-def redis_errors() -> tuple:
-    import redis  # optional dependency: only with REDIS_URL
+def redis_module():
+    """redis-py (with its Sentinel client), loaded on first use: a process that never meets Redis
+    (the demo, the test suite, a database cache) does not pay its import."""
+    import redis.sentinel  # start-up cost: redis-py takes ~90 ms to import; only with REDIS_URL
 
+    return redis
+
+
+def redis_errors() -> tuple:
+    redis = redis_module()
     # ReadOnlyError: a master just demoted by a failover; OSError: sockets below redis-py.
     return (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, redis.ReadOnlyError,
             redis.sentinel.MasterNotFoundError, OSError)
@@ -57,14 +63,12 @@ def parse_sentinel_url(url: str) -> dict:
 
 def redis_client(url: str, **options):
     """A redis-py client for REDIS_URL: a plain redis:// URL, or the master behind Sentinels."""
-    import redis  # optional dependency: only with REDIS_URL
-    from redis.sentinel import Sentinel  # optional dependency: only with REDIS_URL
-
+    redis = redis_module()
     if urlsplit(url).scheme != SENTINEL_SCHEME:
         return redis.Redis.from_url(url, **options)
     conf = parse_sentinel_url(url)
     timeouts = {k: v for k, v in options.items() if k in {"socket_timeout", "socket_connect_timeout"}}
-    sentinel = Sentinel(conf["hosts"], sentinel_kwargs=timeouts, **options)
+    sentinel = redis.sentinel.Sentinel(conf["hosts"], sentinel_kwargs=timeouts, **options)
     return sentinel.master_for(conf["service"], db=conf["db"], password=conf["password"])
 
 
@@ -164,7 +168,7 @@ class FailoverRedisCache(RedisCache):
         for batch in _batches(sorted(touched)):
             client.delete(*batch)
         for key in counters:
-            shared_counters.incr_redis_only(key)
+            incr_redis_only(key)
         state.repaired(touched, counters)
 
     def add(self, key, *args, **kwargs):
@@ -199,6 +203,26 @@ class FailoverRedisCache(RedisCache):
 
     def clear(self):
         return self._call("clear", None)
+
+
+# The shared counters' increment in Redis (govmedia.ops.counters): here, below the counters, so the
+# repair after an outage bumps them without importing the counters.
+INCR_SCRIPT = """
+local value = redis.call('INCR', KEYS[1])
+if value == 1 and tonumber(ARGV[1]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return value
+"""
+
+
+def redis_incr(backend, key: str, timeout: int | None) -> int:
+    full_key = backend.make_and_validate_key(f"counter:{key}")
+    client = backend._cache.get_client(full_key, write=True)
+    return int(client.eval(INCR_SCRIPT, 1, full_key, int(timeout or 0)))
+
+
+def incr_redis_only(key: str) -> None:
+    """One increment in Redis (the repair after an outage: no generation from before it is read back)."""
+    redis_incr(caches["default"], key, None)
 
 
 def _batches(keys: list[str], size: int = 500):

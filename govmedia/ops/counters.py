@@ -12,11 +12,8 @@ from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 
-INCR_SCRIPT = """
-local value = redis.call('INCR', KEYS[1])
-if value == 1 and tonumber(ARGV[1]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return value
-"""
+from govmedia.ops.cache import (  # noqa: F401  (incr_redis_only re-exported: the counters' API)
+    FailoverRedisCache, redis_incr, incr_redis_only, redis_errors, state)
 
 UPSERT = """
 INSERT INTO ops_counter (key, value, expires_at) VALUES (%s, 1, %s)
@@ -30,8 +27,6 @@ RETURNING value
 
 
 def _mode() -> str:
-    from govmedia.ops.cache import FailoverRedisCache, state
-
     backend = _cache()
     if isinstance(backend, FailoverRedisCache):
         return "redis" if state.usable() else "fallback"
@@ -49,17 +44,6 @@ def _cache():
 def locks_rows() -> bool:
     """True when an increment takes a row lock until the end of the current transaction."""
     return _mode() in {"database", "fallback"}
-
-
-def _redis_incr(backend, key: str, timeout: int | None) -> int:
-    full_key = backend.make_and_validate_key(f"counter:{key}")
-    client = backend._cache.get_client(full_key, write=True)
-    return int(client.eval(INCR_SCRIPT, 1, full_key, int(timeout or 0)))
-
-
-def incr_redis_only(key: str) -> None:
-    """One increment in Redis (the repair after an outage: no generation from before it is read back)."""
-    _redis_incr(_cache(), key, None)
 
 
 def _database_incr(key: str, timeout: int | None) -> int:
@@ -82,19 +66,15 @@ def _database_get(key: str) -> int:
 
 
 def _fallen_back(exc: Exception) -> None:
-    from govmedia.ops.cache import state
-
     state.failed(exc)
 
 
 def incr(key: str, timeout: int | None = None) -> int:
     """Add one to `key` and return the new value; a new key expires after `timeout` seconds (None: never)."""
-    from govmedia.ops.cache import redis_errors, state
-
     mode, backend = _mode(), _cache()
     if mode == "redis":
         try:
-            return _redis_incr(backend, key, timeout)
+            return redis_incr(backend, key, timeout)
         except redis_errors() as exc:
             _fallen_back(exc)
             mode = "fallback"
@@ -121,8 +101,6 @@ def cache_key(key: str) -> str | None:
 
 
 def get(key: str) -> int:
-    from govmedia.ops.cache import redis_errors
-
     mode, backend = _mode(), _cache()
     if mode == "redis":
         full_key = backend.make_and_validate_key(f"counter:{key}")

@@ -22,7 +22,8 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import REGISTRY, CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import multiprocess  # the collector under gunicorn's multi-process mode
 from prometheus_client.core import GaugeMetricFamily
 from govmedia.ops.backup_age import BACKUP_KEY
 from govmedia.ops.cache import health
@@ -159,12 +160,8 @@ class SharedFigures:
 def registry() -> CollectorRegistry:
     scrape = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess  # only under gunicorn's multi-process mode
-
         multiprocess.MultiProcessCollector(scrape)
     else:
-        from prometheus_client import REGISTRY
-
         for collector in (REQUESTS, LATENCY):
             scrape.register(_Forward(REGISTRY, collector))
     scrape.register(SharedFigures())

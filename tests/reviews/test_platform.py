@@ -24,6 +24,7 @@ SKIPPED_DIRS = {".venv", "tests", "bench", "node_modules", "migrations", "static
 # a fetched page's HTTP status. Each is named here with its reason; nothing else may assign one.
 NOT_A_RECORD_STATE = {
     "jobs/services.py": "the job queue's own worker state (queued → running → done/failed)",
+    "jobs/runners.py": "the job queue's own worker state (queued → running → done/failed)",
     "monitoring/runner.py": "a monitoring run's progress",
     "govmedia/fetch/fetchers.py": "a fetched page's HTTP status code",
     "reports/check_rounds.py": "a 检查季度 round's generation job (正在生成检查表 → 已生成), not a review state",

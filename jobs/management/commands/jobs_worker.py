@@ -2,6 +2,7 @@
 Run one or more per machine, on as many machines as needed (docs/deploy.md). It is django-tasks-db's
 `db_worker` on every queue; `--with-scheduler` also ticks the scheduler every 30 s (the demo and
 single-machine installs, instead of the systemd timer)."""
+import logging
 import threading
 
 from django.db import connection
@@ -30,8 +31,6 @@ def _scheduler_loop(stop, every: float = 30.0):
         try:
             tick()
         except Exception:  # noqa: BLE001 - logged; the next tick tries again
-            import logging
-
             logging.getLogger("jobs").exception("scheduler tick failed")
         finally:
             connection.close()
