@@ -9,9 +9,6 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.validators import MOBILE_RE
 from govmedia.common import sheets
@@ -22,7 +19,7 @@ import re
 from datetime import date
 from django.db.models import Q
 from django.utils import timezone
-from govmedia.common.xlsx import workbook_bytes
+from govmedia.common.xlsx import template_workbook, workbook_bytes
 from reviews.engine import TransitionError
 from .services import create_many
 
@@ -92,49 +89,46 @@ INSTRUCTIONS = {
 
 
 def build_template(kind: str) -> bytes:
-    """The 地区 / 部委 template: note row, two header rows, drop-downs, example rows, 须知 sheet."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append([NOTE])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    ws["A1"].font = Font(bold=True, color="C00000")
-    ws.append([c.title for c in COLUMNS])
-    ws.append([c.sub or "" for c in COLUMNS])
-    for col, column in enumerate(COLUMNS, start=1):
-        if column.sub is None:
-            ws.merge_cells(start_row=HEADER_ROW, start_column=col, end_row=SUB_HEADER_ROW, end_column=col)
-    for title in ("*是否包含以下功能", "账号联系人"):
-        cols = [i for i, c in enumerate(COLUMNS, start=1) if c.title == title]
-        ws.merge_cells(start_row=HEADER_ROW, start_column=cols[0], end_row=HEADER_ROW, end_column=cols[-1])
-    fill = PatternFill("solid", fgColor="DDE6F5")
-    for row in (HEADER_ROW, SUB_HEADER_ROW):
-        for cell in ws[row]:
-            cell.font, cell.fill = Font(bold=True), fill
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for col, width in zip("ABCDEFGHIJKLM", (18, 24, 14, 18, 22, 10, 10, 10, 48, 10, 10, 14, 12)):
-        ws.column_dimensions[col].width = width
-    for example in EXAMPLES[kind]:
-        ws.append(example)
-    last = FIRST_DATA_ROW + MAX_ROWS - 1
-    types = DataValidation(type="list", formula1='"' + ",".join(TYPE_WORDS) + '"', allow_blank=True,
-                           errorTitle="账号类型", error="请从下拉列表中选择账号类型")
-    yes_no = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True, error="请填写“是”或“否”")
-    ws.add_data_validation(types)
-    ws.add_data_validation(yes_no)
-    types.add(f"C{FIRST_DATA_ROW}:C{last}")
-    for col in "EFGH":
-        yes_no.add(f"{col}{FIRST_DATA_ROW}:{col}{last}")
-    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
-    notes = wb.create_sheet("报送表格填写须知")
-    notes.column_dimensions["A"].width = 120
-    notes.append(["报送表格填写须知（" + ("地区" if kind == "region" else "部委") + "模板）"])
-    notes["A1"].font = Font(bold=True, size=14)
-    for line in INSTRUCTIONS[kind] + INSTRUCTIONS["common"]:
-        notes.append([line])
-        notes.cell(row=notes.max_row, column=1).alignment = Alignment(wrap_text=True)
+    """The 地区 / 部委 template: note row, two header rows, drop-downs, example rows, 须知 sheet
+    (written by the one template writer, govmedia.common.xlsx.template_workbook)."""
     out = io.BytesIO()
-    wb.save(out)
+    wb = template_workbook(out)
+    ws = wb.add_worksheet(SHEET)
+    ws.merge_range(0, 0, 0, len(COLUMNS) - 1, NOTE, wb.add_format({"bold": True, "font_color": "#C00000"}))
+    head = wb.add_format({"bold": True, "bg_color": "#DDE6F5", "align": "center", "valign": "vcenter", "text_wrap": True})
+    top, sub = HEADER_ROW - 1, SUB_HEADER_ROW - 1  # 0-based rows
+    groups: dict[str, list[int]] = {}
+    for col, column in enumerate(COLUMNS):
+        if column.sub is None:
+            ws.merge_range(top, col, sub, col, column.title, head)
+        else:
+            groups.setdefault(column.title, []).append(col)
+            ws.write_string(sub, col, column.sub, head)
+    for title, cols in groups.items():  # *是否包含以下功能 and 账号联系人 over their sub-columns
+        if len(cols) > 1:
+            ws.merge_range(top, cols[0], top, cols[-1], title, head)
+        else:
+            ws.write_string(top, cols[0], title, head)
+    for col, width in enumerate((18, 24, 14, 18, 22, 10, 10, 10, 48, 10, 10, 14, 12)):
+        ws.set_column(col, col, width)
+    for offset, example in enumerate(EXAMPLES[kind]):
+        for col, value in enumerate(example):
+            if value != "":
+                ws.write_string(FIRST_DATA_ROW - 1 + offset, col, value)
+    first, last = FIRST_DATA_ROW - 1, FIRST_DATA_ROW + MAX_ROWS - 2
+    ws.data_validation(first, 2, last, 2, {"validate": "list", "source": list(TYPE_WORDS), "ignore_blank": True,
+                                           "error_title": "账号类型", "error_message": "请从下拉列表中选择账号类型"})
+    ws.data_validation(first, 4, last, 7, {"validate": "list", "source": [YES, NO], "ignore_blank": True,
+                                           "error_message": "请填写“是”或“否”"})
+    ws.freeze_panes(FIRST_DATA_ROW - 1, 0)
+    notes = wb.add_worksheet("报送表格填写须知")
+    notes.set_column(0, 0, 120)
+    notes.write_string(0, 0, "报送表格填写须知（" + ("地区" if kind == "region" else "部委") + "模板）",
+                       wb.add_format({"bold": True, "font_size": 14}))
+    wrap = wb.add_format({"text_wrap": True})
+    for row, line in enumerate(INSTRUCTIONS[kind] + INSTRUCTIONS["common"], start=1):
+        notes.write_string(row, 0, line, wrap)
+    wb.close()
     return out.getvalue()
 
 

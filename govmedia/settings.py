@@ -68,8 +68,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "axes",
     "csp",
     "captcha",
@@ -240,9 +238,6 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Security headers. Production defaults are strict; a TLS-terminating proxy sets
 # SECURE_PROXY_SSL_HEADER through TRUST_X_FORWARDED_PROTO=1.

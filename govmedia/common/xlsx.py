@@ -3,7 +3,7 @@
 List exports (`write_table`) go through rustpy-xlsxwriter, the binding of rust_xlsxwriter
 (docs/decisions/0011): constant memory, every str written as an inline string (never a formula,
 never a link), about ten times XlsxWriter's speed at national scale. Templates and error files
-(`workbook_bytes`, with preambles and widths) stay on XlsxWriter in constant-memory mode: rows go to disk as they are written, so memory stays flat for
+(`workbook_bytes`, with preambles and widths; `template_workbook`, styled) stay on XlsxWriter in constant-memory mode: rows go to disk as they are written, so memory stays flat for
 any row count; `strings_to_formulas`, `strings_to_urls` and `strings_to_numbers` are off, so a
 cell that begins with = + - @ is stored as the text it is, never as a formula (formula injection)
 and long URL columns never hit Excel's hyperlink limit.
@@ -22,6 +22,12 @@ from django.utils.encoding import escape_uri_path
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                     "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd hh:mm:ss"}
+
+
+def template_workbook(out) -> "xlsxwriter.Workbook":
+    """A small styled workbook (a template: merged headers, formats, drop-downs) written into `out`
+    by XlsxWriter in memory, cells as text (never a formula, a link or a number); close() it."""
+    return xlsxwriter.Workbook(out, {**WORKBOOK_OPTIONS, "constant_memory": False, "in_memory": True})
 
 
 def plain(value):
