@@ -2,17 +2,17 @@
 and as a .docx (python-docx); 生成通报 makes it a draft notice whose text the unit edits before
 sending it to the subtree with the .docx attached (decision 0032)."""
 import io
-import json
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from jobs.exports import start_workbook
 
 from .check_overview import headline, unit_rows
-from .models import CheckSheet, Notice, pass_rate
+from .models import CheckSheet, Notice, pass_rate, problems_text
 from .selectors import late_filings, reported_items
 from orgtree.selectors import scope_q
 from .services import _sender_of
@@ -63,8 +63,8 @@ class Reported:
     rectification: str
 
     @property
-    def problems_display(self) -> str:  # as SpotCheckItem.problems_display
-        return "；".join(f"其他（{self.problem_other}）" if p == "其他" and self.problem_other else p for p in self.problems)
+    def problems_display(self) -> str:
+        return problems_text(self.problems, self.problem_other)
 
 
 @dataclass
@@ -76,54 +76,29 @@ class Overdue:
     due_date: date | None
 
 
-def _reported_where(unit, year: int, quarter: int) -> tuple[str, list]:
-    """reported_items' conditions (the subtree's submitted or accepted sheets of the quarter), as SQL on `s`."""
-    where, params = "s.year = %s AND s.quarter = %s AND s.status IN ('submitted', 'accepted')", [year, quarter]
-    if not unit.is_root:
-        where, params = where + " AND s.org_path LIKE %s", params + [unit.path + "%"]
-    return where, params
-
-
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def reported_by_type(unit, year: int, quarter: int) -> list[dict]:
     """按类型统计: the reported registered rows per type, checked and failed (one aggregate)."""
-    where, params = _reported_where(unit, year, quarter)
-    rows = _fetch("SELECT i.type_label, count(i.id), count(i.id) FILTER (WHERE i.passed = false) FROM reports_spotcheckitem i "
-                  "JOIN reports_checksheet s ON s.id = i.sheet_id WHERE " + where + " AND NOT i.unregistered "
-                  "GROUP BY i.type_label ORDER BY i.type_label", params)
-    return [{"type_label": t, "checked": c, "failed": f, "rate": pass_rate(c, f)} for t, c, f in rows]
+    by_type = (reported_items(unit, year, quarter).filter(unregistered=False).values("type_label")
+               .annotate(checked=Count("id"), failed=Count("id", filter=Q(passed=False))).order_by("type_label"))
+    return [{**t, "rate": pass_rate(t["checked"], t["failed"])} for t in by_type]
 
 
 def reported_rows(unit, year: int, quarter: int, unregistered: bool, limit: int = LISTED) -> list[Reported]:
     """The first `limit` reported rows failing (or, `unregistered`, the 未备案账号), by unit name: read as
-    values in plain SQL (the page shows a few columns of them; no model instance per row)."""
-    where, params = _reported_where(unit, year, quarter)
-    which = "i.unregistered" if unregistered else "NOT i.unregistered AND i.passed = false"
-    rows = _fetch("SELECT s.unit_name, i.type_label, i.name, i.link, i.problems, i.problem_other, i.rectification "
-                  "FROM reports_spotcheckitem i JOIN reports_checksheet s ON s.id = i.sheet_id WHERE " + where +
-                  " AND " + which + " ORDER BY s.unit_name, i.sheet_id, i.id LIMIT %s", params + [limit])
-    return [Reported(u, t, n, link, json.loads(p) if isinstance(p, str) else (p or []), o, r)
-            for u, t, n, link, p, o, r in rows]
+    values (the page shows a few columns of them; no model instance per row)."""
+    rows = reported_items(unit, year, quarter).filter(unregistered=unregistered)
+    if not unregistered:
+        rows = rows.filter(passed=False)
+    return [Reported(*row) for row in rows.order_by("sheet__unit_name", "sheet_id", "id").values_list(
+        "sheet__unit_name", "type_label", "name", "link", "problems", "problem_other", "rectification")[:limit]]
 
 
 def overdue_rows(unit, year: int, quarter: int, today, limit: int = LISTED) -> list[Overdue]:
     """overdue_sheets' first `limit` sheets (by 截止日期), with the name of the org unit each goes to."""
-    params: list = [year, quarter, today, unit.pk]
-    scope = ""
-    if not unit.is_root:
-        scope, params = " AND s.org_path LIKE %s", params + [unit.path + "%"]
-    rows = _fetch("SELECT s.unit_name, CASE WHEN s.filer_unit_id IS NOT NULL THEN o.name ELSE coalesce(p.name, '') END, "
-                  "s.due_date FROM reports_checksheet s JOIN orgtree_orgunit o ON o.id = s.org_unit_id "
-                  "LEFT JOIN orgtree_orgunit p ON p.id = o.parent_id WHERE s.year = %s AND s.quarter = %s "
-                  "AND s.status IN ('draft', 'returned') AND s.due_date < %s "
-                  "AND NOT (s.filer_unit_id IS NULL AND s.org_unit_id = %s)" + scope +
-                  " ORDER BY s.due_date, s.id LIMIT %s", params + [limit])
-    return [Overdue(*row) for row in rows]
+    rows = overdue_sheets(unit, year, quarter, today).values_list(
+        "unit_name", "filer_unit_id", "org_unit__name", "org_unit__parent__name", "due_date")[:limit]
+    return [Overdue(name, unit_name if filer_unit_id else parent_name or "", due)
+            for name, filer_unit_id, unit_name, parent_name, due in rows]
 
 
 def circular_data(unit, year: int, quarter: int) -> dict:

@@ -63,6 +63,11 @@ def pass_rate(checked: int, failed: int) -> Decimal | None:
     return (Decimal(checked - failed) * 100 / Decimal(checked)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def problems_text(problems, other: str) -> str:
+    """存在的突出问题 as shown: the chosen problems, 其他 with its text."""
+    return "；".join(f"其他（{other}）" if p == "其他" and other else p for p in problems)
+
+
 class SpotCheckItem(models.Model):
     """One row of the 检查结果信息表: an account (or website) checked, and what was found."""
 
@@ -109,7 +114,7 @@ class SpotCheckItem(models.Model):
 
     @property
     def problems_display(self) -> str:
-        return "；".join(f"其他（{self.problem_other}）" if p == "其他" and self.problem_other else p for p in self.problems)
+        return problems_text(self.problems, self.problem_other)
 
 
 class Notice(models.Model):

@@ -381,8 +381,6 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
         "header": header,
         "header_html": header_html(header, query_string, sort, spec.actions is not None),
         "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "all_columns": all_columns,
-        "chosen_keys": chosen_keys,
         "column_choices": column_choices_html(all_columns, chosen_keys),
         "sort": sort,
         "per_page": per_page,
