@@ -50,4 +50,7 @@ def log_in(page, role_label: str, username: str, password: str):
     assert page.get_by_label(role_label, exact=True).is_checked()
     page.get_by_label("用户名", exact=True).fill(username)
     page.get_by_label("密码", exact=True).fill(password)
-    page.get_by_role("button", name="登录").click()
+    # Wait for the page the POST answers with (the form again on a failure, or the
+    # redirect's target), so a caller never reads a document that is being replaced.
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
