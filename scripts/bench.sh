@@ -64,6 +64,9 @@ $PY manage.py shell -c "from django.db import connection; connection.cursor().ex
 [ "${BENCH_ONLY:-}" = generate ] && exit 0
 # BENCH_ONLY=monitoring (make bench-monitoring): only the monitoring check run; BENCH_MONITORING=0 skips it.
 # BENCH_ONLY=supervision: only the quarterly supervision (bench/supervision.py); BENCH_SUPERVISION=0 skips it.
-case "${BENCH_ONLY:-}" in monitoring|supervision) ;; *) $PY -m bench.run ;; esac
+# BENCH_ONLY=pages: only the walk of every page for GB, a province, a county and a filer unit (bench/pages.py).
+case "${BENCH_ONLY:-}" in monitoring|supervision|pages) ;; *) $PY -m bench.run ;; esac
+case "${BENCH_ONLY:-}" in ""|pages) $PY -m bench.pages ;; esac
+[ "${BENCH_ONLY:-}" = pages ] && exit 0
 [ "${BENCH_ONLY:-}" = supervision ] || [ "${BENCH_MONITORING:-1}" = 0 ] || $PY -m bench.monitoring
 [ "${BENCH_ONLY:-}" = monitoring ] || [ "${BENCH_SUPERVISION:-1}" = 0 ] || $PY -m bench.supervision

@@ -1,0 +1,154 @@
+"""`BENCH_ONLY=pages make bench` (also part of the whole `make bench`): every page a person opens
+without an id — each route of the URLconf that takes no argument, answers GET and that the access
+map lets the user open — for GB, a province, the county with the most accounts of that province and
+the filer unit with the most accounts, on the national bench data. Per page: the answer, the time
+(median of BENCH_PAGE_RUNS), the queries and the size. It fails loudly: a page that errs, that takes
+more than PAGE_MS_MAX, or that runs more than MAX_QUERIES queries is marked ❌, and a run that walks
+fewer pages than a role's menu holds stops with an error (a walk that matches nothing is no
+measurement). "Grows with the subtree" compares GB with the county: the same page may cost more
+for GB only where its own SQL does (the SQL floors are in the list and supervision rows).
+
+Writes the table into docs/benchmarks.md between its markers. Run through scripts/bench.sh."""
+import os
+import platform
+import re
+import statistics
+import time
+from datetime import datetime
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govmedia.settings_bench")
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from accounts_media.models import MediaAccount  # noqa: E402
+from bench.measure import queries_of  # noqa: E402
+from govmedia.access import is_admin_route, iter_patterns, may_open  # noqa: E402
+from govmedia.navigation import menu_for  # noqa: E402
+from orgtree.models import FilerUnit, OrgUnit  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- pages-bench:begin -->", "<!-- pages-bench:end -->"
+RUNS = int(os.environ.get("BENCH_PAGE_RUNS", "3"))
+PAGE_MS_MAX = float(os.environ.get("BENCH_PAGE_MS_MAX", "1000"))  # any page a person opens, any scope
+MAX_QUERIES = 20
+# Routes that answer GET but act (sign out, start a job, hand out a file, a captcha image) or are
+# machine endpoints: not pages a person reads.
+NOT_PAGES = re.compile(r"logout|export|download|captcha|healthz|metrics|robots|api|feed|opendata|open_data|"
+                       r"manifest|sitemap|favicon|static|\.xlsx|\.csv|\.json|\.docx|template|sms|columns")
+rows: list[tuple] = []
+posted: set[str] = set()
+LOAD_AT_START = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def pages_of(user) -> list[tuple[str, str]]:
+    """(route name, address) of every argument-free GET route `user` may open."""
+    found = []
+    for name, pattern in iter_patterns():
+        if not name or is_admin_route(name) or NOT_PAGES.search(name) or NOT_PAGES.search(str(pattern.pattern)):
+            continue
+        if pattern.pattern.converters or "(?P<" in str(pattern.pattern.regex.pattern):
+            continue
+        access = pattern.default_args.get("access")
+        if access is None or access.public or not may_open(user, name):
+            continue
+        found.append((name, reverse(name)))
+    return sorted(set(found), key=lambda item: item[1])
+
+
+def measure(client, url: str) -> tuple[int, float, int, int]:
+    """(status after redirects, median ms, queries, KB) of one page."""
+    response = client.get(url, follow=True)
+    status = response.status_code
+    if status == 405:
+        return status, 0.0, 0, 0
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        response = client.get(url, follow=True)
+        samples.append((time.perf_counter() - started) * 1000)
+    queries = len(queries_of(lambda: client.get(url, follow=True)))
+    return status, statistics.median(samples), queries, len(response.content) // 1024
+
+
+def viewers() -> dict[str, User]:
+    gb = User.objects.get(username="GB0000")
+    province = OrgUnit.objects.get(code=os.environ.get("BENCH_PROVINCE", "510000"))
+    county = (MediaAccount.objects.filter(org_path__startswith=province.path, reviewer__level=3)
+              .values("reviewer").order_by().annotate(n=Count("id")).order_by("-n").first())
+    county_unit = OrgUnit.objects.get(pk=county["reviewer"]) if county else OrgUnit.objects.filter(level=3).first()
+    filer = FilerUnit.objects.order_by("-account_total", "id").first()
+    found = {"GB": gb, f"省 {province.code}": User.objects.get(username=province.code),
+             f"县 {county_unit.code}": User.objects.get(username=county_unit.code),
+             f"填报单位 {filer.code}": User.objects.filter(filer_unit=filer).first()}
+    missing = [who for who, user in found.items() if user is None]
+    if missing:
+        raise SystemExit(f"bench pages: no login for {missing}: run create_org_users / generate_scale_data first")
+    return found
+
+
+def main():
+    results: dict[str, dict[str, tuple]] = {}
+    for who, user in viewers().items():
+        client = Client()
+        client.force_login(user)
+        pages = pages_of(user)
+        menu = menu_for(user)
+        if len(pages) < len(menu):
+            raise SystemExit(f"bench pages: {who} has {len(menu)} menu entries but only {len(pages)} pages were found")
+        for name, url in pages:
+            status, ms, queries, size = measure(client, url)
+            if status == 405:  # a form's POST endpoint (require_POST): not a page to read
+                posted.add(name)
+                continue
+            results.setdefault(name, {})[who] = (status, ms, queries, size)
+            ok = status == 200 and ms <= PAGE_MS_MAX and queries <= MAX_QUERIES
+            record(f"{who}: {url} ({name})", f"{ms:.0f} ms, {queries} q", f"200, ≤{PAGE_MS_MAX:.0f} ms, ≤{MAX_QUERIES} q",
+                   ok, f"{status}, {size} KB")
+    walked = sum(len(v) for v in results.values())
+    if not walked:
+        raise SystemExit("bench pages: no page was measured")
+    print(f"not pages (405 on GET, POST only): {', '.join(sorted(posted))}")
+    write_doc(walked)
+
+
+def record(what, value, target="", ok=None, note=""):
+    mark = "" if ok is None else ("✅" if ok else "❌ miss")
+    rows.append((what, value, target, mark, note))
+    print(f"{what:70s} {value:>16s} {target:>24s} {mark} {note}")
+
+
+def write_doc(walked: int):
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    missed = sum(1 for r in rows if r[3].startswith("❌"))
+    lines = [BEGIN, "", f"Run {datetime.now():%Y-%m-%d %H:%M} (server local time) on {machine}, PostgreSQL {pg}; "
+             f"{MediaAccount.objects.count():,} accounts; {walked} pages walked, {missed} missed; medians of {RUNS} runs "
+             f"(`python -m bench.pages`). Load average at the start {LOAD_AT_START}, at the end {load}. "
+             f"Answering GET with 405 (a form's POST endpoint), not walked: {', '.join(sorted(posted)) or 'none'}.", "",
+             "| page | result | target | pass | detail |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
+    lines += ["", END]
+    block = "\n".join(lines)
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text + "\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+    print(f"written to {DOC}")
+
+
+if __name__ == "__main__":
+    main()
