@@ -11,7 +11,6 @@ for GB only where its own SQL does (the SQL floors are in the list and supervisi
 Writes the table into docs/benchmarks.md between its markers. Run through scripts/bench.sh."""
 import os
 import platform
-import re
 import statistics
 import time
 from datetime import datetime
@@ -25,12 +24,11 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts_media.models import MediaAccount  # noqa: E402
 from bench.measure import queries_of  # noqa: E402
-from govmedia.access import is_admin_route, iter_patterns, may_open  # noqa: E402
+from bench.walk import pages_of  # noqa: E402
 from govmedia.navigation import menu_for  # noqa: E402
 from orgtree.models import FilerUnit, OrgUnit  # noqa: E402
 
@@ -40,28 +38,9 @@ BEGIN, END = "<!-- pages-bench:begin -->", "<!-- pages-bench:end -->"
 RUNS = int(os.environ.get("BENCH_PAGE_RUNS", "3"))
 PAGE_MS_MAX = float(os.environ.get("BENCH_PAGE_MS_MAX", "1000"))  # any page a person opens, any scope
 MAX_QUERIES = 20
-# Routes that answer GET but act (sign out, start a job, hand out a file, a captcha image) or are
-# machine endpoints: not pages a person reads.
-NOT_PAGES = re.compile(r"logout|export|download|captcha|healthz|metrics|robots|api|feed|opendata|open_data|"
-                       r"manifest|sitemap|favicon|static|\.xlsx|\.csv|\.json|\.docx|template|sms|columns")
 rows: list[tuple] = []
 posted: set[str] = set()
 LOAD_AT_START = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def pages_of(user) -> list[tuple[str, str]]:
-    """(route name, address) of every argument-free GET route `user` may open."""
-    found = []
-    for name, pattern in iter_patterns():
-        if not name or is_admin_route(name) or NOT_PAGES.search(name) or NOT_PAGES.search(str(pattern.pattern)):
-            continue
-        if pattern.pattern.converters or "(?P<" in str(pattern.pattern.regex.pattern):
-            continue
-        access = pattern.default_args.get("access")
-        if access is None or access.public or not may_open(user, name):
-            continue
-        found.append((name, reverse(name)))
-    return sorted(set(found), key=lambda item: item[1])
 
 
 def measure(client, url: str) -> tuple[int, float, int, int]:

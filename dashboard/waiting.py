@@ -76,12 +76,15 @@ SOURCE_ARRAYS = """
 
 def scan(user) -> Waiting:
     """One statement per table: the waiting rows of the viewer's subtree read once (a materialized
-    CTE), each source's units and arrival times aggregated from them (SOURCE_ARRAYS)."""
+    CTE), each source's units and arrival times aggregated from them (SOURCE_ARRAYS). Elsewhere
+    than on PostgreSQL (the SQLite demo) the same figures are aggregated here from the rows."""
     per_unit: dict[int, list[int]] = {}
     arrivals: list[tuple[array, array]] = [(array("q"), array("q")) for _ in SOURCES]
     tables: dict[str, list[int]] = {}
     for n, source in enumerate(SOURCES):
         tables.setdefault(source.visible, []).append(n)
+    if connections[SOURCES[0].model().objects.db].vendor != "postgresql":
+        return _scan_rows(user, per_unit, arrivals)
     for indexes in tables.values():
         sources = [SOURCES[n] for n in indexes]
         where = Q()
@@ -105,6 +108,28 @@ def scan(user) -> Waiting:
             for unit_id, count in zip(units, counts):
                 per_unit.setdefault(unit_id, [0] * len(SOURCES))[n] += count
             arrivals[n] = (array("q", times), array("q", running))
+    top = sorted(per_unit.items(), key=lambda item: (-sum(item[1]), item[0]))[:TOP_UNITS]
+    return Waiting(top, arrivals)
+
+
+def _scan_rows(user, per_unit: dict[int, list[int]], arrivals: list[tuple[array, array]]) -> Waiting:
+    """`scan` without PostgreSQL's arrays and window functions: each source's waiting rows read and
+    counted here (the SQLite demo holds a few hundred requests)."""
+    for n, source in enumerate(SOURCES):
+        rows = (source.queryset(user).filter(**{f"{source.reviewer}__isnull": False})
+                .values_list(f"{source.reviewer}_id", source.since).order_by())
+        by_time: dict[int, int] = {}
+        for unit_id, since in rows:
+            per_unit.setdefault(unit_id, [0] * len(SOURCES))[n] += 1
+            if since is not None:
+                at = _micros(since)
+                by_time[at] = by_time.get(at, 0) + 1
+        times, running, total = array("q"), array("q"), 0
+        for at in sorted(by_time):
+            total += by_time[at]
+            times.append(at)
+            running.append(total)
+        arrivals[n] = (times, running)
     top = sorted(per_unit.items(), key=lambda item: (-sum(item[1]), item[0]))[:TOP_UNITS]
     return Waiting(top, arrivals)
 

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 
 from accounts_media.models import Status as MediaStatus
 from accounts_media.platforms import ACCOUNT_TYPES, PLATFORM_NAME_SEPARATOR, WECHAT_KIND_LABELS
+from govmedia.common import sqlport
 from websites.models import RunStatus
 
 # Accounts on a sheet: open accounts, whatever review is pending on them (not 关停, not a closed
@@ -45,8 +46,8 @@ def _type_label_sql(alias: str) -> str:
         parts.append(f"WHEN {alias}.account_type = 'WX' AND {alias}.wechat_kind = '{kind}' THEN '微信{label}'")
     for t in ACCOUNT_TYPES:
         if t.needs_platform_name:
-            parts.append(f"WHEN {alias}.account_type = '{t.code}' AND btrim({alias}.platform_name) <> '' "
-                         f"THEN '{t.list_label}{PLATFORM_NAME_SEPARATOR}' || btrim({alias}.platform_name)")
+            parts.append(f"WHEN {alias}.account_type = '{t.code}' AND trim({alias}.platform_name) <> '' "
+                         f"THEN '{t.list_label}{PLATFORM_NAME_SEPARATOR}' || trim({alias}.platform_name)")
         parts.append(f"WHEN {alias}.account_type = '{t.code}' THEN '{t.list_label}'")
     return "CASE " + " ".join(parts) + f" ELSE {alias}.account_type END"
 
@@ -71,11 +72,11 @@ def _insert_accounts(cursor, sheet_ids: list[int]) -> None:
     cursor.execute(f"""
         INSERT INTO reports_spotcheckitem ({ITEM_COLUMNS})
         SELECT s.id, a.id, NULL, a.media_code, {_type_label_sql('a')}, a.name, a.operator, NULL, false, '',
-               '[]'::jsonb, '', '', {_labels_sql('a.status', states)}, false
+               {sqlport.empty_json_array(connection)}, '', '', {_labels_sql('a.status', states)}, false
         FROM reports_checksheet s JOIN accounts_media_mediaaccount a ON a.filer_unit_id = s.filer_unit_id
-        WHERE s.id = ANY(%s) AND a.media_code IS NOT NULL AND a.removed_at IS NULL
-          AND a.status = ANY(%s)
-        ORDER BY s.id, a.media_code""", [sheet_ids, list(LIVE_MEDIA)])
+        WHERE s.id {sqlport.in_list(connection)} AND a.media_code IS NOT NULL AND a.removed_at IS NULL
+          AND a.status {sqlport.in_list(connection)}
+        ORDER BY s.id, a.media_code""", [sqlport.ids(connection, sheet_ids), sqlport.ids(connection, LIVE_MEDIA)])
 
 
 def _insert_sites(cursor, sheet_ids: list[int]) -> None:
@@ -85,18 +86,19 @@ def _insert_sites(cursor, sheet_ids: list[int]) -> None:
     cursor.execute(f"""
         WITH sites AS (
             SELECT w.*, {SITE_FILER} AS filer_id FROM websites_website w
-            WHERE w.site_code IS NOT NULL AND w.run_status = ANY(%s)
-              AND w.org_unit_id IN (SELECT org_unit_id FROM reports_checksheet WHERE id = ANY(%s)))
+            WHERE w.site_code IS NOT NULL AND w.run_status {sqlport.in_list(connection)}
+              AND w.org_unit_id IN (SELECT org_unit_id FROM reports_checksheet WHERE id {sqlport.in_list(connection)}))
         INSERT INTO reports_spotcheckitem ({ITEM_COLUMNS})
         SELECT s.id, NULL, w.id, w.site_code, '政府网站', w.name, w.sponsor, NULL, false, w.homepage,
-               '[]'::jsonb, '', '', {state},
+               {sqlport.empty_json_array(connection)}, '', '', {state},
                s.filer_unit_id IS NULL AND w.sponsor <> o.name AND w.sponsor <> ''
         FROM reports_checksheet s JOIN sites w ON w.org_unit_id = s.org_unit_id
              JOIN orgtree_orgunit o ON o.id = s.org_unit_id
-        WHERE s.id = ANY(%s)
+        WHERE s.id {sqlport.in_list(connection)}
           AND ((s.filer_unit_id IS NOT NULL AND w.filer_id = s.filer_unit_id)
                OR (s.filer_unit_id IS NULL AND w.filer_id IS NULL))
-        ORDER BY s.id, w.site_code""", [list(LIVE_SITES), sheet_ids, sheet_ids])
+        ORDER BY s.id, w.site_code""", [sqlport.ids(connection, LIVE_SITES), sqlport.ids(connection, sheet_ids),
+                                        sqlport.ids(connection, sheet_ids)])
 
 
 def prefill_sheets(sheet_ids: list[int]) -> int:
@@ -106,13 +108,14 @@ def prefill_sheets(sheet_ids: list[int]) -> int:
     if not sheet_ids:
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM reports_checksheet WHERE id = ANY(%s) AND NOT prefilled ORDER BY id FOR UPDATE",
-                       [list(sheet_ids)])
+        cursor.execute(f"SELECT id FROM reports_checksheet WHERE id {sqlport.in_list(connection)} AND NOT prefilled "
+                       f"ORDER BY id{sqlport.for_update(connection)}", [sqlport.ids(connection, sheet_ids)])
         todo = [row[0] for row in cursor.fetchall()]
         if not todo:
             return 0
         fill_rows(cursor, todo)
-        cursor.execute("UPDATE reports_checksheet SET prefilled = true WHERE id = ANY(%s)", [todo])
+        cursor.execute(f"UPDATE reports_checksheet SET prefilled = true WHERE id {sqlport.in_list(connection)}",
+                       [sqlport.ids(connection, todo)])
     return len(todo)
 
 

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from govmedia.common import sqlport
 from notifications.services import Message, send, units_users
 from .models import CheckSheet
 
@@ -23,7 +25,7 @@ BATCH = 2000
 CLAIM = """
     INSERT INTO reports_sheetreminder (sheet_id, period, sent_at)
     SELECT s.id, CASE WHEN s.due_date > %(today)s THEN 'early' WHEN s.due_date = %(today)s THEN 'due'
-                      ELSE 'overdue' || ((%(today)s::date - s.due_date - 1) / %(every)s)::text END, now()
+                      ELSE 'overdue' || CAST(({days} - 1) / %(every)s AS TEXT) END, %(now)s
     FROM reports_checksheet s
     WHERE s.status IN ('draft', 'returned') AND s.due_date IS NOT NULL AND s.due_date <= %(horizon)s {scope}
     ON CONFLICT DO NOTHING
@@ -55,7 +57,7 @@ def send_reminders(today: date | None = None, *, scope=None, year: int | None = 
     sent = 0
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(CLAIM.format(scope=where), params)
+            cursor.execute(CLAIM.format(scope=where, days=sqlport.days_between(connection, "%(today)s", "s.due_date")), {**params, "now": connection.ops.adapt_datetimefield_value(timezone.now())})
             claimed = dict(cursor.fetchall())
         ids = sorted(claimed)
         for start in range(0, len(ids), BATCH):

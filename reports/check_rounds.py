@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from govmedia.roles import Role
+from govmedia.common import sqlport
 from orgtree.models import FilerUnit, OrgUnit
 from orgtree.selectors import scope_q, units_under
 from reviews import journal
@@ -86,8 +87,8 @@ SHEET_INSERT = """
 ORG_SELECT = """
     SELECT %(round)s, %(year)s, %(quarter)s, NULL, o.id, o.path, o.name, COALESCE(d.due, %(filer_due)s), 'draft', '', '',
            '', 0, 0, 0, true, 0, 0, 0, 0
-    FROM orgtree_orgunit o LEFT JOIN (SELECT key::int AS level, value::date AS due FROM jsonb_each_text(%(tiers)s::jsonb)
-                                      WHERE key ~ '^[0-9]+$') d ON d.level = o.level
+    FROM orgtree_orgunit o LEFT JOIN (SELECT CAST(key AS INTEGER) AS level, {due} AS due FROM {tiers}
+                                      WHERE key <> '{filer}') d ON d.level = o.level
     WHERE o.is_active AND {where} ORDER BY o.path"""
 FILER_SELECT = """
     SELECT %(round)s, %(year)s, %(quarter)s, f.id, f.org_unit_id, o.path, f.name, %(filer_due)s, 'draft', '', '', '',
@@ -96,13 +97,23 @@ FILER_SELECT = """
     WHERE f.status = 'active' AND {where} ORDER BY o.path, f.id"""
 # A sheet a wider or narrower round made first keeps its place and takes the earlier 截止日期.
 EARLIER_DUE = """
-    UPDATE reports_checksheet s SET due_date = CASE WHEN s.filer_unit_id IS NOT NULL THEN %(filer_due)s
-        ELSE COALESCE((SELECT value::date FROM jsonb_each_text(%(tiers)s::jsonb) t, orgtree_orgunit o
-                       WHERE o.id = s.org_unit_id AND t.key = o.level::text), s.due_date) END
+    UPDATE reports_checksheet AS s SET due_date = CASE WHEN s.filer_unit_id IS NOT NULL THEN %(filer_due)s
+        ELSE COALESCE((SELECT {due} FROM {tiers} t, orgtree_orgunit o
+                       WHERE o.id = s.org_unit_id AND t.key = CAST(o.level AS TEXT)), s.due_date) END
     WHERE s.year = %(year)s AND s.quarter = %(quarter)s AND s.round_id <> %(round)s AND {where}
       AND (s.due_date IS NULL OR s.due_date > CASE WHEN s.filer_unit_id IS NOT NULL THEN %(filer_due)s
-        ELSE COALESCE((SELECT value::date FROM jsonb_each_text(%(tiers)s::jsonb) t, orgtree_orgunit o
-                       WHERE o.id = s.org_unit_id AND t.key = o.level::text), s.due_date) END)"""
+        ELSE COALESCE((SELECT {due} FROM {tiers} t, orgtree_orgunit o
+                       WHERE o.id = s.org_unit_id AND t.key = CAST(o.level AS TEXT)), s.due_date) END)"""
+
+
+def _tiers(conn) -> dict:
+    """The 截止日期 per org level, read from the round's deadlines (a JSON parameter) on either database."""
+    return {"due": sqlport.as_date(conn, "value"), "tiers": sqlport.json_pairs(conn, "%(tiers)s")}
+
+
+def org_sheets_sql(conn, where: str) -> str:
+    """INSERT the round's sheets of the org units matching `where` (SQL on `o`), new ones only."""
+    return SHEET_INSERT.format(select=ORG_SELECT.format(where=where, filer=FILER_TIER, **_tiers(conn)))
 
 
 def chunks(opener: OrgUnit) -> list[tuple[str, str]]:
@@ -125,13 +136,12 @@ def make_chunk(round_: CheckRound, condition: str, path: str) -> list[int]:
     with transaction.atomic(), connection.cursor() as cursor:
         # New sheets come with their rows in the same transaction (marked prefilled as inserted): a
         # worker dying here leaves neither.
-        cursor.execute(SHEET_INSERT.format(select=ORG_SELECT.format(
-            where=condition.format(col="o.path") + f" AND {own_sheet}")), params)
+        cursor.execute(org_sheets_sql(connection, condition.format(col="o.path") + f" AND {own_sheet}"), params)
         new = [row[0] for row in cursor.fetchall()]
         cursor.execute(SHEET_INSERT.format(select=FILER_SELECT.format(where=condition.format(col="o.path"))), params)
         new += [row[0] for row in cursor.fetchall()]
         fill_rows(cursor, new)
-        cursor.execute(EARLIER_DUE.format(where=condition.format(col="s.org_path")), params)
+        cursor.execute(EARLIER_DUE.format(where=condition.format(col="s.org_path"), **_tiers(connection)), params)
         cursor.execute("SELECT id FROM reports_checksheet s WHERE s.year = %(year)s AND s.quarter = %(quarter)s "
                        "AND NOT s.prefilled AND " + condition.format(col="s.org_path") + " ORDER BY id", params)
         return [row[0] for row in cursor.fetchall()]

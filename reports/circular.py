@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from govmedia.common import sqlport
 from jobs.exports import start_workbook
 
 from .check_overview import headline, unit_rows
@@ -43,10 +44,10 @@ def problem_counts(unit, year: int, quarter: int) -> list[tuple[str, int]]:
     if not unit.is_root:
         where, params = " AND s.org_path LIKE %s", params + [unit.path + "%"]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT p, count(*) FROM reports_checksheet s JOIN reports_spotcheckitem i ON i.sheet_id = s.id, "
-                       "jsonb_array_elements_text(i.problems) p WHERE s.year = %s AND s.quarter = %s "
+        cursor.execute("SELECT p.value, count(*) FROM reports_checksheet s JOIN reports_spotcheckitem i ON i.sheet_id = s.id, "
+                       f"{sqlport.json_elements(connection, 'i.problems')} p WHERE s.year = %s AND s.quarter = %s "
                        "AND s.status IN ('submitted', 'accepted') AND NOT i.unregistered AND i.passed = false" + where +
-                       " GROUP BY p ORDER BY count(*) DESC, p", params)
+                       " GROUP BY p.value ORDER BY count(*) DESC, p.value", params)
         return [(p, n) for p, n in cursor.fetchall()]
 
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dashboard.ageing import SOURCES, ageing_days, waiting_in_scope
 from dashboard.panels import PANELS, Viewer, age_buckets
+from dashboard.waiting import _scan_rows, scan
 from tests.accounts_media.conftest import approve, submit
 from tests.dashboard.test_dashboard import SHANGHAI, WB, registry  # noqa: F401 (registry: a fixture)
 from tests.dashboard.test_offline_ageing import request_offline
@@ -126,3 +127,18 @@ def test_the_page_keeps_the_age_panel_rendered_until_the_next_bucket_edge(client
     assert not waiting_queries(kept)  # read from the cache, not counted again
     crossed = age_rows(edge)
     assert crossed["7–13天（超期）"] == [0, 0, 0] and crossed["14–29天（超期）"] == [4, 0, 0]
+
+
+@pytest.mark.usefixtures("registry")
+def test_the_rows_scan_of_the_sqlite_demo_equals_the_postgresql_scan(chain):
+    """dashboard.waiting._scan_rows (the demo's SQLite has no arrays or window functions) gives
+    the same units, arrival times and running counts as PostgreSQL's one-statement scan."""
+    with time_machine.travel(NOW, tick=False):
+        site = _done_site(chain)
+        request_offline(site)
+        for who in VIEWERS:
+            arrays = scan(chain[who])
+            rows = _scan_rows(chain[who], {}, [None] * len(SOURCES))
+            assert rows.top_units == arrays.top_units, who
+            assert [(list(t), list(r)) for t, r in rows.arrivals] == [(list(t), list(r)) for t, r in arrays.arrivals], who
+        assert any(sum(counts) for _, counts in scan(chain["gb"]).top_units)

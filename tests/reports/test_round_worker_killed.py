@@ -19,7 +19,7 @@ from accounts_media.models import MediaAccount
 from jobs import services
 from jobs.models import Job
 from orgtree.models import FilerUnit, OrgUnit
-from reports.check_rounds import FILER_TIER, ORG_SELECT, SHEET_INSERT, _json, chunks, deadline_tiers, open_round
+from reports.check_rounds import FILER_TIER, _json, org_sheets_sql, chunks, deadline_tiers, open_round
 from reports.models import CheckRound, CheckSheet, SpotCheckItem
 from tests.accounts_media.conftest import normal_account
 from tests.conftest import requires_postgres
@@ -54,7 +54,7 @@ def _hold_a_sheet_of(round_: CheckRound, unit: OrgUnit):
     params = {"round": round_.pk, "year": round_.year, "quarter": round_.quarter, "unit": unit.pk,
               "filer_due": round_.deadlines[FILER_TIER], "tiers": _json(round_.deadlines)}
     with conn.cursor() as cursor:
-        cursor.execute(SHEET_INSERT.format(select=ORG_SELECT.format(where="o.id = %(unit)s")), params)
+        cursor.execute(org_sheets_sql(conn, "o.id = %(unit)s"), params)
         assert len(cursor.fetchall()) == 1
     return conn
 
