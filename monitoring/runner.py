@@ -13,7 +13,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Left
 from django.utils import timezone
@@ -196,11 +196,16 @@ def hosts_down(kind: str, objects: list[dict], outcomes: list[list[Outcome]]) ->
 
 def _previous(field: str, ids: list[int]) -> dict:
     """The last checked (passed or failed) result of each object and kind before this chunk: one
-    DISTINCT ON query on the per-object history index."""
+    DISTINCT ON query on the per-object history index (SQLite, the demo: the history in that
+    order, the first row of each kept)."""
     rows = (CheckResult.objects.filter(**{f"{field}__in": ids}, ok__isnull=False)
-            .order_by(field, "kind", "-checked_at", "-id").distinct(field, "kind")
-            .values(field, "kind", "ok", "streak", "failing_since", "checked_at"))
-    return {(r[field], r["kind"]): r for r in rows}
+            .order_by(field, "kind", "-checked_at", "-id"))
+    if connections[rows.db].vendor == "postgresql":
+        rows = rows.distinct(field, "kind")
+    last: dict = {}
+    for r in rows.values(field, "kind", "ok", "streak", "failing_since", "checked_at"):
+        last.setdefault((r[field], r["kind"]), r)
+    return last
 
 
 def _streak(previous: dict | None, ok: bool | None, now) -> tuple[int, object]:
