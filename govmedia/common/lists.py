@@ -314,6 +314,9 @@ def filtered(request, spec: ListSpec, queryset):
     return filterset, qs
 
 
+DIRECT_PAGE_MAX = 2000  # rows: up to this many, the join and sort of the whole list cost less than a second query
+
+
 def page_rows(page_slice, queryset) -> list:
     """The rows of one page in two steps (a "deferred join"): the page's ids first, read in list
     order from an index with no join, then those rows with their related objects. A deep page
@@ -355,7 +358,8 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
     if unfiltered_count is not None and not any(request.GET.get(name) for name in filterset.filters):
         paginator.count = unfiltered_count  # Paginator.count is a cached_property
     page = paginator.get_page(request.GET.get("page"))
-    rows = page_rows(page.object_list, qs)
+    # A small list (a county's, a filer unit's) reads its page in one query; a large one in two.
+    rows = list(page.object_list) if paginator.count <= DIRECT_PAGE_MAX else page_rows(page.object_list, qs)
     if spec.prepare_page:
         spec.prepare_page(rows, request)
     columns = spec.chosen_columns(request.user)
