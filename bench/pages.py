@@ -5,8 +5,9 @@ the filer unit with the most accounts, on the national bench data. Per page: the
 (median of BENCH_PAGE_RUNS), the queries and the size. It fails loudly: a page that errs, that takes
 more than PAGE_MS_MAX, or that runs more than MAX_QUERIES queries is marked ❌, and a run that walks
 fewer pages than a role's menu holds stops with an error (a walk that matches nothing is no
-measurement). "Grows with the subtree" compares GB with the county: the same page may cost more
-for GB only where its own SQL does (the SQL floors are in the list and supervision rows).
+measurement). Each page's time is also given as a multiple of the same page for the county, which
+shows what grows with the subtree (the SQL floors of the heavy pages are in the list and
+supervision rows).
 
 Writes the table into docs/benchmarks.md between its markers. Run through scripts/bench.sh."""
 import os
@@ -76,7 +77,9 @@ def viewers() -> dict[str, User]:
 
 def main():
     results: dict[str, dict[str, tuple]] = {}
-    for who, user in viewers().items():
+    found = viewers()
+    county = next(who for who in found if who.startswith("县"))
+    for who, user in found.items():
         client = Client()
         client.force_login(user)
         pages = pages_of(user)
@@ -88,10 +91,17 @@ def main():
             if status == 405:  # a form's POST endpoint (require_POST): not a page to read
                 posted.add(name)
                 continue
-            results.setdefault(name, {})[who] = (status, ms, queries, size)
+            results.setdefault(name, {})[who] = (url, status, ms, queries, size)
+    for who in found:
+        for name, by_viewer in results.items():
+            if who not in by_viewer:
+                continue
+            url, status, ms, queries, size = by_viewer[who]
             ok = status == 200 and ms <= PAGE_MS_MAX and queries <= MAX_QUERIES
+            base = by_viewer.get(county)
+            versus = f", {ms / base[2]:.1f} × the county's" if base and base[2] and who != county else ""
             record(f"{who}: {url} ({name})", f"{ms:.0f} ms, {queries} q", f"200, ≤{PAGE_MS_MAX:.0f} ms, ≤{MAX_QUERIES} q",
-                   ok, f"{status}, {size} KB")
+                   ok, f"{status}, {size} KB{versus}")
     walked = sum(len(v) for v in results.values())
     if not walked:
         raise SystemExit("bench pages: no page was measured")
