@@ -4,6 +4,12 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
+
+# expect() waits as long as a locator action does (the contexts' default timeout below), not its
+# own 5 s: a slow machine's page may take longer than that to answer.
+DEFAULT_TIMEOUT_MS = 15_000
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,7 +41,7 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
     yield page
     if os.environ.get("GOVMEDIA_SCREENSHOTS"):
