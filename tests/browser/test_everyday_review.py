@@ -37,7 +37,7 @@ def test_bulk_approval_of_50_with_2_handled_meanwhile_in_another_tab(browser, li
     page.locator("input[data-select-all]").check()
     # The confirmation page loaded in full, scripts included: its 50 rows counted, and its 确定
     # checked by the server first (preflight.js).
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.get_by_test_id("bulk-review-selected").click()
     assert page.get_by_test_id("bulk-submit").inner_text() == "确定（50 条）"
     assert page.locator("[data-testid=bulk-rows] tbody tr").count() == 50

@@ -20,7 +20,7 @@ def test_add_filer_then_first_login_with_sms_then_password_change(page):
     page.wait_for_url("**/media/")
     page.get_by_role("link", name="填报单位用户管理").click()
     # The form loaded, scripts included: the tier chosen loads its units (app.js).
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.get_by_role("link", name="添加").click()
     expect(page.get_by_text("填报单位隶属于哪一级组织单位管理信息很重要")).to_be_visible()
     page.get_by_label("市直").check()

@@ -43,7 +43,7 @@ def open_pending(page, name):
     page.goto("/media/?tab=pending")
     # The review page loaded, scripts included: its 确定 is checked by the server before the
     # confirmation (preflight.js); clicked before the script runs, the form would go unconfirmed.
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("tbody tr", has_text=name).get_by_role("link", name="审核").click()
 
 
@@ -96,7 +96,7 @@ def test_add_reject_resubmit_then_approved_up_to_beijing(page, units):
     page.locator("tbody tr", has_text="上庄镇发布").get_by_role("link", name="查看").click()
     assert page.get_by_test_id("status").inner_text() == "正常"
     assert page.get_by_test_id("media-code").inner_text() == "110108M001WX0001"
-    with page.expect_navigation():  # the whole journal loaded before its rows are counted
+    with page.expect_navigation(wait_until="domcontentloaded"):  # the whole journal loaded before its rows are counted
         page.get_by_role("link", name="流水").click()
     rows = page.locator("table.journal tbody tr")
     assert rows.count() == 5
@@ -133,7 +133,7 @@ def test_modify_close_and_restore(page, units):
     # Close, approved by 海淀区.
     log_in(page, "填报单位", "110108M001", PASSWORD)
     # Loaded, scripts included: 提交 is checked by the server before its confirmation (preflight.js).
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("tbody tr", has_text="上庄镇人民政府发布").get_by_role("link", name="关停").click()
     expect(page.get_by_text("请确保账号已注销或下线，未完成注销的请勿关停。")).to_be_visible()
     page.locator("#id_applicant_name").fill("李申请")
@@ -152,7 +152,7 @@ def test_modify_close_and_restore(page, units):
 
     # Restore: asked by 北京市, approved by GB; a second request is not offered.
     log_in(page, "组织单位", "110000", PASSWORD)
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("tbody tr", has_text="上庄镇人民政府发布").get_by_role("link", name="恢复").click()
     expect(page.get_by_text("关停恢复申请最多申请一次，请谨慎填写！")).to_be_visible()
     page.locator("#id_applicant_name").fill("赵恢复")

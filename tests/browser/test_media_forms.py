@@ -61,7 +61,7 @@ def test_review_counts_characters_refuses_past_the_limit_and_confirms(page, chai
     page.goto("/media/?tab=pending&account_type=WX")
     # The review page loaded, scripts included: the counter counts what is typed (app.js) and 确定
     # is checked by the server first (preflight.js); typed before the scripts run, nothing counts.
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("tbody tr", has_text="上庄发布").get_by_role("link", name="审核").click()
     counter = page.locator("[data-char-counter='id_reason']")
     expect(counter).to_have_text("0/300")

@@ -44,7 +44,7 @@ def test_a_temporary_offline_starts_and_ends_on_its_dates(page):
     log_in(page, "填报单位", site.site_code, PASSWORD)
     page.wait_for_url("**/websites/mine/")
     # The form loaded, scripts included: its 提交 is checked by the server first (preflight.js).
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.get_by_role("link", name="下线申请").click()
     page.locator("#offline_from").fill(start.isoformat())
     page.locator("#offline_until").fill(reopen.isoformat())
@@ -86,7 +86,7 @@ def test_a_temporary_offline_starts_and_ends_on_its_dates(page):
     assert apply_due_offline_dates(reopen)["end_temporary_offline"] == 1
     page.reload()
     assert page.get_by_test_id("operator-run").inner_text() == "正常"
-    with page.expect_navigation():  # the whole journal loaded: count() does not wait
+    with page.expect_navigation(wait_until="domcontentloaded"):  # the whole journal loaded: count() does not wait
         page.get_by_role("link", name="查看审核流水").click()
     rows = page.locator("table.journal tbody tr")
     assert "临时下线" in rows.nth(rows.count() - 2).inner_text() and "系统" in rows.nth(rows.count() - 2).inner_text()

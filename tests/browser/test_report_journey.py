@@ -40,11 +40,11 @@ def test_beijing_reports_a_quarter_and_gb_reads_it(page, tmp_path):
         page.get_by_role("button", name="添加检查结果").click()
     expect(page.get_by_test_id("rate")).to_have_text("66.67")
     page.locator("#document").set_input_files(str(docx))
-    with page.expect_navigation():  # loaded, scripts included: 提交 asks its confirmation (preflight.js)
+    with page.expect_navigation(wait_until="domcontentloaded"):  # loaded, scripts included: 提交 asks its confirmation (preflight.js)
         page.get_by_role("button", name="上传", exact=True).click()
     expect(page.get_by_test_id("document")).to_have_text("第三季度报告.docx")
     page.once("dialog", lambda d: d.accept())
-    with page.expect_navigation():  # the submitted report loaded in full before reading what it lacks
+    with page.expect_navigation(wait_until="domcontentloaded"):  # the submitted report loaded in full before reading what it lacks
         page.get_by_role("button", name="提交", exact=True).click()
     expect(page.get_by_test_id("report-status")).to_have_text("已提交")
     assert page.get_by_role("button", name="添加检查结果").count() == 0

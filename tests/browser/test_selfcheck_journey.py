@@ -135,7 +135,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     with time_machine.travel(datetime(2026, 3, 21, 9, 0, tzinfo=SHANGHAI)):
         log_in(page, "组织单位", "110000", PASSWORD)
         page.get_by_role("link", name="检查结果信息表").click()
-        with page.expect_navigation():  # the whole table loaded: all_inner_texts() does not wait
+        with page.expect_navigation(wait_until="domcontentloaded"):  # the whole table loaded: all_inner_texts() does not wait
             page.get_by_test_id("quarters").get_by_role("link", name="2026年第1季度").click()
         row = page.locator("[data-testid='children'] tr[data-unit='海淀区']")
         assert row.locator("td").all_inner_texts()[2:9] == ["2", "2", "0", "0", "2", "1", "50.00"]
@@ -249,6 +249,6 @@ def test_a_county_notice_reaches_a_towns_filer_unit_unread_until_opened(page):
 
     log_in(page, "组织单位", "110108", PASSWORD)
     page.get_by_role("link", name="待核查账号").click()
-    with page.expect_navigation():  # the receipts loaded in full before reading what they lack
+    with page.expect_navigation(wait_until="domcontentloaded"):  # the receipts loaded in full before reading what they lack
         page.get_by_role("link", name="查看").click()
     assert "未查看" not in page.locator("[data-testid='receipts'] tr[data-unit='海淀区上庄镇政府']").inner_text()

@@ -58,7 +58,7 @@ def test_gb_opens_a_national_round_sees_its_progress_and_110000_drills_down_to_a
         page.goto(f"/self-checks/{today.year}/{(today.month - 1) // 3 + 1}/")
         row = page.locator("[data-testid='children'] tr[data-unit='海淀区']")
         assert row.locator("td").nth(2).inner_text() == "3"  # 应报: the district and its two towns
-        with page.expect_navigation():  # 海淀区's page loaded in full: what it lists, and what it does not
+        with page.expect_navigation(wait_until="domcontentloaded"):  # 海淀区's page loaded in full: what it lists, and what it does not
             row.get_by_test_id("drill").click()
         expect(page.get_by_test_id("trail")).to_contain_text("海淀区")
         town = page.locator("[data-testid='children'] tr[data-unit='海淀区上庄镇政府']")

@@ -46,13 +46,13 @@ def test_apply_review_job_and_operator_change(page, monkeypatch):
     # Each step loaded, scripts included: the org code is looked up as it is typed (app.js), and
     # 提交 asks its confirmation (preflight.js); a page.once handler left unused would answer the
     # next dialog twice.
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.get_by_role("link", name="继续").click()
     page.locator("#id_name").fill("海淀区人民政府网")
     page.locator("#id_homepage").fill("https://www.bjhd.gov.cn")
     page.locator("#id_org_code").fill("110108")
     page.locator("[data-level='1']", has_text="海淀区").wait_for()
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.get_by_role("button", name="下一步").click()
     for field, value in [("sponsor", "北京市海淀区人民政府办公室"), ("operator_unit", "海淀区政务服务管理局"),
                          ("icp_number", "京ICP备05013424号"), ("head_name", "王主任"), ("head_title", "主任"),
@@ -66,10 +66,10 @@ def test_apply_review_job_and_operator_change(page, monkeypatch):
 
     # 海淀区 submits and approves (已审核); 北京市 approves (已办结).
     log_in(page, "组织单位", "110108", PASSWORD)
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.get_by_role("link", name="政府网站", exact=True).click()
     page.once("dialog", lambda d: d.accept())
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.get_by_role("button", name="当页数据全部提交（1）").click()
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="当页数据全部审核（1）").click()
@@ -98,7 +98,7 @@ def test_apply_review_job_and_operator_change(page, monkeypatch):
     log_in(page, "填报单位", site_code, verification)
     page.wait_for_url("**/websites/mine/")
     # The form loaded, scripts included: its 提交 is checked by the server first (preflight.js).
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.get_by_role("link", name="基本信息修改").click()
     for index, _ in enumerate(COLUMN_CATEGORIES):
         page.locator(f"#id_col_names_{index}").fill("无")
@@ -116,7 +116,7 @@ def test_apply_review_job_and_operator_change(page, monkeypatch):
     log_in(page, "组织单位", "110108", PASSWORD)
     page.goto("/websites/review/")
     # The page loaded, scripts included: 办结修改审核通过 is checked by the server first (preflight.js).
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("tbody tr", has_text="海淀区人民政府网").get_by_role("link", name="查看").click()
     expect(page.get_by_test_id("site-changes")).to_contain_text("机构概况")
     page.once("dialog", lambda d: d.accept())
