@@ -4,6 +4,17 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
+
+# expect() waits as long as a locator action does (the contexts' default timeout below), not its
+# own 5 s: a slow machine's page may take longer than that to answer.
+DEFAULT_TIMEOUT_MS = 15_000
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+
+# Opt-in, to see here what a slow CI machine sees: GOVMEDIA_BROWSER_CPU_SLOWDOWN=4 runs the pages'
+# parsing and scripts 4x slower (CDP Emulation.setCPUThrottlingRate), which widens the moments
+# between a page's commit, its parse and its scripts where a test can race a navigation.
+CPU_SLOWDOWN = float(os.environ.get("GOVMEDIA_BROWSER_CPU_SLOWDOWN") or 1)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,13 +46,20 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
+    slow_down(page)
     yield page
     if os.environ.get("GOVMEDIA_SCREENSHOTS"):
         os.makedirs("test-artifacts", exist_ok=True)
         page.screenshot(path=f"test-artifacts/{os.environ.get('PYTEST_CURRENT_TEST', 'page').split(':')[-1].split(' ')[0]}.png", full_page=True)
     context.close()
+
+
+def slow_down(page):
+    """Throttle the page's CPU when GOVMEDIA_BROWSER_CPU_SLOWDOWN asks for it (a no-op otherwise)."""
+    if CPU_SLOWDOWN > 1:
+        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
 
 
 def log_in(page, role_label: str, username: str, password: str):

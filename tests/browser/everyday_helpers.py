@@ -5,13 +5,16 @@ import os
 from django.conf import settings
 from django.test import Client
 
+from tests.browser.conftest import DEFAULT_TIMEOUT_MS, slow_down
+
 ARTIFACTS = os.path.join(settings.BASE_DIR, "test-artifacts", "screenshots")
 
 
 def signed_in_context(browser, live_server, user=None, **options):
     options.setdefault("locale", "zh-CN")
     context = browser.new_context(base_url=live_server.url, **options)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.on("page", slow_down)
     if user is not None:
         client = Client()
         client.force_login(user)

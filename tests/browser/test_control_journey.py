@@ -48,6 +48,7 @@ def test_a_filer_places_the_code_and_sees_verified_then_verify_shows_it(page, mo
     bio = f"<html><div class='bio'>海淀区上庄镇人民政府官方账号 {code}</div></html>"
     monitoring.page("/www.toutiao.com/c/user/token/MS4wLjABAAAAshangzhuang/", bio)
     page.get_by_test_id("control-panel").get_by_role("button", name="立即检查").click()
+    expect(page.locator(".alert-success")).to_contain_text("已开始检查验证码")  # asked: the job is queued
     run_queued_jobs()
     page.reload()
     panel = page.get_by_test_id("control-panel")

@@ -40,6 +40,7 @@ def test_the_converted_lists_in_the_browser(browser, live_server):
     page = context.new_page()
     page.goto("/websites/org-units/")
     page.get_by_label("组织单位代码或名称").fill("GB0000")
-    page.get_by_role("button", name="查询").click()
+    with page.expect_navigation(wait_until="domcontentloaded"):  # the filtered list loaded in full: count() does not wait
+        page.get_by_role("button", name="查询").click()
     assert page.locator(".list-table tbody tr").count() == 1 and "GB0000" in page.locator(".list-table tbody").inner_text()
     context.close()

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts import sms
 from tests.browser.conftest import log_in
@@ -18,8 +19,10 @@ def test_add_filer_then_first_login_with_sms_then_password_change(page):
     log_in(page, "组织单位", "110000", PASSWORD)
     page.wait_for_url("**/media/")
     page.get_by_role("link", name="填报单位用户管理").click()
-    page.get_by_role("link", name="添加").click()
-    assert page.get_by_text("填报单位隶属于哪一级组织单位管理信息很重要").is_visible()
+    # The form loaded, scripts included: the tier chosen loads its units (app.js).
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.get_by_role("link", name="添加").click()
+    expect(page.get_by_text("填报单位隶属于哪一级组织单位管理信息很重要")).to_be_visible()
     page.get_by_label("市直").check()
     page.locator("#id_org_unit option[value='110108']").wait_for(state="attached")
     page.get_by_label("隶属组织单位").select_option("110108")
@@ -29,7 +32,7 @@ def test_add_filer_then_first_login_with_sms_then_password_change(page):
     password = page.get_by_test_id("new-password").inner_text().strip()
     assert code == "110108M001"
     page.get_by_role("link", name="返回列表").click()
-    assert page.locator("code.initial-password", has_text=password).is_visible()
+    expect(page.locator("code.initial-password", has_text=password)).to_be_visible()
     page.get_by_role("button", name="退出").click()
 
     # The new unit logs in: it must change the initial password first (decision 0025), then, signed

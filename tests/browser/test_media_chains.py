@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, make_filer, make_org_user, make_small_tree
@@ -23,7 +24,8 @@ def units():
 
 def logout(page):
     page.get_by_role("button", name="退出").click()
-    page.wait_for_url("**/")
+    # The login page says so ("**/" would match the page we leave: every address here ends in /).
+    expect(page.get_by_text("您已安全退出")).to_be_visible()
 
 
 def review(page, result, reason=""):
@@ -39,7 +41,10 @@ def review(page, result, reason=""):
 
 def open_pending(page, name):
     page.goto("/media/?tab=pending")
-    page.locator("tbody tr", has_text=name).get_by_role("link", name="审核").click()
+    # The review page loaded, scripts included: its 确定 is checked by the server before the
+    # confirmation (preflight.js); clicked before the script runs, the form would go unconfirmed.
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.locator("tbody tr", has_text=name).get_by_role("link", name="审核").click()
 
 
 def test_add_reject_resubmit_then_approved_up_to_beijing(page, units):
@@ -91,7 +96,8 @@ def test_add_reject_resubmit_then_approved_up_to_beijing(page, units):
     page.locator("tbody tr", has_text="上庄镇发布").get_by_role("link", name="查看").click()
     assert page.get_by_test_id("status").inner_text() == "正常"
     assert page.get_by_test_id("media-code").inner_text() == "110108M001WX0001"
-    page.get_by_role("link", name="流水").click()
+    with page.expect_navigation(wait_until="domcontentloaded"):  # the whole journal loaded before its rows are counted
+        page.get_by_role("link", name="流水").click()
     rows = page.locator("table.journal tbody tr")
     assert rows.count() == 5
     assert "海淀区（110108）" in rows.nth(1).inner_text() and "驳回添加" in rows.nth(1).inner_text()
@@ -126,8 +132,10 @@ def test_modify_close_and_restore(page, units):
 
     # Close, approved by 海淀区.
     log_in(page, "填报单位", "110108M001", PASSWORD)
-    page.locator("tbody tr", has_text="上庄镇人民政府发布").get_by_role("link", name="关停").click()
-    assert page.get_by_text("请确保账号已注销或下线，未完成注销的请勿关停。").is_visible()
+    # Loaded, scripts included: 提交 is checked by the server before its confirmation (preflight.js).
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.locator("tbody tr", has_text="上庄镇人民政府发布").get_by_role("link", name="关停").click()
+    expect(page.get_by_text("请确保账号已注销或下线，未完成注销的请勿关停。")).to_be_visible()
     page.locator("#id_applicant_name").fill("李申请")
     page.locator("#id_applicant_phone").fill("010-35123421")
     page.get_by_label("已完成注销/下线").check()
@@ -144,8 +152,9 @@ def test_modify_close_and_restore(page, units):
 
     # Restore: asked by 北京市, approved by GB; a second request is not offered.
     log_in(page, "组织单位", "110000", PASSWORD)
-    page.locator("tbody tr", has_text="上庄镇人民政府发布").get_by_role("link", name="恢复").click()
-    assert page.get_by_text("关停恢复申请最多申请一次，请谨慎填写！").is_visible()
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.locator("tbody tr", has_text="上庄镇人民政府发布").get_by_role("link", name="恢复").click()
+    expect(page.get_by_text("关停恢复申请最多申请一次，请谨慎填写！")).to_be_visible()
     page.locator("#id_applicant_name").fill("赵恢复")
     page.locator("#id_applicant_phone").fill("18812348822")
     page.locator("#id_reason").fill("误关停")

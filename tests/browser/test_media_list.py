@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from playwright.sync_api import expect
 from openpyxl import load_workbook
 
 from tests.browser.conftest import log_in
@@ -37,8 +38,8 @@ def test_filter_choose_columns_tick_two_and_export_them(page):
     chooser.get_by_label("名称", exact=True).check()
     chooser.get_by_label("开设主体", exact=True).check()
     chooser.get_by_role("button", name="确定").click()
-    headers = page.locator("table thead th").all_inner_texts()
-    assert [h.strip() for h in headers] == ["", "序号", "名称", "开设主体", "操作"]
+    # The list as it comes back (all_inner_texts() does not wait: it read the page being replaced).
+    expect(page.locator("table thead th")).to_have_text(["", "序号", "名称", "开设主体", "操作"], use_inner_text=True)
     # Still chosen after logging out and in again.
     page.get_by_role("button", name="退出").click()
     log_in(page, "组织单位", "110000", PASSWORD)

@@ -3,6 +3,7 @@ and ends on its 恢复开通时间 — the daily job called with those dates (th
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
@@ -42,13 +43,15 @@ def test_a_temporary_offline_starts_and_ends_on_its_dates(page):
     # The operator asks for a temporary offline starting in three days.
     log_in(page, "填报单位", site.site_code, PASSWORD)
     page.wait_for_url("**/websites/mine/")
-    page.get_by_role("link", name="下线申请").click()
+    # The form loaded, scripts included: its 提交 is checked by the server first (preflight.js).
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.get_by_role("link", name="下线申请").click()
     page.locator("#offline_from").fill(start.isoformat())
     page.locator("#offline_until").fill(reopen.isoformat())
     page.locator("#reason").fill("网站改版")
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="提交").click()
-    assert page.get_by_test_id("operator-run").inner_text() == "下线待审核"
+    expect(page.get_by_test_id("operator-run")).to_have_text("下线待审核")
     page.get_by_role("button", name="退出").click()
 
     # 海淀区 then 北京市 approve from the site's page (the buttons the table offers them).
@@ -83,7 +86,8 @@ def test_a_temporary_offline_starts_and_ends_on_its_dates(page):
     assert apply_due_offline_dates(reopen)["end_temporary_offline"] == 1
     page.reload()
     assert page.get_by_test_id("operator-run").inner_text() == "正常"
-    page.get_by_role("link", name="查看审核流水").click()
+    with page.expect_navigation(wait_until="domcontentloaded"):  # the whole journal loaded: count() does not wait
+        page.get_by_role("link", name="查看审核流水").click()
     rows = page.locator("table.journal tbody tr")
     assert "临时下线" in rows.nth(rows.count() - 2).inner_text() and "系统" in rows.nth(rows.count() - 2).inner_text()
     last = rows.last.inner_text()

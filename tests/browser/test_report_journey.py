@@ -1,6 +1,7 @@
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, make_filer, make_org_user, make_small_tree
@@ -37,13 +38,15 @@ def test_beijing_reports_a_quarter_and_gb_reads_it(page, tmp_path):
             page.get_by_label("监测时间点前2周无更新").check()
             page.locator("#item-rect").fill("已督促更新")
         page.get_by_role("button", name="添加检查结果").click()
-    assert page.get_by_test_id("rate").inner_text() == "66.67"
+    expect(page.get_by_test_id("rate")).to_have_text("66.67")
     page.locator("#document").set_input_files(str(docx))
-    page.get_by_role("button", name="上传", exact=True).click()
-    assert page.get_by_test_id("document").inner_text() == "第三季度报告.docx"
+    with page.expect_navigation(wait_until="domcontentloaded"):  # loaded, scripts included: 提交 asks its confirmation (preflight.js)
+        page.get_by_role("button", name="上传", exact=True).click()
+    expect(page.get_by_test_id("document")).to_have_text("第三季度报告.docx")
     page.once("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="提交", exact=True).click()
-    assert page.get_by_test_id("report-status").inner_text() == "已提交"
+    with page.expect_navigation(wait_until="domcontentloaded"):  # the submitted report loaded in full before reading what it lacks
+        page.get_by_role("button", name="提交", exact=True).click()
+    expect(page.get_by_test_id("report-status")).to_have_text("已提交")
     assert page.get_by_role("button", name="添加检查结果").count() == 0
     page.get_by_role("button", name="退出").click()
 

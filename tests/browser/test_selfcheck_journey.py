@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, make_filer, make_org_user, make_small_tree, make_website
@@ -51,7 +52,9 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     page.get_by_role("button", name="发起检查").click()
     page.wait_for_url("**/self-checks/2026/1/")
     run_queued_jobs()  # 发起检查 is a job: the worker makes the sheets
-    # The page follows the job and reloads itself when it is done (a reload of ours could collide with it).
+    # The page follows the job and reloads itself when it is done (a reload of ours could collide
+    # with it): the reloaded page has no progress box any more.
+    expect(page.locator("[data-job-progress]")).to_have_count(0)
     page.get_by_test_id("children").filter(has_text="朝阳区").wait_for()
     page.get_by_role("button", name="退出").click()
 
@@ -65,6 +68,9 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     page.get_by_role("button", name="发起检查").click()
     page.wait_for_url("**/self-checks/2026/1/")
     run_queued_jobs()
+    # 海淀区上庄镇政府's row is there before the reload (北京市's round made its sheet): wait for the
+    # page's own reload, not for the row, or 退出 collides with it.
+    expect(page.locator("[data-job-progress]")).to_have_count(0)
     page.get_by_test_id("children").filter(has_text="海淀区上庄镇政府").wait_for()
     page.get_by_role("button", name="退出").click()
 
@@ -84,10 +90,10 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     page.locator("#id_un_name").fill("上庄镇文旅")
     page.locator("#id_un_link").fill("https://www.douyin.com/user/abc")
     page.get_by_role("button", name="登记").click()
-    assert "上庄镇文旅" in page.get_by_test_id("unregistered").inner_text()
+    expect(page.get_by_test_id("unregistered")).to_contain_text("上庄镇文旅")
     page.get_by_role("button", name="提交", exact=True).click()
-    assert page.get_by_test_id("sheet-status").inner_text() == "已报送待审核"
-    assert page.get_by_test_id("rate").inner_text() == "50.00"
+    expect(page.get_by_test_id("sheet-status")).to_have_text("已报送待审核")
+    expect(page.get_by_test_id("rate")).to_have_text("50.00")
     page.get_by_role("button", name="退出").click()
 
     log_in(page, "组织单位", "110108", PASSWORD)
@@ -95,7 +101,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     page.locator("tr[data-unit='海淀区上庄镇政府']").get_by_role("link", name="审核").click()
     page.get_by_placeholder("退回原因").fill("请补充未备案账号的处理情况")
     page.get_by_role("button", name="退回").click()
-    assert page.get_by_test_id("sheet-status").inner_text() == "已退回"
+    expect(page.get_by_test_id("sheet-status")).to_have_text("已退回")
     page.get_by_role("button", name="退出").click()
 
     log_in(page, "填报单位", "110108M001", PASSWORD)
@@ -106,30 +112,31 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     unregistered = page.locator("tr[data-unregistered='上庄镇文旅']")
     unregistered.get_by_label("处理情况").fill("已通知开设单位去备案")
     unregistered.get_by_role("button", name="保存处理情况").click()
-    assert page.locator("tr[data-unregistered='上庄镇文旅'] input[name='rectification']").input_value() == "已通知开设单位去备案"
+    expect(page.locator("tr[data-unregistered='上庄镇文旅'] input[name='rectification']")).to_have_value("已通知开设单位去备案")
     page.get_by_role("button", name="提交", exact=True).click()
-    assert page.get_by_test_id("sheet-status").inner_text() == "已报送待审核"
+    expect(page.get_by_test_id("sheet-status")).to_have_text("已报送待审核")
     page.get_by_role("button", name="退出").click()
 
     log_in(page, "组织单位", "110108", PASSWORD)
     page.goto(f"/self-checks/2026/{quarter}/")
     page.locator("tr[data-unit='海淀区上庄镇政府']").get_by_role("link", name="审核").click()
     page.get_by_role("button", name="审核通过").click()
-    assert page.get_by_test_id("sheet-status").inner_text() == "已审核"
+    expect(page.get_by_test_id("sheet-status")).to_have_text("已审核")
     page.goto(f"/self-checks/2026/{quarter}/")
     page.get_by_role("link", name="本单位检查结果").click()
     page.locator("#id_filler_name").fill("王区")
     page.locator("#id_filler_phone").fill("010-88888888")
     page.get_by_role("button", name="保存", exact=True).click()
     page.get_by_role("button", name="报送上级").click()
-    assert page.get_by_test_id("sheet-status").inner_text() == "已报送待审核"
+    expect(page.get_by_test_id("sheet-status")).to_have_text("已报送待审核")
     page.get_by_role("button", name="退出").click()
 
     # After 朝阳区's 截止日期: 北京市 sees 海淀区 reported with its figures and 朝阳区 overdue.
     with time_machine.travel(datetime(2026, 3, 21, 9, 0, tzinfo=SHANGHAI)):
         log_in(page, "组织单位", "110000", PASSWORD)
         page.get_by_role("link", name="检查结果信息表").click()
-        page.get_by_test_id("quarters").get_by_role("link", name="2026年第1季度").click()
+        with page.expect_navigation(wait_until="domcontentloaded"):  # the whole table loaded: all_inner_texts() does not wait
+            page.get_by_test_id("quarters").get_by_role("link", name="2026年第1季度").click()
         row = page.locator("[data-testid='children'] tr[data-unit='海淀区']")
         assert row.locator("td").all_inner_texts()[2:9] == ["2", "2", "0", "0", "2", "1", "50.00"]
         chaoyang = page.locator("[data-testid='children'] tr[data-unit='朝阳区']")
@@ -137,17 +144,17 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
         assert "已逾期" in page.locator(".list-table tr", has_text="朝阳区").inner_text()
         page.locator(".list-table").get_by_role("link", name="审核").click()
         page.get_by_role("button", name="审核通过").click()
-        assert page.get_by_test_id("sheet-status").inner_text() == "已审核"
+        expect(page.get_by_test_id("sheet-status")).to_have_text("已审核")
         page.goto("/self-checks/2026/1/")
         page.get_by_role("link", name="本单位检查结果").click()
         page.locator("#id_filler_name").fill("赵市")
         page.locator("#id_filler_phone").fill("010-66666666")
         page.get_by_role("button", name="保存", exact=True).click()
         page.get_by_role("button", name="报送上级").click()
-        assert "朝阳区" in page.get_by_test_id("unreported").inner_text()  # reported upward only once confirmed
+        expect(page.get_by_test_id("unreported")).to_contain_text("朝阳区")  # reported upward only once confirmed
         page.get_by_role("button", name="仍然报送上级").click()
-        assert page.get_by_test_id("sheet-status").inner_text() == "已报送待审核"
-        assert page.get_by_test_id("rate").inner_text() == "50.00"
+        expect(page.get_by_test_id("sheet-status")).to_have_text("已报送待审核")
+        expect(page.get_by_test_id("rate")).to_have_text("50.00")
         page.get_by_role("button", name="退出").click()
 
         # GB's overview of the quarter: 北京市 reported, with its subtree's figures.
@@ -179,8 +186,8 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
         body.fill("各镇街、区政府各部门：\n上庄镇须在一周内完成整改。")
         page.get_by_role("button", name="保存").click()
         page.get_by_role("button", name="下发").click()
-        assert page.get_by_test_id("notice-status").inner_text() == "已下发"
-        assert page.get_by_test_id("attachment").inner_text() == "海淀区2026年第一季度检查通报.docx"
+        expect(page.get_by_test_id("notice-status")).to_have_text("已下发")
+        expect(page.get_by_test_id("attachment")).to_have_text("海淀区2026年第一季度检查通报.docx")
         page.get_by_role("button", name="退出").click()
 
         log_in(page, "填报单位", "110108M001", PASSWORD)
@@ -213,8 +220,8 @@ def test_a_county_notice_reaches_a_towns_filer_unit_unread_until_opened(page):
                                                   "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"})
     page.get_by_role("button", name="上传附件").click()
     page.get_by_role("button", name="下发").click()
-    assert page.get_by_test_id("notice-status").inner_text() == "已下发"
-    assert "未查看" in page.locator("[data-testid='receipts'] tr[data-unit='海淀区上庄镇政府']").inner_text()
+    expect(page.get_by_test_id("notice-status")).to_have_text("已下发")
+    expect(page.locator("[data-testid='receipts'] tr[data-unit='海淀区上庄镇政府']")).to_contain_text("未查看")
     page.get_by_role("button", name="退出").click()
 
     log_in(page, "填报单位", "110108M001", PASSWORD)
@@ -242,5 +249,6 @@ def test_a_county_notice_reaches_a_towns_filer_unit_unread_until_opened(page):
 
     log_in(page, "组织单位", "110108", PASSWORD)
     page.get_by_role("link", name="待核查账号").click()
-    page.get_by_role("link", name="查看").click()
+    with page.expect_navigation(wait_until="domcontentloaded"):  # the receipts loaded in full before reading what they lack
+        page.get_by_role("link", name="查看").click()
     assert "未查看" not in page.locator("[data-testid='receipts'] tr[data-unit='海淀区上庄镇政府']").inner_text()

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import connections
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.conftest import requires_postgres
@@ -44,12 +45,12 @@ def test_gb_opens_a_national_round_sees_its_progress_and_110000_drills_down_to_a
         box = page.locator("[data-job-progress]")
         box.locator("[data-job-status]", has_text="正在生成").wait_for()  # the worker took it
         total = CheckRound.objects.get().sheets_total
-        assert f"/ {total} 份" in box.locator("[data-job-rows]").inner_text()
+        expect(box.locator("[data-job-rows]")).to_contain_text(f"/ {total} 份")
         lock.rollback()  # the round goes on; the page reloads when it is done
         page.get_by_test_id("round-status").filter(has_text="已生成").wait_for()
         assert CheckSheet.objects.count() == total == 11 + 3
-        assert f"应报 {total} 份" in page.get_by_test_id("headline").inner_text()
-        assert "北京市" in page.get_by_test_id("children").inner_text()
+        expect(page.get_by_test_id("headline")).to_contain_text(f"应报 {total} 份")
+        expect(page.get_by_test_id("children")).to_contain_text("北京市")
         page.get_by_role("button", name="退出").click()
 
         # 北京市 reads its counts per child and drills down to 海淀区, then to a town's sheet.
@@ -57,15 +58,17 @@ def test_gb_opens_a_national_round_sees_its_progress_and_110000_drills_down_to_a
         page.goto(f"/self-checks/{today.year}/{(today.month - 1) // 3 + 1}/")
         row = page.locator("[data-testid='children'] tr[data-unit='海淀区']")
         assert row.locator("td").nth(2).inner_text() == "3"  # 应报: the district and its two towns
-        row.get_by_test_id("drill").click()
-        assert "海淀区" in page.get_by_test_id("trail").inner_text()
+        with page.expect_navigation(wait_until="domcontentloaded"):  # 海淀区's page loaded in full: what it lists, and what it does not
+            row.get_by_test_id("drill").click()
+        expect(page.get_by_test_id("trail")).to_contain_text("海淀区")
         town = page.locator("[data-testid='children'] tr[data-unit='海淀区上庄镇政府']")
         assert "未报送" in town.inner_text()
         listed = page.locator(".list-table tbody")
         assert "海淀区燕园街道办事处" in listed.inner_text() and "和平区教育局" not in listed.inner_text()
         town.get_by_role("link", name="查看").click()
-        assert "海淀区上庄镇政府" in page.locator("h1").inner_text() and "检查结果信息表" in page.locator("h1").inner_text()
-        assert page.get_by_test_id("sheet-status").inner_text() == "未报送"
+        expect(page.locator("h1")).to_contain_text("海淀区上庄镇政府")
+        expect(page.locator("h1")).to_contain_text("检查结果信息表")
+        expect(page.get_by_test_id("sheet-status")).to_have_text("未报送")
     finally:
         lock.rollback()
         lock.close()
