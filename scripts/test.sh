@@ -51,9 +51,21 @@ fi
 # has its own test database (test_…_gwN), browser, live server and media root; the tests on the
 # shared pair of app servers run on one worker (--dist loadgroup), which starts them once.
 # TEST_WORKERS=0 runs serially.
+# pytest keeps its assertion-rewritten test modules in __pycache__ (gitignored), as Python does the
+# project's bytecode: with PYTHONDONTWRITEBYTECODE set every test process (each xdist worker, every
+# manage.py or server it starts) compiled them all again, ~6 s of CPU per worker. Before the
+# workers start, one collection writes what is missing, so the workers read instead of racing to
+# write the same files.
+unset PYTHONDONTWRITEBYTECODE
 if [ $# -eq 0 ] || [ -n "${TEST_WORKERS:-}" ]; then
   WORKERS=${TEST_WORKERS:-4}
   if [ "$WORKERS" != 0 ]; then
+    missing=$(find tests \( -name 'test_*.py' -o -name conftest.py \) | while read -r source; do
+      ls "$(dirname "$source")/__pycache__/$(basename "$source" .py)".*-pytest-*.pyc >/dev/null 2>&1 || echo "$source"
+    done | head -n 1)
+    if [ -n "$missing" ]; then
+      $PY -m pytest --collect-only -q -p no:xdist >/dev/null 2>&1  # the whole suite: once, then never again
+    fi
     set -- -n "$WORKERS" --dist loadgroup "$@"
   fi
 fi
