@@ -46,14 +46,28 @@ else
 fi
 
 # In parallel (pytest-xdist): the whole suite (no arguments, as `make test` runs it) on
-# TEST_WORKERS workers (default 4: most of a test's time is waiting on a browser, a server or the
-# database, so more workers than the 2 cores pay), or any run with TEST_WORKERS set. Each worker
+# TEST_WORKERS workers (default 3: one more than the 2 cores, since tests also wait on a browser,
+# a server or the database; a 4th only added per-worker setup and contention: on a shared 2-core
+# machine 3 workers took 10:28 and 338 s of CPU, 4 took 15:28 and 465 s), or any run with
+# TEST_WORKERS set. Each worker
 # has its own test database (test_…_gwN), browser, live server and media root; the tests on the
 # shared pair of app servers run on one worker (--dist loadgroup), which starts them once.
 # TEST_WORKERS=0 runs serially.
+# pytest keeps its assertion-rewritten test modules in __pycache__ (gitignored), as Python does the
+# project's bytecode: with PYTHONDONTWRITEBYTECODE set every test process (each xdist worker, every
+# manage.py or server it starts) compiled them all again, ~6 s of CPU per worker. Before the
+# workers start, one collection writes what is missing, so the workers read instead of racing to
+# write the same files.
+unset PYTHONDONTWRITEBYTECODE
 if [ $# -eq 0 ] || [ -n "${TEST_WORKERS:-}" ]; then
-  WORKERS=${TEST_WORKERS:-4}
+  WORKERS=${TEST_WORKERS:-3}
   if [ "$WORKERS" != 0 ]; then
+    missing=$(find tests \( -name 'test_*.py' -o -name conftest.py \) | while read -r source; do
+      ls "$(dirname "$source")/__pycache__/$(basename "$source" .py)".*-pytest-*.pyc >/dev/null 2>&1 || echo "$source"
+    done | head -n 1)
+    if [ -n "$missing" ]; then
+      $PY -m pytest --collect-only -q -p no:xdist >/dev/null 2>&1  # the whole suite: once, then never again
+    fi
     set -- -n "$WORKERS" --dist loadgroup "$@"
   fi
 fi

@@ -6,6 +6,7 @@ import pytest
 from tests.factories import PASSWORD, make_filer, make_org_user, make_small_tree, make_user
 
 pytest_plugins = ["tests.servers",  # two_app_servers: two real gunicorn servers (tests/servers.py)
+                  "tests.db_template",  # the workers' test databases copied from one migrated template
                   "tests.monitoring.fixtures"]  # fixture_server, monitoring: the monitoring checks' local web
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
