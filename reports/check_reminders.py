@@ -57,7 +57,8 @@ def send_reminders(today: date | None = None, *, scope=None, year: int | None = 
     sent = 0
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(CLAIM.format(scope=where, days=sqlport.days_between(connection, "%(today)s", "s.due_date")), {**params, "now": connection.ops.adapt_datetimefield_value(timezone.now())})
+            claim = CLAIM.format(scope=where, days=sqlport.days_between(connection, "%(today)s", "s.due_date"))
+            cursor.execute(claim, {**params, "now": connection.ops.adapt_datetimefield_value(timezone.now())})
             claimed = dict(cursor.fetchall())
         ids = sorted(claimed)
         for start in range(0, len(ids), BATCH):
