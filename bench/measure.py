@@ -35,6 +35,20 @@ def run_bare(sqls: list[str]) -> None:
                 cursor.fetchall()
 
 
+def replace_block(doc, begin: str, end: str, block: str, heading: str = "") -> None:
+    """Write `block` (which starts with `begin` and ends with `end`) into the markdown file `doc`,
+    in place of the block between those markers, or at its end the first time (under `heading`)."""
+    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    elif heading:
+        text = text.rstrip() + f"\n\n{heading}\n\n" + block + "\n"
+    else:
+        text = text + "\n" + block + "\n"
+    doc.write_text(text, encoding="utf-8")
+    print(f"written to {doc}")
+
+
 def child(module: str, *args: str) -> dict:
     """Run `python -m module args` and return its JSON result plus the child's peak RSS (MB)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

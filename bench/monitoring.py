@@ -29,6 +29,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from govmedia.fetch.fetchers import HttpxFetcher  # noqa: E402
+from bench.measure import replace_block  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -267,14 +268,7 @@ def write_doc(f: dict) -> None:
     from bench.monitoring_costs import doc_rows
 
     lines += doc_rows(f) + ["", END]
-    block = "\n".join(lines)
-    text = DOC.read_text(encoding="utf-8")
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n## Monitoring check run (issue 18)\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-    print(f"written to {DOC}")
+    replace_block(DOC, BEGIN, END, "\n".join(lines), heading="## Monitoring check run (issue 18)")
 
 
 if __name__ == "__main__":

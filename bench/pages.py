@@ -28,7 +28,7 @@ from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts_media.models import MediaAccount  # noqa: E402
-from bench.measure import queries_of  # noqa: E402
+from bench.measure import queries_of, replace_block  # noqa: E402
 from bench.walk import pages_of  # noqa: E402
 from govmedia.navigation import menu_for  # noqa: E402
 from orgtree.models import FilerUnit, OrgUnit  # noqa: E402
@@ -130,13 +130,7 @@ def write_doc(walked: int):
     lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
     lines += ["", END]
     block = "\n".join(lines)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text + "\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-    print(f"written to {DOC}")
+    replace_block(DOC, BEGIN, END, block)
 
 
 if __name__ == "__main__":

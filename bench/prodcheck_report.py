@@ -10,6 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench.measure import replace_block
+
 DOC = Path("docs/benchmarks.md")
 START, END = "<!-- prod-check:start -->", "<!-- prod-check:end -->"
 TARGET_MS, TARGET_USERS = 300, 50
@@ -126,13 +128,8 @@ def main(out: str, low: str, high: str, seconds: str, scale: str):
         lines += [f"PostgreSQL connections to the database, sampled each second through both stages: at most "
                   f"{max(counts)} (PgBouncer pool size {pool or 'n/a'}; the sampler's own excluded).", ""]
     lines += ["Verdict: " + "; ".join(verdicts), "", END]
-    text = DOC.read_text(encoding="utf-8")
     section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n## Multi-node run (`make prod-check`)\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    replace_block(DOC, START, END, section, heading="## Multi-node run (`make prod-check`)")
     print(section)
 
 

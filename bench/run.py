@@ -20,7 +20,7 @@ from django.test import Client  # noqa: E402
 from accounts.models import User  # noqa: E402
 from accounts_media import imports, services  # noqa: E402
 from accounts_media.models import MediaAccount  # noqa: E402
-from bench.measure import child, median_ms, queries_of, run_bare  # noqa: E402
+from bench.measure import child, median_ms, queries_of, replace_block, run_bare  # noqa: E402
 from bench.verify import bench_verify  # noqa: E402  (官方账号查询 and /api/v1/, issue 26 item 4)
 from orgtree.models import FilerUnit, OrgUnit  # noqa: E402
 from orgtree.selectors import scope_q  # noqa: E402
@@ -350,14 +350,8 @@ def write_doc():
              "| measure | result | target | pass | detail |", "| --- | --- | --- | --- | --- |"]
     lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
     lines += ["", END]
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     block = "\n".join(lines)
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text + "\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-    print(f"written to {DOC}")
+    replace_block(DOC, BEGIN, END, block)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from bench.measure import median_ms, queries_of, run_bare  # noqa: E402
+from bench.measure import median_ms, queries_of, replace_block, run_bare  # noqa: E402
 from orgtree.models import OrgUnit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,12 +192,7 @@ def write_doc():
     lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
     lines += ["", END]
     block = "\n".join(lines)
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text + "\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-    print(f"written to {DOC}")
+    replace_block(DOC, BEGIN, END, block)
 
 
 def main():
