@@ -84,7 +84,7 @@ def scan(user) -> Waiting:
     for n, source in enumerate(SOURCES):
         tables.setdefault(source.visible, []).append(n)
     if connections[SOURCES[0].model().objects.db].vendor != "postgresql":
-        return _scan_rows(user, per_unit, arrivals)
+        return _scan_rows(user)
     for indexes in tables.values():
         sources = [SOURCES[n] for n in indexes]
         where = Q()
@@ -112,9 +112,11 @@ def scan(user) -> Waiting:
     return Waiting(top, arrivals)
 
 
-def _scan_rows(user, per_unit: dict[int, list[int]], arrivals: list[tuple[array, array]]) -> Waiting:
+def _scan_rows(user) -> Waiting:
     """`scan` without PostgreSQL's arrays and window functions: each source's waiting rows read and
     counted here (the SQLite demo holds a few hundred requests)."""
+    per_unit: dict[int, list[int]] = {}
+    arrivals: list[tuple[array, array]] = []
     for n, source in enumerate(SOURCES):
         rows = (source.queryset(user).filter(**{f"{source.reviewer}__isnull": False})
                 .values_list(f"{source.reviewer}_id", source.since).order_by())
@@ -129,7 +131,7 @@ def _scan_rows(user, per_unit: dict[int, list[int]], arrivals: list[tuple[array,
             total += by_time[at]
             times.append(at)
             running.append(total)
-        arrivals[n] = (times, running)
+        arrivals.append((times, running))
     top = sorted(per_unit.items(), key=lambda item: (-sum(item[1]), item[0]))[:TOP_UNITS]
     return Waiting(top, arrivals)
 

@@ -138,7 +138,7 @@ def test_the_rows_scan_of_the_sqlite_demo_equals_the_postgresql_scan(chain):
         request_offline(site)
         for who in VIEWERS:
             arrays = scan(chain[who])
-            rows = _scan_rows(chain[who], {}, [None] * len(SOURCES))
+            rows = _scan_rows(chain[who])
             assert rows.top_units == arrays.top_units, who
             assert [(list(t), list(r)) for t, r in rows.arrivals] == [(list(t), list(r)) for t, r in arrays.arrivals], who
         assert any(sum(counts) for _, counts in scan(chain["gb"]).top_units)
