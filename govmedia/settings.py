@@ -183,7 +183,7 @@ if REDIS_URL:
               "database": DATABASE_CACHE}
 else:
     CACHES = {"default": DATABASE_CACHE, "database": DATABASE_CACHE}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "accounts.session_store"  # the database backend, its read compiled once
 # A cache that lives in one process (LocMemCache) is refused with DEBUG off unless this is set
 # (the test suite's own process only).
 ALLOW_PROCESS_LOCAL_CACHE = False

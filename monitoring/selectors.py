@@ -6,13 +6,31 @@ as the 检查结果信息表 assigns them); a website operator those of its site
 from django.db.models import Q
 
 from accounts.models import User
+from govmedia.common import pagestate
+from govmedia.ops import counters
 from orgtree.models import FilerUnit
 from orgtree.selectors import scope_q
 
 from .models import Finding
 from websites.models import Website
 from . import conf
+from .changes import GENERATION_KEY
 from .models import CheckRun, Verdict
+
+# How long a viewer's count of open findings is kept at most, even when no monitoring write moved
+# the generation (an account handed to another filer unit takes its findings along: at most this late).
+OPEN_COUNT_TTL = 300
+
+
+def _open_count_key(user) -> str | None:
+    if not getattr(user, "pk", None):
+        return None
+    return f"monitoring:open-count:{user.kind}:{user.org_unit_id}:{user.filer_unit_id}:" + (
+        str(user.pk) if user.kind == User.Kind.SITE else "")
+
+
+pagestate.register("monitoring_generation", lambda user: counters.cache_key(GENERATION_KEY))
+pagestate.register("monitoring_open_count", _open_count_key)
 
 
 def _filer_sites_q(filer_unit) -> Q:
@@ -35,6 +53,17 @@ def findings_visible_to(user):
 
 def open_findings_of(user):
     return findings_visible_to(user).filter(closed_at__isnull=True).select_related("account", "website")
+
+
+def open_findings_count(user) -> int:
+    """How many open findings `user` sees, kept in the page state's one round trip until the next
+    monitoring write (the generation bumped at its commit): the findings banner of a unit with
+    nothing open costs no query."""
+    value = pagestate.get(user, "monitoring_generation")
+    current = int(value or 0) if counters.cache_key(GENERATION_KEY) else counters.get(GENERATION_KEY)
+    return pagestate.with_generation(user, "monitoring_open_count", current,
+                                     lambda: findings_visible_to(user).filter(closed_at__isnull=True).count(),
+                                     OPEN_COUNT_TTL)
 
 
 def findings_of_object(obj):

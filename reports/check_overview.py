@@ -6,9 +6,12 @@ rows add up to the headline (every reported row counted once, through each sheet
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import CharField, F, Value
+from django.db.models.lookups import StartsWith
 from django.utils.safestring import SafeString, mark_safe
 
 from govmedia.common.lists import cell_escape
+from govmedia.common.prepared import PreparedQuery
 from orgtree.models import OrgUnit
 
 from .models import CheckRound, CheckSheet, pass_rate
@@ -111,15 +114,19 @@ def subtree_totals(unit: OrgUnit, year: int, quarter: int, today) -> Row:
     return _fill(Row("合计", ""), found[1:]) if found else Row("合计", "")
 
 
-def rounds_of(unit: OrgUnit, year: int, quarter: int):
-    """The rounds covering `unit` this quarter: opened by it or an ancestor."""
-    return list(CheckRound.objects.filter(year=year, quarter=quarter, opened_by__code__in=unit.ancestor_codes)
-                .select_related("opened_by").only(*ROUND_FIELDS).order_by("opened_by__path"))
-
-
 # What 检查季度 shows of a round and its opener (its job's progress, read while it generates only).
 ROUND_FIELDS = ("id", "year", "quarter", "title", "opened_at", "status", "sheets_total", "job", "opened_by__name",
                 "opened_by__path")
+# Opened by the unit or an ancestor: the opener's path is a prefix of the unit's. Compiled once.
+_ROUNDS = PreparedQuery(CheckRound, lambda year, quarter, path: (
+    CheckRound.objects.filter(StartsWith(Value(path, output_field=CharField()), F("opened_by__path")), year=year, quarter=quarter)
+    .select_related("opened_by").only(*ROUND_FIELDS).order_by("opened_by__path")),
+    year=30_001, quarter=30_002, path="\x00prepared-path")
+
+
+def rounds_of(unit: OrgUnit, year: int, quarter: int):
+    """The rounds covering `unit` this quarter: opened by it or an ancestor."""
+    return _ROUNDS.all(year=year, quarter=quarter, path=unit.path)
 
 
 def children_html(rows: list[Row], sheet_prefix: str) -> SafeString:

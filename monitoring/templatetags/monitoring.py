@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from ..selectors import findings_of_object, is_owner, open_findings_of, owners_of
+from ..selectors import findings_of_object, is_owner, open_findings_count, open_findings_of, owners_of
 
 register = template.Library()
 
@@ -21,8 +21,10 @@ def object_findings(context, obj):
 @register.inclusion_tag("monitoring/_my_findings.html", takes_context=True)
 def my_findings(context, limit=10):
     request = context["request"]
-    today = timezone.localdate()
     user = request.user
+    if not open_findings_count(user):  # most units: nothing open, no query
+        return {"messages_": [], "more": 0, "total": 0}
+    today = timezone.localdate()
     qs = open_findings_of(user).order_by("-last_seen", "-id")
     rows = list(qs[:limit])
     owners = owners_of(rows) if rows else {}  # one query for the websites' 主办单位, whatever the rows

@@ -1,0 +1,90 @@
+"""Querysets that every request runs, compiled once per process instead of once per request.
+
+Each request reads its session and its user (with the unit joined). Django builds those
+statements anew every time: resolving the lookups, the joins of `select_related` and ~60 quoted
+column names costs about as much Python as the round trip to PostgreSQL itself. A
+`PreparedQuery` compiles its queryset once per database alias, with marker values for its
+arguments, and afterwards only puts the real values in their places, runs the statement and
+builds the instances the way Django's own `ModelIterable` does (`from_db`, the `select_related`
+populators, the fields' converters). The statement is the one Django wrote, so it reads and
+plans exactly as before; only the building is saved.
+"""
+from datetime import date, datetime
+
+from django.db import connections, router
+from django.db.models.query import get_related_populators
+
+
+def _identity(value):
+    return value
+
+
+def _position(params, name: str, marker, ops) -> tuple[int, object]:
+    """Where `marker` went among the statement's parameters, and how a value is adapted to go
+    there: as it is (PostgreSQL), or as the backend writes a date or a time (SQLite: text)."""
+    adapters = [_identity]
+    if isinstance(marker, datetime):
+        adapters.append(ops.adapt_datetimefield_value)
+    elif isinstance(marker, date):
+        adapters.append(ops.adapt_datefield_value)
+    for adapt in adapters:
+        expected = adapt(marker)
+        found = [i for i, value in enumerate(params) if value == expected and type(value) is type(expected)]
+        if len(found) == 1:
+            return found[0], adapt
+        if found:
+            raise ValueError(f"marker {name}={marker!r} appears {len(found)} times in the statement")
+    raise ValueError(f"marker {name}={marker!r} appears 0 times in the statement")
+
+
+class PreparedQuery:
+    """`build(**markers)` returns the queryset; `markers` are values no real call passes (one per
+    argument, each appearing exactly once among the statement's parameters, and inside the field's
+    range: Django turns an out-of-range integer lookup into "no rows" before any SQL). Querysets that return
+    model instances (`only()` and slices allowed; annotations not) are accepted."""
+
+    def __init__(self, model, build, **markers):
+        self._model, self._build, self._markers = model, build, markers
+        self._compiled: dict[str, tuple] = {}  # alias → the compiled statement (a race compiles twice, harmlessly)
+
+    def _compile(self, alias: str) -> tuple:
+        queryset = self._build(**self._markers)
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        positions = {}
+        for name, marker in self._markers.items():
+            positions[name] = _position(params, name, marker, connections[alias].ops)
+        klass_info, select = compiler.klass_info, compiler.select
+        if compiler.annotation_col_map:
+            raise ValueError("a prepared query returns model instances, without annotations")
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, alias)
+        entry = (sql, list(params), positions, compiler, klass_info["model"], init_list, start, end, populators)
+        self._compiled[alias] = entry
+        return entry
+
+    def all(self, **values) -> list:
+        alias = router.db_for_read(self._model)
+        entry = self._compiled.get(alias) or self._compile(alias)
+        sql, params, positions, compiler, model_cls, init_list, start, end, populators = entry
+        params = list(params)
+        for name, (position, adapt) in positions.items():
+            params[position] = adapt(values[name])
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return []
+        objects = []
+        for row in compiler.results_iter(results=[rows]):
+            obj = model_cls.from_db(alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            objects.append(obj)
+        return objects
+
+    def first(self, **values):
+        found = self.all(**values)
+        return found[0] if found else None

@@ -1,0 +1,82 @@
+"""Statements compiled once per process (govmedia.common.prepared): each request's session and
+user, and the rounds of 检查季度, read the same rows as the ORM query they were compiled from."""
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import CharField, F, Value
+from django.db.models.lookups import StartsWith
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.backends import RoleBackend
+from accounts.models import User
+from accounts.session_store import SessionStore
+from govmedia.common.prepared import PreparedQuery
+from reports.check_overview import rounds_of
+from reports.models import CheckRound
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("who", ["gb", "org", "filer", "site"])
+def test_the_request_user_is_the_orm_user_with_its_units_joined(users, who):
+    expected = User.objects.select_related("org_unit", "filer_unit").get(pk=users[who].pk)
+    with CaptureQueriesContext(connection) as ctx:
+        user = RoleBackend().get_user(expected.pk)
+        units = (user.org_unit, user.filer_unit)  # joined: no further query
+    # One statement; a website operator's login also reads its site (can_log_in), as before.
+    assert len(ctx.captured_queries) == (2 if who == "site" else 1)
+    assert _fields(user) == _fields(expected)
+    assert units == (expected.org_unit, expected.filer_unit)
+    assert not user._state.adding and user._state.db == "default"
+    if expected.filer_unit_id:
+        assert _fields(user.filer_unit) == _fields(expected.filer_unit)
+
+
+def test_no_user_for_a_bad_id_a_missing_one_or_a_deactivated_login(users):
+    backend = RoleBackend()
+    assert backend.get_user("not-a-number") is None and backend.get_user(None) is None
+    assert backend.get_user(10**9) is None
+    users["org"].is_active = False
+    users["org"].save()
+    assert backend.get_user(users["org"].pk) is None
+
+
+def test_a_live_session_loads_and_an_expired_one_does_not(db):
+    live = SessionStore()
+    live["who"] = "上庄镇"
+    live.create()
+    assert SessionStore(live.session_key).load() == {"who": "上庄镇"}
+    Session.objects.filter(session_key=live.session_key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = SessionStore(live.session_key)
+    assert expired.load() == {}
+    assert expired.session_key is None  # a new key on the next save, never the expired one
+
+
+def test_rounds_are_those_of_the_unit_and_its_ancestors_in_that_quarter(tree):
+    for code in ("GB0000", "110000", "110108", "120000", "110105"):
+        CheckRound.objects.create(opened_by=tree[code], year=2026, quarter=4, title=f"{code} 第4季度")
+    CheckRound.objects.create(opened_by=tree["110000"], year=2026, quarter=3, title="110000 第3季度")
+    assert [r.title for r in rounds_of(tree["110108"], 2026, 4)] == ["GB0000 第4季度", "110000 第4季度", "110108 第4季度"]
+    assert [r.title for r in rounds_of(tree["110000"], 2026, 4)] == ["GB0000 第4季度", "110000 第4季度"]
+    assert [r.title for r in rounds_of(tree["110000"], 2026, 3)] == ["110000 第3季度"]
+    assert rounds_of(tree["110000"], 2025, 4) == []
+    assert rounds_of(tree["110108"], 2026, 4)[0].opened_by.name == tree["GB0000"].name
+
+
+def test_a_marker_outside_its_fields_range_or_repeated_is_refused_when_compiled(tree):
+    out_of_range = PreparedQuery(CheckRound, lambda year: CheckRound.objects.filter(year=year), year=-1)
+    with pytest.raises(EmptyResultSet):  # Django answers "no rows" for it before any SQL: never a silent empty list
+        out_of_range.all(year=2026)
+    twice = PreparedQuery(CheckRound, lambda year: CheckRound.objects.filter(year=year, quarter=year), year=4)
+    with pytest.raises(ValueError, match="appears 2 times"):
+        twice.all(year=4)
+    annotated = PreparedQuery(CheckRound, lambda path: CheckRound.objects.annotate(p=F("opened_by__path"))
+                              .filter(StartsWith(Value(path, output_field=CharField()), F("p"))), path="\x00m")
+    with pytest.raises(ValueError, match="without annotations"):
+        annotated.all(path="/GB0000/")
