@@ -73,9 +73,15 @@ def a_day_of_work() -> tuple[dict, dict, dict]:
            "110000": [f"{quarter}?unit=110108", f"{quarter}circular/"],
            "GB0000": [quarter, f"{quarter}circular/"],
            "110108M001": [f"/self-checks/sheets/{filer_sheet.pk}/", f"/media/{approved.pk}/"]}
+    # Search by part of a name or code (decision 0050: plain icontains off PostgreSQL), on every kind of list.
+    searches = ["/media/?name=微博01", "/media/?name=上", f"/media/?media_code={approved.media_code[-6:]}",
+                "/media/?filer_code=M001", "/filer-units/?name=上庄", "/filer-units/?code=M0", "/websites/review/?q=网站"]
+    ids["110108"] += searches
+    ids["110108M001"] += searches[:3]
     # What the figures of the day must show: the accepted sheet's problem counted in the 通报, the
     # county's row in 北京市's drill-down.
-    expected = {f"{quarter}circular/": "监测时间点前2周无更新", f"{quarter}?unit=110108": "海淀区上庄镇政府"}
+    expected = {f"{quarter}circular/": "监测时间点前2周无更新", f"{quarter}?unit=110108": "海淀区上庄镇政府",
+                "/media/?name=微博01": "上庄微博01", "/filer-units/?name=上庄": "海淀区上庄镇政府"}
     return users, ids, expected
 
 

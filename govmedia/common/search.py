@@ -34,6 +34,12 @@ class Part(IContains):
             return super(BuiltinLookup, self).process_lhs(compiler, connection, lhs)
         return super().process_lhs(compiler, connection, lhs)
 
+    def get_rhs_op(self, connection, rhs):
+        # Elsewhere (the SQLite demo) `part` is icontains: no backend has an operator of that name.
+        if self.rhs_is_direct_value():
+            return connection.operators["icontains"] % rhs
+        return connection.pattern_ops["icontains"].format(rhs)
+
     def as_postgresql(self, compiler, connection):
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         rhs_sql, rhs_params = self.process_rhs(compiler, connection)
