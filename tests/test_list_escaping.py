@@ -58,3 +58,15 @@ def test_a_column_is_escaped_unless_it_returns_format_html(rf, chain):
     assert f"&lt;i&gt;{ESCAPED}&lt;/i&gt;" in html  # a bare str with markup is shown, not run
     assert f"<i>{ESCAPED}</i>" in html              # format_html markup passes, its values escaped
     assert "&lt;b&gt;raw&lt;/b&gt;" in html           # the 操作 column too
+
+
+def test_a_typed_filter_value_stays_text_in_the_filter_bar(client, chain, login):
+    """The filter bar is built in Python (govmedia.common.lists.filter_controls): what a person
+    typed comes back in its box as text, in every kind of control."""
+    from urllib.parse import urlencode
+
+    login(chain["haidian"])
+    page = client.get("/media/?" + urlencode({"name": XSS, "media_code": XSS, "status": XSS,
+                                              "functions": XSS})).content.decode()
+    assert XSS not in page and "<script>alert" not in page
+    assert f'name="name" id="id_name" class="form-control form-control-sm" value="{ESCAPED}"' in page
