@@ -15,7 +15,8 @@ from accounts.filters import OrgCascadeMixin
 from control.selectors import FILTER_CHOICES as CONTROL_CHOICES, filter_by_state
 from govmedia.roles import Role
 from govmedia.common import masking
-from govmedia.common.lists import Column, ListSpec, plain_user, register
+from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.request_user import plain_user
 from govmedia.common.search import part_of
 from govmedia.common.xlsx import local_datetime
 from orgtree.models import LEVEL_LABELS, level_path_regex

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, path
 
 from govmedia.roles import Access
 from govmedia.common.client_ip import ops_address_allowed
+from govmedia.common.request_user import plain_user
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,10 @@ class AccessMiddleware:
             raise PermissionDenied("该页面未声明访问权限。")
         if access.public:
             return None
-        user = request.user
+        # Read once through its lazy wrappers (the authentication's, django-otp's around it), then kept
+        # unwrapped for the view and the template: a page reads the user hundreds of times (the menu,
+        # role checks, row actions), each read through both proxies cost ~0.6 ms a page.
+        request.user = user = plain_user(request)
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not access.admits(user.role):

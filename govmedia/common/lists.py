@@ -20,7 +20,7 @@ from typing import Any, Callable
 import django_filters
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.utils.functional import LazyObject, Promise, cached_property, empty
+from django.utils.functional import Promise, cached_property
 from django.utils.safestring import mark_safe
 from django.shortcuts import render
 
@@ -160,19 +160,6 @@ def filter_controls_html(controls: list[dict]) -> str:
                    f'<label class="form-label small mb-1" {label_for}>{e(control["label"])}</label>\n      '
                    f'{e(control["html"])}\n      {errors}\n    </div>\n    ')
     return mark_safe("".join(out))  # every value escaped above (the controls' html is safe markup)
-
-
-def plain_user(request):
-    """request.user without its lazy wrappers (the authentication's, and django-otp's around it):
-    a page's row checks read it hundreds of times, each read through both proxies."""
-    user = request.user
-    for _ in range(3):
-        if not isinstance(user, LazyObject):
-            break
-        if user._wrapped is empty:
-            user._setup()
-        user = user._wrapped
-    return user
 
 
 def cell_escape(text) -> str:
