@@ -4,11 +4,12 @@ from django import forms
 from orgtree.models import FilerUnit
 from orgtree.selectors import unit_in_scope
 from govmedia.common.search import part_of
+from govmedia.common.lists import ListFilterSet
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class OrgCascadeMixin(django_filters.FilterSet):
+class OrgCascadeMixin(ListFilterSet):
     """省/部 → 市/省局 → 区县/地方部门: the deepest chosen unit narrows the rows to its subtree;
     a code outside the viewer's scope yields nothing."""
 

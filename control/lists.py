@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import Column, ListFilterSet, ListSpec, register
 from orgtree.selectors import scope_q
 
 from .models import PortalItem
@@ -15,7 +15,7 @@ from .models import PortalItem
 STATES = [("open", "待核查"), ("closed", "已处理"), ("all", "全部")]
 
 
-class PortalItemFilter(django_filters.FilterSet):
+class PortalItemFilter(ListFilterSet):
     q = django_filters.CharFilter(label="网站或账号名称", method="filter_q")
     kind = django_filters.ChoiceFilter(label="类型", choices=PortalItem.Kind.choices, empty_label="全部")
     state = django_filters.ChoiceFilter(label="状态", choices=STATES, empty_label=None, method="filter_state")

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from accounts_media.models import PENDING, STATUS_LABELS, MediaAccount
 from accounts_media.platforms import type_choices
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import Column, ListFilterSet, ListSpec, register
 from websites.models import PENDING_FILINGS, Filing, Website
 
 from .ageing import BY_KEY, cutoff, is_overdue, waited_days
@@ -22,7 +22,7 @@ TYPE_NAMES = dict(type_choices())
 OFFLINE_KINDS = {"temporary": "临时下线", "permanent": "永久下线"}
 
 
-class WaitingFilter(django_filters.FilterSet):
+class WaitingFilter(ListFilterSet):
     """等待天数 from (inclusive) … to (exclusive), the unit where they wait (code)."""
 
     since_field = "reviewer_since"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from govmedia.common.lists import Column, ListSpec, register, same_scope
+from govmedia.common.lists import Column, ListFilterSet, ListSpec, register, same_scope
 
 from .models import Job
 from .selectors import download_center
@@ -24,7 +24,7 @@ def job_state(job, user) -> dict:
             "download_url": reverse("jobs:download", args=[job.pk]) if may_download(user, job) else ""}
 
 
-class JobFilter(django_filters.FilterSet):
+class JobFilter(ListFilterSet):
     title = django_filters.CharFilter(label="名称", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label="状态", choices=Job.Status.choices, empty_label="全部")
 

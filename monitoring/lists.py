@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import Column, ListFilterSet, ListSpec, register
 from orgtree.selectors import unit_in_scope
 
 from .models import FINDING_LABELS, Finding, Indicator, Kind, Verdict
@@ -18,7 +18,7 @@ from govmedia.common.search import part_of
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class FindingFilter(django_filters.FilterSet):
+class FindingFilter(ListFilterSet):
     q = django_filters.CharFilter(label="名称或标识码", method="filter_q")
     kind = django_filters.ChoiceFilter(label="问题类型", choices=[(k, FINDING_LABELS[k]) for k in Kind], empty_label="全部")
     subject = django_filters.ChoiceFilter(label="对象", choices=[("account", "新媒体账号"), ("website", "政府网站")],
@@ -127,7 +127,7 @@ def recent_periods(count: int = 8) -> list[tuple[str, str]]:
     return periods
 
 
-class VerdictFilter(django_filters.FilterSet):
+class VerdictFilter(ListFilterSet):
     q = django_filters.CharFilter(label="名称或标识码", method="filter_q")
     period = django_filters.ChoiceFilter(label="季度", choices=recent_periods, empty_label="全部")
     indicator = django_filters.ModelChoiceFilter(label="检查指标", queryset=Indicator.objects.order_by("subject", "order"),

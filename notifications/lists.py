@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import Column, ListFilterSet, ListSpec, register
 
 from .kinds import KINDS
 from .models import Delivery
@@ -17,7 +17,7 @@ from .models import Delivery
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(ListFilterSet):
     kind = django_filters.ChoiceFilter(label="类型", choices=[(k.key, k.label) for k in KINDS.values()],
                                        empty_label="全部")
     date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="日期从", widget=DATE)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from govmedia.common.lists import Column, ListSpec, register, same_scope
+from govmedia.common.lists import Column, ListFilterSet, ListSpec, register, same_scope
 from jobs.exports import register_workbook
 from orgtree.selectors import unit_in_scope
 
@@ -16,7 +16,7 @@ from .selectors import sheets_visible_to
 S = CheckSheet.Status
 
 
-class SheetFilter(django_filters.FilterSet):
+class SheetFilter(ListFilterSet):
     q = django_filters.CharFilter(label="单位名称", method="filter_q")
     status = django_filters.ChoiceFilter(label="状态", choices=S.choices, empty_label="全部")
     overdue = django_filters.ChoiceFilter(label="是否逾期", choices=[("1", "已逾期未报送")], empty_label="全部",
@@ -146,7 +146,7 @@ def own_sheets(user):
     return qs.filter(filer_unit__isnull=True, org_unit_id=user.org_unit_id)
 
 
-class OwnSheetFilter(django_filters.FilterSet):
+class OwnSheetFilter(ListFilterSet):
     # (no year/quarter filters: their ids would clash with 发起检查's fields on the same page)
     status = django_filters.ChoiceFilter(label="状态", choices=S.choices, empty_label="全部")
     overdue = django_filters.ChoiceFilter(label="是否逾期", choices=[("1", "逾期未报送")], empty_label="全部",

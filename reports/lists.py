@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from govmedia.common.lists import Column, ListSpec, register, same_scope
+from govmedia.common.lists import Column, ListFilterSet, ListSpec, register, same_scope
 from orgtree.models import OrgUnit
 
 from .models import Notice, NoticeAttachment, NoticeReceipt, SpotCheckReport, pass_rate
@@ -29,7 +29,7 @@ def rate_cell(value) -> float | None:
 
 # --- 上报抽查情况 (an L1 unit's own reports) -----------------------------------------------------
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(ListFilterSet):
     kind = django_filters.ChoiceFilter(label="类别", choices=SpotCheckReport.Kind.choices, empty_label="全部")
     year = django_filters.NumberFilter(label="年份")
     quarter = django_filters.ChoiceFilter(label="季度", choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)], empty_label="全部")
@@ -87,7 +87,7 @@ def period(data) -> tuple[int, int, str]:
     return year, quarter, kind
 
 
-class OverviewFilter(django_filters.FilterSet):
+class OverviewFilter(ListFilterSet):
     """类别, 年份 and 季度 choose the reports the rows show (read by `overview_rows`); 填报状态
     narrows the units."""
 
@@ -193,7 +193,7 @@ OVERVIEW_LIST = register(ListSpec(
 
 # --- 待核查账号: the notices a unit wrote or received --------------------------------------------
 
-class NoticeFilter(django_filters.FilterSet):
+class NoticeFilter(ListFilterSet):
     title = django_filters.CharFilter(label="标题", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label="状态", choices=Notice.Status.choices, empty_label="全部")
 

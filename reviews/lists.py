@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from govmedia.common import masking
-from govmedia.common.lists import Column, ListSpec, register, same_scope
+from govmedia.common.lists import Column, ListFilterSet, ListSpec, register, same_scope
 from govmedia.common.scope import scope_q, unit_in_scope
 
 from .journal import SUBJECT_TYPES
@@ -17,7 +17,7 @@ from .selectors import org_log_actions, org_log_visible_to
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class OrgLogFilter(django_filters.FilterSet):
+class OrgLogFilter(ListFilterSet):
     unit = django_filters.CharFilter(label="组织单位代码", method="filter_unit", max_length=6)
     action = django_filters.ChoiceFilter(label="操作", empty_label="全部", choices=lambda: list(org_log_actions().items()))
     keyword = django_filters.CharFilter(label="对象（名称或标识码）", field_name="subject_label", lookup_expr="icontains",

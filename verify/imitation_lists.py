@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from govmedia.common import masking
-from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.lists import Column, ListFilterSet, ListSpec, register
 
 from .models import ImitationReport, ImitationStatus
 
@@ -35,7 +35,7 @@ def tab_counts(request) -> list[dict]:
              "url": f"?tab={key}"} for key, label in TABS]
 
 
-class ImitationFilter(django_filters.FilterSet):
+class ImitationFilter(ListFilterSet):
     q = django_filters.CharFilter(label="链接或名称", method="filter_q")
     source = django_filters.ChoiceFilter(label="来源", choices=ImitationReport.Source.choices, empty_label="全部")
     created_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="首次举报从")

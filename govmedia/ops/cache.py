@@ -79,10 +79,17 @@ class SentinelAwareClient(RedisCacheClient):
         super().__init__(servers, **options)
         self._sentinel_master = None
         self._sentinel_lock = threading.Lock()
+        self._clients: dict[int, object] = {}  # pool id → its client (thread-safe; a pool resets itself after a fork)
 
     def get_client(self, key=None, *, write=False):
         if urlsplit(self._servers[0]).scheme != SENTINEL_SCHEME:
-            return super().get_client(key, write=write)
+            # Django builds a new redis-py client for every call (~170 response callbacks registered
+            # each time): one client per connection pool, kept.
+            pool = self._get_connection_pool(write)
+            client = self._clients.get(id(pool))
+            if client is None:
+                client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            return client
         with self._sentinel_lock:
             if self._sentinel_master is None:
                 options = {k: v for k, v in self._pool_options.items() if k != "parser_class"}

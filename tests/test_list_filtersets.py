@@ -1,0 +1,30 @@
+"""Every list's FilterSet is a ListFilterSet (govmedia.common.lists): each request's filters and form
+fields are its own, without django-filter's two deep copies."""
+from django.http import QueryDict
+
+import govmedia.urls  # noqa: F401  (the lists register themselves with their views)
+from accounts_media.lists import MediaAccountFilter
+from govmedia.common.lists import REGISTRY, ListFilterSet
+
+
+def test_every_registered_list_filters_through_the_shared_filterset():
+    assert REGISTRY, "no list registered"
+    assert [name for name, spec in REGISTRY.items() if not issubclass(spec.filterset_class, ListFilterSet)] == []
+
+
+def test_two_requests_share_no_filter_field_or_bound_method(db):
+    first = MediaAccountFilter(QueryDict("name=上庄&status=normal"))
+    second = MediaAccountFilter(QueryDict("name=发布"))
+    for name, filter_ in first.filters.items():
+        other = second.filters[name]
+        assert filter_ is not other and filter_.parent is first and other.parent is second
+        assert filter_ is not MediaAccountFilter.base_filters[name] and filter_.extra is not other.extra
+        if filter_.method:  # a method filter calls its own FilterSet's method
+            assert filter_.filter.f is filter_ and other.filter.f is other
+    assert first.form.fields["status"] is not second.form.fields["status"]
+    first.form.fields["status"].choices = [("x", "只在这一次")]
+    assert ("x", "只在这一次") not in second.form.fields["status"].choices
+    assert ("x", "只在这一次") not in MediaAccountFilter(None).form.fields["status"].choices
+    assert "part" in str(first.qs.query) or "LIKE" in str(first.qs.query).upper()
+    assert second.is_valid()
+    assert first.form.cleaned_data["name"] == "上庄" and second.form.cleaned_data["name"] == "发布"
