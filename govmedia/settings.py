@@ -115,7 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "govmedia.context_processors.navigation",
             ],
-            "builtins": ["govmedia.access_tags"],  # {% may_open "url:name" as flag %}: the access map, in templates
+            # {% may_open "url:name" as flag %}: the access map, in templates; {% pagination %}: the lists' pages.
+            "builtins": ["govmedia.access_tags", "govmedia.list_tags"],
         },
     },
 ]

@@ -316,6 +316,49 @@ def column_choices_html(all_columns: list[Column], chosen_keys: set[str]) -> str
     return mark_safe("".join(out))  # every value escaped above
 
 
+def pagination_html(context) -> str:
+    """共 N 条, 每页 and the page links, as lists/_pagination.html wrote them in template loops (the
+    same bytes), built here: a list page's template spent a quarter of its time there. Reads what
+    the template read from the context (a page's `page`, `request`, `query`, `sort`, `per_page`,
+    `page_sizes`, `page_links`); a missing one is empty, as in a template."""
+    e = cell_escape
+    page, request = context.get("page"), context.get("request")
+    if page is None:
+        return ""
+    paginator = page.paginator
+    query, sort, per_page = context.get("query") or "", context.get("sort") or "", context.get("per_page")
+    link = f"?{e(query)}{'&' if query else ''}{f'sort={e(sort)}&' if sort else ''}page="
+    capped = "+" if getattr(paginator, "capped", False) else ""
+    hidden = "".join(f'<input type="hidden" name="{e(key)}" value="{e(value)}">'
+                     for key, values in (request.GET.lists() if request is not None else ())
+                     if key not in ("per_page", "page") for value in values)
+    sizes = "".join(f'<option value="{e(size)}" {"selected" if size == per_page else ""}>{e(size)} 条</option>'
+                    for size in context.get("page_sizes") or ())
+    out = [f'<div class="d-flex flex-wrap align-items-center justify-content-between gap-2 mt-2 list-pagination">\n'
+           f'  <div class="text-muted small">共 {e(paginator.count)}{capped} 条，第 {e(page.number)}/{e(paginator.num_pages)} 页</div>\n'
+           f'  <form method="get" class="d-flex align-items-center gap-2" data-autosubmit>\n    {hidden}\n'
+           f'    <label class="small text-nowrap" for="per-page">每页</label>\n'
+           f'    <select id="per-page" name="per_page" class="form-select form-select-sm w-auto">\n      {sizes}\n'
+           f'    </select>\n  </form>\n  ']
+    if paginator.num_pages > 1:
+        links = []
+        for n in context.get("page_links") or ():
+            if n == page.number:
+                links.append(f'<li class="page-item active" aria-current="page"><span class="page-link">{e(n)}</span></li>')
+            elif n == paginator.ELLIPSIS:
+                links.append('<li class="page-item disabled"><span class="page-link">…</span></li>')
+            else:
+                links.append(f'<li class="page-item"><a class="page-link" href="{link}{e(n)}">{e(n)}</a></li>')
+        previous = (f'<li class="page-item"><a class="page-link" href="{link}{page.previous_page_number()}">上一页</a></li>'
+                    if page.has_previous() else "")
+        following = (f'<li class="page-item"><a class="page-link" href="{link}{page.next_page_number()}">下一页</a></li>'
+                     if page.has_next() else "")
+        out.append(f'\n  <nav aria-label="分页">\n    <ul class="pagination pagination-sm mb-0">\n      {previous}\n'
+                   f'      {"".join(links)}\n      {following}\n    </ul>\n  </nav>\n  ')
+    out.append("\n</div>\n")
+    return mark_safe("".join(out))  # every value escaped above; page numbers are integers
+
+
 def ordering_from(request, spec: ListSpec) -> tuple[tuple, str]:
     sort = request.GET.get("sort", "")
     key = sort.lstrip("-")
