@@ -15,7 +15,7 @@ from reviews.engine import TransitionError
 
 from . import check_services as checks
 from .models import CheckSheet, problems_for
-from .selectors import late_filings, rounds_visible_to, sheets_visible_to
+from .selectors import late_filings_listed, rounds_visible_to, sheets_visible_to
 from .services import ReportError
 from accounts_media import services as media
 from accounts_media.forms import AccountForm
@@ -111,9 +111,7 @@ def quarter(request, year, quarter):
     trail = ([u for u in ancestors_of(unit, include_self=True) if u.path.startswith(request.user.org_unit.path)]
              if scoped else [unit])
     own = next((r.sheet for r in rows if r.kind == "本单位"), None)
-    late = late_filings(unit, year, quarter)  # 逾期备案 (decision 0033): listed up to LATE_SHOWN, counted
-    late_accounts = list(late[:LATE_SHOWN])
-    late_count = len(late_accounts) if len(late_accounts) < LATE_SHOWN else late.count()
+    late_accounts, late_count = late_filings_listed(unit, year, quarter, LATE_SHOWN)  # 逾期备案 (decision 0033)
     return render_list(request, SHEET_LIST, listed, "reports/checks/quarter.html", {
         "year": year, "quarter": quarter, "unit": unit, "unit_rows": rows, "total": total, "rounds": rounds,
         "trail": trail, "own": own, "today": today, "drilled": scoped,

@@ -14,7 +14,7 @@ from jobs.exports import start_workbook
 
 from .check_overview import headline, unit_rows
 from .models import CheckSheet, Notice, pass_rate, problems_text
-from .selectors import late_filings, reported_items
+from .selectors import late_filings_listed, reported_items
 from orgtree.selectors import scope_q
 from .services import _sender_of
 
@@ -116,7 +116,7 @@ def circular_data(unit, year: int, quarter: int) -> dict:
     own = next((r for r in rows if r.kind == "本单位"), None)
     failing_count, unregistered_count = total.failed, total.unregistered
     overdue_count = total.overdue - (own.overdue if own else 0)
-    late, late_count = _capped(late_filings(unit, year, quarter), LATE_LISTED)
+    late, late_count = late_filings_listed(unit, year, quarter, LATE_LISTED)
     return {
         "unit": unit, "year": year, "quarter": quarter, "today": today, "rows": rows, "total": total,
         "checked": total.checked, "failed": total.failed, "rate": pass_rate(total.checked, total.failed),

@@ -6,6 +6,7 @@ from govmedia.roles import Role
 from .models import CheckSheet, Notice, SpotCheckItem, SpotCheckReport
 from accounts_media.models import MediaAccount
 from datetime import date
+from govmedia.common.prepared import PreparedQuery
 from orgtree.selectors import scope_q
 from .models import CheckRound, NoticeReceipt
 
@@ -67,14 +68,42 @@ def reported_items(unit, year: int, quarter: int):
     ).filter(scope_q(unit, "sheet__org_path"))
 
 
+def _quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    start = date(year, 3 * quarter - 2, 1)
+    return start, (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1))
+
+
 def late_filings(unit, year: int, quarter: int):
     """逾期备案: the subtree's live accounts first submitted in the quarter more than 3 working days
     after their 开设时间 (accounts_media.filing)."""
-    start = date(year, 3 * quarter - 2, 1)
-    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    start, end = _quarter_bounds(year, quarter)
     return (MediaAccount.objects.filter(filed_late=True, removed_at__isnull=True, submitted_on__gte=start,
                                         submitted_on__lt=end).filter(scope_q(unit, "org_path"))
             .select_related("filer_unit").only(*LATE_FIELDS).order_by("submitted_on", "id"))
+
+
+_LATE_LISTS: dict[tuple[bool, int], PreparedQuery] = {}
+_LATE_MARKERS = {"start": date(1901, 1, 2), "end": date(1901, 1, 3)}
+
+
+def late_filings_listed(unit, year: int, quarter: int, limit: int) -> tuple[list, int]:
+    """The first `limit` late filings of `late_filings` (a statement compiled once per shape: the
+    country, or a subtree) and how many there are in all (counted only when the list is full)."""
+    root = unit.is_root
+    prepared = _LATE_LISTS.get((root, limit))
+    if prepared is None:
+        markers = _LATE_MARKERS if root else {**_LATE_MARKERS, "path": "\x00prepared-path"}
+
+        def build(start, end, path=None):
+            scope = {} if root else {"org_path__startswith": path}
+            return (MediaAccount.objects.filter(filed_late=True, removed_at__isnull=True, submitted_on__gte=start,
+                                                submitted_on__lt=end, **scope)
+                    .select_related("filer_unit").only(*LATE_FIELDS).order_by("submitted_on", "id")[:limit])
+
+        prepared = _LATE_LISTS[(root, limit)] = PreparedQuery(MediaAccount, build, **markers)
+    start, end = _quarter_bounds(year, quarter)
+    rows = prepared.all(start=start, end=end, **({} if root else {"path": unit.path}))
+    return rows, (len(rows) if len(rows) < limit else late_filings(unit, year, quarter).count())
 
 
 # What 检查季度, the 通报 and its .docx show of a late account (类型 from the three type columns).

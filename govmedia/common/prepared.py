@@ -21,12 +21,16 @@ def _identity(value):
 
 def _position(params, name: str, marker, ops) -> tuple[int, object]:
     """Where `marker` went among the statement's parameters, and how a value is adapted to go
-    there: as it is (PostgreSQL), or as the backend writes a date or a time (SQLite: text)."""
+    there: as it is (PostgreSQL), as the backend writes a date or a time (SQLite: text), or as a
+    `startswith` / `contains` lookup writes its pattern."""
     adapters = [_identity]
     if isinstance(marker, datetime):
         adapters.append(ops.adapt_datetimefield_value)
     elif isinstance(marker, date):
         adapters.append(ops.adapt_datefield_value)
+    elif isinstance(marker, str):  # a pattern lookup's value: escaped for LIKE, then wrapped in %
+        adapters += [lambda value: f"{ops.prep_for_like_query(value)}%",     # startswith
+                     lambda value: f"%{ops.prep_for_like_query(value)}%"]    # contains
     for adapt in adapters:
         expected = adapt(marker)
         found = [i for i, value in enumerate(params) if value == expected and type(value) is type(expected)]
