@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from govmedia.common.prepared import prepared, subtree_markers, subtree_values
 from reviews import journal
 
 from .changes import bump_generation
@@ -309,8 +310,15 @@ def circular_step(unit, year: int, quarter: int) -> dict:
 
 
 def failures_by_indicator(unit, period: str) -> list[dict]:
-    """Per enabled indicator: the objects of `unit`'s subtree failing it in `period` (one GROUP BY)."""
-    counts = dict(Verdict.objects.filter(scope_q(unit, "org_path"), period=period).values("indicator_id")
-                  .annotate(n=Count("id")).values_list("indicator_id", "n").order_by())
-    return [{"indicator": ind, "count": counts.get(ind.pk, 0)}
-            for ind in Indicator.objects.filter(enabled=True).order_by("subject", "order")]
+    """Per enabled indicator: the objects of `unit`'s subtree failing it in `period` (one GROUP BY).
+    Both statements compiled once per shape (govmedia/common/prepared.py): the country, or a subtree."""
+    def failing(period, path=None):
+        scope = {} if path is None else {"org_path__startswith": path}
+        return (Verdict.objects.filter(period=period, **scope).values("indicator_id")
+                .annotate(n=Count("id")).values_list("indicator_id", "n").order_by())
+
+    counts = dict(prepared(("monitoring.failing", unit.is_root), Verdict, failing, period="\x00prepared-period",
+                           **subtree_markers(unit)).all(period=period, **subtree_values(unit)))
+    enabled = prepared(("monitoring.enabled",), Indicator,
+                       lambda: Indicator.objects.filter(enabled=True).order_by("subject", "order")).all()
+    return [{"indicator": ind, "count": counts.get(ind.pk, 0)} for ind in enabled]

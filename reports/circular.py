@@ -10,10 +10,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from govmedia.common import sqlport
+from govmedia.common.prepared import DAY, QUARTER, YEAR, prepared, subtree_markers, subtree_values
 from jobs.exports import start_workbook
 
 from .check_overview import headline, unit_rows
-from .models import CheckSheet, Notice, pass_rate, problems_text
+from .models import CheckSheet, Notice, SpotCheckItem, pass_rate, problems_text
 from .selectors import late_filings_listed, reported_items
 from orgtree.selectors import scope_q
 from .services import _sender_of
@@ -24,11 +25,6 @@ LATE_LISTED = 500  # 逾期备案 accounts listed on the page and in the .docx (
 # Other apps add figures to the 通报 here: each is called as step(unit, year, quarter) and returns
 # a dict merged into the data (monitoring adds "indicators", the failures per inspection indicator).
 CIRCULAR_STEPS: list = []
-
-
-def _capped(qs, limit: int) -> tuple[list, int]:
-    rows = list(qs[:limit])
-    return rows, (len(rows) if len(rows) < limit else qs.count())
 
 
 def overdue_sheets(unit, year: int, quarter: int, today):
@@ -77,27 +73,50 @@ class Overdue:
     due_date: date | None
 
 
+def _reported(year: int, quarter: int, path=None):
+    """reports.selectors.reported_items with the subtree as a path (None: the whole country)."""
+    rows = SpotCheckItem.objects.filter(sheet__year=year, sheet__quarter=quarter,
+                                        sheet__status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED])
+    return rows if path is None else rows.filter(sheet__org_path__startswith=path)
+
+
+# The 通报's statements are compiled once per shape (govmedia/common/prepared.py): the country, or a subtree.
 def reported_by_type(unit, year: int, quarter: int) -> list[dict]:
     """按类型统计: the reported registered rows per type, checked and failed (one aggregate)."""
-    by_type = (reported_items(unit, year, quarter).filter(unregistered=False).values("type_label")
-               .annotate(checked=Count("id"), failed=Count("id", filter=Q(passed=False))).order_by("type_label"))
+    by_type = prepared(("circular.by_type", unit.is_root), SpotCheckItem, lambda year, quarter, path=None: (
+        _reported(year, quarter, path).filter(unregistered=False).values("type_label")
+        .annotate(checked=Count("id"), failed=Count("id", filter=Q(passed=False))).order_by("type_label")),
+        year=YEAR, quarter=QUARTER, **subtree_markers(unit)).all(year=year, quarter=quarter, **subtree_values(unit))
     return [{**t, "rate": pass_rate(t["checked"], t["failed"])} for t in by_type]
 
 
 def reported_rows(unit, year: int, quarter: int, unregistered: bool, limit: int = LISTED) -> list[Reported]:
     """The first `limit` reported rows failing (or, `unregistered`, the 未备案账号), by unit name: read as
     values (the page shows a few columns of them; no model instance per row)."""
-    rows = reported_items(unit, year, quarter).filter(unregistered=unregistered)
-    if not unregistered:
-        rows = rows.filter(passed=False)
-    return [Reported(*row) for row in rows.order_by("sheet__unit_name", "sheet_id", "id").values_list(
-        "sheet__unit_name", "type_label", "name", "link", "problems", "problem_other", "rectification")[:limit]]
+    def build(year, quarter, path=None):
+        rows = _reported(year, quarter, path).filter(unregistered=unregistered)
+        if not unregistered:
+            rows = rows.filter(passed=False)
+        return rows.order_by("sheet__unit_name", "sheet_id", "id").values_list(
+            "sheet__unit_name", "type_label", "name", "link", "problems", "problem_other", "rectification")[:limit]
+
+    found = prepared(("circular.rows", unit.is_root, unregistered, limit), SpotCheckItem, build,
+                     year=YEAR, quarter=QUARTER, **subtree_markers(unit))
+    return [Reported(*row) for row in found.all(year=year, quarter=quarter, **subtree_values(unit))]
 
 
 def overdue_rows(unit, year: int, quarter: int, today, limit: int = LISTED) -> list[Overdue]:
     """overdue_sheets' first `limit` sheets (by 截止日期), with the name of the org unit each goes to."""
-    rows = overdue_sheets(unit, year, quarter, today).values_list(
-        "unit_name", "filer_unit_id", "org_unit__name", "org_unit__parent__name", "due_date")[:limit]
+    def build(year, quarter, today, unit_pk, path=None):
+        scope = {} if path is None else {"org_path__startswith": path}
+        return (CheckSheet.objects.filter(year=year, quarter=quarter, due_date__lt=today, **scope,
+                                          status__in=[CheckSheet.Status.DRAFT, CheckSheet.Status.RETURNED])
+                .exclude(filer_unit__isnull=True, org_unit_id=unit_pk).order_by("due_date", "id")
+                .values_list("unit_name", "filer_unit_id", "org_unit__name", "org_unit__parent__name", "due_date")[:limit])
+
+    found = prepared(("circular.overdue", unit.is_root, limit), CheckSheet, build, year=YEAR, quarter=QUARTER,
+                     today=DAY, unit_pk=2_000_000_011, **subtree_markers(unit))
+    rows = found.all(year=year, quarter=quarter, today=today, unit_pk=unit.pk, **subtree_values(unit))
     return [Overdue(name, unit_name if filer_unit_id else parent_name or "", due)
             for name, filer_unit_id, unit_name, parent_name, due in rows]
 

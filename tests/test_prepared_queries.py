@@ -78,5 +78,32 @@ def test_a_marker_outside_its_fields_range_or_repeated_is_refused_when_compiled(
         twice.all(year=4)
     annotated = PreparedQuery(CheckRound, lambda path: CheckRound.objects.annotate(p=F("opened_by__path"))
                               .filter(StartsWith(Value(path, output_field=CharField()), F("p"))), path="\x00m")
-    with pytest.raises(ValueError, match="without annotations"):
+    with pytest.raises(ValueError, match="has no annotations"):
         annotated.all(path="/GB0000/")
+
+
+def test_values_and_values_list_rows_come_back_as_the_orm_gives_them(tree):
+    from django.db.models import Count
+
+    from govmedia.common.prepared import PATH, YEAR, prepared, subtree_markers, subtree_values
+
+    for code, quarter in (("GB0000", 4), ("110000", 4), ("110108", 3), ("120000", 4)):
+        CheckRound.objects.create(opened_by=tree[code], year=2026, quarter=quarter, title=f"{code}_{quarter}%")
+
+    def build(year, path=None):
+        rounds = CheckRound.objects.filter(year=year)
+        return rounds if path is None else rounds.filter(opened_by__path__startswith=path)
+
+    for unit in (tree["GB0000"], tree["110000"]):
+        shape = {"year": YEAR, **subtree_markers(unit)}
+        expected = build(2026, None if unit.is_root else unit.path)
+        got = prepared(("test.dicts", unit.is_root), CheckRound, lambda year, path=None: build(year, path).values(
+            "quarter").annotate(n=Count("id")).order_by("quarter"), **shape).all(year=2026, **subtree_values(unit))
+        assert got == list(expected.values("quarter").annotate(n=Count("id")).order_by("quarter"))
+        got = prepared(("test.tuples", unit.is_root), CheckRound, lambda year, path=None: build(year, path).order_by(
+            "title").values_list("title", "opened_by__name"), **shape).all(year=2026, **subtree_values(unit))
+        assert got == list(expected.order_by("title").values_list("title", "opened_by__name"))
+        got = prepared(("test.flat", unit.is_root), CheckRound, lambda year, path=None: build(year, path).order_by(
+            "title").values_list("title", flat=True), **shape).all(year=2026, **subtree_values(unit))
+        assert got == list(expected.order_by("title").values_list("title", flat=True)) and got
+    assert PATH not in str(subtree_values(tree["110000"]))

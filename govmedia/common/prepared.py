@@ -12,7 +12,8 @@ plans exactly as before; only the building is saved.
 from datetime import date, datetime
 
 from django.db import connections, router
-from django.db.models.query import get_related_populators
+from django.db.models.query import (FlatValuesListIterable, ModelIterable, ValuesIterable, ValuesListIterable,
+                                     get_related_populators)
 
 
 def _identity(value):
@@ -44,8 +45,9 @@ def _position(params, name: str, marker, ops) -> tuple[int, object]:
 class PreparedQuery:
     """`build(**markers)` returns the queryset; `markers` are values no real call passes (one per
     argument, each appearing exactly once among the statement's parameters, and inside the field's
-    range: Django turns an out-of-range integer lookup into "no rows" before any SQL). Querysets that return
-    model instances (`only()` and slices allowed; annotations not) are accepted."""
+    range: Django turns an out-of-range integer lookup into "no rows" before any SQL). The queryset
+    may return model instances (`only()`, `select_related()` and slices allowed; annotations not),
+    or rows as `values()` dicts or `values_list()` tuples (flat or not), annotations included."""
 
     def __init__(self, model, build, **markers):
         self._model, self._build, self._markers = model, build, markers
@@ -53,42 +55,84 @@ class PreparedQuery:
 
     def _compile(self, alias: str) -> tuple:
         queryset = self._build(**self._markers)
-        compiler = queryset.query.get_compiler(using=alias)
+        query = queryset.query
+        compiler = query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        positions = {}
-        for name, marker in self._markers.items():
-            positions[name] = _position(params, name, marker, connections[alias].ops)
-        klass_info, select = compiler.klass_info, compiler.select
-        if compiler.annotation_col_map:
-            raise ValueError("a prepared query returns model instances, without annotations")
-        fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        init_list = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, alias)
-        entry = (sql, list(params), positions, compiler, klass_info["model"], init_list, start, end, populators)
+        positions = {name: _position(params, name, marker, connections[alias].ops) for name, marker in self._markers.items()}
+        entry = (sql, list(params), positions, compiler, _reader(queryset, compiler, alias))
         self._compiled[alias] = entry
         return entry
 
     def all(self, **values) -> list:
         alias = router.db_for_read(self._model)
         entry = self._compiled.get(alias) or self._compile(alias)
-        sql, params, positions, compiler, model_cls, init_list, start, end, populators = entry
+        sql, params, positions, compiler, read = entry
         params = list(params)
         for name, (position, adapt) in positions.items():
             params[position] = adapt(values[name])
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        if not rows:
-            return []
-        objects = []
-        for row in compiler.results_iter(results=[rows]):
-            obj = model_cls.from_db(alias, init_list, row[start:end])
-            for populator in populators:
-                populator.populate(row, obj)
-            objects.append(obj)
-        return objects
+        return read(compiler.results_iter(results=[rows])) if rows else []
 
     def first(self, **values):
         found = self.all(**values)
         return found[0] if found else None
+
+
+def _reader(queryset, compiler, alias: str):
+    """rows (the fields' converters applied) → what the queryset's own iterable would have given."""
+    query, kind = queryset.query, queryset._iterable_class
+    if kind is ModelIterable:
+        if compiler.annotation_col_map:
+            raise ValueError("a prepared query of model instances has no annotations")
+        klass_info, select = compiler.klass_info, compiler.select
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, alias)
+        model_cls = klass_info["model"]
+
+        def instances(rows) -> list:
+            objects = []
+            for row in rows:
+                obj = model_cls.from_db(alias, init_list, row[start:end])
+                for populator in populators:
+                    populator.populate(row, obj)
+                objects.append(obj)
+            return objects
+        return instances
+    if kind is ValuesListIterable:
+        return lambda rows: [tuple(row) for row in rows]
+    if kind is FlatValuesListIterable:
+        return lambda rows: [row[0] for row in rows]
+    if kind is ValuesIterable:
+        names = list(query.selected) if query.selected else [*query.extra_select, *query.values_select,
+                                                             *query.annotation_select]
+        return lambda rows: [dict(zip(names, row)) for row in rows]
+    raise ValueError(f"a prepared query cannot return {kind.__name__} rows")
+
+
+_SHAPES: dict = {}
+
+
+def prepared(key, model, build, **markers) -> PreparedQuery:
+    """The PreparedQuery of one statement shape (`key`: the caller's name for it and whatever
+    changes the statement's text, e.g. a subtree or the whole country), made on first use."""
+    found = _SHAPES.get(key)
+    if found is None:
+        found = _SHAPES[key] = PreparedQuery(model, build, **markers)
+    return found
+
+
+# Markers for the arguments most statements take: a year, a quarter, a subtree's path, a date.
+YEAR, QUARTER, PATH, DAY = 30_001, 30_002, "\x00prepared-path", date(1901, 1, 4)
+
+
+def subtree_markers(unit) -> dict:
+    """`path` among a statement's markers unless `unit` is the root (whose subtree is everything)."""
+    return {} if unit.is_root else {"path": PATH}
+
+
+def subtree_values(unit) -> dict:
+    return {} if unit.is_root else {"path": unit.path}
