@@ -20,7 +20,6 @@ from .changes import bump_generation
 from .models import ExpressionRule, Indicator, Kind, Subject, Verdict
 from django.db.models.functions import TruncDate
 from orgtree.models import OrgUnit
-from orgtree.selectors import scope_q
 from reports.models import CheckSheet, PROBLEMS, SpotCheckItem, WEBSITE_PROBLEMS
 from .models import CheckResult
 
