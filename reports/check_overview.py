@@ -17,6 +17,7 @@ from orgtree.models import OrgUnit
 from .models import CheckRound, CheckSheet, pass_rate
 
 DONE = ("submitted", "accepted")
+SHEET_STATUS_LABELS = dict(CheckSheet.Status.choices)
 SHEET_FIELDS = ("id", "unit_name", "filer_unit_id", "status", "due_date", "own_checked_count", "own_failed_count",
                 "own_unregistered_count")
 
@@ -145,7 +146,7 @@ def _child_row(r: Row, sheet_prefix: str) -> str:
         action = f'<a href="?unit={e(r.code)}" data-testid="drill">下级情况</a>'
     elif r.sheet is not None:
         action = (f'<a href="{e(sheet_prefix)}{r.sheet.pk}/">{"审核" if r.sheet.status == "submitted" else "查看"}</a>'
-                  f'（{e(r.sheet.get_status_display())}）')
+                  f'（{e(SHEET_STATUS_LABELS.get(r.sheet.status, r.sheet.status))}）')
     else:
         action = ""
     name, rate = e(r.name), r.rate
