@@ -26,6 +26,8 @@ PROGRESS_EVERY = 5000
 
 def export_requested(request, spec: lists.ListSpec):
     """The export a list request asks for, or None (then the view draws the list)."""
+    if request.method != "POST" and request.GET.get("export") not in ("all", "page"):
+        return None  # a page view: the list's querysets are built once, by the view
     listed, scope = spec.querysets(request)
     if request.method == "POST":
         ids = lists.selected_ids(request)

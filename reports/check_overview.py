@@ -22,6 +22,27 @@ SHEET_FIELDS = ("id", "unit_name", "filer_unit_id", "status", "due_date", "own_c
                 "own_unregistered_count")
 
 
+@dataclass(slots=True)
+class OwnSheet:
+    """What the per-unit table reads of one of the unit's own sheets (SHEET_FIELDS, in that order):
+    a county has a sheet per filer unit, read as plain rows, not model instances."""
+
+    pk: int
+    unit_name: str
+    filer_unit_id: int | None
+    status: str
+    due_date: object
+    own_checked_count: int
+    own_failed_count: int
+    own_unregistered_count: int
+
+    def get_status_display(self) -> str:
+        return SHEET_STATUS_LABELS.get(self.status, self.status)
+
+    def is_overdue(self, today) -> bool:
+        return self.due_date is not None and self.status not in DONE and today > self.due_date
+
+
 @dataclass
 class Row:
     """One line of the per-unit table: a sheet (本单位 / a filer unit) or a child org unit's subtree."""
@@ -36,7 +57,7 @@ class Row:
     failed: int = 0
     unregistered: int = 0
     code: str = ""                  # a child org unit: drill down
-    sheet: CheckSheet | None = None  # a single sheet
+    sheet: OwnSheet | None = None    # a single sheet
     extra: dict = field(default_factory=dict)
 
     @property
@@ -80,11 +101,10 @@ def unit_rows(unit: OrgUnit, year: int, quarter: int, today) -> list[Row]:
     names = {row[0]: row[-1] for row in found}
     # The unit's own sheets, only what the rows read, in plain SQL like the aggregate (a county has a
     # sheet per filer unit: no org unit joined, no contacts decrypted, no ORM query compiled).
-    columns = [f.attname for f in CheckSheet._meta.concrete_fields if f.attname in SHEET_FIELDS]  # from_db's order
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)} FROM reports_checksheet WHERE year = %s AND quarter = %s "
+        cursor.execute(f"SELECT {', '.join(SHEET_FIELDS)} FROM reports_checksheet WHERE year = %s AND quarter = %s "
                        "AND org_path = %s ORDER BY filer_unit_id, unit_name, id", [year, quarter, unit.path])
-        own = [CheckSheet.from_db(connection.alias, columns, values) for values in cursor.fetchall()]
+        own = [OwnSheet(*values) for values in cursor.fetchall()]
     rows = []
     for sheet in own:
         done = sheet.status in DONE
@@ -146,7 +166,7 @@ def _child_row(r: Row, sheet_prefix: str) -> str:
         action = f'<a href="?unit={e(r.code)}" data-testid="drill">下级情况</a>'
     elif r.sheet is not None:
         action = (f'<a href="{e(sheet_prefix)}{r.sheet.pk}/">{"审核" if r.sheet.status == "submitted" else "查看"}</a>'
-                  f'（{e(SHEET_STATUS_LABELS.get(r.sheet.status, r.sheet.status))}）')
+                  f'（{e(r.sheet.get_status_display())}）')
     else:
         action = ""
     name, rate = e(r.name), r.rate

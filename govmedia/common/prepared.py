@@ -51,7 +51,8 @@ class PreparedQuery:
 
     def __init__(self, model, build, **markers):
         self._model, self._build, self._markers = model, build, markers
-        self._compiled: dict[str, tuple] = {}  # alias → the compiled statement (a race compiles twice, harmlessly)
+        # (alias, vendor) → the compiled statement (a race compiles twice, harmlessly)
+        self._compiled: dict[tuple[str, str], tuple] = {}
 
     def _compile(self, alias: str) -> tuple:
         queryset = self._build(**self._markers)
@@ -60,12 +61,12 @@ class PreparedQuery:
         sql, params = compiler.as_sql()
         positions = {name: _position(params, name, marker, connections[alias].ops) for name, marker in self._markers.items()}
         entry = (sql, list(params), positions, compiler, _reader(queryset, compiler, alias))
-        self._compiled[alias] = entry
+        self._compiled[(alias, connections[alias].vendor)] = entry
         return entry
 
     def all(self, **values) -> list:
         alias = router.db_for_read(self._model)
-        entry = self._compiled.get(alias) or self._compile(alias)
+        entry = self._compiled.get((alias, connections[alias].vendor)) or self._compile(alias)
         sql, params, positions, compiler, read = entry
         params = list(params)
         for name, (position, adapt) in positions.items():
