@@ -15,8 +15,7 @@ from jobs.exports import start_workbook
 
 from .check_overview import headline, unit_rows
 from .models import CheckSheet, Notice, SpotCheckItem, pass_rate, problems_text
-from .selectors import late_filings_listed, reported_items
-from orgtree.selectors import scope_q
+from .selectors import late_filings_listed, reported_items, reported_items_at
 from .services import _sender_of
 
 LISTED = 200      # failing rows, 未备案账号 and overdue units shown on the page and in the .docx
@@ -27,11 +26,17 @@ LATE_LISTED = 500  # 逾期备案 accounts listed on the page and in the .docx (
 CIRCULAR_STEPS: list = []
 
 
+def _overdue_at(year: int, quarter: int, today, unit_pk: int, path: str | None = None):
+    """The sheets still 未报送 past their 截止日期 under `path` (None: the whole country), but for the
+    unit's own (`unit_pk`): the one statement overdue_sheets and the 通报's prepared list share."""
+    scope = {} if path is None else {"org_path__startswith": path}
+    return (CheckSheet.objects.filter(year=year, quarter=quarter, due_date__lt=today, **scope,
+                                      status__in=[CheckSheet.Status.DRAFT, CheckSheet.Status.RETURNED])
+            .exclude(filer_unit__isnull=True, org_unit_id=unit_pk).order_by("due_date", "id"))
+
+
 def overdue_sheets(unit, year: int, quarter: int, today):
-    return (CheckSheet.objects.filter(year=year, quarter=quarter, status__in=[CheckSheet.Status.DRAFT, CheckSheet.Status.RETURNED],
-                                      due_date__lt=today).filter(scope_q(unit, "org_path"))
-            .exclude(filer_unit__isnull=True, org_unit_id=unit.pk).select_related("org_unit__parent")
-            .order_by("due_date", "id"))
+    return _overdue_at(year, quarter, today, unit.pk, None if unit.is_root else unit.path).select_related("org_unit__parent")
 
 
 def problem_counts(unit, year: int, quarter: int) -> list[tuple[str, int]]:
@@ -73,18 +78,11 @@ class Overdue:
     due_date: date | None
 
 
-def _reported(year: int, quarter: int, path=None):
-    """reports.selectors.reported_items with the subtree as a path (None: the whole country)."""
-    rows = SpotCheckItem.objects.filter(sheet__year=year, sheet__quarter=quarter,
-                                        sheet__status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED])
-    return rows if path is None else rows.filter(sheet__org_path__startswith=path)
-
-
 # The 通报's statements are compiled once per shape (govmedia/common/prepared.py): the country, or a subtree.
 def reported_by_type(unit, year: int, quarter: int) -> list[dict]:
     """按类型统计: the reported registered rows per type, checked and failed (one aggregate)."""
     by_type = prepared(("circular.by_type", unit.is_root), SpotCheckItem, lambda year, quarter, path=None: (
-        _reported(year, quarter, path).filter(unregistered=False).values("type_label")
+        reported_items_at(year, quarter, path).filter(unregistered=False).values("type_label")
         .annotate(checked=Count("id"), failed=Count("id", filter=Q(passed=False))).order_by("type_label")),
         year=YEAR, quarter=QUARTER, **subtree_markers(unit)).all(year=year, quarter=quarter, **subtree_values(unit))
     return [{**t, "rate": pass_rate(t["checked"], t["failed"])} for t in by_type]
@@ -94,7 +92,7 @@ def reported_rows(unit, year: int, quarter: int, unregistered: bool, limit: int 
     """The first `limit` reported rows failing (or, `unregistered`, the 未备案账号), by unit name: read as
     values (the page shows a few columns of them; no model instance per row)."""
     def build(year, quarter, path=None):
-        rows = _reported(year, quarter, path).filter(unregistered=unregistered)
+        rows = reported_items_at(year, quarter, path).filter(unregistered=unregistered)
         if not unregistered:
             rows = rows.filter(passed=False)
         return rows.order_by("sheet__unit_name", "sheet_id", "id").values_list(
@@ -108,11 +106,8 @@ def reported_rows(unit, year: int, quarter: int, unregistered: bool, limit: int 
 def overdue_rows(unit, year: int, quarter: int, today, limit: int = LISTED) -> list[Overdue]:
     """overdue_sheets' first `limit` sheets (by 截止日期), with the name of the org unit each goes to."""
     def build(year, quarter, today, unit_pk, path=None):
-        scope = {} if path is None else {"org_path__startswith": path}
-        return (CheckSheet.objects.filter(year=year, quarter=quarter, due_date__lt=today, **scope,
-                                          status__in=[CheckSheet.Status.DRAFT, CheckSheet.Status.RETURNED])
-                .exclude(filer_unit__isnull=True, org_unit_id=unit_pk).order_by("due_date", "id")
-                .values_list("unit_name", "filer_unit_id", "org_unit__name", "org_unit__parent__name", "due_date")[:limit])
+        return _overdue_at(year, quarter, today, unit_pk, path).values_list(
+            "unit_name", "filer_unit_id", "org_unit__name", "org_unit__parent__name", "due_date")[:limit]
 
     found = prepared(("circular.overdue", unit.is_root, limit), CheckSheet, build, year=YEAR, quarter=QUARTER,
                      today=DAY, unit_pk=2_000_000_011, **subtree_markers(unit))

@@ -5,8 +5,8 @@ from govmedia.roles import Role
 
 from .models import CheckSheet, Notice, SpotCheckItem, SpotCheckReport
 from accounts_media.models import MediaAccount
-from datetime import date
-from govmedia.common.prepared import PreparedQuery
+from datetime import date, timedelta
+from govmedia.common.prepared import DAY, prepared, subtree_markers, subtree_values
 from orgtree.selectors import scope_q
 from .models import CheckRound, NoticeReceipt
 
@@ -61,11 +61,17 @@ def rounds_visible_to(user: User):
     return CheckRound.objects.none()
 
 
+def reported_items_at(year: int, quarter: int, path: str | None = None):
+    """The 检查结果信息表 rows reported (submitted or accepted) for a quarter under `path` (None: the
+    whole country): the one statement `reported_items` and the 通报's prepared statements share."""
+    rows = SpotCheckItem.objects.filter(sheet__year=year, sheet__quarter=quarter,
+                                        sheet__status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED])
+    return rows if path is None else rows.filter(sheet__org_path__startswith=path)
+
+
 def reported_items(unit, year: int, quarter: int):
     """The 检查结果信息表 rows reported (submitted or accepted) in `unit`'s subtree for a quarter."""
-    return SpotCheckItem.objects.filter(
-        sheet__year=year, sheet__quarter=quarter, sheet__status__in=[CheckSheet.Status.SUBMITTED, CheckSheet.Status.ACCEPTED],
-    ).filter(scope_q(unit, "sheet__org_path"))
+    return reported_items_at(year, quarter, None if unit.is_root else unit.path)
 
 
 def _quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
@@ -73,36 +79,28 @@ def _quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     return start, (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1))
 
 
+def _late_at(start: date, end: date, path: str | None = None):
+    rows = MediaAccount.objects.filter(filed_late=True, removed_at__isnull=True, submitted_on__gte=start,
+                                       submitted_on__lt=end)
+    if path is not None:
+        rows = rows.filter(org_path__startswith=path)
+    return rows.select_related("filer_unit").only(*LATE_FIELDS).order_by("submitted_on", "id")
+
+
 def late_filings(unit, year: int, quarter: int):
     """逾期备案: the subtree's live accounts first submitted in the quarter more than 3 working days
     after their 开设时间 (accounts_media.filing)."""
-    start, end = _quarter_bounds(year, quarter)
-    return (MediaAccount.objects.filter(filed_late=True, removed_at__isnull=True, submitted_on__gte=start,
-                                        submitted_on__lt=end).filter(scope_q(unit, "org_path"))
-            .select_related("filer_unit").only(*LATE_FIELDS).order_by("submitted_on", "id"))
-
-
-_LATE_LISTS: dict[tuple[bool, int], PreparedQuery] = {}
-_LATE_MARKERS = {"start": date(1901, 1, 2), "end": date(1901, 1, 3)}
+    return _late_at(*_quarter_bounds(year, quarter), None if unit.is_root else unit.path)
 
 
 def late_filings_listed(unit, year: int, quarter: int, limit: int) -> tuple[list, int]:
     """The first `limit` late filings of `late_filings` (a statement compiled once per shape: the
     country, or a subtree) and how many there are in all (counted only when the list is full)."""
-    root = unit.is_root
-    prepared = _LATE_LISTS.get((root, limit))
-    if prepared is None:
-        markers = _LATE_MARKERS if root else {**_LATE_MARKERS, "path": "\x00prepared-path"}
-
-        def build(start, end, path=None):
-            scope = {} if root else {"org_path__startswith": path}
-            return (MediaAccount.objects.filter(filed_late=True, removed_at__isnull=True, submitted_on__gte=start,
-                                                submitted_on__lt=end, **scope)
-                    .select_related("filer_unit").only(*LATE_FIELDS).order_by("submitted_on", "id")[:limit])
-
-        prepared = _LATE_LISTS[(root, limit)] = PreparedQuery(MediaAccount, build, **markers)
+    listed = prepared(("reports.late", unit.is_root, limit), MediaAccount,
+                      lambda start, end, path=None: _late_at(start, end, path)[:limit],
+                      start=DAY, end=DAY + timedelta(days=1), **subtree_markers(unit))
     start, end = _quarter_bounds(year, quarter)
-    rows = prepared.all(start=start, end=end, **({} if root else {"path": unit.path}))
+    rows = listed.all(start=start, end=end, **subtree_values(unit))
     return rows, (len(rows) if len(rows) < limit else late_filings(unit, year, quarter).count())
 
 
