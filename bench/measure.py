@@ -1,5 +1,7 @@
 """Small timing helpers: medians of repeated runs, query capture, peak memory of a child process."""
 import json
+import os
+import platform
 import resource
 import statistics
 import subprocess
@@ -33,6 +35,22 @@ def run_bare(sqls: list[str]) -> None:
             if sql.strip().upper().startswith(("SELECT", "WITH")):
                 cursor.execute(sql)
                 cursor.fetchall()
+
+
+def machine_text() -> str:
+    """The machine and database a run measured on, for the first line of a results block."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL {pg}"
+
+
+def results_block(begin: str, end: str, preamble: str, rows, first: str = "measure", kept=()) -> str:
+    """A harness's markdown block: its preamble, then one table row per result (`kept`: lines of an
+    earlier run's table carried over), between its markers (see replace_block)."""
+    lines = [begin, "", preamble, "", f"| {first} | result | target | pass | detail |", "| --- | --- | --- | --- | --- |",
+             *kept, *(f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows), "", end]
+    return "\n".join(lines)
 
 
 def replace_block(doc, begin: str, end: str, block: str, heading: str = "") -> None:

@@ -11,7 +11,6 @@ supervision rows).
 
 Writes the table into docs/benchmarks.md between its markers. Run through scripts/bench.sh."""
 import os
-import platform
 import statistics
 import time
 from datetime import datetime
@@ -22,13 +21,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts_media.models import MediaAccount  # noqa: E402
-from bench.measure import queries_of, replace_block  # noqa: E402
+from bench.measure import machine_text, queries_of, replace_block, results_block  # noqa: E402
 from bench.walk import pages_of  # noqa: E402
 from govmedia.navigation import menu_for  # noqa: E402
 from orgtree.models import FilerUnit, OrgUnit  # noqa: E402
@@ -116,21 +114,13 @@ def record(what, value, target="", ok=None, note=""):
 
 
 def write_doc(walked: int):
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     missed = sum(1 for r in rows if r[3].startswith("❌"))
-    lines = [BEGIN, "", f"Run {datetime.now():%Y-%m-%d %H:%M} (server local time) on {machine}, PostgreSQL {pg}; "
-             f"{MediaAccount.objects.count():,} accounts; {walked} pages walked, {missed} missed; medians of {RUNS} runs "
-             f"(`python -m bench.pages`). Load average at the start {LOAD_AT_START}, at the end {load}. "
-             f"Answering GET with 405 (a form's POST endpoint), not walked: {', '.join(sorted(posted)) or 'none'}.", "",
-             "| page | result | target | pass | detail |", "| --- | --- | --- | --- | --- |"]
-    lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
-    lines += ["", END]
-    block = "\n".join(lines)
-    replace_block(DOC, BEGIN, END, block)
+    preamble = (f"Run {datetime.now():%Y-%m-%d %H:%M} (server local time) on {machine_text()}; "
+                f"{MediaAccount.objects.count():,} accounts; {walked} pages walked, {missed} missed; medians of {RUNS} runs "
+                f"(`python -m bench.pages`). Load average at the start {LOAD_AT_START}, at the end {load}. "
+                f"Answering GET with 405 (a form's POST endpoint), not walked: {', '.join(sorted(posted)) or 'none'}.")
+    replace_block(DOC, BEGIN, END, results_block(BEGIN, END, preamble, rows, first="page"))
 
 
 if __name__ == "__main__":

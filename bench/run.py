@@ -2,7 +2,6 @@
 write the table into docs/benchmarks.md. Run through scripts/bench.sh (it prepares the data)."""
 import io
 import os
-import platform
 import statistics
 import threading
 import time
@@ -14,13 +13,13 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection, connections  # noqa: E402
+from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts_media import imports, services  # noqa: E402
 from accounts_media.models import MediaAccount  # noqa: E402
-from bench.measure import child, median_ms, queries_of, replace_block, run_bare  # noqa: E402
+from bench.measure import child, machine_text, median_ms, queries_of, replace_block, results_block, run_bare  # noqa: E402
 from bench.verify import bench_verify  # noqa: E402  (官方账号查询 and /api/v1/, issue 26 item 4)
 from orgtree.models import FilerUnit, OrgUnit  # noqa: E402
 from orgtree.selectors import scope_q  # noqa: E402
@@ -338,20 +337,11 @@ def bench_open_data():
 
 
 def write_doc():
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
     data = (f"{OrgUnit.objects.count():,} org units, {FilerUnit.objects.count():,} filer units, "
             f"{MediaAccount.objects.count():,} media accounts, "
             f"{django.apps.apps.get_model('reviews', 'JournalEntry').objects.count():,} journal rows")
-    lines = [BEGIN, "", f"Run {datetime.now():%Y-%m-%d %H:%M} on {machine}, PostgreSQL {pg}; {data}; "
-                        f"medians of {RUNS} runs.", "",
-             "| measure | result | target | pass | detail |", "| --- | --- | --- | --- | --- |"]
-    lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
-    lines += ["", END]
-    block = "\n".join(lines)
-    replace_block(DOC, BEGIN, END, block)
+    preamble = f"Run {datetime.now():%Y-%m-%d %H:%M} on {machine_text()}; {data}; medians of {RUNS} runs."
+    replace_block(DOC, BEGIN, END, results_block(BEGIN, END, preamble, rows))
 
 
 if __name__ == "__main__":

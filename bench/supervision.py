@@ -8,7 +8,6 @@ be repeated); then 60 % of the filer sheets are marked reported set-wise (rows �
 and the filers' 截止日期 is yesterday, so the pages show reported, overdue and pending sheets.
 """
 import os
-import platform
 import resource
 import time
 from datetime import datetime, timedelta
@@ -24,7 +23,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from bench.measure import median_ms, queries_of, replace_block, run_bare  # noqa: E402
+from bench.measure import machine_text, median_ms, queries_of, replace_block, results_block, run_bare  # noqa: E402
 from orgtree.models import OrgUnit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,22 +176,15 @@ def _fetch(client, url):
 
 
 def write_doc():
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    lines = [BEGIN, "", f"Run {datetime.now():%Y-%m-%d %H:%M} (server local time) on {machine}, PostgreSQL {pg}; medians of {RUNS} runs "
-             f"(`python -m bench.supervision`). Load average (1/5/15 min) at the start {LOAD_AT_START}, at the end "
-             f"{load}: the machine was shared, so times are upper bounds; the query counts do not depend on it.", "",
-             "| measure | result | target | pass | detail |", "| --- | --- | --- | --- | --- |"]
+    preamble = (f"Run {datetime.now():%Y-%m-%d %H:%M} (server local time) on {machine_text()}; medians of {RUNS} runs "
+                f"(`python -m bench.supervision`). Load average (1/5/15 min) at the start {LOAD_AT_START}, at the end "
+                f"{load}: the machine was shared, so times are upper bounds; the query counts do not depend on it.")
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    kept = []
     if not any(r[0].startswith("发起检查") for r in rows) and BEGIN in text:  # pages only: keep the round's rows
-        lines += [line for line in text[text.index(BEGIN):text.index(END)].splitlines() if line.startswith("| 发起检查")]
-    lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
-    lines += ["", END]
-    block = "\n".join(lines)
-    replace_block(DOC, BEGIN, END, block)
+        kept = [line for line in text[text.index(BEGIN):text.index(END)].splitlines() if line.startswith("| 发起检查")]
+    replace_block(DOC, BEGIN, END, results_block(BEGIN, END, preamble, rows, kept=kept))
 
 
 def main():
