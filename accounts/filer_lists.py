@@ -10,7 +10,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from govmedia.common import masking
-from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, cell_escape, register, same_scope
+from govmedia.common.filtersets import CodeOrNameFilter
+from govmedia.common.lists import Column, ListSpec, cell_escape, register, same_scope
 from govmedia.common.request_user import plain_user
 from govmedia.common.xlsx import local_datetime
 from orgtree.models import FilerUnit

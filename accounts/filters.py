@@ -4,7 +4,7 @@ from django import forms
 from orgtree.models import FilerUnit
 from orgtree.selectors import unit_in_scope
 from govmedia.common.search import part_of
-from govmedia.common.lists import ListFilterSet
+from govmedia.common.filtersets import ListFilterSet
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

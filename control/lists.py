@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from govmedia.common.lists import Column, ListFilterSet, ListSpec, register
+from govmedia.common.filtersets import ListFilterSet
+from govmedia.common.lists import Column, ListSpec, register
 from orgtree.selectors import scope_q
 
 from .models import PortalItem

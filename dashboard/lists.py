@@ -12,7 +12,8 @@ from django.utils.html import format_html
 
 from accounts_media.models import PENDING, STATUS_LABELS, MediaAccount
 from accounts_media.platforms import type_choices
-from govmedia.common.lists import Column, ListFilterSet, ListSpec, register
+from govmedia.common.filtersets import ListFilterSet
+from govmedia.common.lists import Column, ListSpec, register
 from websites.models import PENDING_FILINGS, Filing, Website
 
 from .ageing import BY_KEY, cutoff, is_overdue, waited_days

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from govmedia.common.lists import Column, ListFilterSet, ListSpec, register, same_scope
+from govmedia.common.filtersets import ListFilterSet
+from govmedia.common.lists import Column, ListSpec, register, same_scope
 
 from .models import Job
 from .selectors import download_center

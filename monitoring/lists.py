@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from govmedia.common.lists import Column, ListFilterSet, ListSpec, register
+from govmedia.common.filtersets import ListFilterSet
+from govmedia.common.lists import Column, ListSpec, register
 from orgtree.selectors import unit_in_scope
 
 from .models import FINDING_LABELS, Finding, Indicator, Kind, Verdict

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from govmedia.common.lists import Column, ListFilterSet, ListSpec, register
+from govmedia.common.filtersets import ListFilterSet
+from govmedia.common.lists import Column, ListSpec, register
 
 from .kinds import KINDS
 from .models import Delivery

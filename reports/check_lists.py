@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from govmedia.common.lists import Column, ListFilterSet, ListSpec, cell_escape, register, same_scope
+from govmedia.common.filtersets import ListFilterSet
+from govmedia.common.lists import Column, ListSpec, cell_escape, register, same_scope
 from jobs.exports import register_workbook
 from orgtree.selectors import unit_in_scope
 

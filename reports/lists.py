@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from govmedia.common.lists import Column, ListFilterSet, ListSpec, register, same_scope
+from govmedia.common.filtersets import ListFilterSet
+from govmedia.common.lists import Column, ListSpec, register, same_scope
 from orgtree.models import OrgUnit
 
 from .models import Notice, NoticeAttachment, NoticeReceipt, SpotCheckReport, pass_rate

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from govmedia.common import masking
-from govmedia.common.lists import Column, ListFilterSet, ListSpec, register, same_scope
+from govmedia.common.filtersets import ListFilterSet
+from govmedia.common.lists import Column, ListSpec, register, same_scope
 from govmedia.common.scope import scope_q, unit_in_scope
 
 from .journal import SUBJECT_TYPES

@@ -1,10 +1,11 @@
-"""Every list's FilterSet is a ListFilterSet (govmedia.common.lists): each request's filters and form
+"""Every list's FilterSet is a ListFilterSet (govmedia.common.filtersets): each request's filters and form
 fields are its own, without django-filter's two deep copies."""
 from django.http import QueryDict
 
 import govmedia.urls  # noqa: F401  (the lists register themselves with their views)
 from accounts_media.lists import MediaAccountFilter
-from govmedia.common.lists import REGISTRY, ListFilterSet
+from govmedia.common.filtersets import ListFilterSet
+from govmedia.common.lists import REGISTRY
 
 
 def test_every_registered_list_filters_through_the_shared_filterset():

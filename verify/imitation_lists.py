@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from govmedia.common import masking
-from govmedia.common.lists import Column, ListFilterSet, ListSpec, register
+from govmedia.common.filtersets import ListFilterSet
+from govmedia.common.lists import Column, ListSpec, register
 
 from .models import ImitationReport, ImitationStatus
 

@@ -9,7 +9,8 @@ from django.utils.safestring import mark_safe
 from accounts.filters import OrgCascadeMixin
 from control.selectors import FILTER_CHOICES as CONTROL_CHOICES, filter_by_state
 from govmedia.common import masking
-from govmedia.common.lists import CodeOrNameFilter, Column, ListSpec, register, same_scope
+from govmedia.common.filtersets import CodeOrNameFilter
+from govmedia.common.lists import Column, ListSpec, register, same_scope
 from orgtree.selectors import attach_org_names
 from orgtree.models import OrgUnit
 from orgtree.selectors import units_under
