@@ -1,6 +1,7 @@
 from django.db import models
 
 from govmedia.common import gm
+from govmedia.common.fastload import FastLoad
 
 from .platforms import WECHAT_KIND_CHOICES, display_type, type_choices
 
@@ -37,7 +38,7 @@ PENDING = {Status.ADD_PENDING, Status.MODIFY_PENDING, Status.CLOSE_PENDING, Stat
 REJECTED = {Status.ADD_REJECTED, Status.MODIFY_REJECTED, Status.CLOSE_REJECTED, Status.RESTORE_REJECTED}
 
 
-class MediaAccount(models.Model):
+class MediaAccount(FastLoad, models.Model):
     class Removal(models.TextChoices):
         DRAFT_DELETED = "draft_deleted", "删除未提交"
         ABANDONED = "abandoned", "放弃添加申请"

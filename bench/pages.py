@@ -21,6 +21,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from govmedia.ops.warmup import warm_up  # noqa: E402
+
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -124,4 +126,5 @@ def write_doc(walked: int):
 
 
 if __name__ == "__main__":
+    warm_up()  # the process as govmedia/wsgi.py starts it in production (URLconf loaded, gc.freeze)
     main()

@@ -13,6 +13,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from govmedia.ops.warmup import warm_up  # noqa: E402
+
 from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -345,6 +347,7 @@ def write_doc():
 
 
 if __name__ == "__main__":
+    warm_up()  # the process as govmedia/wsgi.py starts it in production (URLconf loaded, gc.freeze)
     only = os.environ.get("BENCH_ONLY", "")
     for name, fn in (("lists", bench_lists), ("scope", bench_scope), ("approvals", bench_approvals),
                      ("import", bench_import), ("export", bench_export), ("verify", lambda: bench_verify(record)),

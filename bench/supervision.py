@@ -18,6 +18,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from govmedia.ops.warmup import warm_up  # noqa: E402
+
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -212,4 +214,5 @@ def main():
 
 
 if __name__ == "__main__":
+    warm_up()  # the process as govmedia/wsgi.py starts it in production (URLconf loaded, gc.freeze)
     main()

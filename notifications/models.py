@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from govmedia.common import gm
+from govmedia.common.fastload import FastLoad
 from .kinds import KINDS
 
 
@@ -20,7 +21,7 @@ class Delivery(models.TextChoices):
     NO_ADDRESS = "no_address", "无联系方式"
 
 
-class Notification(models.Model):
+class Notification(FastLoad, models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收用户", on_delete=models.CASCADE,
                              related_name="notifications")
     kind = models.CharField("类型", max_length=30)

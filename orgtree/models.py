@@ -8,6 +8,7 @@ to an indexed CharField on PostgreSQL).
 from django.db import models
 
 from govmedia.common import gm
+from govmedia.common.fastload import FastLoad
 
 ROOT_CODE = "GB0000"
 CODE_REGEX = r"^[A-Za-z0-9]{6}$"
@@ -23,7 +24,7 @@ def level_path_regex(level: int) -> str:
     return rf"^/[^/]+(/[^/]+){{{int(level)}}}/$"
 
 
-class OrgUnit(models.Model):
+class OrgUnit(FastLoad, models.Model):
     class Kind(models.TextChoices):
         NATIONAL = "national", "国务院办公厅"
         REGION = "region", "地方"
@@ -99,7 +100,7 @@ def tier_label(kind: str, level: int) -> str:
     return "国务院办公厅"
 
 
-class FilerUnit(models.Model):
+class FilerUnit(FastLoad, models.Model):
     """A department that runs accounts (填报单位), attached to the org unit that supervises it."""
 
     class Status(models.TextChoices):

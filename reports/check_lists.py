@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 
 from govmedia.common.filtersets import ListFilterSet
 from govmedia.common.lists import Column, ListSpec, cell_escape, register, same_scope
+from govmedia.common.prepared import QUARTER, YEAR, prepared, subtree_markers, subtree_values
 from jobs.exports import register_workbook
 from orgtree.selectors import unit_in_scope
 
@@ -48,17 +49,47 @@ class SheetFilter(ListFilterSet):
         return queryset.filter(org_path__startswith=unit.path)
 
 
+def _year_quarter(request) -> tuple[int, int] | None:
+    try:
+        return int(request.GET.get("year", "")), int(request.GET.get("quarter", ""))
+    except ValueError:
+        return None
+
+
+def _listed(sheets):
+    """The columns read the sheet and the names of its org unit and that unit's parent (所属组织单位):
+    not its filer unit's or round's rows."""
+    return sheets.select_related(None).select_related("org_unit__parent").only(*LIST_FIELDS)
+
+
 def sheet_querysets(request):
     """The quarter's sheets of the user's subtree (year and quarter from the query string)."""
-    try:
-        year, quarter = int(request.GET.get("year", "")), int(request.GET.get("quarter", ""))
-    except ValueError:
+    found = _year_quarter(request)
+    if found is None:
         return CheckSheet.objects.none(), CheckSheet.objects.none()
-    # The columns read the sheet and the names of its org unit and that unit's parent (所属组织单位):
-    # not its filer unit's or round's rows.
-    qs = (sheets_visible_to(request.user).filter(year=year, quarter=quarter).select_related(None)
-          .select_related("org_unit__parent").only(*LIST_FIELDS))
+    qs = _listed(sheets_visible_to(request.user).filter(year=found[0], quarter=found[1]))
     return qs, qs
+
+
+def first_sheets(request, limit: int):
+    """检查季度 as an org unit opens it: the first page of its subtree's sheets of the quarter, by a
+    statement compiled once per shape (the country or a subtree) and page size; the same rows as
+    `sheet_querysets` in the default order (tests/reports/test_check_lists.py)."""
+    user, found = request.user, _year_quarter(request)
+    if found is None or user.kind != user.Kind.ORG or not user.org_unit_id:
+        return None
+    unit = user.org_unit
+    statement = prepared(("reports.first_sheets", unit.is_root, limit), CheckSheet,
+                         lambda year, quarter, path=None: _first_sheets_at(year, quarter, path)[:limit],
+                         year=YEAR, quarter=QUARTER, **subtree_markers(unit))
+    return statement.all(year=found[0], quarter=found[1], **subtree_values(unit))
+
+
+def _first_sheets_at(year, quarter, path=None):
+    sheets = CheckSheet.objects.filter(year=year, quarter=quarter)
+    if path is not None:
+        sheets = sheets.filter(org_path__startswith=path)
+    return _listed(sheets).order_by(*SHEET_LIST.default_ordering)
 
 
 LIST_FIELDS = ("id", "year", "quarter", "filer_unit_id", "org_unit_id", "org_path", "unit_name", "due_date", "status",
@@ -125,6 +156,7 @@ SHEET_LIST = register(ListSpec(
     export_filename="检查结果信息表报送情况.xlsx",
     export_sheet="报送情况",
     querysets=sheet_querysets,
+    first_page=first_sheets,
     prepare_page=prepare_sheets,
     row_class=lambda row: "table-warning" if _overdue(row) else "",
     actions=_sheet_action,

@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 
 from govmedia.common import gm
+from govmedia.common.fastload import FastLoad
 
 # 存在的突出问题: the national indicators (国办秘函〔2019〕19号), as the 检查结果信息表 lists them.
 PROBLEMS = ["发生安全泄密事故的严重问题", "监测时间点前2周无更新", "移动客户端（APP）无法下载或使用", "未提供有效互动功能", "其他"]
@@ -235,7 +236,7 @@ class CheckRound(models.Model):
         return self.title
 
 
-class CheckSheet(models.Model):
+class CheckSheet(FastLoad, models.Model):
     """检查结果信息表 of one unit for one quarter: a filer unit's rows for its accounts and websites,
     or an org unit's sheet, which adds its own websites to the accepted sheets of its children and
     goes up to its parent."""

@@ -3,9 +3,10 @@ from django.db import models
 from django.utils import timezone
 
 from govmedia.common import gm
+from govmedia.common.fastload import FastLoad
 
 
-class JournalEntry(models.Model):
+class JournalEntry(FastLoad, models.Model):
     """One event in the life of a reviewed object (流水 / 操作日志). Never edited."""
 
     subject_type = models.CharField("对象类型", max_length=30)

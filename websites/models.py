@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from govmedia.common import gm
+from govmedia.common.fastload import FastLoad
 from django.utils import timezone
 
 
@@ -51,7 +52,7 @@ PENDING_FILINGS = {Filing.REVIEWING, Filing.REVIEWED, Filing.MODIFYING}
 OFFLINE_WAITING = ("offline_reviewer", "offline_reviewer_since")
 
 
-class Website(models.Model):
+class Website(FastLoad, models.Model):
     name = models.CharField("网站名称", max_length=100)
     homepage = models.CharField("首页网址", max_length=300)
     homepage_key = models.CharField("首页网址（规范化）", max_length=300, editable=False)

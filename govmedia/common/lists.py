@@ -75,6 +75,9 @@ class ListSpec:
     export_context: Callable[[Any], dict] | None = None       # request → ctx given to every Column.fmt
     # A list that may hold millions of rows (the journal) counts at most this many (CappedCountPaginator).
     count_cap: int | None = None
+    # (request, rows a page) → the first page as the list opens (no filter, no sort chosen), read by a
+    # statement compiled once (govmedia.common.prepared), or None to read it through the queryset.
+    first_page: Callable[[Any, int], list | None] | None = None
     extra: dict = field(default_factory=dict)
 
     def column(self, key: str) -> Column | None:
@@ -325,7 +328,12 @@ def page_size_from(request) -> int:
 
 
 def filtered(request, spec: ListSpec, queryset):
-    filterset = spec.filterset_class(request.GET or None, queryset=queryset, request=request)
+    """The FilterSet of the request and the rows it lets through. Bound only when the query string
+    names one of its filters: a list opened plainly (or with only its tab, page or sort) validates
+    no form and applies no filter."""
+    names = spec.filterset_class.base_filters
+    data = request.GET if any(key in names for key in request.GET) else None
+    filterset = spec.filterset_class(data, queryset=queryset, request=request)
     qs = filterset.qs if filterset.is_bound else queryset
     if filterset.is_bound and not filterset.is_valid():
         qs = queryset.none()
@@ -376,8 +384,11 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
     if unfiltered_count is not None and not any(request.GET.get(name) for name in filterset.filters):
         paginator.count = unfiltered_count  # Paginator.count is a cached_property
     page = paginator.get_page(request.GET.get("page"))
-    # A small list (a county's, a filer unit's) reads its page in one query; a large one in two.
-    rows = list(page.object_list) if paginator.count <= DIRECT_PAGE_MAX else page_rows(page.object_list, qs)
+    opened_plainly = spec.first_page is not None and page.number == 1 and not sort and not filterset.is_bound
+    rows = spec.first_page(request, per_page) if opened_plainly else None
+    if rows is None:
+        # A small list (a county's, a filer unit's) reads its page in one query; a large one in two.
+        rows = list(page.object_list) if paginator.count <= DIRECT_PAGE_MAX else page_rows(page.object_list, qs)
     if spec.prepare_page:
         spec.prepare_page(rows, request)
     columns = spec.chosen_columns(request.user)

@@ -354,6 +354,32 @@ def test_110000_drills_down_from_counts_to_a_childs_sheets_and_never_outside(cli
     assert client.get("/self-checks/2026/1/?unit=110108").status_code == 403
 
 
+@time_machine.travel(at(2026, 3, 19), tick=False)
+@pytest.mark.parametrize("who", ["gb", "beijing", "haidian"])
+def test_the_quarter_opens_on_the_sheets_the_list_queryset_reads(rf, quarter, who):
+    """检查季度 as opened (no filter, no sort) reads its first page by a statement compiled once
+    (reports.check_lists.first_sheets): the same sheets, in the same order, as the ORM query of
+    the list with its filters, sort and page."""
+    from govmedia.common.lists import PAGE_SIZES
+    from reports.check_lists import SHEET_LIST, first_sheets
+
+    request = rf.get("/self-checks/2026/1/", {"year": "2026", "quarter": "1"})
+    request.user = quarter[who]
+    listed, _ = SHEET_LIST.querysets(request)
+    for size in PAGE_SIZES[:2]:
+        expected = list(listed.order_by(*SHEET_LIST.default_ordering)[:size])
+        found = first_sheets(request, size)
+        assert expected and [s.pk for s in found] == [s.pk for s in expected]
+        for mine, theirs in zip(found, expected):
+            assert {f: getattr(mine, f) for f in ("unit_name", "status", "due_date", "checked_count")} \
+                == {f: getattr(theirs, f) for f in ("unit_name", "status", "due_date", "checked_count")}
+            assert mine.get_deferred_fields() == theirs.get_deferred_fields()
+            assert mine.supervisor_name == theirs.supervisor_name  # org unit and its parent joined
+    filer = rf.get("/self-checks/2026/1/", {"year": "2026", "quarter": "1"})
+    filer.user = quarter["shangzhuang"]
+    assert first_sheets(filer, 20) is None  # a filer unit's own sheets: through the queryset
+
+
 def quarter_queries(client, login, user, path="/self-checks/2026/1/"):
     login(user)
     client.get(path)  # warm (session, caches)
