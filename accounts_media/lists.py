@@ -1,6 +1,7 @@
 """Columns of 【新媒体账号信息】 with the manual's titles, on the shared list machinery."""
 from functools import lru_cache
 from html import escape
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import django_filters
@@ -8,14 +9,15 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from accounts.filters import OrgCascadeMixin
+from accounts.models import User
 from control.selectors import FILTER_CHOICES as CONTROL_CHOICES, filter_by_state
 from govmedia.roles import Role
 from govmedia.common import masking
 from govmedia.common.lists import Column, ListSpec, register
+from govmedia.common.prepared import prepared, subtree_markers, subtree_values
 from govmedia.common.request_user import plain_user
 from govmedia.common.search import part_of
 from govmedia.common.xlsx import local_datetime
@@ -33,12 +35,56 @@ from .tabs import current_tab, tabs_for
 def prepare_page(rows, request):
     attach_org_names(rows, lambda row: row.org_path)
     ctx = masking.viewer(request.user)
-    revealed = 0
+    revealed, now = 0, timezone.now()
     for row in rows:
+        row.overdue_html = overdue_badge(row, now=now)  # the row's class and its 操作 both show it
         row.contact_mobile_shown = masking.shown(ctx, row.contact_mobile, row.filer_unit.org_unit_id, row.filer_unit_id)
         revealed += bool(row.contact_mobile) and row.contact_mobile_shown == row.contact_mobile
     if revealed and "contact_mobile" in {c.key for c in MEDIA_LIST.chosen_columns(request.user)}:
         masking.record_reveal(request.user, "新媒体账号信息（列表）", revealed)
+
+
+LIST_DEFERRED = ("pending_changes", "request_data", "last_review")
+
+
+def tab_rows(base, tab):
+    """One tab of the user's accounts (`base`: accounts_visible_to with the filer unit joined) as
+    the page lists them: the request, change and review JSON of a row are not shown, so not read
+    and decrypted 100 times a page."""
+    return base.filter(tab.q).defer(*LIST_DEFERRED)
+
+
+UNIT, FILER = 30_003, 30_004  # markers of a viewer's org unit and filer unit (govmedia.common.prepared)
+
+
+def first_accounts(request, limit: int, total: int):
+    """新媒体账号信息 as it opens (no filter, no sort, first page), by one statement per role, scope
+    shape, tab and page size, compiled for a stand-in viewer whose ids and path are markers: the
+    selectors that scope the list and its tabs write it, so it is their query with this viewer's
+    values (tests/accounts_media/test_first_page.py). The default order has its indexes
+    (media_live_recent, media_pending_at), so a large list reads its first page directly too."""
+    user = plain_user(request)
+    if user.kind not in (User.Kind.ORG, User.Kind.FILER) or not (user.org_unit_id or user.filer_unit_id):
+        return None
+    tab = current_tab(request, tabs_for(user))
+    root = user.kind == User.Kind.ORG and user.org_unit.is_root
+    kind, role = user.kind, user.role
+
+    def build(unit=None, filer=None, path=None):
+        viewer = SimpleNamespace(kind=kind, role=role, org_unit_id=unit, filer_unit_id=filer,
+                                 org_unit=SimpleNamespace(is_root=root, path=path))
+        viewer_tab = next(t for t in tabs_for(viewer) if t.key == tab.key)
+        base = accounts_visible_to(viewer).select_related("filer_unit")
+        return tab_rows(base, viewer_tab).order_by(*MEDIA_LIST.default_ordering)[:limit]
+
+    if kind == User.Kind.FILER:
+        markers, values = {"filer": FILER}, {"filer": user.filer_unit_id}
+    else:
+        markers, values = {"unit": UNIT, **subtree_markers(user.org_unit)}, {"unit": user.org_unit_id,
+                                                                              **subtree_values(user.org_unit)}
+    statement = prepared(("media.first", kind, role, root, tab.key, limit), MediaAccount, build,
+                         optional=("unit",), **markers)
+    return statement.all(**values)
 
 
 def media_querysets(request):
@@ -120,7 +166,13 @@ def actions_html(row, request) -> str:
     back = _back_query(request)
     html = mark_safe("".join(f"{head}{pk}{tail}{back if head == review_head else ''}{end}"
                              for head, tail, end in links))  # constant parts and the query escaped above
-    return format_html("{}{}", html, overdue_badge(row)) if row.reviewer_id else html
+    return mark_safe(html + _overdue_html(row)) if row.reviewer_id else html  # both safe markup
+
+
+def _overdue_html(row) -> str:
+    """超期N天 of a row waiting for review, as prepare_page found it (or now, for a row it did not see)."""
+    found = getattr(row, "overdue_html", None)
+    return overdue_badge(row) if found is None else found
 
 
 def _filer_name_title(user) -> str:
@@ -212,8 +264,9 @@ MEDIA_LIST = register(ListSpec(
     export_filename="新媒体账号信息.xlsx",
     export_sheet="新媒体账号信息",
     prepare_page=prepare_page,
+    first_page=first_accounts,
     actions=actions_html,
-    row_class=lambda row: "table-danger" if row.reviewer_id and overdue_badge(row) else "",  # 超期待审核
+    row_class=lambda row: "table-danger" if row.reviewer_id and _overdue_html(row) else "",  # 超期待审核
     querysets=media_querysets,
     export_context=export_context,
     columns=[

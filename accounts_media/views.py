@@ -23,7 +23,7 @@ from .buttons import detail_buttons, rejection_buttons
 from .chain import chain_of
 from .forms import AccountForm, CloseForm, DeleteAccountForm, RestoreForm, ReviewForm
 from .counts import counts_for
-from .lists import MEDIA_LIST
+from .lists import MEDIA_LIST, tab_rows
 from .models import REJECTED
 from .selectors import accounts_visible_to
 from .tabs import current_tab, tab_counts, tabs_for
@@ -73,12 +73,8 @@ def media_list(request):
     if request.user.kind == User.Kind.ORG:
         chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
         context["cascade"] = cascade_options(request.user.org_unit, chosen, request.user)
-    # (the request, change and review JSON of a row are not shown: not read and decrypted 100 times a page)
-    return render_list(request, MEDIA_LIST, base.filter(tab.q).defer(*LIST_DEFERRED), "accounts_media/list.html", context,
+    return render_list(request, MEDIA_LIST, tab_rows(base, tab), "accounts_media/list.html", context,
                        unfiltered_count=counts[tab.key])
-
-
-LIST_DEFERRED = ("pending_changes", "request_data", "last_review")
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 REVIEW = ("reviewer", "reviewer_since")
 
@@ -44,9 +44,13 @@ def waited_days(obj, now: datetime | None = None, waiting: tuple[str, str] = REV
     return ((now or timezone.now()) - since).days if since else None
 
 
-def overdue_badge(obj, waiting: tuple[str, str] = REVIEW) -> str:
-    """The 待审核 lists' mark on an overdue row (text, so not only a colour)."""
-    if not is_overdue(obj, waiting=waiting):
+def overdue_badge(obj, waiting: tuple[str, str] = REVIEW, now: datetime | None = None) -> str:
+    """The 待审核 lists' mark on an overdue row (text, so not only a colour). `now`: a list's
+    moment, taken once for all its rows."""
+    since = _since(obj, waiting)
+    if not since:
         return ""
-    return format_html('<span class="badge text-bg-danger ms-1" data-testid="overdue">超期{}天</span>',
-                       waited_days(obj, waiting=waiting))
+    now = now or timezone.now()
+    if not since < cutoff(now=now):
+        return ""
+    return mark_safe(f'<span class="badge text-bg-danger ms-1" data-testid="overdue">超期{(now - since).days}天</span>')

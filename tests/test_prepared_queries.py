@@ -82,6 +82,21 @@ def test_a_marker_outside_its_fields_range_or_repeated_is_refused_when_compiled(
         annotated.all(path="/GB0000/")
 
 
+def test_a_marker_the_statement_leaves_out_is_refused_unless_optional(tree):
+    """A viewer's id that only some shapes filter on (新媒体账号信息's 待审核 tab) is an optional
+    marker; any other marker the statement does not hold is a mistake, refused when compiled."""
+    CheckRound.objects.create(opened_by=tree["110000"], year=2026, quarter=4, title="四季度")
+
+    def build(year, quarter=None):
+        return CheckRound.objects.filter(year=year)
+
+    with pytest.raises(ValueError, match="appears 0 times"):
+        PreparedQuery(CheckRound, build, year=30_001, quarter=30_002).all(year=2026, quarter=4)
+    lenient = PreparedQuery(CheckRound, build, optional=("quarter",), year=30_001, quarter=30_002)
+    assert [r.title for r in lenient.all(year=2026, quarter=1)] == ["四季度"]
+    assert lenient.all(year=2025, quarter=4) == []
+
+
 def test_values_and_values_list_rows_come_back_as_the_orm_gives_them(tree):
     from django.db.models import Count
 

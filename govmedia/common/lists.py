@@ -75,9 +75,9 @@ class ListSpec:
     export_context: Callable[[Any], dict] | None = None       # request → ctx given to every Column.fmt
     # A list that may hold millions of rows (the journal) counts at most this many (CappedCountPaginator).
     count_cap: int | None = None
-    # (request, rows a page) → the first page as the list opens (no filter, no sort chosen), read by a
-    # statement compiled once (govmedia.common.prepared), or None to read it through the queryset.
-    first_page: Callable[[Any, int], list | None] | None = None
+    # (request, rows a page, rows in all) → the first page as the list opens (no filter, no sort
+    # chosen), read by a statement compiled once (govmedia.common.prepared); None: through the queryset.
+    first_page: Callable[[Any, int, int], list | None] | None = None
     extra: dict = field(default_factory=dict)
 
     def column(self, key: str) -> Column | None:
@@ -384,10 +384,11 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
     if unfiltered_count is not None and not any(request.GET.get(name) for name in filterset.filters):
         paginator.count = unfiltered_count  # Paginator.count is a cached_property
     page = paginator.get_page(request.GET.get("page"))
+    # The first page of a list opened plainly may come from a statement compiled once; else a small
+    # list (a county's, a filer unit's) reads its page in one query, a large one in two (page_rows).
     opened_plainly = spec.first_page is not None and page.number == 1 and not sort and not filterset.is_bound
-    rows = spec.first_page(request, per_page) if opened_plainly else None
+    rows = spec.first_page(request, per_page, paginator.count) if opened_plainly else None
     if rows is None:
-        # A small list (a county's, a filer unit's) reads its page in one query; a large one in two.
         rows = list(page.object_list) if paginator.count <= DIRECT_PAGE_MAX else page_rows(page.object_list, qs)
     if spec.prepare_page:
         spec.prepare_page(rows, request)

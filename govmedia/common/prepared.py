@@ -39,7 +39,11 @@ def _position(params, name: str, marker, ops) -> tuple[int, object]:
             return found[0], adapt
         if found:
             raise ValueError(f"marker {name}={marker!r} appears {len(found)} times in the statement")
-    raise ValueError(f"marker {name}={marker!r} appears 0 times in the statement")
+    raise _Absent(f"marker {name}={marker!r} appears 0 times in the statement")
+
+
+class _Absent(ValueError):
+    """A marker the statement does not hold."""
 
 
 class PreparedQuery:
@@ -49,8 +53,10 @@ class PreparedQuery:
     may return model instances (`only()`, `select_related()` and slices allowed; annotations not),
     or rows as `values()` dicts or `values_list()` tuples (flat or not), annotations included."""
 
-    def __init__(self, model, build, **markers):
-        self._model, self._build, self._markers = model, build, markers
+    def __init__(self, model, build, optional=(), **markers):
+        """`optional`: markers that a shape's statement may leave out (a viewer's id that only some
+        tabs filter on); every value the statement does hold must still come from a marker."""
+        self._model, self._build, self._markers, self._optional = model, build, markers, frozenset(optional)
         # (alias, vendor) → the compiled statement (a race compiles twice, harmlessly)
         self._compiled: dict[tuple[str, str], tuple] = {}
 
@@ -59,7 +65,13 @@ class PreparedQuery:
         query = queryset.query
         compiler = query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        positions = {name: _position(params, name, marker, connections[alias].ops) for name, marker in self._markers.items()}
+        ops, positions = connections[alias].ops, {}
+        for name, marker in self._markers.items():
+            try:
+                positions[name] = _position(params, name, marker, ops)
+            except _Absent:
+                if name not in self._optional:
+                    raise
         entry = (sql, list(params), positions, compiler, _reader(queryset, compiler, alias))
         self._compiled[(alias, connections[alias].vendor)] = entry
         return entry
@@ -117,12 +129,12 @@ def _reader(queryset, compiler, alias: str):
 _SHAPES: dict = {}
 
 
-def prepared(key, model, build, **markers) -> PreparedQuery:
+def prepared(key, model, build, optional=(), **markers) -> PreparedQuery:
     """The PreparedQuery of one statement shape (`key`: the caller's name for it and whatever
     changes the statement's text, e.g. a subtree or the whole country), made on first use."""
     found = _SHAPES.get(key)
     if found is None:
-        found = _SHAPES[key] = PreparedQuery(model, build, **markers)
+        found = _SHAPES[key] = PreparedQuery(model, build, optional, **markers)
     return found
 
 

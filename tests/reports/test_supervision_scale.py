@@ -368,7 +368,7 @@ def test_the_quarter_opens_on_the_sheets_the_list_queryset_reads(rf, quarter, wh
     listed, _ = SHEET_LIST.querysets(request)
     for size in PAGE_SIZES[:2]:
         expected = list(listed.order_by(*SHEET_LIST.default_ordering)[:size])
-        found = first_sheets(request, size)
+        found = first_sheets(request, size, len(expected))
         assert expected and [s.pk for s in found] == [s.pk for s in expected]
         for mine, theirs in zip(found, expected):
             assert {f: getattr(mine, f) for f in ("unit_name", "status", "due_date", "checked_count")} \
@@ -377,7 +377,8 @@ def test_the_quarter_opens_on_the_sheets_the_list_queryset_reads(rf, quarter, wh
             assert mine.supervisor_name == theirs.supervisor_name  # org unit and its parent joined
     filer = rf.get("/self-checks/2026/1/", {"year": "2026", "quarter": "1"})
     filer.user = quarter["shangzhuang"]
-    assert first_sheets(filer, 20) is None  # a filer unit's own sheets: through the queryset
+    assert first_sheets(filer, 20, 1) is None  # a filer unit's own sheets: through the queryset
+    assert first_sheets(request, 20, 2001) is None  # a large list: ids first (page_rows)
 
 
 def quarter_queries(client, login, user, path="/self-checks/2026/1/"):
