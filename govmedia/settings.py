@@ -116,7 +116,7 @@ TEMPLATES = [
                 "govmedia.context_processors.navigation",
             ],
             # {% may_open "url:name" as flag %}: the access map, in templates; {% pagination %}: the lists' pages.
-            "builtins": ["govmedia.access_tags", "govmedia.list_tags"],
+            "builtins": ["govmedia.access_tags", "govmedia.list_tags", "govmedia.page_tags"],
         },
     },
 ]

@@ -1,5 +1,7 @@
+from functools import lru_cache
+
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from ..content import section_for
 
@@ -11,7 +13,13 @@ def help_url(context) -> str:
     """The 帮助中心 section of the page being shown (the 帮助 link of every page)."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
-    return reverse("help:section", args=[section_for(match.view_name if match else "").key])
+    return _section_url(get_script_prefix(), section_for(match.view_name if match else "").key)
+
+
+@lru_cache(maxsize=None)
+def _section_url(prefix: str, key: str) -> str:
+    """A section's address, reversed once per script prefix and section (the link is on every page, twice)."""
+    return reverse("help:section", args=[key])
 
 
 @register.simple_tag(takes_context=True)
