@@ -23,6 +23,22 @@ def median_ms(fn, runs: int = 15, warmup: int = 2) -> float:
     return statistics.median(samples)
 
 
+def paired_medians(fns, runs: int = 15, warmup: int = 2) -> list[float]:
+    """The median ms of each of `fns`, sampled in turn (a, b, c, a, b, c …) rather than one after
+    the other: on a shared machine whose speed drifts from one minute to the next, a page and the
+    floors it is compared with then see the same machine."""
+    for _ in range(warmup):
+        for fn in fns:
+            fn()
+    samples: list[list[float]] = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, kept in zip(fns, samples):
+            started = time.perf_counter()
+            fn()
+            kept.append((time.perf_counter() - started) * 1000)
+    return [statistics.median(kept) for kept in samples]
+
+
 def queries_of(fn) -> list[str]:
     with CaptureQueriesContext(connection) as ctx:
         fn()

@@ -43,7 +43,7 @@ def _median_cpu_ms(fn, runs: int) -> float:
 
 def bench_search(record, client_for, page, runs):
     from accounts.models import User
-    from bench.measure import median_ms, queries_of, run_bare
+    from bench.measure import paired_medians, queries_of, run_bare
 
     client = client_for(User.objects.get(username="GB0000"))
     parts = _parts()
@@ -53,10 +53,9 @@ def bench_search(record, client_for, page, runs):
     for what, path, params in cases:
         url = f"{path}?{urlencode({'per_page': 100, **params})}"
         fetch = page(client, url)
-        ms = median_ms(fetch, runs)
-        cpu = _median_cpu_ms(fetch, runs)
         sqls = queries_of(fetch)
-        floor = median_ms(lambda sqls=sqls: run_bare(sqls), runs)
+        ms, floor = paired_medians([fetch, lambda sqls=sqls: run_bare(sqls)], runs)  # sampled in turn
+        cpu = _median_cpu_ms(fetch, runs)
         ratio = ms / floor if floor else 0
         record(f"search GB: {what} ({list(params.values())[0]})", f"{ms:.1f} ms, {len(sqls)} queries", "≤3×floor",
                ratio <= 3, f"SQL floor {floor:.1f} ms → {ratio:.2f}×; page CPU {cpu:.1f} ms, load {os.getloadavg()[0]:.1f}")
