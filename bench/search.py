@@ -53,6 +53,7 @@ def bench_search(record, client_for, page, runs):
     for what, path, params in cases:
         url = f"{path}?{urlencode({'per_page': 100, **params})}"
         fetch = page(client, url)
+        fetch()  # warm, as on every later visit
         sqls = queries_of(fetch)
         ms, floor = paired_medians([fetch, lambda sqls=sqls: run_bare(sqls)], runs)  # sampled in turn
         cpu = _median_cpu_ms(fetch, runs)
