@@ -183,7 +183,8 @@ def _fetch(client, url):
 def write_doc():
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     preamble = (f"Run {datetime.now():%Y-%m-%d %H:%M} (server local time) on {machine_text()}; medians of {RUNS} runs "
-                f"(`python -m bench.supervision`). Load average (1/5/15 min) at the start {LOAD_AT_START}, at the end "
+                f"({max(RUNS, 21)} for a subtree of at most {SMALL_SUBTREE:,} sheets), each page sampled in turn with its "
+                f"SQL floor and the layout page (`python -m bench.supervision`). Load average (1/5/15 min) at the start {LOAD_AT_START}, at the end "
                 f"{load}: the machine was shared, so times are upper bounds; the query counts do not depend on it.")
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     kept = []
