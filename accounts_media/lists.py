@@ -64,8 +64,8 @@ def first_accounts(request, limit: int, total: int):
     values (tests/accounts_media/test_first_page.py). The default order has its indexes
     (media_live_recent, media_pending_at), so a large list reads its first page directly too."""
     user = plain_user(request)
-    if user.kind not in (User.Kind.ORG, User.Kind.FILER) or not (user.org_unit_id or user.filer_unit_id):
-        return None
+    if not ((user.kind == User.Kind.ORG and user.org_unit_id) or (user.kind == User.Kind.FILER and user.filer_unit_id)):
+        return None  # (a login that sees no accounts: through the queryset, which is empty)
     tab = current_tab(request, tabs_for(user))
     root = user.kind == User.Kind.ORG and user.org_unit.is_root
     kind, role = user.kind, user.role
