@@ -4,6 +4,7 @@ import os
 
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, slow_down
 
@@ -23,8 +24,18 @@ def signed_in_context(browser, live_server, user=None, **options):
     return context
 
 
-def screenshot(page, name: str) -> str:
+def screenshot(page, name: str, attempts: int = 3) -> str:
+    """The page as shown, kept as an artifact. Chromium sometimes answers a capture with "Unable to
+    capture screenshot" while its compositor is busy (seen once in a full parallel run, never alone):
+    an artifact is not an assertion, so it is tried again after a frame or two."""
     os.makedirs(ARTIFACTS, exist_ok=True)
     path = os.path.join(ARTIFACTS, f"{name}.png")
-    page.screenshot(path=path, full_page=False)
+    for attempt in range(attempts):
+        try:
+            page.screenshot(path=path, full_page=False)
+            return path
+        except PlaywrightError as exc:
+            if "Unable to capture screenshot" not in str(exc) or attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(250)
     return path
