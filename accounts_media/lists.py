@@ -1,13 +1,11 @@
 """Columns of 【新媒体账号信息】 with the manual's titles, on the shared list machinery."""
 from functools import lru_cache
 from html import escape
-from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -16,8 +14,9 @@ from accounts.models import User
 from control.selectors import FILTER_CHOICES as CONTROL_CHOICES, filter_by_state
 from govmedia.roles import Role
 from govmedia.common import masking
+from govmedia.common.links import row_url_parts
 from govmedia.common.lists import Column, ListSpec, register
-from govmedia.common.prepared import prepared, subtree_markers, subtree_values
+from govmedia.common.prepared import read_as_viewer
 from govmedia.common.request_user import plain_user
 from govmedia.common.search import part_of
 from govmedia.common.xlsx import local_datetime
@@ -54,37 +53,23 @@ def tab_rows(base, tab):
     return base.filter(tab.q).defer(*LIST_DEFERRED)
 
 
-UNIT, FILER = 30_003, 30_004  # markers of a viewer's org unit and filer unit (govmedia.common.prepared)
-
-
 def first_accounts(request, limit: int, total: int):
     """新媒体账号信息 as it opens (no filter, no sort, first page), by one statement per role, scope
-    shape, tab and page size, compiled for a stand-in viewer whose ids and path are markers: the
-    selectors that scope the list and its tabs write it, so it is their query with this viewer's
-    values (tests/accounts_media/test_first_page.py). The default order has its indexes
+    shape, tab and page size (govmedia.common.prepared.read_as_viewer): the selectors that scope
+    the list and its tabs write it, so it is their query with this viewer's values
+    (tests/accounts_media/test_first_page.py). The default order has its indexes
     (media_live_recent, media_pending_at), so a large list reads its first page directly too."""
     user = plain_user(request)
     if not ((user.kind == User.Kind.ORG and user.org_unit_id) or (user.kind == User.Kind.FILER and user.filer_unit_id)):
         return None  # (a login that sees no accounts: through the queryset, which is empty)
-    tab = current_tab(request, tabs_for(user))
-    root = user.kind == User.Kind.ORG and user.org_unit.is_root
-    kind, role = user.kind, user.role
+    key = current_tab(request, tabs_for(user)).key
 
-    def build(unit=None, filer=None, path=None):
-        viewer = SimpleNamespace(kind=kind, role=role, org_unit_id=unit, filer_unit_id=filer,
-                                 org_unit=SimpleNamespace(is_root=root, path=path))
-        viewer_tab = next(t for t in tabs_for(viewer) if t.key == tab.key)
+    def build(viewer):
+        tab = next(t for t in tabs_for(viewer) if t.key == key)
         base = accounts_visible_to(viewer).select_related("filer_unit")
-        return tab_rows(base, viewer_tab).order_by(*MEDIA_LIST.default_ordering)[:limit]
+        return tab_rows(base, tab).order_by(*MEDIA_LIST.default_ordering)[:limit]
 
-    if kind == User.Kind.FILER:
-        markers, values = {"filer": FILER}, {"filer": user.filer_unit_id}
-    else:
-        markers, values = {"unit": UNIT, **subtree_markers(user.org_unit)}, {"unit": user.org_unit_id,
-                                                                              **subtree_values(user.org_unit)}
-    statement = prepared(("media.first", kind, role, root, tab.key, limit), MediaAccount, build,
-                         optional=("unit",), **markers)
-    return statement.all(**values)
+    return read_as_viewer(("media.first", key, limit), MediaAccount, build, user)
 
 
 def media_querysets(request):
@@ -132,9 +117,8 @@ ALWAYS_LINKS = [("查看", "media:detail", ""), ("流水", "media:journal", "")]
 @lru_cache(maxsize=None)
 def _link_template(label: str, name: str, css: str) -> tuple[str, str, str]:
     """The link as format_html_join wrote it, cut where the account's pk and the 审核 link's
-    `?back=` go: reverse() and the escaping of the constant parts once per process (100 rows ×
-    2–6 links a page)."""
-    head, tail = reverse(name, args=[987654321]).split("987654321")
+    `?back=` go: the escaping of the constant parts once per process (100 rows × 2–6 links a page)."""
+    head, tail = row_url_parts(name)
     return (f'<a class="btn btn-link btn-sm p-0 me-2 {escape(css)}" href="{escape(head)}', escape(tail),
             f'">{escape(label)}</a>')
 

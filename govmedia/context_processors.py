@@ -1,22 +1,10 @@
 from html import escape
 
-from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 
+from .common.links import fixed_url
 from .navigation import menu_for
 from reports.services import menu_state
-
-_URLS: dict[tuple[str, str], str] = {}
-
-
-def _url(name: str) -> str:
-    """A menu entry's address, reversed once per process (and script prefix), not once per page."""
-    key = (get_script_prefix(), name)
-    url = _URLS.get(key)
-    if url is None:
-        url = _URLS[key] = reverse(name)
-    return url
-
 
 def _menu_html(items: list[dict]) -> str:
     """The menu's entries as base.html wrote them in a template loop (the same bytes), built once here."""
@@ -46,6 +34,6 @@ def navigation(request):
         if item.url_name == "notices:list":
             label, badge = menu_state(user)  # the menu follows the latest notice; the unread count beside it
             unread = badge
-        items.append({"label": label, "url_name": item.url_name, "url": _url(item.url_name), "active": active,
+        items.append({"label": label, "url_name": item.url_name, "url": fixed_url(item.url_name), "active": active,
                       "badge": badge})
     return {"menu": items, "menu_html": mark_safe(_menu_html(items)), "unread_notices": unread}

@@ -3,13 +3,13 @@
 ~0.4 ms a page through {% static %} and {% url %} (docs/benchmarks.md)."""
 from django import template
 from django.templatetags.static import static
-from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape
+
+from .common.links import fixed_url
 
 register = template.Library()
 
 _ASSETS: dict[str, str] = {}
-_URLS: dict[tuple[str, str], str] = {}
 
 
 @register.simple_tag
@@ -24,9 +24,5 @@ def asset(path: str) -> str:
 
 @register.simple_tag
 def page_url(name: str) -> str:
-    """`{% page_url 'home' %}`: {% url %} of a page without arguments, reversed once per script prefix."""
-    key = (get_script_prefix(), name)
-    url = _URLS.get(key)
-    if url is None:
-        url = _URLS[key] = conditional_escape(reverse(name))
-    return url
+    """`{% page_url 'home' %}`: {% url %} of a page without arguments (govmedia.common.links)."""
+    return conditional_escape(fixed_url(name))

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from govmedia.common.filtersets import ListFilterSet
 from govmedia.common.lists import DIRECT_PAGE_MAX, Column, ListSpec, cell_escape, register, same_scope
-from govmedia.common.prepared import QUARTER, YEAR, prepared, subtree_markers, subtree_values
+from govmedia.common.prepared import QUARTER, YEAR, read_as_viewer
 from jobs.exports import register_workbook
 from orgtree.selectors import unit_in_scope
 
@@ -73,24 +73,20 @@ def sheet_querysets(request):
 
 def first_sheets(request, limit: int, total: int):
     """检查季度 as an org unit opens it: the first page of its subtree's sheets of the quarter, by a
-    statement compiled once per shape (the country or a subtree) and page size; the same rows as
-    `sheet_querysets` in the default order (tests/reports/test_supervision_scale.py). Only for a
-    small list (no index holds this order: the statement joins before it sorts)."""
+    statement compiled once per shape (the country or a subtree) and page size
+    (govmedia.common.prepared.read_as_viewer: `sheet_querysets`' own selectors, with the viewer's
+    values; tests/reports/test_supervision_scale.py). Only for a small list (no index holds this
+    order: the statement joins before it sorts)."""
     user, found = request.user, _year_quarter(request)
     if found is None or user.kind != user.Kind.ORG or not user.org_unit_id or total > DIRECT_PAGE_MAX:
         return None
-    unit = user.org_unit
-    statement = prepared(("reports.first_sheets", unit.is_root, limit), CheckSheet,
-                         lambda year, quarter, path=None: _first_sheets_at(year, quarter, path)[:limit],
-                         year=YEAR, quarter=QUARTER, **subtree_markers(unit))
-    return statement.all(year=found[0], quarter=found[1], **subtree_values(unit))
 
+    def build(viewer, year, quarter):
+        sheets = _listed(sheets_visible_to(viewer).filter(year=year, quarter=quarter))
+        return sheets.order_by(*SHEET_LIST.default_ordering)[:limit]
 
-def _first_sheets_at(year, quarter, path=None):
-    sheets = CheckSheet.objects.filter(year=year, quarter=quarter)
-    if path is not None:
-        sheets = sheets.filter(org_path__startswith=path)
-    return _listed(sheets).order_by(*SHEET_LIST.default_ordering)
+    return read_as_viewer(("reports.first_sheets", limit), CheckSheet, build, user,
+                          markers={"year": YEAR, "quarter": QUARTER}, values={"year": found[0], "quarter": found[1]})
 
 
 LIST_FIELDS = ("id", "year", "quarter", "filer_unit_id", "org_unit_id", "org_path", "unit_name", "due_date", "status",

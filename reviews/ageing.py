@@ -47,10 +47,8 @@ def waited_days(obj, now: datetime | None = None, waiting: tuple[str, str] = REV
 def overdue_badge(obj, waiting: tuple[str, str] = REVIEW, now: datetime | None = None) -> str:
     """The 待审核 lists' mark on an overdue row (text, so not only a colour). `now`: a list's
     moment, taken once for all its rows."""
-    since = _since(obj, waiting)
-    if not since:
-        return ""
     now = now or timezone.now()
-    if not since < cutoff(now=now):
+    if not is_overdue(obj, now=now, waiting=waiting):
         return ""
-    return mark_safe(f'<span class="badge text-bg-danger ms-1" data-testid="overdue">超期{(now - since).days}天</span>')
+    days = waited_days(obj, now=now, waiting=waiting)  # an integer: nothing to escape
+    return mark_safe(f'<span class="badge text-bg-danger ms-1" data-testid="overdue">超期{days}天</span>')

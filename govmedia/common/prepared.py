@@ -10,6 +10,7 @@ populators, the fields' converters). The statement is the one Django wrote, so i
 plans exactly as before; only the building is saved.
 """
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from django.db import connections, router
 from django.db.models.query import (FlatValuesListIterable, ModelIterable, ValuesIterable, ValuesListIterable,
@@ -149,3 +150,31 @@ def subtree_markers(unit) -> dict:
 
 def subtree_values(unit) -> dict:
     return {} if unit.is_root else {"path": unit.path}
+
+
+# Markers of a viewer's own ids (read_as_viewer).
+UNIT, FILER = 30_003, 30_004
+
+
+def read_as_viewer(key, model, build, user, markers: dict | None = None, values: dict | None = None) -> list:
+    """Rows that the app's own selectors write for `user` (its scope, its tabs), by one statement per
+    shape: `build(viewer, **markers)` is called with a stand-in viewer of the same kind and role
+    whose org unit id, filer unit id and subtree path are markers, so every value the statement
+    holds of the viewer comes from a marker (one a selector leaves out is optional). `markers` /
+    `values`: the statement's other arguments."""
+    unit = user.org_unit if user.org_unit_id else None
+    root = unit is not None and unit.is_root
+    own = {"unit": (UNIT, user.org_unit_id) if user.org_unit_id else None,
+           "filer": (FILER, user.filer_unit_id) if user.filer_unit_id else None,
+           "path": (PATH, unit.path) if unit is not None and not root else None}
+    own = {name: pair for name, pair in own.items() if pair is not None}
+    kind, role = user.kind, getattr(user, "role", None)
+
+    def build_for_stand_in(unit=None, filer=None, path=None, **others):
+        viewer = SimpleNamespace(kind=kind, role=role, org_unit_id=unit, filer_unit_id=filer,
+                                 org_unit=SimpleNamespace(is_root=root, path=path) if unit is not None else None)
+        return build(viewer, **others)
+
+    statement = prepared((key, kind, role, root, tuple(own)), model, build_for_stand_in, optional=tuple(own),
+                         **{name: marker for name, (marker, _) in own.items()}, **(markers or {}))
+    return statement.all(**{name: value for name, (_, value) in own.items()}, **(values or {}))
