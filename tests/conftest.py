@@ -7,7 +7,8 @@ from tests.factories import PASSWORD, make_filer, make_org_user, make_small_tree
 
 pytest_plugins = ["tests.servers",  # two_app_servers: two real gunicorn servers (tests/servers.py)
                   "tests.db_template",  # the workers' test databases copied from one migrated template
-                  "tests.monitoring.fixtures"]  # fixture_server, monitoring: the monitoring checks' local web
+                  "tests.monitoring.fixtures",  # fixture_server, monitoring: the monitoring checks' local web
+                  "tests.fast_flush"]  # the database emptied by DELETE after a transactional test
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous and safe.

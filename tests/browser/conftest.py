@@ -48,6 +48,7 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
+    page.live_server_url = live_server.url  # for sign_in's cookie
     slow_down(page)
     yield page
     if os.environ.get("GOVMEDIA_SCREENSHOTS"):
@@ -72,3 +73,20 @@ def log_in(page, role_label: str, username: str, password: str):
     # redirect's target), so a caller never reads a document that is being replaced.
     with page.expect_navigation():
         page.get_by_role("button", name="登录").click()
+
+
+def sign_in(page, username: str):
+    """A journey's change of user without the login form: a session for `username` made by Django's
+    test client, then its first page (/home/ sends each role to its own). The form itself is driven
+    by test_login_menus, the filer journey and the 验证码 tests; a journey signs in a dozen times,
+    and the form cost each ~1 s of browser work."""
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": page.live_server_url,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    page.goto("/home/")

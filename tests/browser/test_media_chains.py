@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
-from tests.factories import PASSWORD, make_filer, make_org_user, make_small_tree
+from tests.browser.conftest import sign_in
+from tests.factories import make_filer, make_org_user, make_small_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +48,7 @@ def open_pending(page, name):
 
 
 def test_add_reject_resubmit_then_approved_up_to_beijing(page, units):
-    log_in(page, "填报单位", "110108M001", PASSWORD)
+    sign_in(page, "110108M001")
     page.wait_for_url("**/media/")
     page.get_by_role("link", name="添加账号").click()
     page.locator("#id_operator").fill("海淀区上庄镇政府")
@@ -63,12 +63,12 @@ def test_add_reject_resubmit_then_approved_up_to_beijing(page, units):
     logout(page)
 
     # 海淀区 rejects: the filer sees 查看驳回 and resubmits.
-    log_in(page, "组织单位", "110108", PASSWORD)
+    sign_in(page, "110108")
     assert page.get_by_test_id("tab-pending").inner_text().strip().endswith("1")
     open_pending(page, "上庄发布")
     review(page, "驳回添加", "名称请与认证名称一致")
     logout(page)
-    log_in(page, "填报单位", "110108M001", PASSWORD)
+    sign_in(page, "110108M001")
     page.get_by_test_id("tab-rejected").click()
     page.locator("tbody tr", has_text="上庄发布").get_by_role("link", name="查看驳回").click()
     assert "名称请与认证名称一致" in page.get_by_test_id("last-review").inner_text()
@@ -81,15 +81,15 @@ def test_add_reject_resubmit_then_approved_up_to_beijing(page, units):
     logout(page)
 
     # Review restarts at 海淀区, then 北京市 is final.
-    log_in(page, "组织单位", "110000", PASSWORD)
+    sign_in(page, "110000")
     page.goto("/media/?tab=pending")
     assert page.locator("tbody tr", has_text="上庄镇发布").count() == 0  # not 北京市's turn
     logout(page)
-    log_in(page, "组织单位", "110108", PASSWORD)
+    sign_in(page, "110108")
     open_pending(page, "上庄镇发布")
     review(page, "同意添加")
     logout(page)
-    log_in(page, "组织单位", "110000", PASSWORD)
+    sign_in(page, "110000")
     open_pending(page, "上庄镇发布")
     review(page, "同意添加")
     page.goto("/media/")
@@ -112,7 +112,7 @@ def test_modify_close_and_restore(page, units):
     normal_account(chain)
 
     # Modify: 北京市 is refused, 海淀区 sees "改为:" and approves.
-    log_in(page, "填报单位", "110108M001", PASSWORD)
+    sign_in(page, "110108M001")
     page.locator("tbody tr", has_text="上庄发布").get_by_role("link", name="修改").click()
     assert page.locator("#id_account_type").is_disabled()
     page.locator("#id_name").fill("上庄镇人民政府发布")
@@ -120,18 +120,18 @@ def test_modify_close_and_restore(page, units):
     assert page.get_by_test_id("status").inner_text() == "修改待审核"
     account_url = page.url
     logout(page)
-    log_in(page, "组织单位", "110000", PASSWORD)
+    sign_in(page, "110000")
     response = page.goto(account_url + "review/")
     assert response.status == 403
     logout(page)
-    log_in(page, "组织单位", "110108", PASSWORD)
+    sign_in(page, "110108")
     open_pending(page, "上庄发布")
     assert re.search(r"上庄发布\s*改为:\s*上庄镇人民政府发布", page.get_by_test_id("changes").inner_text())
     review(page, "同意修改")
     logout(page)
 
     # Close, approved by 海淀区.
-    log_in(page, "填报单位", "110108M001", PASSWORD)
+    sign_in(page, "110108M001")
     # Loaded, scripts included: 提交 is checked by the server before its confirmation (preflight.js).
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("tbody tr", has_text="上庄镇人民政府发布").get_by_role("link", name="关停").click()
@@ -145,13 +145,13 @@ def test_modify_close_and_restore(page, units):
     page.get_by_role("button", name="提交").click()
     assert page.get_by_test_id("status").inner_text() == "关停待审核"
     logout(page)
-    log_in(page, "组织单位", "110108", PASSWORD)
+    sign_in(page, "110108")
     open_pending(page, "上庄镇人民政府发布")
     review(page, "同意关停")
     logout(page)
 
     # Restore: asked by 北京市, approved by GB; a second request is not offered.
-    log_in(page, "组织单位", "110000", PASSWORD)
+    sign_in(page, "110000")
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("tbody tr", has_text="上庄镇人民政府发布").get_by_role("link", name="恢复").click()
     expect(page.get_by_text("关停恢复申请最多申请一次，请谨慎填写！")).to_be_visible()
@@ -162,7 +162,7 @@ def test_modify_close_and_restore(page, units):
     page.get_by_role("button", name="提交").click()
     assert page.get_by_test_id("status").inner_text() == "恢复待审核"
     logout(page)
-    log_in(page, "组织单位", "GB0000", PASSWORD)
+    sign_in(page, "GB0000")
     open_pending(page, "上庄镇人民政府发布")
     review(page, "同意恢复")
     page.goto(account_url)
@@ -178,7 +178,7 @@ def test_modify_close_and_restore(page, units):
         "cancel_date": "2026-11-01", "detail": "再次注销。"}), chain["haidian"])
     assert account.status == "closed"
     logout(page)
-    log_in(page, "组织单位", "110000", PASSWORD)
+    sign_in(page, "110000")
     row = page.locator("tbody tr", has_text="上庄镇人民政府发布")
     assert row.get_by_role("link", name="恢复").count() == 0
     response = page.goto(account_url + "restore/")

@@ -13,8 +13,8 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
-from tests.factories import PASSWORD, make_filer, make_org_user, make_small_tree, make_website
+from tests.browser.conftest import sign_in
+from tests.factories import make_filer, make_org_user, make_small_tree, make_website
 from tests.jobs_helpers import run_queued_jobs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +42,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     page.on("dialog", lambda d: d.accept())  # every data-confirm step is confirmed
 
     # 北京市 opens Q1 for its subtree: districts by 03-20, itself to GB by 03-25.
-    log_in(page, "组织单位", "110000", PASSWORD)
+    sign_in(page, "110000")
     page.get_by_role("link", name="检查结果信息表").click()
     page.locator("#id_year").fill("2026")
     page.locator("#id_quarter").select_option("1")
@@ -59,7 +59,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     page.get_by_role("button", name="退出").click()
 
     # 海淀区 opens it for its own subtree, asking its towns earlier (the county notice: 3月17日前).
-    log_in(page, "组织单位", "110108", PASSWORD)
+    sign_in(page, "110108")
     page.get_by_role("link", name="检查结果信息表").click()
     page.locator("#id_year").fill("2026")
     page.locator("#id_quarter").select_option("1")
@@ -74,7 +74,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     page.get_by_test_id("children").filter(has_text="海淀区上庄镇政府").wait_for()
     page.get_by_role("button", name="退出").click()
 
-    log_in(page, "填报单位", "110108M001", PASSWORD)
+    sign_in(page, "110108M001")
     page.get_by_role("link", name="检查结果信息表").click()
     assert "待报送" in page.get_by_test_id("own-sheets").inner_text()
     page.get_by_role("link", name="填写").click()
@@ -96,7 +96,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     expect(page.get_by_test_id("rate")).to_have_text("50.00")
     page.get_by_role("button", name="退出").click()
 
-    log_in(page, "组织单位", "110108", PASSWORD)
+    sign_in(page, "110108")
     page.goto(f"/self-checks/2026/{quarter}/")
     page.locator("tr[data-unit='海淀区上庄镇政府']").get_by_role("link", name="审核").click()
     page.get_by_placeholder("退回原因").fill("请补充未备案账号的处理情况")
@@ -104,7 +104,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     expect(page.get_by_test_id("sheet-status")).to_have_text("已退回")
     page.get_by_role("button", name="退出").click()
 
-    log_in(page, "填报单位", "110108M001", PASSWORD)
+    sign_in(page, "110108M001")
     page.get_by_role("link", name="检查结果信息表").click()
     assert "请补充未备案账号的处理情况" in page.get_by_test_id("own-sheets").inner_text()
     page.get_by_role("link", name="填写").click()
@@ -117,7 +117,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
     expect(page.get_by_test_id("sheet-status")).to_have_text("已报送待审核")
     page.get_by_role("button", name="退出").click()
 
-    log_in(page, "组织单位", "110108", PASSWORD)
+    sign_in(page, "110108")
     page.goto(f"/self-checks/2026/{quarter}/")
     page.locator("tr[data-unit='海淀区上庄镇政府']").get_by_role("link", name="审核").click()
     page.get_by_role("button", name="审核通过").click()
@@ -133,7 +133,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
 
     # After 朝阳区's 截止日期: 北京市 sees 海淀区 reported with its figures and 朝阳区 overdue.
     with time_machine.travel(datetime(2026, 3, 21, 9, 0, tzinfo=SHANGHAI)):
-        log_in(page, "组织单位", "110000", PASSWORD)
+        sign_in(page, "110000")
         page.get_by_role("link", name="检查结果信息表").click()
         with page.expect_navigation(wait_until="domcontentloaded"):  # the whole table loaded: all_inner_texts() does not wait
             page.get_by_test_id("quarters").get_by_role("link", name="2026年第1季度").click()
@@ -158,7 +158,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
         page.get_by_role("button", name="退出").click()
 
         # GB's overview of the quarter: 北京市 reported, with its subtree's figures.
-        log_in(page, "组织单位", "GB0000", PASSWORD)
+        sign_in(page, "GB0000")
         page.goto("/self-checks/2026/1/")
         beijing = page.locator("[data-testid='children'] tr[data-unit='北京市']")
         cells = beijing.locator("td").all_inner_texts()
@@ -169,7 +169,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
         page.get_by_role("button", name="退出").click()
 
         # 海淀区 downloads its 通报 .docx, then sends it, edited, to its units as a notice.
-        log_in(page, "组织单位", "110108", PASSWORD)
+        sign_in(page, "110108")
         page.goto("/self-checks/2026/1/")
         page.get_by_role("link", name="季度通报").click()
         with page.expect_download() as download:
@@ -190,7 +190,7 @@ def test_county_self_check_returned_once_accepted_and_reported_upward(page):
         expect(page.get_by_test_id("attachment")).to_have_text("海淀区2026年第一季度检查通报.docx")
         page.get_by_role("button", name="退出").click()
 
-        log_in(page, "填报单位", "110108M001", PASSWORD)
+        sign_in(page, "110108M001")
         assert page.get_by_test_id("menu-unread").inner_text() == "1"
         page.get_by_role("link", name="检查通报", exact=True).click()
         page.locator("tr[data-notice='海淀区2026年第一季度检查通报']").get_by_role("link", name="查看").click()
@@ -208,7 +208,7 @@ def test_a_county_notice_reaches_a_towns_filer_unit_unread_until_opened(page):
     make_filer(tree["110105"], "朝阳区商务局", 1)
     page.on("dialog", lambda d: d.accept())
 
-    log_in(page, "组织单位", "110108", PASSWORD)
+    sign_in(page, "110108")
     page.get_by_role("link", name="待核查账号").click()
     page.get_by_role("link", name="新建通知").click()
     page.get_by_label("标题").fill("关于开展2026年第一季度政府网站和政务新媒体检查工作的通知")
@@ -224,7 +224,7 @@ def test_a_county_notice_reaches_a_towns_filer_unit_unread_until_opened(page):
     expect(page.locator("[data-testid='receipts'] tr[data-unit='海淀区上庄镇政府']")).to_contain_text("未查看")
     page.get_by_role("button", name="退出").click()
 
-    log_in(page, "填报单位", "110108M001", PASSWORD)
+    sign_in(page, "110108M001")
     assert page.get_by_test_id("menu-unread").inner_text() == "1"
     assert "1 份未读通知" in page.get_by_test_id("home-unread").inner_text()
     page.get_by_role("link", name="检查通知", exact=True).click()
@@ -241,13 +241,13 @@ def test_a_county_notice_reaches_a_towns_filer_unit_unread_until_opened(page):
     page.get_by_role("button", name="退出").click()
 
     # 朝阳区's filer unit, in the next district, has nothing.
-    log_in(page, "填报单位", "110105M001", PASSWORD)
+    sign_in(page, "110105M001")
     assert page.get_by_test_id("menu-unread").count() == 0
     page.get_by_role("link", name="待核查账号").click()
     assert "暂无通知" in page.get_by_test_id("notices").inner_text()
     page.get_by_role("button", name="退出").click()
 
-    log_in(page, "组织单位", "110108", PASSWORD)
+    sign_in(page, "110108")
     page.get_by_role("link", name="待核查账号").click()
     with page.expect_navigation(wait_until="domcontentloaded"):  # the receipts loaded in full before reading what they lack
         page.get_by_role("link", name="查看").click()
