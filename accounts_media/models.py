@@ -109,6 +109,11 @@ class MediaAccount(FastLoad, models.Model):
             models.Index(fields=["filer_unit", "status"], name="media_filer_status"),
             # 超期待审核: the waiting requests by the time they reached their unit (pending rows only).
             models.Index(fields=["reviewer_since"], condition=models.Q(reviewer__isnull=False), name="media_waiting_since"),
+            # 数据看板's 待审核 panels: a subtree's waiting requests counted by age and by unit from the
+            # index alone (an index-only scan: GB's ~24,000 in ~190 pages, not ~9,000 heap pages).
+            models.Index(fields=["org_path", "reviewer_since"], opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+                         include=["reviewer"], condition=models.Q(reviewer__isnull=False, removed_at__isnull=True),
+                         name="media_waiting_scope"),
         ]
 
     def __str__(self) -> str:

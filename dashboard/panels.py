@@ -51,16 +51,17 @@ class Viewer:
             self.memo[key] = compute()
         return self.memo[key]
 
-    def shared(self, key: str, compute: Callable[[], object]):
+    def shared(self, key: str, compute: Callable[[], object], fresh: Callable[[object], bool] | None = None):
         """`once`, and kept in the shared cache per scope (the viewer's org unit) and month until
         the next committed change of an account (the tab counts' generation, accounts_media.counts):
-        the account scans of a page are read from the cache until something changes."""
+        the account scans of a page are read from the cache until something changes. `fresh`: whether
+        a kept value still holds now (else it is computed again and kept in its place)."""
         def cached():
             current = self.once("generation", generation)  # read once per page, for every shared figure
             full_key = (f"dashboard:{key}:{current}:{getattr(self.user, 'org_unit_id', None)}:"
                         f"{timezone.localtime(self.now):%Y-%m}")
             value = cache.get(full_key)
-            if value is None:
+            if value is None or (fresh is not None and not fresh(value)):
                 value = compute()
                 cache.set(full_key, value, SHARED_TTL)
             return value
@@ -378,17 +379,19 @@ def age_buckets() -> list[tuple[int, int | None, str]]:
 
 def _waiting(viewer: Viewer):
     """The waiting requests of the viewer's subtree, shared by both panels (dashboard/waiting.py):
-    one grouped scan per table, cached per scope until the next change; ages counted per view."""
-
-    return viewer.shared("waiting", lambda: scan(viewer.user))
+    counted per age bucket, kept per scope until the next change or the next moment an age
+    crosses a bucket edge."""
+    edges = tuple(a for a, _, _ in age_buckets())
+    return viewer.shared(f"waiting:{'-'.join(map(str, edges))}", lambda: scan(viewer.user, viewer.now, edges),
+                         fresh=lambda waiting: waiting.covers(viewer.now))
 
 
 @panel("pending_by_age", "待审核申请（按等待时长）", stacked=True, kept=ACCOUNTS,
        description="在本单位及下级单位等待审核的申请，按到达当前审核单位以来的天数")
 def pending_by_age(viewer: Viewer) -> Table:
-    waiting, now = _waiting(viewer), viewer.now
+    waiting = _waiting(viewer)
     buckets = age_buckets()
-    columns = [[waiting.between(n, now, a, b) for a, b, _ in buckets] for n in range(len(SOURCES))]
+    columns = [[waiting.between(n, a, b) for a, b, _ in buckets] for n in range(len(SOURCES))]
     rows, links = [], []
     for i, (a, b, label) in enumerate(buckets):
         overdue = a >= ageing_days()
@@ -396,10 +399,9 @@ def pending_by_age(viewer: Viewer) -> Table:
         links.append([_url("dashboard:overdue", tab="all", source=s.key, days_from=a, days_to=b) for s in SOURCES])
     overdue = [sum(c[i] for i, (a, _, _) in enumerate(buckets) if a >= ageing_days()) for c in columns]
     counted = "、".join(f"{s.label} {n} 条" for s, n in zip(SOURCES, overdue))
-    edges = sorted({edge for a, b, _ in buckets for edge in (a, b) if edge is not None})
     return Table(["等待时长"] + [s.label for s in SOURCES], rows, links,
                  note=f"超期待审核（在同一审核单位等待超过 {ageing_days()} 天）：{counted}",
-                 valid_until=waiting.next_change(now, edges))
+                 valid_until=waiting.valid_until)
 
 
 @panel("pending_by_unit", "待审核申请（按审核定位）", stacked=True, kept=ACCOUNTS,

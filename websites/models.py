@@ -133,6 +133,12 @@ class Website(FastLoad, models.Model):
             # The same for the 下线申请 waiting at a unit (review ageing, decision 0031).
             models.Index(fields=["offline_reviewer_since"], condition=models.Q(offline_reviewer__isnull=False),
                          name="website_offline_waiting_since"),
+            # 数据看板's 待审核 panels: a subtree's waiting requests counted from the index alone.
+            models.Index(fields=["org_path", "reviewer_since"], opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+                         include=["reviewer"], condition=models.Q(reviewer__isnull=False), name="website_waiting_scope"),
+            models.Index(fields=["org_path", "offline_reviewer_since"], opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+                         include=["offline_reviewer"], condition=models.Q(offline_reviewer__isnull=False),
+                         name="website_offline_waiting_scope"),
         ]
 
     def __str__(self) -> str:

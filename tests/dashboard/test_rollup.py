@@ -144,8 +144,8 @@ def test_the_page_costs_the_same_queries_whatever_the_data(client, chain, login,
         cold = after[who][2].captured_queries
         rollup_reads = [q["sql"] for q in cold if "dashboard_" in q["sql"] or "reviews_journalentry" in q["sql"]]
         assert len(rollup_reads) <= 4, (who, rollup_reads)  # the run, the two rollups, the entries since
-        waiting = [q["sql"] for q in cold if "reviewer_since" in q["sql"] and "GROUP BY" in q["sql"]]
-        assert len(waiting) == 2, who  # the waiting requests: one grouped scan per table (dashboard/waiting.py)
+        waiting = [q["sql"] for q in cold if "reviewer_id" in q["sql"] and "GROUP BY" in q["sql"]]
+        assert len(waiting) == 2, who  # the waiting requests by age bucket, and by unit (dashboard/waiting.py)
         # warm: none of them (nor the names of the units most waited at): every panel is kept rendered
         assert after[who][1] <= after[who][0] - len(rollup_reads) - len(waiting) and after[who][1] <= 4
     with at(NOW + timedelta(hours=5)):  # changes today: two more lookups by primary key, whatever their number

@@ -1,7 +1,8 @@
-"""The two 待审核 panels from one grouped scan per table, kept in the shared cache per scope until
-the next change (dashboard/waiting.py): their figures equal direct aggregates for GB, a province
-and a district, warm and cold, after a new request, an approval and a website's 下线申请, and at
-each side of an age bucket's edge (ages counted per view: no stale bucket when the clock moves)."""
+"""The two 待审核 panels from a few grouped statements over the waiting requests, kept in the
+shared cache per scope until the next change or the next moment an age crosses a bucket edge
+(dashboard/waiting.py, decision 0068): their figures equal direct aggregates for GB, a province and
+a district, warm and cold, after a new request, an approval and a website's 下线申请, and at each
+side of an age bucket's edge (no stale bucket when the clock moves)."""
 from datetime import datetime, timedelta
 
 import pytest
@@ -57,7 +58,8 @@ def assert_equal_to_direct(chain, now):
 
 
 def waiting_queries(captured) -> list[str]:
-    return [q["sql"] for q in captured.captured_queries if "reviewer_since" in q["sql"] and "GROUP BY" in q["sql"]]
+    """The statements of dashboard.waiting.scan: the age buckets and the units most waited at."""
+    return [q["sql"] for q in captured.captured_queries if "reviewer_id" in q["sql"] and "GROUP BY" in q["sql"]]
 
 
 @pytest.mark.usefixtures("registry")
@@ -88,27 +90,52 @@ def test_the_waiting_panels_equal_direct_aggregates_through_changes_warm(chain):
 
 
 @pytest.mark.usefixtures("registry")
-def test_ages_are_counted_per_view_across_a_bucket_edge(chain):
+def test_the_kept_figures_hold_until_an_age_crosses_a_bucket_edge_then_are_counted_again(chain):
     arrived = datetime(2026, 2, 10, 10, tzinfo=SHANGHAI)  # the registry's requests reached their units then
     edge = arrived + timedelta(days=14)                   # the 7–13 / 14–29 edge (REVIEW_AGEING_DAYS 7)
     just_before = edge - timedelta(microseconds=1)
     with time_machine.travel(NOW, tick=False):  # (the cache's own clock: within its hour)
-        shown(chain["gb"], "pending_by_age", NOW)  # cached from here on, no change below
-        with CaptureQueriesContext(connection) as captured:
+        shown(chain["gb"], "pending_by_age", NOW)  # counted and kept from here on, no change below
+        with CaptureQueriesContext(connection) as kept:
             before = shown(chain["gb"], "pending_by_age", just_before)
+        with CaptureQueriesContext(connection) as crossed:
             after = shown(chain["gb"], "pending_by_age", edge)
-    assert not waiting_queries(captured)
+            again = shown(chain["gb"], "pending_by_age", edge + timedelta(hours=1))
+    assert not waiting_queries(kept)  # no age crossed an edge: the kept figures
+    assert len(waiting_queries(crossed)) == 2  # counted again at the edge (buckets, units), then kept again
     assert before["7–13天（超期）"] == [4, 0, 0] and before["14–29天（超期）"] == [0, 0, 0]
     assert after["7–13天（超期）"] == [0, 0, 0] and after["14–29天（超期）"] == [4, 0, 0]
+    assert again == after
     for moment in (just_before, edge, edge + timedelta(days=16)):
         for who in VIEWERS:
             assert shown(chain[who], "pending_by_age", moment) == direct_by_age(chain[who], moment), (who, moment)
 
 
+def test_a_waiting_is_valid_until_the_oldest_arrival_younger_than_an_edge_crosses_it():
+    """Waiting.valid_until: per edge, the oldest arrival among the places younger than it, plus the
+    edge; an arrival stamped after `as_of` (a clock ahead) is counted in no bucket and crosses at 0."""
+    from dashboard.waiting import Waiting
+
+    as_of = datetime(2026, 3, 1, 12, tzinfo=SHANGHAI)
+    edges = (0, 3, 7)
+    day = timedelta(days=1)
+    waiting = Waiting(as_of, edges, [[0, 2, 1, 5]], [[None, as_of - day, as_of - 5 * day, as_of - 40 * day]], [])
+    # Edge 3: the oldest under 3 days arrived a day ago → crosses in 2 days; edge 7: 5 days ago → in 2
+    # days too; the earliest wins. Nothing younger than 0 days.
+    assert waiting.valid_until == as_of + 2 * day
+    assert (waiting.between(0, 0, 3), waiting.between(0, 3, 7), waiting.between(0, 7, None), waiting.between(0, 0, None)) == (2, 1, 5, 8)
+    assert waiting.covers(as_of) and waiting.covers(as_of + 2 * day - timedelta(microseconds=1))
+    assert not waiting.covers(as_of + 2 * day) and not waiting.covers(as_of - timedelta(seconds=1))
+    ahead = Waiting(as_of, edges, [[1, 0, 0, 0]], [[as_of + timedelta(seconds=3), None, None, None]], [])
+    assert ahead.valid_until == as_of + timedelta(seconds=3) and ahead.between(0, 0, None) == 0
+    with pytest.raises(ValueError):
+        waiting.between(0, 1, 3)  # not a bucket edge
+
+
 @pytest.mark.usefixtures("registry")
 def test_the_page_keeps_the_age_panel_rendered_until_the_next_bucket_edge(client, chain, login):
     """数据看板 keeps 待审核（按等待时长） rendered only until the next moment a request's age crosses
-    a bucket edge (dashboard.waiting.Waiting.next_change): before it the kept table, at it the new one."""
+    a bucket edge (dashboard.waiting.Waiting.valid_until): before it the kept table, at it the new one."""
     from tests.dashboard.test_dashboard import panel_table
 
     arrived = datetime(2026, 2, 10, 10, tzinfo=SHANGHAI)
@@ -131,14 +158,16 @@ def test_the_page_keeps_the_age_panel_rendered_until_the_next_bucket_edge(client
 
 @pytest.mark.usefixtures("registry")
 def test_the_rows_scan_of_the_sqlite_demo_equals_the_postgresql_scan(chain):
-    """dashboard.waiting._scan_rows (the demo's SQLite has no arrays or window functions) gives
-    the same units, arrival times and running counts as PostgreSQL's one-statement scan."""
+    """dashboard.waiting._scan_rows (the SQLite demo, counted in Python) gives the same buckets,
+    oldest arrivals, validity and units as PostgreSQL's grouped statements."""
+    edges = tuple(a for a, _, _ in age_buckets())
     with time_machine.travel(NOW, tick=False):
         site = _done_site(chain)
         request_offline(site)
         for who in VIEWERS:
-            arrays = scan(chain[who])
-            rows = _scan_rows(chain[who])
-            assert rows.top_units == arrays.top_units, who
-            assert [(list(t), list(r)) for t, r in rows.arrivals] == [(list(t), list(r)) for t, r in arrays.arrivals], who
-        assert any(sum(counts) for _, counts in scan(chain["gb"]).top_units)
+            grouped = scan(chain[who], NOW, edges)
+            rows = _scan_rows(chain[who], NOW, edges)
+            assert (rows.counts, rows.oldest, rows.top_units, rows.valid_until) == (
+                grouped.counts, grouped.oldest, grouped.top_units, grouped.valid_until), who
+        gb = scan(chain["gb"], NOW, edges)
+        assert any(sum(counts) for _, counts in gb.top_units) and gb.valid_until is not None
