@@ -1,24 +1,14 @@
 """Pages that read, print and work on any screen: the list pages at 1366 px and on a 390 px phone
-(bounding boxes, no overlap; screenshots kept under test-artifacts/screenshots/), the print
-stylesheet (A4 landscape), and the one Chinese date picker in an English browser."""
-import os
+(bounding boxes, no overlap; every menu page's screenshots at 1024, 1366 and 390 are taken by
+test_screens_fit.py), the print stylesheet (A4 landscape), and the one Chinese date picker in an English browser."""
 import re
 
 import pytest
 
-from tests.browser.everyday_helpers import screenshot, signed_in_context
+from tests.browser.everyday_helpers import signed_in_context
 from tests.everyday import build
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# The list pages of each role (site operators have none: their home page stands for it).
-LISTS = {
-    "gb": ["/media/", "/filer-units/", "/websites/review/"],
-    "l1": ["/media/", "/filer-units/", "/websites/review/", "/spot-checks/"],
-    "org": ["/media/", "/filer-units/", "/websites/review/", "/journal/"],
-    "filer": ["/media/", "/downloads/"],
-    "site": ["/websites/mine/"],
-}
 
 OVERLAPS = """() => {
   // Pairs of cells of one table row whose boxes intersect (a sticky cell over its neighbours).
@@ -39,9 +29,8 @@ def header_box(page, title):
     return page.locator(".list-table thead th", has_text=re.compile(f"^\\s*{title}")).first.bounding_box()
 
 
-def test_lists_at_1366_and_1440_keep_every_column_clear_of_the_actions_column(browser, live_server, capsys):
+def test_lists_at_1366_and_1440_keep_every_column_clear_of_the_actions_column(browser, live_server):
     data = build()
-    paths = []
     context = signed_in_context(browser, live_server, data["users"]["org"], viewport={"width": 1366, "height": 768})
     page = context.new_page()
     for url in ("/media/", "/media/?tab=pending", "/websites/review/"):
@@ -72,22 +61,6 @@ def test_lists_at_1366_and_1440_keep_every_column_clear_of_the_actions_column(br
     assert "col-actions" not in (sub_headers.last.get_attribute("class") or "")
     context.close()
 
-    # Screenshots of each role's list pages at 1366×768 and 390×844, kept as test artifacts.
-    for role, urls in LISTS.items():
-        for width, height in ((1366, 768), (390, 844)):
-            context = signed_in_context(browser, live_server, data["users"][role], viewport={"width": width, "height": height})
-            page = context.new_page()
-            for url in urls:
-                page.goto(url)
-                if width == 1366:  # every main-menu item on one line (GB's and L1's menus are the longest)
-                    for link in page.locator('nav[aria-label="主菜单"] .nav-link').all():
-                        assert link.bounding_box()["height"] <= 45, (role, url, link.inner_text())
-                name = f"{role}-{url.strip('/').replace('/', '-') or 'home'}-{width}x{height}"
-                paths.append(screenshot(page, name))
-            context.close()
-    with capsys.disabled():  # shown in any run, not only on failure
-        print(f"\nscreenshots ({len(paths)}): {os.path.dirname(paths[0])}/")
-    assert len(paths) == 2 * sum(len(u) for u in LISTS.values())
 
 
 def test_on_a_phone_buttons_keep_their_labels_on_one_line_and_filters_fold_behind_a_toggle(browser, live_server):

@@ -47,6 +47,10 @@ def test_every_menu_page_of_every_role_fits_at_1024_1366_and_390(browser, live_s
             hits = page.evaluate(OVERFLOW)
             if hits:
                 problems.append((key, width, label, hits))
+            if width == 1366:  # every main-menu item on one line (GB's and L1's menus are the longest)
+                heights = page.locator('nav[aria-label="主菜单"] .nav-link').evaluate_all(
+                    "links => links.map(a => [a.textContent.trim(), a.getBoundingClientRect().height])")
+                problems += [(key, width, label, f"菜单项“{text}”折行（{height:.0f} px）") for text, height in heights if height > 45]
             screenshot(page, f"fit-{key}-{url.strip('/').replace('/', '-') or 'home'}-{width}")
             shots += 1
         context.close()
