@@ -43,13 +43,13 @@ def prepare_page(rows, request):
         masking.record_reveal(request.user, "新媒体账号信息（列表）", revealed)
 
 
-LIST_DEFERRED = ("pending_changes", "request_data", "last_review")
+LIST_DEFERRED = ("pending_changes", "request_data", "last_review", "filer_unit__head_mobile", "filer_unit__contact_mobile")
 
 
 def tab_rows(base, tab):
     """One tab of the user's accounts (`base`: accounts_visible_to with the filer unit joined) as
-    the page lists them: the request, change and review JSON of a row are not shown, so not read
-    and decrypted 100 times a page."""
+    the page lists them: the request, change and review JSON of a row and its filer unit's two
+    phones are not shown, so not read and decrypted 100 times a page (~10 µs a value)."""
     return base.filter(tab.q).defer(*LIST_DEFERRED)
 
 

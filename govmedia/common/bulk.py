@@ -23,7 +23,10 @@ def tsv(value) -> str:
 
 
 def copy_rows(model, columns: list[str], rows) -> None:
+    """Write ready tuples (one value per column of `columns`). The values of encrypted columns
+    (personal data, govmedia.common.gm) are stored as the model stores them: as tokens."""
     table = model._meta.db_table
+    rows = _encrypted_as_stored(model, columns, rows)
     if connection.vendor == "postgresql":
         buffer = io.StringIO()
         for row in rows:
@@ -38,6 +41,22 @@ def copy_rows(model, columns: list[str], rows) -> None:
         for start in range(0, len(rows), 5000):
             cursor.executemany(f'INSERT INTO {table} ({", ".join(columns)}) VALUES ({placeholders})',
                                rows[start:start + 5000])
+
+
+def _encrypted_as_stored(model, columns: list[str], rows):
+    """`rows` with the values of the model's encrypted columns encrypted (a token or "" as is)."""
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    encrypted = [(i, by_column[c]) for i, c in enumerate(columns) if getattr(by_column.get(c), "encrypted", False)]
+    if not encrypted:
+        return rows
+    return (_with_tokens(row, encrypted) for row in rows)
+
+
+def _with_tokens(row, encrypted) -> tuple:
+    row = list(row)
+    for i, field in encrypted:
+        row[i] = field.get_prep_value(row[i])
+    return tuple(row)
 
 
 def copy_objects(objs: list[models.Model]) -> list[models.Model]:
@@ -58,10 +77,8 @@ def copy_objects(objs: list[models.Model]) -> list[models.Model]:
         if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
             converters.append((field.attname, "now"))
         elif isinstance(field, models.JSONField):
-            converters.append((field.attname, "json"))
-        elif getattr(field, "encrypted", False):  # personal data: SM4 at rest (govmedia.common.gm)
-            converters.append((field.attname, field))
-        else:
+            converters.append((field.attname, field))  # its contacts as tokens (gm.EncryptedContactsJSONField)
+        else:  # (an encrypted column's value is encrypted by copy_rows)
             converters.append((field.attname, None))
     rows = []
     for obj, pk in zip(objs, ids):
@@ -71,10 +88,8 @@ def copy_objects(objs: list[models.Model]) -> list[models.Model]:
             if kind == "now":
                 setattr(obj, attname, now)
             value = getattr(obj, attname)
-            if kind == "json":
-                value = json.dumps(value, ensure_ascii=False)
-            elif isinstance(kind, models.Field):
-                value = kind.get_prep_value(value)
+            if isinstance(kind, models.Field):
+                value = json.dumps(kind.get_prep_value(value), ensure_ascii=False)
             row.append(value)
         obj._state.adding = False
         rows.append(row)

@@ -17,6 +17,7 @@ import base64
 import os
 import re
 import secrets
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -130,16 +131,44 @@ def key_id_of(token: str) -> str:
     return token[len(PREFIX):].partition(":")[0]
 
 
+_read_ring: tuple[float, tuple, dict[str, bytes]] = (0.0, (), {})
+READ_RING_SECONDS = 1.0
+
+
+def _reading_ring(fresh: bool = False) -> dict[str, bytes]:
+    """The key ring for reading. A list page decrypts hundreds of values and key_ring() looks at the
+    key file each time (~3 µs): this copy is looked at again after READ_RING_SECONDS, when the
+    settings that name the keys change, or when `fresh` (decrypt asks for it when its copy lacks
+    the token's key id or its key does not open the token: a key added by rotate_keys in another
+    process)."""
+    global _read_ring
+    checked, source, ring = _read_ring
+    now = time.monotonic()
+    named = (getattr(settings, "DATA_KEYS", ""), getattr(settings, "DATA_KEYS_FILE", ""), settings.INITIAL_PASSWORD_KEY)
+    if fresh or named != source or now - checked > READ_RING_SECONDS:
+        ring = key_ring()[1]
+        _read_ring = (now, named, ring)
+    return ring
+
+
 def decrypt(token: str) -> str:
     """The plain text of a token; KeyMissing when its key is not in the ring or does not open it."""
     kid, _, body = token[len(PREFIX):].partition(":")
-    key = key_ring()[1].get(kid)
-    if key is None:
-        raise KeyMissing(f"data key {kid!r} is not in the key ring")
     raw = base64.urlsafe_b64decode(body.encode())
+    nonce, ciphertext, tag, aad = raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:], kid.encode()
+    key = _reading_ring().get(kid)
+    if key is not None:
+        try:
+            return sm4_gcm_decrypt(key, nonce, ciphertext, tag, aad).decode()
+        except InvalidTag:
+            pass
+    fresh_key = _reading_ring(fresh=True).get(kid)
+    if fresh_key is None:
+        raise KeyMissing(f"data key {kid!r} is not in the key ring")
+    if fresh_key == key:
+        raise KeyMissing(f"data key {kid!r} does not open this value")
     try:
-        return sm4_gcm_decrypt(key, raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:],
-                               kid.encode()).decode()
+        return sm4_gcm_decrypt(fresh_key, nonce, ciphertext, tag, aad).decode()
     except InvalidTag as exc:
         raise KeyMissing(f"data key {kid!r} does not open this value") from exc
 
