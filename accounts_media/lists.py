@@ -33,43 +33,54 @@ from .tabs import current_tab, tabs_for
 
 def prepare_page(rows, request):
     attach_org_names(rows, lambda row: row.org_path)
-    ctx = masking.viewer(request.user)
-    revealed, now = 0, timezone.now()
+    now = timezone.now()
     for row in rows:
         row.overdue_html = overdue_badge(row, now=now)  # the row's class and its 操作 both show it
+    if not contacts_shown(request.user):
+        return  # (the rows were read without the contact's phone: tab_rows)
+    ctx = masking.viewer(request.user)
+    revealed = 0
+    for row in rows:
         row.contact_mobile_shown = masking.shown(ctx, row.contact_mobile, row.filer_unit.org_unit_id, row.filer_unit_id)
         revealed += bool(row.contact_mobile) and row.contact_mobile_shown == row.contact_mobile
-    if revealed and "contact_mobile" in {c.key for c in MEDIA_LIST.chosen_columns(request.user)}:
+    if revealed:
         masking.record_reveal(request.user, "新媒体账号信息（列表）", revealed)
+
+
+def contacts_shown(user) -> bool:
+    """The user's list shows 账号联系人手机号 (显示字段; not by default)."""
+    return "contact_mobile" in {c.key for c in MEDIA_LIST.chosen_columns(user)}
 
 
 LIST_DEFERRED = ("pending_changes", "request_data", "last_review", "filer_unit__head_mobile", "filer_unit__contact_mobile")
 
 
-def tab_rows(base, tab):
+def tab_rows(base, tab, with_contact: bool = True):
     """One tab of the user's accounts (`base`: accounts_visible_to with the filer unit joined) as
     the page lists them: the request, change and review JSON of a row and its filer unit's two
-    phones are not shown, so not read and decrypted 100 times a page (~10 µs a value)."""
-    return base.filter(tab.q).defer(*LIST_DEFERRED)
+    phones are not shown, so not read and decrypted 100 times a page (~10 µs a value); nor the
+    account contact's phone unless the list shows it (`with_contact`: contacts_shown)."""
+    return base.filter(tab.q).defer(*LIST_DEFERRED, *(() if with_contact else ("contact_mobile",)))
 
 
 def first_accounts(request, limit: int, total: int):
     """新媒体账号信息 as it opens (no filter, no sort, first page), by one statement per role, scope
-    shape, tab and page size (govmedia.common.prepared.read_as_viewer): the selectors that scope
-    the list and its tabs write it, so it is their query with this viewer's values
-    (tests/accounts_media/test_first_page.py). The default order has its indexes
-    (media_live_recent, media_pending_at), so a large list reads its first page directly too."""
+    shape, tab, page size and 显示字段 (with or without the contact's phone)
+    (govmedia.common.prepared.read_as_viewer): the selectors that scope the list and its tabs
+    write it, so it is their query with this viewer's values (tests/accounts_media/test_first_page.py).
+    The default order has its indexes (media_live_recent, media_pending_at), so a large list reads
+    its first page directly too."""
     user = plain_user(request)
     if not ((user.kind == User.Kind.ORG and user.org_unit_id) or (user.kind == User.Kind.FILER and user.filer_unit_id)):
         return None  # (a login that sees no accounts: through the queryset, which is empty)
-    key = current_tab(request, tabs_for(user)).key
+    key, with_contact = current_tab(request, tabs_for(user)).key, contacts_shown(user)
 
     def build(viewer):
         tab = next(t for t in tabs_for(viewer) if t.key == key)
         base = accounts_visible_to(viewer).select_related("filer_unit")
-        return tab_rows(base, tab).order_by(*MEDIA_LIST.default_ordering)[:limit]
+        return tab_rows(base, tab, with_contact).order_by(*MEDIA_LIST.default_ordering)[:limit]
 
-    return read_as_viewer(("media.first", key, limit), MediaAccount, build, user)
+    return read_as_viewer(("media.first", key, limit, with_contact), MediaAccount, build, user)
 
 
 def media_querysets(request):

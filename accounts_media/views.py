@@ -23,7 +23,7 @@ from .buttons import detail_buttons, rejection_buttons
 from .chain import chain_of
 from .forms import AccountForm, CloseForm, DeleteAccountForm, RestoreForm, ReviewForm
 from .counts import counts_for
-from .lists import MEDIA_LIST, tab_rows
+from .lists import MEDIA_LIST, contacts_shown, tab_rows
 from .models import REJECTED
 from .selectors import accounts_visible_to
 from .tabs import current_tab, tab_counts, tabs_for
@@ -73,7 +73,7 @@ def media_list(request):
     if request.user.kind == User.Kind.ORG:
         chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
         context["cascade"] = cascade_options(request.user.org_unit, chosen, request.user)
-    return render_list(request, MEDIA_LIST, tab_rows(base, tab), "accounts_media/list.html", context,
+    return render_list(request, MEDIA_LIST, tab_rows(base, tab, contacts_shown(request.user)), "accounts_media/list.html", context,
                        unfiltered_count=counts[tab.key])
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from accounts_media.lists import MEDIA_LIST, first_accounts, tab_rows
+from accounts_media.lists import MEDIA_LIST, contacts_shown, first_accounts, tab_rows
 from accounts_media.selectors import accounts_visible_to
 from accounts_media.tabs import tabs_for
 from tests.accounts_media.conftest import normal_account, reject, submit
@@ -32,7 +32,7 @@ def _request(rf, user, tab=None):
 
 def _orm_page(user, tab, size):
     base = accounts_visible_to(user).select_related("filer_unit")
-    return list(tab_rows(base, tab).order_by(*MEDIA_LIST.default_ordering)[:size])
+    return list(tab_rows(base, tab, contacts_shown(user)).order_by(*MEDIA_LIST.default_ordering)[:size])
 
 
 @pytest.mark.parametrize("who", ["gb", "beijing", "haidian", "shangzhuang", "tianjin", "heping", "tianjin_filer"])

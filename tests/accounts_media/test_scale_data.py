@@ -47,6 +47,16 @@ def test_generate_scale_data_smoke(db, capsys):
     late = MediaAccount.objects.filter(filed_late=True)
     assert 0 < late.count() < accounts // 2
     assert all(is_late(a.opened_on, a.submitted_on) for a in late[:50])
+    # Phones as real use stores them: SM4 tokens at rest, read in clear; most accounts name a contact.
+    from django.db import connection
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT head_mobile, contact_mobile FROM orgtree_filerunit LIMIT 50")
+        assert all(value.startswith("sm4:") for row in cursor.fetchall() for value in row)
+        cursor.execute("SELECT count(*) FILTER (WHERE contact_mobile LIKE 'sm4:%%'), count(*) FILTER (WHERE contact_mobile = ''),"
+                       " count(*) FILTER (WHERE contact_mobile NOT LIKE 'sm4:%%' AND contact_mobile <> '') FROM accounts_media_mediaaccount")
+        tokens, empty, clear = cursor.fetchone()
+    assert clear == 0 and tokens > 2 * empty > 0
+    assert MediaAccount.objects.exclude(contact_mobile="").first().contact_mobile.startswith("137")
     # Counters agree with the rows, and the data is reproducible and not generated twice.
     filer = FilerUnit.objects.filter(account_total__gt=1).first()
     assert filer.media_count == filer.media_accounts.filter(status__in=COUNTED).count()

@@ -160,3 +160,33 @@ def test_filer_unit_detail_masks_phones_for_a_unit_further_up(client, users, log
     assert JournalEntry.objects.filter(action="personal_data_reveal", subject_type="filer_unit").count() == before + 1
     login(users["l1_other"])  # 天津市: not its subtree
     assert client.get(f"/filer-units/{filer.pk}/").status_code == 404
+
+
+def test_media_list_reads_no_phone_it_does_not_show(client, chain, login):
+    """Decrypting is ~10 µs a value: the list reads its rows without their filer units' phones, and
+    without the account contact's phone unless 显示字段 shows it (then with it, no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.accounts_media.conftest import normal_account
+
+    for i in range(3):
+        account = normal_account(chain, name=f"联系人{i}", platform_id=f"C{i}", url=f"https://mp.weixin.qq.com/s?__biz=C{i}&mid=1")
+        type(account).objects.filter(pk=account.pk).update(contact_mobile=f"1371234000{i}")
+    user = User.objects.get(pk=chain["haidian"].pk)
+    login(user)
+
+    def page_statements():
+        client.get("/media/", {"tab": "all"})  # warm: the tab counts cached
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get("/media/", {"tab": "all"}).content.decode()
+        return [q["sql"] for q in ctx.captured_queries if 'FROM "accounts_media_mediaaccount"' in q["sql"]], html
+
+    plain, html = page_statements()
+    assert plain and not any('"accounts_media_mediaaccount"."contact_mobile"' in sql for sql in plain)
+    assert not any('"orgtree_filerunit"."head_mobile"' in sql or '"orgtree_filerunit"."contact_mobile"' in sql for sql in plain)
+    assert "137****" not in html
+    _choose_all_columns(user, "media_accounts", ["name", "contact_mobile"])
+    with_contact, html = page_statements()
+    assert len(with_contact) == len(plain) and any('"accounts_media_mediaaccount"."contact_mobile"' in sql for sql in with_contact)
+    assert "13712340001" in html  # 海淀区 is directly above the filer unit: in full

@@ -197,13 +197,15 @@ class Command(BaseCommand):
                 late_by = rng.randrange(0, 4) if rng.random() < 0.85 else rng.randrange(4, 40)
                 opened_on = (submitted_on or timezone.localtime(created).date()) - timezone.timedelta(days=late_by)
             filed_late = is_late(opened_on, submitted_on)
+            # 账号联系人 (optional on the form) filled for most accounts, its phone stored as a token (copy_rows)
+            contact = (("张伟", "编辑", f"137{next_id % 100_000_000:08d}", "") if next_id % 10 < 7 else ("", "", "", ""))
             count = counts.setdefault(filer_id, [0, 0])
             count[0] += status in COUNTED
             count[1] += 1
             accounts.append((
                 next_id, filer_id, path, media_code, code, kind, pname, url, platform_id,
                 name, "开设主体", rng.random() < 0.15, True, rng.random() < 0.4,
-                rng.random() < 0.6, False, "", "", "", "", "", status, reviewer, "{}", "{}", "{}",
+                rng.random() < 0.6, False, "", *contact, status, reviewer, "{}", "{}", "{}",
                 status == Status.RESTORE_PENDING or status == Status.RESTORE_REJECTED, 1, created, updated, None, "", "",
                 min(updated, now) if reviewer else None,  # reviewer_since: waiting since the last step
                 filed_late, opened_on, submitted_on,
