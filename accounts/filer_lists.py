@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 
 from govmedia.common import masking
 from govmedia.common.filtersets import CodeOrNameFilter
-from govmedia.common.links import row_url
+from govmedia.common.links import row_url_parts
 from govmedia.common.lists import Column, ListSpec, cell_escape, register, same_scope
 from govmedia.common.request_user import plain_user
 from govmedia.common.xlsx import local_datetime
@@ -83,38 +83,48 @@ def _password_html(row) -> str:
     return SafeString(f'<span class="text-muted">{cell_escape(row.password_state)}</span>')
 
 
-def _csrf_token(request) -> str:
-    """The CSRF token of the 重置密码 forms, once per page, not per row."""
-    if not hasattr(request, "_filer_actions_token"):
-        request._filer_actions_token = get_token(request)
-    return request._filer_actions_token
+ACTION_PAGES = ("filer_units:detail", "filer_units:reset_password", "filer_units:rename", "filer_units:delete")
+
+
+def _action_parts(request) -> tuple[str, dict[str, tuple[str, str]]]:
+    """Once per page, not per row: the CSRF token of the 重置密码 forms and the 操作 links' addresses
+    cut where the row's pk goes, escaped."""
+    if not hasattr(request, "_filer_actions"):
+        e = cell_escape
+        request._filer_actions = (e(get_token(request)),
+                                  {name: tuple(e(part) for part in row_url_parts(name)) for name in ACTION_PAGES})
+    return request._filer_actions
 
 
 def actions_html(row, request) -> str:
     """操作: 查看, 重置密码 (once the unit changed its initial password), 修改全称, 删除 (or why not)."""
     if not row.is_active:
         return SafeString('<span class="text-muted small">已删除</span>')
-    token, pk = _csrf_token(request), row.pk
+    (token, links), pk = _action_parts(request), row.pk  # pk: an integer
     e = cell_escape  # format_html's escaping, without its per-call overhead (100 rows a page)
     name = e(row.name)
-    parts = [f'<a class="btn btn-link btn-sm p-0 me-2" href="{e(row_url("filer_units:detail", pk))}">查看</a>']
+    head, tail = links["filer_units:detail"]
+    parts = [f'<a class="btn btn-link btn-sm p-0 me-2" href="{head}{pk}{tail}">查看</a>']
     if not row.shown_password:
+        head, tail = links["filer_units:reset_password"]
         parts.append(
-            f'<form method="post" action="{e(row_url("filer_units:reset_password", pk))}" class="d-inline">'
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(token)}">'
+            f'<form method="post" action="{head}{pk}{tail}" class="d-inline">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
             f'<button type="submit" class="btn btn-link btn-sm p-0 me-2" data-confirm="确定要重置“{name}”的密码吗？重置后原密码立即失效，'
             '新密码只显示一次。">重置密码</button></form>')
     if row.may_rename:
-        parts.append(f'<a class="btn btn-link btn-sm p-0 me-2" href="{e(row_url("filer_units:rename", pk))}">修改全称</a>')
+        head, tail = links["filer_units:rename"]
+        parts.append(f'<a class="btn btn-link btn-sm p-0 me-2" href="{head}{pk}{tail}">修改全称</a>')
     if row.delete_refusal:
         refusal = e(row.delete_refusal)
         parts.append(
             f'<span class="d-inline-block" tabindex="0" title="{refusal}"><button type="button" class="btn btn-link btn-sm p-0 '
             f'text-danger" disabled>删除</button></span><span class="visually-hidden">{refusal}</span>')
     else:
+        head, tail = links["filer_units:delete"]
         parts.append(
             '<button type="button" class="btn btn-link btn-sm p-0 text-danger" data-bs-toggle="modal" '
-            f'data-bs-target="#delete-filer" data-action="{e(row_url("filer_units:delete", pk))}" '
+            f'data-bs-target="#delete-filer" data-action="{head}{pk}{tail}" '
             f'data-name="{name}（{e(row.code)}）">删除</button>')
     return SafeString("".join(parts))  # every value above is escaped
 

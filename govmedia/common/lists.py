@@ -11,7 +11,9 @@ reads (and, if it needs one, a `fmt(ctx, *values)`): no model instance per row, 
 the cost at national scale (docs/benchmarks.md). Otherwise it reads model instances in batches
 with `prepare_page`, the same as a page. Tests check that both ways give the same cells.
 """
+import datetime
 import re
+from decimal import Decimal
 from html import escape as html_escape
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -157,7 +159,7 @@ def cell_escape(text) -> str:
     kind = type(text)
     if kind is str:
         return html_escape(text) if _SPECIAL(text) else text
-    if kind is int:
+    if kind in _PLAIN_KINDS:  # digits, '-', ':', '.', ' ' and '+' only
         return str(text)
     if isinstance(text, Promise):
         text = str(text)
@@ -168,6 +170,7 @@ def cell_escape(text) -> str:
 
 
 _SPECIAL = re.compile("[&<>\"']").search  # what html.escape replaces: most cells hold none of it
+_PLAIN_KINDS = frozenset({int, datetime.datetime, datetime.date, Decimal})  # str() has none of it
 
 
 def table_body(rows, columns: list[Column], spec: ListSpec, request, first_number: int) -> str:
