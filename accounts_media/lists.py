@@ -36,14 +36,14 @@ def prepare_page(rows, request):
     now = timezone.now()
     for row in rows:
         row.overdue_html = overdue_badge(row, now=now)  # the row's class and its 操作 both show it
-    if not contacts_shown(request.user):
-        return  # (the rows were read without the contact's phone: tab_rows)
+    if not rows or "contact_mobile" not in rows[0].__dict__:
+        return  # read without the contact's phone (tab_rows: the list does not show it)
     ctx = masking.viewer(request.user)
     revealed = 0
     for row in rows:
         row.contact_mobile_shown = masking.shown(ctx, row.contact_mobile, row.filer_unit.org_unit_id, row.filer_unit_id)
         revealed += bool(row.contact_mobile) and row.contact_mobile_shown == row.contact_mobile
-    if revealed:
+    if revealed and contacts_shown(request.user):
         masking.record_reveal(request.user, "新媒体账号信息（列表）", revealed)
 
 

@@ -115,8 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "govmedia.context_processors.navigation",
             ],
-            # {% may_open "url:name" as flag %}: the access map, in templates; {% pagination %}: the lists' pages.
-            "builtins": ["govmedia.access_tags", "govmedia.list_tags", "govmedia.page_tags"],
+            # {% may_open "url:name" as flag %}: the access map, in templates.
+            "builtins": ["govmedia.access_tags", "govmedia.page_tags"],
         },
     },
 ]

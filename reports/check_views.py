@@ -60,6 +60,7 @@ def home(request):
         context["this_quarter"] = (today.month - 1) // 3 + 1
         quarters = rounds_visible_to(user).values_list("year", "quarter").distinct().order_by("-year", "-quarter")
         context["quarters"] = list(quarters)
+    context["empty_text"] = "暂无检查任务。"
     return serve_list(request, OWN_SHEET_LIST, "reports/checks/home.html", context)
 
 

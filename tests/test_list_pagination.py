@@ -1,4 +1,4 @@
-"""{% pagination %} (govmedia.common.lists.pagination_html): 共 N 条, 每页 and the page links, with the
+"""The list pages' pagination (govmedia.common.lists.pagination_html): 共 N 条, 每页 and the page links, with the
 list's filters and sort kept in every link and every value escaped."""
 from django.core.paginator import Paginator
 

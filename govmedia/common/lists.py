@@ -25,6 +25,7 @@ from django.utils.functional import Promise, cached_property
 from django.utils.safestring import mark_safe
 from django.shortcuts import render
 
+from .list_parts import page_parts
 from .xlsx import cell_value, table_keys, table_response
 from django.db import connections
 
@@ -214,7 +215,7 @@ def header_rows(columns: list[Column]) -> list[list[dict]]:
 
 
 def header_html(header: list[list[dict]], query: str, sort: str, has_actions: bool) -> str:
-    """The table's head rows as lists/_table.html wrote them in template loops (the same bytes),
+    """The table's head rows as the lists' table template wrote them in loops (the same bytes),
     built here: a list of 20 columns cost the page a few hundred template nodes."""
     e = cell_escape
     rows = len(header)
@@ -254,7 +255,7 @@ def header_html(header: list[list[dict]], query: str, sort: str, has_actions: bo
 
 
 def column_choices_html(all_columns: list[Column], chosen_keys: set[str]) -> str:
-    """显示字段's checkboxes as lists/_columns.html wrote them in a template loop (the same bytes)."""
+    """显示字段's checkboxes as the lists' template wrote them in a loop (the same bytes)."""
     e = cell_escape
     out = []
     for column in all_columns:
@@ -267,7 +268,7 @@ def column_choices_html(all_columns: list[Column], chosen_keys: set[str]) -> str
 
 
 def pagination_html(context) -> str:
-    """共 N 条, 每页 and the page links, as lists/_pagination.html wrote them in template loops (the
+    """共 N 条, 每页 and the page links, as the lists' template wrote them in loops (the
     same bytes), built here: a list page's template spent a quarter of its time there. Reads what
     the template read from the context (a page's `page`, `request`, `query`, `sort`, `per_page`,
     `page_sizes`, `page_links`); a missing one is empty, as in a template."""
@@ -374,7 +375,7 @@ class CappedCountPaginator(Paginator):
         return self.count >= self.cap
 
 
-def render_list(request, spec: ListSpec, queryset, template: str, context: dict | None = None,
+def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | None = None,
                 unfiltered_count: int | None = None, page_context: Callable[[list], dict] | None = None):
     """`unfiltered_count`: the row count of `queryset` when the caller already knows it (a
     cached tab count); used while no filter is applied, so the page needs no COUNT(*).
@@ -403,7 +404,7 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
         query.pop(key, None)
     query_string, header, controls = query.urlencode(), header_rows(columns), filter_controls(filterset.form)
     all_columns, chosen_keys = [titled(c, request.user) for c in spec.columns if c.choosable], {c.key for c in columns}
-    return render(request, template, {
+    context = {
         "spec": spec,
         "filter": filterset,
         "filter_controls": controls,
@@ -423,9 +424,11 @@ def render_list(request, spec: ListSpec, queryset, template: str, context: dict 
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
         "query": query_string,
-        **(context or {}),
+        **(extra or {}),
         **(page_context(rows) if page_context else {}),
-    })
+    }
+    context["list_parts"] = page_parts(request, {**context, "request": request}, pagination_html)
+    return render(request, template, context)
 
 
 def export_columns(spec: ListSpec) -> list[Column]:

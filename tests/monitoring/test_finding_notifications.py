@@ -24,7 +24,7 @@ SERIAL = count(1)
 
 
 def total(html) -> int:
-    """The shared list's own count (lists/_pagination.html: 共 N 条)."""
+    """The shared list's own count (its pagination: 共 N 条)."""
     return int(re.search(r"共 (\d+) 条", html).group(1))
 
 
