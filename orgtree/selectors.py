@@ -134,31 +134,35 @@ def org_names_lookup():
 def attach_org_names(rows, path_of) -> None:
     """Give every row `org_names`: the names of its 省/部 · 市/省局 · 区县/地方部门, one query for all
     the rows, run when a row's names are first read (the three columns are not shown by default:
-    most pages never read them)."""
+    most pages never read them, so a row only keeps its path until then)."""
     batch = _NameBatch()
     for row in rows:
-        row.org_names = OrgNames(batch, cascade_codes(path_of(row)))
+        row.org_names = OrgNames(batch, path_of(row))
 
 
 class _NameBatch:
     """The names of every code of one page's rows, read in one query on first use."""
 
     def __init__(self):
-        self.codes: set[str] = set()
+        self.paths: list[str] = []
         self.names: dict[str, str] | None = None
 
     def name(self, code: str) -> str:
         if self.names is None:
-            self.names = names_by_code(self.codes)
+            self.names = names_by_code({c for path in self.paths for c in cascade_codes(path) if c})
         return self.names.get(code, "")
 
 
 class OrgNames(Sequence):
     """A row's [省/部, 市/省局, 区县/地方部门] names, read with the page's others on first use."""
 
-    def __init__(self, batch: _NameBatch, codes: list[str]):
-        self._batch, self._codes = batch, codes
-        batch.codes.update(c for c in codes if c)
+    def __init__(self, batch: _NameBatch, path: str):
+        self._batch, self._path = batch, path
+        batch.paths.append(path)
+
+    @property
+    def _codes(self) -> list[str]:
+        return cascade_codes(self._path)
 
     def __getitem__(self, index):
         names = [self._batch.name(code) for code in self._codes]
