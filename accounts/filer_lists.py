@@ -3,7 +3,6 @@ from types import SimpleNamespace
 
 import django_filters
 from django.db.models import F
-from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -12,6 +11,7 @@ from django.utils.safestring import SafeString
 from govmedia.common import masking
 from govmedia.common.filtersets import CodeOrNameFilter
 from govmedia.common.links import row_url_parts
+from govmedia.common.list_parts import page_token
 from govmedia.common.lists import Column, ListSpec, cell_escape, register, same_scope
 from govmedia.common.request_user import plain_user
 from govmedia.common.xlsx import local_datetime
@@ -91,7 +91,7 @@ def _action_parts(request) -> tuple[str, dict[str, tuple[str, str]]]:
     cut where the row's pk goes, escaped."""
     if not hasattr(request, "_filer_actions"):
         e = cell_escape
-        request._filer_actions = (e(get_token(request)),
+        request._filer_actions = (e(page_token(request)),
                                   {name: tuple(e(part) for part in row_url_parts(name)) for name in ACTION_PAGES})
     return request._filer_actions
 
@@ -203,7 +203,7 @@ def org_user_actions(user, request) -> str:
         '<form method="post" action="{}" class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
         '<button type="submit" class="btn btn-link btn-sm p-0" data-confirm="确定要重置“{}”的密码吗？重置后原密码立即失效，'
         '新密码只显示一次。">重置密码</button></form>',
-        reverse("accounts:org_user_reset", args=[user.pk]), get_token(request), user.org_unit.name)
+        reverse("accounts:org_user_reset", args=[user.pk]), page_token(request), user.org_unit.name)
 
 
 ORG_USER_LIST = register(ListSpec(

@@ -64,9 +64,16 @@ def table_html(header_html: str, body: str, has_rows: bool, column_count: int, e
         '</div>\n')
 
 
+def page_token(request) -> str:
+    """The CSRF token of a list page's forms (显示字段, 导出, a row's 操作), masked once per page."""
+    if not hasattr(request, "_list_csrf_token"):
+        request._list_csrf_token = get_token(request)
+    return request._list_csrf_token
+
+
 def page_parts(request, context: dict, pagination) -> dict:
     """The four parts of the list on the page (`context`: render_list's, with the caller's)."""
-    token = get_token(request)
+    token = page_token(request)
     return {
         "columns": SafeString(columns_html(request, context["spec"].name, context["column_choices"], token)),
         "export": SafeString(export_html(request, context["query"], context["sort"], context["page"].number, token)),
@@ -80,4 +87,4 @@ def _csrf_input(token: str) -> str:
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
 
 
-__all__ = ["columns_html", "export_html", "page_parts", "table_html"]
+__all__ = ["columns_html", "export_html", "page_parts", "page_token", "table_html"]
