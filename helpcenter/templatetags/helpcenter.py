@@ -28,8 +28,9 @@ def print_filters(context) -> str:
     names them and their choices, else 无."""
     filterset = context.get("filter")
     parts = []
-    form = getattr(filterset, "form", None)
-    if form is not None and filterset.is_bound:
+    # A list opened without a filter (is_bound false) has nothing to name: its form is not built.
+    form = filterset.form if getattr(filterset, "is_bound", False) else None
+    if form is not None:
         for name, field in form.fields.items():
             value = form[name].value()
             if value in (None, "", []):
