@@ -432,10 +432,13 @@ def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | 
     opened_plainly = spec.first_page is not None and page.number == 1 and not sort and not filterset.is_bound
     rows = spec.first_page(request, per_page, paginator.count) if opened_plainly else None
     if rows is None:
+        # The page's rows by id from the list's own scope: their ids came through the filters, so
+        # the search is not compiled and run a second time (unless a filter adds a column).
+        by_id = queryset if qs.query.annotations.keys() == queryset.query.annotations.keys() else qs
         if paginator.count > DIRECT_PAGE_MAX:
-            rows = page_rows(page.object_list, qs)
+            rows = page_rows(page.object_list, by_id)
         else:
-            rows = found_rows(page, qs) if filterset.is_bound else list(page.object_list)
+            rows = found_rows(page, by_id) if filterset.is_bound else list(page.object_list)
     if spec.prepare_page:
         spec.prepare_page(rows, request)
     columns = spec.chosen_columns(request.user)
