@@ -428,7 +428,7 @@ def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | 
     page = paginator.get_page(request.GET.get("page"))
     # The first page of a list opened plainly may come from a statement compiled once; else a small
     # list (a county's, a filer unit's) reads its page in one query, a large one in two (page_rows),
-    # a small filtered one (a search) in two as well (found_rows).
+    # a few matches of a filter over a scope that may be large (a search) in two as well (found_rows).
     opened_plainly = spec.first_page is not None and page.number == 1 and not sort and not filterset.is_bound
     rows = spec.first_page(request, per_page, paginator.count) if opened_plainly else None
     if rows is None:
@@ -438,7 +438,9 @@ def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | 
         if paginator.count > DIRECT_PAGE_MAX:
             rows = page_rows(page.object_list, by_id)
         else:
-            rows = found_rows(page, by_id) if filterset.is_bound else list(page.object_list)
+            # (a scope of at most DIRECT_PAGE_MAX rows, e.g. a filer unit's, has no long walk to fear)
+            small_scope = unfiltered_count is not None and unfiltered_count <= DIRECT_PAGE_MAX
+            rows = found_rows(page, by_id) if filterset.is_bound and not small_scope else list(page.object_list)
     if spec.prepare_page:
         spec.prepare_page(rows, request)
     columns = spec.chosen_columns(request.user)
