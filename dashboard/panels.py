@@ -9,7 +9,8 @@ Add a panel in one place:
     def findings_by_kind(viewer: Viewer) -> Table: ...   # viewer.user, viewer.now, viewer.once(...)
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from functools import lru_cache
+from datetime import datetime, timedelta
 from typing import Callable
 from urllib.parse import urlencode
 
@@ -22,7 +23,7 @@ from govmedia.roles import ORG_UNITS, Access, Role
 from orgtree.models import LEVEL_LABELS
 
 from .ageing import SOURCES, ageing_days
-from .rollup import journal_since, live_accounts, live_closures, live_moves, rollup_accounts, rollup_journal, usable_run
+from .rollup import journal_since, live_accounts, live_closures, live_moves, rollup_journal, rollup_projections, usable_run
 from .waiting import REPORTS_GENERATION, scan
 from accounts_media.counts import GENERATION_KEY as MEDIA_GENERATION, generation
 from govmedia.ops import counters
@@ -180,16 +181,16 @@ def export_sheets(viewer: Viewer, key: str) -> list[dict]:
     return sheets
 
 
-_PATHS: dict[tuple[str, str], str] = {}
-
-
 def _url(name: str, **params) -> str:
-    """The list URL of a cell (a page draws a few hundred: each list's path is reversed once)."""
-    path_key = (get_script_prefix(), name)
-    if path_key not in _PATHS:
-        _PATHS[path_key] = reverse(name)
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return _PATHS[path_key] + (f"?{query}" if query else "")
+    """The list URL of a cell (a page draws a few hundred, mostly the same from one view to the next)."""
+    return _list_url(get_script_prefix(), name, tuple(params.items()))
+
+
+@lru_cache(maxsize=8192)
+def _list_url(prefix: str, name: str, params: tuple) -> str:
+    """A cell's list URL, built once per process for each script prefix, list and parameters."""
+    query = urlencode({k: v for k, v in params if v not in (None, "")})
+    return reverse(name) + (f"?{query}" if query else "")
 
 
 # --- accounts ------------------------------------------------------------------------------------
@@ -207,16 +208,42 @@ def _recent(viewer: Viewer, run) -> list[tuple]:
     return viewer.once("journal_since", lambda: journal_since(viewer.user, run.as_of))
 
 
-def _breakdown(viewer: Viewer) -> list[tuple[str, str, int, date, int]]:
-    """(type, status, level, creation month, count) of the viewer's accounts, shared by every
-    account panel — the type, status and level figures and the month-end totals by type and by
-    level: from the rollup (the scope's rows and the accounts the journal names since its time;
-    dashboard/rollup.py), or with no usable rollup ONE grouped scan of the accounts."""
+@dataclass(frozen=True)
+class Breakdown:
+    """The viewer's counted accounts as the account panels read them: per (type, creation month),
+    per (level, creation month) and per status. A few hundred figures whatever the data (GB's
+    rollup scope holds ~2,800 (type, status, level, month) rows at 250k accounts, up to ~4,600):
+    kept and read back small, walked by each panel in microseconds."""
+
+    by_type_month: dict   # {(type, month): count}
+    by_level_month: dict  # {(level, month): count}
+    by_status: dict       # {status: count}
+
+    @classmethod
+    def of(cls, rows) -> "Breakdown":
+        by_type_month: dict = {}
+        by_level_month: dict = {}
+        by_status: dict = {}
+        for account_type, status, level, month, n in rows:
+            by_type_month[account_type, month] = by_type_month.get((account_type, month), 0) + n
+            by_level_month[level, month] = by_level_month.get((level, month), 0) + n
+            by_status[status] = by_status.get(status, 0) + n
+        return cls(by_type_month, by_level_month, by_status)
+
+
+def _breakdown(viewer: Viewer) -> Breakdown:
+    """The viewer's accounts by type, status, level and creation month, shared by every account
+    panel — the type, status and level figures and the month-end totals by type and by level: from
+    the rollup (the scope's rows summed per projection by the database, and the accounts the
+    journal names since its time; dashboard/rollup.py), or with no usable rollup ONE grouped scan
+    of the accounts; kept as its three projections (`Breakdown`)."""
 
     def compute():
         run = _run(viewer)
-        return live_accounts(viewer.user) if run is None else rollup_accounts(run, viewer.user, _recent(viewer, run))
-    return viewer.shared("accounts", compute)
+        if run is None:
+            return Breakdown.of(live_accounts(viewer.user))
+        return Breakdown(*rollup_projections(run, viewer.user, _recent(viewer, run)))
+    return viewer.shared("breakdown", compute)
 
 
 def _journal_figures(viewer: Viewer, which: int, live):
@@ -231,16 +258,17 @@ def _journal_figures(viewer: Viewer, which: int, live):
     return compute
 
 
-def _totals(rows, index: int) -> dict:
+def _totals(counts: dict, index: int) -> dict:
+    """{key[index]: the sum of the counts} of counts keyed by tuples."""
     totals: dict = {}
-    for row in rows:
-        totals[row[index]] = totals.get(row[index], 0) + row[-1]
+    for key, n in counts.items():
+        totals[key[index]] = totals.get(key[index], 0) + n
     return totals
 
 
 @panel("accounts_by_type", "新媒体账号（按类型）", description="已报送的账号，不含未提交", kept=ACCOUNTS)
 def accounts_by_type(viewer: Viewer) -> Table:
-    counts = _totals(_breakdown(viewer), 0)
+    counts = _totals(_breakdown(viewer).by_type_month, 0)
     types = [t for t in ACCOUNT_TYPES if counts.get(t.code)]
     return Table(["账号类型", "账号数"], [[t.name, counts[t.code]] for t in types],
                  [[_url("media:list", account_type=t.code)] for t in types])
@@ -248,7 +276,7 @@ def accounts_by_type(viewer: Viewer) -> Table:
 
 @panel("accounts_by_status", "新媒体账号（按状态）", description="已报送的账号，不含未提交", kept=ACCOUNTS)
 def accounts_by_status(viewer: Viewer) -> Table:
-    counts = _totals(_breakdown(viewer), 1)
+    counts = _breakdown(viewer).by_status
     statuses = [(v, label) for v, label in Status.choices if counts.get(v)]
     return Table(["状态", "账号数"], [[label, counts[v]] for v, label in statuses],
                  [[_url("media:list", status=v)] for v, _ in statuses])
@@ -256,7 +284,7 @@ def accounts_by_status(viewer: Viewer) -> Table:
 
 @panel("accounts_by_level", "新媒体账号（按组织单位层级）", description="按账号所属组织单位的层级", kept=ACCOUNTS)
 def accounts_by_level(viewer: Viewer) -> Table:
-    counts = _totals(_breakdown(viewer), 2)
+    counts = _totals(_breakdown(viewer).by_level_month, 0)
     levels = sorted(counts)
     return Table(["层级", "账号数"], [[LEVEL_LABELS.get(level, f"第{level}级"), counts[level]] for level in levels],
                  [[_url("media:list", level=level) if level in LEVEL_LABELS else ""] for level in levels])
@@ -279,7 +307,7 @@ def accounts_by_month(viewer: Viewer) -> Table:
 
     months = _months(viewer.now)
     start = months[0]
-    added = _totals(_breakdown(viewer), 3)  # per creation month, from the shared figures
+    added = _totals(_breakdown(viewer).by_type_month, 1)  # per creation month, from the shared figures
     closed = viewer.shared("closures", _journal_figures(viewer, 0, lambda: live_closures(viewer.user, start)))
     rows, links = [], []
     for m in months:
@@ -289,29 +317,42 @@ def accounts_by_month(viewer: Viewer) -> Table:
     return Table(["月份", "新增账号", "同意关停"], rows, links)
 
 
-def _month_end_totals(viewer: Viewer, index: int, columns, link=None) -> Table:
-    """Accounts at each of the last 12 month ends, one column per value of the breakdown's field
-    `index` (0 type, 2 level): running sums over the creation months of the shared scan.
-    `columns` is [(value, header)], `link(value, last_day)` the list URL of a cell, if any."""
+def _month_end_totals(viewer: Viewer, counts: dict, columns, link=None) -> Table:
+    """Accounts at each of the last 12 month ends, one column per value of a projection of the
+    breakdown keyed (value, creation month) — by type or by level: running sums over the creation
+    months. `columns` is [(value, header)], `link(value, last_day)` the list URL of a cell, if any."""
     months = _months(viewer.now)
     per_month: dict = {}
-    for row in _breakdown(viewer):
-        value, month = row[index], row[3]
+    for (value, month), n in counts.items():
         per_month.setdefault(value, {})
-        per_month[value][month] = per_month[value].get(month, 0) + row[-1]
+        per_month[value][month] = per_month[value].get(month, 0) + n
     shown = [(value, header) for value, header in columns if value in per_month]
+    ends = [m.date() for m in months]
+    running = {v: _running_totals(per_month[v], ends) for v, _ in shown}
     rows, links = [], []
-    for m in months:
+    for i, m in enumerate(months):
         last = (m + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        rows.append([f"{m:%Y-%m}", *(sum(n for month, n in per_month[v].items() if month <= m.date()) for v, _ in shown)])
+        rows.append([f"{m:%Y-%m}", *(running[v][i] for v, _ in shown)])
         links.append([link(v, last) if link else "" for v, _ in shown])
     return Table(["月份"] + [header for _, header in shown], rows, links)
+
+
+def _running_totals(per_month: dict, ends: list) -> list[int]:
+    """For each of `ends` (ascending month starts), the counts of the creation months up to it."""
+    totals, total, months = [], 0, sorted(per_month.items())
+    k = 0
+    for end in ends:
+        while k < len(months) and months[k][0] <= end:
+            total += months[k][1]
+            k += 1
+        totals.append(total)
+    return totals
 
 
 @panel("accounts_by_type_over_time", "新媒体账号总数（按类型，近12个月月末）", chart="line",
        description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）", kept=ACCOUNTS)
 def accounts_by_type_over_time(viewer: Viewer) -> Table:
-    return _month_end_totals(viewer, 0, [(t.code, t.name) for t in ACCOUNT_TYPES],
+    return _month_end_totals(viewer, _breakdown(viewer).by_type_month, [(t.code, t.name) for t in ACCOUNT_TYPES],
                              lambda code, last: _url("media:list", account_type=code, created_to=f"{last:%Y-%m-%d}"))
 
 
@@ -347,7 +388,7 @@ def accounts_by_status_over_time(viewer: Viewer) -> Table:
     """The current figures per status (the shared scan: no query of its own), walked back month by
     month with the net status moves of each month (one grouped journal query over 11 months)."""
     months = _months(viewer.now)
-    running = _totals(_breakdown(viewer), 1)
+    running = dict(_breakdown(viewer).by_status)
     moves = viewer.shared("status_moves", lambda: _status_moves(viewer, months[1]))
     at_end: dict = {}
     for m in reversed(months):  # the current month is "now"; each earlier month end is the next one minus its moves
@@ -363,7 +404,7 @@ def accounts_by_status_over_time(viewer: Viewer) -> Table:
 @panel("accounts_by_level_over_time", "新媒体账号总数（按组织单位层级，近12个月月末）", chart="line",
        description="各月末已报送的账号数（按创建时间累计，不含未提交和已删除）", kept=ACCOUNTS)
 def accounts_by_level_over_time(viewer: Viewer) -> Table:
-    return _month_end_totals(viewer, 2, sorted(LEVEL_LABELS.items()),
+    return _month_end_totals(viewer, _breakdown(viewer).by_level_month, sorted(LEVEL_LABELS.items()),
                              lambda level, last: _url("media:list", level=level, created_to=f"{last:%Y-%m-%d}"))
 
 

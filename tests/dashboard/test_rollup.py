@@ -15,7 +15,8 @@ from accounts_media import services
 from accounts_media.counts import _bump
 from accounts_media.models import MediaAccount, Status
 from dashboard.models import AccountRollup, JournalRollup, RollupRun
-from dashboard.rollup import rebuild, recent_entries, scopes_of
+from dashboard.panels import Breakdown
+from dashboard.rollup import journal_since, rebuild, recent_entries, rollup_accounts, rollup_projections, scopes_of
 from jobs.schedule import SCHEDULE, execute_entry
 from tests.accounts_media.conftest import REVIEW_OK, approve, normal_account, reject, submit
 from tests.dashboard.test_dashboard import panel_table
@@ -96,6 +97,7 @@ def test_every_account_panel_from_the_rollup_equals_the_full_aggregates(client, 
         restored = MediaAccount.objects.get(platform_id="7001")  # A: 恢复 granted in March
         approve(services.perform(restored, "request_close", sz, REQUEST), chain["haidian"], **REVIEW_OK)
     with at(later + timedelta(minutes=1)):
+        changed = 0
         for who in VIEWERS:
             user = chain[who]
             with CaptureQueriesContext(connection) as rolled:
@@ -105,6 +107,14 @@ def test_every_account_panel_from_the_rollup_equals_the_full_aggregates(client, 
             assert from_rollup == live_tables(client, login, user), who
             assert dict(from_rollup["accounts_by_status"]) == orm_status_counts(user.org_unit), who
             assert dict(from_rollup["accounts_by_type"]) == orm_type_counts(user.org_unit), who
+            # The database's grouping sets of the rollup equal the rows summed here (the SQLite path).
+            recent = journal_since(user, run.as_of)
+            changed += bool(recent)
+            summed = Breakdown.of(rollup_accounts(run, user, recent))
+            assert Breakdown(*rollup_projections(run, user, recent)) == Breakdown(
+                *({k: n for k, n in part.items() if n} for part in (summed.by_type_month, summed.by_level_month,
+                                                                    summed.by_status))), who
+        assert 0 < changed < len(VIEWERS)  # viewers with changes since the rollup and without
         figures = tables(client, login, chain["beijing"])
         assert dict(figures["accounts_by_month"])["2026-03"][1] == 2  # today's closures: A again and the new one
     with at(later + timedelta(days=1, minutes=30)):  # the next night's rebuild: the same figures
