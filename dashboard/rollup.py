@@ -11,7 +11,8 @@ A daily scheduled job (`rebuild`, jobs/schedule.py "dashboard_rollup") writes, i
   month: the 同意关停 (kind "close") and the status changes (kind "move", before → after label);
 - RollupRun: `as_of` = the job's start minus MARGIN.
 
-A page then reads its own scope's rows (one equality lookup per table) plus the journal entries
+A page then reads its own scope's rows (one equality lookup per table; the account rows summed by
+PostgreSQL into the three projections the panels draw, `rollup_projections`) plus the journal entries
 written since `as_of` in its scope (the journal_scope partial index: `scope_path LIKE 'p%' AND
 scope_path <> ''`; for GB journal_recent), grouped. Each account named there counts as it is now
 instead of as AccountState saw it (two grouped queries over those accounts, a semi-join), so the figures are those of the tables
