@@ -390,7 +390,9 @@ def found_rows(page, queryset) -> list:
 
 
 def _rows_by_id(ids: list, queryset) -> list:
-    by_id = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    """The rows of `ids` from `queryset`, in the order of `ids` (no ORDER BY: the model's default
+    ordering would sort what is put in order here)."""
+    by_id = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()} if ids else {}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
