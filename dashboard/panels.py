@@ -9,8 +9,8 @@ Add a panel in one place:
     def findings_by_kind(viewer: Viewer) -> Table: ...   # viewer.user, viewer.now, viewer.once(...)
 """
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Callable
 from urllib.parse import urlencode
 

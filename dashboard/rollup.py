@@ -28,7 +28,7 @@ import time as clock
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Length, Replace, TruncMonth
 from django.utils import timezone
@@ -186,14 +186,14 @@ def rollup_projections(run: RollupRun, user, recent: list[tuple]) -> tuple[dict,
     by_type_month: dict = defaultdict(int)
     by_level_month: dict = defaultdict(int)
     by_status: dict = defaultdict(int)
-    if connection.vendor != "postgresql":
+    db = connections[AccountRollup.objects.db]
+    if db.vendor != "postgresql":
         rows = rollup_accounts(run, user, recent)
     else:
-        table = AccountRollup._meta.db_table
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(
-                f'SELECT GROUPING(account_type, level, status), account_type, level, status, month, SUM("count") '
-                f"FROM {connection.ops.quote_name(table)} WHERE scope_path = %s "
+                f'SELECT GROUPING(account_type, level, status), account_type, level, status, month, CAST(SUM("count") AS BIGINT) '
+                f"FROM {db.ops.quote_name(AccountRollup._meta.db_table)} WHERE scope_path = %s "
                 f"GROUP BY GROUPING SETS ((account_type, month), (level, month), (status))", [scope_key(user.org_unit)])
             for grouping, account_type, level, status, month, n in cursor.fetchall():
                 if grouping == _BY_TYPE_MONTH:
