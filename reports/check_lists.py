@@ -7,7 +7,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from govmedia.common.filtersets import ListFilterSet
-from govmedia.common.lists import DIRECT_PAGE_MAX, Column, ListSpec, cell_escape, register, same_scope
+from govmedia.common.lists import Column, ListSpec, cell_escape, register, same_scope
+from govmedia.common.list_reads import DIRECT_PAGE_MAX
 from govmedia.common.prepared import QUARTER, YEAR, read_as_viewer
 from jobs.exports import register_workbook
 from orgtree.selectors import unit_in_scope

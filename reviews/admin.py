@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from govmedia.common import masking
-from govmedia.common.lists import CappedCountPaginator
+from govmedia.common.list_reads import CappedCountPaginator
 from govmedia.common.scope import org_units
 from govmedia.common.xlsx import cell_value, table_keys, table_response
 

@@ -2,7 +2,8 @@
 list's filters and sort kept in every link and every value escaped."""
 from django.core.paginator import Paginator
 
-from govmedia.common.lists import PAGE_SIZES, CappedCountPaginator, pagination_html
+from govmedia.common.list_reads import CappedCountPaginator
+from govmedia.common.lists import PAGE_SIZES, pagination_html
 
 
 def _html(rf, url, rows, number, per_page=20, sort="", paginator_class=Paginator):

@@ -22,11 +22,12 @@ from typing import Any, Callable
 import django_filters
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.utils.functional import Promise, cached_property
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.shortcuts import render
 
 from .list_parts import page_parts
+from .list_reads import CappedCountPaginator, rows_of_page
 from .xlsx import cell_value, table_keys, table_response
 from django.db import connections
 
@@ -368,53 +369,6 @@ def filtered(request, spec: ListSpec, queryset):
     return filterset, qs
 
 
-DIRECT_PAGE_MAX = 2000  # rows: up to this many, the join and sort of the whole list cost less than a second query
-
-
-def page_rows(page_slice, queryset) -> list:
-    """The rows of one page in two steps (a "deferred join"): the page's ids first, read in list
-    order from an index with no join, then those rows with their related objects. A deep page
-    then walks an index instead of joining and sorting the whole scope."""
-    return _rows_by_id(list(page_slice.values_list("pk", flat=True)), queryset)
-
-
-def found_rows(page, queryset) -> list:
-    """The rows of one page of a filtered list whose count (≤ DIRECT_PAGE_MAX) is known: every
-    matching id in list order first, then the page's rows. Asked for its first 100 rows in order
-    (ORDER BY … LIMIT), PostgreSQL walks the list's order index and filters as it goes when it
-    expects many matches; a search by part of a name or code is estimated at thousands of rows
-    where it finds tens, and that walk read 242,000 accounts (0.5 s) for 78 (docs/benchmarks.md).
-    Asked for all of them, it reads the search's own index and sorts what it found."""
-    ids = list(page.paginator.object_list.values_list("pk", flat=True))
-    return _rows_by_id(ids[page.start_index() - 1:page.end_index()] if ids else [], queryset)
-
-
-def _rows_by_id(ids: list, queryset) -> list:
-    """The rows of `ids` from `queryset`, in the order of `ids` (no ORDER BY: the model's default
-    ordering would sort what is put in order here)."""
-    by_id = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()} if ids else {}
-    return [by_id[pk] for pk in ids if pk in by_id]
-
-
-class CappedCountPaginator(Paginator):
-    """Counts at most CAP rows (a bounded subquery), never a whole table of millions: a count of
-    CAP then means "CAP or more" (`capped`); narrow with the filters to page further."""
-
-    CAP = 10_000
-
-    def __init__(self, *args, cap: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.cap = cap or self.CAP
-
-    @cached_property
-    def count(self):
-        return self.object_list.order_by()[: self.cap].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count >= self.cap
-
-
 def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | None = None,
                 unfiltered_count: int | None = None, page_context: Callable[[list], dict] | None = None):
     """`unfiltered_count`: the row count of `queryset` when the caller already knows it (a
@@ -428,21 +382,11 @@ def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | 
     if unfiltered_count is not None and not any(request.GET.get(name) for name in filterset.filters):
         paginator.count = unfiltered_count  # Paginator.count is a cached_property
     page = paginator.get_page(request.GET.get("page"))
-    # The first page of a list opened plainly may come from a statement compiled once; else a small
-    # list (a county's, a filer unit's) reads its page in one query, a large one in two (page_rows),
-    # a few matches of a filter over a scope that may be large (a search) in two as well (found_rows).
+    # The first page of a list opened plainly may come from a statement compiled once (spec.first_page).
     opened_plainly = spec.first_page is not None and page.number == 1 and not sort and not filterset.is_bound
     rows = spec.first_page(request, per_page, paginator.count) if opened_plainly else None
     if rows is None:
-        # The page's rows by id from the list's own scope: their ids came through the filters, so
-        # the search is not compiled and run a second time (unless a filter adds a column).
-        by_id = queryset if qs.query.annotations.keys() == queryset.query.annotations.keys() else qs
-        if paginator.count > DIRECT_PAGE_MAX:
-            rows = page_rows(page.object_list, by_id)
-        else:
-            # (a scope of at most DIRECT_PAGE_MAX rows, e.g. a filer unit's, has no long walk to fear)
-            small_scope = unfiltered_count is not None and unfiltered_count <= DIRECT_PAGE_MAX
-            rows = found_rows(page, by_id) if filterset.is_bound and not small_scope else list(page.object_list)
+        rows = rows_of_page(page, queryset, qs, filterset.is_bound, unfiltered_count)
     if spec.prepare_page:
         spec.prepare_page(rows, request)
     columns = spec.chosen_columns(request.user)
