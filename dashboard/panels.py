@@ -23,7 +23,8 @@ from govmedia.roles import ORG_UNITS, Access, Role
 from orgtree.models import LEVEL_LABELS
 
 from .ageing import SOURCES, ageing_days
-from .rollup import journal_since, live_accounts, live_closures, live_moves, rollup_journal, rollup_projections, usable_run
+from .rollup import (journal_since, live_accounts, live_closures, live_moves, projections, rollup_journal,
+                     rollup_projections, usable_run)
 from .waiting import REPORTS_GENERATION, scan
 from accounts_media.counts import GENERATION_KEY as MEDIA_GENERATION, generation
 from govmedia.ops import counters
@@ -219,17 +220,6 @@ class Breakdown:
     by_level_month: dict  # {(level, month): count}
     by_status: dict       # {status: count}
 
-    @classmethod
-    def of(cls, rows) -> "Breakdown":
-        by_type_month: dict = {}
-        by_level_month: dict = {}
-        by_status: dict = {}
-        for account_type, status, level, month, n in rows:
-            by_type_month[account_type, month] = by_type_month.get((account_type, month), 0) + n
-            by_level_month[level, month] = by_level_month.get((level, month), 0) + n
-            by_status[status] = by_status.get(status, 0) + n
-        return cls(by_type_month, by_level_month, by_status)
-
 
 def _breakdown(viewer: Viewer) -> Breakdown:
     """The viewer's accounts by type, status, level and creation month, shared by every account
@@ -241,7 +231,7 @@ def _breakdown(viewer: Viewer) -> Breakdown:
     def compute():
         run = _run(viewer)
         if run is None:
-            return Breakdown.of(live_accounts(viewer.user))
+            return Breakdown(*projections(live_accounts(viewer.user)))
         return Breakdown(*rollup_projections(run, viewer.user, _recent(viewer, run)))
     return viewer.shared("breakdown", compute)
 

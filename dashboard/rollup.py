@@ -177,38 +177,40 @@ def changed_since(run: RollupRun, user, recent: list[tuple]) -> list[tuple[str, 
 _BY_TYPE_MONTH, _BY_LEVEL_MONTH, _BY_STATUS = 3, 5, 6
 
 
-def rollup_projections(run: RollupRun, user, recent: list[tuple]) -> tuple[dict, dict, dict]:
-    """rollup_accounts as the account panels read it: ({(type, month): n}, {(level, month): n},
-    {status: n}). On PostgreSQL the scope's rollup rows are summed by the database per grouping
-    set (GROUPING SETS: a few hundred rows where GB's scope holds ~2,800 and more as types, levels
-    and months fill in); the changes since the rollup are added here. Elsewhere (the SQLite demo)
-    the rows of rollup_accounts are summed here."""
-    by_type_month: dict = defaultdict(int)
-    by_level_month: dict = defaultdict(int)
-    by_status: dict = defaultdict(int)
-    db = connections[AccountRollup.objects.db]
-    if db.vendor != "postgresql":
-        rows = rollup_accounts(run, user, recent)
-    else:
-        with db.cursor() as cursor:
-            cursor.execute(
-                f'SELECT GROUPING(account_type, level, status), account_type, level, status, month, CAST(SUM("count") AS BIGINT) '
-                f"FROM {db.ops.quote_name(AccountRollup._meta.db_table)} WHERE scope_path = %s "
-                f"GROUP BY GROUPING SETS ((account_type, month), (level, month), (status))", [scope_key(user.org_unit)])
-            for grouping, account_type, level, status, month, n in cursor.fetchall():
-                if grouping == _BY_TYPE_MONTH:
-                    by_type_month[account_type, month] += n
-                elif grouping == _BY_LEVEL_MONTH:
-                    by_level_month[level, month] += n
-                elif grouping == _BY_STATUS:
-                    by_status[status] += n
-        rows = changed_since(run, user, recent)
+def projections(rows, sums: tuple[dict, dict, dict] | None = None) -> tuple[dict, dict, dict]:
+    """(type, status, level, month, count) rows summed as the account panels read them, onto `sums`
+    if given: ({(type, month): n}, {(level, month): n}, {status: n}), without the zero sums."""
+    by_type_month, by_level_month, by_status = (defaultdict(int, part) for part in (sums or ({}, {}, {})))
     for account_type, status, level, month, n in rows:
         by_type_month[account_type, month] += n
         by_level_month[level, month] += n
         by_status[status] += n
-    return ({k: n for k, n in by_type_month.items() if n}, {k: n for k, n in by_level_month.items() if n},
-            {k: n for k, n in by_status.items() if n})
+    return tuple({key: n for key, n in part.items() if n} for part in (by_type_month, by_level_month, by_status))
+
+
+def rollup_projections(run: RollupRun, user, recent: list[tuple]) -> tuple[dict, dict, dict]:
+    """rollup_accounts as the account panels read it (`projections`). On PostgreSQL the scope's
+    rollup rows are summed by the database per grouping set (GROUPING SETS: a few hundred rows
+    where GB's scope holds ~2,800 and more as types, levels and months fill in) and the changes
+    since the rollup added here; elsewhere (the SQLite demo) the rows of rollup_accounts are summed
+    here."""
+    db = connections[AccountRollup.objects.db]
+    if db.vendor != "postgresql":
+        return projections(rollup_accounts(run, user, recent))
+    sums: tuple[dict, dict, dict] = ({}, {}, {})
+    with db.cursor() as cursor:
+        cursor.execute(
+            f'SELECT GROUPING(account_type, level, status), account_type, level, status, month, CAST(SUM("count") AS BIGINT) '
+            f"FROM {db.ops.quote_name(AccountRollup._meta.db_table)} WHERE scope_path = %s "
+            f"GROUP BY GROUPING SETS ((account_type, month), (level, month), (status))", [scope_key(user.org_unit)])
+        for grouping, account_type, level, status, month, n in cursor.fetchall():
+            if grouping == _BY_TYPE_MONTH:
+                sums[0][account_type, month] = n
+            elif grouping == _BY_LEVEL_MONTH:
+                sums[1][level, month] = n
+            elif grouping == _BY_STATUS:
+                sums[2][status] = n
+    return projections(changed_since(run, user, recent), sums)
 
 
 def rollup_journal(user, recent: list[tuple]) -> tuple[dict, dict]:
