@@ -91,8 +91,10 @@ def test_a_found_page_reads_every_match_in_order_then_its_rows(chain, client, lo
 
     for n in range(23):
         make_filer(tree["110108"], f"上庄服务站{n:02d}", serial=100 + n, password=None)
+    make_filer(tree["110105"], "上庄服务站99", serial=199, password=None)  # 朝阳区's: never in 海淀区's list
     login(chain["haidian"])
-    expected = list(FilerUnit.objects.filter(name__contains="庄服").order_by("-name", "-id").values_list("name", flat=True))
+    expected = list(FilerUnit.objects.filter(name__contains="庄服", org_unit=tree["110108"]).order_by("-name", "-id")
+                    .values_list("name", flat=True))
     assert len(expected) == 23
     query = {"name": "庄服", "sort": "-name", "per_page": 20}
     with CaptureQueriesContext(connection) as ctx:
@@ -101,6 +103,7 @@ def test_a_found_page_reads_every_match_in_order_then_its_rows(chain, client, lo
     assert len(ids_sql) == 1 and "LIMIT" not in ids_sql[0], ids_sql
     second = client.get("/filer-units/", {**query, "page": 2}).context["rows"]
     assert [r["obj"].name for r in first] == expected[:20] and [r["obj"].name for r in second] == expected[20:]
+    assert "上庄服务站99" not in expected
 
     login(chain["shangzhuang"])
     with CaptureQueriesContext(connection) as ctx:
