@@ -26,7 +26,7 @@ from .counts import counts_for
 from .lists import MEDIA_LIST, contacts_shown, tab_rows
 from .models import REJECTED
 from .selectors import accounts_visible_to
-from .tabs import current_tab, tab_counts, tabs_for
+from .tabs import current_tab, tab_counts, tabs_for, tabs_html
 from .workflow import REVIEWS, WORKFLOW
 from .guide import ENTRIES, REFUSED
 from .platforms import TYPE_BY_CODE
@@ -58,23 +58,26 @@ def _require(request, account, *names):
 
 @require_http_methods(["GET", "POST"])
 def media_list(request):
-    base = accounts_visible_to(request.user).select_related("filer_unit")
+    def base():  # built only when read (a list opened plainly reads its first page and counts without it)
+        return accounts_visible_to(request.user).select_related("filer_unit")
+
     tabs = tabs_for(request.user)
     tab = current_tab(request, tabs)
     export = export_requested(request, MEDIA_LIST)
     if export is not None:
         return export
-    counts = counts_for(request.user, lambda: tab_counts(base, tabs))
+    counts = counts_for(request.user, lambda: tab_counts(base(), tabs))
     without_tab = request.GET.copy()
     for key in ("tab", "page", "export"):
         without_tab.pop(key, None)
+    query_without_tab = without_tab.urlencode()
     context = {"tabs": tabs, "tab": tab, "counts": counts, "is_filer": request.user.kind == User.Kind.FILER,
-               "query_without_tab": without_tab.urlencode(), "bulk_limit": BULK_LIMIT}
+               "tabs_html": tabs_html(tabs, tab, counts, query_without_tab), "bulk_limit": BULK_LIMIT}
     if request.user.kind == User.Kind.ORG:
         chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
         context["cascade"] = cascade_options(request.user.org_unit, chosen, request.user)
-    return render_list(request, MEDIA_LIST, tab_rows(base, tab, contacts_shown(request.user)), "accounts_media/list.html", context,
-                       unfiltered_count=counts[tab.key])
+    return render_list(request, MEDIA_LIST, lambda: tab_rows(base(), tab, contacts_shown(request.user)),
+                       "accounts_media/list.html", context, unfiltered_count=counts[tab.key])
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,8 +1,10 @@
 from html import escape
 
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 from .common.links import fixed_url
+from .common.list_parts import page_token
 from .navigation import menu_for
 from reports.services import menu_state
 
@@ -36,4 +38,7 @@ def navigation(request):
             unread = badge
         items.append({"label": label, "url_name": item.url_name, "url": fixed_url(item.url_name), "active": active,
                       "badge": badge})
-    return {"menu": items, "menu_html": mark_safe(_menu_html(items)), "unread_notices": unread}
+    # {% csrf_token %} (退出 in the header, the page's own forms) with the token a list page's forms
+    # carry: masked once per request, not once per reader.
+    return {"menu": items, "menu_html": mark_safe(_menu_html(items)), "unread_notices": unread,
+            "csrf_token": SimpleLazyObject(lambda: page_token(request))}

@@ -65,7 +65,8 @@ def table_html(header_html: str, body: str, has_rows: bool, column_count: int, e
 
 
 def page_token(request) -> str:
-    """The CSRF token of a list page's forms (显示字段, 导出, a row's 操作), masked once per page."""
+    """The CSRF token of a page's forms (a list's 显示字段, 导出, a row's 操作; {% csrf_token %},
+    govmedia.context_processors.navigation), masked once per request."""
     if not hasattr(request, "_list_csrf_token"):
         request._list_csrf_token = get_token(request)
     return request._list_csrf_token

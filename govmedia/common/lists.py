@@ -369,24 +369,39 @@ def filtered(request, spec: ListSpec, queryset):
     return filterset, qs
 
 
+def opened_plainly(request, spec: ListSpec, sort: str, page_number: int | str | None) -> bool:
+    """No filter, no sort chosen, the first page: the list as it opens, which spec.first_page may read."""
+    return (spec.first_page is not None and not sort and str(page_number or 1) == "1"
+            and not any(key in spec.filterset_class.base_filters for key in request.GET))
+
+
 def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | None = None,
                 unfiltered_count: int | None = None, page_context: Callable[[list], dict] | None = None):
-    """`unfiltered_count`: the row count of `queryset` when the caller already knows it (a
+    """`queryset`: the rows listed, or a function that builds them: a list opened plainly whose first
+    page spec.first_page reads and whose count the caller knows builds none of it.
+    `unfiltered_count`: the row count of `queryset` when the caller already knows it (a
     cached tab count); used while no filter is applied, so the page needs no COUNT(*).
     `page_context(rows)`: more context from the rows on screen (no second paging of the list)."""
-    filterset, qs = filtered(request, spec, queryset)
     ordering, sort = ordering_from(request, spec)
     per_page = page_size_from(request)
-    paginator = (CappedCountPaginator(qs.order_by(*ordering), per_page, cap=spec.count_cap) if spec.count_cap
-                 else Paginator(qs.order_by(*ordering), per_page))
-    if unfiltered_count is not None and not any(request.GET.get(name) for name in filterset.filters):
-        paginator.count = unfiltered_count  # Paginator.count is a cached_property
-    page = paginator.get_page(request.GET.get("page"))
-    # The first page of a list opened plainly may come from a statement compiled once (spec.first_page).
-    opened_plainly = spec.first_page is not None and page.number == 1 and not sort and not filterset.is_bound
-    rows = spec.first_page(request, per_page, paginator.count) if opened_plainly else None
-    if rows is None:
-        rows = rows_of_page(page, queryset, qs, filterset.is_bound, unfiltered_count)
+    plain = opened_plainly(request, spec, sort, request.GET.get("page"))
+    rows = spec.first_page(request, per_page, unfiltered_count) if plain and unfiltered_count is not None else None
+    if rows is not None:  # the filter bar unbound, the pages of the known count: no queryset built
+        filterset = spec.filterset_class(None, request=request)
+        paginator = Paginator(range(unfiltered_count), per_page)
+        page = paginator.page(1)
+    else:
+        queryset = queryset() if callable(queryset) else queryset
+        filterset, qs = filtered(request, spec, queryset)
+        paginator = (CappedCountPaginator(qs.order_by(*ordering), per_page, cap=spec.count_cap) if spec.count_cap
+                     else Paginator(qs.order_by(*ordering), per_page))
+        if unfiltered_count is not None and not any(request.GET.get(name) for name in filterset.filters):
+            paginator.count = unfiltered_count  # Paginator.count is a cached_property
+        page = paginator.get_page(request.GET.get("page"))
+        if opened_plainly(request, spec, sort, page.number):  # (a count the caller did not know)
+            rows = spec.first_page(request, per_page, paginator.count)
+        if rows is None:
+            rows = rows_of_page(page, queryset, qs, filterset.is_bound, unfiltered_count)
     if spec.prepare_page:
         spec.prepare_page(rows, request)
     columns = spec.chosen_columns(request.user)

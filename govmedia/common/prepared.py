@@ -73,21 +73,28 @@ class PreparedQuery:
             except _Absent:
                 if name not in self._optional:
                     raise
-        entry = (sql, list(params), positions, compiler, _reader(queryset, compiler, alias))
+        fields = [column[0] for column in compiler.select[:compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ValueError("a prepared query reads no composite primary key")
+        # The fields' converters (an encrypted phone's decryption, a JSON field's parse), looked up
+        # once: Django's results_iter asks every field for them on every call.
+        converters = compiler.get_converters(fields)
+        convert = (lambda rows: compiler.apply_converters(rows, converters)) if converters else iter
+        entry = (sql, list(params), positions, convert, _reader(queryset, compiler, alias))
         self._compiled[(alias, connections[alias].vendor)] = entry
         return entry
 
     def all(self, **values) -> list:
         alias = router.db_for_read(self._model)
         entry = self._compiled.get((alias, connections[alias].vendor)) or self._compile(alias)
-        sql, params, positions, compiler, read = entry
+        sql, params, positions, convert, read = entry
         params = list(params)
         for name, (position, adapt) in positions.items():
             params[position] = adapt(values[name])
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return read(compiler.results_iter(results=[rows])) if rows else []
+        return read(convert(rows)) if rows else []
 
     def first(self, **values):
         found = self.all(**values)

@@ -173,12 +173,19 @@ def test_tabs_and_what_awaits_each_unit(client, chain, login):
     assert "已报送新媒体账号共计 1 个：微信公众号 1 个，新浪微博 0 个，移动客户端 0 个，其他 0 个" in response.content.decode()
     assert [r["obj"].pk for r in response.context["rows"]] == [pending.pk]
     assert "审核" in response.content.decode()
+    assert ('data-testid="tab-pending">\n      待审核 <span class="badge rounded-pill text-bg-danger">1</span>'
+            in response.content.decode())
+    kept = client.get("/media/", {"tab": "pending", "account_type": "WX"}).content.decode()  # a filter survives a tab change
+    assert 'href="?account_type=WX&amp;tab=submitted" data-testid="tab-submitted"' in kept
     login(chain["beijing"])
     response = client.get("/media/", {"tab": "pending"})
     assert response.context["counts"]["pending"] == 0 and "rejected" in response.context["counts"]
     login(chain["shangzhuang"])
     response = client.get("/media/", {"tab": "drafts"})
     assert [t.key for t in response.context["tabs"]] == ["submitted", "drafts", "rejected"]
+    html = response.content.decode()  # the tab bar: the current tab marked, the other filters kept, no empty badge
+    assert '<a class="nav-link active" aria-current="page" href="?tab=drafts" data-testid="tab-drafts">' in html
+    assert 'href="?tab=rejected" data-testid="tab-rejected">\n      被驳回\n    </a>' in html
     assert response.context["counts"]["drafts"] == 1
     login(chain["tianjin"])
     counts = client.get("/media/").context["counts"]
