@@ -12,6 +12,7 @@ from govmedia.common import masking
 from govmedia.common.filtersets import CodeOrNameFilter
 from govmedia.common.links import row_url_parts
 from govmedia.common.list_parts import page_token
+from govmedia.common.prepared import IDS, read_as_viewer
 from govmedia.common.lists import Column, ListSpec, cell_escape, register, same_scope
 from govmedia.common.request_user import plain_user
 from govmedia.common.xlsx import local_datetime
@@ -59,6 +60,20 @@ def page_rows_of(qs):
     return (qs.select_related("org_unit").only(*filer_fields, "org_unit__name", "org_unit__path")
             .annotate(login_id=F("user__id"), login_password=F("user__initial_password_encrypted"),
                       login_must_change=F("user__must_change_password")))
+
+
+def filer_units_by_id(request, ids: list) -> list:
+    """The page's filer units by id (a search's, a deep page's), through the viewer's scope as
+    page_rows_of reads them, by one statement per scope shape (`pk__any`: compiled once)."""
+    user = plain_user(request)
+    if user.kind != User.Kind.ORG or not user.org_unit_id:
+        return []  # (no one else sees this list)
+
+    def build(viewer, ids):
+        return page_rows_of(filer_units_visible_to(viewer)).filter(pk__any=ids)
+
+    return read_as_viewer("filer_units.by_id", FilerUnit, build, user,
+                          markers={"ids": IDS}, values={"ids": ids})
 
 
 def _login_of(row):
@@ -145,6 +160,7 @@ FILER_UNIT_LIST = register(ListSpec(
     prepare_page=prepare_page,
     actions=actions_html,
     querysets=filer_querysets,
+    rows_by_id=filer_units_by_id,
     export_context=lambda request: export_context(request),
     columns=[
         Column("name", "部门", lambda r: r.name, sort="name", choosable=False, fields=("name",)),

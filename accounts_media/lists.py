@@ -16,7 +16,7 @@ from govmedia.roles import Role
 from govmedia.common import masking
 from govmedia.common.links import row_url_parts
 from govmedia.common.lists import Column, ListSpec, register
-from govmedia.common.prepared import read_as_viewer
+from govmedia.common.prepared import IDS, read_as_viewer
 from govmedia.common.request_user import plain_user
 from govmedia.common.search import part_of
 from govmedia.common.xlsx import local_datetime
@@ -81,6 +81,23 @@ def first_accounts(request, limit: int, total: int):
         return tab_rows(base, tab, with_contact).order_by(*MEDIA_LIST.default_ordering)[:limit]
 
     return read_as_viewer(("media.first", key, limit, with_contact), MediaAccount, build, user)
+
+
+def accounts_by_id(request, ids: list) -> list:
+    """The page's accounts by id (a search's, a deep page's), through the viewer's scope and tab as
+    tab_rows reads them, by one statement per role, scope shape, tab and 显示字段: a list of ids is
+    one parameter (`pk__any`), so the statement is compiled once, not per page."""
+    user = plain_user(request)
+    if not ((user.kind == User.Kind.ORG and user.org_unit_id) or (user.kind == User.Kind.FILER and user.filer_unit_id)):
+        return []
+    key, with_contact = current_tab(request, tabs_for(user)).key, contacts_shown(user)
+
+    def build(viewer, ids):
+        tab = next(t for t in tabs_for(viewer) if t.key == key)
+        return tab_rows(accounts_visible_to(viewer).select_related("filer_unit"), tab, with_contact).filter(pk__any=ids)
+
+    return read_as_viewer(("media.by_id", key, with_contact), MediaAccount, build, user,
+                          markers={"ids": IDS}, values={"ids": ids})
 
 
 def media_querysets(request):
@@ -260,6 +277,7 @@ MEDIA_LIST = register(ListSpec(
     export_sheet="新媒体账号信息",
     prepare_page=prepare_page,
     first_page=first_accounts,
+    rows_by_id=accounts_by_id,
     actions=actions_html,
     row_class=lambda row: "table-danger" if row.reviewer_id and _overdue_html(row) else "",  # 超期待审核
     querysets=media_querysets,

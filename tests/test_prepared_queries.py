@@ -76,10 +76,28 @@ def test_a_marker_outside_its_fields_range_or_repeated_is_refused_when_compiled(
     twice = PreparedQuery(CheckRound, lambda year: CheckRound.objects.filter(year=year, quarter=year), year=4)
     with pytest.raises(ValueError, match="appears 2 times"):
         twice.all(year=4)
-    annotated = PreparedQuery(CheckRound, lambda path: CheckRound.objects.annotate(p=F("opened_by__path"))
-                              .filter(StartsWith(Value(path, output_field=CharField()), F("p"))), path="\x00m")
-    with pytest.raises(ValueError, match="has no annotations"):
-        annotated.all(path="/GB0000/")
+
+
+def test_instances_carry_their_annotations_and_any_number_of_ids_is_one_parameter(tree):
+    """Model instances with annotations come back as the ORM gives them; `pk__any` reads any number of
+    ids with one compiled statement (a list page's rows by id, ListSpec.rows_by_id)."""
+    rounds = [CheckRound.objects.create(opened_by=tree[code], year=2026, quarter=4, title=code)
+              for code in ("GB0000", "110000", "110108", "120000")]
+    annotated = PreparedQuery(CheckRound, lambda path, ids: CheckRound.objects.annotate(p=F("opened_by__path"))
+                              .filter(StartsWith(Value(path, output_field=CharField()), F("p")), pk__any=ids),
+                              path="\x00m", ids=[-30_005])
+    ids = [r.pk for r in rounds]
+    found = {r.title: r.p for r in annotated.all(path="/GB0000/110000/110108/", ids=ids)}
+    assert found == {"GB0000": tree["GB0000"].path, "110000": tree["110000"].path, "110108": tree["110108"].path}
+    orm = {r.title: r.p for r in CheckRound.objects.annotate(p=F("opened_by__path"))
+           .filter(StartsWith(Value("/GB0000/110000/110108/", output_field=CharField()), F("p")), pk__in=ids)}
+    assert found == orm
+    with CaptureQueriesContext(connection) as ctx:
+        assert [r.title for r in annotated.all(path="/GB0000/", ids=ids[:1])] == ["GB0000"]
+        assert annotated.all(path="/GB0000/", ids=[]) == []
+        assert sorted(r.title for r in annotated.all(path="/GB0000/120000/", ids=ids)) == ["120000", "GB0000"]
+    assert len({q["sql"].split("WHERE")[0] for q in ctx.captured_queries}) == 1 and len(ctx.captured_queries) == 3
+    assert ids[0] in [r.pk for r in CheckRound.objects.filter(pk__any=ids)]  # the lookup in any queryset, too
 
 
 def test_a_marker_the_statement_leaves_out_is_refused_unless_optional(tree):

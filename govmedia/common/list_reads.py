@@ -1,34 +1,41 @@
 """How a list page reads its rows (govmedia.common.lists.render_list): one statement for a small
 list, the page's ids then its rows for a large one or for a search, and a count that stops at a cap
 for the lists that may hold millions of rows."""
+from functools import partial
+from typing import Callable
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 DIRECT_PAGE_MAX = 2000  # rows: up to this many, the join and sort of the whole list cost less than a second query
 
 
-def rows_of_page(page, queryset, filtered, is_filtered: bool, unfiltered_count: int | None) -> list:
+def rows_of_page(page, queryset, filtered, is_filtered: bool, unfiltered_count: int | None,
+                 read_by_id: Callable[[list], list] | None = None) -> list:
     """The rows of `page` of `filtered` (the list's scope `queryset` with the request's filters):
     a small list (a county's, a filer unit's) in one query; a large one in two (page_rows); a few
     matches of a filter over a scope that may be large (a search) in two as well (found_rows; a
     scope known to hold at most DIRECT_PAGE_MAX rows has no long walk to fear). The rows by id come
     from the scope: their ids came through the filters, so a search is not compiled and run a second
-    time (unless a filter adds a column, an annotation, that the page reads)."""
-    by_id = queryset if filtered.query.annotations.keys() == queryset.query.annotations.keys() else filtered
+    time (unless a filter adds a column, an annotation, that the page reads). `read_by_id`: the
+    list's own reader of the scope's rows by id, a statement compiled once (ListSpec.rows_by_id)."""
+    same_columns = filtered.query.annotations.keys() == queryset.query.annotations.keys()
+    if read_by_id is None or not same_columns:
+        read_by_id = partial(_rows_by_id, queryset if same_columns else filtered)
     if page.paginator.count > DIRECT_PAGE_MAX:
-        return page_rows(page.object_list, by_id)
+        return page_rows(page.object_list, read_by_id)
     small_scope = unfiltered_count is not None and unfiltered_count <= DIRECT_PAGE_MAX
-    return found_rows(page, by_id) if is_filtered and not small_scope else list(page.object_list)
+    return found_rows(page, read_by_id) if is_filtered and not small_scope else list(page.object_list)
 
 
-def page_rows(page_slice, queryset) -> list:
+def page_rows(page_slice, read_by_id: Callable[[list], list]) -> list:
     """The rows of one page in two steps (a "deferred join"): the page's ids first, read in list
     order from an index with no join, then those rows with their related objects. A deep page
     then walks an index instead of joining and sorting the whole scope."""
-    return _rows_by_id(list(page_slice.values_list("pk", flat=True)), queryset)
+    return in_order(list(page_slice.values_list("pk", flat=True)), read_by_id)
 
 
-def found_rows(page, queryset) -> list:
+def found_rows(page, read_by_id: Callable[[list], list]) -> list:
     """The rows of one page of a filtered list whose count (≤ DIRECT_PAGE_MAX) is known: every
     matching id in list order first, then the page's rows. Asked for its first 100 rows in order
     (ORDER BY … LIMIT), PostgreSQL walks the list's order index and filters as it goes when it
@@ -36,13 +43,17 @@ def found_rows(page, queryset) -> list:
     where it finds tens, and that walk read 242,000 accounts (0.5 s) for 78 (docs/benchmarks.md,
     decision 0070). Asked for all of them, it reads the search's own index and sorts what it found."""
     ids = list(page.paginator.object_list.values_list("pk", flat=True))
-    return _rows_by_id(ids[page.start_index() - 1:page.end_index()] if ids else [], queryset)
+    return in_order(ids[page.start_index() - 1:page.end_index()] if ids else [], read_by_id)
 
 
-def _rows_by_id(ids: list, queryset) -> list:
-    """The rows of `ids` from `queryset`, in the order of `ids` (no ORDER BY: the model's default
+def _rows_by_id(queryset, ids: list) -> list:
+    return list(queryset.filter(pk__in=ids).order_by())  # no ORDER BY: in_order puts them in order
+
+
+def in_order(ids: list, read_by_id: Callable[[list], list]) -> list:
+    """The rows of `ids`, in the order of `ids` (read without an ORDER BY: the model's default
     ordering would sort what is put in order here)."""
-    by_id = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()} if ids else {}
+    by_id = {row.pk: row for row in read_by_id(ids)} if ids else {}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

@@ -83,6 +83,9 @@ class ListSpec:
     # (request, rows a page, rows in all) → the first page as the list opens (no filter, no sort
     # chosen), read by a statement compiled once (govmedia.common.prepared); None: through the queryset.
     first_page: Callable[[Any, int, int], list | None] | None = None
+    # (request, ids) → the rows of those ids of the list's scope as the page shows them, by a statement
+    # compiled once (pk__any, govmedia.common.prepared); the ids came through the scope and the filters.
+    rows_by_id: Callable[[Any, list], list] | None = None
     extra: dict = field(default_factory=dict)
 
     def column(self, key: str) -> Column | None:
@@ -406,7 +409,8 @@ def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | 
         if opened_plainly(request, spec, sort, page.number):  # (a count the caller did not know)
             rows = spec.first_page(request, per_page, paginator.count)
         if rows is None:
-            rows = rows_of_page(page, queryset, qs, filterset.is_bound, unfiltered_count)
+            read = (lambda ids: spec.rows_by_id(request, ids)) if spec.rows_by_id else None
+            rows = rows_of_page(page, queryset, qs, filterset.is_bound, unfiltered_count, read)
     if spec.prepare_page:
         spec.prepare_page(rows, request)
     columns = spec.chosen_columns(request.user)

@@ -9,10 +9,12 @@ builds the instances the way Django's own `ModelIterable` does (`from_db`, the `
 populators, the fields' converters). The statement is the one Django wrote, so it reads and
 plans exactly as before; only the building is saved.
 """
+import json
 from datetime import date, datetime
 from types import SimpleNamespace
 
 from django.db import connections, router
+from django.db.models import IntegerField, Lookup
 from django.db.models.query import (FlatValuesListIterable, ModelIterable, ValuesIterable, ValuesListIterable,
                                      get_related_populators)
 
@@ -26,7 +28,9 @@ def _position(params, name: str, marker, ops) -> tuple[int, object]:
     there: as it is (PostgreSQL), as the backend writes a date or a time (SQLite: text), or as a
     `startswith` / `contains` lookup writes its pattern."""
     adapters = [_identity]
-    if isinstance(marker, datetime):
+    if isinstance(marker, list):  # ids (`__any`): an array (PostgreSQL) or its JSON text (SQLite)
+        adapters.append(json_ids)
+    elif isinstance(marker, datetime):
         adapters.append(ops.adapt_datetimefield_value)
     elif isinstance(marker, date):
         adapters.append(ops.adapt_datefield_value)
@@ -43,6 +47,33 @@ def _position(params, name: str, marker, ops) -> tuple[int, object]:
     raise _Absent(f"marker {name}={marker!r} appears 0 times in the statement")
 
 
+def json_ids(values) -> str:
+    return json.dumps([int(value) for value in values])
+
+
+@IntegerField.register_lookup
+class AnyOf(Lookup):
+    """`pk__any=[…]`: the rows of any number of ids in one parameter (`pk__in` writes one per id,
+    so its statement changes with the count and cannot be compiled once): `= ANY(%s)` with an
+    array on PostgreSQL, the values of a JSON array elsewhere (SQLite's json_each)."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [[int(v) for v in value]]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        _, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, *rhs_params]
+
+    def as_sqlite(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        _, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json_ids(rhs_params[0])]
+
+
 class _Absent(ValueError):
     """A marker the statement does not hold."""
 
@@ -50,9 +81,10 @@ class _Absent(ValueError):
 class PreparedQuery:
     """`build(**markers)` returns the queryset; `markers` are values no real call passes (one per
     argument, each appearing exactly once among the statement's parameters, and inside the field's
-    range: Django turns an out-of-range integer lookup into "no rows" before any SQL). The queryset
-    may return model instances (`only()`, `select_related()` and slices allowed; annotations not),
-    or rows as `values()` dicts or `values_list()` tuples (flat or not), annotations included."""
+    range: Django turns an out-of-range integer lookup into "no rows" before any SQL; a list for
+    ids, `pk__any`). The queryset may return model instances (`only()`, `select_related()`, slices
+    and annotations allowed), or rows as `values()` dicts or `values_list()` tuples (flat or not),
+    annotations included."""
 
     def __init__(self, model, build, optional=(), **markers):
         """`optional`: markers that a shape's statement may leave out (a viewer's id that only some
@@ -105,9 +137,8 @@ def _reader(queryset, compiler, alias: str):
     """rows (the fields' converters applied) → what the queryset's own iterable would have given."""
     query, kind = queryset.query, queryset._iterable_class
     if kind is ModelIterable:
-        if compiler.annotation_col_map:
-            raise ValueError("a prepared query of model instances has no annotations")
         klass_info, select = compiler.klass_info, compiler.select
+        annotations = list(compiler.annotation_col_map.items())  # set on each instance, as ModelIterable does
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         init_list = [column[0].target.attname for column in select[start:end]]
@@ -120,6 +151,8 @@ def _reader(queryset, compiler, alias: str):
                 obj = model_cls.from_db(alias, init_list, row[start:end])
                 for populator in populators:
                     populator.populate(row, obj)
+                for name, position in annotations:
+                    setattr(obj, name, row[position])
                 objects.append(obj)
             return objects
         return instances
@@ -159,8 +192,8 @@ def subtree_values(unit) -> dict:
     return {} if unit.is_root else {"path": unit.path}
 
 
-# Markers of a viewer's own ids (read_as_viewer).
-UNIT, FILER = 30_003, 30_004
+# Markers of a viewer's own ids (read_as_viewer), and of the ids a list page reads (`pk__any`).
+UNIT, FILER, IDS = 30_003, 30_004, [-30_005]
 
 
 def read_as_viewer(key, model, build, user, markers: dict | None = None, values: dict | None = None) -> list:

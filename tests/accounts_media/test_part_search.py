@@ -101,11 +101,41 @@ def test_a_found_page_reads_every_match_in_order_then_its_rows(chain, client, lo
         first = client.get("/filer-units/", query).context["rows"]
     ids_sql = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "orgtree_filerunit"."id" AS')]
     assert len(ids_sql) == 1 and "LIMIT" not in ids_sql[0], ids_sql
-    second = client.get("/filer-units/", {**query, "page": 2}).context["rows"]
+    # The page's rows by id: one statement, its ids one array, inside 海淀区's scope (ListSpec.rows_by_id).
+    rows_sql = [q["sql"] for q in ctx.captured_queries if '"orgtree_filerunit"."id" = ANY(' in q["sql"]]
+    assert len(rows_sql) == 1 and "/GB0000/110000/110108/" in rows_sql[0] and " IN (" not in rows_sql[0], rows_sql
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get("/filer-units/", {**query, "page": 2}).context["rows"]
+    assert [q["sql"] for q in ctx.captured_queries if "= ANY(" in q["sql"]][0].split("ANY(")[0] == rows_sql[0].split("ANY(")[0]
     assert [r["obj"].name for r in first] == expected[:20] and [r["obj"].name for r in second] == expected[20:]
+    assert all(r["obj"].login_id for r in first)  # its annotations, as page_rows_of reads them
     assert "上庄服务站99" not in expected
 
     login(chain["shangzhuang"])
     with CaptureQueriesContext(connection) as ctx:
         client.get("/media/", {"name": "上庄", "tab": "all"})
     assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "accounts_media_mediaaccount"."id" AS')]
+
+
+def test_accounts_read_by_id_keep_to_the_viewers_scope_and_tab(chain, rf, tree):
+    """The page's rows by id (a search's, a deep page's: ListSpec.rows_by_id) come through the
+    viewer's own scope and tab: ids of another district's account or of another tab read nothing."""
+    from accounts_media.lists import accounts_by_id
+    from tests.factories import make_filer
+
+    own = submit(chain["shangzhuang"], name="上庄发布")
+    chaoyang = make_filer(tree["110105"], "朝阳区三里屯街道", serial=7).user
+    foreign = submit(chaoyang, name="三里屯发布", platform_id="MzA5MDk1MjI5OQ==", url="https://mp.weixin.qq.com/s/y")
+
+    def read(user, tab, ids):
+        request = rf.get("/media/", {"tab": tab})
+        request.user = user
+        return [row.pk for row in accounts_by_id(request, ids)]
+
+    ids = [foreign.pk, own.pk]
+    assert read(chain["haidian"], "submitted", ids) == [own.pk]
+    assert read(chain["shangzhuang"], "submitted", ids) == [own.pk]
+    assert read(chaoyang, "submitted", ids) == [foreign.pk]
+    assert set(read(chain["beijing"], "submitted", ids)) == set(ids)  # 北京市: both districts
+    assert read(chain["haidian"], "drafts", ids) == []  # another tab: not its rows
+    assert read(chain["haidian"], "pending", ids) == [own.pk]  # 海淀区 reviews it now
