@@ -84,7 +84,7 @@ def _login_of(row):
 
 
 def filer_querysets(request):
-    qs = page_rows_of(filer_units_visible_to(request.user))
+    qs = filer_units_visible_to(request.user)  # the page's columns: page_columns, on the rows it reads
     return qs, qs
 
 
@@ -161,6 +161,7 @@ FILER_UNIT_LIST = register(ListSpec(
     actions=actions_html,
     querysets=filer_querysets,
     rows_by_id=filer_units_by_id,
+    page_columns=page_rows_of,
     export_context=lambda request: export_context(request),
     columns=[
         Column("name", "部门", lambda r: r.name, sort="name", choosable=False, fields=("name",)),

@@ -18,7 +18,7 @@ from . import crypto
 from . import filer_services as rules
 from .filer_workflow import delete_filer_unit
 from .filer_forms import DeleteFilerForm, FilerAddForm, RenameFilerForm, tier_choices
-from .filer_lists import FILER_UNIT_LIST, page_rows_of
+from .filer_lists import FILER_UNIT_LIST
 from .selectors import filer_units_visible_to
 
 
@@ -29,7 +29,7 @@ def _visible(request):
 @never_cache  # the page may show initial passwords
 @require_http_methods(["GET", "POST"])
 def filer_list(request):
-    qs = page_rows_of(filer_units_visible_to(request.user))
+    qs = filer_units_visible_to(request.user)  # (FILER_UNIT_LIST.page_columns: what a page reads of each row)
     export = export_requested(request, FILER_UNIT_LIST)
     if export is not None:
         return export

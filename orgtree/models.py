@@ -143,7 +143,9 @@ class FilerUnit(FastLoad, models.Model):
                 fields=["name"], condition=models.Q(status="active"), name="filerunit_live_name_unique"
             ),
         ]
-        indexes = [models.Index(fields=["org_unit", "status"], name="filerunit_org_status")]
+        indexes = [models.Index(fields=["org_unit", "status"], name="filerunit_org_status"),
+                   # 填报单位用户管理's default order, newest first: its first page and its deep pages walk it.
+                   models.Index(fields=["-created_at", "-id"], name="filerunit_recent")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"

@@ -11,21 +11,26 @@ DIRECT_PAGE_MAX = 2000  # rows: up to this many, the join and sort of the whole 
 
 
 def rows_of_page(page, queryset, filtered, is_filtered: bool, unfiltered_count: int | None,
-                 read_by_id: Callable[[list], list] | None = None) -> list:
+                 read_by_id: Callable[[list], list] | None = None, page_columns: Callable | None = None) -> list:
     """The rows of `page` of `filtered` (the list's scope `queryset` with the request's filters):
     a small list (a county's, a filer unit's) in one query; a large one in two (page_rows); a few
     matches of a filter over a scope that may be large (a search) in two as well (found_rows; a
     scope known to hold at most DIRECT_PAGE_MAX rows has no long walk to fear). The rows by id come
     from the scope: their ids came through the filters, so a search is not compiled and run a second
     time (unless a filter adds a column, an annotation, that the page reads). `read_by_id`: the
-    list's own reader of the scope's rows by id, a statement compiled once (ListSpec.rows_by_id)."""
+    list's own reader of the scope's rows by id, a statement compiled once (ListSpec.rows_by_id).
+    `page_columns`: what the page reads of each row beyond the list's own columns (ListSpec.page_columns),
+    applied to the rows read, never to the count or the ids."""
     same_columns = filtered.query.annotations.keys() == queryset.query.annotations.keys()
     if read_by_id is None or not same_columns:
-        read_by_id = partial(_rows_by_id, queryset if same_columns else filtered)
+        by_id = queryset if same_columns else filtered
+        read_by_id = partial(_rows_by_id, page_columns(by_id) if page_columns else by_id)
     if page.paginator.count > DIRECT_PAGE_MAX:
         return page_rows(page.object_list, read_by_id)
     small_scope = unfiltered_count is not None and unfiltered_count <= DIRECT_PAGE_MAX
-    return found_rows(page, read_by_id) if is_filtered and not small_scope else list(page.object_list)
+    if is_filtered and not small_scope:
+        return found_rows(page, read_by_id)
+    return list(page_columns(page.object_list) if page_columns else page.object_list)
 
 
 def page_rows(page_slice, read_by_id: Callable[[list], list]) -> list:

@@ -78,6 +78,26 @@ def test_the_page_costs_a_constant_number_of_queries(client, users, login, filer
     assert len(big.context["rows"]) == 38 and len(small.context["rows"]) == 8
 
 
+def test_the_count_and_the_ids_read_no_login_only_the_rows_read_it(client, users, login, filers, tree):
+    """The page's columns of a row's login (its password state: FILER_UNIT_LIST.page_columns) are read
+    with the rows, never by the count or the ids: a join there counts and sorts more than the list
+    (GB's first page: 49 ms to sort 150,000 joined units for 100 ids). Read either way, a page shows
+    the same rows with the same password column."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(users["gb"])
+    client.get(LIST)
+    for query in ({"per_page": 3}, {"per_page": 3, "page": 2}, {"per_page": 3, "name": "商务"}):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(LIST, query)
+        counted = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+        ids = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "orgtree_filerunit"."id" AS')]
+        assert counted and not [sql for sql in counted + ids if "accounts_user" in sql], (query, counted, ids)
+        rows = [row["obj"] for row in response.context["rows"]]
+        assert rows and all(row.login_id == row.user.pk and row.password_state for row in rows), query
+
+
 def read_xlsx(response):
     content = b"".join(response.streaming_content)
     wb = load_workbook(io.BytesIO(content), read_only=True)

@@ -116,9 +116,14 @@ class Command(BaseCommand):
                 while full_name in taken:
                     full_name += "分"
                 taken.add(full_name)
-                rows.append((next_id, filer_code, full_name, org_id, "active", now, now, "张伟", "主任",
+                # Registered over the years before their accounts (1–1500 days old), as a real registry's
+                # were: one shared timestamp made 填报单位用户管理's default order (newest first) a sort of
+                # every unit instead of a walk of its index.
+                created = now - timezone.timedelta(days=rng.randrange(1500, 2500), seconds=rng.randrange(86400))
+                updated = min(created + timezone.timedelta(days=rng.randrange(0, 1000), seconds=rng.randrange(86400)), now)
+                rows.append((next_id, filer_code, full_name, org_id, "active", created, updated, "张伟", "主任",
                              f"138{next_id % 100_000_000:08d}", "010-62750000", "李娜", "科员",
-                             f"139{next_id % 100_000_000:08d}", "", now, 0, 0, "", "", None))
+                             f"139{next_id % 100_000_000:08d}", "", created, 0, 0, "", "", None))
                 filers.append((next_id, filer_code, org_id, path, full_name))
                 next_id += 1
         self.filer_rows = rows  # written with their 账号数量 once the accounts are made (_copy_filers)
