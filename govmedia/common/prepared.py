@@ -9,7 +9,6 @@ builds the instances the way Django's own `ModelIterable` does (`from_db`, the `
 populators, the fields' converters). The statement is the one Django wrote, so it reads and
 plans exactly as before; only the building is saved.
 """
-import json
 from datetime import date, datetime
 from types import SimpleNamespace
 
@@ -17,6 +16,8 @@ from django.db import connections, router
 from django.db.models import IntegerField, Lookup
 from django.db.models.query import (FlatValuesListIterable, ModelIterable, ValuesIterable, ValuesListIterable,
                                      get_related_populators)
+
+from . import sqlport
 
 
 def _identity(value):
@@ -29,7 +30,7 @@ def _position(params, name: str, marker, ops) -> tuple[int, object]:
     `startswith` / `contains` lookup writes its pattern."""
     adapters = [_identity]
     if isinstance(marker, list):  # ids (`__any`): an array (PostgreSQL) or its JSON text (SQLite)
-        adapters.append(json_ids)
+        adapters.append(lambda value: sqlport.ids(ops.connection, value))
     elif isinstance(marker, datetime):
         adapters.append(ops.adapt_datetimefield_value)
     elif isinstance(marker, date):
@@ -47,31 +48,22 @@ def _position(params, name: str, marker, ops) -> tuple[int, object]:
     raise _Absent(f"marker {name}={marker!r} appears 0 times in the statement")
 
 
-def json_ids(values) -> str:
-    return json.dumps([int(value) for value in values])
-
-
 @IntegerField.register_lookup
 class AnyOf(Lookup):
     """`pk__any=[…]`: the rows of any number of ids in one parameter (`pk__in` writes one per id,
     so its statement changes with the count and cannot be compiled once): `= ANY(%s)` with an
-    array on PostgreSQL, the values of a JSON array elsewhere (SQLite's json_each)."""
+    array on PostgreSQL, the values of a JSON array on SQLite (govmedia.common.sqlport.in_list)."""
 
     lookup_name = "any"
     prepare_rhs = False
 
     def get_db_prep_lookup(self, value, connection):
-        return "%s", [[int(v) for v in value]]
+        return "%s", [sqlport.ids(connection, [int(v) for v in value])]
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         _, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, *rhs_params]
-
-    def as_sqlite(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        _, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json_ids(rhs_params[0])]
+        return f"{lhs} {sqlport.in_list(connection)}", [*lhs_params, *rhs_params]
 
 
 class _Absent(ValueError):

@@ -7,6 +7,7 @@ indexes, the rollups' locks) is guarded where it is done.
 Each function takes the connection the statement runs on."""
 import json
 
+from django.db import migrations
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -23,6 +24,26 @@ def in_list(connection, placeholder: str = "%s") -> str:
 
 def ids(connection, values) -> list | str:
     return list(values) if is_postgresql(connection) else json.dumps(list(values))
+
+
+def column_statistics(table: str, column: str, target: int) -> migrations.RunPython:
+    """A migration's operation: PostgreSQL's statistics target of one column (SQLite keeps none).
+    A subtree's rows are read by a prefix of their materialised path (`org_path LIKE '/GB0000/…/%'`):
+    with the default 100 histogram buckets (2,500 of 250,000 accounts each) a county's 86 accounts
+    were estimated at 2,268, and its first page walked the list's order index through every account
+    (200 ms) instead of reading its 86 by the path index (0.4 ms). With 1,000 the paths' counts are
+    known; ANALYZE reads more rows to learn them."""
+    def apply(apps, schema_editor, value=target):
+        if is_postgresql(schema_editor.connection):
+            schema_editor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" SET STATISTICS {int(value)}')
+
+    def revert(apps, schema_editor):
+        apply(apps, schema_editor, -1)  # the server's default again
+
+    return migrations.RunPython(apply, revert)
+
+
+PATH_STATISTICS = 1000  # column_statistics' target for the materialised paths a subtree is read by
 
 
 def json_pairs(connection, placeholder: str) -> str:

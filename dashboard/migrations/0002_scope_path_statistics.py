@@ -1,0 +1,12 @@
+"""The subtree's rows of this table are read by a prefix of `scope_path`: PostgreSQL learns how many each
+path holds (govmedia.common.sqlport.column_statistics), so a small subtree is read by its path."""
+from django.db import migrations
+
+from govmedia.common.sqlport import PATH_STATISTICS, column_statistics
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [("dashboard", "0001_rollups")]
+
+    operations = [column_statistics("dashboard_accountrollup", "scope_path", PATH_STATISTICS)]
