@@ -18,6 +18,7 @@ from . import crypto
 from . import filer_services as rules
 from .filer_workflow import delete_filer_unit
 from .filer_forms import DeleteFilerForm, FilerAddForm, RenameFilerForm, tier_choices
+from .filer_counts import total_for
 from .filer_lists import FILER_UNIT_LIST
 from .selectors import filer_units_visible_to
 
@@ -34,10 +35,11 @@ def filer_list(request):
     if export is not None:
         return export
     chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
+    filtering = any(request.GET.get(name) for name in FILER_UNIT_LIST.filterset_class.base_filters)
     return render_list(request, FILER_UNIT_LIST, qs, "accounts/filer_list.html", {
         "cascade": cascade_options(request.user.org_unit, chosen, request.user),
         "can_add": request.user.org_unit.level == 1,  # (the 删除 dialog's reason field is in the template)
-    })
+    }, unfiltered_count=None if filtering else total_for(request.user, qs.count))
 
 
 @require_GET

@@ -11,7 +11,6 @@ of the page's cached state in one round trip (govmedia.common.pagestate): no SQL
 the table (accounts_media.workflow) recomputes them, then bumps the generation.
 """
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -23,24 +22,20 @@ from .models import COUNTED, MediaAccount
 
 GENERATION_KEY = "media-accounts:generation"
 COUNT_TTL = 60
+CHANGES = pagestate.Generation(GENERATION_KEY, "media_generation")  # every committed change of an account
 
 
 def generation() -> int:
-    return counters.get(GENERATION_KEY)
+    return CHANGES.current()
 
 
 def _bump() -> None:
-    counters.incr(GENERATION_KEY)
-    pagestate.forget()
+    CHANGES.bump_now()
 
 
 def bump_generation() -> None:
-    """Called inside the transaction that changes accounts. Bumped at commit (counts another
-    request cached meanwhile, without the uncommitted change, are never read) and, where a bump
-    takes no row lock (Redis), also now, so that this request's next page recounts."""
-    if not counters.locks_rows():
-        _bump()
-    transaction.on_commit(_bump)
+    """Called inside the transaction that changes accounts (pagestate.Generation.bump)."""
+    CHANGES.bump()
 
 
 def list_key(user) -> str:
@@ -52,15 +47,12 @@ def _counts_key(key: str) -> str:
     return f"media-accounts:counts:{key}"
 
 
-pagestate.register("media_generation", lambda user: counters.cache_key(GENERATION_KEY))
 pagestate.register("media_counts", lambda user: _counts_key(list_key(user)))
 
 
 def counts_for(user, compute) -> dict:
     """The viewer's tab counts: from the page state's one round trip when still current."""
-    value = pagestate.get(user, "media_generation")
-    current = int(value or 0) if counters.cache_key(GENERATION_KEY) else generation()
-    return pagestate.with_generation(user, "media_counts", current, compute, COUNT_TTL)
+    return pagestate.with_generation(user, "media_counts", CHANGES.current(user), compute, COUNT_TTL)
 
 
 def cached_counts(key: str, compute) -> dict:

@@ -19,6 +19,9 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.core.cache import cache
+from django.db import transaction
+
+from govmedia.ops import counters
 
 SLOTS: dict[str, Callable[[object], str | None]] = {}
 _current: ContextVar[dict | None] = ContextVar("govmedia_pagestate", default=None)
@@ -98,3 +101,31 @@ def with_generation(user, name: str, generation, compute: Callable[[], object], 
     value = compute()
     put(user, name, (generation, value), timeout)
     return value
+
+
+class Generation:
+    """A change counter every app server shares (govmedia.ops.counters), read as the slot `slot`
+    with the page's other slots: values cached under it (`with_generation`) are recomputed after the
+    next committed change, on every server at once."""
+
+    def __init__(self, key: str, slot: str):
+        self.key, self.slot = key, slot
+        register(slot, lambda user: counters.cache_key(key))
+
+    def current(self, user=None) -> int:
+        """The counter as this request read it (with the page's slots), or from the counters."""
+        if user is not None and counters.cache_key(self.key):
+            return int(get(user, self.slot) or 0)
+        return counters.get(self.key)
+
+    def bump_now(self) -> None:
+        counters.incr(self.key)
+        forget()
+
+    def bump(self) -> None:
+        """Inside the transaction of a change. Bumped at commit (a value another request caches
+        meanwhile, without the uncommitted change, is never read) and, where a bump takes no row
+        lock (Redis), also now, so that this request's next page recomputes."""
+        if not counters.locks_rows():
+            self.bump_now()
+        transaction.on_commit(self.bump_now)

@@ -93,7 +93,8 @@ def test_the_count_and_the_ids_read_no_login_only_the_rows_read_it(client, users
             response = client.get(LIST, query)
         counted = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
         ids = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "orgtree_filerunit"."id" AS')]
-        assert counted and not [sql for sql in counted + ids if "accounts_user" in sql], (query, counted, ids)
+        assert (counted or "name" not in query) and not [sql for sql in counted + ids if "accounts_user" in sql], \
+            (query, counted, ids)  # (the unfiltered count is kept: test_the_unfiltered_count_is_kept_until_units_change)
         rows = [row["obj"] for row in response.context["rows"]]
         assert rows and all(row.login_id == row.user.pk and row.password_state for row in rows), query
 
@@ -169,3 +170,28 @@ def test_deleted_units_stay_listed_with_their_status(client, users, login, filer
     client.post(reverse("filer_units:delete", args=[filers["bj_police"].pk]), {"reason": "撤销"})
     assert FilerUnit.objects.get(pk=filers["bj_police"].pk).status == "deleted"
     assert codes_in(client.get(LIST, {"status": "deleted"})) == {"110000M002"}
+
+
+def test_the_unfiltered_count_is_kept_until_units_change(client, users, login, filers, tree):
+    """共 N 条记录 of the list as it opens is kept per viewer (accounts.filer_counts): no COUNT on the
+    next views; a unit added (and a subtree moved) counts again; each unit keeps its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orgtree.services import move_org_unit
+
+    def total(user, **query):
+        login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(LIST, query)
+        counted = [q for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+        return response.context["page"].paginator.count, len(counted)
+
+    assert total(users["l1"])[0] == 5
+    assert total(users["l1"]) == (5, 0)  # kept
+    assert total(users["l1_other"])[0] == 2  # 天津市's own
+    assert total(users["l1"], name="商务") == (1, 1)  # a filtered list is counted
+    make_filer(tree["110108"], "海淀区新设单位", 9)
+    assert total(users["l1"]) == (6, 1) and total(users["l1_other"]) == (2, 1)
+    move_org_unit(tree["110105"], tree["120000"])  # 朝阳区 hung under 天津市
+    assert total(users["l1"]) == (5, 1) and total(users["l1_other"]) == (3, 1)
