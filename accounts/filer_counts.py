@@ -12,7 +12,7 @@ from orgtree.models import FilerUnit
 from orgtree.signals import subtree_moved
 
 CHANGES = pagestate.Generation("filer-units:generation", "filer_units_generation")
-TOTAL_TTL = 300
+TOTAL_TTL = 60  # as the media tab counts: a change no signal reports (a restore) shows within a minute
 
 pagestate.register("filer_units_total",
                    lambda user: f"filer-units:total:{user.org_unit_id}" if getattr(user, "kind", "") == "org" else None)
