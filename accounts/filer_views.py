@@ -35,11 +35,10 @@ def filer_list(request):
     if export is not None:
         return export
     chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
-    filtering = any(request.GET.get(name) for name in FILER_UNIT_LIST.filterset_class.base_filters)
     return render_list(request, FILER_UNIT_LIST, qs, "accounts/filer_list.html", {
         "cascade": cascade_options(request.user.org_unit, chosen, request.user),
         "can_add": request.user.org_unit.level == 1,  # (the 删除 dialog's reason field is in the template)
-    }, unfiltered_count=None if filtering else total_for(request.user, qs.count))
+    }, unfiltered_count=lambda: total_for(request.user, qs.count))
 
 
 @require_GET

@@ -63,6 +63,21 @@ def tab_rows(base, tab, with_contact: bool = True):
     return base.filter(tab.q).defer(*LIST_DEFERRED, *(() if with_contact else ("contact_mobile",)))
 
 
+def _viewer_shape(request):
+    """(the plain user, its tab's key, 显示字段 with the contact's phone) of a login that sees accounts,
+    else None: what a statement compiled once per shape is keyed by (read_as_viewer)."""
+    user = plain_user(request)
+    if not ((user.kind == User.Kind.ORG and user.org_unit_id) or (user.kind == User.Kind.FILER and user.filer_unit_id)):
+        return None
+    return user, current_tab(request, tabs_for(user)).key, contacts_shown(user)
+
+
+def _tab_rows_of(viewer, key: str, with_contact: bool):
+    """tab_rows of the (stand-in) viewer's tab `key`: the statement's scope and tab."""
+    tab = next(t for t in tabs_for(viewer) if t.key == key)
+    return tab_rows(accounts_visible_to(viewer).select_related("filer_unit"), tab, with_contact)
+
+
 def first_accounts(request, limit: int, total: int):
     """新媒体账号信息 as it opens (no filter, no sort, first page), by one statement per role, scope
     shape, tab, page size and 显示字段 (with or without the contact's phone)
@@ -70,34 +85,26 @@ def first_accounts(request, limit: int, total: int):
     write it, so it is their query with this viewer's values (tests/accounts_media/test_first_page.py).
     The default order has its indexes (media_live_recent, media_pending_at), so a large list reads
     its first page directly too."""
-    user = plain_user(request)
-    if not ((user.kind == User.Kind.ORG and user.org_unit_id) or (user.kind == User.Kind.FILER and user.filer_unit_id)):
+    shape = _viewer_shape(request)
+    if shape is None:
         return None  # (a login that sees no accounts: through the queryset, which is empty)
-    key, with_contact = current_tab(request, tabs_for(user)).key, contacts_shown(user)
-
-    def build(viewer):
-        tab = next(t for t in tabs_for(viewer) if t.key == key)
-        base = accounts_visible_to(viewer).select_related("filer_unit")
-        return tab_rows(base, tab, with_contact).order_by(*MEDIA_LIST.default_ordering)[:limit]
-
-    return read_as_viewer(("media.first", key, limit, with_contact), MediaAccount, build, user)
+    user, key, with_contact = shape
+    return read_as_viewer(("media.first", key, limit, with_contact), MediaAccount,
+                          lambda viewer: _tab_rows_of(viewer, key, with_contact).order_by(*MEDIA_LIST.default_ordering)[:limit],
+                          user)
 
 
 def accounts_by_id(request, ids: list) -> list:
     """The page's accounts by id (a search's, a deep page's), through the viewer's scope and tab as
     tab_rows reads them, by one statement per role, scope shape, tab and 显示字段: a list of ids is
     one parameter (`pk__any`), so the statement is compiled once, not per page."""
-    user = plain_user(request)
-    if not ((user.kind == User.Kind.ORG and user.org_unit_id) or (user.kind == User.Kind.FILER and user.filer_unit_id)):
+    shape = _viewer_shape(request)
+    if shape is None:
         return []
-    key, with_contact = current_tab(request, tabs_for(user)).key, contacts_shown(user)
-
-    def build(viewer, ids):
-        tab = next(t for t in tabs_for(viewer) if t.key == key)
-        return tab_rows(accounts_visible_to(viewer).select_related("filer_unit"), tab, with_contact).filter(pk__any=ids)
-
-    return read_as_viewer(("media.by_id", key, with_contact), MediaAccount, build, user,
-                          markers={"ids": IDS}, values={"ids": ids})
+    user, key, with_contact = shape
+    return read_as_viewer(("media.by_id", key, with_contact), MediaAccount,
+                          lambda viewer, ids: _tab_rows_of(viewer, key, with_contact).filter(pk__any=ids),
+                          user, markers={"ids": IDS}, values={"ids": ids})
 
 
 def media_querysets(request):

@@ -53,11 +53,15 @@ def current_tab(request, tabs: list[Tab]) -> Tab:
     return next((t for t in tabs if t.key == key), tabs[0])
 
 
-def tabs_html(tabs: list[Tab], current: Tab, counts: dict[str, int], query_without_tab: str) -> SafeString:
-    """The tab bar's entries (the list's other filters kept, its page dropped), with the count badge
-    on 待审核 / 被驳回 while they hold rows; written here, not by a template loop over the tabs and
-    their counts (~60 tag evaluations a page)."""
-    prefix = escape(query_without_tab) + ("&amp;" if query_without_tab else "")
+def tabs_html(tabs: list[Tab], current: Tab, counts: dict[str, int], query) -> SafeString:
+    """The tab bar's entries (the list's other filters kept from `query`, its page dropped), with the
+    count badge on 待审核 / 被驳回 while they hold rows; written here, not by a template loop over the
+    tabs and their counts (~60 tag evaluations a page)."""
+    kept = query.copy()
+    for key in ("tab", "page", "export"):
+        kept.pop(key, None)
+    kept = kept.urlencode()
+    prefix = escape(kept) + ("&amp;" if kept else "")
     items = []
     for t in tabs:
         active, current_attr = (" active", 'aria-current="page"') if t.key == current.key else ("", "")

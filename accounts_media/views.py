@@ -67,12 +67,8 @@ def media_list(request):
     if export is not None:
         return export
     counts = counts_for(request.user, lambda: tab_counts(base(), tabs))
-    without_tab = request.GET.copy()
-    for key in ("tab", "page", "export"):
-        without_tab.pop(key, None)
-    query_without_tab = without_tab.urlencode()
     context = {"tabs": tabs, "tab": tab, "counts": counts, "is_filer": request.user.kind == User.Kind.FILER,
-               "tabs_html": tabs_html(tabs, tab, counts, query_without_tab), "bulk_limit": BULK_LIMIT}
+               "tabs_html": tabs_html(tabs, tab, counts, request.GET), "bulk_limit": BULK_LIMIT}
     if request.user.kind == User.Kind.ORG:
         chosen = [request.GET.get(f"org{level}", "") for level in (1, 2, 3)]
         context["cascade"] = cascade_options(request.user.org_unit, chosen, request.user)

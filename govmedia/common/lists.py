@@ -392,8 +392,12 @@ def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | 
     """`queryset`: the rows listed, or a function that builds them: a list opened plainly whose first
     page spec.first_page reads and whose count the caller knows builds none of it.
     `unfiltered_count`: the row count of `queryset` when the caller already knows it (a
-    cached tab count); used while no filter is applied, so the page needs no COUNT(*).
+    cached tab count); used while no filter is applied, so the page needs no COUNT(*). A function:
+    called (a count kept in a cache) only while no filter is applied, else the count is unknown.
     `page_context(rows)`: more context from the rows on screen (no second paging of the list)."""
+    if callable(unfiltered_count):
+        applied = any(request.GET.get(name) for name in spec.filterset_class.base_filters)
+        unfiltered_count = None if applied else unfiltered_count()
     ordering, sort = ordering_from(request, spec)
     per_page = page_size_from(request)
     plain = opened_plainly(request, spec, sort, request.GET.get("page"))
