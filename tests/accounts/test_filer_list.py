@@ -195,3 +195,20 @@ def test_the_unfiltered_count_is_kept_until_units_change(client, users, login, f
     assert total(users["l1"]) == (6, 1) and total(users["l1_other"]) == (2, 1)
     move_org_unit(tree["110105"], tree["120000"])  # 朝阳区 hung under 天津市
     assert total(users["l1"]) == (5, 1) and total(users["l1_other"]) == (3, 1)
+
+
+def test_units_read_by_id_keep_to_the_viewers_subtree_and_to_org_logins(rf, users, filers):
+    """The page's rows by id (ListSpec.rows_by_id) come through the viewer's own subtree: another
+    province's unit reads nothing, and a login of another kind (a filer unit's) reads no unit."""
+    from accounts.filer_lists import filer_units_by_id
+
+    def read(user, ids):
+        request = rf.get(LIST)
+        request.user = user
+        return {row.code for row in filer_units_by_id(request, ids)}
+
+    ids = [filers["hd_yanyuan"].pk, filers["tj"].pk, filers["bj_commerce"].pk]
+    assert read(users["org"], ids) == {"110108M002"}
+    assert read(users["l1"], ids) == {"110108M002", "110000M001"}
+    assert read(users["l1_other"], ids) == {"120101M002"}
+    assert read(filers["hd_yanyuan"].user, ids) == set()
