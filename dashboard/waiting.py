@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.db import connections, transaction
 from django.db.models import Case, Count, IntegerField, Min, Value, When
+from django.db.models.functions import Cast
 
 from accounts_media.counts import bump_generation
 from accounts_media.models import MediaAccount
@@ -102,12 +103,14 @@ def scan(user, now: datetime, edges: tuple[int, ...]) -> Waiting:
 
 def _top_units(user) -> list[tuple[int, list[int]]]:
     """The units most waited at, summed over the sources (most first; ties: the older unit), by one
-    statement: each source's count per unit, side by side, ranked and cut by PostgreSQL."""
+    statement: each source's count per unit, side by side, ranked and cut by PostgreSQL. The counts
+    are integers: the sum of a COUNT (bigint) is a numeric, and summing GB's ~3,500 units as numerics
+    took a fifth of the statement (6.0 → 4.9 ms at 250,000 accounts)."""
     parts, params = [], []
     width = len(SOURCES)
     for n, source in enumerate(SOURCES):
         per_unit = (source.queryset(user).filter(**{f"{source.reviewer}__isnull": False})
-                    .values(f"{source.reviewer}_id").annotate(c=Count("*")).order_by()
+                    .values(f"{source.reviewer}_id").annotate(c=Cast(Count("*"), IntegerField())).order_by()
                     .values_list(f"{source.reviewer}_id", "c"))
         sql, part_params = per_unit.query.sql_with_params()
         columns = ", ".join("s.c" if k == n else "0" for k in range(width))
