@@ -1,7 +1,7 @@
 """`BENCH_ONLY=pages make bench` (also part of the whole `make bench`): every page a person opens
 without an id — each route of the URLconf that takes no argument, answers GET and that the access
-map lets the user open — for GB, a province, the county with the most accounts of that province and
-the filer unit with the most accounts, on the national bench data. Per page: the answer, the time
+map lets the user open — for GB, a province, the county with the most accounts of that province,
+the filer unit with the most accounts and a website of that province, on the national bench data. Per page: the answer, the time
 (median of BENCH_PAGE_RUNS), the queries and the size. It fails loudly: a page that errs, that takes
 more than PAGE_MS_MAX, or that runs more than MAX_QUERIES queries is marked ❌, and a run that walks
 fewer pages than a role's menu holds stops with an error (a walk that matches nothing is no
@@ -66,12 +66,17 @@ def viewers() -> dict[str, User]:
               .values("reviewer").order_by().annotate(n=Count("id")).order_by("-n").first())
     county_unit = OrgUnit.objects.get(pk=county["reviewer"]) if county else OrgUnit.objects.filter(level=3).first()
     filer = FilerUnit.objects.order_by("-account_total", "id").first()
+    # A website's login (网站 role): a running site of that province, finally approved (generate_scale_websites).
+    site = (User.objects.filter(kind=User.Kind.SITE, website__org_path__startswith=province.path,
+                                website__filing="done", website__run_status="normal").order_by("username").first())
     found = {"GB": gb, f"省 {province.code}": User.objects.get(username=province.code),
              f"县 {county_unit.code}": User.objects.get(username=county_unit.code),
-             f"填报单位 {filer.code}": User.objects.filter(filer_unit=filer).first()}
+             f"填报单位 {filer.code}": User.objects.filter(filer_unit=filer).first(),
+             f"网站 {site.username if site else '—'}": site}
     missing = [who for who, user in found.items() if user is None]
     if missing:
-        raise SystemExit(f"bench pages: no login for {missing}: run create_org_users / generate_scale_data first")
+        raise SystemExit(f"bench pages: no login for {missing}: run create_org_users / generate_scale_data / "
+                         "generate_scale_websites first")
     return found
 
 

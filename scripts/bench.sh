@@ -59,6 +59,7 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py load_orgtree
 $PY manage.py create_org_users --demo-password "${DEMO_PASSWORD:-Demo@2026}"
 $PY manage.py generate_scale_data --scale "$SCALE"
+$PY manage.py generate_scale_websites --scale "$SCALE"  # the government websites (~15,000 at scale 1)
 $PY manage.py shell -c "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')" 2>/dev/null || true
 # BENCH_ONLY=generate: the data only (other sessions then measure on it).
 [ "${BENCH_ONLY:-}" = generate ] && exit 0

@@ -123,6 +123,7 @@ $PY manage.py collectstatic --noinput -v0
 $PY manage.py load_orgtree >/dev/null
 $PY manage.py create_org_users --demo-password "$DEMO_PASSWORD" >/dev/null  # bench data only: one known password
 $PY manage.py generate_scale_data --scale "$SCALE"
+$PY manage.py generate_scale_websites --scale "$SCALE"
 $PY manage.py shell -v0 -c "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')" >/dev/null
 
 # --- two app servers (and the hook for background workers) -------------------------------------
