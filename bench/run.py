@@ -68,7 +68,9 @@ def bench_lists():
               .annotate(n=django.db.models.Count("id")).order_by("-n").first())
     county_unit = OrgUnit.objects.get(pk=county["reviewer"]) if county else OrgUnit.objects.filter(level=3).first()
     filer = FilerUnit.objects.order_by("-account_total").first()
-    users = {"GB": User.objects.get(username="GB0000"), f"县 {county_unit.code}": User.objects.get(username=county_unit.code),
+    province = OrgUnit.objects.get(code=os.environ.get("BENCH_PROVINCE", "510000"))  # as bench/pages.py walks it
+    users = {"GB": User.objects.get(username="GB0000"), f"省 {province.code}": User.objects.get(username=province.code),
+             f"县 {county_unit.code}": User.objects.get(username=county_unit.code),
              f"填报单位 {filer.code}": User.objects.get(filer_unit=filer)}
     admin_base = "/ops-admin/accounts_media/mediaaccount/"
     # Both sides show 100 rows a page (the admin's default) over the same rows: the viewer's scope.

@@ -46,6 +46,12 @@ RESTORABLE = {RunStatus.TEMP_OFFLINE, RunStatus.PERMANENT_OFFLINE, RunStatus.EME
               RunStatus.EXCEPTION, RunStatus.DELETED}
 
 
+def _day(value) -> str:
+    """A date of the 运行状态 labels; a row without it (carried over from an earlier system, where
+    the workflow did not ask for it) reads 未填写 rather than failing the whole list."""
+    return f"{value:%Y-%m-%d}" if value else "（日期未填写）"
+
+
 PENDING_FILINGS = {Filing.REVIEWING, Filing.REVIEWED, Filing.MODIFYING}
 
 # The 下线申请's 审核定位 and the time it reached that unit (OFFLINE_WORKFLOW.waiting; review ageing, decision 0031).
@@ -161,12 +167,12 @@ class Website(FastLoad, models.Model):
     def run_status_label(self) -> str:
         """运行状态 as the org units read it (the manual's 六、报送系统状态解释)."""
         if self.run_status == RunStatus.TEMP_OFFLINE:
-            return f"暂时下线恢复开通时间：{self.offline_until:%Y-%m-%d}"
+            return f"暂时下线恢复开通时间：{_day(self.offline_until)}"
         if self.run_status == RunStatus.EMERGENCY_OFFLINE:
             overdue = "（已超过预计上线日期，请恢复正常或继续下线）" if self.emergency_overdue else ""
-            return f"网站运行状态为：紧急下线并于{self.offline_until:%Y-%m-%d}上线{overdue}"
+            return f"网站运行状态为：紧急下线并于{_day(self.offline_until)}上线{overdue}"
         if self.offline_state == Offline.APPROVED and self.offline_kind == "temporary" and self.offline_from:
-            return f"正常（临时下线审核通过，将于{self.offline_from:%Y-%m-%d}下线，{self.offline_until:%Y-%m-%d}恢复开通）"
+            return f"正常（临时下线审核通过，将于{_day(self.offline_from)}下线，{_day(self.offline_until)}恢复开通）"
         if self.offline_state == Offline.APPROVED and self.offline_kind == "permanent":
             return "正常（已批准下线，待完成下线）"
         return self.get_run_status_display()
@@ -174,7 +180,7 @@ class Website(FastLoad, models.Model):
     @property
     def operator_run_label(self) -> str:
         if self.run_status == RunStatus.EMERGENCY_OFFLINE:
-            return f"紧急下线，并于{self.offline_until:%Y-%m-%d}上线"
+            return f"紧急下线，并于{_day(self.offline_until)}上线"
         if self.run_status == RunStatus.TEMP_OFFLINE or self.offline_state == Offline.APPROVED:
             return "下线申请通过"
         if self.offline_state == Offline.PENDING:

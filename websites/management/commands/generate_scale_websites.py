@@ -156,6 +156,9 @@ def _generate(rng: random.Random, total: int) -> tuple[int, int]:
                     site.offline_reviewer_since = updated
                 else:
                     site.offline_state = Offline.APPROVED
+            if run == RunStatus.EMERGENCY_OFFLINE:  # the workflow asks the expected reopening date (websites.offline)
+                site.offline_until = timezone.localtime(updated).date() + timedelta(days=rng.randrange(1, 30))
+                site.offline_reason = "网站遭受攻击，紧急下线处置"
             sites.append(site)
             steps_of.append((chain, climbed))
     created_users = User.objects.bulk_create(users, batch_size=2000)
