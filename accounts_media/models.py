@@ -103,6 +103,10 @@ class MediaAccount(FastLoad, models.Model):
             # The lists' default order (修改时间, newest first) over live rows, deep pages included.
             models.Index(fields=["-updated_at", "-id"], condition=models.Q(removed_at__isnull=True),
                          include=["status"], name="media_live_recent"),
+            # 未提交 of an org unit: the few drafts (3 % of the accounts) in list order. Walking
+            # media_live_recent for them read 31,000 rows to find a province's first 20 (14 ms).
+            models.Index(fields=["-updated_at", "-id"], condition=models.Q(removed_at__isnull=True, status="draft"),
+                         name="media_drafts_recent"),
             # 待审核: only pending requests have a reviewer; read in list order straight from the index.
             models.Index(fields=["reviewer", "-updated_at", "-id"], condition=models.Q(reviewer__isnull=False),
                          name="media_pending_at"),

@@ -1,6 +1,6 @@
 """`BENCH_ONLY=pages make bench` (also part of the whole `make bench`): every page a person opens
 without an id — each route of the URLconf that takes no argument, answers GET and that the access
-map lets the user open — for GB, a province, the county with the most accounts of that province,
+map lets the user open, and each tab such a page links to — for GB, a province, the county with the most accounts of that province,
 the filer unit with the most accounts and a website of that province, on the national bench data. Per page: the answer, the time
 (median of BENCH_PAGE_RUNS), the queries and the size. It fails loudly: a page that errs, that takes
 more than PAGE_MS_MAX, or that runs more than MAX_QUERIES queries is marked ❌, and a run that walks
@@ -10,7 +10,9 @@ shows what grows with the subtree (the SQL floors of the heavy pages are in the 
 supervision rows).
 
 Writes the table into docs/benchmarks.md between its markers. Run through scripts/bench.sh."""
+import html
 import os
+import re
 import statistics
 import time
 from datetime import datetime
@@ -39,17 +41,23 @@ BEGIN, END = "<!-- pages-bench:begin -->", "<!-- pages-bench:end -->"
 RUNS = int(os.environ.get("BENCH_PAGE_RUNS", "3"))
 PAGE_MS_MAX = float(os.environ.get("BENCH_PAGE_MS_MAX", "1000"))  # any page a person opens, any scope
 MAX_QUERIES = 20
+TAB_LINK = re.compile(r'href="(\?(?:[^"]*&(?:amp;)?)?tab=[^"]*)"')  # a list's tabs: "?tab=pending", "?source=media&amp;tab=all"
+MAX_TABS = 8
 rows: list[tuple] = []
 posted: set[str] = set()
 LOAD_AT_START = " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def measure(client, url: str) -> tuple[int, float, int, int]:
-    """(status after redirects, median ms, queries, KB) of one page."""
+def measure(client, url: str, tabs: list | None = None) -> tuple[int, float, int, int]:
+    """(status after redirects, median ms, queries, KB) of one page; the addresses of its tabs
+    (links to the same page with ?tab=…) appended to `tabs` when given."""
     response = client.get(url, follow=True)
     status = response.status_code
     if status == 405:
         return status, 0.0, 0, 0
+    if tabs is not None and status == 200:
+        found = dict.fromkeys(html.unescape(link) for link in TAB_LINK.findall(response.content.decode()))
+        tabs += [f"{url}{link}" for link in found][:MAX_TABS]
     samples = []
     for _ in range(RUNS):
         started = time.perf_counter()
@@ -92,11 +100,14 @@ def main():
         if len(pages) < len(menu):
             raise SystemExit(f"bench pages: {who} has {len(menu)} menu entries but only {len(pages)} pages were found")
         for name, url in pages:
-            status, ms, queries, size = measure(client, url)
+            tabs: list[str] = []
+            status, ms, queries, size = measure(client, url, tabs)
             if status == 405:  # a form's POST endpoint (require_POST): not a page to read
                 posted.add(name)
                 continue
             results.setdefault(name, {})[who] = (url, status, ms, queries, size)
+            for tab_url in tabs:  # each tab of a list: its own first page (rows the default tab does not show)
+                results.setdefault(f"{name} {tab_url.partition('?')[2]}", {})[who] = (tab_url, *measure(client, tab_url))
     for who in found:
         for name, by_viewer in results.items():
             if who not in by_viewer:

@@ -5,11 +5,15 @@ viewer's rows for another viewer of the same shape."""
 import re
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from accounts_media import services
 from accounts_media.lists import MEDIA_LIST, contacts_shown, first_accounts, tab_rows
 from accounts_media.selectors import accounts_visible_to
 from accounts_media.tabs import tabs_for
-from tests.accounts_media.conftest import normal_account, reject, submit
+from tests.accounts_media.conftest import account_data, normal_account, reject, submit
+from tests.conftest import requires_postgres
 
 
 @pytest.fixture
@@ -75,3 +79,26 @@ def test_the_page_opened_plainly_and_the_page_filtered_by_nothing_show_the_same_
 
 def _table(html: str) -> str:
     return re.sub(r'\?back=[^"]*', "", html[html.index("<tbody>"):html.index("</tbody>")])
+
+
+@requires_postgres
+def test_an_org_units_drafts_tab_reads_the_drafts_own_index(rf, accounts):
+    """未提交 of an org unit (3 % of the accounts) in list order from the partial index
+    media_drafts_recent, not by walking every live account newest first (a province read 31,000
+    rows for its first 20: docs/benchmarks.md, session 16). The test table is tiny, so the plan
+    is asked with sequential scans and sorts off: what is left is the indexes that serve it."""
+    filer = accounts["shangzhuang"]
+    for n in range(3):
+        services.perform(services.new_account(filer), "save_draft", filer, account_data(name=f"草稿{n}", platform_id=f"MzA5MDk1MjI5N{n}=="))
+    user = accounts["beijing"]
+    drafts = next(tab for tab in tabs_for(user) if tab.key == "drafts")
+    with CaptureQueriesContext(connection) as captured:
+        found = first_accounts(_request(rf, user, "drafts"), 20, 3)
+    assert sorted(a.name for a in found) == ["草稿0", "草稿1", "草稿2"] and drafts.label == "未提交"
+    statement = next(q["sql"] for q in captured.captured_queries if "accounts_media_mediaaccount" in q["sql"])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + statement)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "media_drafts_recent" in plan, plan
