@@ -135,6 +135,7 @@ def _generate(rng: random.Random, total: int) -> tuple[int, int]:
                 tracking_code="".join(rng.choice(ALPHABET) for _ in range(12)),
                 final_approved_at=updated if filing in APPROVED else None,
                 version=1 + climbed, created_at=created, updated_at=updated,
+                **_offline_of(rng, run, filing, updated, chain),
             )
             site.homepage_key = normalise_homepage(site.homepage)
             if filing in APPROVED:
@@ -145,20 +146,6 @@ def _generate(rng: random.Random, total: int) -> tuple[int, int]:
                 site.site_code = f"{code}{serial:04d}"
                 site.verification_shown_at = updated
                 users.append(User(username=site.site_code, kind=User.Kind.SITE, password=password, date_joined=updated))
-            if run == RunStatus.TEMP_OFFLINE or (run == RunStatus.NORMAL and filing == Filing.DONE and rng.random() < 0.03):
-                site.offline_kind, site.offline_reason = "temporary", "网站改版升级"
-                site.offline_from = timezone.localtime(updated).date() + timedelta(days=rng.randrange(1, 20))
-                site.offline_until = site.offline_from + timedelta(days=rng.randrange(7, 60))
-                site.temp_offline_year = site.offline_from.year
-                if run == RunStatus.NORMAL:  # a 下线申请 waiting somewhere up the chain
-                    site.offline_state = Offline.PENDING
-                    site.offline_reviewer_id = chain[rng.randrange(len(chain))]
-                    site.offline_reviewer_since = updated
-                else:
-                    site.offline_state = Offline.APPROVED
-            if run == RunStatus.EMERGENCY_OFFLINE:  # the workflow asks the expected reopening date (websites.offline)
-                site.offline_until = timezone.localtime(updated).date() + timedelta(days=rng.randrange(1, 30))
-                site.offline_reason = "网站遭受攻击，紧急下线处置"
             sites.append(site)
             steps_of.append((chain, climbed))
     created_users = User.objects.bulk_create(users, batch_size=2000)
@@ -179,6 +166,24 @@ def _generate(rng: random.Random, total: int) -> tuple[int, int]:
     for start in range(0, len(journal), 50_000):
         copy_rows(JournalEntry, columns, journal[start:start + 50_000])
     return len(sites), len(journal)
+
+
+def _offline_of(rng: random.Random, run: str, filing: str, updated, chain: list[int]) -> dict:
+    """The 下线 fields as the offline workflow leaves them (websites/offline.py): a temporary offline
+    with its dates (approved and started, or a 下线申请 still waiting at a unit of the chain), or a
+    紧急下线 with the reopening date it asks for."""
+    day = timezone.localtime(updated).date()
+    if run == RunStatus.TEMP_OFFLINE or (run == RunStatus.NORMAL and filing == Filing.DONE and rng.random() < 0.03):
+        start = day + timedelta(days=rng.randrange(1, 20))
+        fields = {"offline_kind": "temporary", "offline_reason": "网站改版升级", "offline_from": start,
+                  "offline_until": start + timedelta(days=rng.randrange(7, 60)), "temp_offline_year": start.year}
+        if run == RunStatus.NORMAL:
+            return {**fields, "offline_state": Offline.PENDING, "offline_reviewer_id": chain[rng.randrange(len(chain))],
+                    "offline_reviewer_since": updated}
+        return {**fields, "offline_state": Offline.APPROVED}
+    if run == RunStatus.EMERGENCY_OFFLINE:
+        return {"offline_until": day + timedelta(days=rng.randrange(1, 30)), "offline_reason": "网站遭受攻击，紧急下线处置"}
+    return {}
 
 
 @contextmanager
