@@ -4,11 +4,13 @@ workable by the real engine."""
 from collections import Counter
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from orgtree.models import OrgUnit
 from reviews.models import JournalEntry
 from websites.models import Filing, Offline, RunStatus, Website
+from websites import services
 from websites.services import perform
 from websites.workflow import WORKFLOW
 
@@ -21,11 +23,13 @@ def test_scale_websites_are_what_the_workflows_leave(db):
     assert 200 <= len(sites) <= 400
     assert set(s.filing for s in sites) == set(Filing.values)
     assert {RunStatus.NORMAL, RunStatus.DELETED, RunStatus.PERMANENT_OFFLINE} <= {s.run_status for s in sites}
-    assert any(s.offline_state == Offline.PENDING for s in sites)
+    assert {Offline.PENDING, Offline.APPROVED} <= {s.offline_state for s in sites}
     live = [s for s in sites if s.filing != Filing.REJECTED]
     assert len({s.name for s in live}) == len(live) and len({s.homepage_key for s in live}) == len(live)
     portals = Counter(s.org_unit_id for s in live if s.is_portal)
     assert portals and max(portals.values()) == 1
+    today = timezone.localdate()
+    assert services.apply_due_offline_dates(today) == {"start_temporary_offline": 0, "end_temporary_offline": 0}
     tree = {pk: (level, parent) for pk, level, parent in OrgUnit.objects.values_list("pk", "level", "parent_id")}
     for site in sites:
         assert site.org_path == site.org_unit.path
@@ -50,6 +54,13 @@ def test_scale_websites_are_what_the_workflows_leave(db):
             assert site.run_status == RunStatus.NORMAL
         if site.offline_state == Offline.PENDING:
             assert site.offline_reviewer_id in chain and site.offline_reviewer_since
+        # As the daily job leaves them (apply_due_offline_dates): nothing due to start or to end today.
+        if site.offline_state in (Offline.PENDING, Offline.APPROVED):
+            assert site.run_status == RunStatus.NORMAL and site.offline_from > today
+        if site.run_status == RunStatus.TEMP_OFFLINE:
+            assert site.offline_state == Offline.NONE and site.offline_from <= today < site.offline_until
+        if site.run_status == RunStatus.EMERGENCY_OFFLINE:
+            assert site.offline_until is not None
     # The journal: from the application to the state the site is in, scoped, labelled, in order.
     for site in sites[:80]:
         steps = list(JournalEntry.objects.filter(subject_type="website", subject_id=site.pk).order_by("at", "id"))

@@ -169,20 +169,26 @@ def _generate(rng: random.Random, total: int) -> tuple[int, int]:
 
 
 def _offline_of(rng: random.Random, run: str, filing: str, updated, chain: list[int]) -> dict:
-    """The 下线 fields as the offline workflow leaves them (websites/offline.py): a temporary offline
-    with its dates (approved and started, or a 下线申请 still waiting at a unit of the chain), or a
-    紧急下线 with the reopening date it asks for."""
-    day = timezone.localtime(updated).date()
-    if run == RunStatus.TEMP_OFFLINE or (run == RunStatus.NORMAL and filing == Filing.DONE and rng.random() < 0.03):
-        start = day + timedelta(days=rng.randrange(1, 20))
+    """The 下线 fields as the offline workflow and its daily job leave them (websites/offline.py,
+    websites.services.apply_due_offline_dates), around today: a 临时下线 under way (started, its
+    恢复开通时间 ahead), a temporary offline approved and not started or a 下线申请 still waiting at a
+    unit of the chain (both with dates ahead), a 紧急下线 with the reopening date it asks for (some
+    past it: 超期, shown to the chain)."""
+    today = timezone.localdate()
+    if run == RunStatus.TEMP_OFFLINE:
+        start = today - timedelta(days=rng.randrange(0, 30))
+        return {"offline_kind": "temporary", "offline_reason": "网站改版升级", "offline_from": start,
+                "offline_until": today + timedelta(days=rng.randrange(1, 60)), "temp_offline_year": start.year}
+    if run == RunStatus.EMERGENCY_OFFLINE:
+        return {"offline_until": today + timedelta(days=rng.randrange(-20, 30) or 1), "offline_reason": "网站遭受攻击，紧急下线处置"}
+    if run == RunStatus.NORMAL and filing == Filing.DONE and rng.random() < 0.04:
+        start = today + timedelta(days=rng.randrange(1, 20))
         fields = {"offline_kind": "temporary", "offline_reason": "网站改版升级", "offline_from": start,
-                  "offline_until": start + timedelta(days=rng.randrange(7, 60)), "temp_offline_year": start.year}
-        if run == RunStatus.NORMAL:
+                  "offline_until": start + timedelta(days=rng.randrange(7, 60))}
+        if rng.random() < 0.75:
             return {**fields, "offline_state": Offline.PENDING, "offline_reviewer_id": chain[rng.randrange(len(chain))],
                     "offline_reviewer_since": updated}
         return {**fields, "offline_state": Offline.APPROVED}
-    if run == RunStatus.EMERGENCY_OFFLINE:
-        return {"offline_until": day + timedelta(days=rng.randrange(1, 30)), "offline_reason": "网站遭受攻击，紧急下线处置"}
     return {}
 
 
