@@ -1,7 +1,8 @@
 """`BENCH_ONLY=pages make bench` (also part of the whole `make bench`): every page a person opens
 without an id — each route of the URLconf that takes no argument, answers GET and that the access
-map lets the user open, and each tab such a page links to — for GB, a province, the county with the most accounts of that province,
-the filer unit with the most accounts and a website of that province, on the national bench data. Per page: the answer, the time
+map lets the user open, and each tab such a page links to — for GB, a province, the county with the
+most accounts of that province, the filer unit with the most accounts and a website of that
+province, on the national bench data. Per page: the answer, the time
 (median of BENCH_PAGE_RUNS), the queries and the size. It fails loudly: a page that errs, that takes
 more than PAGE_MS_MAX, or that runs more than MAX_QUERIES queries is marked ❌, and a run that walks
 fewer pages than a role's menu holds stops with an error (a walk that matches nothing is no

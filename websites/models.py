@@ -48,7 +48,7 @@ RESTORABLE = {RunStatus.TEMP_OFFLINE, RunStatus.PERMANENT_OFFLINE, RunStatus.EME
 
 def _day(value) -> str:
     """A date of the 运行状态 labels; a row without it (carried over from an earlier system, where
-    the workflow did not ask for it) reads 未填写 rather than failing the whole list."""
+    the workflow did not ask for it) reads （日期未填写） rather than failing the whole list."""
     return f"{value:%Y-%m-%d}" if value else "（日期未填写）"
 
 

@@ -88,10 +88,10 @@ def _generate(rng: random.Random, total: int) -> tuple[int, int]:
     taken_codes = set(Website.objects.exclude(site_code=None).values_list("site_code", flat=True))
     taken_codes |= set(User.objects.filter(kind=User.Kind.SITE).values_list("username", flat=True))
     taken_names = set(Website.objects.exclude(filing=Filing.REJECTED).values_list("name", flat=True))
-    sites, users, steps_of = [], [], []
+    sites, logins, steps_of = [], [], []  # logins: (site, its login), created before the sites
     serials: dict[str, int] = {}
     for unit, weight in zip(units, weights):
-        unit_id, code, name, _lvl, path, _parent = unit
+        unit_id, code, name, _level, path, parent_id = unit
         expected = weight * per_weight
         count = min(int(expected) + (rng.random() < expected - int(expected)), 60)
         for n in range(count):
@@ -101,7 +101,7 @@ def _generate(rng: random.Random, total: int) -> tuple[int, int]:
             site_name = (f"{name}{'人民政府' if government else ''}门户网站" if portal
                          else f"{name}{DEPARTMENTS[n % len(DEPARTMENTS)]}网站{n:02d}")
             if site_name in taken_names:  # two units of one name (朝阳区 of 北京市 and of 长春市): the parent's name first
-                site_name = f"{info[_parent][2] if _parent in info else ''}{site_name}"
+                site_name = f"{info[parent_id][2] if parent_id in info else ''}{site_name}"
             while site_name in taken_names:
                 site_name += "分站"
             if filing != Filing.REJECTED:
@@ -145,21 +145,20 @@ def _generate(rng: random.Random, total: int) -> tuple[int, int]:
                 serials[code] = serial
                 site.site_code = f"{code}{serial:04d}"
                 site.verification_shown_at = updated
-                users.append(User(username=site.site_code, kind=User.Kind.SITE, password=password, date_joined=updated))
+                logins.append((site, User(username=site.site_code, kind=User.Kind.SITE, password=password,
+                                          date_joined=updated)))
             sites.append(site)
             steps_of.append((chain, climbed))
-    created_users = User.objects.bulk_create(users, batch_size=2000)
-    by_code = {user.username: user.pk for user in created_users}
-    for site in sites:
-        site.operator_user_id = by_code.get(site.site_code)
+    User.objects.bulk_create([login for _, login in logins], batch_size=2000)  # (the ids come back: PostgreSQL, SQLite)
+    for site, login in logins:
+        site.operator_user_id = login.pk
     with _stamped_as_given(Website):
         Website.objects.bulk_create(sites, batch_size=2000)
     CodeSequence.objects.bulk_create([CodeSequence(scope=f"site:{code}", last=last) for code, last in serials.items()],
                                      batch_size=5000, update_conflicts=True, unique_fields=["scope"], update_fields=["last"])
-    ids = dict(Website.objects.filter(tracking_code__in=[s.tracking_code for s in sites]).values_list("tracking_code", "id"))
     journal = []
     for site, (chain, climbed) in zip(sites, steps_of):
-        journal += _journal_of(site, ids[site.tracking_code], chain, climbed, info, org_user)
+        journal += _journal_of(site, chain, climbed, info, org_user)
     columns = ["subject_type", "subject_id", "at", "actor_id", "actor_unit_code", "actor_unit_name", "person_name",
                "person_phone", "action", "action_label", "status_before", "status_after", "result", "reason", "changes",
                "data", "position", "subject_label", "scope_path"]
@@ -207,7 +206,7 @@ def _stamped_as_given(model):
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
-def _journal_of(site: Website, site_id: int, chain: list[int], climbed: int, info: dict, org_user: dict) -> list[tuple]:
+def _journal_of(site: Website, chain: list[int], climbed: int, info: dict, org_user: dict) -> list[tuple]:
     """The journal rows of the steps that led `site` where it is (oldest first, spread from its
     creation to its last change)."""
     def unit(pk):
@@ -241,7 +240,7 @@ def _journal_of(site: Website, site_id: int, chain: list[int], climbed: int, inf
                       Filing.MODIFY_REJECTED, "修改后审核未通过", ""))
     span = (site.updated_at - site.created_at) / max(len(steps) - 1, 1)
     label = f"{site.name}（{site.site_code or LABEL[site.filing]}）"[:200]
-    return [("website", site_id, site.updated_at if i == len(steps) - 1 else site.created_at + span * i, actor,
+    return [("website", site.pk, site.updated_at if i == len(steps) - 1 else site.created_at + span * i, actor,
              unit_code, unit_name, "", "", action, action_label, LABEL.get(before, ""), LABEL[after], result, "",
              "[]", "{}", position, label, site.org_path)
             for i, (actor, (unit_code, unit_name), action, action_label, before, after, result, position)
