@@ -19,7 +19,7 @@ from django.test import override_settings
 
 from accounts.filer_services import create_filer_unit
 from accounts_media.models import MediaAccount
-from govmedia.filestore.backup import key_fingerprint, read_manifest
+from govmedia.filestore.backup import BackupError, _copy_dump, key_fingerprint, read_manifest
 from reports.models import SpotCheckReport
 from tests.accounts_media.conftest import normal_account
 from tests.conftest import requires_postgres
@@ -151,3 +151,31 @@ def test_a_file_that_is_no_backup_is_refused(tmp_path):
     bogus.write_bytes(b"hello")
     with pytest.raises(CommandError, match="不是有效的 govmedia 备份文件"):
         call_command("restore", str(bogus))
+
+
+def _archive_with(path, members):
+    with tarfile.open(path, "w") as archive:
+        for info, data in members:
+            archive.addfile(info, io.BytesIO(data) if data is not None else None)
+    return path
+
+
+def test_the_dump_is_read_as_plain_bytes_whatever_the_archive_names(tmp_path):
+    """restore copies the dump member's bytes to a name of its own: a member named to climb out of
+    the work folder lands inside it, a link or a missing member is refused (on every 3.11 patch
+    release: TarFile.extract's filter= is 3.11.4+, Debian 12 runs 3.11.2)."""
+    climbing = tarfile.TarInfo("../../outside.dump")
+    climbing.size = 4
+    archive = _archive_with(tmp_path / "a.tar", [(climbing, b"PGDM")])
+    work = tmp_path / "work"
+    work.mkdir()
+    copied = _copy_dump(archive, "../../outside.dump", work / "database.dump")
+    assert copied.read_bytes() == b"PGDM" and not (tmp_path.parent / "outside.dump").exists()
+
+    link = tarfile.TarInfo("database.dump")
+    link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    archive = _archive_with(tmp_path / "b.tar", [(link, None)])
+    with pytest.raises(BackupError, match="不是普通文件"):
+        _copy_dump(archive, "database.dump", work / "database.dump")
+    with pytest.raises(BackupError, match="缺少数据库转储"):
+        _copy_dump(archive, "other.dump", work / "database.dump")
