@@ -58,7 +58,21 @@ def machine_text() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL {pg}"
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()} "
+            f"({interpreter_build()}), PostgreSQL {pg}")
+
+
+def interpreter_build() -> str:
+    """Where this interpreter comes from and how its core is linked: Debian's /usr/bin/python3.11 (what
+    the app servers run, docs/deploy.md) is a static, profile-optimised build; a python3.11 built
+    by pyenv without --enable-optimizations runs the same pages 10–30 % slower (decision 0074)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            shared = "libpython" in maps.read()
+    except OSError:
+        shared = None
+    linked = {True: "libpython shared", False: "static core", None: "linkage unknown"}[shared]
+    return f"{os.path.realpath(sys.executable)}, {linked}"
 
 
 def results_block(begin: str, end: str, preamble: str, rows, first: str = "measure", kept=()) -> str:
