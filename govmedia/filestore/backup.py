@@ -384,7 +384,7 @@ def _copy_dump(archive_path: Path, name: str, target: Path) -> Path:
         try:
             member = archive.getmember(name)
         except KeyError:
-            raise BackupError(f"备份文件不完整：缺少数据库转储 {name}。")
+            raise BackupError(f"备份文件不完整：缺少数据库转储 {name}。") from None
         source = archive.extractfile(member) if member.isfile() else None
         if source is None:
             raise BackupError(f"备份文件已损坏：数据库转储 {name} 不是普通文件。")
