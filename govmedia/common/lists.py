@@ -381,6 +381,11 @@ def filtered(request, spec: ListSpec, queryset):
     return filterset, qs
 
 
+def filters_applied(request, names) -> bool:
+    """The query string gives a value to one of the filters `names` (an empty one applies nothing)."""
+    return any(request.GET.get(name) for name in names)
+
+
 def opened_plainly(request, spec: ListSpec, sort: str, page_number: int | str | None) -> bool:
     """No filter, no sort chosen, the first page: the list as it opens, which spec.first_page may read."""
     return (spec.first_page is not None and not sort and str(page_number or 1) == "1"
@@ -396,8 +401,7 @@ def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | 
     called (a count kept in a cache) only while no filter is applied, else the count is unknown.
     `page_context(rows)`: more context from the rows on screen (no second paging of the list)."""
     if callable(unfiltered_count):
-        applied = any(request.GET.get(name) for name in spec.filterset_class.base_filters)
-        unfiltered_count = None if applied else unfiltered_count()
+        unfiltered_count = None if filters_applied(request, spec.filterset_class.base_filters) else unfiltered_count()
     ordering, sort = ordering_from(request, spec)
     per_page = page_size_from(request)
     plain = opened_plainly(request, spec, sort, request.GET.get("page"))
@@ -411,7 +415,7 @@ def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | 
         filterset, qs = filtered(request, spec, queryset)
         paginator = (CappedCountPaginator(qs.order_by(*ordering), per_page, cap=spec.count_cap) if spec.count_cap
                      else Paginator(qs.order_by(*ordering), per_page))
-        if unfiltered_count is not None and not any(request.GET.get(name) for name in filterset.filters):
+        if unfiltered_count is not None and not filters_applied(request, filterset.filters):
             paginator.count = unfiltered_count  # Paginator.count is a cached_property
         page = paginator.get_page(request.GET.get("page"))
         if opened_plainly(request, spec, sort, page.number):  # (a count the caller did not know)
@@ -434,7 +438,7 @@ def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | 
         "filter": filterset,
         "filter_controls": controls,
         "filter_controls_html": filter_controls_html(controls),
-        "filter_active": any(request.GET.get(name) for name in filterset.filters),  # phones: the form opens
+        "filter_active": filters_applied(request, filterset.filters),  # phones: the form opens
         "page": page,
         "rows": table_rows,
         "body": body,
