@@ -1,6 +1,7 @@
 """How a list page reads its rows (govmedia.common.lists.render_list): one statement for a small
-list, the page's ids then its rows for a large one or for a search, and a count that stops at a cap
-for the lists that may hold millions of rows."""
+list, the page's ids then its rows for a large one or for a search, a filter over a small list by
+its matching ids (which are its count) then the page's rows, and a count that stops at a cap for
+the lists that may hold millions of rows."""
 from functools import partial
 from typing import Callable
 
@@ -62,7 +63,25 @@ def in_order(ids: list, read_by_id: Callable[[list], list]) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-class CappedCountPaginator(Paginator):
+def small_filtered(unfiltered_count, queryset, filtered) -> bool:
+    """A filter applied to a scope known to hold at most DIRECT_PAGE_MAX rows, adding no column."""
+    return (unfiltered_count is not None and unfiltered_count <= DIRECT_PAGE_MAX
+            and filtered.query.annotations.keys() == queryset.query.annotations.keys())
+
+
+class ListPaginator(Paginator):
+    """Django's Paginator, which a list whose filtered rows are few may count by their ids."""
+
+    def count_by_ids(self) -> list:
+        """Every matching id in list order, which gives the count too: for a filter over a small
+        scope, one statement of ids (no join, no columns) instead of a COUNT(*) and a page of rows
+        compiled by the ORM; the page's rows are then read by the list's statement compiled once."""
+        ids = list(self.object_list.values_list("pk", flat=True))
+        self.count = len(ids)
+        return ids
+
+
+class CappedCountPaginator(ListPaginator):
     """Counts at most CAP rows (a bounded subquery), never a whole table of millions: a count of
     CAP then means "CAP or more" (`capped`); narrow with the filters to page further."""
 

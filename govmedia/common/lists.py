@@ -27,7 +27,7 @@ from django.utils.safestring import mark_safe
 from django.shortcuts import render
 
 from .list_parts import page_parts
-from .list_reads import CappedCountPaginator, rows_of_page
+from .list_reads import CappedCountPaginator, ListPaginator, in_order, rows_of_page, small_filtered
 from .xlsx import cell_value, table_keys, table_response
 from django.db import connections
 
@@ -414,15 +414,19 @@ def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | 
         queryset = queryset() if callable(queryset) else queryset
         filterset, qs = filtered(request, spec, queryset)
         paginator = (CappedCountPaginator(qs.order_by(*ordering), per_page, cap=spec.count_cap) if spec.count_cap
-                     else Paginator(qs.order_by(*ordering), per_page))
+                     else ListPaginator(qs.order_by(*ordering), per_page))
+        ids = None
         if unfiltered_count is not None and not filters_applied(request, filterset.filters):
             paginator.count = unfiltered_count  # Paginator.count is a cached_property
+        elif spec.rows_by_id and small_filtered(unfiltered_count, queryset, qs):
+            ids = paginator.count_by_ids()
         page = paginator.get_page(request.GET.get("page"))
         if opened_plainly(request, spec, sort, page.number):  # (a count the caller did not know)
             rows = spec.first_page(request, per_page, paginator.count)
         if rows is None:
             read = (lambda ids: spec.rows_by_id(request, ids)) if spec.rows_by_id else None
-            rows = rows_of_page(page, queryset, qs, filterset.is_bound, unfiltered_count, read, spec.page_columns)
+            rows = (in_order(ids[page.start_index() - 1:page.end_index()], read) if ids is not None else
+                    rows_of_page(page, queryset, qs, filterset.is_bound, unfiltered_count, read, spec.page_columns))
     if spec.prepare_page:
         spec.prepare_page(rows, request)
     columns = spec.chosen_columns(request.user)

@@ -85,7 +85,8 @@ def test_a_found_page_reads_every_match_in_order_then_its_rows(chain, client, lo
     their ids in list order (no LIMIT: PostgreSQL then serves the search from its index instead of
     walking the list's order index and filtering, 0.5 s at 250k for a part of a 标识码), then the
     page's rows: each page of a sorted search shows exactly the rows of the plain ORDER BY. A scope
-    known to be small (a filer unit's accounts, counted in its tabs) reads its page directly."""
+    known to be small (a filer unit's accounts, counted in its tabs) reads the same two statements
+    and no COUNT(*): its matching ids are its count."""
     from django.test.utils import CaptureQueriesContext
 
     from tests.factories import make_filer
@@ -115,9 +116,20 @@ def test_a_found_page_reads_every_match_in_order_then_its_rows(chain, client, lo
     assert "上庄服务站99" not in expected
 
     login(chain["shangzhuang"])
+    normal_account(chain, name="上庄镇发布", account_type="BL", url="https://space.bilibili.com/434377401",
+                   platform_id="434377401")
+    normal_account(chain, name="另一个号", account_type="BL", url="https://space.bilibili.com/434377402",
+                   platform_id="434377402")
     with CaptureQueriesContext(connection) as ctx:
-        client.get("/media/", {"name": "上庄", "tab": "all"})
-    assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "accounts_media_mediaaccount"."id" AS')]
+        response = client.get("/media/", {"name": "上庄", "tab": "all"})
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert [r["obj"].name for r in response.context["rows"]] == ["上庄镇发布"]
+    assert response.context["page"].paginator.count == 1
+    ids_sql = [q for q in sqls if q.startswith('SELECT "accounts_media_mediaaccount"."id" AS')]
+    assert len(ids_sql) == 1 and "LIMIT" not in ids_sql[0]
+    one_parameter = '"accounts_media_mediaaccount"."id" ' + in_list(connection).split("%s")[0]
+    assert len([q for q in sqls if one_parameter in q]) == 1  # the list's own statement, compiled once
+    assert not [q for q in sqls if q.startswith('SELECT COUNT(*) AS "__count" FROM "accounts_media_mediaaccount"')]
 
 
 def test_accounts_read_by_id_keep_to_the_viewers_scope_and_tab(chain, rf, tree):
