@@ -1,6 +1,6 @@
 """Pages that read, print and work on any screen: the list pages at 1366 px and on a 390 px phone
 (bounding boxes, no overlap; every menu page's screenshots at 1024, 1366 and 390 are taken by
-test_screens_fit.py), the print stylesheet (A4 landscape), and the one Chinese date picker in an English browser."""
+test_accessibility.py), the print stylesheet (A4 landscape), and the one Chinese date picker in an English browser."""
 import re
 
 import pytest
