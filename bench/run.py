@@ -76,7 +76,7 @@ def bench_lists():
     county = (MediaAccount.objects.filter(reviewer__level=3).values("reviewer").order_by()
               .annotate(n=django.db.models.Count("id")).order_by("-n").first())
     county_unit = OrgUnit.objects.get(pk=county["reviewer"]) if county else OrgUnit.objects.filter(level=3).first()
-    filer = FilerUnit.objects.order_by("-account_total").first()
+    filer = FilerUnit.objects.order_by("-account_total", "code").first()
     province = OrgUnit.objects.get(code=os.environ.get("BENCH_PROVINCE", "510000"))  # as bench/pages.py walks it
     users = {"GB": User.objects.get(username="GB0000"), f"省 {province.code}": User.objects.get(username=province.code),
              f"县 {county_unit.code}": User.objects.get(username=county_unit.code),
