@@ -154,3 +154,34 @@ def test_accounts_read_by_id_keep_to_the_viewers_scope_and_tab(chain, rf, tree):
     assert set(read(chain["beijing"], "submitted", ids)) == set(ids)  # 北京市: both districts
     assert read(chain["haidian"], "drafts", ids) == []  # another tab: not its rows
     assert read(chain["haidian"], "pending", ids) == [own.pk]  # 海淀区 reviews it now
+
+
+def test_a_filter_over_a_small_scope_pages_through_its_matching_ids(chain, client, login):
+    """A filer unit's accounts (a scope its tab counts say is small) filtered by part of a name: the
+    matching ids in list order are the count (no COUNT(*)), and each page shows exactly the rows of
+    the plain ORDER BY, its own unit's only."""
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.control.helpers import make_account
+
+    mine, theirs = chain["shangzhuang"].filer_unit, chain["commerce"].filer_unit
+    for n in range(22):
+        make_account(mine, f"上庄服务{n:02d}", f"https://example.cn/s{n}", f"S{n:09d}")
+    for n in range(3):
+        make_account(mine, f"另一个号{n}", f"https://example.cn/o{n}", f"O{n:09d}")
+        make_account(theirs, f"上庄服务{n:02d}", f"https://example.cn/t{n}", f"T{n:09d}")
+    expected = list(MediaAccount.objects.filter(filer_unit=mine, name__contains="庄服")
+                    .order_by("-name", "-id").values_list("name", flat=True))
+    login(chain["shangzhuang"])
+    query = {"name": "庄服", "tab": "all", "sort": "-name", "per_page": 20}
+    pages = []
+    for number in (1, 2):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/media/", {**query, "page": number})
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == 22
+        pages.append([r["obj"].name for r in response.context["rows"]])
+        assert not [q for q in ctx.captured_queries
+                    if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "accounts_media_mediaaccount"')]
+    assert pages == [expected[:20], expected[20:]]
+    assert "共 22 条记录" in response.content.decode()
