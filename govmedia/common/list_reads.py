@@ -12,7 +12,8 @@ DIRECT_PAGE_MAX = 2000  # rows: up to this many, the join and sort of the whole 
 
 
 def rows_of_page(page, queryset, filtered, is_filtered: bool, unfiltered_count: int | None,
-                 read_by_id: Callable[[list], list] | None = None, page_columns: Callable | None = None) -> list:
+                 read_by_id: Callable[[list], list] | None = None, page_columns: Callable | None = None,
+                 ids: list | None = None) -> list:
     """The rows of `page` of `filtered` (the list's scope `queryset` with the request's filters):
     a small list (a county's, a filer unit's) in one query; a large one in two (page_rows); a few
     matches of a filter over a scope that may be large (a search) in two as well (found_rows; a
@@ -21,7 +22,10 @@ def rows_of_page(page, queryset, filtered, is_filtered: bool, unfiltered_count: 
     time (unless a filter adds a column, an annotation, that the page reads). `read_by_id`: the
     list's own reader of the scope's rows by id, a statement compiled once (ListSpec.rows_by_id).
     `page_columns`: what the page reads of each row beyond the list's own columns (ListSpec.page_columns),
-    applied to the rows read, never to the count or the ids."""
+    applied to the rows read, never to the count or the ids. `ids`: every matching id in list order,
+    when the paginator counted a filter over a small scope by them (ListPaginator.count_by_ids)."""
+    if ids is not None:
+        return in_order(ids[page.start_index() - 1:page.end_index()], read_by_id)
     same_columns = filtered.query.annotations.keys() == queryset.query.annotations.keys()
     if read_by_id is None or not same_columns:
         by_id = queryset if same_columns else filtered
@@ -75,7 +79,8 @@ class ListPaginator(Paginator):
     def count_by_ids(self) -> list:
         """Every matching id in list order, which gives the count too: for a filter over a small
         scope, one statement of ids (no join, no columns) instead of a COUNT(*) and a page of rows
-        compiled by the ORM; the page's rows are then read by the list's statement compiled once."""
+        compiled by the ORM; the page's rows are then read by the list's statement compiled once
+        (rows_of_page)."""
         ids = list(self.object_list.values_list("pk", flat=True))
         self.count = len(ids)
         return ids

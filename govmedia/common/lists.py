@@ -21,17 +21,17 @@ from typing import Any, Callable
 
 import django_filters
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.shortcuts import render
 
 from .list_parts import page_parts
-from .list_reads import CappedCountPaginator, ListPaginator, in_order, rows_of_page, small_filtered
+from .list_query import PAGE_SIZES, filtered, filters_applied, opened_plainly, ordering_from, page_size_from
+from .list_reads import CappedCountPaginator, ListPaginator, rows_of_page, small_filtered
 from .xlsx import cell_value, table_keys, table_response
 from django.db import connections
 
-PAGE_SIZES = (20, 50, 100)
 REGISTRY: dict[str, "ListSpec"] = {}
 
 
@@ -347,51 +347,6 @@ def pagination_html(context) -> str:
     return mark_safe("".join(out))  # every value escaped above; page numbers are integers
 
 
-def ordering_from(request, spec: ListSpec) -> tuple[tuple, str]:
-    sort = request.GET.get("sort", "")
-    key = sort.lstrip("-")
-    column = spec.column(key)
-    if column and column.sort:
-        prefix = "-" if sort.startswith("-") else ""
-        if column.nulls_last:
-            expression = F(column.sort).desc(nulls_last=True) if prefix else F(column.sort).asc(nulls_last=True)
-            return (expression, "-id" if prefix else "id"), sort
-        return (f"{prefix}{column.sort}", "-id" if prefix else "id"), sort
-    return spec.default_ordering, ""
-
-
-def page_size_from(request) -> int:
-    try:
-        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
-    except ValueError:
-        return PAGE_SIZES[0]
-    return size if size in PAGE_SIZES else PAGE_SIZES[0]
-
-
-def filtered(request, spec: ListSpec, queryset):
-    """The FilterSet of the request and the rows it lets through. Bound only when the query string
-    names one of its filters: a list opened plainly (or with only its tab, page or sort) validates
-    no form and applies no filter."""
-    names = spec.filterset_class.base_filters
-    data = request.GET if any(key in names for key in request.GET) else None
-    filterset = spec.filterset_class(data, queryset=queryset, request=request)
-    qs = filterset.qs if filterset.is_bound else queryset
-    if filterset.is_bound and not filterset.is_valid():
-        qs = queryset.none()
-    return filterset, qs
-
-
-def filters_applied(request, names) -> bool:
-    """The query string gives a value to one of the filters `names` (an empty one applies nothing)."""
-    return any(request.GET.get(name) for name in names)
-
-
-def opened_plainly(request, spec: ListSpec, sort: str, page_number: int | str | None) -> bool:
-    """No filter, no sort chosen, the first page: the list as it opens, which spec.first_page may read."""
-    return (spec.first_page is not None and not sort and str(page_number or 1) == "1"
-            and not any(key in spec.filterset_class.base_filters for key in request.GET))
-
-
 def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | None = None,
                 unfiltered_count: int | None = None, page_context: Callable[[list], dict] | None = None):
     """`queryset`: the rows listed, or a function that builds them: a list opened plainly whose first
@@ -415,18 +370,16 @@ def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | 
         filterset, qs = filtered(request, spec, queryset)
         paginator = (CappedCountPaginator(qs.order_by(*ordering), per_page, cap=spec.count_cap) if spec.count_cap
                      else ListPaginator(qs.order_by(*ordering), per_page))
-        ids = None
-        if unfiltered_count is not None and not filters_applied(request, filterset.filters):
+        if known := unfiltered_count is not None and not filters_applied(request, filterset.filters):
             paginator.count = unfiltered_count  # Paginator.count is a cached_property
-        elif spec.rows_by_id and small_filtered(unfiltered_count, queryset, qs):
-            ids = paginator.count_by_ids()
+        small = not known and spec.rows_by_id and small_filtered(unfiltered_count, queryset, qs)
+        ids = paginator.count_by_ids() if small else None  # (a filter over a small scope: no COUNT(*))
         page = paginator.get_page(request.GET.get("page"))
         if opened_plainly(request, spec, sort, page.number):  # (a count the caller did not know)
             rows = spec.first_page(request, per_page, paginator.count)
         if rows is None:
             read = (lambda ids: spec.rows_by_id(request, ids)) if spec.rows_by_id else None
-            rows = (in_order(ids[page.start_index() - 1:page.end_index()], read) if ids is not None else
-                    rows_of_page(page, queryset, qs, filterset.is_bound, unfiltered_count, read, spec.page_columns))
+            rows = rows_of_page(page, queryset, qs, filterset.is_bound, unfiltered_count, read, spec.page_columns, ids)
     if spec.prepare_page:
         spec.prepare_page(rows, request)
     columns = spec.chosen_columns(request.user)
