@@ -23,10 +23,10 @@ def rows_of_page(page, queryset, filtered, is_filtered: bool, unfiltered_count: 
     list's own reader of the scope's rows by id, a statement compiled once (ListSpec.rows_by_id).
     `page_columns`: what the page reads of each row beyond the list's own columns (ListSpec.page_columns),
     applied to the rows read, never to the count or the ids. `ids`: every matching id in list order,
-    when the paginator counted a filter over a small scope by them (ListPaginator.count_by_ids)."""
+    when the paginator counted a filter over a small scope by them (count_by_ids)."""
     if ids is not None:
         return in_order(ids[page.start_index() - 1:page.end_index()], read_by_id)
-    same_columns = filtered.query.annotations.keys() == queryset.query.annotations.keys()
+    same_columns = not adds_columns(queryset, filtered)
     if read_by_id is None or not same_columns:
         by_id = queryset if same_columns else filtered
         read_by_id = partial(_rows_by_id, page_columns(by_id) if page_columns else by_id)
@@ -67,26 +67,27 @@ def in_order(ids: list, read_by_id: Callable[[list], list]) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def adds_columns(queryset, filtered) -> bool:
+    """A filter of `queryset` annotates its rows with a column the page may read (a search's rank)."""
+    return filtered.query.annotations.keys() != queryset.query.annotations.keys()
+
+
 def small_filtered(unfiltered_count, queryset, filtered) -> bool:
     """A filter applied to a scope known to hold at most DIRECT_PAGE_MAX rows, adding no column."""
-    return (unfiltered_count is not None and unfiltered_count <= DIRECT_PAGE_MAX
-            and filtered.query.annotations.keys() == queryset.query.annotations.keys())
+    return unfiltered_count is not None and unfiltered_count <= DIRECT_PAGE_MAX and not adds_columns(queryset, filtered)
 
 
-class ListPaginator(Paginator):
-    """Django's Paginator, which a list whose filtered rows are few may count by their ids."""
-
-    def count_by_ids(self) -> list:
-        """Every matching id in list order, which gives the count too: for a filter over a small
-        scope, one statement of ids (no join, no columns) instead of a COUNT(*) and a page of rows
-        compiled by the ORM; the page's rows are then read by the list's statement compiled once
-        (rows_of_page)."""
-        ids = list(self.object_list.values_list("pk", flat=True))
-        self.count = len(ids)
-        return ids
+def count_by_ids(paginator) -> list:
+    """Every matching id of `paginator`'s rows in list order, which gives its count too: for a filter
+    over a small scope, one statement of ids (no join, no columns) instead of a COUNT(*) and a page
+    of rows compiled by the ORM; the page's rows are then read by the list's statement compiled
+    once (rows_of_page)."""
+    ids = list(paginator.object_list.values_list("pk", flat=True))
+    paginator.count = len(ids)  # Paginator.count is a cached_property
+    return ids
 
 
-class CappedCountPaginator(ListPaginator):
+class CappedCountPaginator(Paginator):
     """Counts at most CAP rows (a bounded subquery), never a whole table of millions: a count of
     CAP then means "CAP or more" (`capped`); narrow with the filters to page further."""
 

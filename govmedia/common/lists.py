@@ -28,7 +28,7 @@ from django.shortcuts import render
 
 from .list_parts import page_parts
 from .list_query import PAGE_SIZES, filtered, filters_applied, opened_plainly, ordering_from, page_size_from
-from .list_reads import CappedCountPaginator, ListPaginator, rows_of_page, small_filtered
+from .list_reads import CappedCountPaginator, count_by_ids, rows_of_page, small_filtered
 from .xlsx import cell_value, table_keys, table_response
 from django.db import connections
 
@@ -369,11 +369,11 @@ def render_list(request, spec: ListSpec, queryset, template: str, extra: dict | 
         queryset = queryset() if callable(queryset) else queryset
         filterset, qs = filtered(request, spec, queryset)
         paginator = (CappedCountPaginator(qs.order_by(*ordering), per_page, cap=spec.count_cap) if spec.count_cap
-                     else ListPaginator(qs.order_by(*ordering), per_page))
+                     else Paginator(qs.order_by(*ordering), per_page))
         if known := unfiltered_count is not None and not filters_applied(request, filterset.filters):
             paginator.count = unfiltered_count  # Paginator.count is a cached_property
         small = not known and spec.rows_by_id and small_filtered(unfiltered_count, queryset, qs)
-        ids = paginator.count_by_ids() if small else None  # (a filter over a small scope: no COUNT(*))
+        ids = count_by_ids(paginator) if small else None  # (a filter over a small scope: no COUNT(*))
         page = paginator.get_page(request.GET.get("page"))
         if opened_plainly(request, spec, sort, page.number):  # (a count the caller did not know)
             rows = spec.first_page(request, per_page, paginator.count)

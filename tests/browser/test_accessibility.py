@@ -88,8 +88,8 @@ def test_every_main_page_passes_axe_and_every_menu_page_fits_at_1366_1024_and_39
     data = build()
     user = data["users"].get(role)
     menu = dict((url, label) for label, url in menu_pages(user))
-    pages = data["pages"][role] + [(label, url) for url, label in menu.items()
-                                   if url not in {url for _, url in data["pages"][role]}]
+    main = {url for _, url in data["pages"][role]}
+    pages = data["pages"][role] + [(label, url) for url, label in menu.items() if url not in main]
     found, problems, visited, measured = [], [], 0, 0
     # bypass_csp: the injected axe script is inline; the pages' own CSP is tested elsewhere.
     context = signed_in_context(browser, live_server, user, bypass_csp=True,
