@@ -16,7 +16,11 @@ expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 # between a page's commit, its parse and its scripts where a test can race a navigation.
 CPU_SLOWDOWN = float(os.environ.get("GOVMEDIA_BROWSER_CPU_SLOWDOWN") or 1)
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Debian's chromium-headless-shell (the "old" headless mode, Playwright's own choice for headless runs)
+# when it is installed: the full /usr/bin/chromium in headless mode runs its browser UI's code too,
+# and spent ~40 % more CPU on each page load and screenshot (docs/benchmarks.md, session 19).
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
+CHROMIUM = os.environ.get("CHROMIUM") or (HEADLESS_SHELL if os.path.exists(HEADLESS_SHELL) else "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
