@@ -93,7 +93,7 @@ def test_every_main_page_passes_axe_and_every_menu_page_fits_at_1366_1024_and_39
     main = {url for _, url in data["pages"][role]}
     pages = data["pages"][role] + [(label, url) for url, label in menu.items() if url not in main]
     found, problems, visited, measured = [], [], 0, 0
-    # bypass_csp: the injected axe script is inline; the pages' own CSP is tested elsewhere.
+    # bypass_csp: axe is a script the test adds to the pages; the pages' own CSP is tested elsewhere.
     context = signed_in_context(browser, live_server, user, bypass_csp=True,
                                 viewport={"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
     # axe is in every document the context opens, before the page's own scripts: handed to the browser
