@@ -1,15 +1,17 @@
 """Instances loaded without Model.__init__ (govmedia.common.fastload, decision 0067) are the
 instances Django builds: the same column values, deferred fields still deferred (and loaded on
-first read), foreign keys and select_related joins, the saved state, post_init receivers."""
+first read), foreign keys and select_related joins, the saved state, post_init receivers, and the
+row as loaded (`loaded_value`)."""
 import gc
 
 import pytest
 from django.db import connection, models
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext, isolate_apps
 
 from accounts_media.models import MediaAccount
 from govmedia.common import fastload
-from govmedia.common.fastload import FastLoad, loads_plainly
+from govmedia.common.fastload import FastLoad, loaded_value as fast_value, loads_plainly
 from notifications.models import Notification
 from orgtree.models import FilerUnit, OrgUnit
 from reports.models import CheckSheet
@@ -91,11 +93,33 @@ def test_a_loaded_instance_saves_and_refreshes_as_usual(chain):
 
 @pytest.mark.django_db
 def test_post_init_receivers_see_every_loaded_instance(chain):
+    account = normal_account(chain)
+    seen = []
+
+    def remember(sender, instance, **kwargs):
+        seen.append((sender, instance.pk, instance.__dict__.get("url")))
+
+    post_init.connect(remember, sender=MediaAccount)
+    try:
+        MediaAccount.objects.select_related("filer_unit").get(pk=account.pk)
+    finally:
+        post_init.disconnect(remember, sender=MediaAccount)
+    assert seen == [(MediaAccount, account.pk, account.url)]
+    assert not post_init.receivers  # none of ours listens: a send returns at once
+
+
+@pytest.mark.django_db
+def test_the_row_as_loaded_is_kept_for_the_columns_read(chain):
     """control's link tracking (control/signals.py) reads the link as loaded: a change of link
     on save issues a new proof only when the link really changed."""
     account = normal_account(chain)
     fast = MediaAccount.objects.get(pk=account.pk)
-    assert fast._control_link == account.url
+    fast.url = "https://example.gov.cn/changed"
+    assert fast_value(fast, "url") == account.url and fast_value(fast, "status") == account.status
+    deferred = MediaAccount.objects.defer("url").get(pk=account.pk)
+    assert fast_value(deferred, "url", "missing") == "missing"
+    assert fast_value(MediaAccount(pk=account.pk, url="x"), "url", "missing") == "missing"
+    assert fast_value(_ordinarily(MediaAccount, lambda: MediaAccount.objects.get(pk=account.pk)), "url") is None
 
 
 @isolate_apps("reports")

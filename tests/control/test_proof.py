@@ -37,6 +37,30 @@ def test_a_code_is_issued_per_object_and_link_and_a_new_link_gets_a_new_code(cha
                 .values_list("action", flat=True)) == ["control_code_issued", "control_code_issued"]
 
 
+def test_a_loaded_account_saved_keeps_its_code_without_a_query_and_a_new_link_gets_a_new_one(chain, monitoring):
+    """The link as loaded (govmedia.common.fastload.loaded_value) decides: an ordinary save (an
+    approval, a counter) reads no proof; a loaded account saved with a new link gets a new code."""
+    from accounts_media.models import MediaAccount
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    account = make_account(chain["shangzhuang"].filer_unit, "上庄发布", monitoring.url("/tt/sz"), "A1101080001")
+    proof = Proof.objects.get(subject_type="media_account", subject_id=account.pk)
+    first = services.code(proof)
+    loaded = MediaAccount.objects.get(pk=account.pk)
+    loaded.contact_name = "李四"
+    with CaptureQueriesContext(connection) as ctx:
+        loaded.save(update_fields=["contact_name"])
+    assert not any("control_proof" in q["sql"] for q in ctx.captured_queries)
+    proof.refresh_from_db()
+    assert services.code(proof) == first
+    again = MediaAccount.objects.get(pk=account.pk)
+    again.url = monitoring.url("/tt/sz-new")
+    again.save()
+    proof.refresh_from_db()
+    assert proof.link == again.url and services.code(proof) != first
+
+
 def test_a_bio_with_the_code_verifies_one_without_does_not(chain, monitoring):
     filer = chain["shangzhuang"].filer_unit
     with_code = make_account(filer, "上庄发布", monitoring.url("/tt/with"), "A1101080001")
