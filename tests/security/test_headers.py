@@ -65,3 +65,48 @@ def test_a_proxy_without_proxy_count_is_a_deployment_warning(tmp_path):
     assert result.returncode != 0 and "govmedia.W001" in result.stdout + result.stderr
     result = _check_deploy(tmp_path, TRUST_X_FORWARDED_PROTO="1", PROXY_COUNT="1")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _with_both_middlewares(view, request):
+    """The response headers of `view` through django-csp's own middleware and through ours."""
+    from csp.middleware import CSPMiddleware as DjangoCsp
+
+    from govmedia.security import CSPMiddleware
+
+    answers = []
+    for middleware_class in (DjangoCsp, CSPMiddleware):
+        middleware = middleware_class(view)
+        answers.append(dict(middleware(request).headers))
+    return answers
+
+
+def test_the_policy_built_once_is_the_policy_django_csp_builds(settings):
+    from csp.constants import NONCE, NONE, SELF
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.test import RequestFactory
+
+    from govmedia.security import CSPMiddleware
+
+    settings.DEBUG = False
+    plain = lambda request: HttpResponse("页面")  # noqa: E731
+    ours, theirs = _with_both_middlewares(plain, RequestFactory().get("/media/"))
+    assert ours == theirs and "default-src 'self'" in ours["Content-Security-Policy"]
+    assert "Content-Security-Policy-Report-Only" not in ours
+    # A view that widens the policy, and a page that reads the nonce: django-csp builds those.
+    widened = csp_update({"img-src": ["https://tiles.example.gov.cn"]})(plain)
+    ours, theirs = _with_both_middlewares(widened, RequestFactory().get("/"))
+    assert ours == theirs and "https://tiles.example.gov.cn" in ours["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": [SELF, NONCE]}}
+    nonce_page = lambda request: HttpResponse(  # noqa: E731
+        engines["django"].from_string("<script nonce='{{ request.csp_nonce }}'></script>").render({}, request))
+    request = RequestFactory().get("/")
+    answer = CSPMiddleware(nonce_page)(request)
+    assert f"script-src 'self' 'nonce-{request._csp_nonce}'" in answer["Content-Security-Policy"]
+    # Changed settings (a deployment's own policy) are read again, and a report-only policy is sent.
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": [NONE]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": [SELF]}}
+    ours, theirs = _with_both_middlewares(plain, RequestFactory().get("/"))
+    assert ours == theirs and ours["Content-Security-Policy"] == "default-src 'none'"
+    assert ours["Content-Security-Policy-Report-Only"] == "default-src 'self'"
