@@ -31,6 +31,7 @@ from tests.accounts_media.conftest import REVIEW_OK  # noqa: E402
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))  # the list pages: every page once per round (bench_lists)
 # Fresh platform ids for the accounts the harness creates, never reused between calls or runs.
 _ids = iter(range(700_000_000 + int(time.time() * 1000) % 50_000_000 * 4, 10**12))
 rows: list[tuple] = []
@@ -84,9 +85,14 @@ def bench_lists():
     admin_base = "/ops-admin/accounts_media/mediaaccount/"
     # Both sides show 100 rows a page (the admin's default) over the same rows: the viewer's scope.
     # Baseline: what any page of ours costs with no data (middleware, session, login, the layout).
-    baseline = median_ms(page(client_for(users["GB"]), "/settings/"), RUNS)
+    # Its own ratio to the SQL floor of its two statements (session, user) is the least any page of
+    # ours can show: a list page adds its statements and its Python to both sides.
+    settings_page = page(client_for(users["GB"]), "/settings/")
+    settings_sqls = queries_of(settings_page)
+    baseline, settings_floor = paired_medians([settings_page, lambda: run_bare(settings_sqls)], RUNS)
     record("framework floor: 用户设置 page (layout only, no list)", f"{baseline:.1f} ms", "reference", None,
-           f"{len(queries_of(page(client_for(users['GB']), '/settings/')))} queries")
+           f"{len(settings_sqls)} queries; SQL floor {settings_floor:.1f} ms → {baseline / settings_floor:.2f}×")
+    scenarios = []
     for who, user in users.items():
         client = client_for(user)
         if user.kind == User.Kind.FILER:
@@ -100,24 +106,31 @@ def bench_lists():
         deep = max(1, rows_in_scope // 100 // 2)
         tab = "tab=pending" if user.kind == User.Kind.ORG else "tab=submitted&account_type=WX"
         admin_tab = "reviewer__id__exact=%s" % user.org_unit_id if user.kind == User.Kind.ORG else "account_type__exact=WX"
-        scenarios = (
+        for name, url, admin_url in (
             ("first page", "/media/?per_page=100", f"{admin_base}?{scope}"),
             ("filtered tab", f"/media/?per_page=100&{tab}", f"{admin_base}?{scope}&{admin_tab}"),
             ("deep page", f"/media/?per_page=100&page={deep}", f"{admin_base}?{scope}&p={deep}"),
-        )
-        for name, url, admin_url in scenarios:
+        ):
             page(client, url)()  # warm: the tab counts and the page state cached, as on every later visit
             sqls = queries_of(page(client, url))
             # sampled in turn, so that the page and its floors see the same machine (bench.measure)
-            ms, floor, admin_ms = paired_medians([page(client, url), lambda sqls=sqls: run_bare(sqls),
-                                                  page(admin, admin_url)], RUNS)
-            ratio_admin = ms / admin_ms
-            ratio_floor = ms / floor if floor else 0
-            ok = ratio_admin <= 0.7 and ratio_floor <= 3 and len(sqls) <= 8
-            record(f"list {who}: {name} (100 rows)", f"{ms:.1f} ms, {len(sqls)} queries",
-                   "≤0.7×admin, ≤3×floor, ≤8 q", ok,
-                   f"admin {admin_ms:.1f} ms → {ratio_admin:.2f}×; SQL floor {floor:.1f} ms → {ratio_floor:.2f}×; "
-                   f"{rows_in_scope} rows in scope")
+            fns = [page(client, url), lambda sqls=sqls: run_bare(sqls), page(admin, admin_url)]
+            scenarios.append((f"list {who}: {name} (100 rows)", fns, len(sqls), rows_in_scope))
+    # Every scenario once per round, ROUNDS rounds: a slower minute of a shared machine (it slows the
+    # page's Python more than its round trips to PostgreSQL) then falls on one round of every page,
+    # not on all the samples of one page; each page is judged on its median round.
+    measured: list[list[tuple]] = [[] for _ in scenarios]
+    for _ in range(ROUNDS):
+        for scenario, kept in zip(scenarios, measured):
+            kept.append(tuple(paired_medians(scenario[1], RUNS)))
+    for (what, _, count, in_scope), rounds in zip(scenarios, measured):
+        ratios = sorted(ms / floor for ms, floor, _ in rounds)
+        ms, floor, admin_ms = (statistics.median(r[i] for r in rounds) for i in range(3))
+        ratio_admin, ratio_floor = ms / admin_ms, statistics.median(ratios)
+        ok = ratio_admin <= 0.7 and ratio_floor <= 3 and count <= 8
+        record(what, f"{ms:.1f} ms, {count} queries", "≤0.7×admin, ≤3×floor, ≤8 q", ok,
+               f"admin {admin_ms:.1f} ms → {ratio_admin:.2f}×; SQL floor {floor:.1f} ms → {ratio_floor:.2f}× "
+               f"(rounds {ratios[0]:.2f}–{ratios[-1]:.2f}×); {in_scope} rows in scope")
 
 
 def bench_scope():
@@ -355,7 +368,8 @@ def write_doc():
     data = (f"{OrgUnit.objects.count():,} org units, {FilerUnit.objects.count():,} filer units, "
             f"{MediaAccount.objects.count():,} media accounts, "
             f"{django.apps.apps.get_model('reviews', 'JournalEntry').objects.count():,} journal rows")
-    preamble = f"Run {datetime.now():%Y-%m-%d %H:%M} on {machine_text()}; {data}; medians of {RUNS} runs."
+    preamble = (f"Run {datetime.now():%Y-%m-%d %H:%M} on {machine_text()}; {data}; medians of {RUNS} runs "
+                f"(the lists: the median of {ROUNDS} rounds of {RUNS} runs each).")
     replace_block(DOC, BEGIN, END, results_block(BEGIN, END, preamble, rows))
 
 
