@@ -175,16 +175,28 @@ def _viewer(request):
     return request._media_viewer
 
 
+_LINKS_BY_ALLOWED: dict[frozenset, tuple] = {}
+
+
+def _links_for(allowed: frozenset) -> tuple:
+    """The links of a row whose allowed transitions are `allowed`, as (head, tail, end, carries
+    ?back=): worked out once per process for each set (a page's rows share a few)."""
+    found = _LINKS_BY_ALLOWED.get(allowed)
+    if found is None:
+        review_head = _link_template(*REVIEW_LINK)[0]
+        links = [_link_template(label, name, css) for label, name, css in ALWAYS_LINKS]
+        links += [_link_template(label, name, css) for label, name, needs, css in ACTION_LINKS if allowed & needs]
+        found = _LINKS_BY_ALLOWED[allowed] = tuple((head, tail, end, head == review_head) for head, tail, end in links)
+    return found
+
+
 def actions_html(row, request) -> str:
     """操作: 查看 and 流水 always; the others as the workflow table allows this user now."""
     user, today = _viewer(request)
-    allowed = {t.name for t in WORKFLOW.allowed(row, user, today)}
-    pk, review_head = row.pk, _link_template(*REVIEW_LINK)[0]
-    links = [_link_template(label, name, css) for label, name, css in ALWAYS_LINKS]
-    links += [_link_template(label, name, css) for label, name, needs, css in ACTION_LINKS if allowed & needs]
-    back = _back_query(request)
-    html = SafeString("".join(f"{head}{pk}{tail}{back if head == review_head else ''}{end}"
-                             for head, tail, end in links))  # constant parts and the query escaped above
+    links = _links_for(frozenset([t.name for t in WORKFLOW.allowed(row, user, today)]))
+    pk, back = row.pk, _back_query(request)
+    html = SafeString("".join([f"{head}{pk}{tail}{back if review else ''}{end}"
+                               for head, tail, end, review in links]))  # constant parts and the query escaped above
     return SafeString(html + _overdue_html(row)) if row.reviewer_id else html  # both safe markup
 
 
