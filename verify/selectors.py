@@ -5,12 +5,15 @@ org names), whatever the size of the registry (issue 26: tests/verify/test_queri
 """
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import connection
 from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
+from accounts_media.models import MediaAccount
 from accounts_media.platforms import PlatformIdError, extract_platform_id, platform_of
+from govmedia.common.prepared import prepared
 from reviews.models import JournalEntry
 from websites.services import normalise_homepage
 
@@ -72,17 +75,33 @@ def _ids_of(link: str) -> tuple[list[tuple[str, str]], str]:
     return pairs, message
 
 
+# The platform ids a link's statement takes, in the order of its (type, id) pairs (at most three:
+# a platform's own, a 小程序 AppID, or 移动客户端 / 小程序 / 其他 for any other link).
+_ID_MARKERS = ("\x00verify-id-0", "\x00verify-id-1", "\x00verify-id-2")
+
+
+def _accounts_of_link(codes: tuple, **ids):
+    """The account of a link's (type, id) pairs: the live one (the unique index of live type + id)
+    before a deleted one (this app's partial index), which only tells that the account left the
+    registry. Each arm of the OR states its index's predicate, so PostgreSQL reads both indexes (a
+    bitmap OR); the match alone spans both and was a scan of every account (~40 ms at 250,000)."""
+    match = Q()
+    for code, marker in zip(codes, _ID_MARKERS):
+        match |= Q(account_type=code, platform_id=ids[marker])
+    live, deleted = Q(removed_at__isnull=True) & match, Q(removed_at__isnull=False, media_code__isnull=False) & match
+    return (R.with_control(R.registered_accounts()).filter(live | deleted)
+            .order_by(F("removed_at").desc(nulls_first=True))[:1])
+
+
 def verify_link(link: str) -> Answer:
     link = link_in((link or "")[:2000])[:1000]
     pairs, message = _ids_of(link)
     if not pairs:
         return Answer(link, R.UNRECOGNISED, R.ACCOUNT_ANSWERS[R.UNRECOGNISED], message)
-    match = Q()
-    for code, platform_id in pairs:
-        match |= Q(account_type=code, platform_id=platform_id)
-    # The live account (the unique index of live type + id) before a deleted one (this app's
-    # partial index), which only tells that the account left the registry: one query.
-    found = list(R.with_control(R.registered_accounts()).filter(match).order_by(F("removed_at").desc(nulls_first=True))[:1])
+    codes = tuple(code for code, _ in pairs)
+    statement = prepared(("verify.link", codes), MediaAccount, partial(_accounts_of_link, codes),
+                         repeated=_ID_MARKERS[:len(codes)], **{name: name for name in _ID_MARKERS[:len(codes)]})
+    found = statement.all(**{name: platform_id for name, (_, platform_id) in zip(_ID_MARKERS, pairs)})
     if not found:
         return Answer(link, R.NOT_REGISTERED, R.ACCOUNT_ANSWERS[R.NOT_REGISTERED],
                       "该链接对应的账号未在全国政务新媒体系统中登记，请谨慎辨别。")

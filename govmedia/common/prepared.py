@@ -24,10 +24,11 @@ def _identity(value):
     return value
 
 
-def _position(params, name: str, marker, ops) -> tuple[int, object]:
+def _position(params, name: str, marker, ops, repeated: bool = False) -> tuple[tuple[int, ...], object]:
     """Where `marker` went among the statement's parameters, and how a value is adapted to go
     there: as it is (PostgreSQL), as the backend writes a date or a time (SQLite: text), or as a
-    `startswith` / `contains` lookup writes its pattern."""
+    `startswith` / `contains` lookup writes its pattern. Once, unless the marker is `repeated`
+    (one argument the statement uses in several places)."""
     adapters = [_identity]
     if isinstance(marker, list):  # ids (`__any`): an array (PostgreSQL) or its JSON text (SQLite)
         adapters.append(lambda value: sqlport.ids(ops.connection, value))
@@ -41,8 +42,8 @@ def _position(params, name: str, marker, ops) -> tuple[int, object]:
     for adapt in adapters:
         expected = adapt(marker)
         found = [i for i, value in enumerate(params) if value == expected and type(value) is type(expected)]
-        if len(found) == 1:
-            return found[0], adapt
+        if len(found) == 1 or (found and repeated):
+            return tuple(found), adapt
         if found:
             raise ValueError(f"marker {name}={marker!r} appears {len(found)} times in the statement")
     raise _Absent(f"marker {name}={marker!r} appears 0 times in the statement")
@@ -78,10 +79,12 @@ class PreparedQuery:
     and annotations allowed), or rows as `values()` dicts or `values_list()` tuples (flat or not),
     annotations included."""
 
-    def __init__(self, model, build, optional=(), **markers):
+    def __init__(self, model, build, optional=(), repeated=(), **markers):
         """`optional`: markers that a shape's statement may leave out (a viewer's id that only some
-        tabs filter on); every value the statement does hold must still come from a marker."""
+        tabs filter on); every value the statement does hold must still come from a marker.
+        `repeated`: markers that may appear more than once (an argument used in two places)."""
         self._model, self._build, self._markers, self._optional = model, build, markers, frozenset(optional)
+        self._repeated = frozenset(repeated)
         # (alias, vendor) → the compiled statement (a race compiles twice, harmlessly)
         self._compiled: dict[tuple[str, str], tuple] = {}
 
@@ -93,7 +96,7 @@ class PreparedQuery:
         ops, positions = connections[alias].ops, {}
         for name, marker in self._markers.items():
             try:
-                positions[name] = _position(params, name, marker, ops)
+                positions[name] = _position(params, name, marker, ops, name in self._repeated)
             except _Absent:
                 if name not in self._optional:
                     raise
@@ -113,8 +116,10 @@ class PreparedQuery:
         entry = self._compiled.get((alias, connections[alias].vendor)) or self._compile(alias)
         sql, params, positions, convert, read = entry
         params = list(params)
-        for name, (position, adapt) in positions.items():
-            params[position] = adapt(values[name])
+        for name, (places, adapt) in positions.items():
+            value = adapt(values[name])
+            for position in places:
+                params[position] = value
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -162,12 +167,12 @@ def _reader(queryset, compiler, alias: str):
 _SHAPES: dict = {}
 
 
-def prepared(key, model, build, optional=(), **markers) -> PreparedQuery:
+def prepared(key, model, build, optional=(), repeated=(), **markers) -> PreparedQuery:
     """The PreparedQuery of one statement shape (`key`: the caller's name for it and whatever
     changes the statement's text, e.g. a subtree or the whole country), made on first use."""
     found = _SHAPES.get(key)
     if found is None:
-        found = _SHAPES[key] = PreparedQuery(model, build, optional, **markers)
+        found = _SHAPES[key] = PreparedQuery(model, build, optional, repeated, **markers)
     return found
 
 
