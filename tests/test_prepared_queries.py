@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.session_store import SessionStore
 from govmedia.common.prepared import PreparedQuery
 from reports.check_overview import rounds_of
+from orgtree.models import OrgUnit
 from reports.models import CheckRound
 
 
@@ -76,6 +77,20 @@ def test_a_marker_outside_its_fields_range_or_repeated_is_refused_when_compiled(
     twice = PreparedQuery(CheckRound, lambda year: CheckRound.objects.filter(year=year, quarter=year), year=4)
     with pytest.raises(ValueError, match="appears 2 times"):
         twice.all(year=4)
+
+
+def test_a_marker_declared_repeated_fills_every_place_it_appears(tree):
+    """One argument the statement uses twice (官方账号查询's link: the live and the deleted arm)."""
+    from django.db.models import Q
+
+    def build(name):
+        return OrgUnit.objects.filter(Q(code=name) | Q(name=name)).order_by("id")
+
+    both = PreparedQuery(OrgUnit, build, repeated=("name",), name="\x00prepared-name")
+    unit = OrgUnit.objects.order_by("id").first()
+    assert [u.pk for u in both.all(name=unit.code)] == [u.pk for u in build(unit.code)] == [unit.pk]
+    assert [u.pk for u in both.all(name=unit.name)] == [u.pk for u in build(unit.name)]
+    assert both.all(name="no such unit") == []
 
 
 def test_instances_carry_their_annotations_and_any_number_of_ids_is_one_parameter(tree):
