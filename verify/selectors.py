@@ -15,6 +15,7 @@ from accounts_media.models import MediaAccount
 from accounts_media.platforms import PlatformIdError, extract_platform_id, platform_of
 from govmedia.common.prepared import prepared
 from reviews.models import JournalEntry
+from websites.models import Website
 from websites.services import normalise_homepage
 
 from . import names
@@ -122,28 +123,57 @@ def _near(qs, name: str):
     on the key; SQLite (the demo): substrings of the name or the key."""
     key = names.name_key(name)
     simplified = names.to_simplified(name)
-    exact = Case(When(name__in={name, simplified}, then=Value(0)), default=Value(1), output_field=IntegerField())
     if connection.vendor != "postgresql":
+        exact = Case(When(name__in={name, simplified}, then=Value(0)), default=Value(1), output_field=IntegerField())
         near = Q(name__icontains=name) | Q(name__icontains=simplified)
         if key:
             near |= Q(name__icontains=key)
         return qs.filter(near).order_by(exact, "-id")
+    return _near_on_key(qs, name, simplified, key, bool(key) and len(key) >= names.MIN_CONTAINS)
 
+
+def _near_on_key(qs, name: str, simplified: str, key: str, contains: bool):
+    """_near on PostgreSQL, its arguments given (a prepared statement's markers, or the values)."""
+    exact = Case(When(name__in={name, simplified}, then=Value(0)), default=Value(1), output_field=IntegerField())
     qs = qs.annotate(key=_key_column(qs.model))
     near = Q(name__in={name, simplified})
     if key:
         near |= Q(key__trigram_similar=key)
-        if len(key) >= names.MIN_CONTAINS:
+        if contains:
             near |= Q(key__contains=key)
         qs = qs.annotate(similarity=TrigramSimilarity("key", key))
         return qs.filter(near).order_by(exact, "-similarity", "-id")
     return qs.filter(near).order_by(exact, "-id")
 
 
+# A name search's arguments in its prepared statement (each may appear several times in it).
+_NAME, _SIMPLIFIED, _KEY = "\x00verify-name", "\x00verify-simplified", "\x00verify-key"
+
+
+def _near_rows(shape: str, model, base, name: str, limit: int) -> list:
+    """The first `limit` rows of `_near(base(), name)`. On PostgreSQL by one statement per shape
+    (whether the name has a simplified form, a key, a key long enough for a substring test),
+    compiled once per process: building this query was ~4 ms of a 7 ms answer (session 20)."""
+    if connection.vendor != "postgresql":
+        return list(_near(base(), name)[:limit])
+    key, simplified = names.name_key(name), names.to_simplified(name)
+    contains = bool(key) and len(key) >= names.MIN_CONTAINS
+    values = {"name": name, **({"simplified": simplified} if simplified != name else {}), **({"folded": key} if key else {})}
+    markers = {"name": _NAME, "simplified": _SIMPLIFIED, "folded": _KEY}
+
+    def build(name, simplified=None, folded=""):
+        return _near_on_key(base(), name, simplified or name, folded, contains)[:limit]
+
+    statement = prepared(("verify.near", shape, tuple(values), contains, limit), model, build,
+                         repeated=tuple(values), **{k: markers[k] for k in values})
+    return statement.all(**values)
+
+
 def search_accounts(name: str, limit: int = SEARCH_LIMIT) -> Answer:
     """Registered accounts named like `name` (closed ones too, so an imitation is easy to tell)."""
     name = (name or "").strip()[:MAX_QUERY]
-    rows = list(_near(R.with_control(R.registered_accounts()).filter(removed_at__isnull=True), name)[:limit])
+    rows = _near_rows("accounts", MediaAccount,
+                      lambda: R.with_control(R.registered_accounts()).filter(removed_at__isnull=True), name, limit)
     found = R.account_records(rows)
     wanted = {name, names.to_simplified(name)}
     exact = [r for r in found if r["name"] in wanted]
@@ -159,7 +189,8 @@ def search_accounts(name: str, limit: int = SEARCH_LIMIT) -> Answer:
 
 def search_websites(name: str, limit: int = SEARCH_LIMIT) -> Answer:
     name = (name or "").strip()[:MAX_QUERY]
-    rows = list(_near(R.with_control(R.registered_websites()).exclude(run_status="deleted"), name)[:limit])
+    rows = _near_rows("websites", Website,
+                      lambda: R.with_control(R.registered_websites()).exclude(run_status="deleted"), name, limit)
     found = R.website_records(rows)
     wanted = {name, names.to_simplified(name)}
     exact = [r for r in found if r["name"] in wanted]

@@ -24,11 +24,11 @@ def _identity(value):
     return value
 
 
-def _position(params, name: str, marker, ops, repeated: bool = False) -> tuple[tuple[int, ...], object]:
+def _position(params, name: str, marker, ops, repeated: bool = False) -> tuple[tuple[int, object], ...]:
     """Where `marker` went among the statement's parameters, and how a value is adapted to go
     there: as it is (PostgreSQL), as the backend writes a date or a time (SQLite: text), or as a
-    `startswith` / `contains` lookup writes its pattern. Once, unless the marker is `repeated`
-    (one argument the statement uses in several places)."""
+    `startswith` / `contains` lookup writes its pattern: ((position, adapt), …). Once, unless the
+    marker is `repeated` (one argument the statement uses in several places, in any of these forms)."""
     adapters = [_identity]
     if isinstance(marker, list):  # ids (`__any`): an array (PostgreSQL) or its JSON text (SQLite)
         adapters.append(lambda value: sqlport.ids(ops.connection, value))
@@ -39,13 +39,18 @@ def _position(params, name: str, marker, ops, repeated: bool = False) -> tuple[t
     elif isinstance(marker, str):  # a pattern lookup's value: escaped for LIKE, then wrapped in %
         adapters += [lambda value: f"{ops.prep_for_like_query(value)}%",     # startswith
                      lambda value: f"%{ops.prep_for_like_query(value)}%"]    # contains
+    places: list[tuple[int, object]] = []
     for adapt in adapters:
         expected = adapt(marker)
         found = [i for i, value in enumerate(params) if value == expected and type(value) is type(expected)]
-        if len(found) == 1 or (found and repeated):
-            return tuple(found), adapt
-        if found:
+        if repeated:
+            places += [(i, adapt) for i in found if all(i != j for j, _ in places)]
+        elif len(found) == 1:
+            return ((found[0], adapt),)
+        elif found:
             raise ValueError(f"marker {name}={marker!r} appears {len(found)} times in the statement")
+    if places:
+        return tuple(places)
     raise _Absent(f"marker {name}={marker!r} appears 0 times in the statement")
 
 
@@ -116,10 +121,9 @@ class PreparedQuery:
         entry = self._compiled.get((alias, connections[alias].vendor)) or self._compile(alias)
         sql, params, positions, convert, read = entry
         params = list(params)
-        for name, (places, adapt) in positions.items():
-            value = adapt(values[name])
-            for position in places:
-                params[position] = value
+        for name, places in positions.items():
+            for position, adapt in places:
+                params[position] = adapt(values[name])
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
