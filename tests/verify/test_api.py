@@ -191,3 +191,27 @@ def test_schemathesis_with_nul_and_odd_bytes_finds_no_server_error(pingan, sites
                 "/api/v1/accounts/%FF", "/api/v1/websites/%ED%A0%80", "/api/v1/verify/account?link=%E0%A4",
                 "/api/v1/changes?since=%FF&page=1", "/verify/%FF/", "/verify/%FF/qr.svg", "/verify/?q=%ED%A0%80"):
         assert client.get(url).status_code < 500, url
+
+
+def test_the_prepared_name_search_finds_what_the_orm_query_finds(pingan, sites):
+    """verify.selectors._near_rows (one statement per shape, compiled once) against _near (the ORM
+    query built for each request): the same rows in the same order, whatever the shape of the name."""
+    from accounts_media.models import MediaAccount
+    from verify import records as R
+    from verify.selectors import _near, _near_rows
+    from websites.models import Website
+
+    def accounts():
+        return R.with_control(R.registered_accounts()).filter(removed_at__isnull=True)
+
+    def websites():
+        return R.with_control(R.registered_websites()).exclude(run_status="deleted")
+
+    names = ["平安北京", "平安北京交警", "平安北京官方", "平安北京發佈", "北京", "平安", "京", "", "发布",
+             "100%_北京", "政府网站", "北京市人民政府"]
+    for name in names:
+        for shape, model, base in (("accounts", MediaAccount, accounts), ("websites", Website, websites)):
+            prepared_rows = _near_rows(shape, model, base, name, 10)
+            assert [r.pk for r in prepared_rows] == [r.pk for r in _near(base(), name)[:10]], (shape, name)
+            assert all(hasattr(r, "since") and hasattr(r, "control_state") for r in prepared_rows)
+    assert _near_rows("accounts", MediaAccount, accounts, "平安北京", 10), "the fixture's names are found"
