@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from govmedia.common import pagestate
+from govmedia.common.prepared import PreparedQuery
 # The scope rule is shared (the journal's pages use it too); the org tree's readers import it from here.
 from govmedia.common.scope import scope_q, unit_in_scope  # noqa: F401
 
@@ -36,12 +37,18 @@ def root() -> OrgUnit:
     return OrgUnit.objects.get(code=ROOT_CODE)
 
 
+# Every list page's 省/部 · 市/省局 · 区县 and every public answer read org names: one statement
+# compiled once per process, any number of codes in one parameter (`code__any`).
+_NAMES_BY_CODE = PreparedQuery(OrgUnit, lambda codes: OrgUnit.objects.filter(code__any=codes).values_list("code", "name"),
+                               codes=["\x00prepared-org-codes"])
+
+
 def names_by_code(codes) -> dict[str, str]:
     """Names of the given org units, one query."""
     codes = {c for c in codes if c}
     if not codes:
         return {}
-    return dict(OrgUnit.objects.filter(code__in=codes).values_list("code", "name"))
+    return dict(_NAMES_BY_CODE.all(codes=sorted(codes)))
 
 
 def cascade_codes(path: str) -> list[str]:

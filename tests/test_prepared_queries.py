@@ -155,3 +155,16 @@ def test_values_and_values_list_rows_come_back_as_the_orm_gives_them(tree):
             "title").values_list("title", flat=True), **shape).all(year=2026, **subtree_values(unit))
         assert got == list(expected.order_by("title").values_list("title", flat=True)) and got
     assert PATH not in str(subtree_values(tree["110000"]))
+
+
+def test_org_names_by_code_read_any_number_of_codes_in_one_statement(tree):
+    """orgtree.selectors.names_by_code: `code__any` (one array parameter), compiled once."""
+    from orgtree.selectors import names_by_code
+
+    units = list(OrgUnit.objects.order_by("code")[:5])
+    wanted = {u.code: u.name for u in units}
+    with CaptureQueriesContext(connection) as queries:
+        assert names_by_code([*wanted, "", "999999"]) == wanted
+        assert names_by_code([units[0].code]) == {units[0].code: units[0].name}
+    assert len(queries) == 2 and all("= ANY(" in q["sql"] for q in queries)  # five codes or one: one parameter
+    assert names_by_code(["", None]) == {}

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 
 from django.db import connections, router
-from django.db.models import IntegerField, Lookup
+from django.db.models import CharField, IntegerField, Lookup
 from django.db.models.query import (FlatValuesListIterable, ModelIterable, ValuesIterable, ValuesListIterable,
                                      get_related_populators)
 
@@ -70,6 +70,14 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         _, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} {sqlport.in_list(connection)}", [*lhs_params, *rhs_params]
+
+
+@CharField.register_lookup
+class AnyOfText(AnyOf):
+    """`code__any=[…]`: AnyOf for text columns (org unit codes)."""
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [sqlport.ids(connection, [str(v) for v in value])]
 
 
 class _Absent(ValueError):
