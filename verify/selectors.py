@@ -124,17 +124,26 @@ def _near(qs, name: str):
     key = names.name_key(name)
     simplified = names.to_simplified(name)
     if connection.vendor != "postgresql":
-        exact = Case(When(name__in={name, simplified}, then=Value(0)), default=Value(1), output_field=IntegerField())
         near = Q(name__icontains=name) | Q(name__icontains=simplified)
         if key:
             near |= Q(name__icontains=key)
-        return qs.filter(near).order_by(exact, "-id")
-    return _near_on_key(qs, name, simplified, key, bool(key) and len(key) >= names.MIN_CONTAINS)
+        return qs.filter(near).order_by(_exact_first(name, simplified), "-id")
+    return _near_on_key(qs, name, simplified, key, _contains_test(key))
+
+
+def _exact_first(name: str, simplified: str) -> Case:
+    """0 for a row named exactly `name` (or its simplified form), else 1: the order's first key."""
+    return Case(When(name__in={name, simplified}, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def _contains_test(key: str) -> bool:
+    """The key has a whole trigram: a substring test of it can use the trigram index."""
+    return bool(key) and len(key) >= names.MIN_CONTAINS
 
 
 def _near_on_key(qs, name: str, simplified: str, key: str, contains: bool):
     """_near on PostgreSQL, its arguments given (a prepared statement's markers, or the values)."""
-    exact = Case(When(name__in={name, simplified}, then=Value(0)), default=Value(1), output_field=IntegerField())
+    exact = _exact_first(name, simplified)
     qs = qs.annotate(key=_key_column(qs.model))
     near = Q(name__in={name, simplified})
     if key:
@@ -157,7 +166,7 @@ def _near_rows(shape: str, model, base, name: str, limit: int) -> list:
     if connection.vendor != "postgresql":
         return list(_near(base(), name)[:limit])
     key, simplified = names.name_key(name), names.to_simplified(name)
-    contains = bool(key) and len(key) >= names.MIN_CONTAINS
+    contains = _contains_test(key)
     values = {"name": name, **({"simplified": simplified} if simplified != name else {}), **({"folded": key} if key else {})}
     markers = {"name": _NAME, "simplified": _SIMPLIFIED, "folded": _KEY}
 
